@@ -1,0 +1,212 @@
+// Whole-module validation (WebAssembly 3.0, spec section 3) of a decoded ModuleIR.
+// Every failure is a CompileError of kind 'invalid' carrying the reference interpreter's
+// message where practical.
+
+import { invalid, malformed } from '../errors';
+import type { ConstExpr, Limits, ModuleIR, RefType, TableType, MemoryType, ValType } from '../ir';
+import { opByName } from '../opcodes';
+import { CodeValidator, type ModuleContext } from './func';
+import { CompKind, TypeRegistry, VT, encodeType, typeRegistry } from './types';
+
+export * from './types';
+export { CodeValidator, type ModuleContext } from './func';
+
+const REF_FUNC_OP = opByName.get('ref.func')!.code;
+
+/** What validation learned about a module that later stages can reuse. */
+export interface ValidationResult {
+  /** Canonical id of every type index (same as typeRegistry.canonicalize(m)). */
+  readonly canon: readonly number[];
+  /** Highest operand stack depth of each defined function's body. */
+  readonly maxStackHeights: readonly number[];
+}
+
+/** Validates `m`; throws CompileError('invalid', message) on the first error found. */
+export function validateModule(m: ModuleIR): void {
+  validateModuleInfo(m);
+}
+
+/** validateModule, also returning what the translator may reuse. */
+export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry): ValidationResult {
+  const canon = validateTypes(m, reg);
+  const enc = (t: ValType | RefType): number => encodeType(t, canon);
+
+  const funcType = (x: number): number => {
+    const id = canon[x];
+    if (id === undefined) throw invalid('unknown type');
+    if (reg.info(id).kind !== CompKind.Func) throw invalid('type mismatch');
+    return id;
+  };
+
+  // ---- index spaces: imports first, then definitions
+  const funcTypes: number[] = [];
+  const tableAddr: number[] = [];
+  const tableElem: number[] = [];
+  const memAddr: number[] = [];
+  const globalTypes: number[] = [];
+  const globalMutable: boolean[] = [];
+  const tagTypes: number[] = [];
+  const tagType = (x: number): number => {
+    const id = funcType(x);
+    if (reg.info(id).results.length !== 0) throw invalid('non-empty tag result type');
+    return id;
+  };
+  for (const imp of m.imports) {
+    const d = imp.desc;
+    switch (d.kind) {
+      case 'func': funcTypes.push(funcType(d.typeIdx)); break;
+      case 'table': checkTableType(d.type); tableAddr.push(addrEnc(d.type.addr)); tableElem.push(enc(d.type.elem)); break;
+      case 'memory': checkMemoryType(d.type); memAddr.push(addrEnc(d.type.addr)); break;
+      case 'global': globalTypes.push(enc(d.type.type)); globalMutable.push(d.type.mutable); break;
+      case 'tag': tagTypes.push(tagType(d.type.typeIdx)); break;
+    }
+  }
+  const numImportedGlobals = globalTypes.length;
+  for (const x of m.funcs) funcTypes.push(funcType(x));
+  for (const t of m.tables) {
+    checkTableType(t.type);
+    tableAddr.push(addrEnc(t.type.addr));
+    tableElem.push(enc(t.type.elem));
+  }
+  for (const mt of m.memories) {
+    checkMemoryType(mt);
+    memAddr.push(addrEnc(mt.addr));
+  }
+  for (const g of m.globals) {
+    globalTypes.push(enc(g.type.type));
+    globalMutable.push(g.type.mutable);
+  }
+  for (const t of m.tags) tagTypes.push(tagType(t.typeIdx));
+  const elemTypes = m.elems.map((e) => enc(e.type));
+
+  // ---- C.refs: functions referenced outside function bodies
+  const refs = new Uint8Array(funcTypes.length);
+  const scan = (e: ConstExpr | undefined): void => {
+    if (e) for (const ins of e) if (ins.op === REF_FUNC_OP && ins.idx !== undefined && ins.idx < refs.length) refs[ins.idx] = 1;
+  };
+  for (const g of m.globals) scan(g.init);
+  for (const t of m.tables) scan(t.init);
+  for (const e of m.elems) {
+    scan(e.offset);
+    for (const i of e.init) scan(i);
+  }
+  for (const d of m.datas) scan(d.offset);
+  for (const ex of m.exports) if (ex.kind === 'func' && ex.index < refs.length) refs[ex.index] = 1;
+
+  const ctx: ModuleContext = {
+    reg, canon, funcTypes, tableAddr, tableElem, memAddr, globalTypes, globalMutable, tagTypes, elemTypes,
+    numDatas: m.datas.length, hasDataCount: m.dataCount !== undefined, refs,
+  };
+  const cv = new CodeValidator(ctx);
+  const allGlobals = globalTypes.length;
+
+  // ---- globals: each initialiser sees the imports and the globals defined before it
+  m.globals.forEach((g, i) => cv.validateConst(g.init, globalTypes[numImportedGlobals + i], numImportedGlobals + i));
+
+  // ---- tables: a non-nullable element type needs an explicit initialiser
+  m.tables.forEach((t, i) => {
+    const et = tableElem[m.numImportedTables + i];
+    if (t.init) cv.validateConst(t.init, et, allGlobals);
+    else if (!t.type.elem.nullable) throw invalid('type mismatch');
+  });
+
+  // ---- element segments
+  m.elems.forEach((e, i) => {
+    const et = elemTypes[i];
+    for (const init of e.init) cv.validateConst(init, et, allGlobals);
+    if (e.mode === 'active') {
+      if (!(e.table < tableAddr.length)) throw invalid(`unknown table ${e.table}`);
+      if (!e.offset) throw malformed('active element segment without offset');
+      cv.validateConst(e.offset, tableAddr[e.table], allGlobals);
+      if (!reg.valSub(et, tableElem[e.table])) throw invalid('type mismatch');
+    }
+  });
+
+  // ---- data segments
+  for (const d of m.datas) {
+    if (d.mode !== 'active') continue;
+    if (!(d.memory < memAddr.length)) throw invalid(`unknown memory ${d.memory}`);
+    if (!d.offset) throw malformed('active data segment without offset');
+    cv.validateConst(d.offset, memAddr[d.memory], allGlobals);
+  }
+
+  // ---- start function
+  if (m.start !== undefined) {
+    const id = funcTypes[m.start];
+    if (id === undefined) throw invalid(`unknown function ${m.start}`);
+    const info = reg.info(id);
+    if (info.params.length !== 0 || info.results.length !== 0) throw invalid('start function');
+  }
+
+  // ---- exports
+  const names = new Set<string>();
+  for (const ex of m.exports) {
+    if (names.has(ex.name)) throw invalid('duplicate export name');
+    names.add(ex.name);
+    const limit =
+      ex.kind === 'func' ? funcTypes.length
+      : ex.kind === 'table' ? tableAddr.length
+      : ex.kind === 'memory' ? memAddr.length
+      : ex.kind === 'global' ? globalTypes.length
+      : tagTypes.length;
+    if (!(ex.index < limit)) throw invalid(`unknown ${ex.kind === 'func' ? 'function' : ex.kind} ${ex.index}`);
+  }
+
+  // ---- function bodies
+  if (m.codes.length !== m.funcs.length) throw malformed('function and code section have inconsistent lengths');
+  const maxStackHeights: number[] = new Array<number>(m.codes.length);
+  for (let i = 0; i < m.codes.length; i++) {
+    const code = m.codes[i];
+    const locals = code.locals.map(enc);
+    cv.validateFunc(funcTypes[m.numImportedFuncs + i], locals, code.body);
+    maxStackHeights[i] = cv.maxStackHeight;
+  }
+  return { canon, maxStackHeights };
+}
+
+// ---------------------------------------------------------------- types
+
+function validateTypes(m: ModuleIR, reg: TypeRegistry): number[] {
+  const canon = reg.canonicalize(m);
+  for (let i = 0; i < m.types.length; i++) {
+    const st = m.types[i];
+    if (st.supers.length > 1) throw invalid('sub type');
+    if (st.supers.length === 0) continue;
+    const s = st.supers[0];
+    const superId = canon[s];
+    const superInfo = reg.info(superId);
+    if (superInfo.final || !reg.compSub(canon[i], superId)) throw invalid(`sub type ${i} does not match super type ${s}`);
+  }
+  return canon;
+}
+
+// ---------------------------------------------------------------- limits
+
+const addrEnc = (a: 'i32' | 'i64'): number => (a === 'i64' ? VT.I64 : VT.I32);
+
+function checkLimits(l: Limits, bound: number, message: string): void {
+  if (l.min > bound) throw invalid(message);
+  if (l.max !== undefined) {
+    if (l.max > bound) throw invalid(message);
+    if (l.min > l.max) throw invalid('size minimum must not be greater than maximum');
+  }
+}
+
+function checkTableType(t: TableType): void {
+  if (t.addr === 'i32') checkLimits(t.limits, 0xffffffff, 'table size must be at most 2^32-1');
+  else checkLimits(t.limits, 2 ** 64 - 1, 'table size must be at most 2^64-1');
+  if (t.elem.kind !== 'ref') throw invalid('type mismatch');
+}
+
+function checkMemoryType(mt: MemoryType): void {
+  const log2 = mt.pageSizeLog2;
+  if (log2 !== 0 && log2 !== 16) throw invalid('invalid custom page size');
+  if (mt.addr === 'i32') {
+    const bound = 2 ** (32 - log2);
+    checkLimits(mt.limits, bound, log2 === 16 ? 'memory size must be at most 65536 pages (4GiB)' : `memory size must be at most ${bound} pages`);
+  } else {
+    const bound = log2 === 16 ? 2 ** 48 : 2 ** 64 - 1;
+    checkLimits(mt.limits, bound, log2 === 16 ? 'memory size must be at most 2^48 pages (256TiB)' : 'memory size must be at most 2^64-1 bytes');
+  }
+  if (mt.shared && mt.limits.max === undefined) throw invalid('shared memory must have maximum');
+}
