@@ -1,0 +1,250 @@
+// Decoding of instruction sequences (function bodies and constant expressions) into flat
+// Instr lists. Immediates are read according to the opcode table's `Imm` kind, so adding an
+// opcode to compiler/opcodes.ts makes it decodable without touching this file unless it
+// introduces a new immediate kind.
+//
+// Block structure is checked only as far as the binary grammar demands (it is malformed,
+// not invalid, for `else` to appear outside an `if`, or for a body to miss its final
+// `end`); the flat list keeps block/loop/if/else/try/catch/catch_all/delegate/try_table/end
+// markers in order, and the validator rebuilds nesting from them.
+
+import { Catch, CatchKind, HeapType, Instr, MemArg, ValType } from '../ir';
+import { Imm, OPS, PREFIX_GC, PREFIX_MISC, PREFIX_SIMD } from '../opcodes';
+import { Reader } from './reader';
+import { blockType, heapType, refType, valType } from './types';
+
+/** Immediate kind per opcode, -1 where the opcode does not exist. */
+function immTable(prefix: number): Int8Array {
+  let size = 0;
+  for (const op of OPS) if (op.prefix === prefix) size = Math.max(size, op.sub + 1);
+  const t = new Int8Array(size).fill(-1);
+  for (const op of OPS) if (op.prefix === prefix) t[op.sub] = op.imm;
+  return t;
+}
+
+const IMM_SINGLE = immTable(0);
+const IMM_GC = immTable(PREFIX_GC);
+const IMM_MISC = immTable(PREFIX_MISC);
+const IMM_SIMD = immTable(PREFIX_SIMD);
+
+// Opcodes with block-structure significance.
+const OP_BLOCK = 0x02;
+const OP_LOOP = 0x03;
+const OP_IF = 0x04;
+const OP_ELSE = 0x05;
+const OP_TRY = 0x06;
+const OP_CATCH = 0x07;
+const OP_END = 0x0b;
+const OP_DELEGATE = 0x18;
+const OP_CATCH_ALL = 0x19;
+const OP_TRY_TABLE = 0x1f;
+
+// Instructions whose immediates name a data segment; their presence in the code section
+// makes the data count section mandatory (spec 5.5.13).
+const OP_MEMORY_INIT = (PREFIX_MISC << 16) | 8;
+const OP_DATA_DROP = (PREFIX_MISC << 16) | 9;
+const OP_ARRAY_NEW_DATA = (PREFIX_GC << 16) | 9;
+const OP_ARRAY_INIT_DATA = (PREFIX_GC << 16) | 18;
+
+/** Kinds of open control frames, for the grammar checks on else/catch/delegate/end. */
+enum Frame { Block, If, Else, Try, TryCatch, TryCatchAll }
+
+function hex(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+export class InstrDecoder {
+  /** Set once any decoded body refers to a data segment by index. */
+  usesDataIndex = false;
+  /** Open control frames of the expression being decoded; reused across expressions. */
+  private frames: Frame[] = [];
+
+  constructor(private readonly r: Reader) {}
+
+  /**
+   * Decodes instructions up to and including the `end` that closes the expression; that
+   * final `end` is consumed but not emitted.
+   */
+  expr(out: Instr[]): void {
+    const r: Reader = this.r;
+    const frames = this.frames;
+    frames.length = 0;
+    for (;;) {
+      const pos = r.pos;
+      let op = r.u8();
+      let imm: number;
+      if (op < 0xfb) {
+        imm = IMM_SINGLE[op];
+        if (imm === undefined || imm < 0) r.fail(`illegal opcode ${hex(op)}`);
+        // Block structure.
+        if (op <= OP_TRY_TABLE) {
+          switch (op) {
+            case OP_END:
+              if (frames.length === 0) return;
+              frames.pop();
+              break;
+            case OP_BLOCK:
+            case OP_LOOP:
+            case OP_TRY_TABLE:
+              frames.push(Frame.Block);
+              break;
+            case OP_IF:
+              frames.push(Frame.If);
+              break;
+            case OP_TRY:
+              frames.push(Frame.Try);
+              break;
+            case OP_ELSE:
+              if (frames.length === 0 || frames[frames.length - 1] !== Frame.If) r.fail('END opcode expected');
+              frames[frames.length - 1] = Frame.Else;
+              break;
+            case OP_CATCH: {
+              const top = frames.length === 0 ? -1 : frames[frames.length - 1];
+              if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected');
+              frames[frames.length - 1] = Frame.TryCatch;
+              break;
+            }
+            case OP_CATCH_ALL: {
+              const top = frames.length === 0 ? -1 : frames[frames.length - 1];
+              if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected');
+              frames[frames.length - 1] = Frame.TryCatchAll;
+              break;
+            }
+            case OP_DELEGATE:
+              if (frames.length === 0 || frames[frames.length - 1] !== Frame.Try) r.fail('END opcode expected');
+              frames.pop();
+              break;
+          }
+        }
+      } else {
+        const sub = r.u32();
+        let table: Int8Array;
+        if (op === PREFIX_GC) table = IMM_GC;
+        else if (op === PREFIX_MISC) table = IMM_MISC;
+        else if (op === PREFIX_SIMD) table = IMM_SIMD;
+        else r.fail(`illegal opcode ${hex(op)}`);
+        imm = sub < table.length ? table[sub] : -1;
+        if (imm < 0) r.fail(`illegal opcode ${hex(op)} ${hex(sub)}`);
+        op = (op << 16) | sub;
+        if (op === OP_MEMORY_INIT || op === OP_DATA_DROP || op === OP_ARRAY_NEW_DATA || op === OP_ARRAY_INIT_DATA) {
+          this.usesDataIndex = true;
+        }
+      }
+      out.push(this.immediates(op, imm, pos));
+    }
+  }
+
+  private immediates(op: number, imm: Imm, pos: number): Instr {
+    const r: Reader = this.r;
+    switch (imm) {
+      case Imm.None:
+        return { op, pos };
+      case Imm.Block:
+        return { op, pos, bt: blockType(r) };
+      case Imm.Label:
+      case Imm.Func:
+      case Imm.Type:
+      case Imm.Local:
+      case Imm.Global:
+      case Imm.Table:
+      case Imm.Mem:
+      case Imm.Data:
+      case Imm.Elem:
+      case Imm.Tag:
+        return { op, pos, idx: r.u32() };
+      case Imm.CallIndirect:
+      case Imm.MemMem:
+      case Imm.DataMem:
+      case Imm.ElemTable:
+      case Imm.TableTable:
+      case Imm.StructField:
+      case Imm.ArrayFixed:
+      case Imm.ArrayData:
+      case Imm.ArrayElem:
+      case Imm.ArrayArray: {
+        const idx = r.u32();
+        return { op, pos, idx, idx2: r.u32() };
+      }
+      case Imm.BrTable: {
+        const n = r.len();
+        const labels: number[] = [];
+        for (let i = 0; i < n; i++) labels.push(r.u32());
+        return { op, pos, labels, idx: r.u32() };
+      }
+      case Imm.MemArg:
+        return { op, pos, memarg: this.memarg() };
+      case Imm.MemArgLane: {
+        const memarg = this.memarg();
+        return { op, pos, memarg, lane: r.u8() };
+      }
+      case Imm.Lane:
+        return { op, pos, lane: r.u8() };
+      case Imm.I32:
+        return { op, pos, value: r.s32() };
+      case Imm.I64:
+        return { op, pos, value: r.s64() };
+      case Imm.F32:
+        return { op, pos, value: r.u32le() };
+      case Imm.F64:
+        return { op, pos, value: r.u64le() };
+      case Imm.V128:
+      case Imm.Shuffle:
+        return { op, pos, bytes: r.view(16).slice() };
+      case Imm.HeapType:
+        return { op, pos, heap: heapType(r) };
+      case Imm.SelectT: {
+        const n = r.len();
+        const types: ValType[] = [];
+        for (let i = 0; i < n; i++) types.push(valType(r));
+        return { op, pos, types };
+      }
+      case Imm.TryTable: {
+        const bt = blockType(r);
+        const n = r.len();
+        const catches: Catch[] = [];
+        for (let i = 0; i < n; i++) catches.push(this.catchClause());
+        return { op, pos, bt, catches };
+      }
+      case Imm.RefTest: {
+        const heap: HeapType = heapType(r);
+        // Odd sub-opcodes (ref.test_null 21, ref.cast_null 23) are the nullable forms.
+        return { op, pos, heap, types: [refType((op & 1) === 1, heap)] };
+      }
+      case Imm.BrOnCast: {
+        const flags = r.u8();
+        if ((flags & 0xfc) !== 0) r.fail('malformed br_on_cast flags');
+        const idx = r.u32();
+        const h1 = heapType(r);
+        const h2 = heapType(r);
+        return { op, pos, idx, types: [refType((flags & 1) !== 0, h1), refType((flags & 2) !== 0, h2)] };
+      }
+    }
+    return r.fail(`illegal opcode ${hex(op)}`);
+  }
+
+  private memarg(): MemArg {
+    const r: Reader = this.r;
+    // Flags: bits 0..5 = log2 alignment, bit 6 = an explicit memory index follows.
+    const flags = r.u32();
+    if (flags >= 0x80) r.fail('malformed memop flags');
+    const mem = flags & 0x40 ? r.u32() : 0;
+    const offset = r.u64();
+    return { align: flags & 0x3f, offset, mem };
+  }
+
+  private catchClause(): Catch {
+    const r: Reader = this.r;
+    const kind = r.u8();
+    switch (kind) {
+      case CatchKind.Catch:
+      case CatchKind.CatchRef: {
+        const tag = r.u32();
+        return { kind, tag, label: r.u32() };
+      }
+      case CatchKind.CatchAll:
+      case CatchKind.CatchAllRef:
+        return { kind, label: r.u32() };
+    }
+    return r.fail('malformed catch clause');
+  }
+}

@@ -1,0 +1,341 @@
+// Decoding of a whole module (spec 5.5): header, sections in their required order, and the
+// cross-section consistency checks that the binary format (not validation) imposes.
+
+import {
+  ConstExpr, DataSegment, ElemSegment, Export, ExternKind, FuncBody, Global, Import, ImportDesc,
+  Instr, ModuleIR, RefType, SegmentMode, Table, ValType,
+} from '../ir';
+import { InstrDecoder } from './instructions';
+import { decodeNameSection } from './names';
+import { Reader } from './reader';
+import { globalType, memoryType, refType, refTypeAt, tableType, tagType, typeSection, valType } from './types';
+
+enum SectionId {
+  Custom = 0, Type = 1, Import = 2, Function = 3, Table = 4, Memory = 5, Global = 6, Export = 7,
+  Start = 8, Element = 9, Code = 10, Data = 11, DataCount = 12, Tag = 13,
+}
+
+/**
+ * Position of each non-custom section in the required order. The tag section sits between
+ * memory and global; data count between element and code.
+ */
+const SECTION_RANK: number[] = [];
+[
+  SectionId.Type, SectionId.Import, SectionId.Function, SectionId.Table, SectionId.Memory, SectionId.Tag,
+  SectionId.Global, SectionId.Export, SectionId.Start, SectionId.Element, SectionId.DataCount, SectionId.Code,
+  SectionId.Data,
+].forEach((id, rank) => (SECTION_RANK[id] = rank + 1));
+
+const MAGIC = 0x6d736100;
+const VERSION = 1;
+
+/**
+ * Implementation limit on declared locals per function (the same as V8's). Bodies are
+ * expanded to one entry per local, so the limit also bounds that allocation.
+ */
+export const MAX_LOCALS = 50000;
+
+const EXTERN_KINDS: ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
+const FUNCREF_NON_NULL: RefType = refType(false, 'func');
+const FUNCREF: RefType = refType(true, 'func');
+const OP_REF_FUNC = 0xd2;
+
+export function decodeModule(bytes: Uint8Array): ModuleIR {
+  const r = new Reader(bytes);
+  r.eofMessage = 'unexpected end';
+  if (r.u32le() !== MAGIC) r.fail('magic header not detected');
+  if (r.u32le() !== VERSION) r.fail('unknown binary version');
+  r.eofMessage = 'unexpected end of section or function';
+
+  const m: ModuleIR = {
+    types: [], recGroups: [], imports: [], funcs: [], tables: [], memories: [], globals: [], tags: [],
+    exports: [], elems: [], datas: [], codes: [], customs: [],
+    numImportedFuncs: 0, numImportedTables: 0, numImportedMemories: 0, numImportedGlobals: 0, numImportedTags: 0,
+  };
+  const d = new InstrDecoder(r);
+  let lastRank = 0;
+  let sawCode = false;
+
+  while (!r.atEnd()) {
+    const id = r.u8();
+    if (id > SectionId.Tag) r.fail('malformed section id');
+    if (id !== SectionId.Custom) {
+      const rank = SECTION_RANK[id];
+      if (rank <= lastRank) r.fail('unexpected content after last section');
+      lastRank = rank;
+    }
+    const size = r.len();
+    const start = r.pos;
+    const end = start + size;
+    switch (id as SectionId) {
+      case SectionId.Custom: {
+        const name = r.name();
+        const content = r.view(end - r.pos);
+        m.customs.push({ name, bytes: content });
+        if (name === 'name') {
+          const names = decodeNameSection(content);
+          if (names) m.names = names;
+        }
+        break;
+      }
+      case SectionId.Type:
+        typeSection(r, m.types, m.recGroups);
+        break;
+      case SectionId.Import:
+        importSection(r, m);
+        break;
+      case SectionId.Function: {
+        const n = r.len();
+        for (let i = 0; i < n; i++) m.funcs.push(r.u32());
+        break;
+      }
+      case SectionId.Table: {
+        const n = r.len();
+        for (let i = 0; i < n; i++) m.tables.push(table(r, d));
+        break;
+      }
+      case SectionId.Memory: {
+        const n = r.len();
+        for (let i = 0; i < n; i++) m.memories.push(memoryType(r));
+        break;
+      }
+      case SectionId.Tag: {
+        const n = r.len();
+        for (let i = 0; i < n; i++) m.tags.push(tagType(r));
+        break;
+      }
+      case SectionId.Global: {
+        const n = r.len();
+        for (let i = 0; i < n; i++) {
+          const type = globalType(r);
+          const g: Global = { type, init: constExpr(d) };
+          m.globals.push(g);
+        }
+        break;
+      }
+      case SectionId.Export: {
+        const n = r.len();
+        for (let i = 0; i < n; i++) m.exports.push(exportEntry(r));
+        break;
+      }
+      case SectionId.Start:
+        m.start = r.u32();
+        break;
+      case SectionId.Element: {
+        const n = r.len();
+        for (let i = 0; i < n; i++) m.elems.push(elemSegment(r, d));
+        break;
+      }
+      case SectionId.DataCount:
+        m.dataCount = r.u32();
+        break;
+      case SectionId.Code: {
+        sawCode = true;
+        const n = r.len();
+        for (let i = 0; i < n; i++) m.codes.push(funcBody(r, d));
+        break;
+      }
+      case SectionId.Data: {
+        const n = r.len();
+        for (let i = 0; i < n; i++) m.datas.push(dataSegment(r, d));
+        break;
+      }
+    }
+    if (r.pos !== end) r.fail('section size mismatch');
+  }
+
+  if (m.funcs.length !== m.codes.length || (!sawCode && m.funcs.length > 0)) {
+    r.fail('function and code section have inconsistent lengths');
+  }
+  if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
+    r.fail('data count and data section have inconsistent lengths');
+  }
+  if (m.dataCount === undefined && d.usesDataIndex) r.fail('data count section required');
+  return m;
+}
+
+function importSection(r: Reader, m: ModuleIR): void {
+  const n = r.len();
+  for (let i = 0; i < n; i++) {
+    const module = r.name();
+    const name = r.name();
+    const kind = r.u8();
+    let desc: ImportDesc;
+    switch (kind) {
+      case 0:
+        desc = { kind: 'func', typeIdx: r.u32() };
+        m.numImportedFuncs++;
+        break;
+      case 1:
+        desc = { kind: 'table', type: tableType(r) };
+        m.numImportedTables++;
+        break;
+      case 2:
+        desc = { kind: 'memory', type: memoryType(r) };
+        m.numImportedMemories++;
+        break;
+      case 3:
+        desc = { kind: 'global', type: globalType(r) };
+        m.numImportedGlobals++;
+        break;
+      case 4:
+        desc = { kind: 'tag', type: tagType(r) };
+        m.numImportedTags++;
+        break;
+      default:
+        return r.fail('malformed import kind');
+    }
+    const imp: Import = { module, name, desc };
+    m.imports.push(imp);
+  }
+}
+
+function exportEntry(r: Reader): Export {
+  const name = r.name();
+  const k = r.u8();
+  if (k >= EXTERN_KINDS.length) r.fail('malformed export kind');
+  return { name, kind: EXTERN_KINDS[k], index: r.u32() };
+}
+
+function constExpr(d: InstrDecoder): ConstExpr {
+  const out: Instr[] = [];
+  d.expr(out);
+  return out;
+}
+
+function table(r: Reader, d: InstrDecoder): Table {
+  // 0x40 0x00 introduces a table with an explicit initialiser expression.
+  if (r.peek() === 0x40) {
+    r.pos++;
+    if (r.u8() !== 0) r.fail('malformed reference type');
+    const type = tableType(r);
+    return { type, init: constExpr(d) };
+  }
+  return { type: tableType(r) };
+}
+
+function funcIndexVec(r: Reader): ConstExpr[] {
+  const n = r.len();
+  const init: ConstExpr[] = [];
+  for (let i = 0; i < n; i++) {
+    const pos = r.pos;
+    init.push([{ op: OP_REF_FUNC, pos, idx: r.u32() }]);
+  }
+  return init;
+}
+
+function exprVec(d: InstrDecoder, r: Reader): ConstExpr[] {
+  const n = r.len();
+  const init: ConstExpr[] = [];
+  for (let i = 0; i < n; i++) init.push(constExpr(d));
+  return init;
+}
+
+/** elemkind: only 0x00, meaning (ref func). */
+function elemKind(r: Reader): RefType {
+  if (r.u8() !== 0) r.fail('malformed element kind');
+  return FUNCREF_NON_NULL;
+}
+
+/**
+ * Element segments, flags 0..7: bit 0 = passive/declarative (else active), bit 1 = explicit
+ * table index (active) or declarative (non-active), bit 2 = expressions instead of function
+ * indices.
+ */
+function elemSegment(r: Reader, d: InstrDecoder): ElemSegment {
+  const flags = r.u32();
+  let mode: SegmentMode;
+  let tableIdx = 0;
+  let offset: ConstExpr | undefined;
+  let type: RefType;
+  let init: ConstExpr[];
+  switch (flags) {
+    case 0:
+      mode = 'active';
+      offset = constExpr(d);
+      type = FUNCREF_NON_NULL;
+      init = funcIndexVec(r);
+      break;
+    case 1:
+    case 3:
+      mode = flags === 1 ? 'passive' : 'declarative';
+      type = elemKind(r);
+      init = funcIndexVec(r);
+      break;
+    case 2:
+      mode = 'active';
+      tableIdx = r.u32();
+      offset = constExpr(d);
+      type = elemKind(r);
+      init = funcIndexVec(r);
+      break;
+    case 4:
+      mode = 'active';
+      offset = constExpr(d);
+      type = FUNCREF;
+      init = exprVec(d, r);
+      break;
+    case 5:
+    case 7:
+      mode = flags === 5 ? 'passive' : 'declarative';
+      type = refTypeAt(r);
+      init = exprVec(d, r);
+      break;
+    case 6:
+      mode = 'active';
+      tableIdx = r.u32();
+      offset = constExpr(d);
+      type = refTypeAt(r);
+      init = exprVec(d, r);
+      break;
+    default:
+      return r.fail('malformed elements segment kind');
+  }
+  return offset === undefined ? { mode, table: tableIdx, type, init } : { mode, table: tableIdx, offset, type, init };
+}
+
+function dataSegment(r: Reader, d: InstrDecoder): DataSegment {
+  const flags = r.u32();
+  switch (flags) {
+    case 0: {
+      const offset = constExpr(d);
+      return { mode: 'active', memory: 0, offset, bytes: r.view(r.len()) };
+    }
+    case 1:
+      return { mode: 'passive', memory: 0, bytes: r.view(r.len()) };
+    case 2: {
+      const memory = r.u32();
+      const offset = constExpr(d);
+      return { mode: 'active', memory, offset, bytes: r.view(r.len()) };
+    }
+  }
+  return r.fail('malformed data segment kind');
+}
+
+function funcBody(r: Reader, d: InstrDecoder): FuncBody {
+  const size = r.len();
+  const pos = r.pos;
+  const end = pos + size;
+
+  // Locals come in (count, type) groups; the total is checked before anything is expanded.
+  const groups = r.len();
+  const counts: number[] = [];
+  const types: ValType[] = [];
+  let total = 0;
+  for (let i = 0; i < groups; i++) {
+    counts.push(r.u32());
+    types.push(valType(r));
+  }
+  for (let i = 0; i < groups; i++) total += counts[i];
+  if (total >= 2 ** 32 || total > MAX_LOCALS) r.fail('too many locals');
+  const locals: ValType[] = [];
+  for (let i = 0; i < groups; i++) {
+    const t = types[i];
+    for (let j = counts[i]; j > 0; j--) locals.push(t);
+  }
+
+  const body: Instr[] = [];
+  d.expr(body);
+  if (r.pos !== end) r.fail('section size mismatch');
+  return { locals, body, pos };
+}
