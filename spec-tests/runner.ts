@@ -1,0 +1,300 @@
+// Executes one WAST script in this thread: every command becomes exactly one outcome
+// (passed, failed or skipped). Isolation between scripts (time limits, crashes) is the
+// pool's job (spec-tests/pool.ts); this file only interprets commands.
+//
+// Invariants:
+// - a command passes only if the engine did precisely what the script asserts; an error of
+//   another kind (malformed vs invalid vs link error vs trap vs exception) is a failure;
+// - a module that fails unexpectedly stays "current" as a failed slot, so the commands that
+//   use it fail with the reason instead of silently running against an older module.
+
+import { parseWast } from '../compiler/text';
+import type { WastAction, WastCommand, WastModuleSource } from '../compiler/text/wast-types';
+import * as rt from '../runtime';
+import { constToValue, formatValue, matchResults, type RefOracle } from './values';
+import { createSpectest } from './spectest';
+import { emptyFileResult, record, type FileResult, type Outcome } from './report';
+
+/** One planned command: its line and report keyword. */
+export interface PlannedCommand {
+  readonly line: number;
+  readonly command: string;
+}
+
+/** Progress callbacks, used by the worker to stream outcomes to the pool. */
+export interface ScriptEvents {
+  plan?(commands: PlannedCommand[]): void;
+  outcome?(index: number, outcome: Outcome, message: string): void;
+}
+
+/** The report keyword of a command: the script's own keyword, `module` for module forms. */
+export function commandKeyword(c: WastCommand): string {
+  switch (c.type) {
+    case 'module':
+    case 'module_instance':
+      return 'module';
+    case 'action':
+      return c.action.type;
+    case 'assert_trap_module':
+      return 'assert_trap';
+    default:
+      return (c as { type: string }).type;
+  }
+}
+
+/** A problem in the script or its harness, not an engine behaviour (never matches an assertion). */
+class HarnessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HarnessError';
+  }
+}
+
+/** Names the kind of an error the way assertions distinguish them. */
+export function describeError(e: unknown): string {
+  if (e instanceof rt.CompileError) return `CompileError (${e.kind}): ${e.message}`;
+  if (e instanceof rt.LinkError) return `LinkError: ${e.message}`;
+  if (e instanceof rt.RuntimeError) return `RuntimeError: ${e.message}`;
+  if (e instanceof rt.WasmException) return `WasmException: ${e.message}`;
+  if (e instanceof HarnessError) return e.message;
+  if (e instanceof Error) return `unexpected ${e.name}: ${e.message}`;
+  return `unexpected throw of ${typeof e}: ${String(e)}`;
+}
+
+type Slot = { readonly instance: rt.Instance } | { readonly error: string };
+
+const REFS: RefOracle = { refKind: (v) => rt.refKind(v), hostRef: (n) => rt.hostRef(n) };
+
+const strip = (id: string | undefined): string | undefined => (id !== undefined && id.startsWith('$') ? id.slice(1) : id);
+
+interface Result {
+  readonly outcome: Outcome;
+  readonly message: string;
+}
+const PASS: Result = { outcome: 'passed', message: '' };
+const fail = (message: string): Result => ({ outcome: 'failed', message });
+
+class Script {
+  private readonly engine = new rt.Engine();
+  private readonly store = new rt.Store(this.engine);
+  /** Registered module names -> their exports (`spectest` and `register`ed instances). */
+  private readonly registry = new Map<string, ReadonlyMap<string, rt.Extern>>();
+  private readonly named = new Map<string, Slot>();
+  private readonly definitions = new Map<string, rt.Module | { readonly error: string }>();
+  private lastDefinition: rt.Module | { readonly error: string } | undefined;
+  private current: Slot | undefined;
+
+  constructor() {
+    this.registry.set('spectest', createSpectest(this.store));
+  }
+
+  private compile(src: WastModuleSource): rt.Module {
+    return rt.Module.fromBinary(this.engine, src.encode());
+  }
+
+  private instantiate(module: rt.Module): rt.Instance {
+    const imports = module.imports().map((imp) => {
+      const ext = this.registry.get(imp.module)?.get(imp.name);
+      if (!ext) throw new rt.LinkError(`unknown import "${imp.module}" "${imp.name}"`);
+      return ext;
+    });
+    return rt.Instance.instantiate(this.store, module, imports);
+  }
+
+  private slot(id: string | undefined): rt.Instance {
+    const key = strip(id);
+    const s = key === undefined ? this.current : this.named.get(key);
+    if (!s) throw new HarnessError(key === undefined ? 'no module instantiated yet' : `unknown module $${key}`);
+    if ('error' in s) throw new HarnessError(s.error);
+    return s.instance;
+  }
+
+  private act(a: WastAction): unknown[] {
+    const inst = this.slot(a.module);
+    const ext = inst.getExport(a.field);
+    if (a.type === 'invoke') {
+      if (!(ext instanceof rt.Func)) throw new HarnessError(`no exported function "${a.field}"`);
+      const results: unknown = ext.call(...a.args.map((c) => constToValue(c, REFS)));
+      if (!Array.isArray(results)) throw new HarnessError(`Func.call returned ${typeof results}, not an array`);
+      return results;
+    }
+    if (!(ext instanceof rt.Global)) throw new HarnessError(`no exported global "${a.field}"`);
+    return [ext.get()];
+  }
+
+  /** Runs a module command; any failure leaves a failed slot behind (see file comment). */
+  private moduleCommand(line: number, src: WastModuleSource): Result {
+    const id = strip(src.id);
+    let module: rt.Module;
+    try {
+      module = this.compile(src);
+    } catch (e) {
+      const error = `module at line ${line} failed to compile: ${describeError(e)}`;
+      if (src.definition) {
+        this.lastDefinition = { error };
+        if (id !== undefined) this.definitions.set(id, { error });
+      } else {
+        this.current = { error };
+        if (id !== undefined) this.named.set(id, { error });
+      }
+      return fail(describeError(e));
+    }
+    if (id !== undefined) this.definitions.set(id, module);
+    if (src.definition) {
+      this.lastDefinition = module;
+      return PASS;
+    }
+    return this.instantiateInto(line, module, id);
+  }
+
+  private instantiateInto(line: number, module: rt.Module, id: string | undefined): Result {
+    let slot: Slot;
+    let result: Result;
+    try {
+      slot = { instance: this.instantiate(module) };
+      result = PASS;
+    } catch (e) {
+      slot = { error: `module at line ${line} failed to instantiate: ${describeError(e)}` };
+      result = fail(describeError(e));
+    }
+    this.current = slot;
+    if (id !== undefined) this.named.set(id, slot);
+    return result;
+  }
+
+  /** Compiles for an assertion about instantiation; a compile error is a failure of its own. */
+  private expectInstantiationError(src: WastModuleSource, accept: (e: unknown) => boolean, what: string): Result {
+    let module: rt.Module;
+    try {
+      module = this.compile(src);
+    } catch (e) {
+      return fail(`expected ${what}, but the module failed to compile: ${describeError(e)}`);
+    }
+    try {
+      this.instantiate(module);
+    } catch (e) {
+      return accept(e) ? PASS : fail(`expected ${what}, got ${describeError(e)}`);
+    }
+    return fail(`expected ${what}, but instantiation succeeded`);
+  }
+
+  private expectCompileError(src: WastModuleSource, kind: 'malformed' | 'invalid'): Result {
+    try {
+      this.compile(src);
+    } catch (e) {
+      if (e instanceof rt.CompileError && e.kind === kind) return PASS;
+      return fail(`expected CompileError (${kind}), got ${describeError(e)}`);
+    }
+    return fail(`expected CompileError (${kind}), but the module compiled`);
+  }
+
+  private expectActionError(a: WastAction, accept: (e: unknown) => boolean, what: string): Result {
+    let results: unknown[];
+    try {
+      results = this.act(a);
+    } catch (e) {
+      return accept(e) ? PASS : fail(`expected ${what}, got ${describeError(e)}`);
+    }
+    return fail(`expected ${what}, got results [${results.map((v) => formatValue(v, REFS)).join(', ')}]`);
+  }
+
+  run(c: WastCommand): Result {
+    switch (c.type) {
+      case 'module':
+        return this.moduleCommand(c.line, c.module);
+      case 'module_instance': {
+        const def = c.module === undefined ? this.lastDefinition : this.definitions.get(strip(c.module)!);
+        const id = strip(c.instance);
+        if (def === undefined || 'error' in def) {
+          const why = def === undefined ? `unknown module definition ${c.module ?? '(none defined)'}` : def.error;
+          this.current = { error: why };
+          if (id !== undefined) this.named.set(id, this.current);
+          return fail(why);
+        }
+        return this.instantiateInto(c.line, def, id);
+      }
+      case 'register': {
+        const inst = this.slot(c.name);
+        this.registry.set(c.as, inst.exports);
+        return PASS;
+      }
+      case 'action':
+        this.act(c.action);
+        return PASS;
+      case 'assert_return': {
+        const mismatch = matchResults(this.act(c.action), c.expected, REFS);
+        return mismatch === undefined ? PASS : fail(mismatch);
+      }
+      case 'assert_trap':
+        return this.expectActionError(c.action, (e) => e instanceof rt.RuntimeError, `trap "${c.message}"`);
+      case 'assert_exhaustion':
+        return this.expectActionError(
+          c.action,
+          (e) => e instanceof rt.RuntimeError && e.message.includes('call stack exhausted'),
+          'RuntimeError "call stack exhausted"',
+        );
+      case 'assert_exception':
+        return this.expectActionError(c.action, (e) => e instanceof rt.WasmException, 'an uncaught Wasm exception');
+      case 'assert_trap_module':
+      case 'assert_uninstantiable':
+        return this.expectInstantiationError(c.module, (e) => e instanceof rt.RuntimeError, `trap "${c.message}" during instantiation`);
+      case 'assert_unlinkable':
+        return this.expectInstantiationError(c.module, (e) => e instanceof rt.LinkError, `LinkError "${c.message}"`);
+      case 'assert_invalid':
+        return this.expectCompileError(c.module, 'invalid');
+      case 'assert_malformed':
+        return this.expectCompileError(c.module, 'malformed');
+      default:
+        return { outcome: 'skipped', message: `unsupported command ${(c as { type: string }).type}` };
+    }
+  }
+}
+
+/** Parses and runs one script; `file` is used in the report (and in parser messages). */
+export function runScriptSource(src: string, file: string, events: ScriptEvents = {}): FileResult {
+  const result = emptyFileResult(file);
+  const emit = (i: number, line: number, command: string, r: Result): void => {
+    record(result, line, command, r.outcome, r.message);
+    events.outcome?.(i, r.outcome, r.message);
+  };
+  let commands: WastCommand[];
+  try {
+    commands = parseWast(src, file) as WastCommand[];
+  } catch (e) {
+    const line = lineOf(e);
+    events.plan?.([{ line, command: 'script' }]);
+    emit(0, line, 'script', fail(`script failed to parse: ${describeError(e)}`));
+    return result;
+  }
+  events.plan?.(commands.map((c) => ({ line: c.line, command: commandKeyword(c) })));
+  let script: Script;
+  try {
+    script = new Script();
+  } catch (e) {
+    // Without the spectest module nothing can run; every command fails with the reason.
+    const why = `could not set up the spectest host module: ${describeError(e)}`;
+    commands.forEach((c, i) => emit(i, c.line, commandKeyword(c), fail(why)));
+    return result;
+  }
+  commands.forEach((c, i) => {
+    let r: Result;
+    try {
+      r = script.run(c);
+    } catch (e) {
+      r = fail(describeError(e));
+    }
+    emit(i, c.line, commandKeyword(c), r);
+  });
+  return result;
+}
+
+/** Best-effort line number carried by a parse error (`line` property or "file:LINE:" text). */
+function lineOf(e: unknown): number {
+  if (typeof e === 'object' && e !== null) {
+    const l = (e as { line?: unknown }).line;
+    if (typeof l === 'number') return l;
+    const m = /:(\d+)(?::\d+)?/.exec(String((e as { message?: unknown }).message ?? ''));
+    if (m) return Number(m[1]);
+  }
+  return 0;
+}
