@@ -1,0 +1,752 @@
+// Tests for runtime/simd.ts.
+//
+// 1. The spec testsuite's SIMD scripts (simd_*.wast, relaxed_*.wast): a small interpreter for
+//    the folded function bodies those modules use (locals, constants, blocks, branches,
+//    globals, scalar loads/stores and every SIMD instruction through SIMD[name]) runs each
+//    assert_return / assert_trap and checks the results lane-exactly, including the
+//    nan:canonical / nan:arithmetic lane patterns.
+// 2. A cross-check against Node's native WebAssembly SIMD: one hand-assembled module with one
+//    function per instruction, run on random and boundary inputs, compared bit-exactly
+//    (NaN lanes of float arithmetic only need to be NaN with the quiet bit set on our side).
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { opByName, parseSig, Imm, PREFIX_SIMD, OPS, type OpInfo } from '../compiler/opcodes';
+import { f32FromBits, f32ToBits } from './values';
+import {
+  SIMD, v128FromBytes, v128ToBytes, v128Const, load, store, load8_lane, store16_lane,
+  i8x16_shuffle, i64x2_extract_lane, f32x4_extract_lane, f32x4_replace_lane, f32x4_splat,
+  i8x16_add, type V128,
+} from './simd';
+
+const TESTSUITE = '/work/shared/testsuite';
+
+// ------------------------------------------------------------------ s-expressions
+
+type SExpr = string | SExpr[];
+/** Atoms keep their source text; string literals keep their quotes. */
+function parseSExprs(src: string): SExpr[] {
+  const stack: SExpr[][] = [[]];
+  let i = 0;
+  const n = src.length;
+  while (i < n) {
+    const c = src[i];
+    if (c === '(' && src[i + 1] === ';') {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (src[i] === '(' && src[i + 1] === ';') { depth++; i += 2; }
+        else if (src[i] === ';' && src[i + 1] === ')') { depth--; i += 2; }
+        else i++;
+      }
+    } else if (c === ';' && src[i + 1] === ';') {
+      while (i < n && src[i] !== '\n') i++;
+    } else if (c === '(') {
+      stack.push([]);
+      i++;
+    } else if (c === ')') {
+      const done = stack.pop()!;
+      stack[stack.length - 1].push(done);
+      i++;
+    } else if (c === ' ' || c === '\n' || c === '\t' || c === '\r') {
+      i++;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (src[j] !== '"') j += src[j] === '\\' ? 2 : 1;
+      stack[stack.length - 1].push(src.slice(i, j + 1));
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < n && !' \n\t\r()'.includes(src[j]) && !(src[j] === ';' && src[j + 1] === ';')) j++;
+      stack[stack.length - 1].push(src.slice(i, j));
+      i = j;
+    }
+  }
+  return stack[0];
+}
+
+function stringBytes(lit: string): number[] {
+  const out: number[] = [];
+  const s = lit.slice(1, -1);
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== '\\') {
+      for (const b of Buffer.from(c, 'utf8')) out.push(b);
+      continue;
+    }
+    const d = s[++i];
+    if (/[0-9a-fA-F]/.test(d)) { out.push(parseInt(s.slice(i, i + 2), 16)); i++; }
+    else if (d === 'n') out.push(10);
+    else if (d === 't') out.push(9);
+    else if (d === 'r') out.push(13);
+    else if (d === 'u') {
+      const end = s.indexOf('}', i);
+      for (const b of Buffer.from(String.fromCodePoint(parseInt(s.slice(i + 2, end), 16)), 'utf8')) out.push(b);
+      i = end;
+    } else out.push(d.charCodeAt(0));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ literals
+
+function parseIntLit(t: string): bigint {
+  t = t.replace(/_/g, '');
+  let neg = false;
+  if (t[0] === '-' || t[0] === '+') { neg = t[0] === '-'; t = t.slice(1); }
+  const v = BigInt(t);
+  return neg ? -v : v;
+}
+
+function bitLength(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+/** Correctly rounded (ties to even) num/den as an IEEE binary float with `mant` fraction bits. */
+function roundRational(num: bigint, den: bigint, mant: number, expBits: number): bigint {
+  if (num === 0n) return 0n;
+  const bias = (1 << (expBits - 1)) - 1;
+  const emin = 1 - bias;
+  let e = bitLength(num) - bitLength(den);
+  const ge = (k: number): boolean => (k >= 0 ? num >= den << BigInt(k) : num << BigInt(-k) >= den);
+  if (!ge(e)) e--;
+  let E = Math.max(e, emin);
+  const sh = mant - E;
+  let n2 = num, d2 = den;
+  if (sh >= 0) n2 <<= BigInt(sh); else d2 <<= BigInt(-sh);
+  let q = n2 / d2;
+  const r2 = (n2 % d2) * 2n;
+  if (r2 > d2 || (r2 === d2 && (q & 1n) === 1n)) q++;
+  if (q === 1n << BigInt(mant + 1)) { q >>= 1n; E++; }
+  const expField = BigInt(2 ** expBits - 1);
+  if (E > bias) return expField << BigInt(mant);
+  if (q < 1n << BigInt(mant)) return q; // subnormal
+  return (BigInt(E + bias) << BigInt(mant)) | (q - (1n << BigInt(mant)));
+}
+
+/** Float literal -> bit pattern (f32: mant 23 exp 8; f64: mant 52 exp 11). */
+function parseFloatBits(text: string, mant: number, expBits: number): bigint {
+  let t = text.replace(/_/g, '');
+  let neg = false;
+  if (t[0] === '-' || t[0] === '+') { neg = t[0] === '-'; t = t.slice(1); }
+  const sign = neg ? 1n << BigInt(mant + expBits) : 0n;
+  const expAll = BigInt(2 ** expBits - 1) << BigInt(mant);
+  if (t === 'inf') return sign | expAll;
+  if (t.startsWith('nan')) {
+    const payload = t === 'nan' ? 1n << BigInt(mant - 1) : BigInt(t.slice(4));
+    return sign | expAll | payload;
+  }
+  let num: bigint, den = 1n;
+  if (t.startsWith('0x')) {
+    const m = /^0x([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/.exec(t)!;
+    const frac = m[2] ?? '';
+    num = BigInt('0x' + ((m[1] || '0') + frac));
+    const p = parseInt(m[3] ?? '0', 10) - 4 * frac.length;
+    if (p >= 0) num <<= BigInt(p); else den <<= BigInt(-p);
+  } else {
+    const m = /^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(t)!;
+    const frac = m[2] ?? '';
+    num = BigInt((m[1] || '0') + frac || '0');
+    const p = parseInt(m[3] ?? '0', 10) - frac.length;
+    if (p >= 0) num *= 10n ** BigInt(p); else den = 10n ** BigInt(-p);
+  }
+  return sign | roundRational(num, den, mant, expBits);
+}
+
+const f32Bits = (t: string): number => Number(parseFloatBits(t, 23, 8)) | 0;
+const f64Bits = (t: string): bigint => parseFloatBits(t, 52, 11);
+
+const f64Scratch = new Float64Array(1);
+const u64Scratch = new BigUint64Array(f64Scratch.buffer);
+function f64FromBitsLocal(b: bigint): number {
+  u64Scratch[0] = BigInt.asUintN(64, b);
+  return f64Scratch[0];
+}
+function f64BitsOf(x: number): bigint {
+  f64Scratch[0] = x;
+  return u64Scratch[0];
+}
+
+const LANES: Record<string, [number, number]> = {
+  i8x16: [16, 1], i16x8: [8, 2], i32x4: [4, 4], i64x2: [2, 8], f32x4: [4, 4], f64x2: [2, 8],
+};
+
+/** v128.const shape + lane literals -> bytes. */
+function v128Lit(shape: string, lanes: string[]): V128 {
+  const [count, size] = LANES[shape];
+  if (lanes.length !== count) throw new Error(`bad lane count for ${shape}`);
+  const bytes = new Uint8Array(16);
+  lanes.forEach((l, i) => {
+    let bits: bigint;
+    if (shape === 'f32x4') bits = BigInt(f32Bits(l) >>> 0);
+    else if (shape === 'f64x2') bits = f64Bits(l);
+    else bits = BigInt.asUintN(size * 8, parseIntLit(l));
+    for (let k = 0; k < size; k++) bytes[i * size + k] = Number((bits >> BigInt(8 * k)) & 0xffn);
+  });
+  return v128FromBytes(bytes);
+}
+
+// ------------------------------------------------------------------ values and expectations
+
+/**
+ * f64 values are boxed as bit patterns: V8 silences signalling NaNs stored in double-element
+ * arrays (including spread argument lists), and this interpreter keeps values in arrays.
+ */
+class F64Val {
+  constructor(readonly bits: bigint) {}
+}
+type Value = number | bigint | V128 | F64Val;
+type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
+
+type LanePat = bigint | 'canonical' | 'arithmetic';
+type Expect =
+  | { t: 'i32'; v: number }
+  | { t: 'i64'; v: bigint }
+  | { t: 'f32' | 'f64'; p: LanePat }
+  | { t: 'v128'; shape: string; lanes: LanePat[] }
+  | { t: 'either'; alts: Expect[] };
+
+function constValue(e: SExpr[]): Value {
+  const op = e[0] as string;
+  switch (op) {
+    case 'i32.const': return Number(BigInt.asIntN(32, parseIntLit(e[1] as string)));
+    case 'i64.const': return BigInt.asIntN(64, parseIntLit(e[1] as string));
+    case 'f32.const': return f32FromBits(f32Bits(e[1] as string));
+    case 'f64.const': return new F64Val(f64Bits(e[1] as string));
+    case 'v128.const': return v128Lit(e[1] as string, e.slice(2) as string[]);
+  }
+  throw new Unsupported(`const ${op}`);
+}
+
+function lanePat(tok: string, shape: 'f32x4' | 'f64x2' | string): LanePat {
+  if (tok === 'nan:canonical' || tok === 'nan:arithmetic') return tok.slice(4) as LanePat;
+  if (shape === 'f32x4') return BigInt(f32Bits(tok) >>> 0);
+  if (shape === 'f64x2') return f64Bits(tok);
+  const [, size] = LANES[shape];
+  return BigInt.asUintN(size * 8, parseIntLit(tok));
+}
+
+function parseExpect(e: SExpr[]): Expect {
+  const op = e[0] as string;
+  switch (op) {
+    case 'either': return { t: 'either', alts: (e.slice(1) as SExpr[][]).map(parseExpect) };
+    case 'i32.const': return { t: 'i32', v: constValue(e) as number };
+    case 'i64.const': return { t: 'i64', v: constValue(e) as bigint };
+    case 'f32.const': return { t: 'f32', p: lanePat(e[1] as string, 'f32x4') };
+    case 'f64.const': return { t: 'f64', p: lanePat(e[1] as string, 'f64x2') };
+    case 'v128.const': {
+      const shape = e[1] as string;
+      return { t: 'v128', shape, lanes: (e.slice(2) as string[]).map((l) => lanePat(l, shape)) };
+    }
+  }
+  throw new Unsupported(`expect ${op}`);
+}
+
+function matchLane(bits: bigint, p: LanePat, mant: number, expBits: number): boolean {
+  if (typeof p === 'bigint') return bits === p;
+  const expAll = BigInt(2 ** expBits - 1) << BigInt(mant);
+  const payload = bits & ((1n << BigInt(mant)) - 1n);
+  const quiet = 1n << BigInt(mant - 1);
+  if ((bits & expAll) !== expAll) return false;
+  return p === 'canonical' ? payload === quiet : (payload & quiet) !== 0n;
+}
+
+function laneBits(v: V128, shape: string, i: number): bigint {
+  const [, size] = LANES[shape];
+  const bytes = v128ToBytes(v);
+  let b = 0n;
+  for (let k = size - 1; k >= 0; k--) b = (b << 8n) | BigInt(bytes[i * size + k]);
+  return b;
+}
+
+function matches(v: Value | undefined, ex: Expect): boolean {
+  switch (ex.t) {
+    case 'either': return ex.alts.some((a) => matches(v, a));
+    case 'i32': return v === ex.v;
+    case 'i64': return v === ex.v;
+    case 'f32': return typeof v === 'number' && matchLane(BigInt(f32ToBits(v) >>> 0), ex.p, 23, 8);
+    case 'f64': return v instanceof F64Val && matchLane(v.bits, ex.p, 52, 11);
+    case 'v128': {
+      if (!(v instanceof Int32Array)) return false;
+      const fl = ex.shape === 'f32x4' ? [23, 8] : ex.shape === 'f64x2' ? [52, 11] : null;
+      return ex.lanes.every((p, i) => {
+        const b = laneBits(v, ex.shape, i);
+        return fl ? matchLane(b, p, fl[0], fl[1]) : b === p;
+      });
+    }
+  }
+}
+
+// ------------------------------------------------------------------ a tiny interpreter
+
+class Unsupported extends Error {}
+class Trap extends Error {}
+class Branch {
+  constructor(public depth: number) {}
+}
+class Return {}
+
+interface Func {
+  params: ValType[];
+  results: ValType[];
+  localNames: Map<string, number>;
+  localTypes: ValType[];
+  body: SExpr[];
+}
+interface Instance {
+  funcs: Func[];
+  funcNames: Map<string, number>;
+  exports: Map<string, number>;
+  mem: Uint8Array;
+  globals: Value[];
+  globalNames: Map<string, number>;
+}
+
+function zeroOf(t: ValType): Value {
+  return t === 'i64' ? 0n : t === 'v128' ? new Int32Array(4) : 0;
+}
+
+const SCALAR_MEM: Record<string, [number, 'load' | 'store', ValType]> = {
+  'i32.load': [4, 'load', 'i32'], 'i64.load': [8, 'load', 'i64'], 'f32.load': [4, 'load', 'f32'],
+  'f64.load': [8, 'load', 'f64'], 'i32.store': [4, 'store', 'i32'], 'i64.store': [8, 'store', 'i64'],
+  'f32.store': [4, 'store', 'f32'], 'f64.store': [8, 'store', 'f64'],
+  'i32.load8_u': [1, 'load', 'i32'], 'i32.store8': [1, 'store', 'i32'],
+};
+
+const SCALAR_BIN: Record<string, (a: number, b: number) => number> = {
+  'i32.add': (a, b) => (a + b) | 0, 'i32.sub': (a, b) => (a - b) | 0, 'i32.and': (a, b) => a & b,
+  'i32.or': (a, b) => a | b, 'i32.xor': (a, b) => a ^ b, 'i32.eq': (a, b) => +(a === b),
+  'i32.ne': (a, b) => +(a !== b), 'i32.mul': (a, b) => Math.imul(a, b),
+};
+
+class Machine {
+  stack: Value[] = [];
+  labels: (string | undefined)[] = [];
+  constructor(private inst: Instance, private fn: Func, private locals: Value[]) {}
+
+  pop(): Value {
+    if (this.stack.length === 0) throw new Error('stack underflow');
+    return this.stack.pop()!;
+  }
+
+  labelDepth(tok: string): number {
+    if (/^\d+$/.test(tok)) return Number(tok);
+    const i = this.labels.lastIndexOf(tok);
+    if (i < 0) throw new Error(`unknown label ${tok}`);
+    return this.labels.length - 1 - i;
+  }
+
+  localIndex(tok: string): number {
+    if (/^\d+$/.test(tok)) return Number(tok);
+    const i = this.fn.localNames.get(tok);
+    if (i === undefined) throw new Error(`unknown local ${tok}`);
+    return i;
+  }
+
+  globalIndex(tok: string): number {
+    if (/^\d+$/.test(tok)) return Number(tok);
+    const i = this.inst.globalNames.get(tok);
+    if (i === undefined) throw new Error(`unknown global ${tok}`);
+    return i;
+  }
+
+  runSeq(items: SExpr[]): void {
+    let i = 0;
+    while (i < items.length) {
+      const it = items[i++];
+      if (Array.isArray(it)) { this.runFolded(it); continue; }
+      // Flat instruction: gather its immediates (atoms that follow).
+      const imms: string[] = [];
+      while (i < items.length && typeof items[i] === 'string' && !isInstrName(items[i] as string)) imms.push(items[i++] as string);
+      if (it === 'block' || it === 'loop' || it === 'if') throw new Unsupported('flat block');
+      this.exec(it, imms);
+    }
+  }
+
+  runFolded(e: SExpr[]): void {
+    const op = e[0] as string;
+    if (op === 'block' || op === 'loop') {
+      let k = 1;
+      const label = typeof e[k] === 'string' && (e[k] as string).startsWith('$') ? (e[k++] as string) : undefined;
+      let arity = 0;
+      while (Array.isArray(e[k]) && ((e[k] as SExpr[])[0] === 'result' || (e[k] as SExpr[])[0] === 'type')) {
+        if ((e[k] as SExpr[])[0] === 'result') arity += (e[k] as SExpr[]).length - 1;
+        k++;
+      }
+      this.runBlock(label, op === 'loop' ? 0 : arity, op === 'loop', e.slice(k));
+      return;
+    }
+    if (op === 'if') {
+      let k = 1;
+      const label = typeof e[k] === 'string' && (e[k] as string).startsWith('$') ? (e[k++] as string) : undefined;
+      let arity = 0;
+      while (Array.isArray(e[k]) && ((e[k] as SExpr[])[0] === 'result' || (e[k] as SExpr[])[0] === 'type')) {
+        if ((e[k] as SExpr[])[0] === 'result') arity += (e[k] as SExpr[]).length - 1;
+        k++;
+      }
+      let thenBody: SExpr[] = [], elseBody: SExpr[] = [];
+      for (; k < e.length; k++) {
+        const c = e[k] as SExpr[];
+        if (c[0] === 'then') thenBody = c.slice(1);
+        else if (c[0] === 'else') elseBody = c.slice(1);
+        else this.runFolded(c); // condition
+      }
+      const cond = this.pop() as number;
+      this.runBlock(label, arity, false, cond !== 0 ? thenBody : elseBody);
+      return;
+    }
+    // Split immediates (leading atoms) from folded operands (lists).
+    let k = 1;
+    const imms: string[] = [];
+    while (k < e.length && typeof e[k] === 'string') imms.push(e[k++] as string);
+    for (; k < e.length; k++) this.runFolded(e[k] as SExpr[]);
+    this.exec(op, imms);
+  }
+
+  runBlock(label: string | undefined, arity: number, isLoop: boolean, body: SExpr[]): void {
+    const height = this.stack.length;
+    this.labels.push(label);
+    try {
+      for (;;) {
+        try {
+          this.runSeq(body);
+          return;
+        } catch (x) {
+          if (!(x instanceof Branch)) throw x;
+          if (x.depth > 0) { x.depth--; throw x; }
+          const keep = isLoop ? [] : this.stack.slice(this.stack.length - arity);
+          this.stack.length = height;
+          this.stack.push(...keep);
+          if (!isLoop) return;
+        }
+      }
+    } finally {
+      this.labels.pop();
+    }
+  }
+
+  ea(memarg: string[], size: number): number {
+    const addr = this.pop() as number;
+    let offset = 0;
+    for (const m of memarg) if (m.startsWith('offset=')) offset = Number(parseIntLit(m.slice(7)));
+    const ea = (addr >>> 0) + offset;
+    if (ea + size > this.inst.mem.length) throw new Trap('out of bounds memory access');
+    return ea;
+  }
+
+  exec(op: string, imms: string[]): void {
+    const st = this.stack;
+    switch (op) {
+      case 'nop': return;
+      case 'unreachable': throw new Trap('unreachable');
+      case 'drop': this.pop(); return;
+      case 'local.get': st.push(this.locals[this.localIndex(imms[0])]); return;
+      case 'local.set': this.locals[this.localIndex(imms[0])] = this.pop(); return;
+      case 'local.tee': this.locals[this.localIndex(imms[0])] = st[st.length - 1]; return;
+      case 'global.get': st.push(this.inst.globals[this.globalIndex(imms[0])]); return;
+      case 'global.set': this.inst.globals[this.globalIndex(imms[0])] = this.pop(); return;
+      case 'select': {
+        const c = this.pop(), b = this.pop(), a = this.pop();
+        st.push(c !== 0 ? a : b);
+        return;
+      }
+      case 'br': throw new Branch(this.labelDepth(imms[0]));
+      case 'br_if': if (this.pop() !== 0) throw new Branch(this.labelDepth(imms[0])); return;
+      case 'return': throw new Return();
+      case 'call': {
+        const idx = /^\d+$/.test(imms[0]) ? Number(imms[0]) : this.inst.funcNames.get(imms[0]);
+        if (idx === undefined) throw new Error(`unknown func ${imms[0]}`);
+        const f = this.inst.funcs[idx];
+        const args = st.splice(st.length - f.params.length, f.params.length);
+        st.push(...callFunc(this.inst, f, args));
+        return;
+      }
+      case 'i32.const': case 'i64.const': case 'f32.const': case 'f64.const': case 'v128.const':
+        st.push(constValue([op, ...imms]));
+        return;
+    }
+    const bin = SCALAR_BIN[op];
+    if (bin) {
+      const b = this.pop() as number, a = this.pop() as number;
+      st.push(bin(a, b));
+      return;
+    }
+    const sm = SCALAR_MEM[op];
+    if (sm) {
+      const [size, kind, t] = sm;
+      const value = kind === 'store' ? this.pop() : undefined;
+      const ea = this.ea(imms, size);
+      const dv = new DataView(this.inst.mem.buffer, this.inst.mem.byteOffset);
+      if (kind === 'load') {
+        if (size === 1) st.push(dv.getUint8(ea));
+        else if (t === 'i32') st.push(dv.getInt32(ea, true));
+        else if (t === 'i64') st.push(dv.getBigInt64(ea, true));
+        else if (t === 'f32') st.push(f32FromBits(dv.getInt32(ea, true)));
+        else st.push(new F64Val(dv.getBigUint64(ea, true)));
+      } else {
+        if (size === 1) dv.setUint8(ea, value as number);
+        else if (t === 'i32') dv.setInt32(ea, value as number, true);
+        else if (t === 'i64') dv.setBigInt64(ea, value as bigint, true);
+        else if (t === 'f32') dv.setInt32(ea, f32ToBits(value as number), true);
+        else dv.setBigUint64(ea, (value as F64Val).bits, true);
+      }
+      return;
+    }
+    const info = opByName.get(op);
+    if (!info || info.prefix !== PREFIX_SIMD) throw new Unsupported(op);
+    this.execSimd(info, imms);
+  }
+
+  execSimd(info: OpInfo, imms: string[]): void {
+    const st = this.stack;
+    const fn = SIMD[info.name];
+    const size = 1 << (info.natAlign ?? 0);
+    switch (info.imm) {
+      case Imm.None:
+      case Imm.Lane: {
+        const sig = parseSig(info.sig!);
+        const args = st.splice(st.length - sig.params.length, sig.params.length).map(unboxF64);
+        if (info.imm === Imm.Lane) args.push(Number(imms[0]));
+        const r = callPositional(fn, args);
+        st.push(sig.results[0] === 'f64' ? new F64Val(f64BitsOf(r as number)) : (r as Value));
+        return;
+      }
+      case Imm.Shuffle: {
+        const b = this.pop(), a = this.pop();
+        st.push(fn(a, b, Uint8Array.from(imms.map(Number))) as Value);
+        return;
+      }
+      case Imm.MemArg: {
+        if (info.name === 'v128.store') {
+          const v = this.pop();
+          fn(this.inst.mem, this.ea(imms, 16), v);
+        } else {
+          st.push(fn(this.inst.mem, this.ea(imms, size)) as Value);
+        }
+        return;
+      }
+      case Imm.MemArgLane: {
+        const lane = Number(imms[imms.length - 1]);
+        const v = this.pop();
+        const ea = this.ea(imms.slice(0, -1), size);
+        const r = fn(this.inst.mem, ea, v, lane);
+        if (info.name.includes('load')) st.push(r as Value);
+        return;
+      }
+    }
+    throw new Unsupported(info.name);
+  }
+}
+
+/** A boxed f64 becomes a one-element holder so that no double-element array ever holds it. */
+function unboxF64(v: Value): Value | { f64: number } {
+  return v instanceof F64Val ? { f64: f64FromBitsLocal(v.bits) } : v;
+}
+/** Calls fn with positional arguments (never a spread of an array of doubles). */
+function callPositional(fn: (...a: unknown[]) => unknown, args: unknown[]): unknown {
+  const u = (x: unknown): unknown => (x !== null && typeof x === 'object' && 'f64' in x ? (x as { f64: number }).f64 : x);
+  switch (args.length) {
+    case 0: return fn();
+    case 1: return fn(u(args[0]));
+    case 2: return fn(u(args[0]), u(args[1]));
+    case 3: return fn(u(args[0]), u(args[1]), u(args[2]));
+    default: throw new Error('arity');
+  }
+}
+
+function isInstrName(t: string): boolean {
+  return /^[a-z]/.test(t) && !t.includes('=') && !/^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)$/.test(t) && !/^(inf|nan)/.test(t);
+}
+
+function callFunc(inst: Instance, f: Func, args: Value[]): Value[] {
+  const locals = [...args, ...f.localTypes.slice(f.params.length).map(zeroOf)];
+  const m = new Machine(inst, f, locals);
+  try {
+    m.runBlock(undefined, f.results.length, false, f.body);
+  } catch (x) {
+    if (!(x instanceof Return)) throw x;
+  }
+  return m.stack.slice(m.stack.length - f.results.length);
+}
+
+function instantiate(mod: SExpr[]): Instance {
+  const inst: Instance = {
+    funcs: [], funcNames: new Map(), exports: new Map(), mem: new Uint8Array(0), globals: [], globalNames: new Map(),
+  };
+  const datas: { offset: SExpr[]; bytes: number[] }[] = [];
+  const topExports: [string, string][] = [];
+  for (const f of mod.slice(1)) {
+    if (!Array.isArray(f)) {
+      if (f.startsWith('$')) continue;
+      throw new Unsupported(`module ${f}`);
+    }
+    const kind = f[0];
+    let k = 1;
+    const name = typeof f[k] === 'string' && (f[k] as string).startsWith('$') ? (f[k++] as string) : undefined;
+    const exportsOf = (): string[] => {
+      const out: string[] = [];
+      while (Array.isArray(f[k]) && (f[k] as SExpr[])[0] === 'export') out.push(stringName((f[k++] as SExpr[])[1] as string));
+      return out;
+    };
+    if (kind === 'func') {
+      const idx = inst.funcs.length;
+      if (name) inst.funcNames.set(name, idx);
+      for (const ex of exportsOf()) inst.exports.set(ex, idx);
+      const fn: Func = { params: [], results: [], localNames: new Map(), localTypes: [], body: [] };
+      for (; k < f.length; k++) {
+        const d = f[k];
+        if (!Array.isArray(d) || !['param', 'result', 'local', 'type'].includes(d[0] as string)) break;
+        if (d[0] === 'type') continue;
+        if (d[0] === 'result') { fn.results.push(...(d.slice(1) as ValType[])); continue; }
+        const isParam = d[0] === 'param';
+        if (typeof d[1] === 'string' && d[1].startsWith('$')) {
+          fn.localNames.set(d[1], fn.localTypes.length);
+          fn.localTypes.push(d[2] as ValType);
+          if (isParam) fn.params.push(d[2] as ValType);
+        } else {
+          for (const t of d.slice(1) as ValType[]) {
+            fn.localTypes.push(t);
+            if (isParam) fn.params.push(t);
+          }
+        }
+      }
+      fn.body = f.slice(k);
+      inst.funcs.push(fn);
+    } else if (kind === 'memory') {
+      exportsOf();
+      const rest = f.slice(k);
+      if (Array.isArray(rest[0]) && rest[0][0] === 'data') {
+        const bytes = (rest[0].slice(1) as string[]).flatMap(stringBytes);
+        inst.mem = new Uint8Array(Math.ceil(bytes.length / 65536) * 65536);
+        inst.mem.set(bytes);
+      } else {
+        if (inst.mem.length > 0) throw new Unsupported('multiple memories');
+        inst.mem = new Uint8Array(Number(rest[0]) * 65536);
+      }
+    } else if (kind === 'data') {
+      const rest = f.slice(k);
+      if (typeof rest[0] === 'string' && !rest[0].startsWith('"')) throw new Unsupported('data memidx');
+      let offset = rest[0] as SExpr[];
+      if (offset[0] === 'memory') throw new Unsupported('data memory');
+      if (offset[0] === 'offset') offset = offset[1] as SExpr[];
+      datas.push({ offset, bytes: (rest.slice(1) as string[]).flatMap(stringBytes) });
+    } else if (kind === 'global') {
+      const idx = inst.globals.length;
+      if (name) inst.globalNames.set(name, idx);
+      exportsOf();
+      const init = f[k + 1] as SExpr[];
+      if (init[0] === 'global.get') inst.globals.push(inst.globals[inst.globalNames.get(init[1] as string) ?? Number(init[1])]);
+      else inst.globals.push(constValue(init));
+    } else if (kind === 'export') {
+      const d = f[2] as SExpr[];
+      if (d[0] === 'func') topExports.push([stringName(f[1] as string), d[1] as string]);
+    } else if (kind === 'type') {
+      // Function types are implied by the func declarations this interpreter reads.
+    } else {
+      throw new Unsupported(`module field ${kind}`);
+    }
+  }
+  for (const [ex, ref] of topExports) inst.exports.set(ex, /^\d+$/.test(ref) ? Number(ref) : inst.funcNames.get(ref)!);
+  for (const d of datas) {
+    const off = constValue(d.offset) as number;
+    if (off + d.bytes.length > inst.mem.length) throw new Trap('data segment out of bounds');
+    inst.mem.set(d.bytes, off);
+  }
+  return inst;
+}
+
+function stringName(lit: string): string {
+  return Buffer.from(stringBytes(lit)).toString('utf8');
+}
+
+interface FileResult {
+  passed: number;
+  failed: string[];
+  unsupported: number;
+  unsupportedWhy: Set<string>;
+}
+
+function runWast(file: string): FileResult {
+  const res: FileResult = { passed: 0, failed: [], unsupported: 0, unsupportedWhy: new Set() };
+  const cmds = parseSExprs(fs.readFileSync(file, 'utf8')) as SExpr[][];
+  let inst: Instance | null = null;
+  let instWhy = '';
+  const invoke = (e: SExpr[]): Value[] => {
+    if (!inst) throw new Unsupported(instWhy || 'no module');
+    if (e[0] !== 'invoke' || typeof e[1] !== 'string' || !e[1].startsWith('"')) throw new Unsupported(`action ${String(e[0])}`);
+    const idx = inst.exports.get(stringName(e[1]));
+    if (idx === undefined) throw new Error(`no export ${e[1]}`);
+    return callFunc(inst, inst.funcs[idx], (e.slice(2) as SExpr[][]).map(constValue));
+  };
+  for (const c of cmds) {
+    const kind = c[0];
+    const where = `${path.basename(file)}: ${JSON.stringify(c).slice(0, 300)}`;
+    try {
+      if (kind === 'module') {
+        inst = null;
+        if (c.some((x) => x === 'binary' || x === 'quote' || x === 'definition')) { instWhy = 'module binary/quote'; continue; }
+        try {
+          inst = instantiate(c);
+        } catch (x) {
+          if (!(x instanceof Unsupported)) throw x;
+          instWhy = x.message;
+        }
+      } else if (kind === 'assert_return') {
+        const got = invoke(c[1] as SExpr[]);
+        const expects = (c.slice(2) as SExpr[][]).map(parseExpect);
+        const ok = got.length === expects.length && expects.every((ex, i) => matches(got[i], ex));
+        if (ok) res.passed++;
+        else res.failed.push(`${where}\n   got ${got.map(show).join(' ')}`);
+      } else if (kind === 'assert_trap') {
+        if (!Array.isArray(c[1]) || c[1][0] !== 'invoke') continue;
+        try {
+          invoke(c[1] as SExpr[]);
+          res.failed.push(`${where}\n   no trap`);
+        } catch (x) {
+          if (!(x instanceof Trap)) throw x;
+          res.passed++;
+        }
+      } else if (kind === 'invoke') {
+        invoke(c);
+      }
+    } catch (x) {
+      if (x instanceof Unsupported) {
+        res.unsupported++;
+        res.unsupportedWhy.add(x.message);
+      } else {
+        res.failed.push(`${where}\n   threw ${(x as Error).stack}`);
+      }
+    }
+  }
+  return res;
+}
+
+function show(v: Value): string {
+  if (v instanceof Int32Array) return `i32x4[${Array.from(v, (x) => '0x' + (x >>> 0).toString(16)).join(' ')}]`;
+  return String(v);
+}
+
+// ------------------------------------------------------------------ testsuite scripts
+
+const wastFiles = fs.existsSync(TESTSUITE)
+  ? fs.readdirSync(TESTSUITE).filter((f) => /^(simd_|relaxed_).*\.wast$/.test(f)).sort()
+  : [];
+
+describe('spec testsuite SIMD scripts', () => {
+  const totals = { passed: 0, unsupported: 0 };
+  test.each(wastFiles)('%s', (file) => {
+    const r = runWast(path.join(TESTSUITE, file));
+    totals.passed += r.passed;
+    totals.unsupported += r.unsupported;
+    if (process.env.SIMD_VERBOSE) {
+      console.log(`${file}: passed ${r.passed}, failed ${r.failed.length}, unsupported ${r.unsupported} ${[...r.unsupportedWhy].join(', ')}`);
+    }
+    expect(r.failed.slice(0, 5)).toEqual([]);
+  });
+  afterAll(() => {
+    if (process.env.SIMD_VERBOSE) console.log(`SIMD testsuite total: passed ${totals.passed}, unsupported ${totals.unsupported}`);
+  });
+  test('the testsuite is present and most assertions run', () => {
+    expect(wastFiles.length).toBeGreaterThanOrEqual(60);
+  });
+});
