@@ -65,7 +65,7 @@ export async function runWast(opts: WastOptions, io: Io): Promise<number> {
       suiteMissing = true;
       io.out(
         `spec tests skipped: no testsuite at ${opts.suite} ` +
-          '(run `git submodule update --init spec-tests/testsuite`, or set WASM_TESTSUITE to a checkout of WebAssembly/testsuite)',
+          '(check out WebAssembly/testsuite there, or set WASM_TESTSUITE to a checkout; see README.md)',
       );
     }
   }
