@@ -49,6 +49,8 @@ const OP_ARRAY_INIT_DATA = (PREFIX_GC << 16) | 18;
 /** Kinds of open control frames, for the grammar checks on else/catch/delegate/end. */
 enum Frame { Block, If, Else, Try, TryCatch, TryCatchAll }
 
+const MEMARG_CACHE_OFFSETS = 1 << 24;
+
 function hex(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
@@ -58,6 +60,8 @@ export class InstrDecoder {
   usesDataIndex = false;
   /** Open control frames of the expression being decoded; reused across expressions. */
   private frames: Frame[] = [];
+  /** Shared MemArg objects for memory 0, keyed by offset * 64 + align. */
+  private memargs = new Map<number, MemArg>();
 
   constructor(private readonly r: Reader) {}
 
@@ -229,7 +233,19 @@ export class InstrDecoder {
     if (flags >= 0x80) r.fail('malformed memop flags');
     const mem = flags & 0x40 ? r.u32() : 0;
     const offset = r.u64();
-    return { align: flags & 0x3f, offset, mem };
+    const align = flags & 0x3f;
+    // MemArgs are immutable, so the common ones (memory 0, small offsets) are shared:
+    // a large module holds millions of loads and stores.
+    if (mem === 0 && offset < MEMARG_CACHE_OFFSETS) {
+      const key = offset * 64 + align;
+      let m = this.memargs.get(key);
+      if (m === undefined) {
+        m = { align, offset, mem };
+        this.memargs.set(key, m);
+      }
+      return m;
+    }
+    return { align, offset, mem };
   }
 
   private catchClause(): Catch {

@@ -153,6 +153,7 @@ export class Reader {
 
   /** Unsigned LEB128 of at most 64 bits, as a number (exact up to 2^53). */
   u64(): number {
+    if (this.pos < this.end && this.bytes[this.pos] < 0x80) return this.bytes[this.pos++];
     let result = 0;
     let scale = 1;
     for (let i = 0; ; i++) {
