@@ -746,8 +746,12 @@ describe('spec testsuite SIMD scripts', () => {
   afterAll(() => {
     if (process.env.SIMD_VERBOSE) console.log(`SIMD testsuite total: passed ${totals.passed}, unsupported ${totals.unsupported}`);
   });
-  test('the testsuite is present and most assertions run', () => {
+  test('the testsuite is present and its assertions ran', () => {
     expect(wastFiles.length).toBeGreaterThanOrEqual(60);
+    // 24370 assert_return/assert_trap commands run; the few left are in modules this
+    // interpreter does not model (a table, binary/quote modules).
+    expect(totals.passed).toBeGreaterThanOrEqual(24000);
+    expect(totals.unsupported).toBeLessThan(50);
   });
 });
 
@@ -776,8 +780,16 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const nameBytes = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
 
+// The project's lib settings do not declare the WebAssembly namespace; this is the part used.
+interface NativeInstance {
+  exports: Record<string, unknown>;
+}
+const NativeWasm = (globalThis as unknown as {
+  WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => NativeInstance };
+}).WebAssembly;
+
 /** A module exporting memory "m" and one () -> () function per body, named by index. */
-function buildModule(bodies: number[][]): WebAssembly.Instance {
+function buildModule(bodies: number[][]): NativeInstance {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, 0x00, 0x00]])),
@@ -789,7 +801,7 @@ function buildModule(bodies: number[][]): WebAssembly.Instance {
       return [...uleb(code.length), ...code];
     }))),
   ];
-  return new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(bytes)));
+  return new NativeWasm.Instance(new NativeWasm.Module(Uint8Array.from(bytes)));
 }
 
 const simdOp = (op: OpInfo): number[] => [PREFIX_SIMD, ...uleb(op.sub)];
@@ -988,7 +1000,7 @@ function sameResult(name: string, ours: Uint8Array, native: Uint8Array): boolean
 describe('cross-check against native WebAssembly SIMD', () => {
   const cases = nativeCases();
   const instance = buildModule(cases.map((c) => c.body));
-  const mem = new Uint8Array((instance.exports.m as WebAssembly.Memory).buffer);
+  const mem = new Uint8Array((instance.exports.m as { buffer: ArrayBuffer }).buffer);
   test('covers every non-relaxed SIMD instruction but v128.const', () => {
     const covered = new Set(cases.map((c) => c.name.split(' ')[0]));
     const all = OPS.filter((o) => o.prefix === PREFIX_SIMD && !o.name.includes('relaxed') && o.name !== 'v128.const');
@@ -1011,5 +1023,79 @@ describe('cross-check against native WebAssembly SIMD', () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------ direct checks
+
+describe('value representation', () => {
+  test('bytes round-trip little-endian', () => {
+    const bytes = Uint8Array.from({ length: 16 }, (_, i) => i * 17);
+    const v = v128Const(bytes);
+    expect(v[0]).toBe(0x33221100);
+    expect(Array.from(v128ToBytes(v))).toEqual(Array.from(bytes));
+  });
+
+  test('f32 signalling NaN bits survive splat, replace_lane and extract_lane', () => {
+    const snan = f32FromBits(0x7fa00001);
+    const v = f32x4_splat(snan);
+    expect(Array.from(v, (x) => x >>> 0)).toEqual([0x7fa00001, 0x7fa00001, 0x7fa00001, 0x7fa00001]);
+    const w = f32x4_replace_lane(new Int32Array(4), f32FromBits(0xffa00002), 2);
+    expect(w[2] >>> 0).toBe(0xffa00002);
+    expect(f32ToBits(f32x4_extract_lane(v, 3)) >>> 0).toBe(0x7fa00001);
+  });
+
+  test('i64 lanes are signed bigints', () => {
+    expect(i64x2_extract_lane(Int32Array.of(0, 0, -1, -1), 1)).toBe(-1n);
+    expect(i64x2_extract_lane(Int32Array.of(-2, 0x7fffffff, 0, 0), 0)).toBe(0x7ffffffffffffffen);
+  });
+
+  test('shuffle indexes the 32 bytes of both operands', () => {
+    const a = v128Const(Uint8Array.from({ length: 16 }, (_, i) => i));
+    const b = v128Const(Uint8Array.from({ length: 16 }, (_, i) => 100 + i));
+    const r = i8x16_shuffle(a, b, Uint8Array.from([31, 0, 16, 15, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22]));
+    expect(Array.from(v128ToBytes(r))).toEqual([115, 0, 100, 15, 1, 101, 2, 102, 3, 103, 4, 104, 5, 105, 6, 106]);
+  });
+
+  test('memory helpers touch exactly their bytes', () => {
+    const mem = new Uint8Array(64);
+    const v = v128Const(Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i));
+    store(mem, 3, v);
+    expect(Array.from(load(mem, 3))).toEqual(Array.from(v));
+    expect(mem[2]).toBe(0);
+    expect(mem[19]).toBe(0);
+    store16_lane(mem, 40, v, 5);
+    expect(Array.from(mem.subarray(39, 43))).toEqual([0, 0xaa, 0xab, 0]);
+    const before = Array.from(v);
+    const r = load8_lane(mem, 41, v, 15);
+    expect(Array.from(v)).toEqual(before);
+    expect(v128ToBytes(r)[15]).toBe(0xab);
+  });
+
+  test('no instruction mutates an operand, and every v128 result is a fresh array', () => {
+    const rng = mulberry32(7);
+    for (const op of OPS) {
+      if (op.prefix !== PREFIX_SIMD || (op.imm !== Imm.None && op.imm !== Imm.Lane)) continue;
+      const sig = parseSig(op.sig!);
+      const args: unknown[] = sig.params.map((t) =>
+        t === 'v128' ? Int32Array.from({ length: 4 }, () => (rng() * 2 ** 32) | 0)
+          : t === 'i64' ? -5n : t === 'i32' ? 3 : 1.5);
+      const copies = args.map((a) => (a instanceof Int32Array ? Array.from(a) : a));
+      if (op.imm === Imm.Lane) args.push(1);
+      const r = callPositional(SIMD[op.name] as (...a: unknown[]) => unknown, args);
+      args.forEach((a, i) => { if (a instanceof Int32Array) expect([op.name, Array.from(a)]).toEqual([op.name, copies[i]]); });
+      if (sig.results[0] === 'v128') {
+        expect(r).toBeInstanceOf(Int32Array);
+        expect((r as Int32Array).length).toBe(4);
+        expect(args.includes(r)).toBe(false);
+      }
+    }
+  });
+
+  test('SIMD names every SIMD instruction of the opcode table but v128.const', () => {
+    const names = OPS.filter((o) => o.prefix === PREFIX_SIMD && o.name !== 'v128.const').map((o) => o.name);
+    expect(names.filter((n) => typeof SIMD[n] !== 'function')).toEqual([]);
+    expect(Object.keys(SIMD).filter((n) => !names.includes(n))).toEqual([]);
+    expect(SIMD['i8x16.add']).toBe(i8x16_add);
   });
 });

@@ -169,12 +169,12 @@ export function load16_lane(m: Uint8Array, ea: number, v: V128, lane: number): V
   return i16x8_replace_lane(v, rd16u(m, ea), lane);
 }
 export function load32_lane(m: Uint8Array, ea: number, v: V128, lane: number): V128 {
-  const r = Int32Array.from(v);
+  const r = v.slice();
   r[lane] = rd32(m, ea);
   return r;
 }
 export function load64_lane(m: Uint8Array, ea: number, v: V128, lane: number): V128 {
-  const r = Int32Array.from(v);
+  const r = v.slice();
   r[2 * lane] = rd32(m, ea);
   r[2 * lane + 1] = rd32(m, ea + 4);
   return r;
@@ -247,35 +247,35 @@ export function f64x2_extract_lane(v: V128, lane: number): number {
 }
 
 export function i8x16_replace_lane(v: V128, x: number, lane: number): V128 {
-  const r = Int32Array.from(v);
+  const r = v.slice();
   const k = lane >> 2, sh = 8 * (lane & 3);
   r[k] = (r[k] & ~(0xff << sh)) | ((x & 0xff) << sh);
   return r;
 }
 export function i16x8_replace_lane(v: V128, x: number, lane: number): V128 {
-  const r = Int32Array.from(v);
+  const r = v.slice();
   const k = lane >> 1, sh = 16 * (lane & 1);
   r[k] = (r[k] & ~(0xffff << sh)) | ((x & 0xffff) << sh);
   return r;
 }
 export function i32x4_replace_lane(v: V128, x: number, lane: number): V128 {
-  const r = Int32Array.from(v);
+  const r = v.slice();
   r[lane] = x;
   return r;
 }
 export function i64x2_replace_lane(v: V128, x: bigint, lane: number): V128 {
-  const r = Int32Array.from(v);
+  const r = v.slice();
   I64[0] = x;
   r[2 * lane] = W[0]; r[2 * lane + 1] = W[1];
   return r;
 }
 export function f32x4_replace_lane(v: V128, x: number, lane: number): V128 {
-  const r = Int32Array.from(v);
+  const r = v.slice();
   r[lane] = f32ToBits(x);
   return r;
 }
 export function f64x2_replace_lane(v: V128, x: number, lane: number): V128 {
-  const r = Int32Array.from(v);
+  const r = v.slice();
   F64[0] = x;
   r[2 * lane] = W[0]; r[2 * lane + 1] = W[1];
   return r;
