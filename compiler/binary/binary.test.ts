@@ -5,6 +5,7 @@ import * as path from 'path';
 import { CompileError } from '../errors';
 import { Instr, ModuleIR } from '../ir';
 import { opByName } from '../opcodes';
+import { parseWast } from '../text';
 import { decodeModule, MAX_LOCALS } from './index';
 import { binaryModules } from './wast-binary-modules';
 
@@ -126,6 +127,42 @@ describe('binary modules of the spec testsuite', () => {
       if (e !== undefined) failures.push(`${m.where}: ${String(e)}`);
     }
     expect(failures).toEqual([]);
+  });
+});
+
+describe('text modules of the spec testsuite, encoded by compiler/text', () => {
+  test('every module that is not assert_malformed decodes', () => {
+    const counts = { files: 0, unparsed: 0, modules: 0, notEncoded: 0, decoded: 0 };
+    const failures: string[] = [];
+    for (const f of wastFiles(TESTSUITE)) {
+      // Proposals whose encodings the decoder does not implement.
+      if (f.includes(`${path.sep}custom-descriptors${path.sep}`)) continue;
+      counts.files++;
+      let commands;
+      try {
+        commands = parseWast(fs.readFileSync(f, 'utf8'), f);
+      } catch {
+        counts.unparsed++; // the text parser's business, not the decoder's
+        continue;
+      }
+      for (const c of commands) {
+        if (!('module' in c) || c.module === undefined || typeof c.module !== 'object') continue;
+        if (c.type === 'assert_malformed') continue;
+        counts.modules++;
+        let bytes: Uint8Array;
+        try {
+          bytes = c.module.encode();
+        } catch {
+          counts.notEncoded++;
+          continue;
+        }
+        const e = decodeError(bytes);
+        if (e === undefined) counts.decoded++;
+        else failures.push(`${path.relative(TESTSUITE, f)}:${c.line}: ${String(e)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(counts.decoded).toBeGreaterThan(5000);
   });
 });
 
