@@ -132,6 +132,8 @@ enum F { Block, Loop, If, Else, Try, Catch, CatchAll, TryTable, Func }
 
 const EMPTY: readonly number[] = [];
 const EXNREF = refEnc(HT.Exn, true);
+/** catch_ref / catch_all_ref deliver a non-null exception reference. */
+const EXNREF_NON_NULL = refEnc(HT.Exn, false);
 const TM = 'type mismatch';
 
 // ---------------------------------------------------------------- the validator
@@ -1003,6 +1005,6 @@ export class CodeValidator {
     const n = ps.length + (withRef ? 1 : 0);
     if (ls.length !== n) throw invalid(TM);
     for (let i = 0; i < ps.length; i++) if (!this.reg.valSub(ps[i], ls[i])) throw invalid(TM);
-    if (withRef && !this.reg.valSub(EXNREF, ls[n - 1])) throw invalid(TM);
+    if (withRef && !this.reg.valSub(EXNREF_NON_NULL, ls[n - 1])) throw invalid(TM);
   }
 }

@@ -103,10 +103,11 @@ export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry
   // ---- globals: each initialiser sees the imports and the globals defined before it
   m.globals.forEach((g, i) => cv.validateConst(g.init, globalTypes[numImportedGlobals + i], numImportedGlobals + i));
 
-  // ---- tables: a non-nullable element type needs an explicit initialiser
+  // ---- tables: a non-nullable element type needs an explicit initialiser, which (tables
+  // precede globals) sees only the imported globals
   m.tables.forEach((t, i) => {
     const et = tableElem[m.numImportedTables + i];
-    if (t.init) cv.validateConst(t.init, et, allGlobals);
+    if (t.init) cv.validateConst(t.init, et, numImportedGlobals);
     else if (!t.type.elem.nullable) throw invalid('type mismatch');
   });
 
@@ -202,7 +203,8 @@ function checkMemoryType(mt: MemoryType): void {
   const log2 = mt.pageSizeLog2;
   if (log2 !== 0 && log2 !== 16) throw invalid('invalid custom page size');
   if (mt.addr === 'i32') {
-    const bound = 2 ** (32 - log2);
+    // 4GiB of address space; with 1-byte pages the largest size is 2^32-1 bytes.
+    const bound = log2 === 16 ? 65536 : 0xffffffff;
     checkLimits(mt.limits, bound, log2 === 16 ? 'memory size must be at most 65536 pages (4GiB)' : `memory size must be at most ${bound} pages`);
   } else {
     const bound = log2 === 16 ? 2 ** 48 : 2 ** 64 - 1;
