@@ -250,12 +250,16 @@ class Script {
   }
 }
 
+const MAX_MESSAGE = 400;
+
 /** Parses and runs one script; `file` is used in the report (and in parser messages). */
 export function runScriptSource(src: string, file: string, events: ScriptEvents = {}): FileResult {
   const result = emptyFileResult(file);
   const emit = (i: number, line: number, command: string, r: Result): void => {
-    record(result, line, command, r.outcome, r.message);
-    events.outcome?.(i, r.outcome, r.message);
+    // Engine messages can embed whole modules or stacks; the report needs only the gist.
+    const message = r.message.length > MAX_MESSAGE ? r.message.slice(0, MAX_MESSAGE) + '…' : r.message;
+    record(result, line, command, r.outcome, message);
+    events.outcome?.(i, r.outcome, message);
   };
   let commands: WastCommand[];
   try {
