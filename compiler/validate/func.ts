@@ -715,8 +715,8 @@ export class CodeValidator {
           break;
         }
         case K.TableInit: {
-          const e = this.elemType(ins.idx);
           const t = this.table(ins.idx2);
+          const e = this.elemType(ins.idx);
           if (!reg.valSub(e, ctx.tableElem[t])) throw invalid(TM);
           this.pop(VT.I32);
           this.pop(VT.I32);
@@ -924,7 +924,7 @@ export class CodeValidator {
           if (!dst.info.mutables[0]) throw invalid('immutable array');
           const ds = dst.info.fields[0];
           const ss = src.info.fields[0];
-          if (!(ds === ss || (ds !== VT.I8 && ds !== VT.I16 && reg.valSub(ss, ds)))) throw invalid(TM);
+          if (!(ds === ss || (ds !== VT.I8 && ds !== VT.I16 && reg.valSub(ss, ds)))) throw invalid('array types do not match');
           this.pop(VT.I32);
           this.pop(VT.I32);
           this.pop(refEnc(16 + src.id, true));
