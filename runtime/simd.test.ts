@@ -300,6 +300,8 @@ interface Instance {
   mem: Uint8Array;
   globals: Value[];
   globalNames: Map<string, number>;
+  /** funcref table 0, as function references by name or index (resolved at call time). */
+  table: string[];
 }
 
 function zeroOf(t: ValType): Value {
@@ -399,7 +401,12 @@ class Machine {
     let k = 1;
     const imms: string[] = [];
     while (k < e.length && typeof e[k] === 'string') imms.push(e[k++] as string);
-    for (; k < e.length; k++) this.runFolded(e[k] as SExpr[]);
+    for (; k < e.length; k++) {
+      const operand = e[k] as SExpr[];
+      // call_indirect's type use is an immediate written as a list.
+      if (op === 'call_indirect' && ['type', 'param', 'result'].includes(operand[0] as string)) continue;
+      this.runFolded(operand);
+    }
     this.exec(op, imms);
   }
 
@@ -451,8 +458,18 @@ class Machine {
         return;
       }
       case 'br': throw new Branch(this.labelDepth(imms[0]));
+      case 'br_table': {
+        const i = this.pop() as number;
+        throw new Branch(this.labelDepth(imms[Math.min(i >>> 0, imms.length - 1)]));
+      }
       case 'br_if': if (this.pop() !== 0) throw new Branch(this.labelDepth(imms[0])); return;
       case 'return': throw new Return();
+      case 'call_indirect': {
+        const slot = this.pop() as number;
+        if (slot >>> 0 >= this.inst.table.length) throw new Trap('undefined element');
+        this.exec('call', [this.inst.table[slot]]);
+        return;
+      }
       case 'call': {
         const idx = /^\d+$/.test(imms[0]) ? Number(imms[0]) : this.inst.funcNames.get(imms[0]);
         if (idx === undefined) throw new Error(`unknown func ${imms[0]}`);
@@ -572,6 +589,7 @@ function callFunc(inst: Instance, f: Func, args: Value[]): Value[] {
 function instantiate(mod: SExpr[]): Instance {
   const inst: Instance = {
     funcs: [], funcNames: new Map(), exports: new Map(), mem: new Uint8Array(0), globals: [], globalNames: new Map(),
+    table: [],
   };
   const datas: { offset: SExpr[]; bytes: number[] }[] = [];
   const topExports: [string, string][] = [];
@@ -640,6 +658,11 @@ function instantiate(mod: SExpr[]): Instance {
     } else if (kind === 'export') {
       const d = f[2] as SExpr[];
       if (d[0] === 'func') topExports.push([stringName(f[1] as string), d[1] as string]);
+    } else if (kind === 'table') {
+      const rest = f.slice(k);
+      const elem = rest.find((x): x is SExpr[] => Array.isArray(x) && x[0] === 'elem');
+      if (!elem || rest[0] !== 'funcref') throw new Unsupported('table');
+      inst.table = elem.slice(1) as string[];
     } else if (kind === 'type') {
       // Function types are implied by the func declarations this interpreter reads.
     } else {
