@@ -1,0 +1,161 @@
+// FuncEnvironment: everything runtime-specific the function translator needs, as JS
+// expression text. ModuleEnvironment is the one implementation: it answers from VMOffsets
+// and also writes the module prelude that captures those values once.
+
+import type { FuncType, ModuleIR, ValType, MemoryType, TableType, SubType } from '../ir';
+import { SlabKind, VMOffsets } from '../../vmctx';
+import { HELPER_NAMES } from './helpers';
+
+export interface MemoryNames {
+  /** The VMMemory object. */
+  readonly obj: string;
+  /** Cached DataView / Uint8Array / byte length (refreshed on growth). */
+  readonly dv: string;
+  readonly u8: string;
+  readonly len: string;
+  readonly is64: boolean;
+  readonly pageSizeLog2: number;
+}
+export interface TableNames {
+  /** The VMTable object and its (identity-stable) elements array. */
+  readonly obj: string;
+  readonly elems: string;
+  readonly is64: boolean;
+}
+
+export interface FuncEnvironment {
+  readonly module: ModuleIR;
+  /** Type of function `f` (imports first). */
+  funcType(f: number): FuncType;
+  /** The function type at module type index `t`. */
+  typeAt(t: number): FuncType;
+  /** Canonical type id of module type index `t`. */
+  canonicalTypeId(t: number): number;
+  /** Expression for function `f`'s callable (also its funcref value). */
+  callee(f: number): string;
+  globalType(g: number): ValType;
+  globalGet(g: number): string;
+  globalSet(g: number, v: string): string;
+  memory(m: number): MemoryNames;
+  table(t: number): TableNames;
+  /** Expression reading (re-read on each use) / statement dropping a segment. */
+  elemSegment(s: number): string;
+  dropElem(s: number): string;
+  dataSegment(s: number): string;
+  dropData(s: number): string;
+  tag(t: number): string;
+}
+
+function subFuncType(st: SubType | undefined): FuncType {
+  if (!st || st.comp.kind !== 'func') throw new Error('expected a function type');
+  return st.comp;
+}
+
+export class ModuleEnvironment implements FuncEnvironment {
+  private readonly funcTypeIdx: number[] = [];
+  private readonly globalTypes: ValType[] = [];
+  private readonly memTypes: MemoryType[] = [];
+  private readonly tableTypes: TableType[] = [];
+  private readonly numImportedFuncs: number;
+
+  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[]) {
+    for (const imp of module.imports) {
+      const d = imp.desc;
+      if (d.kind === 'func') this.funcTypeIdx.push(d.typeIdx);
+      else if (d.kind === 'global') this.globalTypes.push(d.type.type);
+      else if (d.kind === 'memory') this.memTypes.push(d.type);
+      else if (d.kind === 'table') this.tableTypes.push(d.type);
+    }
+    this.numImportedFuncs = this.funcTypeIdx.length;
+    this.funcTypeIdx.push(...module.funcs);
+    this.globalTypes.push(...module.globals.map((g) => g.type.type));
+    this.memTypes.push(...module.memories);
+    this.tableTypes.push(...module.tables.map((t) => t.type));
+  }
+
+  funcType(f: number): FuncType { return subFuncType(this.module.types[this.funcTypeIdx[f]]); }
+  funcTypeIndex(f: number): number { return this.funcTypeIdx[f]; }
+  typeAt(t: number): FuncType { return subFuncType(this.module.types[t]); }
+  canonicalTypeId(t: number): number { return this.canon[t]; }
+  callee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : `f${f}`; }
+  globalType(g: number): ValType { return this.globalTypes[g]; }
+
+  globalGet(g: number): string {
+    const t = this.globalTypes[g];
+    if (this.offsets.isImportedGlobal(g)) {
+      if (typeof t === 'object') return `G${g}.value`;
+      return t === 'v128' ? `G${g}.slice(0, 4)` : `G${g}[0]`;
+    }
+    const s = this.offsets.definedGlobal(g);
+    if (s.kind === 'ref') return `G${g}.value`;
+    switch (s.slab) {
+      case SlabKind.I32: return `I32[${s.index}]`;
+      case SlabKind.I64: return `I64[${s.index}]`;
+      case SlabKind.F64: return `F64[${s.index}]`;
+      case SlabKind.V128: return `I32.slice(${s.index}, ${s.index + 4})`;
+    }
+  }
+
+  globalSet(g: number, v: string): string {
+    const t = this.globalTypes[g];
+    if (this.offsets.isImportedGlobal(g)) {
+      if (typeof t === 'object') return `G${g}.value = ${v};`;
+      return t === 'v128' ? `G${g}.set(${v});` : `G${g}[0] = ${v};`;
+    }
+    const s = this.offsets.definedGlobal(g);
+    if (s.kind === 'ref') return `G${g}.value = ${v};`;
+    switch (s.slab) {
+      case SlabKind.I32: return `I32[${s.index}] = ${v};`;
+      case SlabKind.I64: return `I64[${s.index}] = ${v};`;
+      case SlabKind.F64: return `F64[${s.index}] = ${v};`;
+      case SlabKind.V128: return `I32.set(${v}, ${s.index});`;
+    }
+  }
+
+  memory(m: number): MemoryNames {
+    const t = this.memTypes[m];
+    return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, is64: t.addr === 'i64', pageSizeLog2: t.pageSizeLog2 };
+  }
+  table(t: number): TableNames {
+    return { obj: `T${t}`, elems: `E${t}`, is64: this.tableTypes[t].addr === 'i64' };
+  }
+  elemSegment(s: number): string { return `R[${this.offsets.elem(s)}]`; }
+  dropElem(s: number): string { return `R[${this.offsets.elem(s)}] = EMPTY_ELEM;`; }
+  dataSegment(s: number): string { return `R[${this.offsets.data(s)}]`; }
+  dropData(s: number): string { return `R[${this.offsets.data(s)}] = EMPTY_DATA;`; }
+  tag(t: number): string { return `X${t}`; }
+
+  /**
+   * The module prelude: captures helpers, slab views and every write-once reference slot,
+   * and declares the memory view variables that `refresh` keeps current.
+   */
+  prelude(): string {
+    const o = this.offsets;
+    const lines: string[] = [];
+    lines.push(`const { ${HELPER_NAMES.join(', ')} } = H;`);
+    lines.push('const I32 = vm.i32, I64 = vm.i64, F64 = vm.f64, R = vm.refs;');
+    for (let f = 0; f < this.numImportedFuncs; f++) lines.push(`const F${f} = R[${o.importedFunc(f)}];`);
+    for (let g = 0; g < this.globalTypes.length; g++) {
+      if (o.isImportedGlobal(g)) lines.push(`const G${g} = R[${o.importedGlobal(g)}];`);
+      else {
+        const s = o.definedGlobal(g);
+        if (s.kind === 'ref') lines.push(`const G${g} = R[${s.slot}];`);
+      }
+    }
+    for (let t = 0; t < this.tableTypes.length; t++) lines.push(`const T${t} = R[${o.table(t)}], E${t} = T${t}.elements;`);
+    const numTags = this.module.numImportedTags + this.module.tags.length;
+    for (let t = 0; t < numTags; t++) lines.push(`const X${t} = R[${o.tag(t)}];`);
+    const refresh: string[] = [];
+    for (let m = 0; m < this.memTypes.length; m++) {
+      lines.push(`const M${m} = R[${o.memory(m)}];`);
+      lines.push(`let D${m}, U${m}, L${m};`);
+      refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength;`);
+    }
+    lines.push(`function refresh() { ${refresh.join(' ')} }`);
+    lines.push('refresh();');
+    return lines.join('\n');
+  }
+
+  /** Memories whose refresher the runtime must register (all of them). */
+  get numMemories(): number { return this.memTypes.length; }
+}

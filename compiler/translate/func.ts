@@ -1,0 +1,1141 @@
+// FuncTranslator: one validated function body -> the source text of one JS function.
+//
+// Operand-stack slots become JS locals named by depth (`s0`, `s1`, ...); Wasm locals are
+// `l0`, `l1`, ... (parameters first). A stack entry is either materialized (its text is
+// its slot name) or *pending*: a pure expression (no side effects, cannot trap) over
+// constants, locals and its own slot, evaluated where it is consumed. Invariants:
+//   - a pending entry at depth d references no slot other than s<d> (so writing any other
+//     slot never changes its value);
+//   - before local x is written, every pending entry mentioning l<x> is materialized;
+//   - at every block boundary and branch target all entries are materialized, and a
+//     block's results sit in the slots s<h>..s<h+n-1> where h is its entry height.
+// Everything that traps or has an effect (loads, calls, global reads, division) is emitted
+// as a statement at its position in the instruction sequence.
+
+import type { BlockType, FuncType, Instr, ValType, FuncBody } from '../ir';
+import { CatchKind } from '../ir';
+import { opByCode, opByName } from '../opcodes';
+import type { FuncEnvironment, MemoryNames } from './env';
+import * as i64 from './i64';
+
+interface Entry {
+  e: string;
+  pending: boolean;
+  /** A JS boolean expression equivalent to `e !== 0`, when cheaper than e itself. */
+  cond?: string;
+}
+
+type FrameKind = 'func' | 'block' | 'loop' | 'if' | 'try_table' | 'try';
+
+interface Frame {
+  kind: FrameKind;
+  label: string;
+  /** Stack height below the block's parameters. */
+  height: number;
+  params: readonly ValType[];
+  results: readonly ValType[];
+  /** Some branch targets this frame (for non-loops: its end is reachable that way). */
+  branched: boolean;
+  hasElse: boolean;
+  /** Legacy try: the catch variable and whether a catch clause has started. */
+  exnVar?: string;
+  inCatch?: boolean;
+}
+
+const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
+const SLOT_REF = /\bs(\d+)\b/g;
+const MAX_PENDING = 160;
+
+const TRAP_MSG = {
+  oob: 'out of bounds memory access',
+  unreachable: 'unreachable',
+  nullRef: 'null reference',
+  nullFunc: 'null function reference',
+} as const;
+
+/** Renders a JS number literal exactly (the value must not be NaN). */
+export function numberLiteral(x: number): string {
+  if (Object.is(x, -0)) return '-0';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  return String(x);
+}
+
+/** Module-wide constant pool: NaN literals and v128 constants need a helper call to build. */
+export class ConstPool {
+  readonly decls: string[] = [];
+  private readonly map = new Map<string, string>();
+  add(init: string): string {
+    let name = this.map.get(init);
+    if (name === undefined) {
+      name = `K${this.decls.length}`;
+      this.decls.push(`const ${name} = ${init};`);
+      this.map.set(init, name);
+    }
+    return name;
+  }
+}
+
+export class FuncTranslator {
+  private out: string[] = [];
+  private indent = 1;
+  private stack: Entry[] = [];
+  private frames: Frame[] = [];
+  private reachable = true;
+  private deadDepth = 0;
+  private maxDepth = 0;
+  private labelCounter = 0;
+  private localTypes: ValType[] = [];
+  private usesTmp = false;
+  private usesCallee = false;
+  private exnCounter = 0;
+
+  constructor(private readonly env: FuncEnvironment, private readonly pool: ConstPool) {}
+
+  /** Returns `function fN(l0, l1, ...) { ... }` for defined function `funcIdx`. */
+  translateFunction(funcIdx: number, body: FuncBody): string {
+    const type = this.env.funcType(funcIdx);
+    this.out = [];
+    this.indent = 1;
+    this.stack = [];
+    this.frames = [];
+    this.reachable = true;
+    this.deadDepth = 0;
+    this.maxDepth = 0;
+    this.labelCounter = 0;
+    this.usesTmp = false;
+    this.usesCallee = false;
+    this.exnCounter = 0;
+    this.localTypes = [...type.params, ...body.locals];
+    this.frames.push({ kind: 'func', label: 'L0', height: 0, params: [], results: type.results, branched: false, hasElse: false });
+    for (const ins of body.body) this.translateOperator(ins);
+    // The function's final `end`.
+    if (this.reachable) this.emitReturn();
+
+    const params = type.params.map((_, i) => `l${i}`).join(', ');
+    const decls: string[] = [];
+    for (let i = type.params.length; i < this.localTypes.length; i++) decls.push(`l${i} = ${this.defaultValue(this.localTypes[i])}`);
+    for (let d = 0; d < this.maxDepth; d++) decls.push(`s${d}`);
+    if (this.usesTmp) decls.push('a');
+    if (this.usesCallee) decls.push('fn');
+    for (let i = 0; i < this.exnCounter; i++) decls.push(`x${i}`);
+    const head = decls.length ? `  let ${decls.join(', ')};\n` : '';
+    return `function ${this.env.callee(funcIdx)}(${params}) {\n${head}${this.out.join('\n')}\n}`;
+  }
+
+  // ------------------------------------------------------------------ emission helpers
+
+  private emit(line: string): void {
+    this.out.push('  '.repeat(this.indent) + line);
+  }
+
+  private defaultValue(t: ValType): string {
+    switch (t) {
+      case 'i32': case 'f32': case 'f64': return '0';
+      case 'i64': return i64.I64_ZERO;
+      case 'v128': return this.pool.add('V128(0, 0, 0, 0)');
+      default: return 'null';
+    }
+  }
+
+  private trap(msg: string): string {
+    return `trap(${JSON.stringify(msg)});`;
+  }
+
+  private slot(d: number): string {
+    if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
+    return `s${d}`;
+  }
+
+  /** Pushes an expression; `pure` ones may stay pending. */
+  private push(e: string, pure: boolean, cond?: string): void {
+    const d = this.stack.length;
+    if (pure && e.length <= MAX_PENDING && !this.refsOtherSlot(e, d)) {
+      this.stack.push({ e, pending: true, cond });
+      if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
+      return;
+    }
+    const s = this.slot(d);
+    if (e !== s) this.emit(`${s} = ${e};`);
+    this.stack.push({ e: s, pending: false });
+  }
+
+  private refsOtherSlot(e: string, d: number): boolean {
+    if (e.indexOf('s') < 0) return false;
+    SLOT_REF.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = SLOT_REF.exec(e)) !== null) if (Number(m[1]) !== d) return true;
+    return false;
+  }
+
+  private materialize(d: number): void {
+    const en = this.stack[d];
+    if (!en.pending) return;
+    const s = this.slot(d);
+    if (en.e !== s) this.emit(`${s} = ${en.e};`);
+    this.stack[d] = { e: s, pending: false };
+  }
+
+  private flushAll(): void {
+    for (let d = 0; d < this.stack.length; d++) this.materialize(d);
+  }
+
+  private pop(): string {
+    const en = this.stack.pop();
+    if (!en) throw new Error('operand stack underflow (module not validated?)');
+    return en.e;
+  }
+
+  private popEntry(): Entry {
+    const en = this.stack.pop();
+    if (!en) throw new Error('operand stack underflow (module not validated?)');
+    return en;
+  }
+
+  /** Pops a value as a boolean JS expression. */
+  private popCond(): string {
+    const en = this.popEntry();
+    return en.cond ?? en.e;
+  }
+
+  /** Pops an operand usable several times (identifier or literal), materializing if needed. */
+  private popSimple(): string {
+    const d = this.stack.length - 1;
+    const en = this.stack[d];
+    if (!IDENT_OR_LITERAL.test(en.e)) this.materialize(d);
+    return this.pop();
+  }
+
+  /** Pops n values, first-pushed first. */
+  private popN(n: number): string[] {
+    const r: string[] = new Array(n);
+    for (let i = n - 1; i >= 0; i--) r[i] = this.pop();
+    return r;
+  }
+
+  private blockSig(bt: BlockType | undefined): { params: readonly ValType[]; results: readonly ValType[] } {
+    if (bt === null || bt === undefined) return { params: [], results: [] };
+    if (typeof bt === 'number') {
+      const ft = this.env.typeAt(bt);
+      return { params: ft.params, results: ft.results };
+    }
+    return { params: [], results: [bt] };
+  }
+
+  private newLabel(): string {
+    return `L${++this.labelCounter}`;
+  }
+
+  /** Copies the top `n` entries into the slots of a branch target at height h (no pop). */
+  private assignBranchValues(target: Frame): void {
+    const n = target.kind === 'loop' ? target.params.length : target.results.length;
+    const base = this.stack.length - n;
+    for (let i = 0; i < n; i++) {
+      const dst = this.slot(target.height + i);
+      const src = this.stack[base + i].e;
+      if (src !== dst) this.emit(`${dst} = ${src};`);
+    }
+  }
+
+  private branchStatement(depth: number): string {
+    const target = this.frames[this.frames.length - 1 - depth];
+    if (target.kind === 'func') return this.returnStatement();
+    target.branched = true;
+    this.assignBranchValues(target);
+    return target.kind === 'loop' ? `continue ${target.label};` : `break ${target.label};`;
+  }
+
+  /** Emits the return of the function's results (top of stack) and returns nothing. */
+  private returnStatement(): string {
+    const results = this.frames[0].results;
+    const n = results.length;
+    const vals = this.stack.slice(this.stack.length - n).map((x) => x.e);
+    if (n === 0) return 'return;';
+    if (n === 1) return `return ${vals[0]};`;
+    for (let i = 1; i < n; i++) this.emit(`${returnSlot(results[i], i)} = ${vals[i]};`);
+    return `return ${vals[0]};`;
+  }
+
+  private emitReturn(): void {
+    this.emit(this.returnStatement());
+  }
+
+  private setUnreachable(): void {
+    this.reachable = false;
+  }
+
+  private localSet(x: number, v: string): void {
+    const re = new RegExp(`\\bl${x}\\b`);
+    for (let d = 0; d < this.stack.length; d++) if (this.stack[d].pending && re.test(this.stack[d].e)) this.materialize(d);
+    this.emit(`l${x} = ${v};`);
+  }
+
+  /** Pushes call results: `call` is the call expression. */
+  private pushCallResults(call: string, results: readonly ValType[]): void {
+    const d = this.stack.length;
+    if (results.length === 0) {
+      this.emit(`${call};`);
+      return;
+    }
+    this.emit(`${this.slot(d)} = ${call};`);
+    this.stack.push({ e: `s${d}`, pending: false });
+    for (let i = 1; i < results.length; i++) {
+      const s = this.slot(d + i);
+      this.emit(`${s} = ${returnSlot(results[i], i)};`);
+      this.stack.push({ e: s, pending: false });
+    }
+  }
+
+  // ------------------------------------------------------------------ memory
+
+  /** Emits the effective-address computation and bounds check; returns the address text. */
+  private effectiveAddress(m: MemoryNames, offset: number, size: number): string {
+    const addr = this.popSimple();
+    this.usesTmp = true;
+    const base = m.is64 ? i64.i64ToAddress(addr) : /^\d+$/.test(addr) ? addr : `(${addr} >>> 0)`;
+    const ea = offset === 0 ? base : `${base} + ${offset}`;
+    this.emit(`a = ${ea}; if (a > ${m.len} - ${size}) ${this.trap(TRAP_MSG.oob)}`);
+    return 'a';
+  }
+
+  private load(ins: Instr, name: string): void {
+    const ma = ins.memarg!;
+    const m = this.env.memory(ma.mem);
+    const [ty, kind] = name.split('.');
+    const size = accessSize(kind, ty);
+    const ea = this.effectiveAddress(m, ma.offset, size);
+    let e: string;
+    if (ty === 'i64') e = i64.i64Load(kind, m.dv, m.u8, ea);
+    else if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
+    else if (ty === 'f32') e = `f32FromBits(${m.dv}.getInt32(${ea}, true))`;
+    else if (ty === 'f64') e = `${m.dv}.getFloat64(${ea}, true)`;
+    else {
+      switch (kind) {
+        case 'load': e = `${m.dv}.getInt32(${ea}, true)`; break;
+        case 'load8_s': e = `${m.dv}.getInt8(${ea})`; break;
+        case 'load8_u': e = `${m.u8}[${ea}]`; break;
+        case 'load16_s': e = `${m.dv}.getInt16(${ea}, true)`; break;
+        case 'load16_u': e = `${m.dv}.getUint16(${ea}, true)`; break;
+        default: throw new Error(`unknown load ${name}`);
+      }
+    }
+    this.push(e, false);
+  }
+
+  private store(ins: Instr, name: string): void {
+    const ma = ins.memarg!;
+    const m = this.env.memory(ma.mem);
+    const [ty, kind] = name.split('.');
+    const v = this.pop();
+    const ea = this.effectiveAddress(m, ma.offset, accessSize(kind, ty));
+    if (ty === 'i64') this.emit(i64.i64Store(kind, m.dv, m.u8, ea, v));
+    else if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
+    else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), true);`);
+    else if (ty === 'f64') this.emit(`${m.dv}.setFloat64(${ea}, ${v}, true);`);
+    else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, true);`);
+    else if (kind === 'store8') this.emit(`${m.u8}[${ea}] = ${v};`);
+    else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, true);`);
+    else throw new Error(`unknown store ${name}`);
+  }
+
+  /** An address-typed operand (i32 or i64 per memory/table) as a JS number expression. */
+  private addrOperand(is64: boolean): string {
+    const v = this.pop();
+    return is64 ? i64.i64ToAddress(v) : `(${v} >>> 0)`;
+  }
+
+  // ------------------------------------------------------------------ the operator switch
+
+  translateOperator(ins: Instr): void {
+    const info = opByCode.get(ins.op);
+    if (!info) throw new Error(`unknown opcode ${ins.op}`);
+    const name = info.name;
+
+    if (!this.reachable) {
+      // Skip dead code, tracking only block structure.
+      switch (name) {
+        case 'block': case 'loop': case 'if': case 'try_table': case 'try':
+          this.deadDepth++;
+          return;
+        case 'end':
+          if (this.deadDepth > 0) { this.deadDepth--; return; }
+          break;
+        case 'else': case 'catch': case 'catch_all':
+          if (this.deadDepth > 0) return;
+          break;
+        case 'delegate':
+          if (this.deadDepth > 0) { this.deadDepth--; return; }
+          break;
+        default:
+          return;
+      }
+    }
+
+    switch (name) {
+      // ------------------------------------------------------------ control
+      case 'nop': return;
+      case 'unreachable':
+        this.emit(this.trap(TRAP_MSG.unreachable));
+        this.setUnreachable();
+        return;
+      case 'block': case 'loop': {
+        const sig = this.blockSig(ins.bt);
+        this.flushAll();
+        const label = this.newLabel();
+        this.frames.push({ kind: name, label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false });
+        this.emit(name === 'block' ? `${label}: {` : `${label}: for (;;) {`);
+        this.indent++;
+        return;
+      }
+      case 'if': {
+        const sig = this.blockSig(ins.bt);
+        const c = this.popCond();
+        this.flushAll();
+        const label = this.newLabel();
+        this.frames.push({ kind: 'if', label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false });
+        this.emit(`${label}: if (${c}) {`);
+        this.indent++;
+        return;
+      }
+      case 'else': {
+        const f = this.frames[this.frames.length - 1];
+        this.endOfArm(f);
+        f.hasElse = true;
+        this.indent--;
+        this.emit('} else {');
+        this.indent++;
+        this.resetStackTo(f.height, f.params.length);
+        this.reachable = true;
+        return;
+      }
+      case 'end': {
+        const f = this.frames[this.frames.length - 1];
+        if (f.kind === 'func') {
+          // The function's final end is implicit in FuncBody; an explicit one ends it too.
+          if (this.reachable) this.emitReturn();
+          this.setUnreachable();
+          return;
+        }
+        this.endBlock(f);
+        return;
+      }
+      case 'br':
+        this.emit(this.branchStatement(ins.idx!));
+        this.setUnreachable();
+        return;
+      case 'br_if': {
+        const c = this.popCond();
+        const mark = this.out.length;
+        this.indent++;
+        const stmt = this.branchStatement(ins.idx!);
+        this.indent--;
+        const assigns = this.out.splice(mark);
+        if (assigns.length === 0) this.emit(`if (${c}) ${stmt}`);
+        else {
+          this.emit(`if (${c}) {`);
+          this.out.push(...assigns);
+          this.emit(`  ${stmt}`);
+          this.emit('}');
+        }
+        return;
+      }
+      case 'br_table': {
+        const idx = this.pop();
+        const labels = ins.labels!;
+        const groups = new Map<number, number[]>();
+        labels.forEach((l, i) => {
+          if (l === ins.idx) return;
+          const g = groups.get(l);
+          if (g) g.push(i); else groups.set(l, [i]);
+        });
+        if (groups.size === 0) {
+          this.emit(this.branchStatement(ins.idx!));
+          this.setUnreachable();
+          return;
+        }
+        this.emit(`switch (${idx}) {`);
+        this.indent++;
+        for (const [l, cases] of groups) {
+          this.emit(cases.map((c) => `case ${c}:`).join(' '));
+          this.indent++;
+          this.emit(this.branchStatement(l));
+          this.indent--;
+        }
+        this.emit('default:');
+        this.indent++;
+        this.emit(this.branchStatement(ins.idx!));
+        this.indent -= 2;
+        this.emit('}');
+        this.setUnreachable();
+        return;
+      }
+      case 'return':
+        this.emitReturn();
+        this.setUnreachable();
+        return;
+      case 'call': {
+        const ft = this.env.funcType(ins.idx!);
+        const args = this.popN(ft.params.length);
+        this.pushCallResults(`${this.env.callee(ins.idx!)}(${args.join(', ')})`, ft.results);
+        return;
+      }
+      case 'call_indirect': {
+        const ft = this.env.typeAt(ins.idx!);
+        const t = this.env.table(ins.idx2!);
+        const i = this.addrOperand(t.is64);
+        const args = this.popN(ft.params.length);
+        this.pushCallResults(`callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`, ft.results);
+        return;
+      }
+      case 'call_ref': {
+        const ft = this.env.typeAt(ins.idx!);
+        const f = this.popSimple();
+        const args = this.popN(ft.params.length);
+        this.emit(`if (${f} === null) ${this.trap(TRAP_MSG.nullFunc)}`);
+        this.pushCallResults(`${f}(${args.join(', ')})`, ft.results);
+        return;
+      }
+      case 'return_call': case 'return_call_indirect': case 'return_call_ref': {
+        // Without trampolining yet: a call followed by a return (grows the JS stack).
+        const callName = name.slice('return_'.length);
+        this.translateOperator({ ...ins, op: opByName.get(callName)!.code });
+        this.emitReturn();
+        this.setUnreachable();
+        return;
+      }
+      case 'drop':
+        this.pop();
+        return;
+      case 'select': case 'select_t': {
+        const c = this.popCond();
+        const b = this.pop();
+        const a = this.pop();
+        this.push(`(${c} ? ${a} : ${b})`, true);
+        return;
+      }
+
+      // ------------------------------------------------------------ variables
+      case 'local.get':
+        this.push(`l${ins.idx}`, true);
+        return;
+      case 'local.set':
+        this.localSet(ins.idx!, this.pop());
+        return;
+      case 'local.tee': {
+        this.localSet(ins.idx!, this.pop());
+        this.push(`l${ins.idx}`, true);
+        return;
+      }
+      case 'global.get':
+        this.push(this.env.globalGet(ins.idx!), false);
+        return;
+      case 'global.set':
+        this.emit(this.env.globalSet(ins.idx!, this.pop()));
+        return;
+
+      // ------------------------------------------------------------ tables
+      case 'table.get': {
+        const t = this.env.table(ins.idx!);
+        const i = this.addrOperand(t.is64);
+        this.push(`tableGet(${t.elems}, ${i})`, false);
+        return;
+      }
+      case 'table.set': {
+        const t = this.env.table(ins.idx!);
+        const v = this.pop();
+        const i = this.addrOperand(t.is64);
+        this.emit(`tableSet(${t.elems}, ${i}, ${v});`);
+        return;
+      }
+      case 'table.size': {
+        const t = this.env.table(ins.idx!);
+        this.push(t.is64 ? i64.addressToI64(`${t.elems}.length`) : `${t.elems}.length`, false);
+        return;
+      }
+      case 'table.grow': {
+        const t = this.env.table(ins.idx!);
+        const n = this.addrOperand(t.is64);
+        const v = this.pop();
+        const r = `tableGrow(${t.obj}, ${v}, ${n})`;
+        this.push(t.is64 ? i64.addressToI64(r) : r, false);
+        return;
+      }
+      case 'table.fill': {
+        const t = this.env.table(ins.idx!);
+        const n = this.addrOperand(t.is64);
+        const v = this.pop();
+        const i = this.addrOperand(t.is64);
+        this.emit(`tableFill(${t.elems}, ${i}, ${v}, ${n});`);
+        return;
+      }
+      case 'table.copy': {
+        const dt = this.env.table(ins.idx!);
+        const st = this.env.table(ins.idx2!);
+        const n = this.addrOperand(dt.is64 && st.is64);
+        const s = this.addrOperand(st.is64);
+        const d = this.addrOperand(dt.is64);
+        this.emit(`tableCopy(${dt.elems}, ${st.elems}, ${d}, ${s}, ${n});`);
+        return;
+      }
+      case 'table.init': {
+        const t = this.env.table(ins.idx2!);
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        const d = this.addrOperand(t.is64);
+        this.emit(`tableInit(${t.elems}, ${this.env.elemSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
+        return;
+      }
+      case 'elem.drop':
+        this.emit(this.env.dropElem(ins.idx!));
+        return;
+
+      // ------------------------------------------------------------ memory
+      case 'memory.size': {
+        const m = this.env.memory(ins.idx!);
+        const pages = `(${m.len} / ${2 ** m.pageSizeLog2})`;
+        this.push(m.is64 ? i64.addressToI64(pages) : `(${pages} | 0)`, false);
+        return;
+      }
+      case 'memory.grow': {
+        const m = this.env.memory(ins.idx!);
+        const n = this.addrOperand(m.is64);
+        const r = `memGrow(${m.obj}, ${n})`;
+        this.push(m.is64 ? i64.addressToI64(r) : r, false);
+        return;
+      }
+      case 'memory.fill': {
+        const m = this.env.memory(ins.idx!);
+        const n = this.addrOperand(m.is64);
+        const v = this.pop();
+        const d = this.addrOperand(m.is64);
+        this.emit(`memFill(${m.obj}, ${d}, ${v}, ${n});`);
+        return;
+      }
+      case 'memory.copy': {
+        const dm = this.env.memory(ins.idx!);
+        const sm = this.env.memory(ins.idx2!);
+        const n = this.addrOperand(dm.is64 && sm.is64);
+        const s = this.addrOperand(sm.is64);
+        const d = this.addrOperand(dm.is64);
+        this.emit(`memCopy(${dm.obj}, ${sm.obj}, ${d}, ${s}, ${n});`);
+        return;
+      }
+      case 'memory.init': {
+        const m = this.env.memory(ins.idx2!);
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        const d = this.addrOperand(m.is64);
+        this.emit(`memInit(${m.obj}, ${this.env.dataSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
+        return;
+      }
+      case 'data.drop':
+        this.emit(this.env.dropData(ins.idx!));
+        return;
+
+      // ------------------------------------------------------------ constants
+      case 'i32.const':
+        this.push(String(ins.value as number), true);
+        return;
+      case 'i64.const':
+        this.push(i64.i64Const(ins.value as bigint), true);
+        return;
+      case 'f32.const': {
+        const bits = (ins.value as number) >>> 0;
+        if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) this.push(this.pool.add(`f32FromBits(${bits})`), true);
+        else this.push(numberLiteral(f32Value(bits)), true);
+        return;
+      }
+      case 'f64.const': {
+        const bits = BigInt.asUintN(64, ins.value as bigint);
+        const x = f64Value(bits);
+        if (Number.isNaN(x)) this.push(this.pool.add(`f64FromBits(0x${bits.toString(16)}n)`), true);
+        else this.push(numberLiteral(x), true);
+        return;
+      }
+      case 'v128.const': {
+        const b = ins.bytes!;
+        const w = new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + 16));
+        this.push(this.pool.add(`V128(${w[0]}, ${w[1]}, ${w[2]}, ${w[3]})`), true);
+        return;
+      }
+
+      // ------------------------------------------------------------ references
+      case 'ref.null':
+        this.push('null', true);
+        return;
+      case 'ref.is_null': {
+        const v = this.pop();
+        this.push(`(${v} === null ? 1 : 0)`, true, `${v} === null`);
+        return;
+      }
+      case 'ref.func':
+        this.push(this.env.callee(ins.idx!), true);
+        return;
+      case 'ref.as_non_null': {
+        const v = this.popSimple();
+        this.emit(`if (${v} === null) ${this.trap(TRAP_MSG.nullRef)}`);
+        this.push(v, true);
+        return;
+      }
+      case 'ref.eq': {
+        const b = this.pop();
+        const a = this.pop();
+        this.push(`(${a} === ${b} ? 1 : 0)`, true, `${a} === ${b}`);
+        return;
+      }
+      case 'br_on_null': {
+        const v = this.popSimple();
+        const mark = this.out.length;
+        this.indent++;
+        const stmt = this.branchStatement(ins.idx!);
+        this.indent--;
+        const assigns = this.out.splice(mark);
+        this.emit(`if (${v} === null) {`);
+        this.out.push(...assigns);
+        this.emit(`  ${stmt}`);
+        this.emit('}');
+        this.push(v, true);
+        return;
+      }
+      case 'br_on_non_null': {
+        const v = this.popSimple();
+        this.push(v, true);
+        const mark = this.out.length;
+        this.indent++;
+        const stmt = this.branchStatement(ins.idx!);
+        this.indent--;
+        const assigns = this.out.splice(mark);
+        this.pop();
+        this.emit(`if (${v} !== null) {`);
+        this.out.push(...assigns);
+        this.emit(`  ${stmt}`);
+        this.emit('}');
+        return;
+      }
+
+      // ------------------------------------------------------------ exceptions
+      case 'throw': {
+        const ft = this.env.typeAt(this.tagTypeIdx(ins.idx!));
+        const args = this.popN(ft.params.length);
+        this.emit(`throw new WasmException(${this.env.tag(ins.idx!)}, [${args.join(', ')}]);`);
+        this.setUnreachable();
+        return;
+      }
+      case 'throw_ref': {
+        const v = this.popSimple();
+        this.emit(`if (${v} === null) ${this.trap(TRAP_MSG.nullRef)}`);
+        this.emit(`throw ${v};`);
+        this.setUnreachable();
+        return;
+      }
+      case 'try_table': {
+        this.tryTable(ins);
+        return;
+      }
+      case 'try': {
+        const sig = this.blockSig(ins.bt);
+        this.flushAll();
+        const label = this.newLabel();
+        const exnVar = `x${this.exnCounter++}`;
+        this.frames.push({ kind: 'try', label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false, exnVar, inCatch: false });
+        this.emit(`${label}: try {`);
+        this.indent++;
+        return;
+      }
+      case 'catch': case 'catch_all': {
+        const f = this.frames[this.frames.length - 1];
+        this.endOfArm(f);
+        this.indent--;
+        if (!f.inCatch) {
+          // The first clause opens the JS catch; later clauses chain as else-ifs.
+          this.emit(`} catch (${f.exnVar}_) {`);
+          this.indent++;
+          this.emit(`${f.exnVar} = wrapTrap(${f.exnVar}_);`);
+          this.emit(`if (isTrap(${f.exnVar})) throw ${f.exnVar};`);
+          this.indent--;
+          f.inCatch = true;
+          this.emit(name === 'catch' ? `  if (${f.exnVar}.tag === ${this.env.tag(ins.idx!)}) {` : '  {');
+        } else {
+          this.emit(name === 'catch' ? `} else if (${f.exnVar}.tag === ${this.env.tag(ins.idx!)}) {` : '} else {');
+        }
+        this.indent++;
+        this.resetStackTo(f.height, 0);
+        if (name === 'catch') {
+          const ft = this.env.typeAt(this.tagTypeIdx(ins.idx!));
+          ft.params.forEach((_, i) => this.push(`${f.exnVar}.payload[${i}]`, false));
+        }
+        this.reachable = true;
+        return;
+      }
+      case 'rethrow': {
+        const f = this.frames[this.frames.length - 1 - ins.idx!];
+        this.emit(`throw ${f.exnVar};`);
+        this.setUnreachable();
+        return;
+      }
+      case 'delegate': {
+        // try ... delegate l: exceptions from the body are rethrown to the handler of the
+        // label l; expressed by catching and rethrowing (the enclosing try blocks up to l
+        // must not catch it again, so the exception is tagged with its target frame).
+        const f = this.frames[this.frames.length - 1];
+        this.endOfArm(f);
+        this.indent--;
+        this.emit(`} catch (${f.exnVar}_) { throw wrapTrap(${f.exnVar}_); }`);
+        this.frames.pop();
+        this.afterBlock(f);
+        return;
+      }
+    }
+    this.translateNamed(name, ins);
+  }
+
+  private tagTypeIdx(tag: number): number {
+    const m = this.env.module;
+    let k = 0;
+    for (const imp of m.imports) {
+      if (imp.desc.kind === 'tag') {
+        if (k === tag) return imp.desc.type.typeIdx;
+        k++;
+      }
+    }
+    return m.tags[tag - k].typeIdx;
+  }
+
+  private tryTable(ins: Instr): void {
+    const sig = this.blockSig(ins.bt);
+    this.flushAll();
+    const label = this.newLabel();
+    const exnVar = `x${this.exnCounter++}`;
+    const height = this.stack.length - sig.params.length;
+    // Branch targets of the catch clauses are resolved relative to the enclosing frames,
+    // i.e. before this frame is pushed.
+    const handlers: string[] = [];
+    for (const c of ins.catches ?? []) {
+      const target = this.frames[this.frames.length - 1 - c.label];
+      // Build the values pushed for this clause on a scratch stack.
+      const saved = this.stack;
+      const savedOut = this.out;
+      const savedIndent = this.indent;
+      this.stack = saved.slice(0, height);
+      this.out = [];
+      this.indent = 0;
+      if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
+        const ft = this.env.typeAt(this.tagTypeIdx(c.tag!));
+        ft.params.forEach((_, i) => this.stack.push({ e: `${exnVar}.payload[${i}]`, pending: true }));
+      }
+      if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) this.stack.push({ e: exnVar, pending: true });
+      const stmt = target.kind === 'func' ? this.returnStatement() : this.branchStatement(c.label);
+      const body = [...this.out.map((l) => l.trim()), stmt].join(' ');
+      this.stack = saved;
+      this.out = savedOut;
+      this.indent = savedIndent;
+      const cond = c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef ? `${exnVar}.tag === ${this.env.tag(c.tag!)}` : 'true';
+      handlers.push(`if (${cond}) { ${body} }`);
+    }
+    this.frames.push({ kind: 'try_table', label, height, params: sig.params, results: sig.results, branched: false, hasElse: false, exnVar });
+    // The try_table block: the body runs in a JS try; the catch dispatches to clause targets.
+    this.emit(`${label}: {`);
+    this.indent++;
+    this.emit('try {');
+    this.indent++;
+    (this.frames[this.frames.length - 1] as Frame & { handlers?: string[] }).handlers = handlers;
+  }
+
+  /** At else/catch/end of a block arm: moves the arm's results into the block's slots. */
+  private endOfArm(f: Frame): void {
+    if (!this.reachable) return;
+    const n = f.results.length;
+    const base = this.stack.length - n;
+    for (let i = 0; i < n; i++) {
+      const dst = this.slot(f.height + i);
+      const src = this.stack[base + i].e;
+      if (src !== dst) this.emit(`${dst} = ${src};`);
+    }
+    if (f.kind === 'try_table' || f.kind === 'try') {
+      // Leaving the protected region normally: break out of the whole construct.
+      this.emit(`break ${f.label};`);
+      f.branched = true;
+    }
+  }
+
+  private resetStackTo(height: number, n: number): void {
+    this.stack.length = height;
+    for (let i = 0; i < n; i++) {
+      const s = this.slot(height + i);
+      this.stack.push({ e: s, pending: false });
+    }
+  }
+
+  private endBlock(f: Frame): void {
+    this.endOfArm(f);
+    if (f.kind === 'loop' && this.reachable) this.emit(`break ${f.label};`);
+    this.indent--;
+    if (f.kind === 'try_table') {
+      const handlers = (f as Frame & { handlers?: string[] }).handlers ?? [];
+      this.emit(`} catch (${f.exnVar}_) {`);
+      this.indent++;
+      this.emit(`${f.exnVar} = wrapTrap(${f.exnVar}_);`);
+      this.emit(`if (isTrap(${f.exnVar})) throw ${f.exnVar};`);
+      for (const h of handlers) this.emit(h);
+      this.emit(`throw ${f.exnVar};`);
+      this.indent -= 2;
+      this.emit('}');
+      this.emit('}');
+    } else if (f.kind === 'try') {
+      if (f.inCatch) {
+        this.emit(`  } else throw ${f.exnVar};`);
+        this.emit('}');
+      } else {
+        this.emit('} finally {}');
+      }
+    } else {
+      this.emit('}');
+    }
+    this.frames.pop();
+    this.afterBlock(f);
+  }
+
+  private afterBlock(f: Frame): void {
+    const endReachable = this.reachable || (f.kind !== 'loop' && f.branched) || (f.kind === 'if' && !f.hasElse) || f.kind === 'try' || f.kind === 'try_table';
+    this.resetStackTo(f.height, f.results.length);
+    this.reachable = endReachable;
+  }
+
+  // ------------------------------------------------------------------ numeric operators
+
+  private translateNamed(name: string, ins: Instr): void {
+    switch (name) {
+      case 'call': case 'call_indirect': case 'call_ref':
+        this.translateOperator(ins);
+        return;
+    }
+    if (ins.memarg && !/_lane$/.test(name)) {
+      if (/\.load/.test(name)) return this.load(ins, name);
+      if (/\.store/.test(name)) return this.store(ins, name);
+    }
+    const dot = name.indexOf('.');
+    const ty = name.slice(0, dot);
+    const op = name.slice(dot + 1);
+    switch (ty) {
+      case 'i32': if (this.i32Op(op)) return; break;
+      case 'i64': if (this.i64Op(op)) return; break;
+      case 'f32': if (this.floatOp(op, true)) return; break;
+      case 'f64': if (this.floatOp(op, false)) return; break;
+    }
+    if (this.simdOp(name, ins)) return;
+    // Not supported yet: fails when executed, not when translated.
+    this.emit(`unsupported(${JSON.stringify(name)});`);
+    this.setUnreachable();
+  }
+
+  private binary(f: (a: string, b: string) => string, cond?: (a: string, b: string) => string): void {
+    const b = this.pop();
+    const a = this.pop();
+    this.push(f(a, b), true, cond?.(a, b));
+  }
+  private unary(f: (a: string) => string, cond?: (a: string) => string): void {
+    const a = this.pop();
+    this.push(f(a), true, cond?.(a));
+  }
+  private compare(op: string): void {
+    const b = this.pop();
+    const a = this.pop();
+    const c = `${a} ${op} ${b}`;
+    this.push(`(${c} ? 1 : 0)`, true, c);
+  }
+
+  private i32Op(op: string): boolean {
+    switch (op) {
+      case 'add': this.binary((a, b) => `(${a} + ${b} | 0)`); return true;
+      case 'sub': this.binary((a, b) => `(${a} - ${b} | 0)`); return true;
+      case 'mul': this.binary((a, b) => `Math.imul(${a}, ${b})`); return true;
+      case 'and': this.binary((a, b) => `(${a} & ${b})`); return true;
+      case 'or': this.binary((a, b) => `(${a} | ${b})`); return true;
+      case 'xor': this.binary((a, b) => `(${a} ^ ${b})`); return true;
+      case 'shl': this.binary((a, b) => `(${a} << ${b})`); return true;
+      case 'shr_s': this.binary((a, b) => `(${a} >> ${b})`); return true;
+      case 'shr_u': this.binary((a, b) => `(${a} >>> ${b} | 0)`); return true;
+      case 'rotl': this.binary((a, b) => `rotl32(${a}, ${b})`); return true;
+      case 'rotr': this.binary((a, b) => `rotr32(${a}, ${b})`); return true;
+      case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
+        const b = this.popSimple();
+        const a = this.popSimple();
+        this.emit(`if (${b} === 0) ${this.trap('integer divide by zero')}`);
+        if (op === 'div_s') this.emit(`if (${b} === -1 && ${a} === -2147483648) ${this.trap('integer overflow')}`);
+        const e = op === 'div_s' ? `(${a} / ${b} | 0)` : op === 'rem_s' ? `(${a} % ${b} | 0)`
+          : op === 'div_u' ? `((${a} >>> 0) / (${b} >>> 0) | 0)` : `((${a} >>> 0) % (${b} >>> 0) | 0)`;
+        this.push(e, false);
+        return true;
+      }
+      case 'eqz': this.unary((a) => `(${a} === 0 ? 1 : 0)`, (a) => `${a} === 0`); return true;
+      case 'eq': this.compare('==='); return true;
+      case 'ne': this.compare('!=='); return true;
+      case 'lt_s': this.compare('<'); return true;
+      case 'gt_s': this.compare('>'); return true;
+      case 'le_s': this.compare('<='); return true;
+      case 'ge_s': this.compare('>='); return true;
+      case 'lt_u': case 'gt_u': case 'le_u': case 'ge_u': {
+        const o = { lt_u: '<', gt_u: '>', le_u: '<=', ge_u: '>=' }[op];
+        const b = this.pop();
+        const a = this.pop();
+        const c = `(${a} >>> 0) ${o} (${b} >>> 0)`;
+        this.push(`(${c} ? 1 : 0)`, true, c);
+        return true;
+      }
+      case 'clz': this.unary((a) => `Math.clz32(${a})`); return true;
+      case 'ctz': this.unary((a) => `ctz32(${a})`); return true;
+      case 'popcnt': this.unary((a) => `popcnt32(${a})`); return true;
+      case 'extend8_s': this.unary((a) => `(${a} << 24 >> 24)`); return true;
+      case 'extend16_s': this.unary((a) => `(${a} << 16 >> 16)`); return true;
+      case 'wrap_i64': this.unary(i64.i32WrapI64); return true;
+      case 'trunc_f32_s': case 'trunc_f64_s': this.push(`truncI32S(${this.pop()})`, false); return true;
+      case 'trunc_f32_u': case 'trunc_f64_u': this.push(`truncI32U(${this.pop()})`, false); return true;
+      case 'trunc_sat_f32_s': case 'trunc_sat_f64_s': this.unary((a) => `truncSatI32S(${a})`); return true;
+      case 'trunc_sat_f32_u': case 'trunc_sat_f64_u': this.unary((a) => `truncSatI32U(${a})`); return true;
+      case 'reinterpret_f32': this.unary((a) => `f32ToBits(${a})`); return true;
+      default: return false;
+    }
+  }
+
+  private i64Op(op: string): boolean {
+    const bin = i64.i64Binary(op, 'A', 'B');
+    if (bin !== null) {
+      this.binary((a, b) => i64.i64Binary(op, a, b)!);
+      return true;
+    }
+    if (i64.i64Compare(op, 'A', 'B') !== null) {
+      this.binary((a, b) => i64.i64Compare(op, a, b)!);
+      return true;
+    }
+    if (i64.i64Unary(op, 'A') !== null) {
+      this.unary((a) => i64.i64Unary(op, a)!);
+      return true;
+    }
+    switch (op) {
+      case 'eqz': this.unary(i64.i64Eqz); return true;
+      case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
+        const b = this.popSimple();
+        const a = this.popSimple();
+        const r = i64.i64DivRem(op, a, b, (m) => this.trap(m));
+        this.emit(r.pre);
+        this.push(r.expr, false);
+        return true;
+      }
+      case 'extend_i32_s': this.unary(i64.i64ExtendI32S); return true;
+      case 'extend_i32_u': this.unary(i64.i64ExtendI32U); return true;
+      case 'trunc_f32_s': case 'trunc_f64_s': this.push(`truncI64S(${this.pop()})`, false); return true;
+      case 'trunc_f32_u': case 'trunc_f64_u': this.push(`truncI64U(${this.pop()})`, false); return true;
+      case 'trunc_sat_f32_s': case 'trunc_sat_f64_s': this.unary((a) => i64.i64TruncSat(a, true)); return true;
+      case 'trunc_sat_f32_u': case 'trunc_sat_f64_u': this.unary((a) => i64.i64TruncSat(a, false)); return true;
+      case 'reinterpret_f64': this.unary(i64.i64ReinterpretF64); return true;
+      default: return false;
+    }
+  }
+
+  private floatOp(op: string, f32: boolean): boolean {
+    const r = (e: string): string => (f32 ? `Math.fround(${e})` : `(${e})`);
+    switch (op) {
+      case 'add': this.binary((a, b) => r(`${a} + ${b}`)); return true;
+      case 'sub': this.binary((a, b) => r(`${a} - ${b}`)); return true;
+      case 'mul': this.binary((a, b) => r(`${a} * ${b}`)); return true;
+      case 'div': this.binary((a, b) => r(`${a} / ${b}`)); return true;
+      case 'min': this.binary((a, b) => (f32 ? `Math.fround(fmin(${a}, ${b}))` : `fmin(${a}, ${b})`)); return true;
+      case 'max': this.binary((a, b) => (f32 ? `Math.fround(fmax(${a}, ${b}))` : `fmax(${a}, ${b})`)); return true;
+      case 'copysign': this.binary((a, b) => `${f32 ? 'f32' : 'f64'}copysign(${a}, ${b})`); return true;
+      case 'abs': this.unary((a) => `${f32 ? 'f32' : 'f64'}abs(${a})`); return true;
+      case 'neg': this.unary((a) => `${f32 ? 'f32' : 'f64'}neg(${a})`); return true;
+      case 'sqrt': this.unary((a) => r(`Math.sqrt(${a})`)); return true;
+      case 'ceil': this.unary((a) => r(`Math.ceil(${a})`)); return true;
+      case 'floor': this.unary((a) => r(`Math.floor(${a})`)); return true;
+      case 'trunc': this.unary((a) => r(`Math.trunc(${a})`)); return true;
+      case 'nearest': this.unary((a) => r(`nearest(${a})`)); return true;
+      case 'eq': this.compare('==='); return true;
+      case 'ne': this.compare('!=='); return true;
+      case 'lt': this.compare('<'); return true;
+      case 'gt': this.compare('>'); return true;
+      case 'le': this.compare('<='); return true;
+      case 'ge': this.compare('>='); return true;
+      case 'convert_i32_s': this.unary((a) => (f32 ? `Math.fround(${a})` : `(+${a})`)); return true;
+      case 'convert_i32_u': this.unary((a) => (f32 ? `Math.fround(${a} >>> 0)` : `(${a} >>> 0)`)); return true;
+      case 'convert_i64_s': this.unary(f32 ? i64.f32ConvertI64S : i64.f64ConvertI64S); return true;
+      case 'convert_i64_u': this.unary(f32 ? i64.f32ConvertI64U : i64.f64ConvertI64U); return true;
+      case 'demote_f64': this.unary((a) => `Math.fround(${a})`); return true;
+      case 'promote_f32': this.unary((a) => `(+${a})`); return true;
+      case 'reinterpret_i32': this.unary((a) => `f32FromBits(${a})`); return true;
+      case 'reinterpret_i64': this.unary(i64.f64ReinterpretI64); return true;
+      default: return false;
+    }
+  }
+
+  // ------------------------------------------------------------------ SIMD (runtime/simd.ts)
+
+  private simdOp(name: string, ins: Instr): boolean {
+    const info = opByCode.get(ins.op)!;
+    if (info.prefix !== 0xfd) return false;
+    const fn = `SIMD.${name.replace(/^v128\./, 'v128_').replace(/\./g, '_')}`;
+    if (ins.memarg) {
+      // Loads/stores with a lane immediate.
+      const m = this.env.memory(ins.memarg.mem);
+      const [, kind] = name.split('.');
+      const size = laneAccessSize(kind);
+      const v = this.pop();
+      const ea = this.effectiveAddress(m, ins.memarg.offset, size);
+      if (kind.startsWith('store')) this.emit(`SIMD.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane});`);
+      else this.push(`SIMD.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane})`, false);
+      return true;
+    }
+    if (name === 'i8x16.shuffle') {
+      const lanes = this.pool.add(`new Uint8Array([${Array.from(ins.bytes!).join(', ')}])`);
+      const b = this.pop();
+      const a = this.pop();
+      this.push(`${fn}(${a}, ${b}, ${lanes})`, false);
+      return true;
+    }
+    if (!info.sig) return false;
+    const n = info.sig.split('>')[0].length;
+    const args = this.popN(n);
+    if (ins.lane !== undefined) args.push(String(ins.lane));
+    // SIMD helpers allocate and may throw on bugs; keep them as statements in order.
+    this.push(`${fn}(${args.join(', ')})`, false);
+    return true;
+  }
+}
+
+/** The return-area slot for result i (i >= 1) of type t. */
+export function returnSlot(t: ValType, i: number): string {
+  switch (t) {
+    case 'i32': return `rI32[${2 * i}]`;
+    case 'i64': return `rI64[${i}]`;
+    case 'f32': case 'f64': return `rF64[${i}]`;
+    default: return `rRef[${i}]`;
+  }
+}
+
+function accessSize(kind: string, ty: string): number {
+  const m = /(8|16|32|64)/.exec(kind.replace(/^load|^store/, ''));
+  if (m && !/x/.test(kind) && !/splat|zero/.test(kind)) return Number(m[1]) / 8;
+  if (/x/.test(kind)) return 8; // load8x8 etc.
+  if (/splat|zero/.test(kind)) return Number(/(8|16|32|64)/.exec(kind)![1]) / 8;
+  switch (ty) {
+    case 'i32': case 'f32': return 4;
+    case 'i64': case 'f64': return 8;
+    case 'v128': return 16;
+  }
+  return 0;
+}
+
+function laneAccessSize(kind: string): number {
+  return Number(/(8|16|32|64)/.exec(kind)![1]) / 8;
+}
+
+const cvt = new DataView(new ArrayBuffer(8));
+function f32Value(bits: number): number {
+  cvt.setUint32(0, bits);
+  return cvt.getFloat32(0);
+}
+function f64Value(bits: bigint): number {
+  cvt.setBigUint64(0, bits);
+  return cvt.getFloat64(0);
+}
+
+export type { FuncType };

@@ -1,0 +1,32 @@
+// The helper object that generated code receives. The compiler never imports runtime/, so
+// this file only names what generated code may use; runtime/helpers.ts implements it.
+// Generated code destructures every name below once, in the module prelude.
+
+/** Names generated code may reference, in prelude order. */
+export const HELPER_NAMES = [
+  // traps and type ids
+  'trap', 'unsupported', 'TY', 'funcSubtype',
+  // float bit carriers (runtime/values.ts semantics)
+  'f32FromBits', 'f32ToBits', 'f64FromBits', 'f64ToBits',
+  'f32neg', 'f32abs', 'f32copysign', 'f64neg', 'f64abs', 'f64copysign',
+  'fmin', 'fmax', 'nearest',
+  // integer helpers
+  'ctz32', 'popcnt32', 'rotl32', 'rotr32', 'clz64', 'ctz64', 'popcnt64', 'rotl64', 'rotr64',
+  'truncI32S', 'truncI32U', 'truncI64S', 'truncI64U',
+  'truncSatI32S', 'truncSatI32U', 'truncSatI64', 'truncSatU64', 'i64ToF32',
+  // memories, tables, segments
+  'memGrow', 'memFill', 'memCopy', 'memInit',
+  'tableGet', 'tableSet', 'tableGrow', 'tableFill', 'tableCopy', 'tableInit', 'callIndirect',
+  'EMPTY_ELEM', 'EMPTY_DATA',
+  // multi-value return area: slot i is rI32[2i] / rI64[i] / rF64[i] / rRef[i]
+  'rI32', 'rI64', 'rF64', 'rRef',
+  // v128
+  'V128', 'v128Load', 'v128Store', 'SIMD',
+  // exceptions
+  'WasmException', 'isTrap', 'wrapTrap',
+] as const;
+
+export type HelperName = (typeof HELPER_NAMES)[number];
+
+/** The helper object's type, as far as the compiler cares: every name must be present. */
+export type TranslatedHelpers = Record<HelperName, unknown>;

@@ -1,0 +1,306 @@
+// Engine, Store, Module and Instance: compilation, import resolution and instantiation in
+// the spec's order (resolve and check imports -> allocate -> globals -> tables -> memories
+// -> element segments -> data segments -> start function).
+
+import type { ConstExpr, ExternKind, ModuleIR, ValType, GlobalType } from '../compiler/ir';
+import { decodeModule } from '../compiler/binary';
+import { validateModuleInfo, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType, typeRegistry } from '../compiler/validate';
+import { opByCode } from '../compiler/opcodes';
+import { translateModule, type TranslatedModule } from '../compiler/translate';
+import { VMContext, VMOffsets } from '../vmctx';
+import { LinkError, RuntimeError, toTrap } from './errors';
+import { helpers } from './helpers';
+import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, type Callable, type Extern, type GlobalStorage } from './objects';
+import { SlabKind } from '../vmctx';
+import { f32FromBits, f64FromBits } from './values';
+
+export interface EngineConfig {
+  /** Reserved for feature flags, fuel and lazy/eager translation. */
+  readonly [key: string]: unknown;
+}
+
+export class Engine {
+  constructor(readonly config: EngineConfig = {}) {}
+}
+
+export class Store {
+  readonly instances: Instance[] = [];
+  constructor(readonly engine: Engine) {}
+}
+
+export class Module {
+  /** Canonical type id of every type index. */
+  readonly canon: readonly number[];
+  readonly offsets: VMOffsets;
+  private translated: TranslatedModule | null = null;
+
+  private constructor(readonly engine: Engine, readonly ir: ModuleIR) {
+    this.canon = validateModuleInfo(ir).canon;
+    this.offsets = new VMOffsets(ir);
+  }
+
+  /** Decodes and validates; throws CompileError. */
+  static fromBinary(engine: Engine, bytes: Uint8Array): Module {
+    return new Module(engine, decodeModule(bytes));
+  }
+
+  /** The generated code, translated on first instantiation and shared afterwards. */
+  get code(): TranslatedModule {
+    if (!this.translated) this.translated = translateModule(this.ir, this.offsets, this.canon);
+    return this.translated;
+  }
+
+  imports(): { module: string; name: string; kind: ExternKind }[] {
+    return this.ir.imports.map((i) => ({ module: i.module, name: i.name, kind: i.desc.kind }));
+  }
+
+  exports(): { name: string; kind: ExternKind }[] {
+    return this.ir.exports.map((e) => ({ name: e.name, kind: e.kind }));
+  }
+}
+
+/** Index spaces of one instance (imports first). */
+interface Spaces {
+  funcs: Callable[];
+  globals: Global[];
+  tables: Table[];
+  memories: Memory[];
+  tags: Tag[];
+}
+
+export class Instance {
+  readonly exports: ReadonlyMap<string, Extern>;
+  readonly vm: VMContext;
+
+  private constructor(readonly module: Module, vm: VMContext, exports: Map<string, Extern>) {
+    this.vm = vm;
+    this.exports = exports;
+  }
+
+  getExport(name: string): Extern | undefined {
+    return this.exports.get(name);
+  }
+
+  static instantiate(store: Store, module: Module, imports: Extern[]): Instance {
+    const m = module.ir;
+    const canon = module.canon;
+    const o = module.offsets;
+    const vm = new VMContext(o);
+    const sp: Spaces = { funcs: [], globals: [], tables: [], memories: [], tags: [] };
+    const importedFuncs: Func[] = [];
+
+    // ---- 1. resolve and check imports
+    if (imports.length < m.imports.length) throw new LinkError('unknown import: missing imports');
+    m.imports.forEach((imp, i) => {
+      const ext = imports[i];
+      const d = imp.desc;
+      const fail = (): never => { throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`); };
+      switch (d.kind) {
+        case 'func': {
+          if (!(ext instanceof Func) || !matchFuncType(ext.typeId, canon[d.typeIdx])) fail();
+          const f = ext as Func;
+          vm.refs[o.importedFunc(sp.funcs.length)] = f.callable;
+          importedFuncs.push(f);
+          sp.funcs.push(f.callable);
+          break;
+        }
+        case 'global': {
+          if (!(ext instanceof Global)) return fail();
+          const want: GlobalType = { type: canonicalValType(d.type.type, canon), mutable: d.type.mutable };
+          if (!matchGlobalType(ext.type, want)) fail();
+          vm.refs[o.importedGlobal(sp.globals.length)] = ext.importCell();
+          sp.globals.push(ext);
+          break;
+        }
+        case 'table': {
+          if (!(ext instanceof Table)) return fail();
+          const want = { ...d.type, elem: canonicalRefType(d.type.elem, canon) };
+          if (!matchTableType(ext.type, want)) fail();
+          vm.refs[o.table(sp.tables.length)] = ext;
+          sp.tables.push(ext);
+          break;
+        }
+        case 'memory': {
+          if (!(ext instanceof Memory) || !matchMemoryType(ext.type, d.type)) fail();
+          vm.refs[o.memory(sp.memories.length)] = ext;
+          sp.memories.push(ext as Memory);
+          break;
+        }
+        case 'tag': {
+          if (!(ext instanceof Tag) || ext.typeId !== canon[d.type.typeIdx]) fail();
+          vm.refs[o.tag(sp.tags.length)] = ext;
+          sp.tags.push(ext as Tag);
+          break;
+        }
+      }
+    });
+
+    // ---- 2. allocate definitions (values filled below, in spec order)
+    const definedGlobals: Global[] = m.globals.map((g, i) => {
+      const gi = m.numImportedGlobals + i;
+      const slot = o.definedGlobal(gi);
+      const type: GlobalType = { type: canonicalValType(g.type.type, canon), mutable: g.type.mutable };
+      let storage: GlobalStorage;
+      if (slot.kind === 'ref') {
+        storage = newGlobalStorage(g.type.type);
+        if (storage.kind === 'ref') vm.refs[slot.slot] = storage.cell;
+      } else {
+        const view = slot.slab === SlabKind.I64 ? vm.i64 : slot.slab === SlabKind.F64 ? vm.f64 : vm.i32;
+        storage = { kind: 'num', view, index: slot.index };
+      }
+      return new Global(type, storage);
+    });
+    for (const t of m.tables) {
+      const table = new Table({ ...t.type, elem: canonicalRefType(t.type.elem, canon) }, null);
+      vm.refs[o.table(sp.tables.length)] = table;
+      sp.tables.push(table);
+    }
+    for (const mt of m.memories) {
+      const mem = new Memory(mt);
+      vm.refs[o.memory(sp.memories.length)] = mem;
+      sp.memories.push(mem);
+    }
+    for (const t of m.tags) {
+      const tag = new Tag(typeRegistry.get(canon[t.typeIdx]).comp as import('../compiler/ir').FuncType, canon[t.typeIdx]);
+      vm.refs[o.tag(sp.tags.length)] = tag;
+      sp.tags.push(tag);
+    }
+    for (let s = 0; s < m.elems.length; s++) vm.refs[o.elem(s)] = helpers.EMPTY_ELEM;
+    for (let s = 0; s < m.datas.length; s++) vm.refs[o.data(s)] = m.datas[s].bytes;
+
+    // ---- generated code (reads the reference slab filled above)
+    const code = module.code.factory(vm, helpers);
+    code.funcs.forEach((f, i) => {
+      (f as Callable)[TY] = canon[m.funcs[i]];
+      sp.funcs.push(f as Callable);
+    });
+    for (const mem of sp.memories) mem.refreshers.add(code.refresh);
+
+    // ---- 3. globals, in order (each may read earlier ones)
+    const evalCtx = { sp, canon };
+    m.globals.forEach((g, i) => {
+      definedGlobals[i].setInternal(evalConst(g.init, g.type.type, evalCtx));
+      sp.globals.push(definedGlobals[i]);
+    });
+
+    // ---- 4. table initialisers
+    m.tables.forEach((t, i) => {
+      if (t.init) {
+        const v = evalConst(t.init, t.type.elem, evalCtx);
+        sp.tables[m.numImportedTables + i].elements.fill(v);
+      }
+    });
+
+    // ---- 5. element segments: evaluate all, then apply active ones in order
+    const elemValues = m.elems.map((e) => e.init.map((x) => evalConst(x, e.type, evalCtx)));
+    m.elems.forEach((e, s) => {
+      if (e.mode === 'passive') vm.refs[o.elem(s)] = elemValues[s];
+    });
+
+    const exports = new Map<string, Extern>();
+    const instance = new Instance(module, vm, exports);
+    store.instances.push(instance);
+
+    try {
+      m.elems.forEach((e, s) => {
+        if (e.mode !== 'active') return;
+        const table = sp.tables[e.table];
+        const off = toIndex(evalConst(e.offset!, table.type.addr, evalCtx));
+        const vals = elemValues[s];
+        if (off + vals.length > table.elements.length) throw new RuntimeError('out of bounds table access');
+        for (let k = 0; k < vals.length; k++) table.elements[off + k] = vals[k];
+      });
+      // ---- 6. data segments
+      m.datas.forEach((d, s) => {
+        if (d.mode !== 'active') return;
+        const mem = sp.memories[d.memory];
+        const off = toIndex(evalConst(d.offset!, mem.type.addr, evalCtx));
+        if (off + d.bytes.length > mem.byteLength) throw new RuntimeError('out of bounds memory access');
+        mem.u8.set(d.bytes, off);
+        vm.refs[o.data(s)] = helpers.EMPTY_DATA;
+      });
+    } catch (e) {
+      throw toTrap(e);
+    }
+
+    // ---- exports (before start, so a trapping start leaves nothing half-visible but the effects)
+    const funcObjs = new Map<number, Func>();
+    const funcExtern = (i: number): Func => {
+      let f = funcObjs.get(i);
+      if (!f) {
+        if (i < importedFuncs.length) f = importedFuncs[i];
+        else {
+          const c = sp.funcs[i];
+          const typeIdx = m.funcs[i - importedFuncs.length];
+          f = new Func(c, typeRegistry.get(canon[typeIdx]).comp as import('../compiler/ir').FuncType, canon[typeIdx]);
+        }
+        funcObjs.set(i, f);
+      }
+      return f;
+    };
+    for (const ex of m.exports) {
+      switch (ex.kind) {
+        case 'func': exports.set(ex.name, funcExtern(ex.index)); break;
+        case 'global': exports.set(ex.name, sp.globals[ex.index]); break;
+        case 'table': exports.set(ex.name, sp.tables[ex.index]); break;
+        case 'memory': exports.set(ex.name, sp.memories[ex.index]); break;
+        case 'tag': exports.set(ex.name, sp.tags[ex.index]); break;
+      }
+    }
+
+    // ---- 7. start function
+    if (m.start !== undefined) {
+      try {
+        sp.funcs[m.start]();
+      } catch (e) {
+        throw toTrap(e);
+      }
+    }
+    return instance;
+  }
+}
+
+function toIndex(v: unknown): number {
+  return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
+}
+
+// ---------------------------------------------------------------- constant expressions
+
+interface EvalCtx {
+  sp: Spaces;
+  canon: readonly number[];
+}
+
+/** Evaluates a validated constant expression to an internal value. */
+function evalConst(expr: ConstExpr, _type: ValType | 'i32' | 'i64', ctx: EvalCtx): unknown {
+  const st: unknown[] = [];
+  for (const ins of expr) {
+    const name = opByCode.get(ins.op)?.name;
+    switch (name) {
+      case 'i32.const': st.push(ins.value as number); break;
+      case 'i64.const': st.push(BigInt.asIntN(64, ins.value as bigint)); break;
+      case 'f32.const': st.push(f32FromBits(ins.value as number)); break;
+      case 'f64.const': st.push(f64FromBits(ins.value as bigint)); break;
+      case 'v128.const': {
+        const b = ins.bytes!;
+        st.push(new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + 16)));
+        break;
+      }
+      case 'ref.null': st.push(null); break;
+      case 'ref.func': st.push(ctx.sp.funcs[ins.idx!]); break;
+      case 'global.get': st.push(ctx.sp.globals[ins.idx!].getInternal()); break;
+      case 'i32.add': { const b = st.pop() as number; const a = st.pop() as number; st.push((a + b) | 0); break; }
+      case 'i32.sub': { const b = st.pop() as number; const a = st.pop() as number; st.push((a - b) | 0); break; }
+      case 'i32.mul': { const b = st.pop() as number; const a = st.pop() as number; st.push(Math.imul(a, b)); break; }
+      case 'i64.add': { const b = st.pop() as bigint; const a = st.pop() as bigint; st.push(BigInt.asIntN(64, a + b)); break; }
+      case 'i64.sub': { const b = st.pop() as bigint; const a = st.pop() as bigint; st.push(BigInt.asIntN(64, a - b)); break; }
+      case 'i64.mul': { const b = st.pop() as bigint; const a = st.pop() as bigint; st.push(BigInt.asIntN(64, a * b)); break; }
+      case 'any.convert_extern': case 'extern.convert_any': break;
+      default:
+        throw new Error(`unsupported constant instruction ${name}`);
+    }
+  }
+  return st.pop();
+}
+
+export { Func, Global, Memory, Table, Tag };

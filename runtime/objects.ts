@@ -1,0 +1,340 @@
+// Extern objects (Func, Memory, Table, Global, Tag) and the conversion of values between
+// the public API ("WasmValue") and the representation generated code uses internally.
+//
+// Internal representation (DESIGN.md): i32 int32 number, i64 signed bigint, f32 carried
+// number (runtime/values.ts), f64 number, v128 immutable Int32Array(4), funcref = a callable
+// JS function tagged with its canonical type id under TY, or null; other references as is.
+// API representation differs only for v128 (Uint8Array(16)) and funcref (Func).
+
+import type { FuncType, GlobalType, MemoryType, TableType, ValType, RefType, ModuleIR } from '../compiler/ir';
+import { typeRegistry } from '../compiler/validate';
+import type { RefCell, VMMemory, VMTable } from '../vmctx';
+import { RuntimeError, toTrap } from './errors';
+import { v128FromBytes, v128ToBytes } from './simd';
+
+/** Property under which a callable carries its canonical function type id. */
+export const TY: unique symbol = Symbol('wasm.functype');
+
+export type Callable = ((...args: unknown[]) => unknown) & { [TY]?: number };
+
+/** Multi-value return area shared by all generated code: result i (i >= 1) lives in
+ *  rI32[2i] / rI64[i] / rF64[i] / rRef[i] by type (typed arrays keep NaN bits exact). */
+const RET_SLOTS = 4096;
+const retBuf = new ArrayBuffer(8 * RET_SLOTS);
+export const rI32 = new Int32Array(retBuf);
+export const rI64 = new BigInt64Array(retBuf);
+export const rF64 = new Float64Array(retBuf);
+export const rRef: unknown[] = new Array<unknown>(RET_SLOTS).fill(null);
+
+export function readReturnSlot(t: ValType, i: number): unknown {
+  switch (t) {
+    case 'i32': return rI32[2 * i];
+    case 'i64': return rI64[i];
+    case 'f32': case 'f64': return rF64[i];
+    default: return rRef[i];
+  }
+}
+export function writeReturnSlot(t: ValType, i: number, v: unknown): void {
+  switch (t) {
+    case 'i32': rI32[2 * i] = v as number; break;
+    case 'i64': rI64[i] = v as bigint; break;
+    case 'f32': case 'f64': rF64[i] = v as number; break;
+    default: rRef[i] = v;
+  }
+}
+
+// ---------------------------------------------------------------- canonical ids of host types
+
+/** Canonical id of a stand-alone function type (no concrete heap types inside). */
+export function canonicalFuncTypeId(type: FuncType): number {
+  const m = { types: [{ final: true, supers: [], comp: type }], recGroups: [{ start: 0, count: 1 }] } as unknown as ModuleIR;
+  return typeRegistry.canonicalize(m)[0];
+}
+
+// ---------------------------------------------------------------- value conversion
+
+const funcOfCallable = new WeakMap<Function, Func>();
+
+export function toInternal(t: ValType, v: unknown): unknown {
+  switch (t) {
+    case 'i32': return Number(v) | 0;
+    case 'i64': return BigInt.asIntN(64, BigInt(v as bigint));
+    case 'f32': { const x = Number(v); return x === x ? Math.fround(x) : x; }
+    case 'f64': return Number(v);
+    case 'v128':
+      if (v instanceof Int32Array && v.length === 4) return Int32Array.from(v);
+      return v128FromBytes(v as ArrayLike<number>);
+    default:
+      if (v instanceof Func) return v.callable;
+      return v;
+  }
+}
+
+export function toApi(t: ValType, v: unknown): unknown {
+  if (t === 'v128') return v128ToBytes(v as Int32Array);
+  if (typeof t === 'object' && typeof v === 'function') return funcFromCallable(v as Callable);
+  return v;
+}
+
+/** The Func wrapping a callable (created on first use for defined functions). */
+export function funcFromCallable(c: Callable): Func {
+  let f = funcOfCallable.get(c);
+  if (!f) {
+    const id = c[TY];
+    if (id === undefined) throw new TypeError('not a WebAssembly function');
+    const st = typeRegistry.get(id);
+    if (st.comp.kind !== 'func') throw new TypeError('not a function type');
+    f = new Func(c, st.comp, id);
+  }
+  return f;
+}
+
+// ---------------------------------------------------------------- Func
+
+export type HostFunction = (...args: unknown[]) => unknown;
+
+export class Func {
+  /** @internal use Func.fromHost or an instance's exports. */
+  constructor(readonly callable: Callable, readonly type: FuncType, readonly typeId: number) {
+    funcOfCallable.set(callable, this);
+  }
+
+  static fromHost(_store: unknown, type: FuncType, fn: HostFunction): Func {
+    const { params, results } = type;
+    const callable: Callable = (...args: unknown[]): unknown => {
+      const apiArgs = params.map((p, i) => toApi(p, args[i]));
+      const r = fn(...apiArgs);
+      if (results.length === 0) return undefined;
+      if (results.length === 1) return toInternal(results[0], Array.isArray(r) ? r[0] : r);
+      const arr = r as unknown[];
+      if (!Array.isArray(arr) || arr.length !== results.length) throw new TypeError('host function returned the wrong number of results');
+      for (let i = 1; i < results.length; i++) writeReturnSlot(results[i], i, toInternal(results[i], arr[i]));
+      return toInternal(results[0], arr[0]);
+    };
+    const id = canonicalFuncTypeId(type);
+    callable[TY] = id;
+    return new Func(callable, type, id);
+  }
+
+  call(...args: unknown[]): unknown[] {
+    const { params, results } = this.type;
+    if (args.length !== params.length) throw new TypeError(`expected ${params.length} arguments, got ${args.length}`);
+    const internal = params.map((p, i) => toInternal(p, args[i]));
+    let r: unknown;
+    try {
+      r = this.callable(...internal);
+    } catch (e) {
+      throw toTrap(e);
+    }
+    if (results.length === 0) return [];
+    const out: unknown[] = [toApi(results[0], r)];
+    for (let i = 1; i < results.length; i++) out.push(toApi(results[i], readReturnSlot(results[i], i)));
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------- Memory
+
+/** Largest memory we allocate, in bytes (ArrayBuffer limit on Node 20 is above this). */
+const MAX_MEMORY_BYTES = 2 ** 32;
+
+/**
+ * A linear memory. Growth re-allocates the ArrayBuffer (copying contents and detaching the
+ * old buffer, as the JS API requires) and then refreshes every instance's cached views, so
+ * the VMMemory invariant in vmctx/ holds before control returns to Wasm code.
+ */
+export class Memory implements VMMemory {
+  buffer: ArrayBuffer;
+  dv: DataView;
+  u8: Uint8Array;
+  byteLength: number;
+  readonly refreshers = new Set<() => void>();
+  private readonly declared: MemoryType;
+
+  /** @internal use Memory.create. */
+  constructor(type: MemoryType) {
+    this.declared = type;
+    const bytes = type.limits.min * this.pageSize;
+    if (bytes > MAX_MEMORY_BYTES) throw new RuntimeError('memory size exceeds implementation limit');
+    this.buffer = new ArrayBuffer(bytes);
+    this.dv = new DataView(this.buffer);
+    this.u8 = new Uint8Array(this.buffer);
+    this.byteLength = bytes;
+  }
+
+  static create(_store: unknown, type: MemoryType): Memory {
+    return new Memory(type);
+  }
+
+  get pageSize(): number { return 2 ** this.declared.pageSizeLog2; }
+
+  get type(): MemoryType {
+    return { ...this.declared, limits: { min: this.size(), max: this.declared.limits.max } };
+  }
+
+  size(): number { return this.byteLength / this.pageSize; }
+
+  /** Grows by `delta` pages; returns the old size in pages, or -1. */
+  grow(delta: number): number {
+    const old = this.size();
+    if (delta === 0) return old;
+    const pages = old + delta;
+    const max = this.declared.limits.max;
+    const limit = this.declared.addr === 'i64' ? 2 ** 48 : 2 ** (32 - this.declared.pageSizeLog2);
+    if (pages > limit || (max !== undefined && pages > max)) return -1;
+    const bytes = pages * this.pageSize;
+    if (bytes > MAX_MEMORY_BYTES) return -1;
+    let nb: ArrayBuffer;
+    try {
+      nb = new ArrayBuffer(bytes);
+    } catch {
+      return -1;
+    }
+    const nu8 = new Uint8Array(nb);
+    nu8.set(this.u8);
+    const oldBuf = this.buffer;
+    this.buffer = nb;
+    this.dv = new DataView(nb);
+    this.u8 = nu8;
+    this.byteLength = bytes;
+    // Detach the old buffer (the JS API requires it); views of it become empty.
+    try { structuredClone(oldBuf, { transfer: [oldBuf] }); } catch { /* not detachable: harmless */ }
+    for (const r of this.refreshers) r();
+    return old;
+  }
+}
+
+// ---------------------------------------------------------------- Table
+
+const MAX_TABLE_ELEMENTS = 10_000_000;
+
+export class Table implements VMTable {
+  readonly elements: unknown[];
+  private readonly declared: TableType;
+
+  /** @internal `init` is an internal reference value. */
+  constructor(type: TableType, init: unknown) {
+    this.declared = type;
+    if (type.limits.min > MAX_TABLE_ELEMENTS) throw new RuntimeError('table size exceeds implementation limit');
+    this.elements = new Array<unknown>(type.limits.min).fill(init);
+  }
+
+  static create(_store: unknown, type: TableType, init: unknown = null): Table {
+    return new Table(type, toInternal(type.elem, init));
+  }
+
+  get type(): TableType {
+    return { ...this.declared, limits: { min: this.elements.length, max: this.declared.limits.max } };
+  }
+  get elemType(): RefType { return this.declared.elem; }
+
+  size(): number { return this.elements.length; }
+
+  get(i: number): unknown {
+    if (i < 0 || i >= this.elements.length) throw new RuntimeError('out of bounds table access');
+    return toApi(this.declared.elem, this.elements[i]);
+  }
+
+  set(i: number, v: unknown): void {
+    if (i < 0 || i >= this.elements.length) throw new RuntimeError('out of bounds table access');
+    this.elements[i] = toInternal(this.declared.elem, v);
+  }
+
+  /** API growth: `init` is an API value. */
+  grow(delta: number, init: unknown = null): number {
+    return this.growInternal(delta, toInternal(this.declared.elem, init));
+  }
+
+  /** Growth appends in place: `elements` keeps its identity (see VMTable). */
+  growInternal(delta: number, init: unknown): number {
+    const old = this.elements.length;
+    const n = old + delta;
+    const max = this.declared.limits.max;
+    if (n > MAX_TABLE_ELEMENTS || (max !== undefined && n > max)) return -1;
+    for (let i = 0; i < delta; i++) this.elements.push(init);
+    return old;
+  }
+}
+
+// ---------------------------------------------------------------- Global
+
+/**
+ * A global's storage: numeric globals are one slot of a typed array (a defined global's slot
+ * in its instance's numeric slab, or a private one for host globals); reference-typed
+ * globals are a RefCell. Importers alias the same storage.
+ */
+export type GlobalStorage =
+  | { readonly kind: 'num'; readonly view: Int32Array | BigInt64Array | Float64Array; readonly index: number }
+  | { readonly kind: 'ref'; readonly cell: RefCell };
+
+export class Global {
+  /** @internal */
+  constructor(readonly type: GlobalType, readonly storage: GlobalStorage) {}
+
+  static create(_store: unknown, type: GlobalType, value: unknown): Global {
+    const g = new Global(type, newGlobalStorage(type.type));
+    g.setInternal(toInternal(type.type, value));
+    return g;
+  }
+
+  get(): unknown { return toApi(this.type.type, this.getInternal()); }
+
+  set(value: unknown): void {
+    if (!this.type.mutable) throw new TypeError('cannot set an immutable global');
+    this.setInternal(toInternal(this.type.type, value));
+  }
+
+  getInternal(): unknown {
+    const s = this.storage;
+    if (s.kind === 'ref') return s.cell.value;
+    if (this.type.type === 'v128') return (s.view as Int32Array).slice(s.index, s.index + 4);
+    return s.view[s.index];
+  }
+
+  setInternal(v: unknown): void {
+    const s = this.storage;
+    if (s.kind === 'ref') s.cell.value = v;
+    else if (this.type.type === 'v128') (s.view as Int32Array).set(v as Int32Array, s.index);
+    else if (s.view instanceof BigInt64Array) s.view[s.index] = v as bigint;
+    else s.view[s.index] = v as number;
+  }
+
+  /** What an importer's reference slab holds: a one-slot typed-array alias, or the RefCell. */
+  importCell(): unknown {
+    const s = this.storage;
+    if (s.kind === 'ref') return s.cell;
+    const width = this.type.type === 'v128' ? 4 : 1;
+    return s.view.subarray(s.index, s.index + width);
+  }
+}
+
+export function newGlobalStorage(t: ValType): GlobalStorage {
+  switch (t) {
+    case 'i32': return { kind: 'num', view: new Int32Array(2), index: 0 };
+    case 'i64': return { kind: 'num', view: new BigInt64Array(1), index: 0 };
+    case 'f32': case 'f64': return { kind: 'num', view: new Float64Array(1), index: 0 };
+    case 'v128': return { kind: 'num', view: new Int32Array(4), index: 0 };
+    default: return { kind: 'ref', cell: { value: null } };
+  }
+}
+
+// ---------------------------------------------------------------- Tag
+
+export class Tag {
+  /** @internal */
+  constructor(readonly type: FuncType, readonly typeId: number) {}
+  static create(_store: unknown, type: FuncType): Tag {
+    return new Tag(type, canonicalFuncTypeId(type));
+  }
+}
+
+export type Extern = Func | Memory | Table | Global | Tag;
+
+/** Calls a callable from the host with internal values, converting stack overflow. */
+export function callInternal(c: Callable, args: unknown[]): unknown {
+  try {
+    return c(...args);
+  } catch (e) {
+    throw toTrap(e);
+  }
+}

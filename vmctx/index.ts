@@ -1,0 +1,158 @@
+// VMOffsets and the VMContext layout: the single answer to "where in an instance's
+// VMContext is imported function i, global g, memory m, table t, segment s". The runtime
+// lays out each instance by these answers and the translator bakes them into generated code
+// as constants; neither recomputes a layout.
+//
+// A VMContext has two regions:
+//   - the numeric slab: one ArrayBuffer with Int32Array / Float64Array / BigInt64Array views.
+//     Numeric defined globals live here (8-byte slots, v128 in 16-byte slots). Typed arrays
+//     keep NaN payloads bit-exact; plain JS arrays do not (V8 quiets signalling NaNs in
+//     double-element arrays), so Wasm numbers never live in plain arrays.
+//   - the reference slab: a JS array holding imported function callables, global cells
+//     (numeric imported globals as one-element typed-array views of the exporter's slab;
+//     reference-typed globals as RefCell objects), table objects, memory objects, tags and
+//     the current contents of element and data segments.
+//
+// Invariants (enforced by runtime/instance.ts, which alone allocates VMContexts):
+//   - a VMContext is never re-allocated and its slab views never change, so generated code
+//     may capture `vm.i32`, `vm.f64`, `vm.i64` and `vm.refs` once;
+//   - every reference-slab slot except segment slots is written once, before the module's
+//     generated code is instantiated, so generated code may capture those slots too;
+//     segment slots change on elem.drop / data.drop and are always re-read;
+//   - a memory's views change on growth; the memory object calls every registered refresher
+//     (one per instance using it) so cached views are never stale (see VMMemory).
+
+import type { ModuleIR, ValType } from '../compiler/ir';
+
+/** Where a numeric value lives inside a numeric slab. */
+export enum SlabKind { I32, I64, F64, V128 }
+
+/** Storage of a defined global. */
+export type GlobalSlot =
+  | { readonly kind: 'num'; readonly slab: SlabKind; /** index in that slab view */ readonly index: number }
+  | { readonly kind: 'ref'; /** reference-slab slot of its RefCell */ readonly slot: number };
+
+export function slabKindOf(t: ValType): SlabKind | null {
+  switch (t) {
+    case 'i32': return SlabKind.I32;
+    case 'i64': return SlabKind.I64;
+    case 'f32': case 'f64': return SlabKind.F64; // f32 is stored as its carried f64 number
+    case 'v128': return SlabKind.V128;
+    default: return null;
+  }
+}
+
+/** A reference-typed global's storage: shared by exporter and importers. */
+export interface RefCell { value: unknown }
+
+/**
+ * The shape of a memory as generated code sees it. Owned by the runtime's Memory.
+ * Invariant: after any change of `buffer`, the owner updates dv/u8/byteLength and then calls
+ * every function in `refreshers`, before control returns to Wasm code.
+ */
+export interface VMMemory {
+  buffer: ArrayBuffer;
+  dv: DataView;
+  u8: Uint8Array;
+  byteLength: number;
+  readonly refreshers: Set<() => void>;
+}
+
+/**
+ * The shape of a table as generated code sees it.
+ * Invariant: `elements` keeps its identity for the table's lifetime (growth appends in
+ * place), so generated code may capture it.
+ */
+export interface VMTable {
+  readonly elements: unknown[];
+}
+
+/** Per-module layout. Computed once per Module; shared by all of its instances. */
+export class VMOffsets {
+  /** Numeric slab size in bytes (multiple of 16). */
+  readonly slabBytes: number;
+  /** Reference slab length. */
+  readonly refSlots: number;
+
+  private readonly importedFuncSlots: number[] = [];
+  private readonly globalSlots: (GlobalSlot | { kind: 'import'; slot: number })[] = [];
+  private readonly tableSlots: number[] = [];
+  private readonly memorySlots: number[] = [];
+  private readonly tagSlots: number[] = [];
+  private readonly elemSlots: number[] = [];
+  private readonly dataSlots: number[] = [];
+
+  constructor(m: ModuleIR) {
+    let ref = 0;
+    let bytes = 0;
+    const importedGlobalTypes: ValType[] = [];
+    for (const imp of m.imports) {
+      switch (imp.desc.kind) {
+        case 'func': this.importedFuncSlots.push(ref++); break;
+        case 'global': importedGlobalTypes.push(imp.desc.type.type); this.globalSlots.push({ kind: 'import', slot: ref++ }); break;
+        case 'table': this.tableSlots.push(ref++); break;
+        case 'memory': this.memorySlots.push(ref++); break;
+        case 'tag': this.tagSlots.push(ref++); break;
+      }
+    }
+    // v128 globals first so that 16-byte alignment needs no padding bookkeeping.
+    const defined: GlobalSlot[] = new Array(m.globals.length);
+    m.globals.forEach((g, i) => {
+      if (g.type.type === 'v128') { defined[i] = { kind: 'num', slab: SlabKind.V128, index: bytes / 4 }; bytes += 16; }
+    });
+    m.globals.forEach((g, i) => {
+      const k = slabKindOf(g.type.type);
+      if (k === SlabKind.V128) return;
+      if (k === null) { defined[i] = { kind: 'ref', slot: ref++ }; return; }
+      defined[i] = { kind: 'num', slab: k, index: k === SlabKind.I32 ? bytes / 4 : bytes / 8 };
+      bytes += 8;
+    });
+    this.globalSlots.push(...defined);
+    for (let i = 0; i < m.tables.length; i++) this.tableSlots.push(ref++);
+    for (let i = 0; i < m.memories.length; i++) this.memorySlots.push(ref++);
+    for (let i = 0; i < m.tags.length; i++) this.tagSlots.push(ref++);
+    for (let i = 0; i < m.elems.length; i++) this.elemSlots.push(ref++);
+    for (let i = 0; i < m.datas.length; i++) this.dataSlots.push(ref++);
+    this.slabBytes = Math.max(16, (bytes + 15) & ~15);
+    this.refSlots = ref;
+  }
+
+  /** Reference-slab slot of imported function i's callable. */
+  importedFunc(i: number): number { return this.importedFuncSlots[i]; }
+  /** For an imported global: the reference-slab slot holding its cell (typed-array view or RefCell). */
+  isImportedGlobal(g: number): boolean { return this.globalSlots[g].kind === 'import'; }
+  importedGlobal(g: number): number {
+    const s = this.globalSlots[g];
+    if (s.kind !== 'import') throw new Error('not an imported global');
+    return s.slot;
+  }
+  /** Storage of a defined global, by global index (imports included in the index space). */
+  definedGlobal(g: number): GlobalSlot {
+    const s = this.globalSlots[g];
+    if (s.kind === 'import') throw new Error('not a defined global');
+    return s;
+  }
+  table(t: number): number { return this.tableSlots[t]; }
+  memory(m: number): number { return this.memorySlots[m]; }
+  tag(t: number): number { return this.tagSlots[t]; }
+  /** Current contents of element segment s (an array; empty after drop). */
+  elem(s: number): number { return this.elemSlots[s]; }
+  /** Current contents of data segment s (a Uint8Array; empty after drop). */
+  data(s: number): number { return this.dataSlots[s]; }
+}
+
+/** One instance's context. Allocated once per instance by the runtime. */
+export class VMContext {
+  readonly slab: ArrayBuffer;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  readonly refs: unknown[];
+  constructor(readonly offsets: VMOffsets) {
+    this.slab = new ArrayBuffer(offsets.slabBytes);
+    this.i32 = new Int32Array(this.slab);
+    this.f64 = new Float64Array(this.slab);
+    this.i64 = new BigInt64Array(this.slab);
+    this.refs = new Array<unknown>(offsets.refSlots).fill(null);
+  }
+}
