@@ -16,7 +16,7 @@ import { f32FromBits, f32ToBits } from './values';
 import {
   SIMD, v128FromBytes, v128ToBytes, v128Const, load, store, load8_lane, store16_lane,
   i8x16_shuffle, i64x2_extract_lane, f32x4_extract_lane, f32x4_replace_lane, f32x4_splat,
-  i8x16_add, type V128,
+  i8x16_add, i64x2SplatWords, i64x2ReplaceLaneWords, type V128,
 } from './simd';
 
 const TESTSUITE = '/work/shared/testsuite';
@@ -1066,6 +1066,13 @@ describe('value representation', () => {
     const w = f32x4_replace_lane(new Int32Array(4), f32FromBits(0xffa00002), 2);
     expect(w[2] >>> 0).toBe(0xffa00002);
     expect(f32ToBits(f32x4_extract_lane(v, 3)) >>> 0).toBe(0x7fa00001);
+  });
+
+  test('i64 lanes from word pairs match the bigint forms', () => {
+    expect(Array.from(i64x2SplatWords(-2, 0x7fffffff))).toEqual(Array.from(SIMD['i64x2.splat'](0x7ffffffffffffffen) as V128));
+    const v = Int32Array.of(1, 2, 3, 4);
+    expect(Array.from(i64x2ReplaceLaneWords(v, -1, -1, 1))).toEqual(Array.from(SIMD['i64x2.replace_lane'](v, -1n, 1) as V128));
+    expect(Array.from(v)).toEqual([1, 2, 3, 4]);
   });
 
   test('i64 lanes are signed bigints', () => {

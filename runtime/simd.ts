@@ -20,6 +20,8 @@
 //     load8_lane / load16_lane / load32_lane / load64_lane (mem, ea, v, lane) -> v128
 //     store8_lane / store16_lane / store32_lane / store64_lane (mem, ea, v, lane)
 //   v128FromBytes(bytes), v128ToBytes(v), v128Const(bytes).
+//   i64x2SplatWords(lo, hi), i64x2ReplaceLaneWords(v, lo, hi, lane): i64 lanes from int32
+//   word pairs, for callers that do not carry i64 as bigint.
 //   Every instruction is also a named export with '.' replaced by '_' (i8x16_add, ...).
 //
 // Float NaN rules: arithmetic reads lanes through Float32Array/Float64Array scratch views and
@@ -267,6 +269,17 @@ export function i64x2_replace_lane(v: V128, x: bigint, lane: number): V128 {
   const r = v.slice();
   I64[0] = x;
   r[2 * lane] = W[0]; r[2 * lane + 1] = W[1];
+  return r;
+}
+// Word-pair forms of the i64 lane moves, for code that carries i64 as (lo, hi) int32 words.
+// Extraction needs no helper: lane k is (v[2k], v[2k + 1]).
+export function i64x2SplatWords(lo: number, hi: number): V128 {
+  return v4(lo, hi, lo, hi);
+}
+export function i64x2ReplaceLaneWords(v: V128, lo: number, hi: number, lane: number): V128 {
+  const r = v.slice();
+  r[2 * lane] = lo;
+  r[2 * lane + 1] = hi;
   return r;
 }
 export function f32x4_replace_lane(v: V128, x: number, lane: number): V128 {
