@@ -17,6 +17,10 @@ const REF_FUNC_OP = opByName.get('ref.func')!.code;
 export interface ValidationResult {
   /** Canonical id of every type index (same as typeRegistry.canonicalize(m)). */
   readonly canon: readonly number[];
+  /** Canonical type id of every function (imports first), as funcref values carry it. */
+  readonly funcTypeIds: readonly number[];
+  /** Canonical type id of every tag's function type (imports first). */
+  readonly tagTypeIds: readonly number[];
   /** Highest operand stack depth of each defined function's body. */
   readonly maxStackHeights: readonly number[];
 }
@@ -106,7 +110,7 @@ export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry
   // ---- tables: a non-nullable element type needs an explicit initialiser, which (tables
   // precede globals) sees only the imported globals
   m.tables.forEach((t, i) => {
-    const et = tableElem[m.numImportedTables + i];
+    const et = tableElem[tableElem.length - m.tables.length + i];
     if (t.init) cv.validateConst(t.init, et, numImportedGlobals);
     else if (!t.type.elem.nullable) throw invalid('type mismatch');
   });
@@ -159,10 +163,10 @@ export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry
   for (let i = 0; i < m.codes.length; i++) {
     const code = m.codes[i];
     const locals = code.locals.map(enc);
-    cv.validateFunc(funcTypes[m.numImportedFuncs + i], locals, code.body);
+    cv.validateFunc(funcTypes[funcTypes.length - m.funcs.length + i], locals, code.body);
     maxStackHeights[i] = cv.maxStackHeight;
   }
-  return { canon, maxStackHeights };
+  return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights };
 }
 
 // ---------------------------------------------------------------- types
