@@ -52,7 +52,7 @@ for (let c = 97; c <= 122; c++) IDCHAR[c] = 1;
 
 const isIdChar = (c: number): boolean => c < 128 && IDCHAR[c] === 1;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes bytes as UTF-8, or throws malformed. */
 export function decodeUtf8(bytes: Uint8Array): string {
@@ -81,6 +81,8 @@ export function parseSexprs(src: string): ParseResult {
   const root = new List(0);
   const stack: List[] = [];
   let cur = root;
+  // Inside an annotation the lexing is permissive: any printable ASCII run is a token.
+  let annotDepth = 0;
 
   // Reads a string literal starting at the opening quote; returns its bytes.
   const readString = (): Uint8Array => {
@@ -173,9 +175,8 @@ export function parseSexprs(src: string): ParseResult {
       i++;
       continue;
     }
-    if (c === 59) {
-      if (src.charCodeAt(i + 1) !== 59) throw malformed('unexpected character ";"');
-      while (i < n && src.charCodeAt(i) !== 10) i++;
+    if (c === 59 && src.charCodeAt(i + 1) === 59) {
+      while (i < n && src.charCodeAt(i) !== 10 && src.charCodeAt(i) !== 13) i++;
       continue;
     }
     if (c === 40) {
@@ -186,7 +187,11 @@ export function parseSexprs(src: string): ParseResult {
       }
       const l = new List(i);
       i++;
-      if (c1 === 64) {
+      if (annotDepth > 0) {
+        annotDepth++;
+        cur.items.push(l);
+      } else if (c1 === 64) {
+        annotDepth = 1;
         // Annotation `(@id` or `(@"id"`.
         i++;
         let name: string;
@@ -198,7 +203,7 @@ export function parseSexprs(src: string): ParseResult {
         }
         if (name === '') throw malformed('empty annotation id');
         l.annot = name;
-        if (name === 'custom' || name === 'name') sawPlacedAnnot = true;
+        if (name === 'custom' || name === 'name' || name.startsWith('metadata.code.')) sawPlacedAnnot = true;
         l.annotAt = cur.items.length;
         (cur.annots ??= []).push(l);
       } else cur.items.push(l);
@@ -209,7 +214,25 @@ export function parseSexprs(src: string): ParseResult {
     if (c === 41) {
       if (stack.length === 0) throw malformed('unexpected token ")"');
       cur = stack.pop()!;
+      if (annotDepth > 0) annotDepth--;
       i++;
+      continue;
+    }
+    if (annotDepth > 0) {
+      const start = i;
+      if (c === 34) {
+        cur.items.push(new Atom(Tok.String, '', start, readString()));
+        continue;
+      }
+      while (i < n) {
+        const d = src.charCodeAt(i);
+        if (d <= 32 || d === 34 || d === 40 || d === 41 || d >= 0x7f) break;
+        if (d === 59 && src.charCodeAt(i + 1) === 59) break;
+        i++;
+      }
+      if (i === start) throw malformed(c >= 0x80 ? 'illegal character (malformed UTF-8 encoding)' : 'illegal character');
+      const text = src.slice(start, i);
+      cur.items.push(new Atom(text.charCodeAt(0) === 36 && text.length > 1 ? Tok.Id : Tok.Keyword, text.charCodeAt(0) === 36 ? text.slice(1) : text, start));
       continue;
     }
     // A token: a maximal run of idchars and strings. Only a pure idchar run, a lone
@@ -239,7 +262,7 @@ export function parseSexprs(src: string): ParseResult {
       cur.items.push(new Atom(Tok.Id, text.slice(1), start));
     } else cur.items.push(new Atom(Tok.Keyword, text, start));
   }
-  if (stack.length !== 0) throw malformed('unclosed parenthesis');
+  if (stack.length !== 0) throw malformed(annotDepth > 0 ? 'unclosed annotation' : 'unclosed parenthesis');
   return { items: root.items, annots: root.annots, sawPlacedAnnot };
 }
 

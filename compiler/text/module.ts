@@ -196,12 +196,17 @@ export class ModuleEncoder {
         if (sawName) throw malformed('@name annotation: multiple module');
         if (a.annotAt !== 0) throw malformed('misplaced @name annotation');
         sawName = true;
-      }
+      } else if (a.annot!.startsWith('metadata.code.')) throw malformed(`@${a.annot} annotation: not in a function`);
     }
     const walk = (l: List, inStart: boolean): void => {
-      for (const a of l.annots ?? []) {
+      const annots = l.annots ?? [];
+      for (let i = 0; i < annots.length; i++) {
+        const a = annots[i];
         if (a.annot === 'custom') throw malformed('misplaced @custom annotation');
         if (a.annot === 'name' && inStart) throw malformed('misplaced @name annotation');
+        if (a.annot!.startsWith('metadata.code.') && i > 0 && annots[i - 1].annot === a.annot && annots[i - 1].annotAt === a.annotAt) {
+          throw malformed(`@${a.annot} annotation: duplicate annotation`);
+        }
       }
       for (const x of l.items) if (x instanceof List) walk(x, inStart);
     };
@@ -906,7 +911,10 @@ export class ModuleEncoder {
   }
 
   private defineMemory(it: Sexpr[], k: number, index: number): void {
-    const [is64, kd] = this.addrType(it, k);
+    const [is64, kp] = this.addrType(it, k);
+    let kd = kp;
+    let pageLog2: number | undefined;
+    if (headOf(it[kd]) === 'pagesize' && headOf(it[kd + 1]) === 'data') pageLog2 = this.pageSize(it[kd++] as List);
     const w = this.memSec;
     this.memCount++;
     if (headOf(it[kd]) === 'data') {
@@ -915,8 +923,8 @@ export class ModuleEncoder {
       const parts: Uint8Array[] = [];
       for (let j = 1; j < di.length; j++) parts.push(stringOf(di[j]));
       const bytes = concatBytes(parts);
-      const pages = BigInt(Math.ceil(bytes.length / 65536));
-      this.limits(w, { min: pages, max: pages, is64, shared: false });
+      const pages = BigInt(Math.ceil(bytes.length / 2 ** (pageLog2 ?? 16)));
+      this.limits(w, { min: pages, max: pages, is64, shared: false, pageLog2 });
       this.mem64[index] = is64;
       const d = this.dataSec;
       if (index === 0) d.u8(0);
@@ -974,9 +982,14 @@ export class ModuleEncoder {
     if (kwOf(it[k]) === 'declare') {
       mode = 'declare';
       k++;
-    } else if (headOf(it[k]) === 'table' || (it[k] instanceof List && headOf(it[k]) !== 'item' && !this.isRefTypeList(it[k]))) {
+    } else if (
+      headOf(it[k]) === 'table' ||
+      (isIndex(it[k]) && it[k + 1] instanceof List) ||
+      (it[k] instanceof List && headOf(it[k]) !== 'item' && !this.isRefTypeList(it[k]))
+    ) {
       mode = 'active';
-      if (headOf(it[k]) === 'table') {
+      if (isIndex(it[k])) table = this.tables.resolve(it[k++]);
+      else if (headOf(it[k]) === 'table') {
         const t = (it[k] as List).items;
         if (t.length !== 2) unexpected(t[2]);
         table = this.tables.resolve(t[1]);
@@ -1031,9 +1044,10 @@ export class ModuleEncoder {
     let k = idOf(it[1]) !== undefined ? 2 : 1;
     const w = this.dataSec;
     this.dataCount++;
-    if (it[k] instanceof List) {
+    if (it[k] instanceof List || isIndex(it[k])) {
       let mem = 0;
-      if (headOf(it[k]) === 'memory') {
+      if (isIndex(it[k])) mem = this.mems.resolve(it[k++]);
+      else if (headOf(it[k]) === 'memory') {
         const t = (it[k] as List).items;
         if (t.length !== 2) unexpected(t[2]);
         mem = this.mems.resolve(t[1]);
@@ -1268,6 +1282,7 @@ export class InstrEncoder {
           k = this.seq(it, k, false);
         }
         if (name === 'try') {
+          const sawCatch = kwOf(it[k]) === 'catch' || kwOf(it[k]) === 'catch_all';
           while (kwOf(it[k]) === 'catch') {
             this.opNamed('catch');
             w.u32(this.m.tags.resolve(it[k + 1]));
@@ -1278,6 +1293,7 @@ export class InstrEncoder {
             k = this.seq(it, k + 1, false);
           }
           if (kwOf(it[k]) === 'delegate') {
+            if (sawCatch) unexpected(it[k]);
             this.labels.pop();
             this.opNamed('delegate');
             w.u32(this.label(it[k + 1]));
@@ -1701,6 +1717,7 @@ export class InstrEncoder {
           k++;
         }
         if (headOf(it[k]) === 'delegate') {
+          if (headOf(it[k - 1]) !== 'do') unexpected(it[k]);
           const d = (it[k] as List).items;
           this.labels.pop();
           this.opNamed('delegate');

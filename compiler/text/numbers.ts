@@ -125,7 +125,7 @@ function parseFloatBits(text: string, fmt: FloatFormat): bigint {
     if (s[0] === '-') sign = 1n;
     s = s.slice(1);
   }
-  const totalBits = BigInt(fmt.mant + fmt.expBits);
+  const totalBits = BigInt(fmt.mant - 1 + fmt.expBits);
   const signBit = sign << totalBits;
   const expAll = ((1n << BigInt(fmt.expBits)) - 1n) << BigInt(fmt.mant - 1);
   if (s === 'inf') return signBit | expAll;

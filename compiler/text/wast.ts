@@ -127,6 +127,8 @@ function need(t: string | undefined, x: Sexpr): string {
   return t;
 }
 
+const MODULE_FIELDS = new Set(['type', 'rec', 'import', 'func', 'table', 'memory', 'global', 'tag', 'export', 'start', 'elem', 'data']);
+
 const NAN_PATTERNS = new Set(['nan:canonical', 'nan:arithmetic']);
 
 function expectedOf(x: Sexpr | undefined): WastExpected {
@@ -221,6 +223,13 @@ function parseScript(src: string): WastCommand[] {
   const starts = lineStartsOf(src);
   const out: WastCommand[] = [];
   const check = r.sawPlacedAnnot;
+  // A script of bare module fields is one inline module.
+  if (r.items.length > 0 && r.items.every((x) => MODULE_FIELDS.has(headOf(x) ?? ''))) {
+    const l = new List(0);
+    l.items.push(new Atom(Tok.Keyword, 'module', 0), ...r.items);
+    if (r.annots) l.annots = r.annots.map((a) => ((a.annotAt += 1), a));
+    return [{ type: 'module', line: lineOf(src, r.items[0].pos, starts), module: moduleSource(l, check) }];
+  }
   for (const x of r.items) {
     if (!(x instanceof List)) bad('unexpected token', x);
     const line = lineOf(src, x.pos, starts);
