@@ -91,6 +91,15 @@ export function funcFromCallable(c: Callable): Func {
 
 // ---------------------------------------------------------------- Func
 
+/**
+ * An array safe for Wasm numbers: V8 stores all-number arrays as raw doubles and quiets
+ * signalling NaNs on the way in; an array that starts with a non-number element keeps
+ * generic elements, whose boxed numbers keep every bit.
+ */
+export function genericArray(n: number): unknown[] {
+  return new Array<unknown>(n).fill(null);
+}
+
 export type HostFunction = (...args: unknown[]) => unknown;
 
 export class Func {
@@ -102,7 +111,8 @@ export class Func {
   static fromHost(_store: unknown, type: FuncType, fn: HostFunction): Func {
     const { params, results } = type;
     const callable: Callable = (...args: unknown[]): unknown => {
-      const apiArgs = params.map((p, i) => toApi(p, args[i]));
+      const apiArgs = genericArray(params.length);
+      for (let i = 0; i < params.length; i++) apiArgs[i] = toApi(params[i], args[i]);
       const r = fn(...apiArgs);
       if (results.length === 0) return undefined;
       if (results.length === 1) return toInternal(results[0], Array.isArray(r) ? r[0] : r);
@@ -119,7 +129,8 @@ export class Func {
   call(...args: unknown[]): unknown[] {
     const { params, results } = this.type;
     if (args.length !== params.length) throw new TypeError(`expected ${params.length} arguments, got ${args.length}`);
-    const internal = params.map((p, i) => toInternal(p, args[i]));
+    const internal = genericArray(params.length);
+    for (let i = 0; i < params.length; i++) internal[i] = toInternal(params[i], args[i]);
     let r: unknown;
     try {
       r = this.callable(...internal);
@@ -127,8 +138,9 @@ export class Func {
       throw toTrap(e);
     }
     if (results.length === 0) return [];
-    const out: unknown[] = [toApi(results[0], r)];
-    for (let i = 1; i < results.length; i++) out.push(toApi(results[i], readReturnSlot(results[i], i)));
+    const out = genericArray(results.length);
+    out[0] = toApi(results[0], r);
+    for (let i = 1; i < results.length; i++) out[i] = toApi(results[i], readReturnSlot(results[i], i));
     return out;
   }
 }

@@ -37,6 +37,8 @@ interface Frame {
   /** Some branch targets this frame (for non-loops: its end is reachable that way). */
   branched: boolean;
   hasElse: boolean;
+  /** Some arm (then/else/try body/catch) reaches the block's end by falling through. */
+  armFallsThrough?: boolean;
   /** Legacy try: the catch variable and whether a catch clause has started. */
   exnVar?: string;
   inCatch?: boolean;
@@ -844,6 +846,7 @@ export class FuncTranslator {
   /** At else/catch/end of a block arm: moves the arm's results into the block's slots. */
   private endOfArm(f: Frame): void {
     if (!this.reachable) return;
+    f.armFallsThrough = true;
     const n = f.results.length;
     const base = this.stack.length - n;
     for (let i = 0; i < n; i++) {
@@ -896,7 +899,7 @@ export class FuncTranslator {
   }
 
   private afterBlock(f: Frame): void {
-    const endReachable = this.reachable || (f.kind !== 'loop' && f.branched) || (f.kind === 'if' && !f.hasElse) || f.kind === 'try' || f.kind === 'try_table';
+    const endReachable = this.reachable || f.armFallsThrough === true || (f.kind !== 'loop' && f.branched) || (f.kind === 'if' && !f.hasElse) || f.kind === 'try' || f.kind === 'try_table';
     this.resetStackTo(f.height, f.results.length);
     this.reachable = endReachable;
   }
