@@ -5,6 +5,7 @@ import {
   buildExpected,
   compareExpected,
   countsLine,
+  expectedToJson,
   emptyFileResult,
   formatTable,
   parseExpected,
@@ -144,4 +145,12 @@ parentPort.on('message', (job) => {
     expect(rs[0].problems[0].message).toMatch(/worker crashed: boom/);
     expect(rs[1].problems).toEqual([{ line: 3, command: 'invoke', outcome: 'skipped', message: 'why' }]);
   });
+});
+
+test('expectedToJson writes one file per line and reads back', () => {
+  const e = { files: { 'a.wast': { passed: 1, failed: 2, skipped: 3 }, 'legacy/b.wast': { passed: 4, failed: 0, skipped: 0 } } };
+  const text = expectedToJson(e);
+  expect(text.split('\n')).toHaveLength(5);
+  expect(parseExpected(text)).toEqual(e);
+  expect(parseExpected(expectedToJson({ files: {} }))).toEqual({ files: {} });
 });
