@@ -6,7 +6,7 @@ import type { TranslatedHelpers } from '../compiler/translate/helpers';
 import { typeRegistry } from '../compiler/validate';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 import { RuntimeError, WasmException, toTrap } from './errors';
-import { TY, rI32, rI64, rF64, rRef } from './objects';
+import { TY, rI32, rI64, rF64, rRef, genericArray } from './objects';
 import type { Memory, Table } from './objects';
 import * as SIMD from './simd';
 
@@ -209,6 +209,33 @@ function callIndirect(e: unknown[], i: number, typeId: number): Tagged {
   return f;
 }
 
+// ---------------------------------------------------------------- tail calls
+//
+// A function containing return_call* is compiled as a body function (reachable from its
+// entry callable under TB) that may return TAIL after storing the callee and arguments here;
+// its entry runs runTail, which keeps calling bodies until a real result comes back. So a
+// chain of tail calls runs in constant JS stack depth. TA starts with generic elements so
+// that NaN payloads of f64 arguments survive (see objects.ts genericArray).
+const TB: unique symbol = Symbol('wasm.tailbody');
+const TAIL = Object.freeze({ tail: true });
+const TA = genericArray(16);
+let tailFn: Tagged | null = null;
+let tailN = 0;
+function tail(fn: Tagged, n: number): unknown {
+  tailFn = fn;
+  tailN = n;
+  return TAIL;
+}
+function runTail(r: unknown): unknown {
+  while (r === TAIL) {
+    const fn = tailFn as Tagged & { [TB]?: Tagged };
+    const args = TA.slice(0, tailN);
+    tailFn = null;
+    r = (fn[TB] ?? fn)(...args);
+  }
+  return r;
+}
+
 function V128(a: number, b: number, c: number, d: number): Int32Array {
   const r = new Int32Array(4);
   r[0] = a; r[1] = b; r[2] = c; r[3] = d;
@@ -236,6 +263,7 @@ export const helpers: TranslatedHelpers = {
   v128Load: SIMD.load,
   v128Store: SIMD.store,
   SIMD,
+  TA, tail, runTail, TB,
   WasmException,
   isTrap: (e: unknown): boolean => !(e instanceof WasmException),
   wrapTrap: toTrap,

@@ -115,14 +115,31 @@ export class FuncTranslator {
     if (this.reachable) this.emitReturn();
 
     const params = type.params.map((_, i) => `l${i}`).join(', ');
+    const self = this.env.callee(funcIdx);
+    if (this.hasTailCalls(body)) {
+      // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
+      return `function ${self}b(${params}) {\n${this.head(type.params.length)}${this.out.join('\n')}\n}\n` +
+        `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${self}[TB] = ${self}b;`;
+    }
+    return `function ${self}(${params}) {\n${this.head(type.params.length)}${this.out.join('\n')}\n}`;
+  }
+
+  private hasTailCalls(body: FuncBody): boolean {
+    for (const ins of body.body) {
+      const n = opByCode.get(ins.op)?.name;
+      if (n === 'return_call' || n === 'return_call_indirect' || n === 'return_call_ref') return true;
+    }
+    return false;
+  }
+
+  private head(numParams: number): string {
     const decls: string[] = [];
-    for (let i = type.params.length; i < this.localTypes.length; i++) decls.push(`l${i} = ${this.defaultValue(this.localTypes[i])}`);
+    for (let i = numParams; i < this.localTypes.length; i++) decls.push(`l${i} = ${this.defaultValue(this.localTypes[i])}`);
     for (let d = 0; d < this.maxDepth; d++) decls.push(`s${d}`);
     if (this.usesTmp) decls.push('a');
     if (this.usesCallee) decls.push('fn');
     for (let i = 0; i < this.exnCounter; i++) decls.push(`x${i}`);
-    const head = decls.length ? `  let ${decls.join(', ')};\n` : '';
-    return `function ${this.env.callee(funcIdx)}(${params}) {\n${head}${this.out.join('\n')}\n}`;
+    return decls.length ? `  let ${decls.join(', ')};\n` : '';
   }
 
   // ------------------------------------------------------------------ emission helpers
@@ -256,6 +273,11 @@ export class FuncTranslator {
     if (n === 1) return `return ${vals[0]};`;
     for (let i = 1; i < n; i++) this.emit(`${returnSlot(results[i], i)} = ${vals[i]};`);
     return `return ${vals[0]};`;
+  }
+
+  private emitTailCall(callee: string, args: string[]): void {
+    args.forEach((a, i) => this.emit(`TA[${i}] = ${a};`));
+    this.emit(`return tail(${callee}, ${args.length});`);
   }
 
   private emitReturn(): void {
@@ -498,10 +520,31 @@ export class FuncTranslator {
         return;
       }
       case 'return_call': case 'return_call_indirect': case 'return_call_ref': {
-        // Without trampolining yet: a call followed by a return (grows the JS stack).
-        const callName = name.slice('return_'.length);
-        this.translateOperator({ ...ins, op: opByName.get(callName)!.code });
-        this.emitReturn();
+        // The function is trampolined (see translateFunction): a tail call stores its
+        // arguments in TA and returns the TAIL sentinel to the caller's runTail loop, so the
+        // JS stack does not grow.
+        let ft: FuncType;
+        let callee: string;
+        if (name === 'return_call') {
+          ft = this.env.funcType(ins.idx!);
+          const args = this.popN(ft.params.length);
+          callee = this.env.callee(ins.idx!);
+          this.emitTailCall(callee, args);
+        } else if (name === 'return_call_indirect') {
+          ft = this.env.typeAt(ins.idx!);
+          const t = this.env.table(ins.idx2!);
+          const i = this.addrOperand(t.is64);
+          const args = this.popN(ft.params.length);
+          this.usesCallee = true;
+          this.emit(`fn = callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)});`);
+          this.emitTailCall('fn', args);
+        } else {
+          ft = this.env.typeAt(ins.idx!);
+          const f = this.popSimple();
+          const args = this.popN(ft.params.length);
+          this.emit(`if (${f} === null) ${this.trap(TRAP_MSG.nullFunc)}`);
+          this.emitTailCall(f, args);
+        }
         this.setUnreachable();
         return;
       }

@@ -22,6 +22,8 @@ export const HELPER_NAMES = [
   'rI32', 'rI64', 'rF64', 'rRef',
   // v128
   'V128', 'v128Load', 'v128Store', 'SIMD',
+  // tail calls: argument registers, request, driver loop, body-function key
+  'TA', 'tail', 'runTail', 'TB',
   // exceptions
   'WasmException', 'isTrap', 'wrapTrap',
 ] as const;
