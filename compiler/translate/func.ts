@@ -42,6 +42,7 @@ interface Frame {
   /** Legacy try: the catch variable and whether a catch clause has started. */
   exnVar?: string;
   inCatch?: boolean;
+  hasCatchAll?: boolean;
 }
 
 const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
@@ -139,6 +140,7 @@ export class FuncTranslator {
     if (this.usesTmp) decls.push('a');
     if (this.usesCallee) decls.push('fn');
     for (let i = 0; i < this.exnCounter; i++) decls.push(`x${i}`);
+    if (this.exnCounter > 0) decls.push('dg = 0');
     return decls.length ? `  let ${decls.join(', ')};\n` : '';
   }
 
@@ -795,14 +797,13 @@ export class FuncTranslator {
           // The first clause opens the JS catch; later clauses chain as else-ifs.
           this.emit(`} catch (${f.exnVar}_) {`);
           this.indent++;
-          this.emit(`${f.exnVar} = wrapTrap(${f.exnVar}_);`);
-          this.emit(`if (isTrap(${f.exnVar})) throw ${f.exnVar};`);
-          this.indent--;
+          this.emitCatchPrologue(f.exnVar!);
           f.inCatch = true;
-          this.emit(name === 'catch' ? `  if (${f.exnVar}.tag === ${this.env.tag(ins.idx!)}) {` : '  {');
+          this.emit(name === 'catch' ? `if (${f.exnVar}.tag === ${this.env.tag(ins.idx!)}) {` : '{');
         } else {
           this.emit(name === 'catch' ? `} else if (${f.exnVar}.tag === ${this.env.tag(ins.idx!)}) {` : '} else {');
         }
+        if (name === 'catch_all') f.hasCatchAll = true;
         this.indent++;
         this.resetStackTo(f.height, 0);
         if (name === 'catch') {
@@ -819,19 +820,35 @@ export class FuncTranslator {
         return;
       }
       case 'delegate': {
-        // try ... delegate l: exceptions from the body are rethrown to the handler of the
-        // label l; expressed by catching and rethrowing (the enclosing try blocks up to l
-        // must not catch it again, so the exception is tagged with its target frame).
+        // try ... delegate l: an exception leaving the body is rethrown as if from the
+        // block at label l (counted from outside this try): the handlers of the try blocks
+        // in between must not see it. Every try/try_table here has a JS catch that first
+        // skips `dg` pending handlers, so the delegate sets dg to the number in between.
         const f = this.frames[this.frames.length - 1];
         this.endOfArm(f);
-        this.indent--;
-        this.emit(`} catch (${f.exnVar}_) { throw wrapTrap(${f.exnVar}_); }`);
         this.frames.pop();
+        const targetIdx = this.frames.length - 1 - ins.idx!;
+        let skip = 0;
+        for (let k = targetIdx + 1; k < this.frames.length; k++) {
+          if (this.frames[k].kind === 'try' || this.frames[k].kind === 'try_table') skip++;
+        }
+        this.indent--;
+        this.emit(`} catch (${f.exnVar}_) {`);
+        this.emit(`  if (dg > 0) { dg--; throw ${f.exnVar}_; }`);
+        this.emit(`  dg = ${skip}; throw wrapTrap(${f.exnVar}_);`);
+        this.emit('}');
         this.afterBlock(f);
         return;
       }
     }
     this.translateNamed(name, ins);
+  }
+
+  /** First statements of every JS catch generated for try/try_table. */
+  private emitCatchPrologue(x: string): void {
+    this.emit(`if (dg > 0) { dg--; throw ${x}_; }`);
+    this.emit(`${x} = wrapTrap(${x}_);`);
+    this.emit(`if (isTrap(${x})) throw ${x};`);
   }
 
   private tagTypeIdx(tag: number): number {
@@ -920,8 +937,7 @@ export class FuncTranslator {
       const handlers = (f as Frame & { handlers?: string[] }).handlers ?? [];
       this.emit(`} catch (${f.exnVar}_) {`);
       this.indent++;
-      this.emit(`${f.exnVar} = wrapTrap(${f.exnVar}_);`);
-      this.emit(`if (isTrap(${f.exnVar})) throw ${f.exnVar};`);
+      this.emitCatchPrologue(f.exnVar!);
       for (const h of handlers) this.emit(h);
       this.emit(`throw ${f.exnVar};`);
       this.indent -= 2;
@@ -929,10 +945,14 @@ export class FuncTranslator {
       this.emit('}');
     } else if (f.kind === 'try') {
       if (f.inCatch) {
-        this.emit(`  } else throw ${f.exnVar};`);
+        this.emit(f.hasCatchAll ? '}' : `} else throw ${f.exnVar};`);
+        this.indent--;
         this.emit('}');
       } else {
-        this.emit('} finally {}');
+        // No clauses: still a JS catch, so delegate's handler counting stays exact.
+        this.emit(`} catch (${f.exnVar}_) {`);
+        this.emit(`  if (dg > 0) { dg--; } throw ${f.exnVar}_;`);
+        this.emit('}');
       }
     } else {
       this.emit('}');
