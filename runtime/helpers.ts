@@ -9,6 +9,8 @@ import { RuntimeError, WasmException, toTrap } from './errors';
 import { TY, rI32, rI64, rF64, rRef, genericArray } from './objects';
 import type { Memory, Table } from './objects';
 import * as SIMD from './simd';
+import * as GC from './gc';
+
 
 function trap(msg: string): never {
   throw new RuntimeError(msg);
@@ -264,6 +266,11 @@ export const helpers: TranslatedHelpers = {
   v128Store: SIMD.store,
   SIMD,
   TA, tail, runTail, TB,
+  structNew: GC.structNew, structRef: GC.structRef, arrayNew: GC.arrayNew, arrayFixed: GC.arrayFixed,
+  arrayNewData: GC.arrayNewData, arrayNewElem: GC.arrayNewElem, arrayGet: GC.arrayGet, arraySet: GC.arraySet,
+  arrayLen: GC.arrayLen, arrayFill: GC.arrayFill, arrayCopy: GC.arrayCopy, arrayInitData: GC.arrayInitData,
+  arrayInitElem: GC.arrayInitElem, i31: GC.i31, externalize: GC.externalize, internalize: GC.internalize,
+  refTest: GC.refTest, refCast: GC.refCast,
   WasmException,
   isTrap: (e: unknown): boolean => !(e instanceof WasmException),
   wrapTrap: toTrap,

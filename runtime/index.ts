@@ -7,6 +7,7 @@ import type { ExternKind } from '../compiler/ir';
 import { Engine, Instance, Module, Store, type EngineConfig } from './instance';
 import { Func, Global, Memory, Table, Tag, type Extern } from './objects';
 import { LinkError, RuntimeError, WasmException } from './errors';
+import { WasmStruct, WasmArray } from './gc';
 
 export { CompileError, LinkError, RuntimeError, WasmException };
 export { Engine, Store, Module, Instance, type EngineConfig };
@@ -20,6 +21,9 @@ export function refKind(v: WasmValue): 'null' | 'func' | 'extern' | 'i31' | 'str
   if (v === null) return 'null';
   if (v instanceof Func) return 'func';
   if (v instanceof WasmException) return 'exn';
+  if (v instanceof WasmStruct) return 'struct';
+  if (v instanceof WasmArray) return 'array';
+  if (typeof v === 'number') return 'i31';
   if (typeof v === 'object' && v !== null && hostRefs.has(v)) return 'host';
   return 'extern';
 }

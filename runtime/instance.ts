@@ -13,6 +13,7 @@ import { helpers } from './helpers';
 import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, type Callable, type Extern, type GlobalStorage } from './objects';
 import { SlabKind } from '../vmctx';
 import { f32FromBits, f64FromBits } from './values';
+import * as GC from './gc';
 
 export interface EngineConfig {
   /** Reserved for feature flags, fuel and lazy/eager translation. */
@@ -295,7 +296,32 @@ function evalConst(expr: ConstExpr, _type: ValType | 'i32' | 'i64', ctx: EvalCtx
       case 'i64.add': { const b = st.pop() as bigint; const a = st.pop() as bigint; st.push(BigInt.asIntN(64, a + b)); break; }
       case 'i64.sub': { const b = st.pop() as bigint; const a = st.pop() as bigint; st.push(BigInt.asIntN(64, a - b)); break; }
       case 'i64.mul': { const b = st.pop() as bigint; const a = st.pop() as bigint; st.push(BigInt.asIntN(64, a * b)); break; }
-      case 'any.convert_extern': case 'extern.convert_any': break;
+      case 'any.convert_extern': st.push(GC.internalize(st.pop())); break;
+      case 'extern.convert_any': st.push(GC.externalize(st.pop())); break;
+      case 'ref.i31': st.push(((st.pop() as number) << 1) >> 1); break;
+      case 'struct.new': case 'struct.new_default': {
+        const id = ctx.canon[ins.idx!];
+        const comp = typeRegistry.get(id).comp;
+        if (comp.kind !== 'struct') throw new Error('struct.new of a non-struct type');
+        const n = comp.fields.length;
+        const vals = name === 'struct.new' ? st.splice(st.length - n, n) : comp.fields.map((f) => GC.defaultOf(f.type));
+        st.push(GC.structNew(id, ...vals));
+        break;
+      }
+      case 'array.new': case 'array.new_default': case 'array.new_fixed': {
+        const id = ctx.canon[ins.idx!];
+        const comp = typeRegistry.get(id).comp;
+        if (comp.kind !== 'array') throw new Error('array.new of a non-array type');
+        const kind = GC.elemKind(comp.field.type);
+        if (name === 'array.new_fixed') {
+          st.push(GC.arrayFixed(id, kind, ...st.splice(st.length - ins.idx2!, ins.idx2!)));
+        } else {
+          const n = (st.pop() as number) >>> 0;
+          const init = name === 'array.new' ? st.pop() : GC.defaultOf(comp.field.type);
+          st.push(GC.arrayNew(id, kind, init, n));
+        }
+        break;
+      }
       default:
         throw new Error(`unsupported constant instruction ${name}`);
     }

@@ -12,7 +12,7 @@
 // Everything that traps or has an effect (loads, calls, global reads, division) is emitted
 // as a statement at its position in the instruction sequence.
 
-import type { BlockType, FuncType, Instr, ValType, FuncBody } from '../ir';
+import type { ArrayType, BlockType, CompositeType, FuncType, HeapType, Instr, RefType, StorageType, StructType, ValType, FuncBody } from '../ir';
 import { CatchKind } from '../ir';
 import { opByCode, opByName } from '../opcodes';
 import type { FuncEnvironment, MemoryNames } from './env';
@@ -988,6 +988,7 @@ export class FuncTranslator {
       case 'f32': if (this.floatOp(op, true)) return; break;
       case 'f64': if (this.floatOp(op, false)) return; break;
     }
+    if (this.gcOp(name, ins)) return;
     if (this.simdOp(name, ins)) return;
     // Not supported yet: fails when executed, not when translated.
     this.emit(`unsupported(${JSON.stringify(name)});`);
@@ -1133,6 +1134,170 @@ export class FuncTranslator {
     }
   }
 
+
+  // ------------------------------------------------------------------ GC (runtime/gc.ts)
+
+  private compositeAt(t: number): CompositeType {
+    return this.env.module.types[t].comp;
+  }
+
+  private heapLiteral(h: HeapType): string {
+    return typeof h === 'number' ? String(this.env.canonicalTypeId(h)) : JSON.stringify(h);
+  }
+
+  /** Conditional branch keeping the top value on the stack (br_on_cast and friends). */
+  private condBranchKeep(cond: string, depth: number): void {
+    const mark = this.out.length;
+    this.indent++;
+    const stmt = this.branchStatement(depth);
+    this.indent--;
+    const assigns = this.out.splice(mark);
+    this.emit(`if (${cond}) {`);
+    this.out.push(...assigns);
+    this.emit(`  ${stmt}`);
+    this.emit('}');
+  }
+
+  private gcOp(name: string, ins: Instr): boolean {
+    switch (name) {
+      case 'struct.new': case 'struct.new_default': {
+        const st = this.compositeAt(ins.idx!) as StructType;
+        const id = this.env.canonicalTypeId(ins.idx!);
+        const args = name === 'struct.new' ? this.popN(st.fields.length) : st.fields.map((f) => this.defaultValue(unpacked(f.type)));
+        this.push(`structNew(${[String(id), ...args].join(', ')})`, false);
+        return true;
+      }
+      case 'struct.get': case 'struct.get_s': case 'struct.get_u': {
+        const st = this.compositeAt(ins.idx!) as StructType;
+        const ft = st.fields[ins.idx2!].type;
+        const r = this.pop();
+        this.push(packedRead(`structRef(${r}).f[${ins.idx2}]`, ft, name.endsWith('_u')), false);
+        return true;
+      }
+      case 'struct.set': {
+        const v = this.pop();
+        const r = this.pop();
+        this.emit(`structRef(${r}).f[${ins.idx2}] = ${v};`);
+        return true;
+      }
+      case 'array.new': case 'array.new_default': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const n = this.addrOperand(false);
+        const init = name === 'array.new' ? this.pop() : this.defaultValue(unpacked(at.field.type));
+        this.push(`arrayNew(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${init}, ${n})`, false);
+        return true;
+      }
+      case 'array.new_fixed': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const args = this.popN(ins.idx2!);
+        this.push(`arrayFixed(${[String(this.env.canonicalTypeId(ins.idx!)), JSON.stringify(elemKindOf(at.field.type)), ...args].join(', ')})`, false);
+        return true;
+      }
+      case 'array.new_data': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        this.push(`arrayNewData(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${s}, ${n})`, false);
+        return true;
+      }
+      case 'array.new_elem': {
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        this.push(`arrayNewElem(${this.env.canonicalTypeId(ins.idx!)}, ${this.env.elemSegment(ins.idx2!)}, ${s}, ${n})`, false);
+        return true;
+      }
+      case 'array.get': case 'array.get_s': case 'array.get_u': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const i = this.addrOperand(false);
+        const a = this.pop();
+        const e = `arrayGet(${a}, ${i})`;
+        this.push(name === 'array.get_u' ? packedRead(e, at.field.type, true) : e, false);
+        return true;
+      }
+      case 'array.set': {
+        const v = this.pop();
+        const i = this.addrOperand(false);
+        const a = this.pop();
+        this.emit(`arraySet(${a}, ${i}, ${v});`);
+        return true;
+      }
+      case 'array.len':
+        this.push(`arrayLen(${this.pop()})`, false);
+        return true;
+      case 'array.fill': {
+        const n = this.addrOperand(false);
+        const v = this.pop();
+        const i = this.addrOperand(false);
+        const a = this.pop();
+        this.emit(`arrayFill(${a}, ${i}, ${v}, ${n});`);
+        return true;
+      }
+      case 'array.copy': {
+        const n = this.addrOperand(false);
+        const si = this.addrOperand(false);
+        const sa = this.pop();
+        const di = this.addrOperand(false);
+        const da = this.pop();
+        this.emit(`arrayCopy(${da}, ${di}, ${sa}, ${si}, ${n});`);
+        return true;
+      }
+      case 'array.init_data': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        const d = this.addrOperand(false);
+        const a = this.pop();
+        this.emit(`arrayInitData(${a}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${d}, ${s}, ${n});`);
+        return true;
+      }
+      case 'array.init_elem': {
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        const d = this.addrOperand(false);
+        const a = this.pop();
+        this.emit(`arrayInitElem(${a}, ${this.env.elemSegment(ins.idx2!)}, ${d}, ${s}, ${n});`);
+        return true;
+      }
+      case 'ref.i31':
+        this.unary((a) => `(${a} << 1 >> 1)`);
+        return true;
+      case 'i31.get_s':
+        this.push(`i31(${this.pop()})`, false);
+        return true;
+      case 'i31.get_u':
+        this.push(`(i31(${this.pop()}) & 0x7fffffff)`, false);
+        return true;
+      case 'any.convert_extern':
+        this.push(`internalize(${this.pop()})`, false);
+        return true;
+      case 'extern.convert_any':
+        this.push(`externalize(${this.pop()})`, false);
+        return true;
+      case 'ref.test': case 'ref.test_null': {
+        const v = this.pop();
+        const c = `refTest(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`;
+        this.push(`(${c} ? 1 : 0)`, false);
+        return true;
+      }
+      case 'ref.cast': case 'ref.cast_null': {
+        const v = this.pop();
+        this.push(`refCast(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`, false);
+        return true;
+      }
+      case 'br_on_cast': case 'br_on_cast_fail': {
+        const rt2 = ins.types![1] as RefType;
+        const d = this.stack.length - 1;
+        this.materialize(d);
+        const v = this.stack[d].e;
+        const test = `refTest(${v}, ${this.heapLiteral(rt2.heap)}, ${rt2.nullable})`;
+        this.condBranchKeep(name === 'br_on_cast' ? test : `!${test}`, ins.idx!);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
   // ------------------------------------------------------------------ SIMD (runtime/simd.ts)
 
   private simdOp(name: string, ins: Instr): boolean {
@@ -1165,6 +1330,21 @@ export class FuncTranslator {
     this.push(`${fn}(${args.join(', ')})`, false);
     return true;
   }
+}
+
+function unpacked(t: StorageType): ValType {
+  return t === 'i8' || t === 'i16' ? 'i32' : t;
+}
+
+function elemKindOf(t: StorageType): string {
+  return typeof t === 'object' ? 'ref' : t;
+}
+
+/** Reads a (possibly packed) field value: packed fields hold an i32 masked on read. */
+function packedRead(e: string, t: StorageType, unsigned: boolean): string {
+  if (t === 'i8') return unsigned ? `(${e} & 0xff)` : `(${e} << 24 >> 24)`;
+  if (t === 'i16') return unsigned ? `(${e} & 0xffff)` : `(${e} << 16 >> 16)`;
+  return e;
 }
 
 /** The return-area slot for result i (i >= 1) of type t. */

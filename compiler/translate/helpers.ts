@@ -24,6 +24,10 @@ export const HELPER_NAMES = [
   'V128', 'v128Load', 'v128Store', 'SIMD',
   // tail calls: argument registers, request, driver loop, body-function key
   'TA', 'tail', 'runTail', 'TB',
+  // GC (runtime/gc.ts)
+  'structNew', 'structRef', 'arrayNew', 'arrayFixed', 'arrayNewData', 'arrayNewElem', 'arrayGet', 'arraySet',
+  'arrayLen', 'arrayFill', 'arrayCopy', 'arrayInitData', 'arrayInitElem', 'i31', 'externalize', 'internalize',
+  'refTest', 'refCast',
   // exceptions
   'WasmException', 'isTrap', 'wrapTrap',
 ] as const;
