@@ -171,8 +171,12 @@ export class Instance {
 
     // ---- generated code (reads the reference slab filled above)
     const code = module.code.factory(vm, helpers);
+    const names = m.names?.funcs;
     code.funcs.forEach((f, i) => {
       (f as Callable)[TY] = canon[m.funcs[i]];
+      // Names from the name section label backtraces; they never enter generated source.
+      const name = names?.get(m.numImportedFuncs + i);
+      if (name !== undefined) Object.defineProperty(f, 'name', { value: name });
       sp.funcs.push(f as Callable);
     });
     for (const mem of sp.memories) mem.refreshers.add(code.refresh);
