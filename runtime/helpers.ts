@@ -51,6 +51,17 @@ function fmin(a: number, b: number): number {
 function fmax(a: number, b: number): number {
   return a !== a || b !== b ? a + b : Math.max(a, b);
 }
+// Math.ceil/floor/trunc return a signalling NaN operand unchanged in some V8 tiers; Wasm
+// requires an arithmetic (quiet) NaN, which `x + 0` produces for any NaN.
+function fceil(x: number): number {
+  return x !== x ? x + 0 : Math.ceil(x);
+}
+function ffloor(x: number): number {
+  return x !== x ? x + 0 : Math.floor(x);
+}
+function ftrunc(x: number): number {
+  return x !== x ? x + 0 : Math.trunc(x);
+}
 /** Round to nearest, ties to even; keeps the sign of zero. */
 function nearest(x: number): number {
   if (x !== x) return x + 0;
@@ -252,7 +263,7 @@ export const helpers: TranslatedHelpers = {
   funcSubtype: (a: number, b: number): boolean => typeRegistry.isSubtype(a, b),
   f32FromBits, f32ToBits, f64FromBits, f64ToBits,
   f32neg, f32abs, f32copysign, f64neg, f64abs, f64copysign,
-  fmin, fmax, nearest,
+  fmin, fmax, nearest, fceil, ffloor, ftrunc,
   ctz32, popcnt32, rotl32, rotr32, clz64, ctz64, popcnt64, rotl64, rotr64,
   truncI32S, truncI32U, truncI64S, truncI64U,
   truncSatI32S, truncSatI32U, truncSatI64, truncSatU64, i64ToF32,

@@ -114,7 +114,11 @@ class Script {
     const ext = inst.getExport(a.field);
     if (a.type === 'invoke') {
       if (!(ext instanceof rt.Func)) throw new HarnessError(`no exported function "${a.field}"`);
-      const results: unknown = ext.call(...a.args.map((c) => constToValue(c, REFS)));
+      // Built as a generic (non-double) array: V8 quiets signalling NaNs stored in arrays of
+      // only numbers, and f64 argument bits must reach the function unchanged.
+      const args = new Array<unknown>(a.args.length).fill(null);
+      for (let i = 0; i < a.args.length; i++) args[i] = constToValue(a.args[i], REFS);
+      const results: unknown = ext.call(...args);
       if (!Array.isArray(results)) throw new HarnessError(`Func.call returned ${typeof results}, not an array`);
       return results;
     }

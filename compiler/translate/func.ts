@@ -1112,9 +1112,9 @@ export class FuncTranslator {
       case 'abs': this.unary((a) => `${f32 ? 'f32' : 'f64'}abs(${a})`); return true;
       case 'neg': this.unary((a) => `${f32 ? 'f32' : 'f64'}neg(${a})`); return true;
       case 'sqrt': this.unary((a) => r(`Math.sqrt(${a})`)); return true;
-      case 'ceil': this.unary((a) => r(`Math.ceil(${a})`)); return true;
-      case 'floor': this.unary((a) => r(`Math.floor(${a})`)); return true;
-      case 'trunc': this.unary((a) => r(`Math.trunc(${a})`)); return true;
+      case 'ceil': this.unary((a) => r(`fceil(${a})`)); return true;
+      case 'floor': this.unary((a) => r(`ffloor(${a})`)); return true;
+      case 'trunc': this.unary((a) => r(`ftrunc(${a})`)); return true;
       case 'nearest': this.unary((a) => r(`nearest(${a})`)); return true;
       case 'eq': this.compare('==='); return true;
       case 'ne': this.compare('!=='); return true;

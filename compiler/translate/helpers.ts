@@ -9,7 +9,7 @@ export const HELPER_NAMES = [
   // float bit carriers (runtime/values.ts semantics)
   'f32FromBits', 'f32ToBits', 'f64FromBits', 'f64ToBits',
   'f32neg', 'f32abs', 'f32copysign', 'f64neg', 'f64abs', 'f64copysign',
-  'fmin', 'fmax', 'nearest',
+  'fmin', 'fmax', 'nearest', 'fceil', 'ffloor', 'ftrunc',
   // integer helpers
   'ctz32', 'popcnt32', 'rotl32', 'rotr32', 'clz64', 'ctz64', 'popcnt64', 'rotl64', 'rotr64',
   'truncI32S', 'truncI32U', 'truncI64S', 'truncI64U',
