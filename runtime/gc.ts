@@ -1,194 +1,632 @@
-// GC objects and reference casts, as generated code and constant expressions use them.
+// WasmGC values and operations: structs, arrays, i31, extern/any conversion, casts.
 //
-// Representations: a struct is a WasmStruct (canonical type id + fields in an array with
-// generic elements, so f64 NaN payloads survive); an array is a WasmArray whose elements are
-// a typed array for numeric and packed element types (bit-exact, wraps packed stores) or a
-// generic array for v128 and references; an i31 is a JS number in [-2^30, 2^30); an
-// externalized internal reference (extern.convert_any of a struct, array or i31) is an
-// ExternBox, unwrapped again by any.convert_extern. Host values pass both ways unchanged.
+// Representation (internal values, as generated code carries them):
+//   - struct: an instance of a per-canonical-type subclass of WasmStruct. `$t` is the
+//     canonical type id; field i is the own property `f<i>` (named properties, never integer
+//     keys: integer keys live in an elements store that V8 may keep as raw doubles, which
+//     quiets signalling NaNs, while named fields keep every bit).
+//     Field values: i32 int32; i8/i16 the sign-extended value (what Int8Array/Int16Array
+//     hold); i64 bigint; f32 the carried number (runtime/values.ts); f64 number; v128 an
+//     immutable Int32Array(4); references as everywhere else.
+//   - array: a WasmArray with `$t` and `e`, the element storage: Int8Array / Int16Array
+//     (packed, sign-extended), Int32Array, BigInt64Array, Float64Array (f32 carried numbers
+//     and f64), or a generic JS array (references, v128). Length is `e.length`.
+//   - i31ref: a JS number, the sign-extended 31-bit value: an integer in [-2^30, 2^30).
+//   - host values in the `any` hierarchy (any.convert_extern of anything that is not an
+//     i31-range integer or a GC object) are the host values themselves, unwrapped. This is
+//     unambiguous because every test below recognises i31s by value range and GC objects by
+//     class, never by "typeof number" or "is an object" alone. So conversions preserve
+//     identity in both directions and the API boundary needs no conversion for them.
+//   - funcref: a callable carrying its canonical type id under TY (runtime/objects.ts);
+//     exnref: the WasmException (runtime/errors.ts); null: null.
+//
+// Fast paths for generated code (the generic functions below are always correct):
+//   - struct.new: `structLayout(id).create(a0, a1, ...)` is a per-type function (fetch it
+//     once per module) that wraps i8/i16 fields and allocates in one step;
+//     struct.new_default is `structLayout(id).createDefault()`.
+//   - struct.get/set on a non-null struct: `s.f<i>`; packed get_u masks with 0xff / 0xffff;
+//     packed set stores `v << 24 >> 24` / `v << 16 >> 16` (stored values stay sign-extended).
+//   - array.get/set on a non-null array: `a.e[i]` after `(i >>> 0) < a.e.length`; packed
+//     get_u masks as above; typed arrays wrap packed stores themselves.
+//   - ref.test / ref.cast / br_on_cast*: `refTestFn(heap, nullable)` returns a predicate
+//     specialised to one target type (fetch once per module).
+//
+// Invariants: every WasmStruct/WasmArray is created here, so `$t` always names a struct or
+// array type of the process-wide typeRegistry of the matching kind; Wasm f32/f64 values are
+// never stored in a plain JS array that could hold only numbers (V8 quiets signalling NaNs
+// there), nor passed through spread arguments.
 
-import { typeRegistry } from '../compiler/validate';
-import type { StorageType, SubType } from '../compiler/ir';
+import type { HeapType, StorageType, SubType } from '../compiler/ir';
+import { typeRegistry, type TypeRegistry } from '../compiler/validate';
 import { RuntimeError, WasmException } from './errors';
-import { TY, genericArray } from './objects';
+import { Func, TY } from './objects';
 import { f32FromBits } from './values';
-
-export class WasmStruct {
-  constructor(readonly t: number, readonly f: unknown[]) {}
-}
-export class WasmArray {
-  constructor(readonly t: number, readonly e: ArrayLike<unknown> & { [i: number]: unknown; length: number; fill?: unknown }) {}
-}
-export class ExternBox {
-  constructor(readonly v: unknown) {}
-}
 
 function trap(msg: string): never {
   throw new RuntimeError(msg);
 }
 
-/** Element storage kinds of arrays. */
-export type ElemKind = 'i8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'ref';
+export const NULL_STRUCT = 'null structure reference';
+export const NULL_ARRAY = 'null array reference';
+export const NULL_I31 = 'null i31 reference';
+export const OOB_ARRAY = 'out of bounds array access';
+export const OOB_MEMORY = 'out of bounds memory access';
+export const OOB_TABLE = 'out of bounds table access';
+export const CAST_FAILURE = 'cast failure';
+/** Allocation limit for one array's storage, in bytes (references count 8). */
+export const MAX_ARRAY_BYTES = 2 ** 31;
+export const ARRAY_TOO_LARGE = 'array too large';
 
-export function elemKind(t: StorageType): ElemKind {
-  return typeof t === 'object' ? 'ref' : t;
+// ---------------------------------------------------------------- objects
+
+/** Base of every GC object: `$t` is its canonical type id in typeRegistry. */
+export class GcObject {
+  constructor(readonly $t: number) {}
 }
-const ELEM_SIZE: Record<ElemKind, number> = { i8: 1, i16: 2, i32: 4, i64: 8, f32: 4, f64: 8, v128: 16, ref: 0 };
-const MAX_ARRAY_LENGTH = 1 << 27;
 
-function newStorage(kind: ElemKind, n: number): WasmArray['e'] {
-  if (n > MAX_ARRAY_LENGTH) trap('out of memory');
-  switch (kind) {
-    case 'i8': return new Int8Array(n);
-    case 'i16': return new Int16Array(n);
-    case 'i32': return new Int32Array(n);
-    case 'i64': return new BigInt64Array(n);
-    case 'f32': case 'f64': return new Float64Array(n);
-    default: return genericArray(n);
+/** A struct; field i is the property `f<i>` (defined by the per-type subclass). */
+export class WasmStruct extends GcObject {
+  [field: string]: unknown;
+}
+
+export type ArrayStorage = Int8Array | Int16Array | Int32Array | BigInt64Array | Float64Array | unknown[];
+
+export class WasmArray extends GcObject {
+  constructor($t: number, readonly e: ArrayStorage) {
+    super($t);
   }
 }
 
-export function structNew(t: number, ...fields: unknown[]): WasmStruct {
-  const f = genericArray(fields.length);
-  for (let i = 0; i < fields.length; i++) f[i] = fields[i];
-  return new WasmStruct(t, f);
-}
+/** How a field or element is stored; decides packing, defaults and array storage. */
+export enum StorageKind { I8, I16, I32, I64, F32, F64, V128, Ref }
 
-export function arrayNew(t: number, kind: ElemKind, init: unknown, n: number): WasmArray {
-  const e = newStorage(kind, n);
-  for (let i = 0; i < n; i++) e[i] = init;
-  return new WasmArray(t, e);
-}
-
-export function arrayFixed(t: number, kind: ElemKind, ...vals: unknown[]): WasmArray {
-  const e = newStorage(kind, vals.length);
-  for (let i = 0; i < vals.length; i++) e[i] = vals[i];
-  return new WasmArray(t, e);
-}
-
-function readData(kind: ElemKind, data: Uint8Array, off: number): unknown {
-  const dv = new DataView(data.buffer, data.byteOffset + off, ELEM_SIZE[kind]);
-  switch (kind) {
-    case 'i8': return dv.getInt8(0);
-    case 'i16': return dv.getInt16(0, true);
-    case 'i32': return dv.getInt32(0, true);
-    case 'i64': return dv.getBigInt64(0, true);
-    case 'f32': return f32FromBits(dv.getInt32(0, true));
-    case 'f64': return dv.getFloat64(0, true);
-    case 'v128': return new Int32Array([dv.getInt32(0, true), dv.getInt32(4, true), dv.getInt32(8, true), dv.getInt32(12, true)]);
-    default: throw new Error('reference arrays have no data');
+export function storageKind(t: StorageType): StorageKind {
+  switch (t) {
+    case 'i8': return StorageKind.I8;
+    case 'i16': return StorageKind.I16;
+    case 'i32': return StorageKind.I32;
+    case 'i64': return StorageKind.I64;
+    case 'f32': return StorageKind.F32;
+    case 'f64': return StorageKind.F64;
+    case 'v128': return StorageKind.V128;
+    default: return StorageKind.Ref;
   }
 }
 
-export function arrayNewData(t: number, kind: ElemKind, data: Uint8Array, s: number, n: number): WasmArray {
-  const z = ELEM_SIZE[kind];
-  if (s + n * z > data.length) trap('out of bounds memory access');
-  const e = newStorage(kind, n);
-  for (let i = 0; i < n; i++) e[i] = readData(kind, data, s + i * z);
-  return new WasmArray(t, e);
-}
+/** Bytes per element in a data segment (array.new_data / array.init_data). */
+const BYTE_SIZE: readonly number[] = [1, 2, 4, 8, 4, 8, 16, 0];
 
-export function arrayNewElem(t: number, seg: unknown[], s: number, n: number): WasmArray {
-  if (s + n > seg.length) trap('out of bounds table access');
-  const e = genericArray(n);
-  for (let i = 0; i < n; i++) e[i] = seg[s + i];
-  return new WasmArray(t, e);
-}
-
-function arr(a: unknown): WasmArray {
-  if (a === null) trap('null array reference');
-  return a as WasmArray;
-}
-
-export function arrayGet(a: unknown, i: number): unknown {
-  const e = arr(a).e;
-  if (i >= e.length) trap('out of bounds array access');
-  return e[i];
-}
-export function arraySet(a: unknown, i: number, v: unknown): void {
-  const e = arr(a).e;
-  if (i >= e.length) trap('out of bounds array access');
-  e[i] = v;
-}
-export function arrayLen(a: unknown): number {
-  return arr(a).e.length;
-}
-export function arrayFill(a: unknown, i: number, v: unknown, n: number): void {
-  const e = arr(a).e;
-  if (i + n > e.length) trap('out of bounds array access');
-  for (let k = 0; k < n; k++) e[i + k] = v;
-}
-export function arrayCopy(d: unknown, di: number, s: unknown, si: number, n: number): void {
-  const de = arr(d).e;
-  const se = arr(s).e;
-  if (di + n > de.length || si + n > se.length) trap('out of bounds array access');
-  if (de === se && di > si) for (let k = n - 1; k >= 0; k--) de[di + k] = se[si + k];
-  else for (let k = 0; k < n; k++) de[di + k] = se[si + k];
-}
-export function arrayInitData(a: unknown, kind: ElemKind, data: Uint8Array, d: number, s: number, n: number): void {
-  const e = arr(a).e;
-  if (d + n > e.length) trap('out of bounds array access');
-  const z = ELEM_SIZE[kind];
-  if (s + n * z > data.length) trap('out of bounds memory access');
-  for (let i = 0; i < n; i++) e[d + i] = readData(kind, data, s + i * z);
-}
-export function arrayInitElem(a: unknown, seg: unknown[], d: number, s: number, n: number): void {
-  const e = arr(a).e;
-  if (d + n > e.length) trap('out of bounds array access');
-  if (s + n > seg.length) trap('out of bounds table access');
-  for (let i = 0; i < n; i++) e[d + i] = seg[s + i];
-}
-
-export function structRef(s: unknown): WasmStruct {
-  if (s === null) trap('null structure reference');
-  return s as WasmStruct;
-}
-
-export function i31(v: unknown): number {
-  if (v === null) trap('null i31 reference');
-  return v as number;
-}
-
-export function externalize(v: unknown): unknown {
-  if (v === null) return null;
-  if (v instanceof WasmStruct || v instanceof WasmArray || typeof v === 'number') return new ExternBox(v);
+/** The stored form of a value of kind `k`: packed kinds keep the low 8/16 bits, sign-extended. */
+export function pack(k: StorageKind, v: unknown): unknown {
+  if (k === StorageKind.I8) return ((v as number) << 24) >> 24;
+  if (k === StorageKind.I16) return ((v as number) << 16) >> 16;
   return v;
 }
-export function internalize(v: unknown): unknown {
-  return v instanceof ExternBox ? v.v : v;
+
+/** The zero-extended (get_u) reading of a stored value of kind `k`. */
+function unpackU(k: StorageKind, v: unknown): unknown {
+  if (k === StorageKind.I8) return (v as number) & 0xff;
+  if (k === StorageKind.I16) return (v as number) & 0xffff;
+  return v;
+}
+
+const FIELD_NAMES: string[] = [];
+/** The property name of struct field i. */
+export function fieldName(i: number): string {
+  for (let k = FIELD_NAMES.length; k <= i; k++) FIELD_NAMES.push(`f${k}`);
+  return FIELD_NAMES[i];
+}
+
+// ---------------------------------------------------------------- layouts
+
+export interface StructLayout {
+  readonly typeId: number;
+  readonly kinds: readonly StorageKind[];
+  /** Allocates a struct from one argument per field (packed fields are wrapped here). */
+  readonly create: (...fields: unknown[]) => WasmStruct;
+  /** Allocates a struct with every field at its default value. */
+  readonly createDefault: () => WasmStruct;
+}
+
+export interface ArrayLayout {
+  readonly typeId: number;
+  readonly kind: StorageKind;
+  /** Element storage of length n, every element at its default value; traps when too large. */
+  readonly alloc: (n: number) => ArrayStorage;
+}
+
+const structLayouts: (StructLayout | undefined)[] = [];
+const arrayLayouts: (ArrayLayout | undefined)[] = [];
+
+/**
+ * The layout of struct type `typeId`, built once per canonical id. `create` is a generated
+ * function with one named parameter per field, so arguments reach the fields without an
+ * intermediate array; each type gets its own subclass so V8 gives it its own object shape.
+ */
+export function structLayout(typeId: number): StructLayout {
+  const cached = structLayouts[typeId];
+  if (cached) return cached;
+  const comp = typeRegistry.get(typeId).comp;
+  if (comp.kind !== 'struct') throw new TypeError(`canonical type ${typeId} is not a struct type`);
+  const kinds = comp.fields.map((f) => storageKind(f.type));
+  const params = kinds.map((_, i) => `a${i}`);
+  const assigns = kinds.map((k, i) => {
+    const a = params[i];
+    const v = k === StorageKind.I8 ? `((${a} << 24) >> 24)` : k === StorageKind.I16 ? `((${a} << 16) >> 16)` : a;
+    return `this.${fieldName(i)} = ${v};`;
+  });
+  const defaults = kinds.map((k) =>
+    k === StorageKind.I64 ? '0n' : k === StorageKind.V128 ? 'new Int32Array(4)' : k === StorageKind.Ref ? 'null' : '0');
+  // Only positional identifiers and our own literals appear in this source.
+  const source = [
+    '"use strict";',
+    `class S extends Base { constructor(${params.join(', ')}) { super(${typeId | 0}); ${assigns.join(' ')} } }`,
+    `return [S, function (${params.join(', ')}) { return new S(${params.join(', ')}); },`,
+    `        function () { return new S(${defaults.join(', ')}); }];`,
+  ].join('\n');
+  const [ctor, create, createDefault] = new Function('Base', source)(WasmStruct) as
+    [{ prototype: object }, StructLayout['create'], StructLayout['createDefault']];
+  defineIndexedFieldAccess(ctor.prototype, kinds);
+  const layout: StructLayout = { typeId, kinds, create, createDefault };
+  structLayouts[typeId] = layout;
+  return layout;
 }
 
 /**
- * ref.test: does `v` belong to heap type `heap` (an abstract heap type name, or a canonical
- * type id), allowing null when `nullable`?
+ * Transitional: lets code written against the earlier representation (fields in an array
+ * `s.f`) keep working: `s.f` is the struct itself and `s.f[i]` an accessor for `s.f<i>` that
+ * wraps packed stores. Accessors pass values as arguments and named fields, so NaN bits
+ * survive. New code uses `s.f<i>` directly.
  */
-export function refTest(v: unknown, heap: string | number, nullable: boolean): boolean {
-  if (v === null) return nullable;
-  if (typeof heap === 'number') {
-    let id: number | undefined;
-    if (v instanceof WasmStruct || v instanceof WasmArray) id = v.t;
-    else if (typeof v === 'function') id = (v as { [TY]?: number })[TY];
-    return id !== undefined && (id === heap || typeRegistry.isSubtype(id, heap));
-  }
-  switch (heap) {
-    case 'any': return true;
-    case 'eq': return typeof v === 'number' || v instanceof WasmStruct || v instanceof WasmArray;
-    case 'i31': return typeof v === 'number';
-    case 'struct': return v instanceof WasmStruct;
-    case 'array': return v instanceof WasmArray;
-    case 'func': return typeof v === 'function';
-    case 'extern': return true;
-    case 'exn': return v instanceof WasmException;
-    default: return false; // none, nofunc, noextern, noexn: only null
+function defineIndexedFieldAccess(proto: object, kinds: readonly StorageKind[]): void {
+  Object.defineProperty(proto, 'f', { get(this: WasmStruct) { return this; } });
+  kinds.forEach((k, i) => {
+    const name = fieldName(i);
+    Object.defineProperty(proto, String(i), {
+      get(this: WasmStruct) { return this[name]; },
+      set(this: WasmStruct, v: unknown) { this[name] = pack(k, v); },
+    });
+  });
+}
+
+function allocStorage(kind: StorageKind, n: number): ArrayStorage {
+  if (n * (kind === StorageKind.Ref || kind === StorageKind.V128 ? 8 : BYTE_SIZE[kind]) > MAX_ARRAY_BYTES) trap(ARRAY_TOO_LARGE);
+  switch (kind) {
+    case StorageKind.I8: return new Int8Array(n);
+    case StorageKind.I16: return new Int16Array(n);
+    case StorageKind.I32: return new Int32Array(n);
+    case StorageKind.I64: return new BigInt64Array(n);
+    case StorageKind.F32: case StorageKind.F64: return new Float64Array(n);
+    // v128 values are immutable, so every element may share one zero vector.
+    case StorageKind.V128: return new Array<unknown>(n).fill(new Int32Array(4));
+    default: return new Array<unknown>(n).fill(null);
   }
 }
 
-export function refCast(v: unknown, heap: string | number, nullable: boolean): unknown {
-  if (!refTest(v, heap, nullable)) trap('cast failure');
+/** The layout of array type `typeId`, built once per canonical id. */
+export function arrayLayout(typeId: number): ArrayLayout {
+  const cached = arrayLayouts[typeId];
+  if (cached) return cached;
+  const comp = typeRegistry.get(typeId).comp;
+  if (comp.kind !== 'array') throw new TypeError(`canonical type ${typeId} is not an array type`);
+  const kind = storageKind(comp.field.type);
+  const layout: ArrayLayout = { typeId, kind, alloc: (n) => allocStorage(kind, n) };
+  arrayLayouts[typeId] = layout;
+  return layout;
+}
+
+// ---------------------------------------------------------------- structs
+
+/** struct.new: one value per field, in field order (generic path; see structLayout). */
+export function structNew(typeId: number, ...fields: unknown[]): WasmStruct {
+  const layout = structLayout(typeId);
+  const s = layout.createDefault();
+  const kinds = layout.kinds;
+  for (let i = 0; i < kinds.length; i++) s[fieldName(i)] = pack(kinds[i], fields[i]);
+  return s;
+}
+
+/** struct.new_default. */
+export function structNewDefault(typeId: number): WasmStruct {
+  return structLayout(typeId).createDefault();
+}
+
+/** The struct itself, or the trap "null structure reference". */
+export function structRef(s: unknown): WasmStruct {
+  if (s === null) trap(NULL_STRUCT);
+  return s as WasmStruct;
+}
+
+/** struct.get, struct.get_s (packed fields are stored sign-extended). */
+export function structGet(s: WasmStruct | null, field: number): unknown {
+  return structRef(s)[fieldName(field)];
+}
+export const structGetS = structGet;
+
+/** struct.get_u: packed fields zero-extended. */
+export function structGetU(s: WasmStruct | null, field: number): unknown {
+  const o = structRef(s);
+  return unpackU(structLayout(o.$t).kinds[field], o[fieldName(field)]);
+}
+
+/** struct.set (packed fields keep the low 8/16 bits). */
+export function structSet(s: WasmStruct | null, field: number, v: unknown): void {
+  const o = structRef(s);
+  o[fieldName(field)] = pack(structLayout(o.$t).kinds[field], v);
+}
+
+// ---------------------------------------------------------------- arrays
+//
+// Lengths, indices and offsets are u32: int32 arguments are reinterpreted with `>>> 0`.
+
+function arrayRef(a: unknown): WasmArray {
+  if (a === null) trap(NULL_ARRAY);
+  return a as WasmArray;
+}
+
+function newArray(typeId: number, v: unknown, n: number): WasmArray {
+  const layout = arrayLayout(typeId);
+  const e = layout.alloc(n >>> 0);
+  fillStorage(layout.kind, e, pack(layout.kind, v), 0, e.length);
+  return new WasmArray(typeId, e);
+}
+
+/**
+ * array.new: `(typeId, v, n)`, n copies of v. Transitional form: `(typeId, kind, v, n)`
+ * (the kind is derived from the type anyway and ignored).
+ */
+export function arrayNew(typeId: number, v: unknown, n: unknown, legacyN?: number): WasmArray {
+  return arguments.length >= 4 ? newArray(typeId, n, legacyN as number) : newArray(typeId, v, n as number);
+}
+
+/** array.new_default. */
+export function arrayNewDefault(typeId: number, n: number): WasmArray {
+  return new WasmArray(typeId, arrayLayout(typeId).alloc(n >>> 0));
+}
+
+/** array.new_fixed: the elements in order. */
+export function arrayNewFixed(typeId: number, ...values: unknown[]): WasmArray {
+  return fromValues(typeId, values);
+}
+
+/** Transitional form of array.new_fixed: `(typeId, kind, ...values)`. */
+export function arrayFixed(typeId: number, _kind: unknown, ...values: unknown[]): WasmArray {
+  return fromValues(typeId, values);
+}
+
+function fromValues(typeId: number, values: readonly unknown[]): WasmArray {
+  const e = arrayLayout(typeId).alloc(values.length) as unknown[];
+  // Element-wise stores: typed arrays wrap packed values, and nothing reads the values as a
+  // block of raw doubles.
+  for (let i = 0; i < values.length; i++) e[i] = values[i];
+  return new WasmArray(typeId, e);
+}
+
+/** Decodes `n` little-endian elements of kind `k` from bytes[s..] into e[d..]. Bounds already checked. */
+function readData(k: StorageKind, e: ArrayStorage, d: number, bytes: Uint8Array, s: number, n: number): void {
+  if (n === 0) return;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (k) {
+    case StorageKind.I8: for (let i = 0; i < n; i++) e[d + i] = dv.getInt8(s + i); break;
+    case StorageKind.I16: for (let i = 0; i < n; i++) e[d + i] = dv.getInt16(s + 2 * i, true); break;
+    case StorageKind.I32: for (let i = 0; i < n; i++) e[d + i] = dv.getInt32(s + 4 * i, true); break;
+    case StorageKind.I64: for (let i = 0; i < n; i++) e[d + i] = dv.getBigInt64(s + 8 * i, true); break;
+    case StorageKind.F32: for (let i = 0; i < n; i++) e[d + i] = f32FromBits(dv.getUint32(s + 4 * i, true)); break;
+    case StorageKind.F64: {
+      // A byte copy into the Float64Array: the bits never pass through a JS number.
+      const f = e as Float64Array;
+      new Uint8Array(f.buffer, f.byteOffset + d * 8, n * 8).set(bytes.subarray(s, s + n * 8));
+      break;
+    }
+    case StorageKind.V128:
+      for (let i = 0; i < n; i++) {
+        const v = new Int32Array(4);
+        for (let l = 0; l < 4; l++) v[l] = dv.getInt32(s + 16 * i + 4 * l, true);
+        e[d + i] = v;
+      }
+      break;
+    default: throw new TypeError('reference arrays have no data segments');
+  }
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_ELEMS: readonly unknown[] = [];
+
+function newArrayData(typeId: number, bytes: Uint8Array | null, offset: number, length: number): WasmArray {
+  const layout = arrayLayout(typeId);
+  const s = offset >>> 0;
+  const n = length >>> 0;
+  const data = bytes ?? EMPTY_BYTES;
+  if (s + n * BYTE_SIZE[layout.kind] > data.length) trap(OOB_MEMORY);
+  const e = layout.alloc(n);
+  readData(layout.kind, e, 0, data, s, n);
+  return new WasmArray(typeId, e);
+}
+
+/**
+ * array.new_data: `(typeId, bytes, offset, length)`; `bytes` is the segment's current
+ * contents (null = dropped = empty). Transitional form: `(typeId, kind, bytes, offset, length)`.
+ */
+export function arrayNewData(typeId: number, bytes: unknown, offset: unknown, length: unknown, legacyLength?: number): WasmArray {
+  return arguments.length >= 5
+    ? newArrayData(typeId, offset as Uint8Array | null, length as number, legacyLength as number)
+    : newArrayData(typeId, bytes as Uint8Array | null, offset as number, length as number);
+}
+
+/** array.new_elem: `elems` is the segment's current contents (null = dropped = empty). */
+export function arrayNewElem(typeId: number, elems: readonly unknown[] | null, offset: number, length: number): WasmArray {
+  const layout = arrayLayout(typeId);
+  const s = offset >>> 0;
+  const n = length >>> 0;
+  const seg = elems ?? EMPTY_ELEMS;
+  if (s + n > seg.length) trap(OOB_TABLE);
+  const e = layout.alloc(n) as unknown[];
+  for (let i = 0; i < n; i++) e[i] = seg[s + i];
+  return new WasmArray(typeId, e);
+}
+
+/** array.get, array.get_s. */
+export function arrayGet(a: WasmArray | null, i: number): unknown {
+  const e = arrayRef(a).e;
+  i >>>= 0;
+  if (i >= e.length) trap(OOB_ARRAY);
+  return e[i];
+}
+export const arrayGetS = arrayGet;
+
+/** array.get_u: packed elements zero-extended. */
+export function arrayGetU(a: WasmArray | null, i: number): unknown {
+  const e = arrayRef(a).e;
+  i >>>= 0;
+  if (i >= e.length) trap(OOB_ARRAY);
+  if (e instanceof Int8Array) return e[i] & 0xff;
+  if (e instanceof Int16Array) return e[i] & 0xffff;
+  return e[i];
+}
+
+/** array.set (typed-array stores wrap packed values). */
+export function arraySet(a: WasmArray | null, i: number, v: unknown): void {
+  const e = arrayRef(a).e;
+  i >>>= 0;
+  if (i >= e.length) trap(OOB_ARRAY);
+  (e as unknown[])[i] = v;
+}
+
+/** array.len. */
+export function arrayLen(a: WasmArray | null): number {
+  return arrayRef(a).e.length;
+}
+
+function fillStorage(k: StorageKind, e: ArrayStorage, v: unknown, d: number, n: number): void {
+  if (k === StorageKind.F32 || k === StorageKind.F64) {
+    // Element-wise: the stored bits must not depend on how the engine moves the value.
+    const f = e as Float64Array;
+    for (let i = 0; i < n; i++) f[d + i] = v as number;
+    return;
+  }
+  (e as unknown[]).fill(v, d, d + n);
+}
+
+/** array.fill. */
+export function arrayFill(a: WasmArray | null, d: number, v: unknown, n: number): void {
+  const arr = arrayRef(a);
+  d >>>= 0;
+  n >>>= 0;
+  if (d + n > arr.e.length) trap(OOB_ARRAY);
+  const kind = arrayLayout(arr.$t).kind;
+  fillStorage(kind, arr.e, pack(kind, v), d, n);
+}
+
+/** array.copy: overlap-safe (memmove semantics when dst and src are the same array). */
+export function arrayCopy(dst: WasmArray | null, d: number, src: WasmArray | null, s: number, n: number): void {
+  const de = arrayRef(dst).e;
+  const se = arrayRef(src).e;
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  if (d + n > de.length || s + n > se.length) trap(OOB_ARRAY);
+  if (n === 0) return;
+  if (Array.isArray(de)) {
+    const from = se as unknown[];
+    if (de === from && d > s) for (let i = n - 1; i >= 0; i--) de[d + i] = from[s + i];
+    else for (let i = 0; i < n; i++) de[d + i] = from[s + i];
+    return;
+  }
+  // Validation makes the element types equal, so this is a byte copy; `set` handles overlap.
+  (de as Int32Array).set((se as Int32Array).subarray(s, s + n), d);
+}
+
+function initData(a: WasmArray | null, d: number, bytes: Uint8Array | null, s: number, n: number): void {
+  const arr = arrayRef(a);
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  const data = bytes ?? EMPTY_BYTES;
+  const kind = arrayLayout(arr.$t).kind;
+  if (d + n > arr.e.length) trap(OOB_ARRAY);
+  if (s + n * BYTE_SIZE[kind] > data.length) trap(OOB_MEMORY);
+  readData(kind, arr.e, d, data, s, n);
+}
+
+/**
+ * array.init_data: `(array, bytes, d, s, n)` (the order of memInit/tableInit); checks the
+ * array range, then the segment range, as the spec orders them. Transitional form:
+ * `(array, kind, bytes, d, s, n)`.
+ */
+export function arrayInitData(a: WasmArray | null, bytes: unknown, d: unknown, s: number, n: number, legacyN?: number): void {
+  if (arguments.length >= 6) initData(a, s, d as Uint8Array | null, n, legacyN as number);
+  else initData(a, d as number, bytes as Uint8Array | null, s, n);
+}
+
+/** array.init_elem: `(array, elems, d, s, n)`; checks the array range, then the segment range. */
+export function arrayInitElem(a: WasmArray | null, elems: readonly unknown[] | null, d: number, s: number, n: number): void {
+  const arr = arrayRef(a);
+  d >>>= 0;
+  s >>>= 0;
+  n >>>= 0;
+  const seg = elems ?? EMPTY_ELEMS;
+  if (d + n > arr.e.length) trap(OOB_ARRAY);
+  if (s + n > seg.length) trap(OOB_TABLE);
+  const e = arr.e as unknown[];
+  for (let i = 0; i < n; i++) e[d + i] = seg[s + i];
+}
+
+// ---------------------------------------------------------------- i31
+
+const I31_MIN = -0x40000000;
+const I31_MAX = 0x3fffffff;
+
+/** ref.i31: keeps the low 31 bits, sign-extended from bit 30. */
+export function refI31(x: number): number {
+  return (x << 1) >> 1;
+}
+
+/** The i31 itself (i31.get_s), or the trap "null i31 reference". */
+export function i31(v: unknown): number {
+  if (v === null) trap(NULL_I31);
+  return v as number;
+}
+
+/** i31.get_s. */
+export function i31GetS(v: number | null): number {
+  return i31(v);
+}
+
+/** i31.get_u. */
+export function i31GetU(v: number | null): number {
+  return i31(v) & 0x7fffffff;
+}
+
+/** True for a number that is an i31 value (an integer in [-2^30, 2^30); -0 counts as 0). */
+export function isI31(v: unknown): v is number {
+  return typeof v === 'number' && (v | 0) === v && v >= I31_MIN && v <= I31_MAX;
+}
+
+// ---------------------------------------------------------------- extern <-> any
+
+/**
+ * any.convert_extern. An integer number in i31 range is that i31 (as the JS API's
+ * ToWebAssemblyValue for anyref says; -0 becomes 0); everything else, GC objects previously
+ * externalised and host values alike, is its own internal form.
+ */
+export function anyConvertExtern(v: unknown): unknown {
+  return isI31(v) ? v | 0 : v;
+}
+
+/** extern.convert_any: every internal reference is its own external form. */
+export function externConvertAny(v: unknown): unknown {
   return v;
 }
 
-/** Default value of a storage type, internal representation. */
+/** Transitional names of the conversions. */
+export const internalize = anyConvertExtern;
+export const externalize = externConvertAny;
+
+// ---------------------------------------------------------------- casts
+
+function canonicalFuncId(v: unknown): number | undefined {
+  return typeof v === 'function' ? (v as { [TY]?: number })[TY] : undefined;
+}
+
+/**
+ * ref.test for a target type `(ref null? heap)` whose concrete heap types are canonical ids.
+ * `v` is a validated operand, so it already belongs to the target's hierarchy; the top types
+ * (any, func, extern, exn) therefore accept every non-null value, and the bottom types only
+ * null.
+ */
+export function refTest(v: unknown, heap: HeapType, nullable: boolean, registry: TypeRegistry = typeRegistry): boolean {
+  if (v === null) return nullable;
+  if (typeof heap === 'number') {
+    if (v instanceof GcObject) return registry.isSubtype(v.$t, heap);
+    const f = canonicalFuncId(v);
+    return f !== undefined && registry.isSubtype(f, heap);
+  }
+  switch (heap) {
+    case 'any': case 'func': case 'extern': case 'exn': return true;
+    case 'eq': return v instanceof GcObject || isI31(v);
+    case 'i31': return isI31(v);
+    case 'struct': return v instanceof WasmStruct;
+    case 'array': return v instanceof WasmArray;
+    default: return false; // none, nofunc, noextern, noexn
+  }
+}
+
+/** ref.cast: the value itself, or the trap "cast failure". */
+export function refCast<T>(v: T, heap: HeapType, nullable: boolean, registry: TypeRegistry = typeRegistry): T {
+  if (!refTest(v, heap, nullable, registry)) trap(CAST_FAILURE);
+  return v;
+}
+
+export type RefPredicate = (v: unknown) => boolean;
+
+/**
+ * A ref.test predicate specialised to one target type, for generated code: br_on_cast
+ * branches when it holds, br_on_cast_fail when it does not, ref.cast traps when it does not.
+ */
+export function refTestFn(heap: HeapType, nullable: boolean, registry: TypeRegistry = typeRegistry): RefPredicate {
+  if (typeof heap === 'number') {
+    const id = heap;
+    if (registry.get(id).comp.kind === 'func') {
+      const test = (v: unknown): boolean => {
+        const f = canonicalFuncId(v);
+        return f !== undefined && registry.isSubtype(f, id);
+      };
+      return nullable ? (v) => v === null || test(v) : test;
+    }
+    return nullable
+      ? (v) => v === null || (v instanceof GcObject && registry.isSubtype(v.$t, id))
+      : (v) => v instanceof GcObject && registry.isSubtype(v.$t, id);
+  }
+  switch (heap) {
+    case 'any': case 'func': case 'extern': case 'exn':
+      return nullable ? () => true : (v) => v !== null;
+    case 'eq':
+      return nullable ? (v) => v === null || v instanceof GcObject || isI31(v) : (v) => v instanceof GcObject || isI31(v);
+    case 'i31':
+      return nullable ? (v) => v === null || isI31(v) : isI31;
+    case 'struct':
+      return nullable ? (v) => v === null || v instanceof WasmStruct : (v) => v instanceof WasmStruct;
+    case 'array':
+      return nullable ? (v) => v === null || v instanceof WasmArray : (v) => v instanceof WasmArray;
+    default:
+      return nullable ? (v) => v === null : () => false;
+  }
+}
+
+/** ref.eq as an i32: identity for GC objects and null, value equality for i31s. */
+export function refEq(a: unknown, b: unknown): number {
+  return a === b ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- classification
+
+export type RefKind = 'null' | 'func' | 'extern' | 'i31' | 'struct' | 'array' | 'exn' | 'host';
+
+/**
+ * Classifies a reference value, internal or API: null; GC objects; an i31-range integer is
+ * 'i31'; a WasmException is 'exn'; a Func or a callable carrying a canonical type id is
+ * 'func'; anything else is a host value, 'extern'. ('host' is never returned here:
+ * runtime/index.ts reports its registered host references as 'host' before asking this.)
+ */
+export function refKind(v: unknown): RefKind {
+  if (v === null) return 'null';
+  if (v instanceof WasmStruct) return 'struct';
+  if (v instanceof WasmArray) return 'array';
+  if (isI31(v)) return 'i31';
+  if (v instanceof WasmException) return 'exn';
+  if (v instanceof Func || canonicalFuncId(v) !== undefined) return 'func';
+  return 'extern';
+}
+
+// ---------------------------------------------------------------- type helpers
+
+/** Transitional: the storage kind name of a storage type ('ref' for references). */
+export type ElemKind = 'i8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'ref';
+export function elemKind(t: StorageType): ElemKind {
+  return typeof t === 'object' ? 'ref' : t;
+}
+
+/** Default value of a storage type, internal representation (v128: a fresh zero vector). */
 export function defaultOf(t: StorageType): unknown {
   switch (t) {
     case 'i32': case 'i8': case 'i16': case 'f32': case 'f64': return 0;
@@ -198,6 +636,7 @@ export function defaultOf(t: StorageType): unknown {
   }
 }
 
+/** The canonical SubType of a canonical id (concrete heap types inside are canonical ids). */
 export function canonicalSubType(id: number): SubType {
   return typeRegistry.get(id);
 }
