@@ -426,6 +426,8 @@ describe('i31', () => {
   test('null traps', () => {
     expect(trapOf(() => i31(null))).toBe('null i31 reference');
     expect(i31(refI31(-3))).toBe(-3);
+    expect(Object.is(i31GetS(-0), 0)).toBe(true);
+    expect(Object.is(i31GetU(-0), 0)).toBe(true);
     expect(trapOf(() => i31GetS(null))).toBe('null i31 reference');
     expect(trapOf(() => i31GetU(null))).toBe('null i31 reference');
   });

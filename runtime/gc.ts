@@ -481,10 +481,13 @@ export function refI31(x: number): number {
   return (x << 1) >> 1;
 }
 
-/** The i31 itself (i31.get_s), or the trap "null i31 reference". */
+/**
+ * The i31 itself (i31.get_s), or the trap "null i31 reference". `| 0` maps a host -0 that
+ * reached an i31 position unconverted to the i32 0.
+ */
 export function i31(v: unknown): number {
   if (v === null) trap(NULL_I31);
-  return v as number;
+  return (v as number) | 0;
 }
 
 /** i31.get_s. */
