@@ -1134,7 +1134,25 @@ export class ModuleEncoder {
       customsAt(2 * rank + 1);
     });
     customsAt(1e9);
+    this.nameSection(out);
     return out.finish();
+  }
+
+  /** A `name` custom section with the function identifiers, for backtraces. */
+  private nameSection(out: ByteWriter): void {
+    if (this.funcs.names.size === 0) return;
+    const enc = new TextEncoder();
+    const sub = new ByteWriter();
+    sub.u32(this.funcs.names.size);
+    // Bindings were made in index order, so the map iterates in increasing index order.
+    for (const [id, idx] of this.funcs.names) {
+      sub.u32(idx);
+      sub.vec(enc.encode(id));
+    }
+    const body = new ByteWriter();
+    body.vec(enc.encode('name'));
+    body.sized(1, sub);
+    out.sized(0, body);
   }
 }
 

@@ -201,6 +201,15 @@ describe('module encoding', () => {
     expect(Array.from(b)).toEqual(expect.arrayContaining([0x28, 0x41, 1, 0x10]));
   });
 
+  test('function identifiers go to a name section', () => {
+    const b = parseWat('(func $first) (func) (func $"λ")');
+    // custom section "name", subsection 1 (function names): [0 "first"] [2 "λ"]
+    expect(Array.from(b.subarray(b.length - 21))).toEqual([
+      0, 19, 4, 0x6e, 0x61, 0x6d, 0x65, 1, 12, 2, 0, 5, 0x66, 0x69, 0x72, 0x73, 0x74, 2, 2, 0xce, 0xbb,
+    ]);
+    expect(WebAssembly.validate(b)).toBe(true);
+  });
+
   test('errors are malformed with the reference messages', () => {
     expect(malformedMessage('(func br $x)')).toMatch(/unknown label/);
     expect(malformedMessage('(func block $a end $b)')).toMatch(/mismatching label/);

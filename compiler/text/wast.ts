@@ -213,8 +213,9 @@ export function parseWast(src: string, filename?: string): WastCommand[] {
   try {
     return parseScript(src);
   } catch (e) {
-    if (e instanceof CompileError && filename !== undefined) throw malformed(`${filename}: ${e.message}`);
-    throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    if (e instanceof CompileError && filename === undefined) throw e;
+    throw malformed(filename !== undefined ? `${filename}: ${msg}` : msg);
   }
 }
 
