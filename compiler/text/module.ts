@@ -673,7 +673,6 @@ export class ModuleEncoder {
         w.u8(0);
         w.u32(u.idx);
         if (standalone) this.defIndex.func++;
-        else this.defIndex.func += 0; // already counted by indexOfDefinition
         return;
       }
       case 'tag': {
@@ -740,7 +739,6 @@ export class ModuleEncoder {
       const v = t === undefined ? undefined : parseNatBig(t);
       if (v === undefined) unexpected(x);
       if (v >= 1n << 64n) throw malformed(`i64 constant out of range`);
-      if (!is64 && v >= 1n << 32n && false) throw malformed('i32 constant out of range');
       return v;
     };
     const min = num(it[k++]);
@@ -1871,11 +1869,7 @@ export function encodeModuleList(l: List, checkAnnots: boolean): Uint8Array {
     if (!(x instanceof List)) unexpected(x);
     fields.push(x);
   }
-  const annots = l.annots?.map((a) => {
-    // Position relative to fields: annotations before the first field have annotAt <= k.
-    const copy = a;
-    return copy;
-  });
-  if (annots) for (const a of annots) a.annotAt = Math.max(0, a.annotAt - k);
-  return new ModuleEncoder(fields).encode(annots, checkAnnots);
+  // Annotation positions become relative to the first field.
+  if (l.annots) for (const a of l.annots) a.annotAt = Math.max(0, a.annotAt - k);
+  return new ModuleEncoder(fields).encode(l.annots, checkAnnots);
 }

@@ -175,7 +175,7 @@ function scaled(mant: bigint, e: number, base: bigint, fmt: FloatFormat): bigint
   const digits = base === 2n ? bitLen(mant) : mant.toString().length;
   const limit = base === 2n ? 1200 : 400;
   if (e + digits > limit) throw malformed('constant out of range');
-  if (e + digits < -limit - (base === 2n ? 0 : 0) - (base === 2n ? 200 : 60)) return 0n;
+  if (e + digits < -limit - (base === 2n ? 200 : 60)) return 0n; // far below the smallest subnormal
   if (e >= 0) return roundRational(mant * base ** BigInt(e), 1n, fmt);
   return roundRational(mant, base ** BigInt(-e), fmt);
 }
