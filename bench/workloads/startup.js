@@ -1,0 +1,32 @@
+// Startup: sql.js from Wasm bytes to the first query result, each sample in a fresh Node
+// process (so no engine profits from code, caches or JIT state of an earlier sample). The
+// child times initSqlJs({ wasmBinary }) + new Database() + the first exec(); loading Node,
+// the engine and the sql.js glue happen before the clock starts. Samples alternate engines.
+'use strict';
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const CHILD = path.join(__dirname, 'startup-child.js');
+
+function workloads(opts) {
+  return [{
+    name: 'sql.js startup (fresh process)',
+    key: 'startup',
+    unit: 'ms',
+    lowerIsBetter: true,
+    wasm: () => [require('./sqljs').wasmBytes()],
+    async setup(engine) {
+      return { engine: engine.name };
+    },
+    run({ engine }) {
+      const flags = process.execArgv.filter((f) => f === '--jitless');
+      const out = execFileSync(process.execPath, [...flags, CHILD, engine, opts.dist, opts.cacheDir], {
+        encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20,
+      });
+      const r = JSON.parse(out.trim().split('\n').pop());
+      return { work: 1, check: r.check, ms: r.ms };
+    },
+  }];
+}
+
+module.exports = { workloads };
