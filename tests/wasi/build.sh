@@ -13,7 +13,9 @@ if [ -z "$SYSROOT" ]; then
 fi
 for src in "$here"/src/*.c; do
   name=$(basename "$src" .c)
-  $CC --target=wasm32-wasi ${SYSROOT:+--sysroot="$SYSROOT"} -O2 -Wall -Werror \
+  # reactor*.c: no main; _initialize instead of _start.
+  case $name in reactor*) model=-mexec-model=reactor ;; *) model= ;; esac
+  $CC $model --target=wasm32-wasi ${SYSROOT:+--sysroot="$SYSROOT"} -O2 -Wall -Werror \
     -Wl,--strip-all -o "$here/$name.wasm" "$src"
   echo "built $name.wasm ($(wc -c < "$here/$name.wasm") bytes)"
 done

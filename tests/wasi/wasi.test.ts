@@ -1,0 +1,232 @@
+// WASI programs (C, built by build.sh into the committed .wasm files) run by
+// `jetwasm run` and, for reference, by Node's own WASI on native WebAssembly. Both run as
+// child processes (proc_exit ends the process); stdout, stderr and the exit code must match.
+//
+// The CLI is built from the current sources into a private folder (never the shared dist/).
+
+import { spawnSync } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const HERE = __dirname;
+// Under node_modules/.cache so the built files resolve packages like the real dist/ does.
+const CACHE = path.join(ROOT, 'node_modules', '.cache');
+let buildRoot = '';
+let bin = '';
+const work = mkdtempSync(path.join(tmpdir(), 'jetwasm-wasi-'));
+
+beforeAll(() => {
+  mkdirSync(CACHE, { recursive: true });
+  buildRoot = mkdtempSync(path.join(CACHE, 'jetwasm-wasi-test-'));
+  const outDir = path.join(buildRoot, 'dist');
+  // Type errors elsewhere do not stop tsc from emitting; the tests below judge the result.
+  spawnSync(process.execPath, [
+    require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
+    '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
+  ], { cwd: ROOT, stdio: 'ignore' });
+  mkdirSync(path.join(buildRoot, 'bin'));
+  bin = path.join(buildRoot, 'bin', 'jetwasm.js');
+  copyFileSync(path.join(ROOT, 'bin', 'jetwasm.js'), bin);
+  if (!existsSync(path.join(outDir, 'cli', 'index.js'))) throw new Error('the private build produced no cli/index.js');
+}, 300_000);
+
+afterAll(() => {
+  if (buildRoot) rmSync(buildRoot, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Outcome {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface Program {
+  /** File name of the .wasm in tests/wasi. */
+  readonly wasm: string;
+  /** argv[1...] (argv[0] is the .wasm path for both runners). */
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** guest name -> host directory */
+  readonly preopens?: Readonly<Record<string, string>>;
+  readonly stdin?: string | Buffer;
+}
+
+function runJetwasm(p: Program): Outcome {
+  const wasm = path.join(HERE, p.wasm);
+  const args = ['run'];
+  for (const [guest, host] of Object.entries(p.preopens ?? {})) args.push('--dir', `${host}::${guest}`);
+  for (const [k, v] of Object.entries(p.env ?? {})) args.push('--env', `${k}=${v}`);
+  args.push(wasm, '--', ...(p.args ?? []));
+  const r = spawnSync(process.execPath, [bin, ...args], { input: p.stdin ?? '', encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function runNodeWasi(p: Program): Outcome {
+  const wasm = path.join(HERE, p.wasm);
+  const config = { wasm, args: [wasm, ...(p.args ?? [])], env: p.env ?? {}, preopens: p.preopens ?? {} };
+  const r = spawnSync(process.execPath, ['--no-warnings', path.join(HERE, 'node-wasi-runner.js'), JSON.stringify(config)], {
+    input: p.stdin ?? '', encoding: 'utf8', timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function jetwasm(args: string[]): Outcome {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A fresh directory under the test's work folder. */
+function freshDir(name: string): string {
+  const d = mkdtempSync(path.join(work, `${name}-`));
+  return d;
+}
+
+test('cat_args: a preopened file, argv and an env var reach stdout; exit code 3 propagates', () => {
+  const setup = (): string => {
+    const d = freshDir('data');
+    writeFileSync(path.join(d, 'input.txt'), 'first line\nsecond line\n');
+    return d;
+  };
+  const prog = (dir: string): Program => ({
+    wasm: 'cat_args.wasm',
+    args: ['/data/input.txt', 'two words', 'ünïcödé', '--not-an-option'],
+    env: { GREETING: 'hello = world' },
+    preopens: { '/data': dir },
+  });
+  const ours = runJetwasm(prog(setup()));
+  const ref = runNodeWasi(prog(setup()));
+  expect(ours).toEqual(ref);
+  expect(ours.code).toBe(3);
+  expect(ours.stdout).toBe(
+    'first line\nsecond line\nargc=5\nargv[1]=/data/input.txt\nargv[2]=two words\nargv[3]=ünïcödé\n' +
+      'argv[4]=--not-an-option\nGREETING=hello = world\nMISSING=(unset)\n',
+  );
+  expect(ours.stderr).toBe('done\n');
+});
+
+test('fileops: create, write, seek, read back, stat, readdir, rename, links, unlink, mkdir/rmdir', () => {
+  const ourDir = freshDir('ours');
+  const refDir = freshDir('ref');
+  const ours = runJetwasm({ wasm: 'fileops.wasm', args: ['/sandbox'], preopens: { '/sandbox': ourDir } });
+  const ref = runNodeWasi({ wasm: 'fileops.wasm', args: ['/sandbox'], preopens: { '/sandbox': refDir } });
+  expect(ours).toEqual(ref);
+  expect(ours.code).toBe(0);
+  const lines = ours.stdout.split('\n');
+  for (const l of [
+    'read back: 6 "world"',
+    'pread: 5 "HELLO"',
+    'size after truncate: 5',
+    'after append: "HELLO+tail"',
+    'list: a.txt sub/',
+    'rename a.txt -> sub/b.txt: OK',
+    'list: b.txt inner.txt',
+    'read via link: "HELLO+tail"',
+    'hard nlink: 2',
+    'rmdir non-empty: ENOTEMPTY',
+    'rmdir sub: OK',
+  ]) expect(lines).toContain(l);
+  // The program removes everything it made.
+  expect(readdirSync(ourDir)).toEqual([]);
+});
+
+test('clocks, sleeping and random bytes', () => {
+  const ours = runJetwasm({ wasm: 'clocks.wasm' });
+  const ref = runNodeWasi({ wasm: 'clocks.wasm' });
+  expect(ours).toEqual(ref);
+  expect(ours.code).toBe(0);
+  expect(ours.stdout).not.toMatch(/: no\b|failed/);
+  expect(ours.stdout).toMatch(/^poll: errno 0, events 1, first userdata 22 type 0$/m);
+});
+
+test('stdin is copied to stdout', () => {
+  const text = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`).join('\n') + '\n';
+  const ours = runJetwasm({ wasm: 'stdin_echo.wasm', stdin: text });
+  const ref = runNodeWasi({ wasm: 'stdin_echo.wasm', stdin: text });
+  expect(ours).toEqual(ref);
+  expect(ours.stdout).toBe(text);
+  expect(ours.stderr).toBe(`read ${Buffer.byteLength(text)} bytes\n`);
+  expect(runJetwasm({ wasm: 'stdin_echo.wasm', stdin: '' })).toEqual({ code: 0, stdout: '', stderr: 'read 0 bytes\n' });
+});
+
+test('paths are confined to the preopen: "..", symlinks out and absolute symlinks fail with ENOTCAPABLE', () => {
+  const setup = (): string => {
+    const d = freshDir('confine');
+    mkdirSync(path.join(d, 'box', 'sub'), { recursive: true });
+    writeFileSync(path.join(d, 'box', 'inside.txt'), 'inside\n');
+    writeFileSync(path.join(d, 'outside.txt'), 'secret\n');
+    symlinkSync('../outside.txt', path.join(d, 'box', 'escape'));
+    symlinkSync(path.join(d, 'outside.txt'), path.join(d, 'box', 'abs'));
+    return d;
+  };
+  const ourDir = setup();
+  const ours = runJetwasm({ wasm: 'confine.wasm', args: ['/sandbox'], preopens: { '/sandbox': path.join(ourDir, 'box') } });
+  const ref = runNodeWasi({ wasm: 'confine.wasm', args: ['/sandbox'], preopens: { '/sandbox': path.join(setup(), 'box') } });
+  expect(ours).toEqual(ref);
+  expect(ours.stdout.split('\n')).toEqual([
+    'open inside.txt: opened, read 7',
+    'open ./sub/../inside.txt: opened, read 7',
+    'open ../outside.txt: errno 76 (ENOTCAPABLE)',
+    'open sub/../../outside.txt: errno 76 (ENOTCAPABLE)',
+    'open escape: errno 76 (ENOTCAPABLE)',
+    'open abs: errno 76 (ENOTCAPABLE)',
+    'fstatat ../outside.txt: -1 errno 76',
+    'mkdirat ../made: -1 errno 76',
+    '',
+  ]);
+  expect(readdirSync(ourDir).sort()).toEqual(['box', 'outside.txt']);
+  expect(readFileSync(path.join(ourDir, 'outside.txt'), 'utf8')).toBe('secret\n');
+});
+
+describe('jetwasm run command line', () => {
+  test('--help shows the usage with --dir, --env and --invoke', () => {
+    const r = jetwasm(['run', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: jetwasm run /);
+    for (const o of ['--dir DIR', '--env K=V', '--invoke NAME']) expect(r.stdout).toContain(o);
+  });
+
+  test('a reactor: _initialize runs, then --invoke calls an export and prints its result', () => {
+    expect(jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'add', '2', '-3'])).toEqual({ code: 0, stdout: '-1\n', stderr: '' });
+    expect(jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'greet', '2'])).toEqual({
+      code: 0, stdout: 'hello 0\nhello 1\n2\n', stderr: '',
+    });
+  });
+
+  test('proc_exit inside --invoke becomes the exit code', () => {
+    expect(jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'quit', '7'])).toEqual({ code: 7, stdout: '', stderr: '' });
+  });
+
+  test('a trap is one line on stderr and exit code 1', () => {
+    const r = jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'crash']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('jetwasm: RuntimeError: unreachable\n');
+  });
+
+  test('a reactor without --invoke, a missing preopen, a missing file, unknown options: one line, non-zero', () => {
+    const cases: [string[], RegExp][] = [
+      [['run', path.join(HERE, 'reactor.wasm')], /reactor .*--invoke NAME/],
+      [['run', '--dir', path.join(work, 'no-such-dir'), path.join(HERE, 'cat_args.wasm')], /preopened directory .*no-such-dir.* does not exist/],
+      [['run', path.join(work, 'nope.wasm')], /cannot read .*nope\.wasm/],
+      [['run', '--frob', path.join(HERE, 'cat_args.wasm')], /unknown option --frob/],
+      [['run', '--dir'], /--dir needs a value/],
+    ];
+    for (const [args, message] of cases) {
+      const r = jetwasm(args);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
+  test('the guest name of a preopen defaults to the host path as given', () => {
+    const d = freshDir('plain');
+    writeFileSync(path.join(d, 'input.txt'), 'x\n');
+    const r = spawnSync(process.execPath, [bin, 'run', '--dir', d, path.join(HERE, 'cat_args.wasm'), `${d}/input.txt`], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe('x');
+  });
+});
