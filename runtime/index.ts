@@ -1,16 +1,21 @@
 // The public runtime API (see docs/ARCHITECTURE.md): Engine -> Module -> Store -> Instance,
 // extern objects Func / Memory / Table / Global / Tag, a name-based Linker, and the error
-// classes. Everything else in runtime/ is internal.
+// classes. Everything else in runtime/ is internal. Engine and Store here are the embedder
+// classes of embedder.ts (subclasses of instance.ts's), which also adds typed accessors and
+// dispose() to Module and Instance.
 
 import { CompileError } from '../compiler/errors';
 import type { ExternKind } from '../compiler/ir';
-import { Engine, Instance, Module, Store, type EngineConfig } from './instance';
-import { Func, Global, Memory, Table, Tag, type Extern } from './objects';
+import { Instance, Module, type EngineConfig } from './instance';
+import { Engine, Store, instantiateTracked, type EngineOptions, type WasmFeatures, type ExternType, type ImportType, type ExportType } from './embedder';
+import { Func, Global, Memory, Table, Tag, DisposedError, type Extern } from './objects';
+import { Linker, type Signature, type ValueOf, type ValuesOf, type ResultOf } from './linker';
 import { LinkError, RuntimeError, WasmException } from './errors';
 import { WasmStruct, WasmArray } from './gc';
 
-export { CompileError, LinkError, RuntimeError, WasmException };
-export { Engine, Store, Module, Instance, type EngineConfig };
+export { CompileError, LinkError, RuntimeError, WasmException, DisposedError };
+export { Engine, Store, Module, Instance, Linker, instantiateTracked, type EngineConfig, type EngineOptions, type WasmFeatures };
+export { type ExternType, type ImportType, type ExportType, type Signature, type ValueOf, type ValuesOf, type ResultOf };
 export { Func, Global, Memory, Table, Tag, type Extern };
 export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 
@@ -40,34 +45,4 @@ export function hostRef(n: number): object {
     hostRefs.add(r);
   }
   return r;
-}
-
-/** Name -> extern resolution for instantiation by module/field names. */
-export class Linker {
-  private readonly defs = new Map<string, Extern>();
-  constructor(readonly engine: Engine) {}
-
-  define(module: string, name: string, ext: Extern): this {
-    this.defs.set(`${module}\u0000${name}`, ext);
-    return this;
-  }
-
-  /** Defines every export of `instance` under `module`. */
-  defineInstance(module: string, instance: Instance): this {
-    for (const [name, ext] of instance.exports) this.define(module, name, ext);
-    return this;
-  }
-
-  get(module: string, name: string): Extern | undefined {
-    return this.defs.get(`${module}\u0000${name}`);
-  }
-
-  instantiate(store: Store, module: Module): Instance {
-    const imports = module.imports().map((imp: { module: string; name: string; kind: ExternKind }) => {
-      const ext = this.get(imp.module, imp.name);
-      if (!ext) throw new LinkError(`unknown import: ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`);
-      return ext;
-    });
-    return Instance.instantiate(store, module, imports);
-  }
 }

@@ -102,6 +102,32 @@ export function genericArray(n: number): unknown[] {
 
 export type HostFunction = (...args: unknown[]) => unknown;
 
+// Calling convention of generated code (compiler/translate/i64.ts): an i64 argument is two
+// int32 words (lo, hi); an i64 first result returns its low word and leaves the high word in
+// rI32[1]; an i64 result i >= 1 is rI64[i] (the words rI32[2i], rI32[2i+1]).
+function wordsToBig(lo: number, hi: number): bigint {
+  return (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
+}
+function returnFirst(t: ValType, v: unknown): unknown {
+  if (t !== 'i64') return v;
+  rI32[1] = Number(BigInt.asIntN(32, (v as bigint) >> 32n));
+  return Number(BigInt.asIntN(32, v as bigint));
+}
+
+/** Raised by any use of an instance or store after its `dispose()`. */
+export class DisposedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DisposedError';
+  }
+}
+
+/**
+ * Callables whose owning instance (or store) has been disposed, mapped to the message a call
+ * raises. Entries are added only by dispose(); a callable never leaves the map.
+ */
+export const disposedCallables = new WeakMap<Function, string>();
+
 export class Func {
   /** @internal use Func.fromHost or an instance's exports. */
   constructor(readonly callable: Callable, readonly type: FuncType, readonly typeId: number) {
@@ -112,14 +138,18 @@ export class Func {
     const { params, results } = type;
     const callable: Callable = (...args: unknown[]): unknown => {
       const apiArgs = genericArray(params.length);
-      for (let i = 0; i < params.length; i++) apiArgs[i] = toApi(params[i], args[i]);
+      // Generated code passes an i64 argument as two int32 words (lo, hi).
+      for (let i = 0, k = 0; i < params.length; i++) {
+        if (params[i] === 'i64') { apiArgs[i] = wordsToBig(args[k] as number, args[k + 1] as number); k += 2; }
+        else apiArgs[i] = toApi(params[i], args[k++]);
+      }
       const r = fn(...apiArgs);
       if (results.length === 0) return undefined;
-      if (results.length === 1) return toInternal(results[0], Array.isArray(r) ? r[0] : r);
+      if (results.length === 1) return returnFirst(results[0], toInternal(results[0], Array.isArray(r) ? r[0] : r));
       const arr = r as unknown[];
       if (!Array.isArray(arr) || arr.length !== results.length) throw new TypeError('host function returned the wrong number of results');
       for (let i = 1; i < results.length; i++) writeReturnSlot(results[i], i, toInternal(results[i], arr[i]));
-      return toInternal(results[0], arr[0]);
+      return returnFirst(results[0], toInternal(results[0], arr[0]));
     };
     const id = canonicalFuncTypeId(type);
     callable[TY] = id;
@@ -127,13 +157,20 @@ export class Func {
   }
 
   call(...args: unknown[]): unknown[] {
+    const disposed = disposedCallables.get(this.callable);
+    if (disposed !== undefined) throw new DisposedError(disposed);
     const { params, results } = this.type;
     if (args.length !== params.length) throw new TypeError(`expected ${params.length} arguments, got ${args.length}`);
-    const internal = genericArray(params.length);
-    for (let i = 0; i < params.length; i++) internal[i] = toInternal(params[i], args[i]);
+    const internal = genericArray(params.length + params.filter((t) => t === 'i64').length);
+    for (let i = 0, k = 0; i < params.length; i++) {
+      const v = toInternal(params[i], args[i]);
+      if (params[i] === 'i64') { internal[k++] = Number(BigInt.asIntN(32, v as bigint)); internal[k++] = Number(BigInt.asIntN(32, (v as bigint) >> 32n)); }
+      else internal[k++] = v;
+    }
     let r: unknown;
     try {
       r = this.callable(...internal);
+      if (results[0] === 'i64') r = wordsToBig(r as number, rI32[1]);
     } catch (e) {
       throw toTrap(e);
     }

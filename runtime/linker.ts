@@ -1,0 +1,84 @@
+// Name-based import resolution (Wasmtime's Linker): definitions keyed by (module, name),
+// host functions with TypeScript-typed signatures, whole instances under a module name.
+
+import type { ValType } from '../compiler/ir';
+import { LinkError } from './errors';
+import { Engine, Instance, Module, Store as BaseStore } from './instance';
+import { Func, type Extern } from './objects';
+import { instantiateTracked } from './embedder';
+
+/** The API value of a Wasm value type (see runtime/index.ts, WasmValue). */
+export type ValueOf<T extends ValType> =
+  T extends 'i32' | 'f32' | 'f64' ? number
+    : T extends 'i64' ? bigint
+      : T extends 'v128' ? Uint8Array
+        : unknown;
+
+export type ValuesOf<T extends readonly ValType[]> = { -readonly [K in keyof T]: T[K] extends ValType ? ValueOf<T[K]> : never };
+
+/** What a host function returns for result types R: nothing, one value, or an array. */
+export type ResultOf<R extends readonly ValType[]> =
+  R extends readonly [] ? void
+    : R extends readonly [infer A extends ValType] ? ValueOf<A>
+      : ValuesOf<R>;
+
+/** A function signature given as value types; `kind` may be omitted. */
+export interface Signature<P extends readonly ValType[], R extends readonly ValType[]> {
+  readonly kind?: 'func';
+  readonly params: P;
+  readonly results: R;
+}
+
+export class Linker {
+  private readonly defs = new Map<string, Extern>();
+  constructor(readonly engine: Engine) {}
+
+  private static key(module: string, name: string): string {
+    return `${module}\u0000${name}`;
+  }
+
+  /** Defines (or redefines) `module`.`name`. */
+  define(module: string, name: string, ext: Extern): this {
+    this.defs.set(Linker.key(module, name), ext);
+    return this;
+  }
+
+  /**
+   * Defines a host function. Arguments arrive as API values (i64 as bigint) and the return
+   * value is converted by the declared result types:
+   *   linker.func('env', 'add', { params: ['i64', 'i64'], results: ['i64'] }, (a, b) => a + b)
+   */
+  func<const P extends readonly ValType[], const R extends readonly ValType[]>(
+    module: string, name: string, type: Signature<P, R>,
+    fn: (...args: ValuesOf<P>) => ResultOf<R>,
+  ): this {
+    const f = Func.fromHost(null, { kind: 'func', params: type.params, results: type.results },
+      fn as unknown as (...args: unknown[]) => unknown);
+    return this.define(module, name, f);
+  }
+
+  /** Defines every export of `instance` under the module name `module`. */
+  instance(module: string, instance: Instance): this {
+    for (const [name, ext] of instance.exports) this.define(module, name, ext);
+    return this;
+  }
+
+  /** Former name of instance(). */
+  defineInstance(module: string, instance: Instance): this {
+    return this.instance(module, instance);
+  }
+
+  get(module: string, name: string): Extern | undefined {
+    return this.defs.get(Linker.key(module, name));
+  }
+
+  /** Resolves every import of `module` by name and instantiates it in `store`. */
+  instantiate(store: BaseStore, module: Module): Instance {
+    const imports = module.imports().map((imp) => {
+      const ext = this.get(imp.module, imp.name);
+      if (!ext) throw new LinkError(`unknown import: ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`);
+      return ext;
+    });
+    return instantiateTracked(store, module, imports);
+  }
+}
