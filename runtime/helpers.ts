@@ -85,31 +85,99 @@ function rotl32(x: number, n: number): number {
 function rotr32(x: number, n: number): number {
   return (x >>> n) | (x << (32 - n));
 }
-function hiLo(x: bigint): [number, number] {
-  const u = BigInt.asUintN(64, x);
-  return [Number(u >> 32n) | 0, Number(u & 0xffffffffn) | 0];
+// ---------------------------------------------------------------- i64 as (lo, hi) words
+//
+// Helpers producing an i64 return its low word and leave the high word in rI32[1] (the hi
+// register), where generated code reads it immediately after the call.
+
+/** Returns the words of an integer-valued double in (-2^64, 2^64) (taken modulo 2^64). */
+function retNum(v: number): number {
+  rI32[1] = Math.floor(v / 4294967296) | 0;
+  return v | 0;
 }
-function clz64(x: bigint): bigint {
-  const [hi, lo] = hiLo(x);
-  return BigInt(hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo));
+function retBig(v: bigint): number {
+  rI32[1] = Number(BigInt.asIntN(32, v >> 32n));
+  return Number(BigInt.asIntN(32, v));
 }
-function ctz64(x: bigint): bigint {
-  const [hi, lo] = hiLo(x);
-  return BigInt(lo !== 0 ? ctz32(lo) : 32 + ctz32(hi));
+function i64Box(lo: number, hi: number): bigint {
+  return (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
 }
-function popcnt64(x: bigint): bigint {
-  const [hi, lo] = hiLo(x);
-  return BigInt(popcnt32(hi) + popcnt32(lo));
+function i64Unbox(v: bigint): number {
+  return retBig(v);
 }
-function rotl64(x: bigint, n: bigint): bigint {
-  const k = n & 63n;
-  const u = BigInt.asUintN(64, x);
-  return BigInt.asIntN(64, (u << k) | (u >> ((64n - k) & 63n)));
+function i64Lo(v: bigint): number {
+  return Number(BigInt.asIntN(32, v));
 }
-function rotr64(x: bigint, n: bigint): bigint {
-  const k = n & 63n;
-  const u = BigInt.asUintN(64, x);
-  return BigInt.asIntN(64, (u >> k) | (u << ((64n - k) & 63n)));
+function i64Hi(v: bigint): number {
+  return Number(BigInt.asIntN(32, v >> 32n));
+}
+function i64shl(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) { rI32[1] = hi; return lo; }
+  if (n < 32) { rI32[1] = (hi << n) | (lo >>> (32 - n)); return lo << n; }
+  rI32[1] = lo << (n - 32);
+  return 0;
+}
+function i64shrU(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) { rI32[1] = hi; return lo; }
+  if (n < 32) { rI32[1] = hi >>> n; return (lo >>> n) | (hi << (32 - n)); }
+  rI32[1] = 0;
+  return (hi >>> (n - 32)) | 0;
+}
+function i64shrS(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) { rI32[1] = hi; return lo; }
+  if (n < 32) { rI32[1] = hi >> n; return (lo >>> n) | (hi << (32 - n)); }
+  rI32[1] = hi >> 31;
+  return hi >> (n - 32);
+}
+function i64rotl(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n >= 32) { const t = lo; lo = hi; hi = t; n -= 32; }
+  if (n === 0) { rI32[1] = hi; return lo; }
+  rI32[1] = (hi << n) | (lo >>> (32 - n));
+  return (lo << n) | (hi >>> (32 - n));
+}
+function i64rotr(lo: number, hi: number, n: number): number {
+  return i64rotl(lo, hi, 64 - (n & 63));
+}
+// Division: when both operands lie in [-2^52, 2^52) (signed) or [0, 2^52) (unsigned), the
+// double quotient truncates to the exact integer quotient (the distance from the true
+// quotient to the next integer, at least 1/b, exceeds half an ulp of the quotient), and `%`
+// on doubles is exact. Otherwise BigInt.
+const inS52 = (hi: number): boolean => ((hi + 0x100000) >>> 0) < 0x200000;
+const inU52 = (hi: number): boolean => (hi >>> 0) < 0x100000;
+function i64divS(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if (inS52(ahi) && inS52(bhi)) return retNum(Math.trunc((ahi * 4294967296 + (alo >>> 0)) / (bhi * 4294967296 + (blo >>> 0))));
+  if (ahi === -2147483648 && alo === 0 && (blo & bhi) === -1) trap('integer overflow');
+  return retBig(i64Box(alo, ahi) / i64Box(blo, bhi));
+}
+function i64remS(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if (inS52(ahi) && inS52(bhi)) return retNum((ahi * 4294967296 + (alo >>> 0)) % (bhi * 4294967296 + (blo >>> 0)));
+  return retBig(i64Box(alo, ahi) % i64Box(blo, bhi));
+}
+function i64divU(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if (inU52(ahi) && inU52(bhi)) return retNum(Math.trunc(((ahi >>> 0) * 4294967296 + (alo >>> 0)) / ((bhi >>> 0) * 4294967296 + (blo >>> 0))));
+  return retBig(BigInt.asUintN(64, i64Box(alo, ahi)) / BigInt.asUintN(64, i64Box(blo, bhi)));
+}
+function i64remU(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if (inU52(ahi) && inU52(bhi)) return retNum(((ahi >>> 0) * 4294967296 + (alo >>> 0)) % ((bhi >>> 0) * 4294967296 + (blo >>> 0)));
+  return retBig(BigInt.asUintN(64, i64Box(alo, ahi)) % BigInt.asUintN(64, i64Box(blo, bhi)));
+}
+function f64ToWords(x: number): number {
+  sf64[0] = x;
+  rI32[1] = si32[1];
+  return si32[0];
+}
+function f64FromWords(lo: number, hi: number): number {
+  si32[0] = lo;
+  si32[1] = hi;
+  return sf64[0];
 }
 
 // Float -> integer truncation: bounds are exclusive limits that are exact doubles.
@@ -124,13 +192,13 @@ function truncI32U(x: number): number {
   if (!(x > -1 && x < 4294967296)) truncFail(x);
   return x | 0;
 }
-function truncI64S(x: number): bigint {
+function truncI64S(x: number): number {
   if (!(x >= -9223372036854775808 && x < 9223372036854775808)) truncFail(x);
-  return BigInt(Math.trunc(x));
+  return retNum(Math.trunc(x));
 }
-function truncI64U(x: number): bigint {
+function truncI64U(x: number): number {
   if (!(x > -1 && x < 18446744073709551616)) truncFail(x);
-  return BigInt.asIntN(64, BigInt(Math.trunc(x)));
+  return retNum(Math.trunc(x));
 }
 function truncSatI32S(x: number): number {
   if (x !== x) return 0;
@@ -143,19 +211,19 @@ function truncSatI32U(x: number): number {
   if (x >= 4294967295) return -1;
   return x | 0;
 }
-function truncSatI64(x: number): bigint {
-  if (x !== x) return 0n;
-  if (x <= -9223372036854775808) return -0x8000000000000000n;
-  if (x >= 9223372036854775808) return 0x7fffffffffffffffn;
-  return BigInt(Math.trunc(x));
+function truncSatI64(x: number): number {
+  if (x !== x) { rI32[1] = 0; return 0; }
+  if (x <= -9223372036854775808) { rI32[1] = -2147483648; return 0; }
+  if (x >= 9223372036854775808) { rI32[1] = 0x7fffffff; return -1; }
+  return retNum(Math.trunc(x));
 }
-function truncSatU64(x: number): bigint {
-  if (x !== x || x <= 0) return 0n;
-  if (x >= 18446744073709551616) return -1n;
-  return BigInt.asIntN(64, BigInt(Math.trunc(x)));
+function truncSatU64(x: number): number {
+  if (x !== x || x <= 0) { rI32[1] = 0; return 0; }
+  if (x >= 18446744073709551616) { rI32[1] = -1; return -1; }
+  return retNum(Math.trunc(x));
 }
 /** Integer (in [-2^63, 2^64)) -> f32 with a single rounding: round to odd at 53 bits first. */
-function i64ToF32(v: bigint): number {
+function bigToF32(v: bigint): number {
   const neg = v < 0n;
   const a = neg ? -v : v;
   if (a < 0x20000000000000n) return Math.fround(Number(v));
@@ -165,6 +233,15 @@ function i64ToF32(v: bigint): number {
   if (m << sh !== a) m |= 1n;
   const d = Number(m) * 2 ** (len - 53);
   return Math.fround(neg ? -d : d);
+}
+/** Below 2^53 in magnitude the double is exact, so Math.fround rounds once. */
+function i64ToF32(lo: number, hi: number): number {
+  if (((hi + 0x200000) >>> 0) < 0x400000) return Math.fround(hi * 4294967296 + (lo >>> 0));
+  return bigToF32(i64Box(lo, hi));
+}
+function u64ToF32(lo: number, hi: number): number {
+  if ((hi >>> 0) < 0x200000) return Math.fround((hi >>> 0) * 4294967296 + (lo >>> 0));
+  return bigToF32(BigInt.asUintN(64, i64Box(lo, hi)));
 }
 
 // ---------------------------------------------------------------- memories and tables
@@ -264,9 +341,12 @@ export const helpers: TranslatedHelpers = {
   f32FromBits, f32ToBits, f64FromBits, f64ToBits,
   f32neg, f32abs, f32copysign, f64neg, f64abs, f64copysign,
   fmin, fmax, nearest, fceil, ffloor, ftrunc,
-  ctz32, popcnt32, rotl32, rotr32, clz64, ctz64, popcnt64, rotl64, rotr64,
-  truncI32S, truncI32U, truncI64S, truncI64U,
-  truncSatI32S, truncSatI32U, truncSatI64, truncSatU64, i64ToF32,
+  ctz32, popcnt32, rotl32, rotr32,
+  truncI32S, truncI32U,
+  truncSatI32S, truncSatI32U,
+  i64shl, i64shrS, i64shrU, i64rotl, i64rotr, i64divS, i64divU, i64remS, i64remU,
+  truncI64S, truncI64U, truncSatI64, truncSatU64, i64ToF32, u64ToF32,
+  f64ToWords, f64FromWords, i64Box, i64Unbox, i64Lo, i64Hi,
   memGrow, memFill, memCopy, memInit,
   tableGet, tableSet, tableGrow, tableFill, tableCopy, tableInit, callIndirect,
   EMPTY_ELEM: Object.freeze([]) as unknown as unknown[],

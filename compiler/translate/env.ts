@@ -36,6 +36,8 @@ export interface FuncEnvironment {
   globalType(g: number): ValType;
   globalGet(g: number): string;
   globalSet(g: number, v: string): string;
+  /** The two int32 words (assignable expressions) of i64 global g. */
+  globalI64Words(g: number): { lo: string; hi: string };
   memory(m: number): MemoryNames;
   table(t: number): TableNames;
   /** Expression reading (re-read on each use) / statement dropping a segment. */
@@ -96,6 +98,14 @@ export class ModuleEnvironment implements FuncEnvironment {
     }
   }
 
+  globalI64Words(g: number): { lo: string; hi: string } {
+    if (this.offsets.isImportedGlobal(g)) return { lo: `G${g}[0]`, hi: `G${g}[1]` };
+    const s = this.offsets.definedGlobal(g);
+    if (s.kind !== 'num' || s.slab !== SlabKind.I64) throw new Error('not an i64 global');
+    // The I64 slab index k covers int32 words 2k (low) and 2k+1 (high): little-endian.
+    return { lo: `I32[${2 * s.index}]`, hi: `I32[${2 * s.index + 1}]` };
+  }
+
   globalSet(g: number, v: string): string {
     const t = this.globalTypes[g];
     if (this.offsets.isImportedGlobal(g)) {
@@ -136,7 +146,13 @@ export class ModuleEnvironment implements FuncEnvironment {
     lines.push('const I32 = vm.i32, I64 = vm.i64, F64 = vm.f64, R = vm.refs;');
     for (let f = 0; f < this.numImportedFuncs; f++) lines.push(`const F${f} = R[${o.importedFunc(f)}];`);
     for (let g = 0; g < this.globalTypes.length; g++) {
-      if (o.isImportedGlobal(g)) lines.push(`const G${g} = R[${o.importedGlobal(g)}];`);
+      if (o.isImportedGlobal(g)) {
+        const cell = `R[${o.importedGlobal(g)}]`;
+        // A numeric import's cell is a typed-array view of the exporter's slot; i64 words
+        // are read through an Int32Array view of the same eight bytes.
+        if (this.globalTypes[g] === 'i64') lines.push(`const G${g} = new Int32Array(${cell}.buffer, ${cell}.byteOffset, 2);`);
+        else lines.push(`const G${g} = ${cell};`);
+      }
       else {
         const s = o.definedGlobal(g);
         if (s.kind === 'ref') lines.push(`const G${g} = R[${s.slot}];`);

@@ -19,7 +19,10 @@ import type { FuncEnvironment, MemoryNames } from './env';
 import * as i64 from './i64';
 
 interface Entry {
+  /** The value (an i64's low word). */
   e: string;
+  /** An i64's high word; undefined for every other type. */
+  hi?: string;
   pending: boolean;
   /** A JS boolean expression equivalent to `e !== 0`, when cheaper than e itself. */
   cond?: string;
@@ -46,7 +49,7 @@ interface Frame {
 }
 
 const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
-const SLOT_REF = /\bs(\d+)\b/g;
+const SLOT_REF = /\b[st](\d+)\b/g;
 const MAX_PENDING = 160;
 
 const TRAP_MSG = {
@@ -90,6 +93,8 @@ export class FuncTranslator {
   private labelCounter = 0;
   private localTypes: ValType[] = [];
   private usesTmp = false;
+  private usesQ = false;
+  private maxHiDepth = 0;
   private usesCallee = false;
   private exnCounter = 0;
 
@@ -107,6 +112,8 @@ export class FuncTranslator {
     this.maxDepth = 0;
     this.labelCounter = 0;
     this.usesTmp = false;
+    this.usesQ = false;
+    this.maxHiDepth = 0;
     this.usesCallee = false;
     this.exnCounter = 0;
     this.localTypes = [...type.params, ...body.locals];
@@ -115,7 +122,7 @@ export class FuncTranslator {
     // The function's final `end`.
     if (this.reachable) this.emitReturn();
 
-    const params = type.params.map((_, i) => `l${i}`).join(', ');
+    const params = type.params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
     const self = this.env.callee(funcIdx);
     if (this.hasTailCalls(body)) {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
@@ -135,9 +142,14 @@ export class FuncTranslator {
 
   private head(numParams: number): string {
     const decls: string[] = [];
-    for (let i = numParams; i < this.localTypes.length; i++) decls.push(`l${i} = ${this.defaultValue(this.localTypes[i])}`);
+    for (let i = numParams; i < this.localTypes.length; i++) {
+      if (this.localTypes[i] === 'i64') decls.push(`l${i} = 0, h${i} = 0`);
+      else decls.push(`l${i} = ${this.defaultValue(this.localTypes[i])}`);
+    }
     for (let d = 0; d < this.maxDepth; d++) decls.push(`s${d}`);
+    for (let d = 0; d < this.maxHiDepth; d++) decls.push(`t${d}`);
     if (this.usesTmp) decls.push('a');
+    if (this.usesQ) decls.push('q');
     if (this.usesCallee) decls.push('fn');
     for (let i = 0; i < this.exnCounter; i++) decls.push(`x${i}`);
     if (this.exnCounter > 0) decls.push('dg = 0');
@@ -153,7 +165,7 @@ export class FuncTranslator {
   private defaultValue(t: ValType): string {
     switch (t) {
       case 'i32': case 'f32': case 'f64': return '0';
-      case 'i64': return i64.I64_ZERO;
+      case 'i64': return '0n'; // boxed: only GC defaults use it (locals are word pairs)
       case 'v128': return this.pool.add('V128(0, 0, 0, 0)');
       default: return 'null';
     }
@@ -181,6 +193,52 @@ export class FuncTranslator {
     this.stack.push({ e: s, pending: false });
   }
 
+  /** The slot holding the high word of an i64 at depth d. */
+  private hiSlot(d: number): string {
+    if (d + 1 > this.maxHiDepth) this.maxHiDepth = d + 1;
+    return `t${d}`;
+  }
+
+  /** Pushes an i64; `pure` ones may stay pending. */
+  private pushPair(p: i64.Pair, pure: boolean): void {
+    const d = this.stack.length;
+    if (pure && p.lo.length + p.hi.length <= MAX_PENDING && !this.refsOtherSlot(p.lo, d) && !this.refsOtherSlot(p.hi, d)) {
+      this.stack.push({ e: p.lo, hi: p.hi, pending: true });
+      if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
+      return;
+    }
+    this.assignPair(this.slot(d), this.hiSlot(d), p.lo, p.hi);
+    this.stack.push({ e: `s${d}`, hi: `t${d}`, pending: false });
+  }
+
+  /** Pushes an i64 produced by a helper/call expression that returns the low word and leaves
+   *  the high word in the hi register. */
+  private pushPairCall(call: string): void {
+    const d = this.stack.length;
+    this.emit(`${this.slot(d)} = ${call}; ${this.hiSlot(d)} = ${i64.HI_REG};`);
+    this.stack.push({ e: `s${d}`, hi: `t${d}`, pending: false });
+  }
+
+  /** Pushes an i64 written by statements `f(lo, hi)` into the slot pair. */
+  private pushPairStmt(f: (lo: string, hi: string) => string): void {
+    const d = this.stack.length;
+    this.emit(f(this.slot(d), this.hiSlot(d)));
+    this.stack.push({ e: `s${d}`, hi: `t${d}`, pending: false });
+  }
+
+  /** Emits L = lo; H = hi; without either write changing the other's operand. */
+  private assignPair(L: string, H: string, lo: string, hi: string): void {
+    const re = (x: string): RegExp => new RegExp(`(^|[^\\w$.])${x.replace(/[[\]]/g, '\\$&')}(?![\\w$])`);
+    const loSame = lo === L, hiSame = hi === H;
+    if (loSame && hiSame) return;
+    if (hiSame) { this.emit(`${L} = ${lo};`); return; }
+    if (loSame) { this.emit(`${H} = ${hi};`); return; }
+    if (!re(L).test(hi)) { this.emit(`${L} = ${lo}; ${H} = ${hi};`); return; }
+    if (!re(H).test(lo)) { this.emit(`${H} = ${hi}; ${L} = ${lo};`); return; }
+    this.usesQ = true;
+    this.emit(`q = ${lo}; ${H} = ${hi}; ${L} = q;`);
+  }
+
   private refsOtherSlot(e: string, d: number): boolean {
     if (e.indexOf('s') < 0) return false;
     SLOT_REF.lastIndex = 0;
@@ -193,6 +251,11 @@ export class FuncTranslator {
     const en = this.stack[d];
     if (!en.pending) return;
     const s = this.slot(d);
+    if (en.hi !== undefined) {
+      this.assignPair(s, this.hiSlot(d), en.e, en.hi);
+      this.stack[d] = { e: s, hi: `t${d}`, pending: false };
+      return;
+    }
     if (en.e !== s) this.emit(`${s} = ${en.e};`);
     this.stack[d] = { e: s, pending: false };
   }
@@ -227,11 +290,41 @@ export class FuncTranslator {
     return this.pop();
   }
 
-  /** Pops n values, first-pushed first. */
+  /** Pops n values, first-pushed first, i64s boxed as BigInt (for boundaries). */
   private popN(n: number): string[] {
     const r: string[] = new Array(n);
-    for (let i = n - 1; i >= 0; i--) r[i] = this.pop();
+    for (let i = n - 1; i >= 0; i--) r[i] = this.popBoxed();
     return r;
+  }
+
+  /** Pops n call arguments, first-pushed first, i64s as two words (lo, hi). */
+  private popArgs(n: number): string[] {
+    const r: string[][] = new Array(n);
+    for (let i = n - 1; i >= 0; i--) {
+      const en = this.popEntry();
+      r[i] = en.hi !== undefined ? [en.e, en.hi] : [en.e];
+    }
+    return r.flat();
+  }
+
+  /** Pops one value; an i64 is boxed as a BigInt. */
+  private popBoxed(): string {
+    const en = this.popEntry();
+    return en.hi !== undefined ? i64.i64Box({ lo: en.e, hi: en.hi }) : en.e;
+  }
+
+  private popPair(): i64.Pair {
+    const en = this.popEntry();
+    if (en.hi === undefined) throw new Error('expected an i64 operand');
+    return { lo: en.e, hi: en.hi };
+  }
+
+  /** Pops an i64 whose words are identifiers or literals. */
+  private popPairSimple(): i64.Pair {
+    const d = this.stack.length - 1;
+    const en = this.stack[d];
+    if (!IDENT_OR_LITERAL.test(en.e) || !IDENT_OR_LITERAL.test(en.hi ?? '')) this.materialize(d);
+    return this.popPair();
   }
 
   private blockSig(bt: BlockType | undefined): { params: readonly ValType[]; results: readonly ValType[] } {
@@ -250,11 +343,17 @@ export class FuncTranslator {
   /** Copies the top `n` entries into the slots of a branch target at height h (no pop). */
   private assignBranchValues(target: Frame): void {
     const n = target.kind === 'loop' ? target.params.length : target.results.length;
+    this.moveTopTo(target.height, n);
+  }
+
+  /** Copies the top n entries into slots height.. (no pop). */
+  private moveTopTo(height: number, n: number): void {
     const base = this.stack.length - n;
     for (let i = 0; i < n; i++) {
-      const dst = this.slot(target.height + i);
-      const src = this.stack[base + i].e;
-      if (src !== dst) this.emit(`${dst} = ${src};`);
+      const dst = this.slot(height + i);
+      const src = this.stack[base + i];
+      if (src.hi !== undefined) this.assignPair(dst, this.hiSlot(height + i), src.e, src.hi);
+      else if (src.e !== dst) this.emit(`${dst} = ${src.e};`);
     }
   }
 
@@ -270,13 +369,19 @@ export class FuncTranslator {
   private returnStatement(): string {
     const results = this.frames[0].results;
     const n = results.length;
-    const vals = this.stack.slice(this.stack.length - n).map((x) => x.e);
+    const vals = this.stack.slice(this.stack.length - n);
     if (n === 0) return 'return;';
-    if (n === 1) return `return ${vals[0]};`;
-    for (let i = 1; i < n; i++) this.emit(`${returnSlot(results[i], i)} = ${vals[i]};`);
-    return `return ${vals[0]};`;
+    for (let i = 1; i < n; i++) {
+      const v = vals[i];
+      if (v.hi !== undefined) this.emit(`rI32[${2 * i}] = ${v.e}; rI32[${2 * i + 1}] = ${v.hi};`);
+      else this.emit(`${returnSlot(results[i], i)} = ${v.e};`);
+    }
+    // An i64 first result returns its low word; the high word goes to the hi register.
+    if (vals[0].hi !== undefined) this.emit(`${i64.HI_REG} = ${vals[0].hi};`);
+    return `return ${vals[0].e};`;
   }
 
+  /** Tail-call arguments are call arguments: i64s as two words. */
   private emitTailCall(callee: string, args: string[]): void {
     args.forEach((a, i) => this.emit(`TA[${i}] = ${a};`));
     this.emit(`return tail(${callee}, ${args.length});`);
@@ -290,10 +395,19 @@ export class FuncTranslator {
     this.reachable = false;
   }
 
-  private localSet(x: number, v: string): void {
-    const re = new RegExp(`\\bl${x}\\b`);
-    for (let d = 0; d < this.stack.length; d++) if (this.stack[d].pending && re.test(this.stack[d].e)) this.materialize(d);
-    this.emit(`l${x} = ${v};`);
+  private localSet(x: number, v: Entry): void {
+    const re = new RegExp(`\\b[lh]${x}\\b`);
+    for (let d = 0; d < this.stack.length; d++) {
+      const en = this.stack[d];
+      if (en.pending && (re.test(en.e) || (en.hi !== undefined && re.test(en.hi)))) this.materialize(d);
+    }
+    if (v.hi !== undefined) this.assignPair(`l${x}`, `h${x}`, v.e, v.hi);
+    else if (v.e !== `l${x}`) this.emit(`l${x} = ${v.e};`);
+  }
+
+  private pushLocal(x: number): void {
+    if (this.localTypes[x] === 'i64') this.pushPair({ lo: `l${x}`, hi: `h${x}` }, true);
+    else this.push(`l${x}`, true);
   }
 
   /** Pushes call results: `call` is the call expression. */
@@ -303,12 +417,20 @@ export class FuncTranslator {
       this.emit(`${call};`);
       return;
     }
-    this.emit(`${this.slot(d)} = ${call};`);
-    this.stack.push({ e: `s${d}`, pending: false });
+    if (results[0] === 'i64') this.pushPairCall(call);
+    else {
+      this.emit(`${this.slot(d)} = ${call};`);
+      this.stack.push({ e: `s${d}`, pending: false });
+    }
     for (let i = 1; i < results.length; i++) {
       const s = this.slot(d + i);
-      this.emit(`${s} = ${returnSlot(results[i], i)};`);
-      this.stack.push({ e: s, pending: false });
+      if (results[i] === 'i64') {
+        this.emit(`${s} = rI32[${2 * i}]; ${this.hiSlot(d + i)} = rI32[${2 * i + 1}];`);
+        this.stack.push({ e: s, hi: `t${d + i}`, pending: false });
+      } else {
+        this.emit(`${s} = ${returnSlot(results[i], i)};`);
+        this.stack.push({ e: s, pending: false });
+      }
     }
   }
 
@@ -316,9 +438,13 @@ export class FuncTranslator {
 
   /** Emits the effective-address computation and bounds check; returns the address text. */
   private effectiveAddress(m: MemoryNames, offset: number, size: number): string {
-    const addr = this.popSimple();
     this.usesTmp = true;
-    const base = m.is64 ? i64.i64ToAddress(addr) : /^\d+$/.test(addr) ? addr : `(${addr} >>> 0)`;
+    let base: string;
+    if (m.is64) base = i64.i64ToAddress(this.popPair());
+    else {
+      const addr = this.pop();
+      base = /^\d+$/.test(addr) ? addr : `(${addr} >>> 0)`;
+    }
     const ea = offset === 0 ? base : `${base} + ${offset}`;
     this.emit(`a = ${ea}; if (a > ${m.len} - ${size}) ${this.trap(TRAP_MSG.oob)}`);
     return 'a';
@@ -331,8 +457,11 @@ export class FuncTranslator {
     const size = accessSize(kind, ty);
     const ea = this.effectiveAddress(m, ma.offset, size);
     let e: string;
-    if (ty === 'i64') e = i64.i64Load(kind, m.dv, m.u8, ea);
-    else if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
+    if (ty === 'i64') {
+      this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.dv, m.u8, ea, lo, hi));
+      return;
+    }
+    if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
     else if (ty === 'f32') e = `f32FromBits(${m.dv}.getInt32(${ea}, true))`;
     else if (ty === 'f64') e = `${m.dv}.getFloat64(${ea}, true)`;
     else {
@@ -352,10 +481,15 @@ export class FuncTranslator {
     const ma = ins.memarg!;
     const m = this.env.memory(ma.mem);
     const [ty, kind] = name.split('.');
+    if (ty === 'i64') {
+      const p = this.popPair();
+      const ea64 = this.effectiveAddress(m, ma.offset, accessSize(kind, ty));
+      this.emit(i64.i64Store(kind, m.dv, m.u8, ea64, p));
+      return;
+    }
     const v = this.pop();
     const ea = this.effectiveAddress(m, ma.offset, accessSize(kind, ty));
-    if (ty === 'i64') this.emit(i64.i64Store(kind, m.dv, m.u8, ea, v));
-    else if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
+    if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
     else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), true);`);
     else if (ty === 'f64') this.emit(`${m.dv}.setFloat64(${ea}, ${v}, true);`);
     else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, true);`);
@@ -366,8 +500,16 @@ export class FuncTranslator {
 
   /** An address-typed operand (i32 or i64 per memory/table) as a JS number expression. */
   private addrOperand(is64: boolean): string {
-    const v = this.pop();
-    return is64 ? i64.i64ToAddress(v) : `(${v} >>> 0)`;
+    if (is64) return i64.i64ToAddress(this.popPair());
+    return `(${this.pop()} >>> 0)`;
+  }
+
+  /** Pushes a number-valued expression (an address, size or -1) as an address-typed value. */
+  private pushAddress(e: string, is64: boolean): void {
+    if (!is64) { this.push(e, false); return; }
+    this.usesQ = true;
+    this.emit(`q = ${e};`);
+    this.pushPairStmt((lo, hi) => i64.addressToI64Words('q', lo, hi));
   }
 
   // ------------------------------------------------------------------ the operator switch
@@ -430,7 +572,7 @@ export class FuncTranslator {
         this.indent--;
         this.emit('} else {');
         this.indent++;
-        this.resetStackTo(f.height, f.params.length);
+        this.resetStackTo(f.height, f.params);
         this.reachable = true;
         return;
       }
@@ -501,7 +643,7 @@ export class FuncTranslator {
         return;
       case 'call': {
         const ft = this.env.funcType(ins.idx!);
-        const args = this.popN(ft.params.length);
+        const args = this.popArgs(ft.params.length);
         this.pushCallResults(`${this.env.callee(ins.idx!)}(${args.join(', ')})`, ft.results);
         return;
       }
@@ -509,14 +651,14 @@ export class FuncTranslator {
         const ft = this.env.typeAt(ins.idx!);
         const t = this.env.table(ins.idx2!);
         const i = this.addrOperand(t.is64);
-        const args = this.popN(ft.params.length);
+        const args = this.popArgs(ft.params.length);
         this.pushCallResults(`callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`, ft.results);
         return;
       }
       case 'call_ref': {
         const ft = this.env.typeAt(ins.idx!);
         const f = this.popSimple();
-        const args = this.popN(ft.params.length);
+        const args = this.popArgs(ft.params.length);
         this.emit(`if (${f} === null) ${this.trap(TRAP_MSG.nullFunc)}`);
         this.pushCallResults(`${f}(${args.join(', ')})`, ft.results);
         return;
@@ -529,21 +671,21 @@ export class FuncTranslator {
         let callee: string;
         if (name === 'return_call') {
           ft = this.env.funcType(ins.idx!);
-          const args = this.popN(ft.params.length);
+          const args = this.popArgs(ft.params.length);
           callee = this.env.callee(ins.idx!);
           this.emitTailCall(callee, args);
         } else if (name === 'return_call_indirect') {
           ft = this.env.typeAt(ins.idx!);
           const t = this.env.table(ins.idx2!);
           const i = this.addrOperand(t.is64);
-          const args = this.popN(ft.params.length);
+          const args = this.popArgs(ft.params.length);
           this.usesCallee = true;
           this.emit(`fn = callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)});`);
           this.emitTailCall('fn', args);
         } else {
           ft = this.env.typeAt(ins.idx!);
           const f = this.popSimple();
-          const args = this.popN(ft.params.length);
+          const args = this.popArgs(ft.params.length);
           this.emit(`if (${f} === null) ${this.trap(TRAP_MSG.nullFunc)}`);
           this.emitTailCall(f, args);
         }
@@ -554,6 +696,14 @@ export class FuncTranslator {
         this.pop();
         return;
       case 'select': case 'select_t': {
+        const top = this.stack[this.stack.length - 2];
+        if (top.hi !== undefined) {
+          const c = this.popSimple();
+          const b = this.popPair();
+          const a = this.popPair();
+          this.pushPair({ lo: `(${c} ? ${a.lo} : ${b.lo})`, hi: `(${c} ? ${a.hi} : ${b.hi})` }, true);
+          return;
+        }
         const c = this.popCond();
         const b = this.pop();
         const a = this.pop();
@@ -563,21 +713,28 @@ export class FuncTranslator {
 
       // ------------------------------------------------------------ variables
       case 'local.get':
-        this.push(`l${ins.idx}`, true);
+        this.pushLocal(ins.idx!);
         return;
       case 'local.set':
-        this.localSet(ins.idx!, this.pop());
+        this.localSet(ins.idx!, this.popEntry());
         return;
       case 'local.tee': {
-        this.localSet(ins.idx!, this.pop());
-        this.push(`l${ins.idx}`, true);
+        this.localSet(ins.idx!, this.popEntry());
+        this.pushLocal(ins.idx!);
         return;
       }
       case 'global.get':
-        this.push(this.env.globalGet(ins.idx!), false);
+        if (this.env.globalType(ins.idx!) === 'i64') {
+          const w = this.env.globalI64Words(ins.idx!);
+          this.pushPairStmt((lo, hi) => `${lo} = ${w.lo}; ${hi} = ${w.hi};`);
+        } else this.push(this.env.globalGet(ins.idx!), false);
         return;
       case 'global.set':
-        this.emit(this.env.globalSet(ins.idx!, this.pop()));
+        if (this.env.globalType(ins.idx!) === 'i64') {
+          const w = this.env.globalI64Words(ins.idx!);
+          const v = this.popPair();
+          this.emit(`${w.lo} = ${v.lo}; ${w.hi} = ${v.hi};`);
+        } else this.emit(this.env.globalSet(ins.idx!, this.pop()));
         return;
 
       // ------------------------------------------------------------ tables
@@ -596,15 +753,14 @@ export class FuncTranslator {
       }
       case 'table.size': {
         const t = this.env.table(ins.idx!);
-        this.push(t.is64 ? i64.addressToI64(`${t.elems}.length`) : `${t.elems}.length`, false);
+        this.pushAddress(`${t.elems}.length`, t.is64);
         return;
       }
       case 'table.grow': {
         const t = this.env.table(ins.idx!);
         const n = this.addrOperand(t.is64);
         const v = this.pop();
-        const r = `tableGrow(${t.obj}, ${v}, ${n})`;
-        this.push(t.is64 ? i64.addressToI64(r) : r, false);
+        this.pushAddress(`tableGrow(${t.obj}, ${v}, ${n})`, t.is64);
         return;
       }
       case 'table.fill': {
@@ -640,14 +796,13 @@ export class FuncTranslator {
       case 'memory.size': {
         const m = this.env.memory(ins.idx!);
         const pages = `(${m.len} / ${2 ** m.pageSizeLog2})`;
-        this.push(m.is64 ? i64.addressToI64(pages) : `(${pages} | 0)`, false);
+        this.pushAddress(m.is64 ? pages : `(${pages} | 0)`, m.is64);
         return;
       }
       case 'memory.grow': {
         const m = this.env.memory(ins.idx!);
         const n = this.addrOperand(m.is64);
-        const r = `memGrow(${m.obj}, ${n})`;
-        this.push(m.is64 ? i64.addressToI64(r) : r, false);
+        this.pushAddress(`memGrow(${m.obj}, ${n})`, m.is64);
         return;
       }
       case 'memory.fill': {
@@ -684,7 +839,7 @@ export class FuncTranslator {
         this.push(String(ins.value as number), true);
         return;
       case 'i64.const':
-        this.push(i64.i64Const(ins.value as bigint), true);
+        this.pushPair(i64.i64Const(ins.value as bigint), true);
         return;
       case 'f32.const': {
         const bits = (ins.value as number) >>> 0;
@@ -805,10 +960,13 @@ export class FuncTranslator {
         }
         if (name === 'catch_all') f.hasCatchAll = true;
         this.indent++;
-        this.resetStackTo(f.height, 0);
+        this.resetStackTo(f.height, []);
         if (name === 'catch') {
           const ft = this.env.typeAt(this.tagTypeIdx(ins.idx!));
-          ft.params.forEach((_, i) => this.push(`${f.exnVar}.payload[${i}]`, false));
+          ft.params.forEach((t, i) => {
+            if (t === 'i64') this.pushPairCall(i64.i64UnboxCall(`${f.exnVar}.payload[${i}]`));
+            else this.push(`${f.exnVar}.payload[${i}]`, false);
+          });
         }
         this.reachable = true;
         return;
@@ -883,7 +1041,13 @@ export class FuncTranslator {
       this.indent = 0;
       if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
         const ft = this.env.typeAt(this.tagTypeIdx(c.tag!));
-        ft.params.forEach((_, i) => this.stack.push({ e: `${exnVar}.payload[${i}]`, pending: true }));
+        ft.params.forEach((t, i) => {
+          const v = `${exnVar}.payload[${i}]`;
+          if (t === 'i64') {
+            const p = i64.i64UnboxPure(v);
+            this.stack.push({ e: p.lo, hi: p.hi, pending: true });
+          } else this.stack.push({ e: v, pending: true });
+        });
       }
       if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) this.stack.push({ e: exnVar, pending: true });
       const stmt = target.kind === 'func' ? this.returnStatement() : this.branchStatement(c.label);
@@ -907,13 +1071,7 @@ export class FuncTranslator {
   private endOfArm(f: Frame): void {
     if (!this.reachable) return;
     f.armFallsThrough = true;
-    const n = f.results.length;
-    const base = this.stack.length - n;
-    for (let i = 0; i < n; i++) {
-      const dst = this.slot(f.height + i);
-      const src = this.stack[base + i].e;
-      if (src !== dst) this.emit(`${dst} = ${src};`);
-    }
+    this.moveTopTo(f.height, f.results.length);
     if (f.kind === 'try_table' || f.kind === 'try') {
       // Leaving the protected region normally: break out of the whole construct.
       this.emit(`break ${f.label};`);
@@ -921,11 +1079,12 @@ export class FuncTranslator {
     }
   }
 
-  private resetStackTo(height: number, n: number): void {
+  private resetStackTo(height: number, types: readonly ValType[]): void {
     this.stack.length = height;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < types.length; i++) {
       const s = this.slot(height + i);
-      this.stack.push({ e: s, pending: false });
+      if (types[i] === 'i64') this.stack.push({ e: s, hi: this.hiSlot(height + i), pending: false });
+      else this.stack.push({ e: s, pending: false });
     }
   }
 
@@ -963,7 +1122,7 @@ export class FuncTranslator {
 
   private afterBlock(f: Frame): void {
     const endReachable = this.reachable || f.armFallsThrough === true || (f.kind !== 'loop' && f.branched) || (f.kind === 'if' && !f.hasElse) || f.kind === 'try' || f.kind === 'try_table';
-    this.resetStackTo(f.height, f.results.length);
+    this.resetStackTo(f.height, f.results);
     this.reachable = endReachable;
   }
 
@@ -1022,8 +1181,17 @@ export class FuncTranslator {
       case 'shl': this.binary((a, b) => `(${a} << ${b})`); return true;
       case 'shr_s': this.binary((a, b) => `(${a} >> ${b})`); return true;
       case 'shr_u': this.binary((a, b) => `(${a} >>> ${b} | 0)`); return true;
-      case 'rotl': this.binary((a, b) => `rotl32(${a}, ${b})`); return true;
-      case 'rotr': this.binary((a, b) => `rotr32(${a}, ${b})`); return true;
+      case 'rotl': case 'rotr': {
+        // Inline: helper calls are not inlined into large functions by TurboFan.
+        const b = this.popSimple();
+        const a = this.popSimple();
+        if (/^-?\d+$/.test(b)) {
+          const k = op === 'rotl' ? Number(b) & 31 : -Number(b) & 31;
+          this.push(k === 0 ? a : `(${a} << ${k} | ${a} >>> ${32 - k})`, true);
+        } else if (op === 'rotl') this.push(`(${a} << ${b} | ${a} >>> (32 - ${b}))`, true);
+        else this.push(`(${a} >>> ${b} | ${a} << (32 - ${b}))`, true);
+        return true;
+      }
       case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
         const b = this.popSimple();
         const a = this.popSimple();
@@ -1054,7 +1222,7 @@ export class FuncTranslator {
       case 'popcnt': this.unary((a) => `popcnt32(${a})`); return true;
       case 'extend8_s': this.unary((a) => `(${a} << 24 >> 24)`); return true;
       case 'extend16_s': this.unary((a) => `(${a} << 16 >> 16)`); return true;
-      case 'wrap_i64': this.unary(i64.i32WrapI64); return true;
+      case 'wrap_i64': this.push(i64.i32WrapI64(this.popPair()), true); return true;
       case 'trunc_f32_s': case 'trunc_f64_s': this.push(`truncI32S(${this.pop()})`, false); return true;
       case 'trunc_f32_u': case 'trunc_f64_u': this.push(`truncI32U(${this.pop()})`, false); return true;
       case 'trunc_sat_f32_s': case 'trunc_sat_f64_s': this.unary((a) => `truncSatI32S(${a})`); return true;
@@ -1065,36 +1233,48 @@ export class FuncTranslator {
   }
 
   private i64Op(op: string): boolean {
-    const bin = i64.i64Binary(op, 'A', 'B');
-    if (bin !== null) {
-      this.binary((a, b) => i64.i64Binary(op, a, b)!);
-      return true;
-    }
-    if (i64.i64Compare(op, 'A', 'B') !== null) {
-      this.binary((a, b) => i64.i64Compare(op, a, b)!);
-      return true;
-    }
-    if (i64.i64Unary(op, 'A') !== null) {
-      this.unary((a) => i64.i64Unary(op, a)!);
-      return true;
-    }
     switch (op) {
-      case 'eqz': this.unary(i64.i64Eqz); return true;
-      case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
-        const b = this.popSimple();
-        const a = this.popSimple();
-        const r = i64.i64DivRem(op, a, b, (m) => this.trap(m));
-        this.emit(r.pre);
-        this.push(r.expr, false);
+      case 'add': case 'sub': case 'mul': case 'and': case 'or': case 'xor':
+      case 'shl': case 'shr_s': case 'shr_u': case 'rotl': case 'rotr': {
+        const simple = i64.i64BinaryNeedsSimple(op);
+        const b = simple ? this.popPairSimple() : this.popPair();
+        const a = simple ? this.popPairSimple() : this.popPair();
+        const r = i64.i64Binary(op, a, b);
+        if (r !== null) this.pushPair(r, true);
+        else this.pushPairCall(i64.i64ShiftCall(op, a, b.lo));
         return true;
       }
-      case 'extend_i32_s': this.unary(i64.i64ExtendI32S); return true;
-      case 'extend_i32_u': this.unary(i64.i64ExtendI32U); return true;
-      case 'trunc_f32_s': case 'trunc_f64_s': this.push(`truncI64S(${this.pop()})`, false); return true;
-      case 'trunc_f32_u': case 'trunc_f64_u': this.push(`truncI64U(${this.pop()})`, false); return true;
-      case 'trunc_sat_f32_s': case 'trunc_sat_f64_s': this.unary((a) => i64.i64TruncSat(a, true)); return true;
-      case 'trunc_sat_f32_u': case 'trunc_sat_f64_u': this.unary((a) => i64.i64TruncSat(a, false)); return true;
-      case 'reinterpret_f64': this.unary(i64.i64ReinterpretF64); return true;
+      case 'eq': case 'ne': case 'lt_s': case 'gt_s': case 'le_s': case 'ge_s':
+      case 'lt_u': case 'gt_u': case 'le_u': case 'ge_u': {
+        const b = this.popPairSimple();
+        const a = this.popPairSimple();
+        const c = i64.i64Compare(op, a, b)!;
+        this.push(`(${c} ? 1 : 0)`, true, c);
+        return true;
+      }
+      case 'eqz': {
+        const c = i64.i64Eqz(this.popPair());
+        this.push(`(${c} ? 1 : 0)`, true, c);
+        return true;
+      }
+      case 'clz': case 'ctz': case 'popcnt': case 'extend8_s': case 'extend16_s': case 'extend32_s': {
+        const a = op === 'popcnt' ? this.popPair() : this.popPairSimple();
+        this.pushPair(i64.i64Unary(op, a)!, true);
+        return true;
+      }
+      case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
+        const b = this.popPair();
+        const a = this.popPair();
+        this.pushPairCall(i64.i64DivRemCall(op, a, b));
+        return true;
+      }
+      case 'extend_i32_s': this.pushPair(i64.i64ExtendI32S(this.popSimple()), true); return true;
+      case 'extend_i32_u': this.pushPair(i64.i64ExtendI32U(this.pop()), true); return true;
+      case 'trunc_f32_s': case 'trunc_f64_s': this.pushPairCall(i64.i64TruncCall(this.pop(), true, false)); return true;
+      case 'trunc_f32_u': case 'trunc_f64_u': this.pushPairCall(i64.i64TruncCall(this.pop(), false, false)); return true;
+      case 'trunc_sat_f32_s': case 'trunc_sat_f64_s': this.pushPairCall(i64.i64TruncCall(this.pop(), true, true)); return true;
+      case 'trunc_sat_f32_u': case 'trunc_sat_f64_u': this.pushPairCall(i64.i64TruncCall(this.pop(), false, true)); return true;
+      case 'reinterpret_f64': this.pushPairCall(i64.i64ReinterpretF64Call(this.pop())); return true;
       default: return false;
     }
   }
@@ -1124,12 +1304,12 @@ export class FuncTranslator {
       case 'ge': this.compare('>='); return true;
       case 'convert_i32_s': this.unary((a) => (f32 ? `Math.fround(${a})` : `(+${a})`)); return true;
       case 'convert_i32_u': this.unary((a) => (f32 ? `Math.fround(${a} >>> 0)` : `(${a} >>> 0)`)); return true;
-      case 'convert_i64_s': this.unary(f32 ? i64.f32ConvertI64S : i64.f64ConvertI64S); return true;
-      case 'convert_i64_u': this.unary(f32 ? i64.f32ConvertI64U : i64.f64ConvertI64U); return true;
+      case 'convert_i64_s': this.push((f32 ? i64.f32ConvertI64S : i64.f64ConvertI64S)(this.popPair()), true); return true;
+      case 'convert_i64_u': this.push((f32 ? i64.f32ConvertI64U : i64.f64ConvertI64U)(this.popPair()), true); return true;
       case 'demote_f64': this.unary((a) => `Math.fround(${a})`); return true;
       case 'promote_f32': this.unary((a) => `(+${a})`); return true;
       case 'reinterpret_i32': this.unary((a) => `f32FromBits(${a})`); return true;
-      case 'reinterpret_i64': this.unary(i64.f64ReinterpretI64); return true;
+      case 'reinterpret_i64': this.push(i64.f64ReinterpretI64(this.popPair()), true); return true;
       default: return false;
     }
   }
@@ -1171,11 +1351,12 @@ export class FuncTranslator {
         const st = this.compositeAt(ins.idx!) as StructType;
         const ft = st.fields[ins.idx2!].type;
         const r = this.pop();
-        this.push(packedRead(`structRef(${r}).f[${ins.idx2}]`, ft, name.endsWith('_u')), false);
+        if (ft === 'i64') this.pushPairCall(i64.i64UnboxCall(`structRef(${r}).f[${ins.idx2}]`));
+        else this.push(packedRead(`structRef(${r}).f[${ins.idx2}]`, ft, name.endsWith('_u')), false);
         return true;
       }
       case 'struct.set': {
-        const v = this.pop();
+        const v = this.popBoxed();
         const r = this.pop();
         this.emit(`structRef(${r}).f[${ins.idx2}] = ${v};`);
         return true;
@@ -1183,7 +1364,7 @@ export class FuncTranslator {
       case 'array.new': case 'array.new_default': {
         const at = this.compositeAt(ins.idx!) as ArrayType;
         const n = this.addrOperand(false);
-        const init = name === 'array.new' ? this.pop() : this.defaultValue(unpacked(at.field.type));
+        const init = name === 'array.new' ? this.popBoxed() : this.defaultValue(unpacked(at.field.type));
         this.push(`arrayNew(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${init}, ${n})`, false);
         return true;
       }
@@ -1211,11 +1392,12 @@ export class FuncTranslator {
         const i = this.addrOperand(false);
         const a = this.pop();
         const e = `arrayGet(${a}, ${i})`;
-        this.push(name === 'array.get_u' ? packedRead(e, at.field.type, true) : e, false);
+        if (at.field.type === 'i64') this.pushPairCall(i64.i64UnboxCall(e));
+        else this.push(name === 'array.get_u' ? packedRead(e, at.field.type, true) : e, false);
         return true;
       }
       case 'array.set': {
-        const v = this.pop();
+        const v = this.popBoxed();
         const i = this.addrOperand(false);
         const a = this.pop();
         this.emit(`arraySet(${a}, ${i}, ${v});`);
@@ -1226,7 +1408,7 @@ export class FuncTranslator {
         return true;
       case 'array.fill': {
         const n = this.addrOperand(false);
-        const v = this.pop();
+        const v = this.popBoxed();
         const i = this.addrOperand(false);
         const a = this.pop();
         this.emit(`arrayFill(${a}, ${i}, ${v}, ${n});`);
@@ -1309,7 +1491,7 @@ export class FuncTranslator {
       const m = this.env.memory(ins.memarg.mem);
       const [, kind] = name.split('.');
       const size = laneAccessSize(kind);
-      const v = this.pop();
+      const v = this.popBoxed();
       const ea = this.effectiveAddress(m, ins.memarg.offset, size);
       if (kind.startsWith('store')) this.emit(`SIMD.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane});`);
       else this.push(`SIMD.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane})`, false);
@@ -1327,7 +1509,8 @@ export class FuncTranslator {
     const args = this.popN(n);
     if (ins.lane !== undefined) args.push(String(ins.lane));
     // SIMD helpers allocate and may throw on bugs; keep them as statements in order.
-    this.push(`${fn}(${args.join(', ')})`, false);
+    if (name === 'i64x2.extract_lane') this.pushPairCall(i64.i64UnboxCall(`${fn}(${args.join(', ')})`));
+    else this.push(`${fn}(${args.join(', ')})`, false);
     return true;
   }
 }

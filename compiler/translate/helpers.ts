@@ -11,14 +11,20 @@ export const HELPER_NAMES = [
   'f32neg', 'f32abs', 'f32copysign', 'f64neg', 'f64abs', 'f64copysign',
   'fmin', 'fmax', 'nearest', 'fceil', 'ffloor', 'ftrunc',
   // integer helpers
-  'ctz32', 'popcnt32', 'rotl32', 'rotr32', 'clz64', 'ctz64', 'popcnt64', 'rotl64', 'rotr64',
-  'truncI32S', 'truncI32U', 'truncI64S', 'truncI64U',
-  'truncSatI32S', 'truncSatI32U', 'truncSatI64', 'truncSatU64', 'i64ToF32',
+  'ctz32', 'popcnt32', 'rotl32', 'rotr32',
+  'truncI32S', 'truncI32U',
+  'truncSatI32S', 'truncSatI32U',
+  // i64 as (lo, hi) int32 words: helpers producing an i64 return the low word and leave the
+  // high word in rI32[1] (the hi register); see compiler/translate/i64.ts
+  'i64shl', 'i64shrS', 'i64shrU', 'i64rotl', 'i64rotr', 'i64divS', 'i64divU', 'i64remS', 'i64remU',
+  'truncI64S', 'truncI64U', 'truncSatI64', 'truncSatU64', 'i64ToF32', 'u64ToF32',
+  'f64ToWords', 'f64FromWords', 'i64Box', 'i64Unbox', 'i64Lo', 'i64Hi',
   // memories, tables, segments
   'memGrow', 'memFill', 'memCopy', 'memInit',
   'tableGet', 'tableSet', 'tableGrow', 'tableFill', 'tableCopy', 'tableInit', 'callIndirect',
   'EMPTY_ELEM', 'EMPTY_DATA',
-  // multi-value return area: slot i is rI32[2i] / rI64[i] / rF64[i] / rRef[i]
+  // multi-value return area: slot i is rI32[2i] / rF64[i] / rRef[i]; an i64 result i is the
+  // words rI32[2i], rI32[2i+1]; rI32[1] is the hi register
   'rI32', 'rI64', 'rF64', 'rRef',
   // v128
   'V128', 'v128Load', 'v128Store', 'SIMD',

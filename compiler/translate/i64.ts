@@ -1,128 +1,200 @@
-// i64 expression emission. Every piece of generated code that touches the representation of
-// an i64 value is produced here, so the representation (BigInt today, signed and always in
-// [-2^63, 2^63)) can later become (lo, hi) int32 pairs without touching the translator.
+// i64 expression emission. An i64 value is carried as two int32 JS values (lo, hi): the low
+// and high 32-bit words, each a signed int32 number. Every piece of generated code that
+// depends on that representation is produced here; the translator only moves word pairs.
 //
-// Operands are JS expression strings; the translator guarantees that operands passed to
-// functions documented "(simple)" are identifiers or literals, safe to repeat.
+// Conventions:
+//   - operands are JS expression strings; functions documented "(simple)" need operands
+//     that are identifiers or literals (safe to repeat), the translator materializes others;
+//   - `Pair` results are pure expressions (no effects, no traps) over their operands;
+//   - helpers that produce an i64 (division, variable shifts, float truncation, ...) return
+//     the low word and leave the high word in the hi register `HI_REG` (rI32[1], which is
+//     also where a function's first i64 result returns its high word); the caller reads it
+//     right after the call, before anything else can overwrite it.
+// BigInt appears only at the boundaries (GC fields, exception payloads, SIMD lane moves),
+// through `i64Box` / `i64Unbox`.
 
-export const I64_ZERO = '0n';
+export interface Pair { lo: string; hi: string }
 
-export function i64Const(v: bigint): string {
-  return `${BigInt.asIntN(64, v)}n`;
+/** Where helpers and callees leave the high word of an i64 result. */
+export const HI_REG = 'rI32[1]';
+
+const TWO32 = 4294967296;
+
+export function i64Const(v: bigint): Pair {
+  const u = BigInt.asUintN(64, v);
+  return { lo: String(Number(BigInt.asIntN(32, u))), hi: String(Number(BigInt.asIntN(32, u >> 32n))) };
 }
 
-const wrap = (e: string): string => `BigInt.asIntN(64, ${e})`;
-const u = (e: string): string => `BigInt.asUintN(64, ${e})`;
+const isLit = (e: string): boolean => /^-?\d+$/.test(e);
+const u32 = (e: string): string => (isLit(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`);
 
-/** Pure binary operators (no trap). Returns null for an unknown name. */
-export function i64Binary(name: string, a: string, b: string): string | null {
+/** Low 32x32 -> high word of the unsigned 64-bit product, as an int32 expression. (simple) */
+function mulHighU32(a: string, b: string): string {
+  // 16-bit limbs: every partial product is formed by Math.imul (exact low 32 bits), and the
+  // carries are summed in int32 range.
+  const lim = (x: string, hiLimb: boolean): string => {
+    if (isLit(x)) return String(hiLimb ? (Number(x) >>> 16) : (Number(x) & 0xffff));
+    return hiLimb ? `(${x} >>> 16)` : `(${x} & 65535)`;
+  };
+  const a0 = lim(a, false), a1 = lim(a, true), b0 = lim(b, false), b1 = lim(b, true);
+  const p00 = `Math.imul(${a0}, ${b0})`;
+  const p01 = `Math.imul(${a0}, ${b1})`;
+  const p10 = `Math.imul(${a1}, ${b0})`;
+  const p11 = `Math.imul(${a1}, ${b1})`;
+  const mid = `((${p00} >>> 16) + (${p01} & 65535) + (${p10} & 65535) >>> 16)`;
+  return `(${p11} + (${p01} >>> 16) + (${p10} >>> 16) + ${mid} | 0)`;
+}
+
+/** Pure binary operators (no trap). Returns null for an unknown name or a variable shift. */
+export function i64Binary(name: string, a: Pair, b: Pair): Pair | null {
   switch (name) {
-    case 'add': return wrap(`${a} + ${b}`);
-    case 'sub': return wrap(`${a} - ${b}`);
-    case 'mul': return wrap(`${a} * ${b}`);
-    case 'and': return `(${a} & ${b})`;
-    case 'or': return `(${a} | ${b})`;
-    case 'xor': return `(${a} ^ ${b})`;
-    case 'shl': return wrap(`${a} << (${b} & 63n)`);
-    case 'shr_s': return `(${a} >> (${b} & 63n))`;
-    case 'shr_u': return wrap(`${u(a)} >> (${b} & 63n)`);
-    case 'rotl': return `rotl64(${a}, ${b})`;
-    case 'rotr': return `rotr64(${a}, ${b})`;
+    case 'add':
+      return { lo: `(${a.lo} + ${b.lo} | 0)`, hi: `(${a.hi} + ${b.hi} + ((${a.lo} + ${b.lo} | 0) >>> 0 < ${u32(a.lo)} ? 1 : 0) | 0)` };
+    case 'sub':
+      return { lo: `(${a.lo} - ${b.lo} | 0)`, hi: `(${a.hi} - ${b.hi} - (${u32(a.lo)} < ${u32(b.lo)} ? 1 : 0) | 0)` };
+    case 'mul': {
+      const cross = (x: string, y: string): string | null => (x === '0' || y === '0' ? null : `Math.imul(${x}, ${y})`);
+      const terms = [mulHighU32(a.lo, b.lo), cross(a.lo, b.hi), cross(a.hi, b.lo)].filter((t): t is string => t !== null);
+      return { lo: `Math.imul(${a.lo}, ${b.lo})`, hi: `(${terms.join(' + ')} | 0)` };
+    }
+    case 'and': return { lo: `(${a.lo} & ${b.lo})`, hi: `(${a.hi} & ${b.hi})` };
+    case 'or': return { lo: `(${a.lo} | ${b.lo})`, hi: `(${a.hi} | ${b.hi})` };
+    case 'xor': return { lo: `(${a.lo} ^ ${b.lo})`, hi: `(${a.hi} ^ ${b.hi})` };
+    case 'shl': case 'shr_s': case 'shr_u': case 'rotl': case 'rotr':
+      return isLit(b.lo) ? constShift(name, a, Number(b.lo) & 63) : null;
     default: return null;
   }
 }
 
-/** Comparisons, producing an i32 (0/1) expression. */
-export function i64Compare(name: string, a: string, b: string): string | null {
-  const c = (op: string, x: string, y: string): string => `(${x} ${op} ${y} ? 1 : 0)`;
+/** Which operands of i64Binary(name) must be simple. */
+export function i64BinaryNeedsSimple(name: string): boolean {
+  return name !== 'and' && name !== 'or' && name !== 'xor';
+}
+
+function constShift(name: string, a: Pair, k: number): Pair {
+  if (name === 'rotr') return constShift('rotl', a, (64 - k) & 63);
+  if (k === 0) return a;
   switch (name) {
-    case 'eq': return c('===', a, b);
-    case 'ne': return c('!==', a, b);
-    case 'lt_s': return c('<', a, b);
-    case 'gt_s': return c('>', a, b);
-    case 'le_s': return c('<=', a, b);
-    case 'ge_s': return c('>=', a, b);
-    case 'lt_u': return c('<', u(a), u(b));
-    case 'gt_u': return c('>', u(a), u(b));
-    case 'le_u': return c('<=', u(a), u(b));
-    case 'ge_u': return c('>=', u(a), u(b));
+    case 'shl':
+      if (k < 32) return { lo: `(${a.lo} << ${k})`, hi: `(${a.hi} << ${k} | ${a.lo} >>> ${32 - k})` };
+      return { lo: '0', hi: k === 32 ? a.lo : `(${a.lo} << ${k - 32})` };
+    case 'shr_u':
+      if (k < 32) return { lo: `(${a.lo} >>> ${k} | ${a.hi} << ${32 - k})`, hi: `(${a.hi} >>> ${k})` };
+      return { lo: k === 32 ? a.hi : `(${a.hi} >>> ${k - 32})`, hi: '0' };
+    case 'shr_s':
+      if (k < 32) return { lo: `(${a.lo} >>> ${k} | ${a.hi} << ${32 - k})`, hi: `(${a.hi} >> ${k})` };
+      return { lo: k === 32 ? a.hi : `(${a.hi} >> ${k - 32})`, hi: `(${a.hi} >> 31)` };
+    default: { // rotl
+      if (k === 32) return { lo: a.hi, hi: a.lo };
+      const [x, y, j] = k < 32 ? [a.lo, a.hi, k] : [a.hi, a.lo, k - 32];
+      return { lo: `(${x} << ${j} | ${y} >>> ${32 - j})`, hi: `(${y} << ${j} | ${x} >>> ${32 - j})` };
+    }
+  }
+}
+
+/** Helper call for a variable shift/rotate (returns lo, high word in HI_REG). */
+export function i64ShiftCall(name: string, a: Pair, n: string): string {
+  const fn = { shl: 'i64shl', shr_s: 'i64shrS', shr_u: 'i64shrU', rotl: 'i64rotl', rotr: 'i64rotr' }[name];
+  return `${fn}(${a.lo}, ${a.hi}, ${n})`;
+}
+
+/** Comparisons, producing a JS boolean expression. (simple) */
+export function i64Compare(name: string, a: Pair, b: Pair): string | null {
+  const lo = (op: string): string => `${u32(a.lo)} ${op} ${u32(b.lo)}`;
+  const s = (op: string, strict: string): string => `(${a.hi} ${strict} ${b.hi} || ${a.hi} === ${b.hi} && ${lo(op)})`;
+  const uh = (x: string): string => u32(x);
+  const u = (op: string, strict: string): string => `(${uh(a.hi)} ${strict} ${uh(b.hi)} || ${a.hi} === ${b.hi} && ${lo(op)})`;
+  switch (name) {
+    case 'eq': return `(${a.lo} === ${b.lo} && ${a.hi} === ${b.hi})`;
+    case 'ne': return `(${a.lo} !== ${b.lo} || ${a.hi} !== ${b.hi})`;
+    case 'lt_s': return s('<', '<');
+    case 'gt_s': return s('>', '>');
+    case 'le_s': return s('<=', '<');
+    case 'ge_s': return s('>=', '>');
+    case 'lt_u': return u('<', '<');
+    case 'gt_u': return u('>', '>');
+    case 'le_u': return u('<=', '<');
+    case 'ge_u': return u('>=', '>');
     default: return null;
   }
 }
 
-export const i64Eqz = (a: string): string => `(${a} === 0n ? 1 : 0)`;
+export const i64Eqz = (a: Pair): string => `(${a.lo} | ${a.hi}) === 0`;
 
-export function i64Unary(name: string, a: string): string | null {
+/** Unary operators producing an i64. (simple) */
+export function i64Unary(name: string, a: Pair): Pair | null {
   switch (name) {
-    case 'clz': return `clz64(${a})`;
-    case 'ctz': return `ctz64(${a})`;
-    case 'popcnt': return `popcnt64(${a})`;
-    case 'extend8_s': return `BigInt.asIntN(8, ${a})`;
-    case 'extend16_s': return `BigInt.asIntN(16, ${a})`;
-    case 'extend32_s': return `BigInt.asIntN(32, ${a})`;
+    case 'clz': return { lo: `(${a.hi} === 0 ? 32 + Math.clz32(${a.lo}) : Math.clz32(${a.hi}))`, hi: '0' };
+    case 'ctz': return { lo: `(${a.lo} === 0 ? 32 + ctz32(${a.hi}) : ctz32(${a.lo}))`, hi: '0' };
+    case 'popcnt': return { lo: `(popcnt32(${a.lo}) + popcnt32(${a.hi}))`, hi: '0' };
+    case 'extend8_s': return { lo: `(${a.lo} << 24 >> 24)`, hi: `(${a.lo} << 24 >> 31)` };
+    case 'extend16_s': return { lo: `(${a.lo} << 16 >> 16)`, hi: `(${a.lo} << 16 >> 31)` };
+    case 'extend32_s': return { lo: a.lo, hi: `(${a.lo} >> 31)` };
     default: return null;
   }
 }
 
-/**
- * Trapping division/remainder: statements checking (simple) operands, then the result.
- * `trap` renders a trap statement for a message.
- */
-export function i64DivRem(name: string, a: string, b: string, trap: (msg: string) => string): { pre: string; expr: string } {
-  const zero = `if (${b} === 0n) ${trap('integer divide by zero')}`;
-  switch (name) {
-    case 'div_s':
-      return { pre: `${zero} if (${b} === -1n && ${a} === -0x8000000000000000n) ${trap('integer overflow')}`, expr: `(${a} / ${b})` };
-    case 'div_u': return { pre: zero, expr: wrap(`${u(a)} / ${u(b)}`) };
-    case 'rem_s': return { pre: zero, expr: `(${a} % ${b})` };
-    case 'rem_u': return { pre: zero, expr: wrap(`${u(a)} % ${u(b)}`) };
-    default: throw new Error(`i64DivRem: ${name}`);
-  }
+/** Trapping division/remainder helper call (returns lo, high word in HI_REG). */
+export function i64DivRemCall(name: string, a: Pair, b: Pair): string {
+  const fn = { div_s: 'i64divS', div_u: 'i64divU', rem_s: 'i64remS', rem_u: 'i64remU' }[name];
+  if (!fn) throw new Error(`i64DivRem: ${name}`);
+  return `${fn}(${a.lo}, ${a.hi}, ${b.lo}, ${b.hi})`;
 }
 
 // ---- conversions between i32 and i64
-export const i64ExtendI32S = (a: string): string => `BigInt(${a})`;
-export const i64ExtendI32U = (a: string): string => `BigInt(${a} >>> 0)`;
-export const i32WrapI64 = (a: string): string => `Number(BigInt.asIntN(32, ${a}))`;
+/** (simple) */
+export const i64ExtendI32S = (a: string): Pair => ({ lo: a, hi: `(${a} >> 31)` });
+export const i64ExtendI32U = (a: string): Pair => ({ lo: a, hi: '0' });
+export const i32WrapI64 = (a: Pair): string => a.lo;
 
-// ---- conversions between floats and i64 (helpers live in the runtime's helper object)
-export const f64ConvertI64S = (a: string): string => `Number(${a})`;
-export const f64ConvertI64U = (a: string): string => `Number(${u(a)})`;
-export const f32ConvertI64S = (a: string): string => `i64ToF32(${a})`;
-export const f32ConvertI64U = (a: string): string => `i64ToF32(${u(a)})`;
-/** Truncation of a (simple) float already checked to be in range. */
-export const i64TruncChecked = (x: string): string => `BigInt(Math.trunc(${x}))`;
-export const u64TruncChecked = (x: string): string => `BigInt.asIntN(64, BigInt(Math.trunc(${x})))`;
-export const i64TruncSat = (x: string, signed: boolean): string => (signed ? `truncSatI64(${x})` : `truncSatU64(${x})`);
+// ---- conversions between floats and i64: a single rounding of the exact value.
+// hi * 2^32 is exact (at most 32 significant bits), so the one addition rounds once.
+export const f64ConvertI64S = (a: Pair): string => `(${a.hi} * ${TWO32} + ${u32(a.lo)})`;
+export const f64ConvertI64U = (a: Pair): string => `(${u32(a.hi)} * ${TWO32} + ${u32(a.lo)})`;
+export const f32ConvertI64S = (a: Pair): string => `i64ToF32(${a.lo}, ${a.hi})`;
+export const f32ConvertI64U = (a: Pair): string => `u64ToF32(${a.lo}, ${a.hi})`;
+/** Float -> i64 helper calls (trapping or saturating; return lo, high word in HI_REG). */
+export const i64TruncCall = (x: string, signed: boolean, sat: boolean): string =>
+  `${sat ? (signed ? 'truncSatI64' : 'truncSatU64') : (signed ? 'truncI64S' : 'truncI64U')}(${x})`;
 
 // ---- bit casts
-export const i64ReinterpretF64 = (a: string): string => `BigInt.asIntN(64, f64ToBits(${a}))`;
-export const f64ReinterpretI64 = (a: string): string => `f64FromBits(${a})`;
+export const i64ReinterpretF64Call = (a: string): string => `f64ToWords(${a})`;
+export const f64ReinterpretI64 = (a: Pair): string => `f64FromWords(${a.lo}, ${a.hi})`;
 
-// ---- memory: `dv` is a DataView, `u8` a Uint8Array, `ea` a (simple) effective address
-export function i64Load(kind: string, dv: string, u8: string, ea: string): string {
+// ---- boxing at boundaries that hold i64 as BigInt
+export const i64Box = (a: Pair): string => `i64Box(${a.lo}, ${a.hi})`;
+/** Helper call unboxing a BigInt (returns lo, high word in HI_REG). */
+export const i64UnboxCall = (b: string): string => `i64Unbox(${b})`;
+/** Pure unboxing expressions (for places that cannot emit statements). */
+export const i64UnboxPure = (b: string): Pair => ({ lo: `i64Lo(${b})`, hi: `i64Hi(${b})` });
+
+// ---- memory: `dv` is a DataView, `u8` a Uint8Array, `ea` a (simple) effective address.
+// Loads are statements writing the destination words (they may trap on detached views).
+export function i64LoadWords(kind: string, dv: string, u8: string, ea: string, lo: string, hi: string): string {
   switch (kind) {
-    case 'load': return `${dv}.getBigInt64(${ea}, true)`;
-    case 'load8_s': return `BigInt(${dv}.getInt8(${ea}))`;
-    case 'load8_u': return `BigInt(${u8}[${ea}])`;
-    case 'load16_s': return `BigInt(${dv}.getInt16(${ea}, true))`;
-    case 'load16_u': return `BigInt(${dv}.getUint16(${ea}, true))`;
-    case 'load32_s': return `BigInt(${dv}.getInt32(${ea}, true))`;
-    case 'load32_u': return `BigInt(${dv}.getUint32(${ea}, true))`;
+    case 'load': return `${lo} = ${dv}.getInt32(${ea}, true); ${hi} = ${dv}.getInt32(${ea} + 4, true);`;
+    case 'load8_s': return `${lo} = ${dv}.getInt8(${ea}); ${hi} = ${lo} >> 31;`;
+    case 'load8_u': return `${lo} = ${u8}[${ea}]; ${hi} = 0;`;
+    case 'load16_s': return `${lo} = ${dv}.getInt16(${ea}, true); ${hi} = ${lo} >> 31;`;
+    case 'load16_u': return `${lo} = ${dv}.getUint16(${ea}, true); ${hi} = 0;`;
+    case 'load32_s': return `${lo} = ${dv}.getInt32(${ea}, true); ${hi} = ${lo} >> 31;`;
+    case 'load32_u': return `${lo} = ${dv}.getInt32(${ea}, true); ${hi} = 0;`;
     default: throw new Error(`i64Load: ${kind}`);
   }
 }
-export function i64Store(kind: string, dv: string, u8: string, ea: string, v: string): string {
+export function i64Store(kind: string, dv: string, u8: string, ea: string, v: Pair): string {
   switch (kind) {
-    case 'store': return `${dv}.setBigInt64(${ea}, ${v}, true);`;
-    case 'store8': return `${u8}[${ea}] = Number(${v} & 0xffn);`;
-    case 'store16': return `${dv}.setUint16(${ea}, Number(${v} & 0xffffn), true);`;
-    case 'store32': return `${dv}.setUint32(${ea}, Number(${v} & 0xffffffffn), true);`;
+    case 'store': return `${dv}.setInt32(${ea}, ${v.lo}, true); ${dv}.setInt32(${ea} + 4, ${v.hi}, true);`;
+    case 'store8': return `${u8}[${ea}] = ${v.lo};`;
+    case 'store16': return `${dv}.setInt16(${ea}, ${v.lo}, true);`;
+    case 'store32': return `${dv}.setInt32(${ea}, ${v.lo}, true);`;
     default: throw new Error(`i64Store: ${kind}`);
   }
 }
 
-/** An i64 used as a memory64/table64 address: converted to a number (exact below 2^53,
- *  and anything larger is out of bounds for every memory anyway). */
-export const i64ToAddress = (a: string): string => `Number(${u(a)})`;
-export const addressToI64 = (a: string): string => `BigInt(${a})`;
+/** An i64 used as a memory64/table64 address, as a JS number: exact below 2^53, and
+ *  anything larger rounds to a value still beyond every memory's and table's bounds. */
+export const i64ToAddress = (a: Pair): string => `(${u32(a.hi)} * ${TWO32} + ${u32(a.lo)})`;
+/** Statements turning a non-negative number or -1 (simple `n`) into words. */
+export const addressToI64Words = (n: string, lo: string, hi: string): string =>
+  `${hi} = ${n} < 0 ? -1 : ${n} / ${TWO32} | 0; ${lo} = ${n} | 0;`;
