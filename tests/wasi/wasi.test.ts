@@ -151,6 +151,16 @@ test('stdin is copied to stdout', () => {
   expect(runJetwasm({ wasm: 'stdin_echo.wasm', stdin: '' })).toEqual({ code: 0, stdout: '', stderr: 'read 0 bytes\n' });
 });
 
+test('stdin read into memory that grows between reads, written back in one call', () => {
+  const text = Array.from({ length: 40000 }, (_, i) => `${i * 7919}`).join(',') + '\n';
+  const ours = runJetwasm({ wasm: 'slurp.wasm', stdin: text });
+  const ref = runNodeWasi({ wasm: 'slurp.wasm', stdin: text });
+  expect(ours).toEqual(ref);
+  expect(ours.code).toBe(0);
+  expect(ours.stdout).toBe(text);
+  expect(ours.stderr).toMatch(new RegExp(`^${Buffer.byteLength(text)} bytes, checksum \\d+\n$`));
+});
+
 test('paths are confined to the preopen: "..", symlinks out and absolute symlinks fail with ENOTCAPABLE', () => {
   const setup = (): string => {
     const d = freshDir('confine');
