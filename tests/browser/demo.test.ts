@@ -1,0 +1,103 @@
+// The browser build in a real page: builds dist/browser into a temporary folder, serves it
+// from browser/serve.js on 127.0.0.1, and opens demo.html in headless Chromium started with
+// --jitless, so the page has no WebAssembly of its own and everything runs on jetwasm.
+//
+// Chromium is Debian's /usr/bin/chromium (override with CHROMIUM_PATH). Without it the test
+// fails under CI (CI set), where .ci/run installs it, and is skipped with a message otherwise.
+
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import type { Server } from 'http';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+const root = path.resolve(__dirname, '..', '..');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = fs.existsSync(chromiumPath);
+const inCI = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createStaticServer } = require(path.join(root, 'browser', 'serve.js')) as { createStaticServer(dir: string): Server };
+
+if (!haveChromium && !inCI) {
+  console.warn(`tests/browser: SKIPPED — no Chromium at ${chromiumPath} (install it, e.g. apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
+const run = haveChromium || inCI ? describe : describe.skip;
+
+run('browser build in headless Chromium without native WebAssembly', () => {
+  let tmp: string;
+  let outdir: string;
+  let server: Server | undefined;
+  let baseUrl: string;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`Chromium not found at ${chromiumPath}; in CI, .ci/run installs Debian's chromium`);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-browser-'));
+    outdir = path.join(tmp, 'dist');
+    execFileSync(process.execPath, [path.join(root, 'browser', 'build.js'), '--outdir', outdir], { cwd: root, stdio: 'pipe' });
+
+    server = createStaticServer(outdir);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--js-flags=--jitless',
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+  }, 120000);
+
+  afterAll(async () => {
+    await context?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the build emits ES modules that import no Node built-ins', () => {
+    const files = ['jetwasm.mjs', 'polyfill.mjs', ...fs.readdirSync(path.join(outdir, 'chunks')).map((f) => `chunks/${f}`)]
+      .filter((f) => f.endsWith('.mjs'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      const code = fs.readFileSync(path.join(outdir, f), 'utf8');
+      expect(code).not.toMatch(/\brequire\(|from ["'](node:)?(fs|path|worker_threads|crypto|os)["']/);
+    }
+  });
+
+  test('the page has no native WebAssembly before the polyfill (jitless)', async () => {
+    await page.goto('about:blank');
+    expect(await page.evaluate(() => typeof (globalThis as { WebAssembly?: unknown }).WebAssembly)).toBe('undefined');
+  });
+
+  test('demo.html compiles and runs its program on the polyfill', async () => {
+    await page.goto(`${baseUrl}/demo.html`);
+    await page.waitForFunction(() => document.body.dataset.status === 'done' || document.body.dataset.status === 'error', undefined, { timeout: 60000 });
+    const text = await page.textContent('#result');
+    expect(pageErrors).toEqual([]);
+    expect(await page.evaluate(() => document.body.dataset.status)).toBe('done');
+    expect(text).toContain('native WebAssembly before the polyfill: undefined');
+    expect(text).toContain("WebAssembly is jetwasm's: true");
+    expect(text).toMatch(/module: \d+ bytes, valid: true/);
+    expect(text).toContain('hello from WebAssembly');
+    expect(text).toContain('fib(25) = 75025');
+    expect(text).toContain('fib_rec(20) = 6765');
+    expect(text).toContain('crc32("The quick brown fox jumps over the lazy dog") = 414fa339');
+    expect(text).toContain('trap: RuntimeError: unreachable');
+    // The facade is the page's WebAssembly after the polyfill, and compiles in this page too.
+    expect(await page.evaluate(() => {
+      const WA = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
+      return [WA.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])), WA.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]))];
+    })).toEqual([true, false]);
+  }, 90000);
+});
