@@ -70,7 +70,7 @@ async function measure(workload, engines, opts) {
       const state = await withWebAssembly(e.WA, () => workload.setup(e));
       live.push({ e, state, samples: [], phases: {}, check: null });
     } catch (err) {
-      result.engines[e.name] = { error: `setup failed: ${oneLine(err)}` };
+      result.engines[e.name] = { error: err && err.notApplicable ? oneLine(err) : `setup failed: ${oneLine(err)}` };
       log(`  ${workload.name} on ${e.name}: setup failed: ${oneLine(err)}`);
     }
   }

@@ -23,6 +23,12 @@ function plan(key, opts) {
   }
 }
 
+// Emscripten glue may reject a promise nobody awaits when an engine fails during setup;
+// the failure is already recorded for that engine, so it must not end the whole run.
+process.on('unhandledRejection', (e) => {
+  process.stderr.write(`  (unhandled rejection: ${String((e && e.message) || e).split('\n')[0].slice(0, 200)})\n`);
+});
+
 async function main() {
   const opts = JSON.parse(process.argv[2]);
   const out = process.argv[3];
