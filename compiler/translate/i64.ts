@@ -28,21 +28,12 @@ export function i64Const(v: bigint): Pair {
 const isLit = (e: string): boolean => /^-?\d+$/.test(e);
 const u32 = (e: string): string => (isLit(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`);
 
-/** Low 32x32 -> high word of the unsigned 64-bit product, as an int32 expression. (simple) */
+/** High word of the unsigned 64-bit product P of two int32 words, as an int32 expression.
+ *  The double product x = fl(ua * ub) is within 2^10 of P, and so is fl(x - lo) with lo the
+ *  exact low word (Math.imul); divided by 2^32 that is within 2^-20 of the high word, so
+ *  adding 0.5 and truncating gives it exactly. (simple) */
 function mulHighU32(a: string, b: string): string {
-  // 16-bit limbs: every partial product is formed by Math.imul (exact low 32 bits), and the
-  // carries are summed in int32 range.
-  const lim = (x: string, hiLimb: boolean): string => {
-    if (isLit(x)) return String(hiLimb ? (Number(x) >>> 16) : (Number(x) & 0xffff));
-    return hiLimb ? `(${x} >>> 16)` : `(${x} & 65535)`;
-  };
-  const a0 = lim(a, false), a1 = lim(a, true), b0 = lim(b, false), b1 = lim(b, true);
-  const p00 = `Math.imul(${a0}, ${b0})`;
-  const p01 = `Math.imul(${a0}, ${b1})`;
-  const p10 = `Math.imul(${a1}, ${b0})`;
-  const p11 = `Math.imul(${a1}, ${b1})`;
-  const mid = `((${p00} >>> 16) + (${p01} & 65535) + (${p10} & 65535) >>> 16)`;
-  return `(${p11} + (${p01} >>> 16) + (${p10} >>> 16) + ${mid} | 0)`;
+  return `((${u32(a)} * ${u32(b)} - (Math.imul(${a}, ${b}) >>> 0)) / 4294967296 + 0.5 | 0)`;
 }
 
 /** Pure binary operators (no trap). Returns null for an unknown name or a variable shift. */
