@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Server } from 'http';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { parseWat } from '../../compiler/text/index';
 
 const root = path.resolve(__dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,6 +42,10 @@ run('browser build in headless Chromium without native WebAssembly', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-browser-'));
     outdir = path.join(tmp, 'dist');
     execFileSync(process.execPath, [path.join(root, 'browser', 'build.js'), '--outdir', outdir], { cwd: root, stdio: 'pipe' });
+    // A shipped binary for the streaming API: once as application/wasm, once as another type.
+    const fibWasm = parseWat(fs.readFileSync(path.join(root, 'examples', 'fib.wat'), 'utf8'));
+    fs.writeFileSync(path.join(outdir, 'fib.wasm'), fibWasm);
+    fs.writeFileSync(path.join(outdir, 'fib.bin'), fibWasm);
 
     server = createStaticServer(outdir);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -100,4 +105,27 @@ run('browser build in headless Chromium without native WebAssembly', () => {
       return [WA.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])), WA.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]))];
     })).toEqual([true, false]);
   }, 90000);
+
+  test('instantiateStreaming(fetch(...)) runs a shipped binary and checks the MIME type', async () => {
+    await page.goto(`${baseUrl}/demo.html`);
+    await page.waitForFunction(() => document.body.dataset.status === 'done');
+    const results = await page.evaluate(async () => {
+      type Exports = { fib(n: number): number; fib_i64(n: number): bigint; fib_rec(n: number): number };
+      const WA = (globalThis as unknown as {
+        WebAssembly: { instantiateStreaming(r: Promise<Response>): Promise<{ instance: { exports: Exports } }> };
+      }).WebAssembly;
+      const { instance } = await WA.instantiateStreaming(fetch('/fib.wasm'));
+      const ex = instance.exports;
+      let wrongType: string;
+      try {
+        await WA.instantiateStreaming(fetch('/fib.bin'));
+        wrongType = 'accepted';
+      } catch (e) {
+        wrongType = (e as Error).name;
+      }
+      return [String(ex.fib(25)), String(ex.fib_i64(90)), typeof ex.fib_i64(90), String(ex.fib_rec(20)), wrongType];
+    });
+    expect(results).toEqual(['75025', '2880067194370816120', 'bigint', '6765', 'TypeError']);
+    expect(pageErrors).toEqual([]);
+  }, 60000);
 });
