@@ -190,6 +190,18 @@ test('paths are confined to the preopen: "..", symlinks out and absolute symlink
   expect(readFileSync(path.join(ourDir, 'outside.txt'), 'utf8')).toBe('secret\n');
 });
 
+test('WASI programs run under node --jitless, where native WebAssembly does not exist', () => {
+  const d = freshDir('jitless');
+  writeFileSync(path.join(d, 'input.txt'), 'no native wasm\n');
+  const r = spawnSync(process.execPath, ['--jitless', bin, 'run', '--dir', `${d}::/data`, path.join(HERE, 'cat_args.wasm'), '/data/input.txt'], {
+    encoding: 'utf8', timeout: 120_000,
+  });
+  expect(r.status).toBe(3);
+  expect(r.stdout).toBe('no native wasm\nargc=2\nargv[1]=/data/input.txt\nGREETING=(unset)\nMISSING=(unset)\n');
+  // V8 announces that --jitless disables WebAssembly; the program's own stderr follows.
+  expect(r.stderr.split('\n').filter((l) => !/expose_wasm/.test(l))).toEqual(['done', '']);
+});
+
 describe('jetwasm run command line', () => {
   test('--help shows the usage with --dir, --env and --invoke', () => {
     const r = jetwasm(['run', '--help']);
