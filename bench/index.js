@@ -4,6 +4,7 @@
 //
 //   npm run bench [-- --quick] [-- --jitless] [-- --json FILE] [-- --only sha256,sqljs]
 //                 [-- --rev GIT_REV] [-- --dist DIR] [-- --verbose]
+//                 [-- --hash-mib N (8; 2 with --jitless)] [-- --rows N (50000; 10000 with --jitless)]
 //
 // This process builds jetwasm (into its own folder), precompiles the wasm2js peers, then
 // measures in a child `node --expose-gc [--jitless]` and prints the table.
@@ -19,7 +20,7 @@ const CACHE = path.join(ROOT, 'node_modules/.cache/jetwasm-bench');
 const WORKLOAD_KEYS = ['sha256', 'xxhash64', 'blake3', 'crc32', 'sqljs', 'startup', 'compile'];
 
 function parseArgs(argv) {
-  const o = { rev: null, json: null, jitless: false, quick: false, dist: null, only: [], verbose: false, hashMiB: 8, sqlRows: 50000 };
+  const o = { rev: null, json: null, jitless: false, quick: false, dist: null, only: [], verbose: false, hashMiB: null, sqlRows: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -34,15 +35,26 @@ function parseArgs(argv) {
       case '--rev': o.rev = next(); break;
       case '--only': o.only = next().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--verbose': o.verbose = true; break;
+      case '--hash-mib': o.hashMiB = positive(a, next()); break;
+      case '--rows': o.sqlRows = positive(a, next()); break;
       case '-h': case '--help':
-        process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 9).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+        process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
         process.exit(0);
         break;
       default: throw new Error(`unknown option ${a} (see --help)`);
     }
   }
+  // Without a JIT everything runs 10-50x slower; smaller inputs keep --jitless to minutes.
+  o.hashMiB = o.hashMiB || (o.jitless ? 2 : 8);
+  o.sqlRows = o.sqlRows || (o.jitless ? 10000 : 50000);
   for (const k of o.only) if (!WORKLOAD_KEYS.includes(k)) throw new Error(`unknown workload ${k}; one of ${WORKLOAD_KEYS.join(', ')}`);
   return o;
+}
+
+function positive(flag, v) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer`);
+  return n;
 }
 
 /**
@@ -147,6 +159,7 @@ function table(res) {
   const notes = [];
   for (const r of res.results) {
     const jet = r.engines.jetwasm;
+    if (r.note) notes.push(`${r.name}: ${r.note}`);
     rows.push([
       r.name, r.unit,
       ...engines.map((n) => fmt(value(r, r.engines[n]))),

@@ -43,6 +43,7 @@ async function main() {
       r.key = w.key;
       r.scale = w.scale || 1;
       r.lowerIsBetter = !!w.lowerIsBetter;
+      if (w.note) r.note = w.note;
       results.push(r);
     }
   }

@@ -66,6 +66,7 @@ function workloads(opts) {
     name: `sql.js ${rows / 1000}k inserts+queries`,
     key: 'sqljs',
     unit: 'krows/s',
+    note: 'wasm2js = sql.js\'s own wasm2js build (sql-asm.js)',
     scale: 1 / 1000,
     wasm: () => [wasmBytes()],
     async setup(engine) {

@@ -13,6 +13,7 @@ function workloads(opts) {
     name: 'sql.js startup (fresh process)',
     key: 'startup',
     unit: 'ms',
+    note: 'wasm2js = sql.js\'s own wasm2js build (sql-asm.js), its JS load included',
     lowerIsBetter: true,
     wasm: () => [require('./sqljs').wasmBytes()],
     async setup(engine) {
