@@ -38,6 +38,8 @@ export interface DiffStats {
   nanOnly: number;
   /** Both engines exceeded the time limit. */
   bothHung: number;
+  /** Modules Node's engine rejects (binaryen emitted a feature Node 20 lacks). */
+  nativeRejects: number;
   /** Cases skipped because the harness itself failed (counted separately from bugs). */
   harnessErrors: number;
   callsCompared: number;
@@ -66,6 +68,8 @@ export async function check(worker: Worker, bytes: Uint8Array, planSeed: number)
     return { kind: 'differ', difference: { where: 'termination', native: 'finished', jetwasm: 'time limit exceeded or crashed' }, native: n.native ?? null };
   }
   if (r.decodeError !== undefined) return decodeVerdict(r.decodeError, r.nativeCompiles);
+  // A module Node's engine cannot compile (a feature it lacks) says nothing about jetwasm.
+  if (r.native!.instantiate.startsWith('error:CompileError')) return { kind: 'harness', message: `native rejects: ${r.native!.instantiate}` };
   const d = compareObservations(r.native!, r.jetwasm!);
   if (d) return { kind: 'differ', difference: d, native: r.native! };
   return { kind: 'agree', native: r.native!, calls: r.native!.calls.length };
@@ -101,7 +105,12 @@ function funcExportNames(bytes: Uint8Array): string[] {
  * simplifying pipelines, keeping each step only if the difference survives.
  */
 export async function reduceCase(w: WasmOpt, worker: Worker, bytes: Uint8Array, planSeed: number, log: (s: string) => void): Promise<Uint8Array> {
-  const diverges = async (b: Uint8Array): Promise<boolean> => (await check(worker, b, planSeed)).kind === 'differ';
+  const first = await check(worker, bytes, planSeed);
+  const signature = (v: Verdict): string => (v.kind === 'differ' ? `${v.difference.native}|${v.difference.jetwasm}` : '');
+  const want = signature(first);
+  // Only steps that keep the same pair of observations count, so shrinking cannot wander
+  // off to a different difference.
+  const diverges = async (b: Uint8Array): Promise<boolean> => want !== '' && signature(await check(worker, b, planSeed)) === want;
   let cur = bytes;
   const names = funcExportNames(cur);
   for (const name of names) {
@@ -122,7 +131,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
   const t0 = Date.now();
   const w = await loadWasmOpt();
   const worker = new Worker(opts.timeoutMs);
-  const stats: DiffStats = { cases: 0, agreed: 0, nanOnly: 0, bothHung: 0, harnessErrors: 0, callsCompared: 0, divergences: [], seconds: 0 };
+  const stats: DiffStats = { cases: 0, agreed: 0, nanOnly: 0, nativeRejects: 0, bothHung: 0, harnessErrors: 0, callsCompared: 0, divergences: [], seconds: 0 };
   try {
     for (let i = 0; i < opts.cases; i++) {
       const cs = caseSeed(opts.seed, i);
@@ -148,6 +157,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
       }
       if (v.kind === 'agree') { stats.agreed++; stats.callsCompared += v.calls; continue; }
       if (v.kind === 'both-hung') { stats.bothHung++; continue; }
+      if (v.kind === 'harness' && v.message.startsWith('native rejects')) { stats.nativeRejects++; continue; }
       if (v.kind === 'harness') { stats.harnessErrors++; opts.log(`case ${i}: ${v.message}`); continue; }
       opts.log(`case ${i} (seed ${opts.seed}): DIVERGENCE at ${v.difference.where}: native ${v.difference.native} / jetwasm ${v.difference.jetwasm}`);
       let reduced = bytes;
@@ -207,6 +217,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log(`fuzz:diff: ${opts.cases} cases, seed ${opts.seed}`);
   const s = await runDiff(opts);
   console.log(`fuzz:diff: ${s.cases} modules, ${s.callsCompared} calls compared; ${s.agreed} agreed, ${s.divergences.length} divergent, ` +
-    `${s.nanOnly} NaN-bits-only, ${s.bothHung} hung on both, ${s.harnessErrors} harness errors; ${s.seconds.toFixed(1)} s`);
+    `${s.nanOnly} NaN-bits-only, ${s.nativeRejects} rejected by Node, ${s.bothHung} hung on both, ${s.harnessErrors} harness errors; ${s.seconds.toFixed(1)} s`);
   return s.divergences.length === 0 ? 0 : 1;
 }

@@ -397,6 +397,15 @@ export interface Difference {
   readonly jetwasm: string;
 }
 
+/**
+ * V8 reports every failed float-to-int truncation as "float unrepresentable in integer
+ * range"; the spec distinguishes NaN ("invalid conversion to integer") from out of range
+ * ("integer overflow"). Both spec classes match V8's one.
+ */
+export function sameOutcome(native: string, jet: string): boolean {
+  return native === jet || (native === 'trap:conversion' && jet === 'trap:int-overflow');
+}
+
 /** The first difference between two observations, or null. */
 export function compareObservations(a: Observation, b: Observation): Difference | null {
   const d = (where: string, x: string, y: string): Difference | null => (x === y ? null : { where, native: x, jetwasm: y });
@@ -405,7 +414,8 @@ export function compareObservations(a: Observation, b: Observation): Difference 
   for (let i = 0; i < Math.max(a.calls.length, b.calls.length); i++) {
     const x = a.calls[i], y = b.calls[i];
     if (!x || !y) return d(`call #${i}`, x ? x.name : 'missing', y ? y.name : 'missing');
-    r = d(`call #${i} ${x.name} logs`, x.logs.join(' '), y.logs.join(' ')) ?? d(`call #${i} ${x.name}`, x.outcome, y.outcome);
+    r = d(`call #${i} ${x.name} logs`, x.logs.join(' '), y.logs.join(' ')) ??
+      (sameOutcome(x.outcome, y.outcome) ? null : d(`call #${i} ${x.name}`, x.outcome, y.outcome));
     if (r) return r;
   }
   const names = new Set([...Object.keys(a.globals), ...Object.keys(b.globals)]);

@@ -3,33 +3,40 @@
 
 import { fork, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import type { WorkReply, WorkRequest } from './worker';
 
-export class Worker {
+export class Worker<Req extends { id: number } = import('./worker').WorkRequest, Reply extends { id: number } = import('./worker').WorkReply> {
   private child: ChildProcess | null = null;
+  private ready: Promise<boolean> | null = null;
   private nextId = 1;
   /** Child restarts caused by time-outs or crashes. */
   restarts = 0;
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(private readonly timeoutMs: number, private readonly entry = 'worker-entry.js', private readonly maxHeapMb = 2048) {}
 
   private start(): ChildProcess {
-    const c = fork(path.join(__dirname, 'worker-entry.js'), [], {
+    const c = fork(path.join(__dirname, this.entry), [], {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      execArgv: ['--max-old-space-size=2048', '--stack-size=984'],
+      execArgv: [`--max-old-space-size=${this.maxHeapMb}`],
     });
     c.on('error', () => {});
     this.child = c;
+    // Start-up (loading the sources) is not part of any case's time limit.
+    this.ready = new Promise((resolve) => {
+      const t = setTimeout(() => resolve(false), 180_000);
+      c.once('message', () => { clearTimeout(t); resolve(true); });
+      c.once('exit', () => { clearTimeout(t); resolve(false); });
+    });
     return c;
   }
 
-  run(req: Omit<WorkRequest, 'id'>): Promise<WorkReply | null> {
+  async run(req: Omit<Req, 'id'>): Promise<Reply | null> {
     const c = this.child ?? this.start();
+    if (!(await this.ready)) { this.kill(); return null; }
     const id = this.nextId++;
     return new Promise((resolve) => {
       let done = false;
-      const finish = (r: WorkReply | null): void => {
+      const finish = (r: Reply | null): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -38,7 +45,7 @@ export class Worker {
         if (r === null) this.kill();
         resolve(r);
       };
-      const onMessage = (m: WorkReply): void => { if (m.id === id) finish(m); };
+      const onMessage = (m: Reply): void => { if (m.id === id) finish(m); };
       const onExit = (): void => { this.child = null; finish(null); };
       const timer = setTimeout(() => finish(null), this.timeoutMs);
       c.on('message', onMessage);

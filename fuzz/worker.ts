@@ -46,4 +46,5 @@ if (require.main === module || process.env.JETWASM_FUZZ_WORKER === '1') {
     }
     process.send!(reply);
   });
+  process.send!({ id: 0 });
 }
