@@ -223,8 +223,7 @@ export async function runCommand(args: string[], io: Io = defaultIo): Promise<nu
   let wasi: import('../runtime/wasi').Wasi | undefined;
   let wasiFuncs: Map<string, import('../runtime').Func> | undefined;
   if (isWasi) {
-    const preopens: Record<string, string> = {};
-    for (const d of opts.dirs) preopens[d.guest] = d.host;
+    const preopens = opts.dirs.map((d) => [d.guest, d.host] as const);
     try {
       wasi = new wasiLib.Wasi({ args: [opts.file, ...opts.programArgs], env: opts.env, preopens });
     } catch (e) {

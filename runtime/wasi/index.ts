@@ -42,8 +42,9 @@ export interface WasiOptions {
   readonly args?: readonly string[];
   /** Environment seen by the program (nothing of the host's is passed implicitly). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Guest path -> host directory, given descriptors 3, 4, ... in this order. */
-  readonly preopens?: Readonly<Record<string, string>>;
+  /** Guest path -> host directory, given descriptors 3, 4, ... in this order (pairs keep
+   *  the order exactly; a record orders integer-like keys first, as JS objects do). */
+  readonly preopens?: Readonly<Record<string, string>> | readonly (readonly [guest: string, host: string])[];
   /** Host descriptors for the program's 0, 1, 2 (default: the process's own). */
   readonly stdin?: number;
   readonly stdout?: number;
@@ -148,7 +149,8 @@ export class Wasi {
     const stdio = [options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2];
     stdio.forEach((hostFd, i) => this.fds.set(i, this.stdioDescriptor(hostFd)));
     let next = 3;
-    for (const [guest, host] of Object.entries(options.preopens ?? {})) {
+    const preopens = Array.isArray(options.preopens) ? options.preopens : Object.entries(options.preopens ?? {});
+    for (const [guest, host] of preopens) {
       let root: string;
       try {
         root = fs.realpathSync(host);
@@ -354,7 +356,7 @@ export class Wasi {
           for (const t of target.split('/').reverse()) pending.push(t);
           continue;
         }
-        if (!last && !st.isDirectory()) return Errno.NOTDIR;
+        if ((!last || trailingSlash) && !st.isDirectory()) return Errno.NOTDIR;
       }
       rel.push(c);
     }
