@@ -148,7 +148,8 @@ export class Table {
     const lim = limits(d, 'WebAssembly.Table', MAX_TABLE_LENGTH);
     const type: TableType = { limits: lim, elem, addr };
     const init = toWebAssemblyValue(elem, arguments.length < 2 ? defaultJSValue(elem) : value);
-    const t = RtTable.create(null, type, init);
+    // The constructor, not Table.create: `undefined` is an externref value, not "no value".
+    const t = new RtTable(type, toInternal(elem, init));
     rtTable.set(this, t);
     facadeTable.set(t, this);
   }
@@ -176,7 +177,7 @@ export class Table {
     const t = engineTable(this);
     const d = enforceRange(delta, 'WebAssembly.Table.grow delta');
     const v = toWebAssemblyValue(t.elemType, arguments.length < 2 ? defaultJSValue(t.elemType) : value);
-    const old = t.grow(d, v);
+    const old = t.growInternal(d, toInternal(t.elemType, v));
     if (old < 0) throw new RangeError('WebAssembly.Table.grow: could not grow table');
     return old;
   }

@@ -1,0 +1,312 @@
+// The WebAssembly facade against the JS API: every behaviour in the shared block is checked
+// on the host's native WebAssembly and on jetwasm's facade with identical assertions (so
+// the expectations are V8's, not ours); facade-only behaviour follows.
+
+import { parseWat } from '../../compiler/text';
+import { WebAssembly as facade } from '../../index';
+
+type WA = typeof globalThis.WebAssembly;
+const native = globalThis.WebAssembly;
+const ours = facade as unknown as WA;
+
+const ADD = parseWat(`(module
+  (func $add (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "add64") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+  (func (export "f32id") (param f32) (result f32) (local.get 0))
+  (func (export "two") (result i32 i64) (i32.const 7) (i64.const -1))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "recurse") (call 5))
+  (func (export "same") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "tableGet") (param i32) (result funcref) (table.get $t (local.get 0)))
+  (table $t (export "table") 2 10 funcref)
+  (elem (table $t) (i32.const 0) func $add)
+  (memory (export "mem") 1 4)
+  (global (export "g") (mut i32) (i32.const 42))
+  (global (export "g64") i64 (i64.const -5))
+  (export "add_again" (func $add))
+  (@custom "meta" "hello"))`);
+
+const IMPORTS = parseWat(`(module
+  (import "env" "f" (func $f (param i32 i64) (result i32)))
+  (import "env" "g" (global $g i32))
+  (import "env" "m" (memory 1))
+  (import "env" "t" (table 1 funcref))
+  (func (export "callF") (param i32 i64) (result i32) (call $f (local.get 0) (local.get 1)))
+  (func (export "readG") (result i32) (global.get $g))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`);
+
+const THROWS = parseWat(`(module
+  (import "env" "tag" (tag $t (param i32)))
+  (import "env" "host" (func $host))
+  (func (export "throw") (param i32) (throw $t (local.get 0)))
+  (func (export "catchHost") (result i32)
+    (try (result i32)
+      (do (call $host) (i32.const -1))
+      (catch $t)))
+  (func (export "callHost") (call $host)))`);
+
+describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly', (_label, W) => {
+  const module = new W.Module(ADD);
+  const exp = new W.Instance(module, {}).exports as Record<string, any>;
+
+  test('Module descriptors and custom sections', () => {
+    expect(W.Module.exports(module)).toContainEqual({ name: 'add', kind: 'function' });
+    expect(W.Module.exports(module)).toContainEqual({ name: 'mem', kind: 'memory' });
+    expect(W.Module.exports(module)).toContainEqual({ name: 'table', kind: 'table' });
+    expect(W.Module.exports(module)).toContainEqual({ name: 'g', kind: 'global' });
+    expect(W.Module.imports(new W.Module(IMPORTS))).toEqual([
+      { module: 'env', name: 'f', kind: 'function' },
+      { module: 'env', name: 'g', kind: 'global' },
+      { module: 'env', name: 'm', kind: 'memory' },
+      { module: 'env', name: 't', kind: 'table' },
+    ]);
+    const sections = W.Module.customSections(module, 'meta');
+    expect(sections).toHaveLength(1);
+    expect(Buffer.from(new Uint8Array(sections[0])).toString()).toBe('hello');
+    expect(W.Module.customSections(module, 'none')).toEqual([]);
+  });
+
+  test('exports object is frozen with a null prototype', () => {
+    expect(Object.getPrototypeOf(exp)).toBeNull();
+    expect(Object.isFrozen(exp)).toBe(true);
+  });
+
+  test('exported functions: name, length, identity, not constructors', () => {
+    expect(exp.add.name).toBe('0');
+    expect(exp.add.length).toBe(2);
+    expect(exp.add_again).toBe(exp.add);
+    expect(exp.tableGet(0)).toBe(exp.add);
+    expect(exp.same).not.toBe(exp.add);
+    expect(() => new exp.add(1, 2)).toThrow(TypeError);
+  });
+
+  test('ToWebAssemblyValue / ToJSValue', () => {
+    expect(exp.add(2 ** 31 - 1, 1)).toBe(-(2 ** 31));
+    expect(exp.add('3', { valueOf: () => 4 })).toBe(7);
+    expect(exp.add(1.9, undefined)).toBe(1);
+    expect(() => exp.add(1n, 2)).toThrow(TypeError);
+    expect(exp.add64(2n ** 63n - 1n, 1n)).toBe(-(2n ** 63n));
+    expect(exp.add64('5', true)).toBe(6n);
+    expect(() => exp.add64(1, 2)).toThrow(TypeError);
+    expect(exp.f32id(0.1)).toBe(Math.fround(0.1));
+    expect(exp.two()).toEqual([7, -1n]);
+  });
+
+  test('traps are RuntimeErrors', () => {
+    expect(() => exp.div(1, 0)).toThrow(W.RuntimeError);
+    let err: unknown;
+    try { exp.div(1, 0); } catch (e) { err = e; }
+    expect((err as Error).name).toBe('RuntimeError');
+    expect(err).toBeInstanceOf(Error);
+  });
+
+  test('Memory: buffer replaced and old one detached on grow', () => {
+    const mem = exp.mem as InstanceType<WA['Memory']>;
+    const b0 = mem.buffer;
+    expect(b0.byteLength).toBe(65536);
+    expect(mem.buffer).toBe(b0);
+    expect(mem.grow(1)).toBe(1);
+    expect(b0.byteLength).toBe(0);
+    expect(mem.buffer.byteLength).toBe(2 * 65536);
+    const b1 = mem.buffer;
+    expect(mem.grow(0)).toBe(2);
+    expect(b1.byteLength).toBe(0);
+    expect(mem.buffer).not.toBe(b1);
+    expect(() => mem.grow(10)).toThrow(RangeError);
+    const m = new W.Memory({ initial: 1, maximum: 2 });
+    expect(m.buffer.byteLength).toBe(65536);
+    expect(() => new W.Memory({ initial: 2, maximum: 1 })).toThrow(RangeError);
+    expect(() => new W.Memory({} as { initial: number })).toThrow(TypeError);
+  });
+
+  test('Table: get/set/grow/length and element types', () => {
+    const t = exp.table as InstanceType<WA['Table']>;
+    expect(t.length).toBe(2);
+    expect(t.get(0)).toBe(exp.add);
+    expect(t.get(1)).toBeNull();
+    t.set(1, exp.div);
+    expect(t.get(1)).toBe(exp.div);
+    expect(() => t.set(0, () => 1)).toThrow(TypeError);
+    expect(() => t.get(5)).toThrow(RangeError);
+    expect(t.grow(1)).toBe(2);
+    expect(t.length).toBe(3);
+    const ext = new W.Table({ element: 'externref', initial: 2 });
+    expect(ext.get(0)).toBeUndefined();
+    const o = {};
+    ext.set(1, o);
+    expect(ext.get(1)).toBe(o);
+    const f = new W.Table({ element: 'anyfunc', initial: 1 });
+    expect(f.get(0)).toBeNull();
+    expect(() => new W.Table({ element: 'i32' as 'anyfunc', initial: 1 })).toThrow(TypeError);
+  });
+
+  test('Global: value, valueOf, mutability, i64 as BigInt', () => {
+    const g = exp.g as InstanceType<WA['Global']>;
+    expect(g.value).toBe(42);
+    g.value = 43;
+    expect(g.valueOf()).toBe(43);
+    expect((exp.g64 as InstanceType<WA['Global']>).value).toBe(-5n);
+    expect(() => { (exp.g64 as InstanceType<WA['Global']>).value = 1n; }).toThrow(TypeError);
+    const h = new W.Global({ value: 'i64', mutable: true }, 7n);
+    expect(h.value).toBe(7n);
+    expect(new W.Global({ value: 'i32' }).value).toBe(0);
+    expect(new W.Global({ value: 'f32' }, 0.1).value).toBe(Math.fround(0.1));
+    expect(() => new W.Global({ value: 'i64' }, 1)).toThrow(TypeError);
+  });
+
+  test('imports: JS functions, values, memories, tables; errors', () => {
+    const im = new W.Module(IMPORTS);
+    const mem = new W.Memory({ initial: 1 });
+    const table = new W.Table({ element: 'anyfunc', initial: 1 });
+    const seen: unknown[] = [];
+    const env = { f: (a: number, b: bigint) => { seen.push(a, b); return 10; }, g: 5, m: mem, t: table };
+    const e = new W.Instance(im, { env }).exports as Record<string, any>;
+    expect(e.callF(3, 4n)).toBe(10);
+    expect(seen).toEqual([3, 4n]);
+    expect(e.readG()).toBe(5);
+    new Uint32Array(mem.buffer)[1] = 0xdeadbeef;
+    expect(e.load(4)).toBe(0xdeadbeef | 0);
+    const before = mem.buffer;
+    expect(e.grow(1)).toBe(1);
+    expect(before.byteLength).toBe(0);
+    expect(mem.buffer.byteLength).toBe(2 * 65536);
+
+    expect(() => new W.Instance(im)).toThrow(TypeError);
+    expect(() => new W.Instance(im, {})).toThrow(TypeError);
+    expect(() => new W.Instance(im, { env: { ...env, f: 1 } })).toThrow(W.LinkError);
+    expect(() => new W.Instance(im, { env: { ...env, g: 1n } })).toThrow(W.LinkError);
+    expect(() => new W.Instance(im, { env: { ...env, m: {} } })).toThrow(W.LinkError);
+    expect(() => new W.Instance(im, { env: { ...env, t: new W.Table({ element: 'externref', initial: 1 }) } })).toThrow(W.LinkError);
+    expect(() => new W.Instance(im, { env: { ...env, f: exp.add } })).toThrow(W.LinkError);
+  });
+
+  test('host exceptions pass through Wasm frames unchanged', () => {
+    const im = new W.Module(IMPORTS);
+    const boom = new RangeError('boom');
+    const env = { f: () => { throw boom; }, g: 0, m: new W.Memory({ initial: 1 }), t: new W.Table({ element: 'anyfunc', initial: 1 }) };
+    const e = new W.Instance(im, { env }).exports as Record<string, any>;
+    let caught: unknown;
+    try { e.callF(1, 1n); } catch (x) { caught = x; }
+    expect(caught).toBe(boom);
+  });
+
+  test('Tag and Exception', () => {
+    const tag = new W.Tag({ parameters: ['i32'] });
+    const other = new W.Tag({ parameters: ['i32'] });
+    let hostThrow: unknown = null;
+    const m = new W.Module(THROWS);
+    const e = new W.Instance(m, { env: { tag, host: () => { if (hostThrow) throw hostThrow; } } }).exports as Record<string, any>;
+    let caught: any;
+    try { e.throw(9); } catch (x) { caught = x; }
+    expect(caught).toBeInstanceOf(W.Exception);
+    expect(caught.is(tag)).toBe(true);
+    expect(caught.is(other)).toBe(false);
+    expect(caught.getArg(tag, 0)).toBe(9);
+    expect(() => caught.getArg(other, 0)).toThrow(TypeError);
+    expect(() => caught.getArg(tag, 1)).toThrow(RangeError);
+    hostThrow = new W.Exception(tag, [77]);
+    expect(e.catchHost()).toBe(77);
+    hostThrow = new W.Exception(other, [1]);
+    let escaped: unknown;
+    try { e.catchHost(); } catch (x) { escaped = x; }
+    expect(escaped).toBe(hostThrow);
+    expect(new W.Exception(tag, [1]).stack).toBeUndefined();
+  });
+
+  test('validate, compile, instantiate', async () => {
+    expect(W.validate(ADD)).toBe(true);
+    expect(W.validate(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0]))).toBe(false);
+    expect(() => new W.Module(new Uint8Array([1, 2, 3]))).toThrow(W.CompileError);
+    await expect(W.compile(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(W.CompileError);
+    const m = await W.compile(ADD.buffer.slice(ADD.byteOffset, ADD.byteOffset + ADD.byteLength) as ArrayBuffer);
+    expect(m).toBeInstanceOf(W.Module);
+    const inst = await W.instantiate(m);
+    expect(inst).toBeInstanceOf(W.Instance);
+    const both = await W.instantiate(ADD);
+    expect(both.module).toBeInstanceOf(W.Module);
+    expect((both.instance.exports.add as (a: number, b: number) => number)(2, 3)).toBe(5);
+    await expect(W.instantiate(new W.Module(IMPORTS), {})).rejects.toBeInstanceOf(TypeError);
+    await expect(W.compile('nope' as unknown as Uint8Array)).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('jetwasm facade only', () => {
+  const exp = new ours.Instance(new ours.Module(ADD), {}).exports as Record<string, any>;
+
+  test('error classes are its own and named', () => {
+    expect(ours.RuntimeError).not.toBe(native.RuntimeError);
+    expect(new ours.CompileError('x').name).toBe('CompileError');
+    expect(new ours.LinkError('x')).toBeInstanceOf(Error);
+  });
+
+  test('stack overflow is a RuntimeError', () => {
+    let err: unknown;
+    try { exp.recurse(); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ours.RuntimeError);
+    expect((err as Error).message).toBe('call stack exhausted');
+  });
+
+  test('trap messages are the spec text', () => {
+    expect(() => exp.div(1, 0)).toThrow('integer divide by zero');
+  });
+
+  test('compileStreaming / instantiateStreaming take a Response or a promise of one', async () => {
+    const response = (type: string | null, ok = true) => ({
+      ok, status: ok ? 200 : 404,
+      headers: { get: (n: string) => (n.toLowerCase() === 'content-type' ? type : null) },
+      arrayBuffer: async () => ADD.slice().buffer,
+    });
+    const m = await facade.compileStreaming(response('application/wasm'));
+    expect(m).toBeInstanceOf(facade.Module);
+    const r = await facade.instantiateStreaming(Promise.resolve(response('application/wasm')), {});
+    expect((r.instance.exports.add as (a: number, b: number) => number)(1, 1)).toBe(2);
+    await expect(facade.compileStreaming(response('text/html'))).rejects.toBeInstanceOf(TypeError);
+    await expect(facade.compileStreaming(response('application/wasm', false))).rejects.toBeInstanceOf(TypeError);
+    await expect(facade.compileStreaming(Promise.resolve(42 as never))).rejects.toBeInstanceOf(TypeError);
+  });
+
+  test('externref globals default to undefined (DefaultValue(externref))', () => {
+    expect(new facade.Global({ value: 'externref' }).value).toBeUndefined();
+    expect(new facade.Global({ value: 'anyfunc' }).value).toBeNull();
+  });
+
+  test('an Exception payload must match the tag', () => {
+    const tag = new facade.Tag({ parameters: ['i32', 'i64'] });
+    expect(() => new facade.Exception(tag, [1])).toThrow(TypeError);
+    const e = new facade.Exception(tag, [1, 2n], { traceStack: true });
+    expect(typeof e.stack).toBe('string');
+    expect(e.getArg(tag, 1)).toBe(2n);
+  });
+
+  test('memory64 and anyref descriptors', () => {
+    const m = new facade.Memory({ initial: 1, maximum: 3, address: 'i64' });
+    expect(m.buffer.byteLength).toBe(65536);
+    const t = new facade.Table({ element: 'anyref', initial: 1 }, 5);
+    expect(t.get(0)).toBe(5);
+  });
+
+  test('the polyfill leaves an existing WebAssembly alone', () => {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('../../polyfill');
+    });
+    expect(globalThis.WebAssembly).toBe(native);
+  });
+
+  test('the polyfill installs the facade where WebAssembly is missing', () => {
+    const g = globalThis as { WebAssembly?: unknown };
+    const saved = g.WebAssembly;
+    delete g.WebAssembly;
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../../polyfill');
+      });
+      expect(Object.prototype.toString.call(g.WebAssembly)).toBe('[object WebAssembly]');
+      expect(g.WebAssembly).not.toBe(native);
+    } finally {
+      g.WebAssembly = saved;
+    }
+  });
+});
