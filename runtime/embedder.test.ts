@@ -1,0 +1,128 @@
+import { parseWat } from '../compiler/text';
+import { Engine, Store, Module, Linker, Func, Memory, Table, Global, Tag, DisposedError, LinkError, Instance } from './index';
+
+const engine = new Engine({ features: { threads: false }, compilation: 'eager' });
+
+const LIB = Module.fromBinary(engine, parseWat(`(module
+  (import "host" "log" (func $log (param i64)))
+  (memory (export "memory") 1 3)
+  (table (export "table") 2 funcref)
+  (global (export "counter") (mut i32) (i32.const 0))
+  (tag (export "oops") (param i32))
+  (func (export "bump") (param i64) (result i32)
+    (call $log (local.get 0))
+    (global.set 0 (i32.add (global.get 0) (i32.const 1)))
+    (global.get 0)))`));
+
+const USER = Module.fromBinary(engine, parseWat(`(module
+  (import "lib" "memory" (memory 1))
+  (import "lib" "bump" (func $bump (param i64) (result i32)))
+  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "twice") (result i32) (drop (call $bump (i64.const 1))) (call $bump (i64.const 2))))`));
+
+describe('Engine', () => {
+  test('keeps its configuration', () => {
+    expect(engine.features.threads).toBe(false);
+    expect(engine.features.simd).toBe(true);
+    expect(engine.lazy).toBe(false);
+    expect(new Engine({ compilation: 'lazy' }).lazy).toBe(true);
+  });
+});
+
+describe('Module types', () => {
+  test('imports and exports carry full types', () => {
+    expect(LIB.importTypes()).toEqual([
+      { module: 'host', name: 'log', kind: 'func', type: { kind: 'func', params: ['i64'], results: [] } },
+    ]);
+    const ex = Object.fromEntries(LIB.exportTypes().map((e) => [e.name, e]));
+    expect(ex.memory).toMatchObject({ kind: 'memory', type: { limits: { min: 1, max: 3 }, addr: 'i32' } });
+    expect(ex.table).toMatchObject({ kind: 'table', type: { limits: { min: 2 }, elem: { kind: 'ref', heap: 'func', nullable: true } } });
+    expect(ex.counter).toEqual({ name: 'counter', kind: 'global', type: { type: 'i32', mutable: true } });
+    expect(ex.oops).toMatchObject({ kind: 'tag', type: { params: ['i32'], results: [] } });
+    expect(ex.bump).toMatchObject({ kind: 'func', type: { params: ['i64'], results: ['i32'] } });
+    // The runner's shape stays as it was.
+    expect(LIB.imports()).toEqual([{ module: 'host', name: 'log', kind: 'func' }]);
+  });
+});
+
+function setup(): { store: Store<{ logged: bigint[] }>; lib: Instance; user: Instance; linker: Linker } {
+  const store = new Store(engine, { logged: [] as bigint[] });
+  const linker = new Linker(engine);
+  linker.func('host', 'log', { params: ['i64'], results: [] }, (v) => { store.data.logged.push(v); });
+  const lib = linker.instantiate(store, LIB);
+  linker.instance('lib', lib);
+  const user = linker.instantiate(store, USER);
+  return { store, lib, user, linker };
+}
+
+describe('Linker, Store and typed accessors', () => {
+  test('host functions see BigInt i64 and the store data', () => {
+    const { store, lib, user } = setup();
+    expect(user.getFunc('twice')!.call()).toEqual([2]);
+    expect(store.data.logged).toEqual([1n, 2n]);
+    expect(lib.getGlobal('counter')!.get()).toBe(2);
+    user.getFunc('store')!.call(8, 1234);
+    expect(new DataView(lib.getMemory('memory')!.buffer).getInt32(8, true)).toBe(1234);
+    expect(lib.getTable('table')).toBeInstanceOf(Table);
+    expect(lib.getTag('oops')).toBeInstanceOf(Tag);
+    expect(lib.getFunc('memory')).toBeUndefined();
+    expect(lib.getMemory('nope')).toBeUndefined();
+    expect(lib.getGlobal('counter')).toBeInstanceOf(Global);
+  });
+
+  test('a missing definition is a LinkError naming the import', () => {
+    const store = new Store(engine);
+    expect(() => new Linker(engine).instantiate(store, LIB)).toThrow(LinkError);
+    expect(() => new Linker(engine).instantiate(store, LIB)).toThrow(/"host" "log"/);
+  });
+
+  test('a host function with several results returns an array', () => {
+    const m = Module.fromBinary(engine, parseWat(`(module
+      (import "h" "pair" (func $p (result i32 i64)))
+      (func (export "sum") (result i64) (local i64) (call $p) (local.set 0) (i64.extend_i32_s) (local.get 0) (i64.add)))`));
+    const linker = new Linker(engine).func('h', 'pair', { params: [], results: ['i32', 'i64'] }, () => [40, 2n]);
+    expect(linker.instantiate(new Store(engine), m).getFunc('sum')!.call()).toEqual([42n]);
+  });
+});
+
+describe('dispose', () => {
+  test('calls and export reads after dispose fail with a clear error', () => {
+    const { lib } = setup();
+    const bump = lib.getFunc('bump')!;
+    expect(lib.disposed).toBe(false);
+    lib.dispose();
+    expect(lib.disposed).toBe(true);
+    expect(() => bump.call(1n)).toThrow(DisposedError);
+    expect(() => bump.call(1n)).toThrow(/function "bump" called after the Instance was disposed/);
+    expect(() => lib.getFunc('bump')).toThrow(/Instance has been disposed/);
+    expect(() => lib.exports).toThrow(DisposedError);
+    lib.dispose(); // idempotent
+  });
+
+  test('releases the memory refresher an instance registered on a shared memory', () => {
+    const { lib, user } = setup();
+    const mem = lib.getMemory('memory') as Memory;
+    expect(mem.refreshers.size).toBe(2);
+    user.dispose();
+    expect(mem.refreshers.size).toBe(1);
+    // The exporter still works and sees growth.
+    expect(mem.grow(1)).toBe(1);
+    expect(lib.getFunc('bump')!.call(5n)).toEqual([1]);
+  });
+
+  test('disposing a store disposes its instances and refuses new ones', () => {
+    const { store, lib, user, linker } = setup();
+    store.dispose();
+    expect(store.disposed).toBe(true);
+    expect(lib.disposed && user.disposed).toBe(true);
+    expect(store.instances).toHaveLength(0);
+    expect(() => linker.instantiate(store, USER)).toThrow(/disposed Store/);
+  });
+
+  test('a Func made by Func.fromHost is unaffected by other instances being disposed', () => {
+    const f = Func.fromHost(null, { kind: 'func', params: ['i32'], results: ['i32'] }, (x) => (x as number) + 1);
+    const { lib } = setup();
+    lib.dispose();
+    expect(f.call(1)).toEqual([2]);
+  });
+});
