@@ -14,6 +14,8 @@ import { memoryCount, rewriteExports, splitSections, readU32 } from './wasm-sect
 
 export interface DiffOptions {
   cases: number;
+  /** Index of the first case (to replay part of a run). */
+  first: number;
   seed: number;
   timeoutMs: number;
   /** Where divergent cases are written; null: not written. */
@@ -133,7 +135,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
   const worker = new Worker(opts.timeoutMs);
   const stats: DiffStats = { cases: 0, agreed: 0, nanOnly: 0, nativeRejects: 0, bothHung: 0, harnessErrors: 0, callsCompared: 0, divergences: [], seconds: 0 };
   try {
-    for (let i = 0; i < opts.cases; i++) {
+    for (let i = opts.first; i < opts.first + opts.cases; i++) {
       const cs = caseSeed(opts.seed, i);
       const rng = new Prng(cs);
       const entropy = rng.bytes(500 + rng.int(8000));
@@ -147,6 +149,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
         continue;
       }
       stats.cases++;
+      if (stats.cases % 100 === 0) opts.log(`${stats.cases} cases, ${stats.divergences.length} divergent, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       let v = await check(worker, bytes, planSeed);
       if (v.kind === 'differ' && v.difference.where === 'memory') {
         const clean = withMemoryExport(generate(w, entropy, ['--denan']));
@@ -156,7 +159,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
         v = v2;
       }
       if (v.kind === 'agree') { stats.agreed++; stats.callsCompared += v.calls; continue; }
-      if (v.kind === 'both-hung') { stats.bothHung++; continue; }
+      if (v.kind === 'both-hung') { stats.bothHung++; opts.log(`case ${i}: both engines exceeded the time limit`); continue; }
       if (v.kind === 'harness' && v.message.startsWith('native rejects')) { stats.nativeRejects++; continue; }
       if (v.kind === 'harness') { stats.harnessErrors++; opts.log(`case ${i}: ${v.message}`); continue; }
       opts.log(`case ${i} (seed ${opts.seed}): DIVERGENCE at ${v.difference.where}: native ${v.difference.native} / jetwasm ${v.difference.jetwasm}`);
@@ -183,7 +186,6 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
         opts.log(`  saved ${base}.wasm`);
       }
       stats.divergences.push(div);
-      if ((i + 1) % 100 === 0) opts.log(`${i + 1} cases, ${stats.divergences.length} divergent, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
   } finally {
     worker.close();
@@ -208,9 +210,9 @@ export function parseArgs(argv: readonly string[], defaults: Record<string, stri
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const a = parseArgs(argv, { cases: '200', seed: String(Date.now() % 1e9), timeout: '20000', out: 'tests/fuzz-regressions/new', reduce: 'true' });
+  const a = parseArgs(argv, { first: '0', cases: '200', seed: String(Date.now() % 1e9), timeout: '20000', out: 'tests/fuzz-regressions/new', reduce: 'true' });
   const opts: DiffOptions = {
-    cases: Number(a.cases), seed: Number(a.seed) >>> 0, timeoutMs: Number(a.timeout),
+    cases: Number(a.cases), first: Number(a.first), seed: Number(a.seed) >>> 0, timeoutMs: Number(a.timeout),
     outDir: a.out, reduce: a.reduce !== 'false',
     log: (s) => console.log(s),
   };
