@@ -5,7 +5,6 @@
 // dispose() to Module and Instance.
 
 import { CompileError } from '../compiler/errors';
-import type { ExternKind } from '../compiler/ir';
 import { Instance, Module, type EngineConfig } from './instance';
 import { Engine, Store, instantiateTracked, type EngineOptions, type WasmFeatures, type ExternType, type ImportType, type ExportType } from './embedder';
 import { Func, Global, Memory, Table, Tag, DisposedError, type Extern } from './objects';
