@@ -5,8 +5,8 @@
 import type { TranslatedHelpers } from '../compiler/translate/helpers';
 import { typeRegistry } from '../compiler/validate';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
-import { RuntimeError, WasmException, toTrap } from './errors';
-import { TY, rI32, rI64, rF64, rRef, genericArray } from './objects';
+import { RuntimeError, WasmException } from './errors';
+import { TY, rI32, rI64, rF64, rRef, genericArray, toTrapValue } from './objects';
 import type { Memory, Table } from './objects';
 import * as SIMD from './simd';
 import * as GC from './gc';
@@ -364,5 +364,5 @@ export const helpers: TranslatedHelpers = {
   refTest: GC.refTest, refCast: GC.refCast,
   WasmException,
   isTrap: (e: unknown): boolean => !(e instanceof WasmException),
-  wrapTrap: toTrap,
+  wrapTrap: toTrapValue,
 };

@@ -8,9 +8,9 @@ import { validateModuleInfo, canonicalValType, canonicalRefType, matchFuncType, 
 import { opByCode } from '../compiler/opcodes';
 import { translateModule, type TranslatedModule } from '../compiler/translate';
 import { VMContext, VMOffsets } from '../vmctx';
-import { LinkError, RuntimeError, toTrap } from './errors';
+import { LinkError, RuntimeError } from './errors';
 import { helpers } from './helpers';
-import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, type Callable, type Extern, type GlobalStorage } from './objects';
+import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, toTrapValue, type Callable, type Extern, type GlobalStorage } from './objects';
 import { SlabKind } from '../vmctx';
 import { f32FromBits, f64FromBits } from './values';
 import * as GC from './gc';
@@ -225,7 +225,7 @@ export class Instance {
         vm.refs[o.data(s)] = helpers.EMPTY_DATA;
       });
     } catch (e) {
-      throw toTrap(e);
+      throw toTrapValue(e);
     }
 
     // ---- exports (before start, so a trapping start leaves nothing half-visible but the effects)
@@ -258,7 +258,7 @@ export class Instance {
       try {
         sp.funcs[m.start]();
       } catch (e) {
-        throw toTrap(e);
+        throw toTrapValue(e);
       }
     }
     return instance;

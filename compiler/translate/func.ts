@@ -437,16 +437,38 @@ export class FuncTranslator {
   // ------------------------------------------------------------------ memory
 
   /** Emits the effective-address computation and bounds check; returns the address text. */
-  private effectiveAddress(m: MemoryNames, offset: number, size: number): string {
-    this.usesTmp = true;
+  /**
+   * The effective address of an access. For a 32-bit memory accessed through its DataView
+   * (`viaDataView`), the DataView's own bounds check is the Wasm bounds check: u32 address +
+   * u32 offset is below 2^33, and an access beyond the buffer throws a RangeError that every
+   * boundary converts into the trap "out of bounds memory access" (runtime/objects.ts
+   * toTrapValue), so the address is returned as an expression and nothing is emitted.
+   * Otherwise (memory64, SIMD helpers on the Uint8Array) the check is explicit and the address
+   * is left in the temporary `a`.
+   */
+  private effectiveAddress(m: MemoryNames, offset: number, size: number, viaDataView = false): string {
     let base: string;
     if (m.is64) base = i64.i64ToAddress(this.popPair());
     else {
       const addr = this.pop();
       base = /^\d+$/.test(addr) ? addr : `(${addr} >>> 0)`;
     }
+    if (viaDataView && !m.is64) {
+      if (offset === 0) return base;
+      return /^\d+$/.test(base) ? String(Number(base) + offset) : `${base} + ${offset}`;
+    }
+    this.usesTmp = true;
     const ea = offset === 0 ? base : `${base} + ${offset}`;
     this.emit(`a = ${ea}; if (a > ${m.len} - ${size}) ${this.trap(TRAP_MSG.oob)}`);
+    return 'a';
+  }
+
+  /** The address of a two-word (i64) access, in the temporary `a`. */
+  private pairAddress(m: MemoryNames, offset: number, size: number): string {
+    const ea = this.effectiveAddress(m, offset, size, true);
+    if (ea === 'a') return ea;
+    this.usesTmp = true;
+    this.emit(`a = ${ea};`);
     return 'a';
   }
 
@@ -455,12 +477,13 @@ export class FuncTranslator {
     const m = this.env.memory(ma.mem);
     const [ty, kind] = name.split('.');
     const size = accessSize(kind, ty);
-    const ea = this.effectiveAddress(m, ma.offset, size);
-    let e: string;
     if (ty === 'i64') {
-      this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.dv, m.u8, ea, lo, hi));
+      const pa = kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
+      this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.dv, pa, lo, hi));
       return;
     }
+    const ea = this.effectiveAddress(m, ma.offset, size, ty !== 'v128');
+    let e: string;
     if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
     else if (ty === 'f32') e = `f32FromBits(${m.dv}.getInt32(${ea}, true))`;
     else if (ty === 'f64') e = `${m.dv}.getFloat64(${ea}, true)`;
@@ -468,7 +491,7 @@ export class FuncTranslator {
       switch (kind) {
         case 'load': e = `${m.dv}.getInt32(${ea}, true)`; break;
         case 'load8_s': e = `${m.dv}.getInt8(${ea})`; break;
-        case 'load8_u': e = `${m.u8}[${ea}]`; break;
+        case 'load8_u': e = `${m.dv}.getUint8(${ea})`; break;
         case 'load16_s': e = `${m.dv}.getInt16(${ea}, true)`; break;
         case 'load16_u': e = `${m.dv}.getUint16(${ea}, true)`; break;
         default: throw new Error(`unknown load ${name}`);
@@ -483,17 +506,18 @@ export class FuncTranslator {
     const [ty, kind] = name.split('.');
     if (ty === 'i64') {
       const p = this.popPair();
-      const ea64 = this.effectiveAddress(m, ma.offset, accessSize(kind, ty));
-      this.emit(i64.i64Store(kind, m.dv, m.u8, ea64, p));
+      const size = accessSize(kind, ty);
+      const ea64 = kind === 'store' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
+      this.emit(i64.i64Store(kind, m.dv, ea64, p));
       return;
     }
     const v = this.pop();
-    const ea = this.effectiveAddress(m, ma.offset, accessSize(kind, ty));
+    const ea = this.effectiveAddress(m, ma.offset, accessSize(kind, ty), ty !== 'v128');
     if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
     else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), true);`);
     else if (ty === 'f64') this.emit(`${m.dv}.setFloat64(${ea}, ${v}, true);`);
     else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, true);`);
-    else if (kind === 'store8') this.emit(`${m.u8}[${ea}] = ${v};`);
+    else if (kind === 'store8') this.emit(`${m.dv}.setInt8(${ea}, ${v});`);
     else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, true);`);
     else throw new Error(`unknown store ${name}`);
   }

@@ -159,13 +159,15 @@ export const i64UnboxCall = (b: string): string => `i64Unbox(${b})`;
 /** Pure unboxing expressions (for places that cannot emit statements). */
 export const i64UnboxPure = (b: string): Pair => ({ lo: `i64Lo(${b})`, hi: `i64Hi(${b})` });
 
-// ---- memory: `dv` is a DataView, `u8` a Uint8Array, `ea` a (simple) effective address.
-// Loads are statements writing the destination words (they may trap on detached views).
-export function i64LoadWords(kind: string, dv: string, u8: string, ea: string, lo: string, hi: string): string {
+// ---- memory: `dv` is a DataView, `ea` an effective address (simple for the two-word forms).
+// Loads are statements writing the destination words. A two-word store writes the high
+// word (the higher address) first: if the access is out of bounds that write throws before
+// any byte changes, so a trapping store leaves memory untouched.
+export function i64LoadWords(kind: string, dv: string, ea: string, lo: string, hi: string): string {
   switch (kind) {
     case 'load': return `${lo} = ${dv}.getInt32(${ea}, true); ${hi} = ${dv}.getInt32(${ea} + 4, true);`;
     case 'load8_s': return `${lo} = ${dv}.getInt8(${ea}); ${hi} = ${lo} >> 31;`;
-    case 'load8_u': return `${lo} = ${u8}[${ea}]; ${hi} = 0;`;
+    case 'load8_u': return `${lo} = ${dv}.getUint8(${ea}); ${hi} = 0;`;
     case 'load16_s': return `${lo} = ${dv}.getInt16(${ea}, true); ${hi} = ${lo} >> 31;`;
     case 'load16_u': return `${lo} = ${dv}.getUint16(${ea}, true); ${hi} = 0;`;
     case 'load32_s': return `${lo} = ${dv}.getInt32(${ea}, true); ${hi} = ${lo} >> 31;`;
@@ -173,10 +175,10 @@ export function i64LoadWords(kind: string, dv: string, u8: string, ea: string, l
     default: throw new Error(`i64Load: ${kind}`);
   }
 }
-export function i64Store(kind: string, dv: string, u8: string, ea: string, v: Pair): string {
+export function i64Store(kind: string, dv: string, ea: string, v: Pair): string {
   switch (kind) {
-    case 'store': return `${dv}.setInt32(${ea}, ${v.lo}, true); ${dv}.setInt32(${ea} + 4, ${v.hi}, true);`;
-    case 'store8': return `${u8}[${ea}] = ${v.lo};`;
+    case 'store': return `${dv}.setInt32(${ea} + 4, ${v.hi}, true); ${dv}.setInt32(${ea}, ${v.lo}, true);`;
+    case 'store8': return `${dv}.setInt8(${ea}, ${v.lo});`;
     case 'store16': return `${dv}.setInt16(${ea}, ${v.lo}, true);`;
     case 'store32': return `${dv}.setInt32(${ea}, ${v.lo}, true);`;
     default: throw new Error(`i64Store: ${kind}`);
