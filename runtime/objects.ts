@@ -105,6 +105,17 @@ export type HostFunction = (...args: unknown[]) => unknown;
 // Calling convention of generated code (compiler/translate/i64.ts): an i64 argument is two
 // int32 words (lo, hi); an i64 first result returns its low word and leaves the high word in
 // rI32[1]; an i64 result i >= 1 is rI64[i] (the words rI32[2i], rI32[2i+1]).
+/**
+ * Converts what generated code threw into what the host observes: stack overflow becomes the
+ * trap "call stack exhausted", and a DataView bounds failure (generated code leaves 32-bit
+ * memory bounds checks to the DataView, see compiler/translate/func.ts effectiveAddress)
+ * becomes the trap "out of bounds memory access". Other values pass through.
+ */
+export function toTrapValue(e: unknown): unknown {
+  if (e instanceof RangeError && /bounds of the DataView/.test(e.message)) return new RuntimeError('out of bounds memory access');
+  return toTrap(e);
+}
+
 function wordsToBig(lo: number, hi: number): bigint {
   return (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
 }
@@ -172,7 +183,7 @@ export class Func {
       r = this.callable(...internal);
       if (results[0] === 'i64') r = wordsToBig(r as number, rI32[1]);
     } catch (e) {
-      throw toTrap(e);
+      throw toTrapValue(e);
     }
     if (results.length === 0) return [];
     const out = genericArray(results.length);
@@ -384,6 +395,6 @@ export function callInternal(c: Callable, args: unknown[]): unknown {
   try {
     return c(...args);
   } catch (e) {
-    throw toTrap(e);
+    throw toTrapValue(e);
   }
 }
