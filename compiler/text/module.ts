@@ -10,6 +10,9 @@ import { Atom, decodeUtf8, List, parseSexprs, Sexpr, Tok } from './lexer';
 import { looksNat, parseF32, parseF64, parseI32, parseI64, parseIntBits, parseNatBig, parseU32 } from './numbers';
 import { ByteWriter } from './writer';
 
+/** Quoted module text is UTF-8; invalid sequences become U+FFFD, as in any text decoder. */
+const utf8Decoder = new TextDecoder('utf-8');
+
 /** An encoded value, storage or reference type: its binary bytes. */
 type Enc = number[];
 
@@ -1861,7 +1864,7 @@ export function encodeModuleList(l: List, checkAnnots: boolean): Uint8Array {
     for (let j = k + 1; j < it.length; j++) parts.push(stringOf(it[j]));
     const bytes = concatBytes(parts);
     if (form === 'binary') return bytes;
-    return encodeModuleText(Buffer.from(bytes).toString('utf8'));
+    return encodeModuleText(utf8Decoder.decode(bytes));
   }
   const fields: List[] = [];
   for (let j = k; j < it.length; j++) {
