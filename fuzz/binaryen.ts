@@ -22,6 +22,8 @@ export const FUZZ_FEATURES = [
 export interface WasmOpt {
   /** Runs wasm-opt with `args`; returns its exit status. */
   run(args: string[]): number;
+  /** A fresh instance of the program (after an abort its memory may be unusable). */
+  reload(): Promise<void>;
   /** A scratch file path private to this process. */
   scratch(name: string): string;
 }
@@ -33,11 +35,9 @@ export function loadWasmOpt(): Promise<WasmOpt> {
   return loading;
 }
 
-async function load(): Promise<WasmOpt> {
-  const file = require.resolve('binaryen/bin/wasm-opt');
-  const src = fs.readFileSync(file, 'utf8').replace(/^#!.*\n/, '');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-fuzz-'));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+type Program = { callMain(args: string[]): number };
+
+async function instantiateProgram(file: string, src: string): Promise<Program> {
   let ready!: () => void;
   const initialised = new Promise<void>((r) => { ready = r; });
   const quiet = (): void => {};
@@ -45,8 +45,17 @@ async function load(): Promise<WasmOpt> {
   const wrapper = new Function('require', '__filename', '__dirname', 'module', 'ready', 'quiet',
     'var Module = { noInitialRun: true, print: quiet, printErr: quiet, onRuntimeInitialized: ready };\n' +
     src + '\n;return { callMain: callMain };');
-  const api = wrapper(require, file, path.dirname(file), { exports: {} }, ready, quiet) as { callMain(args: string[]): number };
+  const api = wrapper(require, file, path.dirname(file), { exports: {} }, ready, quiet) as Program;
   await initialised;
+  return api;
+}
+
+async function load(): Promise<WasmOpt> {
+  const file = require.resolve('binaryen/bin/wasm-opt');
+  const src = fs.readFileSync(file, 'utf8').replace(/^#!.*\n/, '');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-fuzz-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  let api = await instantiateProgram(file, src);
   return {
     run(args: string[]): number {
       try {
@@ -56,6 +65,9 @@ async function load(): Promise<WasmOpt> {
         if (typeof status === 'number') return status;
         throw e;
       }
+    },
+    async reload(): Promise<void> {
+      api = await instantiateProgram(file, src);
     },
     scratch(name: string): string { return path.join(dir, name); },
   };

@@ -8,6 +8,17 @@ import { parseWat } from '../compiler/text';
 import { Engine, Func, Global, Instance, LinkError, Memory, Module, RuntimeError, Store, Table, Tag, WasmException } from '../runtime';
 import type { Extern } from '../runtime';
 
+/** A batch of inputs (one request per input would make IPC the dominant cost). */
+export interface BytesBatch {
+  readonly id: number;
+  readonly items: readonly Omit<BytesRequest, 'id'>[];
+}
+
+export interface BytesBatchReply {
+  readonly id: number;
+  readonly results: readonly BytesReply[];
+}
+
 export interface BytesRequest {
   readonly id: number;
   readonly kind: 'binary' | 'text';
@@ -66,7 +77,7 @@ export function runBytes(req: BytesRequest): BytesReply {
   let nativeValid: boolean | undefined;
   try {
     const binary = req.kind === 'text' ? parseWat(Buffer.from(req.bytes).toString('utf8')) : req.bytes;
-    if (req.kind === 'binary') nativeValid = WebAssembly.validate(binary);
+    if (req.kind === 'binary') nativeValid = WebAssembly.validate(binary as Uint8Array<ArrayBuffer>);
     const engine = new Engine();
     const module = Module.fromBinary(engine, binary);
     const h = process.memoryUsage();
@@ -89,8 +100,9 @@ export function runBytes(req: BytesRequest): BytesReply {
 }
 
 if (process.env.JETWASM_FUZZ_WORKER === 'bytes') {
-  process.on('message', (req: BytesRequest) => {
-    process.send!(runBytes({ ...req, bytes: new Uint8Array(req.bytes) }));
+  process.on('message', (req: BytesBatch) => {
+    const results = req.items.map((it) => runBytes({ ...it, id: req.id, bytes: new Uint8Array(it.bytes) }));
+    process.send!({ id: req.id, results });
   });
   process.send!({ id: 0 });
 }

@@ -26,7 +26,7 @@ export function work(req: WorkRequest): WorkReply {
     m = moduleInfo(req.bytes);
   } catch (e) {
     let nativeCompiles = true;
-    try { new WebAssembly.Module(req.bytes); } catch { nativeCompiles = false; }
+    try { new WebAssembly.Module(req.bytes as Uint8Array<ArrayBuffer>); } catch { nativeCompiles = false; }
     return { id: req.id, decodeError: String((e as Error)?.message ?? e), nativeCompiles };
   }
   const calls = planCalls(m, req.planSeed);

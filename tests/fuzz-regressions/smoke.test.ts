@@ -1,0 +1,26 @@
+// Bounded runs of both fuzzers, so `npm test` exercises them (the long runs are
+// `npm run fuzz:diff` and `npm run fuzz:bytes`). Fixed seeds: a failure here reproduces
+// with the same seed on the command line.
+
+import { runDiff } from '../../fuzz/diff';
+import { loadCorpus, runBytes } from '../../fuzz/bytes';
+
+const quiet = (): void => {};
+
+test('differential fuzzing: 200 generated modules agree with the native engine', async () => {
+  const s = await runDiff({ cases: 200, first: 0, seed: 20261124, timeoutMs: 20_000, outDir: null, reduce: false, log: quiet });
+  expect(s.divergences.map((d) => ({ case: d.case, ...d.difference }))).toEqual([]);
+  expect(s.harnessErrors).toBe(0);
+  expect(s.cases).toBe(200);
+  expect(s.callsCompared).toBeGreaterThan(500);
+}, 300_000);
+
+test('hostile inputs: 2000 mutated binaries and texts end in success or a typed error', async () => {
+  const corpus = await loadCorpus({ maxFiles: 60, binaryen: 10, seed: 7 });
+  const s = await runBytes({ cases: 2000, seed: 20261124, timeoutMs: 10_000, outDir: null, corpus, log: quiet });
+  expect(s.failures).toEqual([]);
+  expect(s.cases).toBe(2000);
+  // The mutations reach every phase: some inputs are rejected, some still compile.
+  expect(s.outcomes['compile-error:malformed']).toBeGreaterThan(0);
+  expect((s.outcomes.compiled ?? 0) + (s.outcomes.instantiated ?? 0)).toBeGreaterThan(0);
+}, 300_000);
