@@ -56,6 +56,16 @@ type Verdict =
   | { kind: 'both-hung' }
   | { kind: 'harness'; message: string };
 
+/**
+ * Pipelines applied after generation, chosen per case: optimised code has shapes the raw
+ * generator rarely produces (folded expressions, br_table, select, merged or flattened
+ * locals).
+ */
+const PIPELINES: readonly string[][] = [
+  [], [], ['-O1'], ['-O2'], ['-O3'], ['-Oz'], ['--flatten', '--local-cse', '-O1'],
+  ['--simplify-locals', '--merge-blocks', '--remove-unused-brs'], ['--inlining', '--precompute', '--code-folding'],
+];
+
 export function withMemoryExport(bytes: Uint8Array): Uint8Array {
   if (memoryCount(bytes) === 0) return bytes;
   return rewriteExports(bytes, (n) => n !== MEMORY_EXPORT, [{ name: MEMORY_EXPORT, kind: 2, index: 0 }]);
@@ -140,14 +150,15 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
       const rng = new Prng(cs);
       const entropy = rng.bytes(500 + rng.int(8000));
       const planSeed = rng.u32();
+      const pipeline = PIPELINES[rng.int(PIPELINES.length)];
       let bytes: Uint8Array;
       try {
-        bytes = withMemoryExport(generate(w, entropy));
+        bytes = withMemoryExport(generate(w, entropy, pipeline));
       } catch {
         // An abort inside wasm-opt can leave its memory unusable: start a fresh instance.
         await w.reload();
         try {
-          bytes = withMemoryExport(generate(w, entropy));
+          bytes = withMemoryExport(generate(w, entropy, pipeline));
         } catch (e) {
           stats.harnessErrors++;
           opts.log(`case ${i}: generator failed: ${(e as Error).message}`);
@@ -163,7 +174,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
       // a difference that disappears on binaryen's NaN-free variant of the same module is not
       // a finding.
       if (v.kind === 'differ' && v.difference.where !== 'decode' && v.difference.where !== 'termination') {
-        const clean = withMemoryExport(generate(w, entropy, ['--denan']));
+        const clean = withMemoryExport(generate(w, entropy, ['--denan', ...pipeline]));
         const v2 = await check(worker, clean, planSeed);
         if (v2.kind === 'agree') { stats.nanOnly++; continue; }
         if (v2.kind === 'differ') { bytes = clean; v = v2; }
@@ -187,7 +198,8 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
         const base = path.join(opts.outDir, `diff-s${opts.seed}-c${i}`);
         fs.writeFileSync(`${base}.wasm`, reduced);
         fs.writeFileSync(`${base}.json`, JSON.stringify({
-          source: `npm run fuzz:diff -- --seed ${opts.seed} (case ${i})`,
+          source: `npm run fuzz:diff -- --seed ${opts.seed} --first ${i} --cases 1`,
+          pipeline,
           planSeed,
           difference: div.difference,
           native: div.native,
