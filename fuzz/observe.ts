@@ -165,13 +165,18 @@ export function defaultArg(t: ValType): Arg {
   }
 }
 
-/** One call of every JS-callable exported function, in export order, with random arguments. */
+/** Rounds over the exports: later rounds see the memory and globals earlier ones left. */
+const PLAN_ROUNDS = 2;
+
+/** Every JS-callable exported function, in export order, with random arguments, twice. */
 export function planCalls(m: ModuleIR, seed: number): PlannedCall[] {
   const rng = new Prng(seed);
-  return exportedFuncs(m).filter((f) => jsCallable(f.type)).map((f) => ({
-    name: f.name,
-    args: f.type.params.map((p) => randomArg(typeName(p), rng)),
-  }));
+  const funcs = exportedFuncs(m).filter((f) => jsCallable(f.type));
+  const out: PlannedCall[] = [];
+  for (let r = 0; r < PLAN_ROUNDS; r++) {
+    for (const f of funcs) out.push({ name: f.name, args: f.type.params.map((p) => randomArg(typeName(p), rng)) });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- shared host behaviour
