@@ -20,6 +20,17 @@ export interface EngineConfig {
   readonly [key: string]: unknown;
 }
 
+/**
+ * The engine's translation mode: its `compilation` option, else the JETWASM_COMPILATION
+ * environment variable (Node), else eager.
+ */
+function compilationMode(engine: Engine): 'lazy' | 'eager' {
+  const c = engine.config.compilation;
+  if (c === 'lazy' || c === 'eager') return c;
+  const env = typeof process !== 'undefined' ? process.env?.JETWASM_COMPILATION : undefined;
+  return env === 'lazy' ? 'lazy' : 'eager';
+}
+
 export class Engine {
   constructor(readonly config: EngineConfig = {}) {}
 }
@@ -47,7 +58,7 @@ export class Module {
 
   /** The generated code, translated on first instantiation and shared afterwards. */
   get code(): TranslatedModule {
-    if (!this.translated) this.translated = translateModule(this.ir, this.offsets, this.canon);
+    if (!this.translated) this.translated = translateModule(this.ir, this.offsets, this.canon, { lazy: compilationMode(this.engine) === 'lazy' });
     return this.translated;
   }
 
@@ -170,7 +181,7 @@ export class Instance {
     for (let s = 0; s < m.datas.length; s++) vm.refs[o.data(s)] = m.datas[s].bytes;
 
     // ---- generated code (reads the reference slab filled above)
-    const code = module.code.factory(vm, helpers);
+    const code = module.code.factory(vm, helpers, module.code.lazySource);
     const names = m.names?.funcs;
     code.funcs.forEach((f, i) => {
       (f as Callable)[TY] = canon[m.funcs[i]];

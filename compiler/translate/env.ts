@@ -31,8 +31,10 @@ export interface FuncEnvironment {
   typeAt(t: number): FuncType;
   /** Canonical type id of module type index `t`. */
   canonicalTypeId(t: number): number;
-  /** Expression for function `f`'s callable (also its funcref value). */
+  /** Expression for function `f`'s callable identity (its funcref value). */
   callee(f: number): string;
+  /** Expression to call function `f` directly (its compiled code once translated). */
+  directCallee(f: number): string;
   globalType(g: number): ValType;
   globalGet(g: number): string;
   globalSet(g: number, v: string): string;
@@ -60,7 +62,12 @@ export class ModuleEnvironment implements FuncEnvironment {
   private readonly tableTypes: TableType[] = [];
   private readonly numImportedFuncs: number;
 
-  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[]) {
+  /**
+   * In lazy mode each defined function `fN` is a stable stub (its identity: funcref, export,
+   * TY tag) forwarding to the binding `cN`, which starts as a compile trampoline and is
+   * replaced by the translated function on first call; direct calls go through `cN`.
+   */
+  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[], readonly lazy = false) {
     for (const imp of module.imports) {
       const d = imp.desc;
       if (d.kind === 'func') this.funcTypeIdx.push(d.typeIdx);
@@ -80,6 +87,7 @@ export class ModuleEnvironment implements FuncEnvironment {
   typeAt(t: number): FuncType { return subFuncType(this.module.types[t]); }
   canonicalTypeId(t: number): number { return this.canon[t]; }
   callee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : `f${f}`; }
+  directCallee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : this.lazy ? `c${f}` : `f${f}`; }
   globalType(g: number): ValType { return this.globalTypes[g]; }
 
   globalGet(g: number): string {

@@ -51,6 +51,7 @@ interface Frame {
 const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
 const SLOT_REF = /\b[st](\d+)\b/g;
 const MAX_PENDING = 160;
+const INDENT = Array.from({ length: 9 }, (_, i) => '  '.repeat(i));
 
 const TRAP_MSG = {
   oob: 'out of bounds memory access',
@@ -100,8 +101,12 @@ export class FuncTranslator {
 
   constructor(private readonly env: FuncEnvironment, private readonly pool: ConstPool) {}
 
-  /** Returns `function fN(l0, l1, ...) { ... }` for defined function `funcIdx`. */
-  translateFunction(funcIdx: number, body: FuncBody): string {
+  /**
+   * Returns `function fN(l0, l1, ...) { ... }` for defined function `funcIdx`. `name` is the
+   * JS function's name (default: its identity, env.callee); a trampolined function's body is
+   * `${name}b` and is attached to the identity under TB.
+   */
+  translateFunction(funcIdx: number, body: FuncBody, name?: string): string {
     const type = this.env.funcType(funcIdx);
     this.out = [];
     this.indent = 1;
@@ -123,11 +128,12 @@ export class FuncTranslator {
     if (this.reachable) this.emitReturn();
 
     const params = type.params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
-    const self = this.env.callee(funcIdx);
+    const identity = this.env.callee(funcIdx);
+    const self = name ?? identity;
     if (this.hasTailCalls(body)) {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
       return `function ${self}b(${params}) {\n${this.head(type.params.length)}${this.out.join('\n')}\n}\n` +
-        `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${self}[TB] = ${self}b;`;
+        `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${identity}[TB] = ${self}b;`;
     }
     return `function ${self}(${params}) {\n${this.head(type.params.length)}${this.out.join('\n')}\n}`;
   }
@@ -159,7 +165,9 @@ export class FuncTranslator {
   // ------------------------------------------------------------------ emission helpers
 
   private emit(line: string): void {
-    this.out.push('  '.repeat(this.indent) + line);
+    // Indentation is capped: deeply nested blocks (a br_table dispatch nests hundreds) would
+    // otherwise make whitespace most of the source, which costs parse time for nothing.
+    this.out.push(INDENT[Math.min(this.indent, INDENT.length - 1)] + line);
   }
 
   private defaultValue(t: ValType): string {
@@ -668,7 +676,7 @@ export class FuncTranslator {
       case 'call': {
         const ft = this.env.funcType(ins.idx!);
         const args = this.popArgs(ft.params.length);
-        this.pushCallResults(`${this.env.callee(ins.idx!)}(${args.join(', ')})`, ft.results);
+        this.pushCallResults(`${this.env.directCallee(ins.idx!)}(${args.join(', ')})`, ft.results);
         return;
       }
       case 'call_indirect': {

@@ -27,37 +27,101 @@ export interface InstanceCode {
   readonly refresh: () => void;
 }
 
-export type ModuleFactory = (vm: VMContext, helpers: TranslatedHelpers) => InstanceCode;
+export type ModuleFactory = (vm: VMContext, helpers: TranslatedHelpers, lazySource?: (i: number) => string) => InstanceCode;
 
 export interface TranslatedModule {
   readonly source: string;
   readonly factory: ModuleFactory;
+  /** Lazy mode: the source of defined function i, translated on first request and cached
+   *  (shared by all instances of the module). Passed as the factory's third argument. */
+  readonly lazySource?: (i: number) => string;
+}
+
+/** How a module's functions are translated. */
+export interface TranslateOptions {
+  /**
+   * Translate each function on its first call instead of all up front. The module source
+   * then holds only stubs; the factory's third argument (`TranslatedModule.lazySource`)
+   * yields a function's source when it is first called, and the factory evaluates it in its
+   * own scope, so the compiled code sees the same prelude bindings as eager code.
+   */
+  readonly lazy?: boolean;
+}
+
+function paramList(env: ModuleEnvironment, f: number): string {
+  return env.funcType(f).params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
 }
 
 /** Produces the JS source of a whole module (the body of the factory). */
-export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[]): string {
-  const env = new ModuleEnvironment(m, offsets, canon);
+export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): string {
+  const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true);
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   const bodies: string[] = [];
   const names: string[] = [];
   for (let i = 0; i < m.codes.length; i++) {
     const f = m.numImportedFuncs + i;
-    bodies.push(t.translateFunction(f, m.codes[i]));
+    if (opts.lazy) {
+      // The stub fN is the function's identity; cN is what direct calls use. The first call
+      // (through either) replaces cN by the translated function gN, named like its stub.
+      const ps = paramList(env, f);
+      bodies.push(`let c${f} = function (${ps}) { LZI = ${i}; c${f} = named(compileF(), f${f}); return c${f}(${ps}); };`);
+      bodies.push(`function f${f}(${ps}) { return c${f}(${ps}); }`);
+    } else {
+      bodies.push(t.translateFunction(f, m.codes[i]));
+    }
     names.push(env.callee(f));
   }
+  const lazyPart = opts.lazy
+    ? [
+      // Direct eval: the translated source is evaluated in this scope (strict mode, so it
+      // declares nothing here), where it sees the prelude's bindings. compileF has no
+      // parameters or locals, so the evaluated function reaches the prelude's bindings
+      // through as few contexts as possible.
+      'let LZI = 0;',
+      'function compileF() { return eval(LZ(LZI)); }',
+      "function named(g, f) { Object.defineProperty(g, 'name', { value: f.name }); return g; }",
+    ]
+    : [];
   return [
     '"use strict";',
     env.prelude(),
     ...pool.decls,
+    ...lazyPart,
     ...bodies,
     `return { funcs: [${names.join(', ')}], refresh };`,
   ].join('\n');
 }
 
+/**
+ * The source of defined function `i` (definition order) for lazy mode: an expression whose
+ * value is the translated function `gN` (with its own constant pool).
+ */
+function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): string {
+  const pool = new ConstPool();
+  const t = new FuncTranslator(env, pool);
+  const f = m.numImportedFuncs + i;
+  const fn = t.translateFunction(f, m.codes[i], `g${f}`);
+  // Without constants (and a trampoline), the function is a plain expression: one context
+  // fewer between its code and the prelude's bindings.
+  if (pool.decls.length === 0 && !fn.includes('[TB]')) return `(${fn})`;
+  return `(() => {\n${pool.decls.join('\n')}\n${fn}\nreturn g${f};\n})()`;
+}
+
 /** Translates and compiles a module. The factory is shared by all instances. */
-export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly number[]): TranslatedModule {
-  const source = translateModuleSource(m, offsets, canon);
-  const factory = new Function('vm', 'H', source) as ModuleFactory;
-  return { source, factory };
+export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): TranslatedModule {
+  const source = translateModuleSource(m, offsets, canon, opts);
+  const factory = new Function('vm', 'H', 'LZ', source) as ModuleFactory;
+  if (!opts.lazy) return { source, factory };
+  const env = new ModuleEnvironment(m, offsets, canon, true);
+  const cache = new Map<number, string>();
+  const lazySource = (i: number): string => {
+    let src = cache.get(i);
+    if (src === undefined) {
+      src = lazyFunctionSource(m, env, i);
+      cache.set(i, src);
+    }
+    return src;
+  };
+  return { source, factory, lazySource };
 }

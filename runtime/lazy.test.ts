@@ -1,0 +1,57 @@
+// Lazy translation: functions are translated on first call, keep one identity (funcref,
+// export, table entry) before and after, and behave like eagerly translated ones.
+import { parseWat } from '../compiler/text';
+import { Engine, Store, Module, Instance, Func, Table } from './index';
+
+const WAT = `(module
+  (type $t (func (param i64) (result i64)))
+  (table 2 funcref) (elem (i32.const 0) $sq $cube)
+  (func $sq (type $t) (i64.mul (local.get 0) (local.get 0)))
+  (func $cube (type $t) (i64.mul (local.get 0) (call $sq (local.get 0))))
+  (func (export "indirect") (param i64 i32) (result i64) (call_indirect (type $t) (local.get 0) (local.get 1)))
+  (export "table" (table 0))
+  (func (export "nan") (result f32) (f32.const nan:0x200000))
+  (func $count (export "count") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+      (else (return_call $count (i32.sub (local.get 0) (i32.const 1))))))
+  (export "sq" (func $sq)))`;
+
+function instantiate(compilation: 'lazy' | 'eager'): Instance {
+  const engine = new Engine({ compilation });
+  return Instance.instantiate(new Store(engine), Module.fromBinary(engine, parseWat(WAT)), []);
+}
+
+describe('lazy translation', () => {
+  test('the module source holds stubs only', () => {
+    const engine = new Engine({ compilation: 'lazy' });
+    const m = Module.fromBinary(engine, parseWat(WAT));
+    expect(m.code.lazySource).toBeDefined();
+    expect(m.code.source).not.toContain('Math.imul');
+    expect(m.code.lazySource!(0)).toContain('Math.imul');
+  });
+
+  test('lazy and eager instances compute the same results', () => {
+    const lazy = instantiate('lazy');
+    const eager = instantiate('eager');
+    for (const inst of [lazy, eager]) {
+      const f = (n: string): Func => inst.getExport(n) as Func;
+      expect(f('indirect').call(7n, 1)).toEqual([343n]);
+      expect(f('indirect').call(-3n, 0)).toEqual([9n]);
+      expect(f('sq').call(0x100000001n)).toEqual([0x200000001n]);
+      expect(f('count').call(100000)).toEqual([0]);
+      expect(f('nan').call()).toHaveLength(1);
+    }
+  });
+
+  test('a function keeps its identity across its first call', () => {
+    const inst = instantiate('lazy');
+    const sq = inst.getExport('sq') as Func;
+    const table = inst.getExport('table') as Table;
+    const before = sq.callable;
+    expect(table.elements[0]).toBe(before);
+    expect(sq.call(2n)).toEqual([4n]);
+    expect(sq.callable).toBe(before);
+    expect(table.elements[0]).toBe(before);
+    expect((inst.getExport('indirect') as Func).call(5n, 0)).toEqual([25n]);
+  });
+});
