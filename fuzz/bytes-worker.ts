@@ -2,7 +2,7 @@
 // with stub imports) one mutated input and reports how it ended. Heap growth during the
 // compile phase is measured so a declared count the input cannot back shows up.
 
-import type { FuncType, ModuleIR } from '../compiler/ir';
+import type { FuncType, ModuleIR, ValType } from '../compiler/ir';
 import { CompileError } from '../compiler/errors';
 import { parseWat } from '../compiler/text';
 import { Engine, Func, Global, Instance, LinkError, Memory, Module, RuntimeError, Store, Table, Tag, WasmException } from '../runtime';
@@ -25,6 +25,8 @@ export interface BytesRequest {
   readonly bytes: Uint8Array;
   /** Stop after compiling (used to tell a compile hang from a start-function loop). */
   readonly compileOnly?: boolean;
+  /** Skip calling the exports (used to tell an instantiation hang from a looping export). */
+  readonly noCalls?: boolean;
 }
 
 export interface BytesReply {
@@ -36,6 +38,10 @@ export interface BytesReply {
   readonly nativeValid?: boolean;
 }
 
+function defaultValue(t: ValType): unknown {
+  return t === 'i64' ? 0n : t === 'v128' ? new Uint8Array(16) : typeof t === 'string' ? 0 : null;
+}
+
 /** Instantiation stubs: every import gets a default definition of its declared type. */
 function stubImports(store: Store, m: ModuleIR): Extern[] {
   return m.imports.map((imp): Extern => {
@@ -43,9 +49,10 @@ function stubImports(store: Store, m: ModuleIR): Extern[] {
     switch (d.kind) {
       case 'func': {
         const t = m.types[d.typeIdx]?.comp as FuncType;
-        return Func.fromHost(store, t, () => (t.results.length > 1 ? t.results.map(() => 0) : undefined));
+        const results = t.results.map(defaultValue);
+        return Func.fromHost(store, t, () => (results.length === 0 ? undefined : results.length === 1 ? results[0] : results));
       }
-      case 'global': return Global.create(store, d.type, typeof d.type.type === 'string' && d.type.type === 'i64' ? 0n : typeof d.type.type === 'string' ? 0 : null);
+      case 'global': return Global.create(store, d.type, defaultValue(d.type.type));
       case 'memory': return Memory.create(store, d.type);
       case 'table': return Table.create(store, d.type, null);
       case 'tag': return Tag.create(store, m.types[d.type.typeIdx].comp as FuncType);
@@ -69,6 +76,24 @@ function classify(e: unknown): string {
   return `unexpected:${typeof e}`;
 }
 
+/**
+ * Calls every exported function with default arguments. Traps and Wasm exceptions are fine;
+ * any other exception escaping generated code is a finding (returned as the outcome).
+ */
+function callExports(instance: Instance): string | null {
+  for (const [, ext] of instance.exports) {
+    if (!(ext instanceof Func)) continue;
+    const args = ext.type.params.map(defaultValue);
+    try {
+      ext.call(...args);
+    } catch (e) {
+      if (e instanceof RuntimeError || e instanceof WasmException) continue;
+      return `unexpected:${e instanceof Error ? e.constructor.name : typeof e}: ${e instanceof Error ? e.message.slice(0, 200) : ''} (calling an export)`;
+    }
+  }
+  return null;
+}
+
 export function runBytes(req: BytesRequest): BytesReply {
   const heap0 = process.memoryUsage();
   let outcome: string;
@@ -86,8 +111,9 @@ export function runBytes(req: BytesRequest): BytesReply {
     outcome = 'compiled';
     if (!req.compileOnly && !tooLargeToInstantiate(module.ir)) {
       const store = new Store(engine);
-      Instance.instantiate(store, module, stubImports(store, module.ir));
+      const instance = Instance.instantiate(store, module, stubImports(store, module.ir));
       outcome = 'instantiated';
+      if (!req.noCalls) outcome = callExports(instance) ?? outcome;
     }
   } catch (e) {
     outcome = classify(e);
