@@ -148,7 +148,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
     for (let i = opts.first; i < opts.first + opts.cases; i++) {
       const cs = caseSeed(opts.seed, i);
       const rng = new Prng(cs);
-      const entropy = rng.bytes(500 + rng.int(8000));
+      const entropy = rng.bytes(500 + rng.int(rng.bool() ? 4000 : 24000));
       const planSeed = rng.u32();
       const pipeline = PIPELINES[rng.int(PIPELINES.length)];
       let bytes: Uint8Array;
