@@ -62,7 +62,7 @@ function hostileModule(): Uint8Array {
     ...HOSTILE.map((s) => customSection(s, [...Buffer.from(s, 'utf8')])));
 }
 
-function instantiateHostile(): { module: Module; call: (name: string, x: number) => number } {
+function instantiateHostile(): { module: Module; call: (name: string, x: number) => number; funcName: (name: string) => string } {
   const engine = new Engine();
   const store = new Store(engine);
   const module = Module.fromBinary(engine, hostileModule());
@@ -74,6 +74,7 @@ function instantiateHostile(): { module: Module; call: (name: string, x: number)
   const instance = linker.instantiate(store, module);
   return {
     module,
+    funcName: (name) => (instance.exports.get(name) as Func).callable.name,
     call: (name, x) => {
       const f = instance.exports.get(name);
       if (!(f instanceof Func)) throw new Error(`export ${JSON.stringify(name).slice(0, 40)} is not a function`);
@@ -205,8 +206,11 @@ function checkSource(source: string): void {
 
 describe('module-provided strings never reach generated code', () => {
   test('hostile import, export, function, local and custom-section names: compile, link, run', () => {
-    const { module, call } = instantiateHostile();
+    const { module, call, funcName } = instantiateHostile();
     HOSTILE.forEach((s, i) => expect(call(s, 5)).toBe(10 + i));
+    // The name section was decoded: its names label functions as plain data.
+    expect(funcName(HOSTILE[0])).toBe(HOSTILE[0]);
+    expect(funcName('constructor')).toBe('constructor');
     const source = module.code.source;
     for (const s of DISTINCTIVE) expect(source.includes(s)).toBe(false);
     expect(source.includes('pwned')).toBe(false);
@@ -314,7 +318,7 @@ describe('generated code only reaches its helpers', () => {
 describe('errors crossing Wasm frames', () => {
   const type = { kind: 'func' as const, params: [] as [], results: [] as [] };
 
-  function build(hostFn: () => unknown): { run: Func; legacy: Func; plain: Func; caught: Global } {
+  function build(hostFn: () => unknown): { run: Func; runRef: Func; legacy: Func; plain: Func; caught: Global } {
     const engine = new Engine();
     const store = new Store(engine);
     const module = Module.fromBinary(engine, parseWat(`(module
@@ -324,6 +328,10 @@ describe('errors crossing Wasm frames', () => {
       (func (export "run")
         (block $h (try_table (catch_all $h) (call $inner)) (return))
         (global.set $caught (i32.const 1)))
+      (func (export "runRef")
+        (block $h (result exnref) (try_table (catch_all_ref $h) (call $inner)) (return))
+        (drop)
+        (global.set $caught (i32.const 3)))
       (func (export "legacy")
         (try (do (call $inner)) (catch_all (global.set $caught (i32.const 2)))))
       (func (export "plain") (call $inner)))`));
@@ -331,6 +339,7 @@ describe('errors crossing Wasm frames', () => {
     const inst = linker.instantiate(store, module);
     return {
       run: inst.exports.get('run') as Func,
+      runRef: inst.exports.get('runRef') as Func,
       legacy: inst.exports.get('legacy') as Func,
       plain: inst.exports.get('plain') as Func,
       caught: inst.exports.get('caught') as Global,
@@ -345,10 +354,10 @@ describe('errors crossing Wasm frames', () => {
     expect(seen).toBe(err);
   });
 
-  test('a RuntimeError thrown by host code is a trap: catch_all does not catch it', () => {
+  test('a RuntimeError thrown by host code is a trap: catch_all / catch_all_ref do not catch it', () => {
     const err = new RuntimeError('host trap');
     const m = build(() => { throw err; });
-    for (const f of [m.run, m.legacy]) {
+    for (const f of [m.run, m.runRef, m.legacy]) {
       let seen: unknown;
       try { f.call(); } catch (e) { seen = e; }
       expect(seen).toBe(err);
@@ -356,13 +365,13 @@ describe('errors crossing Wasm frames', () => {
     expect(m.caught.get()).toBe(0);
   });
 
-  test('a trap inside a host call (Wasm called back from the host) is not caught by catch_all', () => {
+  test('a trap inside a host call (Wasm called back from the host) is not caught by catch_all / catch_all_ref', () => {
     const engine = new Engine();
     const store = new Store(engine);
     const trapper = new Linker(engine).instantiate(store, Module.fromBinary(engine, parseWat('(module (func (export "t") unreachable))')));
     const t = trapper.exports.get('t') as Func;
     const m = build(() => { t.call(); });
-    for (const f of [m.run, m.legacy]) {
+    for (const f of [m.run, m.runRef, m.legacy]) {
       let seen: unknown;
       try { f.call(); } catch (e) { seen = e; }
       expect(seen).toBeInstanceOf(RuntimeError);
