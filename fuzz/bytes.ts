@@ -26,8 +26,50 @@ const BUILTIN_TEXTS = [
   '(module (tag $e (param i32)) (func (export "t") (result i32) (block $h (result i32) (try_table (catch $e $h) (throw $e (i32.const 7))) (i32.const 0))))',
 ];
 
+/**
+ * Hand-made seeds with the shapes that break decoders: counts far beyond what the input
+ * can back (locals, br_table targets, types, params, segments, names), deep nesting, many
+ * locals. Mutation then varies them further.
+ */
+export function syntheticSeeds(): Uint8Array[] {
+  const leb = (v: number): number[] => writeU32(v);
+  const sec = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
+  const hdr = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const HUGE_COUNT = 0xfffffff0;
+  const type0 = sec(1, [1, 0x60, 0, 0]);
+  const func1 = sec(3, [1, 0]);
+  const code = (body: number[]): number[] => sec(10, [1, ...leb(body.length), ...body]);
+  const nest = (open: number[], n: number): number[] => [0, ...Array<number[]>(n).fill(open).flat(), ...Array<number>(n).fill(0x0b), 0x0b];
+  const seeds: number[][] = [
+    [...hdr, ...type0, ...func1, ...code([1, ...leb(HUGE_COUNT), 0x7f, 0x0b])],
+    [...hdr, ...type0, ...func1, ...code([2, ...leb(0x7fffffff), 0x7f, ...leb(0x7fffffff), 0x7e, 0x0b])],
+    [...hdr, ...type0, ...func1, ...code([0, 0x41, 0, 0x0e, ...leb(HUGE_COUNT), 0, 0x0b])],
+    [...hdr, ...type0, ...func1, ...code([0, 0x41, 0, 0x41, 0, 0x41, 0, 0x1c, ...leb(HUGE_COUNT), 0x7f, 0x1a, 0x0b])],
+    [...hdr, ...sec(1, [...leb(HUGE_COUNT), 0x60, 0, 0])],
+    [...hdr, ...sec(1, [1, 0x4e, ...leb(HUGE_COUNT), 0x60, 0, 0])],
+    [...hdr, ...sec(1, [1, 0x5f, ...leb(HUGE_COUNT), 0x7f, 0])],
+    [...hdr, ...sec(1, [1, 0x60, ...leb(HUGE_COUNT), 0x7f, 0])],
+    [...hdr, ...sec(12, leb(HUGE_COUNT))],
+    [...hdr, ...sec(5, [1, 0, 1]), ...sec(11, [1, 0, 0x41, 0, 0x0b, ...leb(HUGE_COUNT), 1, 2, 3])],
+    [...hdr, ...type0, ...func1, ...code([0, 0x0b]), ...sec(0, [4, ...Buffer.from('name'), 1, ...leb(6), ...leb(HUGE_COUNT), 0, 1, 0x61])],
+    [...hdr, ...type0, ...func1, ...sec(4, [1, 0x70, 0, 1]), ...sec(9, [1, 0, 0x41, 0, 0x0b, ...leb(HUGE_COUNT), 0]), ...code([0, 0x0b])],
+    [...hdr, ...sec(4, [1, 0x70, 0, ...leb(0xffffffff)])],
+    [...hdr, ...sec(2, [...leb(HUGE_COUNT), 0, 0, 0, 0])],
+    [...hdr, ...sec(7, [...leb(HUGE_COUNT), 0, 0, 0])],
+    [...hdr, ...type0, ...sec(3, [...leb(HUGE_COUNT), 0])],
+    [...hdr, ...type0, ...func1, ...sec(10, [...leb(HUGE_COUNT), 2, 0, 0x0b])],
+    [...hdr, ...type0, ...func1, ...code([0, 0x1f, 0x40, ...leb(HUGE_COUNT), 0, 0x0b, 0x0b])],
+    [...hdr, ...type0, ...func1, ...code(nest([0x02, 0x40], 1000))],
+    [...hdr, ...type0, ...func1, ...code(nest([0x41, 0x01, 0x04, 0x40], 1000))],
+    [...hdr, ...type0, ...func1, ...code([...leb(20000), ...Array<number[]>(20000).fill([1, 0x7f]).flat(), 0x0b])],
+  ];
+  return seeds.map((x) => Uint8Array.from(x));
+}
+
 export interface Corpus {
   readonly binaries: Uint8Array[];
+  /** The hand-made seeds (also in `binaries`), picked more often than their share. */
+  readonly synthetic: Uint8Array[];
   readonly texts: string[];
 }
 
@@ -60,7 +102,7 @@ function moduleTexts(src: string): string[] {
 }
 
 export async function loadCorpus(opts: { maxFiles: number; binaryen: number; seed: number }): Promise<Corpus> {
-  const binaries: Uint8Array[] = [];
+  const binaries: Uint8Array[] = syntheticSeeds();
   const texts: string[] = [...BUILTIN_TEXTS];
   const dir = testsuiteDir();
   if (dir) {
@@ -84,7 +126,7 @@ export async function loadCorpus(opts: { maxFiles: number; binaryen: number; see
     const rng = new Prng(opts.seed ^ 0x5eed);
     for (let i = 0; i < opts.binaryen; i++) binaries.push(generate(w, rng.bytes(300 + rng.int(3000))));
   }
-  return { binaries, texts };
+  return { binaries, texts, synthetic: syntheticSeeds() };
 }
 
 // ---------------------------------------------------------------- mutations
@@ -248,7 +290,7 @@ export async function runBytes(opts: { cases: number; seed: number; timeoutMs: n
   const t0 = Date.now();
   const worker = new Worker<BytesBatch, BytesBatchReply>(opts.timeoutMs, 'bytes-worker-entry.js', 1024);
   const stats: BytesStats = { cases: 0, outcomes: {}, failures: [], acceptedNativeRejects: 0, rejectedNativeAccepts: 0, maxHeapGrowth: 0, seconds: 0 };
-  const { binaries, texts } = opts.corpus;
+  const { binaries, texts, synthetic } = opts.corpus;
   const save = (i: number, kind: string, input: Uint8Array, why: string, prefix = ''): string | undefined => {
     if (!opts.outDir) return undefined;
     fs.mkdirSync(opts.outDir, { recursive: true });
@@ -267,7 +309,7 @@ export async function runBytes(opts: { cases: number; seed: number; timeoutMs: n
         const kind: 'binary' | 'text' = textCase ? 'text' : 'binary';
         const input = textCase
           ? new Uint8Array(Buffer.from(mutateText(rng.pick(texts), rng), 'utf8'))
-          : mutateBinary(rng.pick(binaries), rng, rng.pick(binaries));
+          : mutateBinary(rng.int(10) === 0 && synthetic.length > 0 ? rng.pick(synthetic) : rng.pick(binaries), rng, rng.pick(binaries));
         batch.push({ i, kind, input });
       }
       const all = await worker.run({ items: batch.map((b) => ({ kind: b.kind, bytes: b.input })) });
