@@ -149,30 +149,32 @@ export class ModuleEnvironment implements FuncEnvironment {
    */
   prelude(): string {
     const o = this.offsets;
+    // `var`, not const/let: function declarations (hoisted) that read a let/const binding of
+    // the enclosing scope must check it for the temporal dead zone; var needs no check.
     const lines: string[] = [];
-    lines.push(`const { ${HELPER_NAMES.join(', ')} } = H;`);
-    lines.push('const I32 = vm.i32, I64 = vm.i64, F64 = vm.f64, R = vm.refs;');
-    for (let f = 0; f < this.numImportedFuncs; f++) lines.push(`const F${f} = R[${o.importedFunc(f)}];`);
+    lines.push(`var { ${HELPER_NAMES.join(', ')} } = H;`);
+    lines.push('var I32 = vm.i32, I64 = vm.i64, F64 = vm.f64, R = vm.refs;');
+    for (let f = 0; f < this.numImportedFuncs; f++) lines.push(`var F${f} = R[${o.importedFunc(f)}];`);
     for (let g = 0; g < this.globalTypes.length; g++) {
       if (o.isImportedGlobal(g)) {
         const cell = `R[${o.importedGlobal(g)}]`;
         // A numeric import's cell is a typed-array view of the exporter's slot; i64 words
         // are read through an Int32Array view of the same eight bytes.
-        if (this.globalTypes[g] === 'i64') lines.push(`const G${g} = new Int32Array(${cell}.buffer, ${cell}.byteOffset, 2);`);
-        else lines.push(`const G${g} = ${cell};`);
+        if (this.globalTypes[g] === 'i64') lines.push(`var G${g} = new Int32Array(${cell}.buffer, ${cell}.byteOffset, 2);`);
+        else lines.push(`var G${g} = ${cell};`);
       }
       else {
         const s = o.definedGlobal(g);
-        if (s.kind === 'ref') lines.push(`const G${g} = R[${s.slot}];`);
+        if (s.kind === 'ref') lines.push(`var G${g} = R[${s.slot}];`);
       }
     }
-    for (let t = 0; t < this.tableTypes.length; t++) lines.push(`const T${t} = R[${o.table(t)}], E${t} = T${t}.elements;`);
+    for (let t = 0; t < this.tableTypes.length; t++) lines.push(`var T${t} = R[${o.table(t)}], E${t} = T${t}.elements;`);
     const numTags = this.module.numImportedTags + this.module.tags.length;
-    for (let t = 0; t < numTags; t++) lines.push(`const X${t} = R[${o.tag(t)}];`);
+    for (let t = 0; t < numTags; t++) lines.push(`var X${t} = R[${o.tag(t)}];`);
     const refresh: string[] = [];
     for (let m = 0; m < this.memTypes.length; m++) {
-      lines.push(`const M${m} = R[${o.memory(m)}];`);
-      lines.push(`let D${m}, U${m}, L${m};`);
+      lines.push(`var M${m} = R[${o.memory(m)}];`);
+      lines.push(`var D${m}, U${m}, L${m};`);
       refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength;`);
     }
     lines.push(`function refresh() { ${refresh.join(' ')} }`);

@@ -76,7 +76,7 @@ export class ConstPool {
     let name = this.map.get(init);
     if (name === undefined) {
       name = `K${this.decls.length}`;
-      this.decls.push(`const ${name} = ${init};`);
+      this.decls.push(`var ${name} = ${init};`);
       this.map.set(init, name);
     }
     return name;

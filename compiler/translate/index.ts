@@ -65,7 +65,7 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
       // The stub fN is the function's identity; cN is what direct calls use. The first call
       // (through either) replaces cN by the translated function gN, named like its stub.
       const ps = paramList(env, f);
-      bodies.push(`let c${f} = function (${ps}) { LZI = ${i}; c${f} = named(compileF(), f${f}); return c${f}(${ps}); };`);
+      bodies.push(`var c${f} = function (${ps}) { LZI = ${i}; c${f} = named(compileF(), f${f}); return c${f}(${ps}); };`);
       bodies.push(`function f${f}(${ps}) { return c${f}(${ps}); }`);
     } else {
       bodies.push(t.translateFunction(f, m.codes[i]));
@@ -78,7 +78,7 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
       // declares nothing here), where it sees the prelude's bindings. compileF has no
       // parameters or locals, so the evaluated function reaches the prelude's bindings
       // through as few contexts as possible.
-      'let LZI = 0;',
+      'var LZI = 0;',
       'function compileF() { return eval(LZ(LZI)); }',
       "function named(g, f) { Object.defineProperty(g, 'name', { value: f.name }); return g; }",
     ]
