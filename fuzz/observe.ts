@@ -256,8 +256,9 @@ export function observeNative(bytes: Uint8Array, m: ModuleIR, calls: readonly Pl
     },
     callRef(f) {
       if (f === null) throw new FuzzHostError('call-ref null');
-      // Native exported functions are named by their function index.
-      invoke(f, funcTypeOf(m, Number((f as { name: string }).name)));
+      // An imported JS function comes back as itself; exported Wasm functions are named by
+      // their function index.
+      invoke(f, hostTypes.get(f) ?? funcTypeOf(m, Number((f as { name: string }).name)));
     },
     tableGet(i) {
       const t = wx.table as WebAssembly.Table | undefined;
@@ -271,10 +272,14 @@ export function observeNative(bytes: Uint8Array, m: ModuleIR, calls: readonly Pl
     },
   };
   const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+  const hostTypes = new Map<unknown, FuncType>();
   for (const imp of m.imports) {
     (imports[imp.module] ??= {});
     if (imp.desc.kind === 'func') {
-      imports[imp.module][imp.name] = hostImport(imp.name, m.types[imp.desc.typeIdx].comp as FuncType, side, () => current);
+      const type = m.types[imp.desc.typeIdx].comp as FuncType;
+      const fn = hostImport(imp.name, type, side, () => current);
+      hostTypes.set(fn, type);
+      imports[imp.module][imp.name] = fn;
     } else if (imp.desc.kind === 'global') {
       const t = typeName(imp.desc.type.type);
       imports[imp.module][imp.name] = new WebAssembly.Global({ value: t as WebAssembly.ValueType, mutable: imp.desc.type.mutable },
