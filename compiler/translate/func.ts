@@ -17,6 +17,7 @@ import { CatchKind } from '../ir';
 import { opByCode, opByName } from '../opcodes';
 import type { FuncEnvironment, MemoryNames } from './env';
 import * as i64 from './i64';
+import { outlineBody } from './outline';
 
 interface Entry {
   /** The value (an i64's low word). */
@@ -99,6 +100,9 @@ export class FuncTranslator {
   private usesCallee = false;
   private exnCounter = 0;
 
+  /** Split functions above outline.ts's size threshold (see there). */
+  outlining = true;
+
   constructor(private readonly env: FuncEnvironment, private readonly pool: ConstPool) {}
 
   /**
@@ -130,12 +134,22 @@ export class FuncTranslator {
     const params = type.params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
     const identity = this.env.callee(funcIdx);
     const self = name ?? identity;
+    // Functions too large for V8's optimizing tier are split into nested regions.
+    let head = this.head(type.params.length);
+    let lines = this.out;
+    if (this.outlining) {
+      const o = outlineBody(lines);
+      if (o !== null) {
+        head += o.decls.join('\n') + '\n';
+        lines = o.body;
+      }
+    }
     if (this.hasTailCalls(body)) {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
-      return `function ${self}b(${params}) {\n${this.head(type.params.length)}${this.out.join('\n')}\n}\n` +
+      return `function ${self}b(${params}) {\n${head}${lines.join('\n')}\n}\n` +
         `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${identity}[TB] = ${self}b;`;
     }
-    return `function ${self}(${params}) {\n${this.head(type.params.length)}${this.out.join('\n')}\n}`;
+    return `function ${self}(${params}) {\n${head}${lines.join('\n')}\n}`;
   }
 
   private hasTailCalls(body: FuncBody): boolean {

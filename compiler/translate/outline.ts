@@ -1,0 +1,179 @@
+// Outlining of very large functions. V8 never optimizes a function whose bytecode exceeds
+// its TurboFan limit (60 KB on Node 20), so a huge Wasm function (an interpreter loop such
+// as SQLite's VDBE) would run in the baseline tiers forever. This pass moves runs of
+// statements of such a function into nested functions ("regions") declared inside it, so
+// each piece, and what remains of the function, fits the limit.
+//
+// It works on the translator's own output, one statement or block opener/closer per line:
+//   - an opener ends with `{` (and does not start with `}`); a line `}` closes it; a line
+//     starting with `}` and ending with `{` (`} else {`, `} catch (x0_) {`) continues it;
+//     any other line starting with `}` closes it with a trailing statement;
+//   - jumps are `break Lk;`, `continue Lk;` and `return ...;` (possibly after an inline
+//     `if (...)`), labels `Lk:` are unique within the function, and no string literal in
+//     generated code contains these words.
+// A region is a nested function, so it reads and writes the function's locals and slots
+// through the closure. A jump to a label outside the region returns a code that the call
+// site dispatches (`break`/`continue` there); a `return v` stores v in RV and returns -1.
+// Runs containing a catch parameter (`xN_`) or `case`/`default` labels at their top level are
+// not outlined (the parameter is not visible in the region; case labels belong to a switch).
+
+interface Item {
+  /** Lines of this statement (a simple line, or a whole block construct). */
+  lines: string[];
+  size: number;
+  /** For a construct: its bodies (between opener/continuations and closer), else null. */
+  bodies: Item[][] | null;
+  /** For a construct: the opener/continuation/closer lines around the bodies. */
+  frame?: string[];
+}
+
+/**
+ * Sizes in characters of generated source (about half a byte of V8 bytecode each):
+ * functions above `threshold` are outlined into regions of about `target` (at least `min`).
+ * Mutable so that tests can force outlining of small functions.
+ */
+export const outlineLimits = { threshold: 90_000, target: 12_000, min: 1_500 };
+
+function parseItems(lines: string[], pos: { i: number }): Item[] {
+  const items: Item[] = [];
+  while (pos.i < lines.length) {
+    const raw = lines[pos.i];
+    const t = raw.trim();
+    if (t.startsWith('}')) return items; // the caller's construct continues or closes
+    pos.i++;
+    if (t.endsWith('{')) {
+      const frame = [raw];
+      const bodies: Item[][] = [];
+      for (;;) {
+        bodies.push(parseItems(lines, pos));
+        if (pos.i >= lines.length) throw new Error('outline: unbalanced block');
+        const c = lines[pos.i++];
+        frame.push(c);
+        const ct = c.trim();
+        if (!(ct.endsWith('{') && ct !== '}')) break;
+      }
+      const item: Item = { lines: [], size: 0, bodies, frame };
+      relink(item);
+      items.push(item);
+    } else {
+      items.push({ lines: [raw], size: raw.length + 1, bodies: null });
+    }
+  }
+  return items;
+}
+
+/** Recomputes a construct's lines and size from its frame and bodies. */
+function relink(item: Item): void {
+  if (!item.bodies || !item.frame) return;
+  const out: string[] = [];
+  item.bodies.forEach((b, k) => {
+    out.push(item.frame![k]);
+    for (const x of b) out.push(...x.lines);
+  });
+  out.push(item.frame[item.frame.length - 1]);
+  item.lines = out;
+  item.size = out.reduce((n, l) => n + l.length + 1, 0);
+}
+
+const LABEL_DEF = /^\s*(L\d+):/;
+const JUMP = /\b(break|continue) (L\d+);/g;
+const RETURN = /\breturn\b([^;]*);/g;
+
+class Outliner {
+  readonly regions: string[] = [];
+  usesRV = false;
+
+  /** Outlines inside a list of items, bottom-up; returns the new list. */
+  list(items: Item[]): Item[] {
+    for (const it of items) {
+      if (it.bodies) {
+        it.bodies = it.bodies.map((b) => (sizeOf(b) > outlineLimits.target ? this.list(b) : b));
+        relink(it);
+      }
+    }
+    if (sizeOf(items) <= outlineLimits.target) return items;
+    const out: Item[] = [];
+    let run: Item[] = [];
+    const flush = (): void => {
+      if (run.length > 0 && sizeOf(run) >= outlineLimits.min && this.outlinable(run)) out.push(this.region(run));
+      else out.push(...run);
+      run = [];
+    };
+    for (const it of items) {
+      if (sizeOf(run) + it.size > outlineLimits.target) flush();
+      run.push(it);
+    }
+    flush();
+    return out;
+  }
+
+  private outlinable(run: Item[]): boolean {
+    for (const it of run) {
+      const t = it.lines[0].trim();
+      if (it.bodies === null && (/^case\b/.test(t) || /^default:/.test(t))) return false;
+      for (const l of it.lines) if (/\bx\d+_\b/.test(l)) return false;
+    }
+    return true;
+  }
+
+  /** Moves a run of items into a region function; returns the call-site item. */
+  private region(run: Item[]): Item {
+    const id = this.regions.length;
+    const body = run.flatMap((x) => x.lines);
+    const defined = new Set<string>();
+    for (const l of body) {
+      const m = LABEL_DEF.exec(l);
+      if (m) defined.add(m[1]);
+    }
+    const codes = new Map<string, number>();
+    let usesReturn = false;
+    const rewritten = body.map((l) => {
+      let r = l.replace(RETURN, (_all, v: string) => {
+        usesReturn = true;
+        const val = v.trim();
+        return val === '' ? 'return (RV = undefined, -1);' : `return (RV = ${val}, -1);`;
+      });
+      r = r.replace(JUMP, (all, kind: string, label: string) => {
+        if (defined.has(label)) return all;
+        const key = `${kind} ${label}`;
+        let c = codes.get(key);
+        if (c === undefined) { c = codes.size + 1; codes.set(key, c); }
+        return `return ${c};`;
+      });
+      return r;
+    });
+    this.regions.push(`function R${id}() {\n${rewritten.join('\n')}\nreturn 0;\n}`);
+    if (usesReturn) this.usesRV = true;
+    const cases: string[] = [];
+    if (usesReturn) cases.push('case -1: return RV;');
+    for (const [key, c] of codes) cases.push(`case ${c}: ${key};`);
+    const line = cases.length === 0 ? `R${id}();` : `switch (R${id}()) { ${cases.join(' ')} }`;
+    return { lines: [line], size: line.length + 1, bodies: null };
+  }
+}
+
+function sizeOf(items: Item[]): number {
+  let n = 0;
+  for (const x of items) n += x.size;
+  return n;
+}
+
+/**
+ * Outlines a function body (its statement lines, without the function header and head
+ * declarations). Returns the new body lines and the region declarations to put at the top
+ * of the function, or null when the body is small enough.
+ */
+export function outlineBody(lines: string[]): { body: string[]; decls: string[] } | null {
+  let total = 0;
+  for (const l of lines) total += l.length + 1;
+  if (total <= outlineLimits.threshold) return null;
+  const pos = { i: 0 };
+  const items = parseItems(lines, pos);
+  if (pos.i !== lines.length) throw new Error('outline: unbalanced function body');
+  const o = new Outliner();
+  const rest = o.list(items);
+  if (o.regions.length === 0) return null;
+  const decls = [...o.regions];
+  if (o.usesRV) decls.unshift('let RV;');
+  return { body: rest.flatMap((x) => x.lines), decls };
+}
