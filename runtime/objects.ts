@@ -167,10 +167,19 @@ export class Func {
     return new Func(callable, type, id);
   }
 
+  /** Set on first call: the signature has at most 4 parameters and 1 result, all i32/f32/f64
+   *  (no conversion beyond ToNumber), so `call` needs no argument array. */
+  private plain?: boolean;
+
   call(...args: unknown[]): unknown[] {
     const disposed = disposedCallables.get(this.callable);
     if (disposed !== undefined) throw new DisposedError(disposed);
     const { params, results } = this.type;
+    if (this.plain === undefined) {
+      const num = (t: ValType): boolean => t === 'i32' || t === 'f32' || t === 'f64';
+      this.plain = params.length <= 4 && results.length <= 1 && params.every(num) && results.every(num);
+    }
+    if (this.plain) return this.callPlain(params, results, args);
     if (args.length !== params.length) throw new TypeError(`expected ${params.length} arguments, got ${args.length}`);
     const internal = genericArray(params.length + params.filter((t) => t === 'i64').length);
     for (let i = 0, k = 0; i < params.length; i++) {
@@ -191,6 +200,38 @@ export class Func {
     for (let i = 1; i < results.length; i++) out[i] = toApi(results[i], readReturnSlot(results[i], i));
     return out;
   }
+
+  /** `call` for plain signatures: arguments passed directly, no intermediate arrays. */
+  private callPlain(params: readonly ValType[], results: readonly ValType[], args: unknown[]): unknown[] {
+    const n = params.length;
+    if (args.length !== n) throw new TypeError(`expected ${n} arguments, got ${args.length}`);
+    const c = this.callable;
+    let r: unknown;
+    try {
+      switch (n) {
+        case 0: r = c(); break;
+        case 1: r = c(plainArg(params[0], args[0])); break;
+        case 2: r = c(plainArg(params[0], args[0]), plainArg(params[1], args[1])); break;
+        case 3: r = c(plainArg(params[0], args[0]), plainArg(params[1], args[1]), plainArg(params[2], args[2])); break;
+        default: r = c(plainArg(params[0], args[0]), plainArg(params[1], args[1]), plainArg(params[2], args[2]), plainArg(params[3], args[3]));
+      }
+    } catch (e) {
+      throw toTrapValue(e);
+    }
+    if (results.length === 0) return [];
+    // A generic array (not a literal, which V8 could store as raw doubles, quieting a
+    // signalling NaN result).
+    const out = genericArray(1);
+    out[0] = r;
+    return out;
+  }
+}
+
+/** Converts an API number argument of a plain type (i32/f32/f64). */
+function plainArg(t: ValType, v: unknown): number {
+  if (t === 'i32') return Number(v) | 0;
+  const x = Number(v);
+  return t === 'f32' && x === x ? Math.fround(x) : x;
 }
 
 // ---------------------------------------------------------------- Memory
