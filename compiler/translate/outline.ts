@@ -32,7 +32,7 @@ interface Item {
  * functions above `threshold` are outlined into regions of about `target` (at least `min`).
  * Mutable so that tests can force outlining of small functions.
  */
-export const outlineLimits = { threshold: 90_000, target: 12_000, min: 1_500 };
+export const outlineLimits = { threshold: 90_000, target: 45_000, min: 1_500 };
 
 function parseItems(lines: string[], pos: { i: number }): Item[] {
   const items: Item[] = [];
