@@ -168,8 +168,13 @@ export function outlineBody(lines: string[]): { body: string[]; decls: string[] 
   for (const l of lines) total += l.length + 1;
   if (total <= outlineLimits.threshold) return null;
   const pos = { i: 0 };
-  const items = parseItems(lines, pos);
-  if (pos.i !== lines.length) throw new Error('outline: unbalanced function body');
+  let items: Item[];
+  try {
+    items = parseItems(lines, pos);
+  } catch {
+    return null; // not in the expected shape: leave the function whole (correct, slower)
+  }
+  if (pos.i !== lines.length) return null;
   const o = new Outliner();
   const rest = o.list(items);
   if (o.regions.length === 0) return null;
