@@ -3,7 +3,7 @@
 // message. All numeric helpers follow the internal value representation of objects.ts.
 
 import type { TranslatedHelpers } from '../compiler/translate/helpers';
-import { typeRegistry } from '../compiler/validate';
+import { typeRegistry } from '../vmctx/types';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 import { RuntimeError, WasmException } from './errors';
 import { TY, rI32, rI64, rF64, rRef, genericArray, toTrapValue } from './objects';

@@ -7,7 +7,7 @@
 // API representation differs only for v128 (Uint8Array(16)) and funcref (Func).
 
 import type { FuncType, GlobalType, MemoryType, TableType, ValType, RefType, ModuleIR } from '../compiler/ir';
-import { typeRegistry } from '../compiler/validate';
+import { typeRegistry } from '../vmctx/types';
 import type { RefCell, VMMemory, VMTable } from '../vmctx';
 import { RuntimeError, toTrap } from './errors';
 import { v128FromBytes, v128ToBytes } from './simd';
