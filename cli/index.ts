@@ -7,6 +7,7 @@
 
 import { DEFAULT_JOBS, DEFAULT_TIMEOUT_MS, runWast, type Io } from '../spec-tests/index';
 import { UsageError, loadModuleBytes, runCommand } from './run';
+import { compileCommand } from './compile';
 
 export { parseArg, parseRunArgs } from './run';
 
@@ -17,6 +18,7 @@ Commands:
   run [options] FILE [ARG...]     run a WASI program (_start), or call an export with
                                   --invoke NAME [ARG...]; options --dir, --env
   validate FILE                   decode and validate FILE (.wat or .wasm)
+  compile FILE -o OUT.mjs         compile FILE ahead of time to a standalone ES module
 
 Run 'jetwasm <command> --help' for a command's options.`;
 
@@ -153,6 +155,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return await runCommand(rest, io);
       case 'validate':
         return await validateCommand(rest, io);
+      case 'compile':
+        return await compileCommand(rest, io);
       default:
         throw new UsageError(`unknown command "${cmd}" (see jetwasm --help)`);
     }

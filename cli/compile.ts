@@ -1,0 +1,48 @@
+// `jetwasm compile IN.wasm|IN.wat -o OUT.mjs [--runtime SPEC]`: ahead-of-time compilation
+// to a standalone ES module (runtime/aot/compile.ts).
+
+import { writeFileSync } from 'node:fs';
+import { UsageError, loadModuleBytes } from './run';
+import type { Io } from '../spec-tests/index';
+
+export const COMPILE_USAGE = `Usage: jetwasm compile FILE -o OUT.mjs [--runtime SPEC]
+
+Compiles FILE (.wasm binary or .wat text) ahead of time to a standalone ES module exporting
+instantiate(imports), which returns the instance's exports (functions, and Memory, Table
+and Global wrappers; i64 values are BigInts). The module contains the translated functions
+as JavaScript source and imports only the small AOT runtime, not the compiler.
+
+Options:
+  -o, --output FILE  where to write the module (required)
+  --runtime SPEC     import specifier of the runtime (default 'jetwasm/aot'; for example a
+                     file URL of dist/runtime/aot/index.js)`;
+
+export async function compileCommand(args: string[], io: Io): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(COMPILE_USAGE);
+    return 0;
+  }
+  let input: string | undefined;
+  let output: string | undefined;
+  let runtime: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '-o' || a === '--output') output = value();
+    else if (a === '--runtime') runtime = value();
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a} (see jetwasm compile --help)`);
+    else if (input === undefined) input = a;
+    else throw new UsageError('compile takes exactly one FILE');
+  }
+  if (input === undefined) throw new UsageError('compile needs a FILE');
+  if (output === undefined) throw new UsageError('compile needs -o OUT.mjs');
+  const { compileToEsm } = await import('../runtime/aot/compile');
+  const bytes = await loadModuleBytes(input);
+  writeFileSync(output, compileToEsm(bytes, { runtime }));
+  io.out(`wrote ${output}`);
+  return 0;
+}
