@@ -20,6 +20,7 @@
 import type { ExternKind, FuncType, GlobalType, MemoryType, ModuleIR, TableType, ValType } from '../compiler/ir';
 import { canonicalRefType, canonicalValType, typeRegistry } from '../compiler/validate';
 import { Engine as BaseEngine, Instance, Module, Store as BaseStore } from './instance';
+import { getFuel, releaseFromStore, setDeadline, setEpochDeadline, setFuel, setLimiter, engineInterrupts, type ResourceLimiter, type StoreLimits } from './limits';
 import { DisposedError, Func, Global, Memory, Table, Tag, disposedCallables, type Callable, type Extern } from './objects';
 
 // ---------------------------------------------------------------- Engine
@@ -45,6 +46,15 @@ export type EngineOptions = {
   /** 'lazy' translates each function on first call where the translator supports it;
    *  'eager' translates a whole module before its first instantiation returns (default). */
   readonly compilation?: 'lazy' | 'eager';
+  /** Charge fuel at function entries and loop heads (runtime/limits.ts); stores start with
+   *  `initialFuel` (default 0). Off: generated code has no fuel checks. */
+  readonly consumeFuel?: boolean;
+  readonly initialFuel?: number;
+  /** Poll epoch and time deadlines at function entries and loop heads. Off: no checks. */
+  readonly epochInterruption?: boolean;
+  /** The epoch counter (element 0), e.g. over a SharedArrayBuffer so another agent can
+   *  advance it with Atomics.add while a guest runs. */
+  readonly epochCounter?: Int32Array;
   readonly [key: string]: unknown;
 };
 
@@ -65,6 +75,15 @@ export class Engine extends BaseEngine {
   /** True when functions are to be translated lazily (stored for the translator). */
   get lazy(): boolean {
     return this.config.compilation === 'lazy';
+  }
+  /** Advances the epoch by one; stores whose epoch deadline is reached trap with
+   *  "interrupt" at their next check point. */
+  incrementEpoch(): void {
+    engineInterrupts(this).incrementEpoch();
+  }
+  /** The epoch counter (engine.epochCounter[0] is the current epoch). */
+  get epochCounter(): Int32Array {
+    return engineInterrupts(this).epoch;
   }
 }
 
@@ -89,11 +108,24 @@ export class Store<T = unknown> extends BaseStore {
     if (this.isDisposed) throw new DisposedError('the Store has been disposed');
   }
 
+  /** Sets the remaining fuel (requires the engine option consumeFuel). */
+  setFuel(fuel: number): void { setFuel(this, fuel); }
+  /** Remaining fuel (requires consumeFuel). */
+  getFuel(): number { return getFuel(this); }
+  /** Traps with "interrupt" once the engine's epoch has advanced `ticks` more times
+   *  (requires epochInterruption). */
+  setEpochDeadline(ticks: number): void { setEpochDeadline(this, ticks); }
+  /** Traps with "interrupt" once `msFromNow` milliseconds have passed (Infinity: never;
+   *  requires epochInterruption). */
+  setDeadline(msFromNow: number): void { setDeadline(this, msFromNow); }
+  /** Limits growth of memories and tables created in this store from now on (null: none). */
+  limiter(limits: StoreLimits | ResourceLimiter | null): void { setLimiter(this, limits); }
+
   /** Disposes every instance of the store and releases them. Idempotent. */
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
-    for (const inst of this.instances) inst.dispose();
+    for (const inst of [...this.instances]) inst.dispose();
     this.instances.length = 0;
   }
 }
@@ -299,6 +331,7 @@ Instance.prototype.dispose = function dispose(this: Instance): void {
   const nTab = m.numImportedTables + m.tables.length;
   for (let i = 0; i < nTab; i++) refs[o.table(i)] = null;
   (this.exports as Map<string, Extern>).clear();
+  releaseFromStore(this);
   Object.defineProperty(this, 'exports', {
     get(): never { throw new DisposedError(`${what} has been disposed`); },
     configurable: true,

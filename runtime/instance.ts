@@ -14,6 +14,7 @@ import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, toTrapValue, ty
 import { SlabKind } from '../vmctx';
 import { f32FromBits, f64FromBits } from './values';
 import * as GC from './gc';
+import { checkMemoryCreation, checkOptionsOf, checkTableCreation, instanceOwner, storeLimits } from './limits';
 
 export interface EngineConfig {
   /** Reserved for feature flags, fuel and lazy/eager translation. */
@@ -58,7 +59,7 @@ export class Module {
 
   /** The generated code, translated on first instantiation and shared afterwards. */
   get code(): TranslatedModule {
-    if (!this.translated) this.translated = translateModule(this.ir, this.offsets, this.canon, { lazy: compilationMode(this.engine) === 'lazy' });
+    if (!this.translated) this.translated = translateModule(this.ir, this.offsets, this.canon, { lazy: compilationMode(this.engine) === 'lazy', checks: checkOptionsOf(this.engine) });
     return this.translated;
   }
 
@@ -163,12 +164,16 @@ export class Instance {
       return new Global(type, storage);
     });
     for (const t of m.tables) {
+      const limiter = checkTableCreation(store, t.type);
       const table = new Table({ ...t.type, elem: canonicalRefType(t.type.elem, canon) }, null);
+      table.limiter = limiter;
       vm.refs[o.table(sp.tables.length)] = table;
       sp.tables.push(table);
     }
     for (const mt of m.memories) {
+      const limiter = checkMemoryCreation(store, mt);
       const mem = new Memory(mt);
+      mem.limiter = limiter;
       vm.refs[o.memory(sp.memories.length)] = mem;
       sp.memories.push(mem);
     }
@@ -181,7 +186,7 @@ export class Instance {
     for (let s = 0; s < m.datas.length; s++) vm.refs[o.data(s)] = m.datas[s].bytes;
 
     // ---- generated code (reads the reference slab filled above)
-    const code = module.code.factory(vm, helpers, module.code.lazySource);
+    const code = module.code.factory(vm, helpers, module.code.lazySource, storeLimits(store));
     const names = m.names?.funcs;
     code.funcs.forEach((f, i) => {
       (f as Callable)[TY] = canon[m.funcs[i]];
@@ -216,6 +221,7 @@ export class Instance {
     const exports = new Map<string, Extern>();
     const instance = new Instance(module, vm, exports);
     store.instances.push(instance);
+    instanceOwner.set(instance, store);
 
     try {
       m.elems.forEach((e, s) => {

@@ -11,6 +11,7 @@ import { typeRegistry } from '../vmctx/types';
 import type { RefCell, VMMemory, VMTable } from '../vmctx';
 import { RuntimeError, toTrap } from './errors';
 import { v128FromBytes, v128ToBytes } from './simd';
+import { checkMemoryCreation, checkTableCreation, type ResourceLimiter } from './limits';
 
 /** Property under which a callable carries its canonical function type id. */
 export const TY: unique symbol = Symbol('wasm.functype');
@@ -250,6 +251,8 @@ export class Memory implements VMMemory {
   u8: Uint8Array;
   byteLength: number;
   readonly refreshers = new Set<() => void>();
+  /** The creating store's limiter (runtime/limits.ts); it may refuse growth. */
+  limiter: ResourceLimiter | null = null;
   private readonly declared: MemoryType;
 
   /** @internal use Memory.create. */
@@ -263,8 +266,11 @@ export class Memory implements VMMemory {
     this.byteLength = bytes;
   }
 
-  static create(_store: unknown, type: MemoryType): Memory {
-    return new Memory(type);
+  static create(store: unknown, type: MemoryType): Memory {
+    const limiter = checkMemoryCreation(store, type);
+    const m = new Memory(type);
+    m.limiter = limiter;
+    return m;
   }
 
   get pageSize(): number { return 2 ** this.declared.pageSizeLog2; }
@@ -283,6 +289,7 @@ export class Memory implements VMMemory {
     const max = this.declared.limits.max;
     const limit = this.declared.addr === 'i64' ? 2 ** 48 : 2 ** (32 - this.declared.pageSizeLog2);
     if (pages > limit || (max !== undefined && pages > max)) return -1;
+    if (this.limiter !== null && !this.limiter.memoryGrowing(old, pages, max)) return -1;
     const bytes = pages * this.pageSize;
     if (bytes > MAX_MEMORY_BYTES) return -1;
     let nb: ArrayBuffer;
@@ -311,6 +318,8 @@ const MAX_TABLE_ELEMENTS = 10_000_000;
 
 export class Table implements VMTable {
   readonly elements: unknown[];
+  /** The creating store's limiter (runtime/limits.ts); it may refuse growth. */
+  limiter: ResourceLimiter | null = null;
   private readonly declared: TableType;
 
   /** @internal `init` is an internal reference value. */
@@ -320,8 +329,11 @@ export class Table implements VMTable {
     this.elements = new Array<unknown>(type.limits.min).fill(init);
   }
 
-  static create(_store: unknown, type: TableType, init: unknown = null): Table {
-    return new Table(type, toInternal(type.elem, init));
+  static create(store: unknown, type: TableType, init: unknown = null): Table {
+    const limiter = checkTableCreation(store, type);
+    const t = new Table(type, toInternal(type.elem, init));
+    t.limiter = limiter;
+    return t;
   }
 
   get type(): TableType {
@@ -352,6 +364,7 @@ export class Table implements VMTable {
     const n = old + delta;
     const max = this.declared.limits.max;
     if (n > MAX_TABLE_ELEMENTS || (max !== undefined && n > max)) return -1;
+    if (this.limiter !== null && delta !== 0 && !this.limiter.tableGrowing(old, n, max)) return -1;
     for (let i = 0; i < delta; i++) this.elements.push(init);
     return old;
   }

@@ -5,6 +5,7 @@
 import type { FuncType, ModuleIR, ValType, MemoryType, TableType, SubType } from '../ir';
 import { SlabKind, VMOffsets } from '../../vmctx';
 import { HELPER_NAMES } from './helpers';
+import { CheckPoints, type CheckOptions } from './checks';
 
 export interface MemoryNames {
   /** The VMMemory object. */
@@ -48,6 +49,8 @@ export interface FuncEnvironment {
   dataSegment(s: number): string;
   dropData(s: number): string;
   tag(t: number): string;
+  /** Fuel / interrupt check points to emit (checks.ts); absent or all false: none. */
+  readonly checkOptions?: CheckOptions;
 }
 
 function subFuncType(st: SubType | undefined): FuncType {
@@ -67,7 +70,7 @@ export class ModuleEnvironment implements FuncEnvironment {
    * TY tag) forwarding to the binding `cN`, which starts as a compile trampoline and is
    * replaced by the translated function on first call; direct calls go through `cN`.
    */
-  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[], readonly lazy = false) {
+  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[], readonly lazy = false, readonly checkOptions?: CheckOptions) {
     for (const imp of module.imports) {
       const d = imp.desc;
       if (d.kind === 'func') this.funcTypeIdx.push(d.typeIdx);
@@ -177,6 +180,7 @@ export class ModuleEnvironment implements FuncEnvironment {
       lines.push(`var D${m}, U${m}, L${m};`);
       refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength;`);
     }
+    if (this.checkOptions) lines.push(...new CheckPoints(this.checkOptions).prelude());
     lines.push(`function refresh() { ${refresh.join(' ')} }`);
     lines.push('refresh();');
     return lines.join('\n');

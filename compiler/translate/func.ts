@@ -18,6 +18,7 @@ import { opByCode, opByName } from '../opcodes';
 import type { FuncEnvironment, MemoryNames } from './env';
 import * as i64 from './i64';
 import { outlineBody } from './outline';
+import { CheckPoints } from './checks';
 
 interface Entry {
   /** The value (an i64's low word). */
@@ -99,6 +100,8 @@ export class FuncTranslator {
   private maxHiDepth = 0;
   private usesCallee = false;
   private exnCounter = 0;
+  /** Fuel / interrupt check points (checks.ts); null when the engine asks for none. */
+  private checks: CheckPoints | null = null;
 
   /** Split functions above outline.ts's size threshold (see there). */
   outlining = true;
@@ -125,11 +128,15 @@ export class FuncTranslator {
     this.maxHiDepth = 0;
     this.usesCallee = false;
     this.exnCounter = 0;
+    this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
+    if (this.checks && !this.checks.enabled) this.checks = null;
+    this.openCheckRegion();
     this.localTypes = [...type.params, ...body.locals];
     this.frames.push({ kind: 'func', label: 'L0', height: 0, params: [], results: type.results, branched: false, hasElse: false });
     for (const ins of body.body) this.translateOperator(ins);
     // The function's final `end`.
     if (this.reachable) this.emitReturn();
+    this.checks?.close(this.out);
 
     const params = type.params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
     const identity = this.env.callee(funcIdx);
@@ -177,6 +184,11 @@ export class FuncTranslator {
   }
 
   // ------------------------------------------------------------------ emission helpers
+
+  /** Starts a fuel/interrupt check region (function body or loop body) here. */
+  private openCheckRegion(): void {
+    this.checks?.open(this.out, INDENT[Math.min(this.indent, INDENT.length - 1)]);
+  }
 
   private emit(line: string): void {
     // Indentation is capped: deeply nested blocks (a br_table dispatch nests hundreds) would
@@ -585,6 +597,7 @@ export class FuncTranslator {
       }
     }
 
+    this.checks?.count();
     switch (name) {
       // ------------------------------------------------------------ control
       case 'nop': return;
@@ -599,6 +612,7 @@ export class FuncTranslator {
         this.frames.push({ kind: name, label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false });
         this.emit(name === 'block' ? `${label}: {` : `${label}: for (;;) {`);
         this.indent++;
+        if (name === 'loop') this.openCheckRegion();
         return;
       }
       case 'if': {
@@ -1135,6 +1149,7 @@ export class FuncTranslator {
   }
 
   private endBlock(f: Frame): void {
+    if (f.kind === 'loop') this.checks?.close(this.out);
     this.endOfArm(f);
     if (f.kind === 'loop' && this.reachable) this.emit(`break ${f.label};`);
     this.indent--;

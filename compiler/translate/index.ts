@@ -14,9 +14,11 @@ import { VMOffsets } from '../../vmctx';
 import { ModuleEnvironment } from './env';
 import { ConstPool, FuncTranslator } from './func';
 import type { TranslatedHelpers } from './helpers';
+import type { CheckOptions } from './checks';
 
 export { ModuleEnvironment, type FuncEnvironment, type MemoryNames, type TableNames } from './env';
 export { FuncTranslator, ConstPool, returnSlot, numberLiteral } from './func';
+export { CheckPoints, type CheckOptions } from './checks';
 export { HELPER_NAMES, type HelperName, type TranslatedHelpers } from './helpers';
 
 /** What the factory returns for one instance. */
@@ -27,7 +29,9 @@ export interface InstanceCode {
   readonly refresh: () => void;
 }
 
-export type ModuleFactory = (vm: VMContext, helpers: TranslatedHelpers, lazySource?: (i: number) => string) => InstanceCode;
+/** `limits` (LIMS in generated code) is the store's limits state (runtime/limits.ts), read
+ *  only by fuel / interrupt checks. */
+export type ModuleFactory = (vm: VMContext, helpers: TranslatedHelpers, lazySource?: (i: number) => string, limits?: unknown) => InstanceCode;
 
 export interface TranslatedModule {
   readonly source: string;
@@ -46,6 +50,8 @@ export interface TranslateOptions {
    * own scope, so the compiled code sees the same prelude bindings as eager code.
    */
   readonly lazy?: boolean;
+  /** Emit fuel / interrupt checks (checks.ts). Without these, generated code has none. */
+  readonly checks?: CheckOptions;
 }
 
 function paramList(env: ModuleEnvironment, f: number): string {
@@ -54,7 +60,7 @@ function paramList(env: ModuleEnvironment, f: number): string {
 
 /** Produces the JS source of a whole module (the body of the factory). */
 export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): string {
-  const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true);
+  const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true, opts.checks);
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   const bodies: string[] = [];
@@ -111,9 +117,9 @@ function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): str
 /** Translates and compiles a module. The factory is shared by all instances. */
 export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): TranslatedModule {
   const source = translateModuleSource(m, offsets, canon, opts);
-  const factory = new Function('vm', 'H', 'LZ', source) as ModuleFactory;
+  const factory = new Function('vm', 'H', 'LZ', 'LIMS', source) as ModuleFactory;
   if (!opts.lazy) return { source, factory };
-  const env = new ModuleEnvironment(m, offsets, canon, true);
+  const env = new ModuleEnvironment(m, offsets, canon, true, opts.checks);
   const cache = new Map<number, string>();
   const lazySource = (i: number): string => {
     let src = cache.get(i);
