@@ -1,0 +1,228 @@
+import * as v8 from 'v8';
+import * as vm from 'vm';
+import { Worker } from 'worker_threads';
+import { parseWat } from '../../compiler/text';
+import { Engine, Store, Module, Func, Memory, Table, RuntimeError, DisposedError, instantiateTracked, type Instance } from '../../runtime';
+
+function instantiate(store: Store, wat: string, imports: (Func | Memory | Table)[] = []): Instance {
+  return instantiateTracked(store, Module.fromBinary(store.engine, parseWat(wat)), imports);
+}
+
+function trapMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(RuntimeError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a trap');
+}
+
+const SPIN_AND_SUM = `(module
+  (func (export "spin") (loop br 0))
+  (func (export "sum") (param i32) (result i32) (local i32)
+    (loop
+      (local.set 1 (i32.add (local.get 1) (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if 0 (local.get 0)))
+    (local.get 1)))`;
+
+describe('resource limits', () => {
+  const GROW = `(module
+    (memory (export "mem") 1)
+    (table (export "tab") 1 funcref)
+    (func (export "memGrow") (param i32) (result i32) (memory.grow (local.get 0)))
+    (func (export "tableGrow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))`;
+
+  test('memory.grow and table.grow return -1 beyond the store limits; the API grow too', () => {
+    const store = new Store(new Engine());
+    store.limiter({ memoryPages: 4, tableElements: 10 });
+    const inst = instantiate(store, GROW);
+    const memGrow = inst.getFunc('memGrow')!;
+    const tableGrow = inst.getFunc('tableGrow')!;
+    expect(memGrow.call(3)).toEqual([1]);
+    expect(memGrow.call(1)).toEqual([-1]);
+    expect(inst.getMemory('mem')!.size()).toBe(4);
+    expect(inst.getMemory('mem')!.grow(1)).toBe(-1);
+    expect(tableGrow.call(9)).toEqual([1]);
+    expect(tableGrow.call(1)).toEqual([-1]);
+    expect(inst.getTable('tab')!.grow(1)).toBe(-1);
+    expect(inst.getTable('tab')!.size()).toBe(10);
+  });
+
+  test('without limits the same growth succeeds', () => {
+    const inst = instantiate(new Store(new Engine()), GROW);
+    expect(inst.getFunc('memGrow')!.call(4)).toEqual([1]);
+    expect(inst.getFunc('tableGrow')!.call(10)).toEqual([1]);
+  });
+
+  test('instantiation with an initial size beyond the limit fails with a RuntimeError', () => {
+    const store = new Store(new Engine());
+    store.limiter({ memoryPages: 2, tableElements: 5 });
+    expect(() => instantiate(store, '(module (memory 3))')).toThrow(/memory minimum size of 3 pages exceeds the store's resource limit/);
+    expect(() => instantiate(store, '(module (table 6 funcref))')).toThrow(RuntimeError);
+    expect(() => Memory.create(store, { addr: 'i32', limits: { min: 3 }, shared: false, pageSizeLog2: 16 } as never)).toThrow(RuntimeError);
+    expect(instantiate(store, '(module (memory (export "m") 2))').getMemory('m')!.size()).toBe(2);
+  });
+
+  test('a custom ResourceLimiter sees current, desired and maximum', () => {
+    const store = new Store(new Engine());
+    const seen: [number, number, number | undefined][] = [];
+    store.limiter({
+      memoryGrowing: (c, d, m) => { seen.push([c, d, m]); return d <= 3; },
+      tableGrowing: () => true,
+    });
+    const inst = instantiate(store, '(module (memory (export "m") 1 8))');
+    expect(inst.getMemory('m')!.grow(1)).toBe(1);
+    expect(inst.getMemory('m')!.grow(2)).toBe(-1);
+    expect(seen).toEqual([[0, 1, 8], [1, 2, 8], [2, 4, 8]]);
+  });
+});
+
+describe('fuel', () => {
+  test('a runaway loop traps with "all fuel consumed"; the store is usable after refuelling', () => {
+    const store = new Store(new Engine({ consumeFuel: true }));
+    const inst = instantiate(store, SPIN_AND_SUM);
+    store.setFuel(10_000);
+    expect(trapMessage(() => inst.getFunc('spin')!.call())).toBe('all fuel consumed');
+    expect(store.getFuel()).toBe(0);
+    store.setFuel(1000);
+    expect(inst.getFunc('sum')!.call(10)).toEqual([55]);
+    // Function entry: 2 instructions outside the loop; each of the 10 iterations: 9.
+    expect(store.getFuel()).toBe(1000 - 2 - 10 * 9);
+  });
+
+  test('a store starts with no fuel (initialFuel sets it)', () => {
+    const store = new Store(new Engine({ consumeFuel: true }));
+    const inst = instantiate(store, SPIN_AND_SUM);
+    expect(trapMessage(() => inst.getFunc('sum')!.call(1))).toBe('all fuel consumed');
+    const store2 = new Store(new Engine({ consumeFuel: true, initialFuel: 500 }));
+    expect(store2.getFuel()).toBe(500);
+    expect(instantiate(store2, SPIN_AND_SUM).getFunc('sum')!.call(3)).toEqual([6]);
+  });
+
+  test('without consumeFuel, generated code has no checks and getFuel fails', () => {
+    const engine = new Engine({ consumeFuel: false });
+    const m = Module.fromBinary(engine, parseWat(SPIN_AND_SUM));
+    expect(m.code.source).not.toMatch(/FUEL|LIMS|ICNT/);
+    expect(() => new Store(engine).getFuel()).toThrow(/not enabled/);
+    const withFuel = Module.fromBinary(new Engine({ consumeFuel: true }), parseWat(SPIN_AND_SUM));
+    expect(withFuel.code.source).toMatch(/FUEL\[0\] -= /);
+  });
+
+  test('fuel is charged in lazily translated functions too', () => {
+    const store = new Store(new Engine({ consumeFuel: true, compilation: 'lazy' }));
+    const inst = instantiate(store, SPIN_AND_SUM);
+    store.setFuel(100);
+    expect(trapMessage(() => inst.getFunc('spin')!.call())).toBe('all fuel consumed');
+  });
+});
+
+describe('interrupts', () => {
+  test('a time deadline stops a runaway loop; clearing it makes the store usable', () => {
+    const store = new Store(new Engine({ epochInterruption: true }));
+    const inst = instantiate(store, SPIN_AND_SUM);
+    store.setDeadline(30);
+    expect(trapMessage(() => inst.getFunc('spin')!.call())).toBe('interrupt');
+    store.setDeadline(Infinity);
+    expect(inst.getFunc('sum')!.call(3)).toEqual([6]);
+  });
+
+  test('an epoch advanced by a host function the guest calls interrupts at the next check point', () => {
+    const engine = new Engine({ epochInterruption: true });
+    const store = new Store(engine);
+    let calls = 0;
+    const tick = Func.fromHost(store, { kind: 'func', params: [], results: [] }, () => { if (++calls === 5) engine.incrementEpoch(); });
+    const inst = instantiate(store, `(module (import "h" "tick" (func $t))
+      (func (export "run") (loop (call $t) (br 0))))`, [tick]);
+    store.setEpochDeadline(1);
+    expect(trapMessage(() => inst.getFunc('run')!.call())).toBe('interrupt');
+    expect(calls).toBe(5);
+    store.setEpochDeadline(1);
+    calls = 100;
+    const sum = instantiate(store, SPIN_AND_SUM).getFunc('sum')!;
+    expect(sum.call(4)).toEqual([10]);
+  });
+
+  test('an epoch counter in a SharedArrayBuffer advanced by another thread interrupts a guest', async () => {
+    const counter = new Int32Array(new SharedArrayBuffer(8));
+    const engine = new Engine({ epochInterruption: true, epochCounter: counter });
+    const store = new Store(engine);
+    const inst = instantiate(store, SPIN_AND_SUM);
+    store.setEpochDeadline(1);
+    const worker = new Worker(`
+      const { workerData, parentPort } = require('worker_threads');
+      const a = new Int32Array(workerData);
+      parentPort.postMessage('ready');
+      Atomics.wait(a, 1, 0, 50);
+      Atomics.add(a, 0, 1);
+    `, { eval: true, workerData: counter.buffer });
+    await new Promise((resolve) => worker.once('message', resolve));
+    expect(trapMessage(() => inst.getFunc('spin')!.call())).toBe('interrupt');
+    expect(Atomics.load(counter, 0)).toBe(1);
+    await new Promise((resolve) => worker.once('exit', resolve));
+    store.setEpochDeadline(10);
+    expect(inst.getFunc('sum')!.call(5)).toEqual([15]);
+  });
+
+  test('fuel and interrupts together', () => {
+    const store = new Store(new Engine({ consumeFuel: true, epochInterruption: true }));
+    const inst = instantiate(store, SPIN_AND_SUM);
+    store.setFuel(1e6);
+    expect(trapMessage(() => inst.getFunc('spin')!.call())).toBe('all fuel consumed');
+    store.setFuel(1e15);
+    store.setDeadline(20);
+    expect(trapMessage(() => inst.getFunc('spin')!.call())).toBe('interrupt');
+  });
+});
+
+describe('stack exhaustion', () => {
+  test('unbounded recursion traps with "call stack exhausted"; the host stays usable', () => {
+    const store = new Store(new Engine());
+    const inst = instantiate(store, `(module
+      (func $r (export "recurse") (param i32) (result i32) (i32.add (call $r (local.get 0)) (i32.const 1)))
+      (func (export "id") (param i32) (result i32) (local.get 0)))`);
+    expect(trapMessage(() => inst.getFunc('recurse')!.call(0))).toBe('call stack exhausted');
+    expect(inst.getFunc('id')!.call(7)).toEqual([7]);
+    expect(trapMessage(() => inst.getFunc('recurse')!.call(0))).toBe('call stack exhausted');
+  });
+});
+
+describe('instance lifetime', () => {
+  test('use after dispose is a DisposedError; the store forgets the instance', () => {
+    const store = new Store(new Engine());
+    const inst = instantiate(store, '(module (memory (export "m") 1) (func (export "f") (result i32) (i32.const 1)))');
+    const f = inst.getFunc('f')!;
+    expect(store.instances).toContain(inst);
+    inst.dispose();
+    expect(() => f.call()).toThrow(DisposedError);
+    expect(() => inst.exports).toThrow(DisposedError);
+    expect(store.instances).not.toContain(inst);
+    expect(inst.vm.refs.some((r) => r instanceof Memory)).toBe(false);
+  });
+
+  test('disposed instances and their memories become collectable while the store lives', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const store = new Store(new Engine());
+    const module = Module.fromBinary(store.engine, parseWat('(module (memory (export "m") 16) (func (export "f") (result i32) (i32.const 1)))'));
+    const collected = new Set<string>();
+    const registry = new FinalizationRegistry<string>((what) => collected.add(what));
+    const keep: Instance[] = [];
+    for (let i = 0; i < 4; i++) {
+      const inst = instantiateTracked(store, module, []);
+      registry.register(inst, `instance${i}`);
+      registry.register(inst.getMemory('m')!, `memory${i}`);
+      expect(inst.getFunc('f')!.call()).toEqual([1]);
+      if (i < 2) inst.dispose();
+      else keep.push(inst);
+    }
+    for (let k = 0; k < 20 && collected.size < 4; k++) {
+      await new Promise((r) => setTimeout(r, 10));
+      gc();
+    }
+    expect([...collected].sort()).toEqual(['instance0', 'instance1', 'memory0', 'memory1']);
+    expect(store.instances.length).toBe(2);
+    expect(keep[0].getFunc('f')!.call()).toEqual([1]);
+  });
+});
