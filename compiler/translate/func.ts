@@ -51,9 +51,72 @@ interface Frame {
 }
 
 const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
-const SLOT_REF = /\b[st](\d+)\b/g;
+
+/** What the translator needs from an opcode's name, parsed once per opcode (not per
+ *  instruction: name parsing with regexes was a measurable part of translation time). */
+interface OpDesc {
+  readonly name: string;
+  /** Type prefix and operation (`i32`, `add`) split at the first dot ('' when none). */
+  readonly ty: string;
+  readonly op: string;
+  /** A plain memory load/store (not a SIMD lane access). */
+  readonly mem: 'load' | 'store' | null;
+  readonly tail: boolean;
+  /** A numeric operator or plain load/store of i32/i64/f32/f64 other than `*.const`: handled by
+   *  translateNamed, not by any case of translateOperator's switch (a switch over ~150 strings
+   *  is a chain of comparisons, which was the hottest line of translation). */
+  readonly numeric: boolean;
+}
+const NUMERIC_TYPES = new Set(['i32', 'i64', 'f32', 'f64']);
+const DESC_SMALL: (OpDesc | undefined)[] = new Array<OpDesc | undefined>(256).fill(undefined);
+const DESC_PREFIXED = new Map<number, OpDesc>();
+
+function opDesc(code: number): OpDesc | undefined {
+  let d = code < 256 ? DESC_SMALL[code] : DESC_PREFIXED.get(code);
+  if (d !== undefined) return d;
+  const info = opByCode.get(code);
+  if (!info) return undefined;
+  const name = info.name;
+  const dot = name.indexOf('.');
+  const lane = /_lane$/.test(name);
+  const ty = dot < 0 ? '' : name.slice(0, dot);
+  const op = name.slice(dot + 1);
+  d = {
+    name,
+    ty,
+    op,
+    mem: lane ? null : /\.load/.test(name) ? 'load' : /\.store/.test(name) ? 'store' : null,
+    tail: name === 'return_call' || name === 'return_call_indirect' || name === 'return_call_ref',
+    numeric: NUMERIC_TYPES.has(ty) && op !== 'const',
+  };
+  if (code < 256) DESC_SMALL[code] = d;
+  else DESC_PREFIXED.set(code, d);
+  return d;
+}
+
+/** Regexes matching a whole identifier, cached by identifier (slot, local and register
+ *  names recur across the module). */
+const WHOLE_NAME_RE = new Map<string, RegExp>();
+function wholeNameRe(x: string): RegExp {
+  let re = WHOLE_NAME_RE.get(x);
+  if (re === undefined) {
+    re = new RegExp(`(^|[^\\w$.])${x.replace(/[[\]]/g, '\\$&')}(?![\\w$])`);
+    WHOLE_NAME_RE.set(x, re);
+  }
+  return re;
+}
+const LOCAL_RE: RegExp[] = [];
+/** A `\w` character (as in RegExp's `\b`). */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+function localRe(x: number): RegExp {
+  return LOCAL_RE[x] ?? (LOCAL_RE[x] = new RegExp(`\\b[lh]${x}\\b`));
+}
 const MAX_PENDING = 160;
-const INDENT = Array.from({ length: 9 }, (_, i) => '  '.repeat(i));
+// One space per nesting level: whitespace was about a third of sql.js's generated source,
+// and every character costs V8 parse time.
+const INDENT = Array.from({ length: 9 }, (_, i) => ' '.repeat(i));
 
 const TRAP_MSG = {
   oob: 'out of bounds memory access',
@@ -102,6 +165,8 @@ export class FuncTranslator {
   private exnCounter = 0;
   /** Fuel / interrupt check points (checks.ts); null when the engine asks for none. */
   private checks: CheckPoints | null = null;
+  /** The body contains return_call* (reachable or not): the function is trampolined. */
+  private tailCalls = false;
 
   /** Split functions above outline.ts's size threshold (see there). */
   outlining = true;
@@ -128,6 +193,7 @@ export class FuncTranslator {
     this.maxHiDepth = 0;
     this.usesCallee = false;
     this.exnCounter = 0;
+    this.tailCalls = false;
     this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
     if (this.checks && !this.checks.enabled) this.checks = null;
     this.openCheckRegion();
@@ -151,20 +217,12 @@ export class FuncTranslator {
         lines = o.body;
       }
     }
-    if (this.hasTailCalls(body)) {
+    if (this.tailCalls) {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
       return `function ${self}b(${params}) {\n${head}${lines.join('\n')}\n}\n` +
         `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${identity}[TB] = ${self}b;`;
     }
     return `function ${self}(${params}) {\n${head}${lines.join('\n')}\n}`;
-  }
-
-  private hasTailCalls(body: FuncBody): boolean {
-    for (const ins of body.body) {
-      const n = opByCode.get(ins.op)?.name;
-      if (n === 'return_call' || n === 'return_call_indirect' || n === 'return_call_ref') return true;
-    }
-    return false;
   }
 
   private head(numParams: number): string {
@@ -262,7 +320,7 @@ export class FuncTranslator {
 
   /** Emits L = lo; H = hi; without either write changing the other's operand. */
   private assignPair(L: string, H: string, lo: string, hi: string): void {
-    const re = (x: string): RegExp => new RegExp(`(^|[^\\w$.])${x.replace(/[[\]]/g, '\\$&')}(?![\\w$])`);
+    const re = wholeNameRe;
     const loSame = lo === L, hiSame = hi === H;
     if (loSame && hiSame) return;
     if (hiSame) { this.emit(`${L} = ${lo};`); return; }
@@ -273,11 +331,25 @@ export class FuncTranslator {
     this.emit(`q = ${lo}; ${H} = ${hi}; ${L} = q;`);
   }
 
+  /** Whether `e` names a slot `sK`/`tK` with K !== d (the matches of `\b[st](\d+)\b`, scanned by
+   *  hand: this runs for every pushed expression). */
   private refsOtherSlot(e: string, d: number): boolean {
-    if (e.indexOf('s') < 0) return false;
-    SLOT_REF.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = SLOT_REF.exec(e)) !== null) if (Number(m[1]) !== d) return true;
+    const n = e.length;
+    for (let i = e.indexOf('s') < 0 && e.indexOf('t') < 0 ? n : 0; i < n; i++) {
+      const c = e.charCodeAt(i);
+      if (c !== 115 && c !== 116) continue; // 's', 't'
+      if (i > 0 && isWordChar(e.charCodeAt(i - 1))) continue;
+      let j = i + 1;
+      let k = 0;
+      while (j < n) {
+        const cj = e.charCodeAt(j);
+        if (cj < 48 || cj > 57) break;
+        k = k * 10 + (cj - 48);
+        j++;
+      }
+      if (j === i + 1 || (j < n && isWordChar(e.charCodeAt(j)))) continue;
+      if (k !== d) return true;
+    }
     return false;
   }
 
@@ -430,7 +502,7 @@ export class FuncTranslator {
   }
 
   private localSet(x: number, v: Entry): void {
-    const re = new RegExp(`\\b[lh]${x}\\b`);
+    const re = localRe(x);
     for (let d = 0; d < this.stack.length; d++) {
       const en = this.stack[d];
       if (en.pending && (re.test(en.e) || (en.hi !== undefined && re.test(en.hi)))) this.materialize(d);
@@ -573,9 +645,14 @@ export class FuncTranslator {
   // ------------------------------------------------------------------ the operator switch
 
   translateOperator(ins: Instr): void {
-    const info = opByCode.get(ins.op);
-    if (!info) throw new Error(`unknown opcode ${ins.op}`);
-    const name = info.name;
+    const desc = opDesc(ins.op);
+    if (!desc) throw new Error(`unknown opcode ${ins.op}`);
+    const name = desc.name;
+    if (desc.tail) this.tailCalls = true;
+    if (desc.numeric && this.reachable) {
+      this.translateNamed(desc, ins);
+      return;
+    }
 
     if (!this.reachable) {
       // Skip dead code, tracking only block structure.
@@ -1059,7 +1136,7 @@ export class FuncTranslator {
         return;
       }
     }
-    this.translateNamed(name, ins);
+    this.translateNamed(desc, ins);
   }
 
   /** First statements of every JS catch generated for try/try_table. */
@@ -1189,19 +1266,19 @@ export class FuncTranslator {
 
   // ------------------------------------------------------------------ numeric operators
 
-  private translateNamed(name: string, ins: Instr): void {
+  private translateNamed(desc: OpDesc, ins: Instr): void {
+    const name = desc.name;
     switch (name) {
       case 'call': case 'call_indirect': case 'call_ref':
         this.translateOperator(ins);
         return;
     }
-    if (ins.memarg && !/_lane$/.test(name)) {
-      if (/\.load/.test(name)) return this.load(ins, name);
-      if (/\.store/.test(name)) return this.store(ins, name);
+    if (ins.memarg && desc.mem !== null) {
+      if (desc.mem === 'load') return this.load(ins, name);
+      return this.store(ins, name);
     }
-    const dot = name.indexOf('.');
-    const ty = name.slice(0, dot);
-    const op = name.slice(dot + 1);
+    const ty = desc.ty;
+    const op = desc.op;
     switch (ty) {
       case 'i32': if (this.i32Op(op)) return; break;
       case 'i64': if (this.i64Op(op)) return; break;
@@ -1601,7 +1678,18 @@ export function returnSlot(t: ValType, i: number): string {
   }
 }
 
+const ACCESS_SIZE = new Map<string, number>();
 function accessSize(kind: string, ty: string): number {
+  const key = `${ty}.${kind}`;
+  let n = ACCESS_SIZE.get(key);
+  if (n === undefined) {
+    n = computeAccessSize(kind, ty);
+    ACCESS_SIZE.set(key, n);
+  }
+  return n;
+}
+
+function computeAccessSize(kind: string, ty: string): number {
   const m = /(8|16|32|64)/.exec(kind.replace(/^load|^store/, ''));
   if (m && !/x/.test(kind) && !/splat|zero/.test(kind)) return Number(m[1]) / 8;
   if (/x/.test(kind)) return 8; // load8x8 etc.
