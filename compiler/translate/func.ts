@@ -650,6 +650,7 @@ export class FuncTranslator {
     const name = desc.name;
     if (desc.tail) this.tailCalls = true;
     if (desc.numeric && this.reachable) {
+      this.checks?.count();
       this.translateNamed(desc, ins);
       return;
     }
