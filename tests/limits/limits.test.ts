@@ -88,8 +88,9 @@ describe('fuel', () => {
     expect(store.getFuel()).toBe(0);
     store.setFuel(1000);
     expect(inst.getFunc('sum')!.call(10)).toEqual([55]);
-    // Function entry: 2 instructions outside the loop; each of the 10 iterations: 9.
-    expect(store.getFuel()).toBe(1000 - 2 - 10 * 9);
+    // Function entry: the 2 instructions outside the loop (loop, local.get); each of the 10
+    // iterations: the 11 inside it (3 local.get... br_if, end).
+    expect(store.getFuel()).toBe(1000 - 2 - 10 * 11);
   });
 
   test('a store starts with no fuel (initialFuel sets it)', () => {
