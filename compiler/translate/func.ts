@@ -48,6 +48,9 @@ interface Frame {
   exnVar?: string;
   inCatch?: boolean;
   hasCatchAll?: boolean;
+  /** block/loop: index in the output of its opener line, blanked at the end when nothing
+   *  branches to it (the JS block or loop is then not needed at all). */
+  openLine?: number;
 }
 
 const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
@@ -687,7 +690,7 @@ export class FuncTranslator {
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
-        this.frames.push({ kind: name, label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false });
+        this.frames.push({ kind: name, label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false, openLine: this.out.length });
         this.emit(name === 'block' ? `${label}: {` : `${label}: for (;;) {`);
         this.indent++;
         if (name === 'loop') this.openCheckRegion();
@@ -1229,6 +1232,16 @@ export class FuncTranslator {
   private endBlock(f: Frame): void {
     if (f.kind === 'loop') this.checks?.close(this.out);
     this.endOfArm(f);
+    if ((f.kind === 'block' || f.kind === 'loop') && !f.branched && f.openLine !== undefined) {
+      // No branch targets it: its body runs straight through, so it needs no JS block or
+      // loop. Besides shorter code, this keeps the JS nesting depth down: V8's parser recurses
+      // once per nested statement and overflows its stack at about 2,500 levels.
+      this.out[f.openLine] = '';
+      this.indent--;
+      this.frames.pop();
+      this.afterBlock(f);
+      return;
+    }
     if (f.kind === 'loop' && this.reachable) this.emit(`break ${f.label};`);
     this.indent--;
     if (f.kind === 'try_table') {

@@ -9,6 +9,7 @@
 // messages appear as string literals.
 
 import type { ModuleIR } from '../ir';
+import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets } from '../../vmctx';
 import { ModuleEnvironment } from './env';
@@ -114,10 +115,27 @@ function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): str
   return `(() => {\n${pool.decls.join('\n')}\n${fn}\nreturn g${f};\n})()`;
 }
 
+/**
+ * `new Function` over the module source. V8's parser recurses once per nested statement, so
+ * control flow nested more deeply than it can parse (a few thousand levels that the
+ * translator could not flatten) is an implementation limit: reported as a CompileError,
+ * never as the parser's raw RangeError.
+ */
+function compileFactory(source: string): ModuleFactory {
+  try {
+    return new Function('vm', 'H', 'LZ', 'LIMS', source) as ModuleFactory;
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new CompileError('invalid', 'implementation limit: control flow nested too deeply to compile to JavaScript');
+    }
+    throw e;
+  }
+}
+
 /** Translates and compiles a module. The factory is shared by all instances. */
 export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): TranslatedModule {
   const source = translateModuleSource(m, offsets, canon, opts);
-  const factory = new Function('vm', 'H', 'LZ', 'LIMS', source) as ModuleFactory;
+  const factory = compileFactory(source);
   if (!opts.lazy) return { source, factory };
   const env = new ModuleEnvironment(m, offsets, canon, true, opts.checks);
   const cache = new Map<number, string>();

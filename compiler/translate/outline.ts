@@ -176,7 +176,15 @@ export function outlineBody(lines: string[]): { body: string[]; decls: string[] 
   }
   if (pos.i !== lines.length) return null;
   const o = new Outliner();
-  const rest = o.list(items);
+  let rest: Item[];
+  try {
+    rest = o.list(items);
+  } catch (e) {
+    // Both passes recurse once per nesting level: a function nested too deeply for them is
+    // left whole (its own nesting then decides whether the JS parser accepts it).
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
   if (o.regions.length === 0) return null;
   const decls = [...o.regions];
   if (o.usesRV) decls.unshift('let RV;');

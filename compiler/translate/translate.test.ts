@@ -2,7 +2,8 @@ import { parseWat } from '../text';
 import { decodeModule } from '../binary';
 import { validateModuleInfo } from '../validate';
 import { VMOffsets } from '../../vmctx';
-import { translateModuleSource, HELPER_NAMES } from './index';
+import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
+import { CompileError } from '../errors';
 
 function source(wat: string): string {
   const m = decodeModule(parseWat(wat));
@@ -62,5 +63,32 @@ describe('FuncTranslator', () => {
   test('the prelude destructures every helper name', () => {
     const src = source('(module)');
     for (const n of HELPER_NAMES) expect(src).toContain(n);
+  });
+
+  test('blocks and loops nothing branches to need no JS block', () => {
+    const src = source(`(module (func (param i32) (result i32)
+      (block (loop (nop)))
+      (block $out (br_if $out (local.get 0)))
+      (local.get 0)))`);
+    // Only the branched block keeps its label; the loop becomes straight-line code.
+    expect(src.match(/L\d+: \{/g)?.length).toBe(1);
+    expect(src).not.toContain('for (;;)');
+  });
+
+  test('nesting too deep for the JS parser is a CompileError, never a raw RangeError', () => {
+    // (func (param i32) (if (local.get 0) (then (if ... )))) with 20,000 nested ifs, built as
+    // bytes (the text parser has its own nesting limit). Nested ifs keep their JS nesting, and
+    // V8's parser cannot recurse that deep.
+    const n = 20_000;
+    const body = [0x00, ...Array<number[]>(n).fill([0x20, 0x00, 0x04, 0x40]).flat(), ...Array<number>(n + 1).fill(0x0b)];
+    const leb = (x: number): number[] => { const o: number[] = []; do { let b = x & 127; x >>>= 7; if (x) b |= 128; o.push(b); } while (x); return o; };
+    const code = [0x01, ...leb(body.length), ...body];
+    const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+      0x01, 0x05, 0x01, 0x60, 0x01, 0x7f, 0x00, // type 0: [i32] -> []
+      0x03, 0x02, 0x01, 0x00, // func 0: type 0
+      0x0a, ...leb(code.length), ...code]);
+    const m = decodeModule(bytes);
+    const { canon } = validateModuleInfo(m);
+    expect(() => translateModule(m, new VMOffsets(m), canon)).toThrow(CompileError);
   });
 });
