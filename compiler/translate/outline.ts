@@ -18,7 +18,8 @@
 // not outlined (the parameter is not visible in the region; case labels belong to a switch).
 
 interface Item {
-  /** Lines of this statement (a simple line, or a whole block construct). */
+  /** A simple statement's line; empty for a construct (its lines are its frame and bodies,
+   *  collected only when needed: copying them at every nesting level was quadratic). */
   lines: string[];
   size: number;
   /** For a construct: its bodies (between opener/continuations and closer), else null. */
@@ -62,17 +63,34 @@ function parseItems(lines: string[], pos: { i: number }): Item[] {
   return items;
 }
 
-/** Recomputes a construct's lines and size from its frame and bodies. */
+/** Recomputes a construct's size from its frame and bodies. */
 function relink(item: Item): void {
   if (!item.bodies || !item.frame) return;
-  const out: string[] = [];
-  item.bodies.forEach((b, k) => {
-    out.push(item.frame![k]);
-    for (const x of b) out.push(...x.lines);
-  });
-  out.push(item.frame[item.frame.length - 1]);
-  item.lines = out;
-  item.size = out.reduce((n, l) => n + l.length + 1, 0);
+  let n = 0;
+  for (const l of item.frame) n += l.length + 1;
+  for (const b of item.bodies) n += sizeOf(b);
+  item.size = n;
+}
+
+/** Appends the lines of `items` to `out`. */
+function collectLines(items: readonly Item[], out: string[]): string[] {
+  for (const it of items) {
+    if (it.bodies === null || !it.frame) {
+      for (const l of it.lines) out.push(l);
+      continue;
+    }
+    for (let k = 0; k < it.bodies.length; k++) {
+      out.push(it.frame[k]);
+      collectLines(it.bodies[k], out);
+    }
+    out.push(it.frame[it.frame.length - 1]);
+  }
+  return out;
+}
+
+/** The first line of an item. */
+function firstLine(it: Item): string {
+  return it.bodies !== null && it.frame ? it.frame[0] : it.lines[0];
 }
 
 const LABEL_DEF = /^\s*(L\d+):/;
@@ -94,14 +112,17 @@ class Outliner {
     if (sizeOf(items) <= outlineLimits.target) return items;
     const out: Item[] = [];
     let run: Item[] = [];
+    let runSize = 0;
     const flush = (): void => {
-      if (run.length > 0 && sizeOf(run) >= outlineLimits.min && this.outlinable(run)) out.push(this.region(run));
-      else out.push(...run);
+      if (run.length > 0 && runSize >= outlineLimits.min && this.outlinable(run)) out.push(this.region(run));
+      else for (const it of run) out.push(it);
       run = [];
+      runSize = 0;
     };
     for (const it of items) {
-      if (sizeOf(run) + it.size > outlineLimits.target) flush();
+      if (runSize + it.size > outlineLimits.target) flush();
       run.push(it);
+      runSize += it.size;
     }
     flush();
     return out;
@@ -109,17 +130,17 @@ class Outliner {
 
   private outlinable(run: Item[]): boolean {
     for (const it of run) {
-      const t = it.lines[0].trim();
+      const t = firstLine(it).trim();
       if (it.bodies === null && (/^case\b/.test(t) || /^default:/.test(t))) return false;
-      for (const l of it.lines) if (/\bx\d+_\b/.test(l)) return false;
     }
+    for (const l of collectLines(run, [])) if (/\bx\d+_\b/.test(l)) return false;
     return true;
   }
 
   /** Moves a run of items into a region function; returns the call-site item. */
   private region(run: Item[]): Item {
     const id = this.regions.length;
-    const body = run.flatMap((x) => x.lines);
+    const body = collectLines(run, []);
     const defined = new Set<string>();
     for (const l of body) {
       const m = LABEL_DEF.exec(l);
@@ -176,9 +197,9 @@ export function outlineBody(lines: string[]): { body: string[]; decls: string[] 
   }
   if (pos.i !== lines.length) return null;
   const o = new Outliner();
-  let rest: Item[];
+  let body: string[];
   try {
-    rest = o.list(items);
+    body = collectLines(o.list(items), []);
   } catch (e) {
     // Both passes recurse once per nesting level: a function nested too deeply for them is
     // left whole (its own nesting then decides whether the JS parser accepts it).
@@ -188,5 +209,5 @@ export function outlineBody(lines: string[]): { body: string[]; decls: string[] 
   if (o.regions.length === 0) return null;
   const decls = [...o.regions];
   if (o.usesRV) decls.unshift('let RV;');
-  return { body: rest.flatMap((x) => x.lines), decls };
+  return { body, decls };
 }
