@@ -408,12 +408,16 @@ export class FuncTranslator {
 
   /** Pops n call arguments, first-pushed first, i64s as two words (lo, hi). */
   private popArgs(n: number): string[] {
-    const r: string[][] = new Array(n);
-    for (let i = n - 1; i >= 0; i--) {
-      const en = this.popEntry();
-      r[i] = en.hi !== undefined ? [en.e, en.hi] : [en.e];
+    const base = this.stack.length - n;
+    if (base < 0) throw new Error('operand stack underflow (module not validated?)');
+    const r: string[] = [];
+    for (let i = base; i < this.stack.length; i++) {
+      const en = this.stack[i];
+      r.push(en.e);
+      if (en.hi !== undefined) r.push(en.hi);
     }
-    return r.flat();
+    this.stack.length = base;
+    return r;
   }
 
   /** Pops one value; an i64 is boxed as a BigInt. */
@@ -584,7 +588,8 @@ export class FuncTranslator {
   private load(ins: Instr, name: string): void {
     const ma = ins.memarg!;
     const m = this.env.memory(ma.mem);
-    const [ty, kind] = name.split('.');
+    const desc = opDesc(ins.op)!;
+    const ty = desc.ty, kind = desc.op;
     const size = accessSize(kind, ty);
     if (ty === 'i64') {
       const pa = kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
@@ -612,7 +617,8 @@ export class FuncTranslator {
   private store(ins: Instr, name: string): void {
     const ma = ins.memarg!;
     const m = this.env.memory(ma.mem);
-    const [ty, kind] = name.split('.');
+    const desc = opDesc(ins.op)!;
+    const ty = desc.ty, kind = desc.op;
     if (ty === 'i64') {
       const p = this.popPair();
       const size = accessSize(kind, ty);
