@@ -10,6 +10,7 @@ import { TY, rI32, rI64, rF64, rRef, genericArray, toTrapValue } from './objects
 import type { Memory, Table } from './objects';
 import * as SIMD from './simd';
 import * as GC from './gc';
+import { throwException } from './exceptions';
 
 
 function trap(msg: string): never {
@@ -363,6 +364,7 @@ export const helpers: TranslatedHelpers = {
   arrayInitElem: GC.arrayInitElem, i31: GC.i31, externalize: GC.externalize, internalize: GC.internalize,
   refTest: GC.refTest, refCast: GC.refCast,
   WasmException,
+  throwException,
   isTrap: (e: unknown): boolean => !(e instanceof WasmException),
   wrapTrap: toTrapValue,
 };

@@ -1066,7 +1066,9 @@ export class FuncTranslator {
       case 'throw': {
         const ft = this.env.typeAt(this.tagTypeIdx(ins.idx!));
         const args = this.popN(ft.params.length);
-        this.emit(`throw new WasmException(${this.env.tag(ins.idx!)}, [${args.join(', ')}]);`);
+        // Arguments, not an array literal: a literal of numbers may become a double array,
+        // which quiets signalling NaNs.
+        this.emit(`throwException(${[this.env.tag(ins.idx!), ...args].join(', ')});`);
         this.setUnreachable();
         return;
       }

@@ -35,7 +35,7 @@ export const HELPER_NAMES = [
   'arrayLen', 'arrayFill', 'arrayCopy', 'arrayInitData', 'arrayInitElem', 'i31', 'externalize', 'internalize',
   'refTest', 'refCast',
   // exceptions
-  'WasmException', 'isTrap', 'wrapTrap',
+  'WasmException', 'throwException', 'isTrap', 'wrapTrap',
 ] as const;
 
 export type HelperName = (typeof HELPER_NAMES)[number];

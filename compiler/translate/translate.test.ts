@@ -91,4 +91,10 @@ describe('FuncTranslator', () => {
     const { canon } = validateModuleInfo(m);
     expect(() => translateModule(m, new VMOffsets(m), canon)).toThrow(CompileError);
   });
+
+  test('throw passes its payload as arguments (an array literal of numbers may quiet NaNs)', () => {
+    const src = source(`(module (tag (param f64 i32)) (func (throw 0 (f64.const nan:0x4000000000001) (i32.const 7))))`);
+    expect(src).toMatch(/throwException\(\w+, /);
+    expect(src).not.toContain('new WasmException');
+  });
 });
