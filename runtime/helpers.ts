@@ -362,7 +362,7 @@ export const helpers: TranslatedHelpers = {
   arrayNewData: GC.arrayNewData, arrayNewElem: GC.arrayNewElem, arrayGet: GC.arrayGet, arraySet: GC.arraySet,
   arrayLen: GC.arrayLen, arrayFill: GC.arrayFill, arrayCopy: GC.arrayCopy, arrayInitData: GC.arrayInitData,
   arrayInitElem: GC.arrayInitElem, i31: GC.i31, externalize: GC.externalize, internalize: GC.internalize,
-  refTest: GC.refTest, refCast: GC.refCast,
+  refTest: GC.refTest, refCast: GC.refCast, structLayout: GC.structLayout, refTestFn: GC.refTestFn,
   WasmException,
   throwException,
   isTrap: (e: unknown): boolean => !(e instanceof WasmException),

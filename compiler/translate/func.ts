@@ -1481,6 +1481,11 @@ export class FuncTranslator {
     return this.env.module.types[t].comp;
   }
 
+  /** A predicate for one target type, built once per instance (runtime/gc.ts refTestFn). */
+  private refTestFn(h: HeapType, nullable: boolean): string {
+    return this.pool.add(`refTestFn(${this.heapLiteral(h)}, ${nullable})`);
+  }
+
   private heapLiteral(h: HeapType): string {
     return typeof h === 'number' ? String(this.env.canonicalTypeId(h)) : JSON.stringify(h);
   }
@@ -1503,22 +1508,32 @@ export class FuncTranslator {
       case 'struct.new': case 'struct.new_default': {
         const st = this.compositeAt(ins.idx!) as StructType;
         const id = this.env.canonicalTypeId(ins.idx!);
-        const args = name === 'struct.new' ? this.popN(st.fields.length) : st.fields.map((f) => this.defaultValue(unpacked(f.type)));
-        this.push(`structNew(${[String(id), ...args].join(', ')})`, false);
+        // The type's own allocator (runtime/gc.ts structLayout), bound once per instance: named
+        // parameters straight into the fields (packed ones are wrapped there).
+        if (name === 'struct.new_default') {
+          this.push(`${this.pool.add(`structLayout(${id}).createDefault`)}()`, false);
+          return true;
+        }
+        const args = this.popN(st.fields.length);
+        this.push(`${this.pool.add(`structLayout(${id}).create`)}(${args.join(', ')})`, false);
         return true;
       }
       case 'struct.get': case 'struct.get_s': case 'struct.get_u': {
         const st = this.compositeAt(ins.idx!) as StructType;
         const ft = st.fields[ins.idx2!].type;
         const r = this.pop();
-        if (ft === 'i64') this.pushPairCall(i64.i64UnboxCall(`structRef(${r}).f[${ins.idx2}]`));
-        else this.push(packedRead(`structRef(${r}).f[${ins.idx2}]`, ft, name.endsWith('_u')), false);
+        // Field i is the property f<i>; packed fields are stored sign-extended.
+        if (ft === 'i64') this.pushPairCall(i64.i64UnboxCall(`structRef(${r}).f${ins.idx2}`));
+        else this.push(packedRead(`structRef(${r}).f${ins.idx2}`, ft, name.endsWith('_u')), false);
         return true;
       }
       case 'struct.set': {
+        const st = this.compositeAt(ins.idx!) as StructType;
+        const ft = st.fields[ins.idx2!].type;
         const v = this.popBoxed();
         const r = this.pop();
-        this.emit(`structRef(${r}).f[${ins.idx2}] = ${v};`);
+        const packed = ft === 'i8' ? `(${v} << 24 >> 24)` : ft === 'i16' ? `(${v} << 16 >> 16)` : v;
+        this.emit(`structRef(${r}).f${ins.idx2} = ${packed};`);
         return true;
       }
       case 'array.new': case 'array.new_default': {
@@ -1617,7 +1632,7 @@ export class FuncTranslator {
         return true;
       case 'ref.test': case 'ref.test_null': {
         const v = this.pop();
-        const c = `refTest(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`;
+        const c = `${this.refTestFn(ins.heap!, name.endsWith('_null'))}(${v})`;
         this.push(`(${c} ? 1 : 0)`, false);
         return true;
       }
@@ -1631,7 +1646,7 @@ export class FuncTranslator {
         const d = this.stack.length - 1;
         this.materialize(d);
         const v = this.stack[d].e;
-        const test = `refTest(${v}, ${this.heapLiteral(rt2.heap)}, ${rt2.nullable})`;
+        const test = `${this.refTestFn(rt2.heap, rt2.nullable)}(${v})`;
         this.condBranchKeep(name === 'br_on_cast' ? test : `!${test}`, ins.idx!);
         return true;
       }

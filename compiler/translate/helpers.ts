@@ -33,7 +33,7 @@ export const HELPER_NAMES = [
   // GC (runtime/gc.ts)
   'structNew', 'structRef', 'arrayNew', 'arrayFixed', 'arrayNewData', 'arrayNewElem', 'arrayGet', 'arraySet',
   'arrayLen', 'arrayFill', 'arrayCopy', 'arrayInitData', 'arrayInitElem', 'i31', 'externalize', 'internalize',
-  'refTest', 'refCast',
+  'refTest', 'refCast', 'structLayout', 'refTestFn',
   // exceptions
   'WasmException', 'throwException', 'isTrap', 'wrapTrap',
 ] as const;

@@ -97,4 +97,18 @@ describe('FuncTranslator', () => {
     expect(src).toMatch(/throwException\(\w+, /);
     expect(src).not.toContain('new WasmException');
   });
+
+  test('structs use their layout allocator and named fields; ref.test a per-type predicate', () => {
+    const src = source(`(module (type $s (struct (field (mut i8)) (field (mut f64))))
+      (func (param i32 anyref) (result i32) (local (ref null $s))
+        (local.set 2 (struct.new $s (i32.const 0) (f64.const 1)))
+        (struct.set $s 0 (local.get 2) (local.get 0))
+        (drop (struct.get $s 1 (local.get 2)))
+        (i32.add (struct.get_u $s 0 (local.get 2)) (ref.test (ref $s) (local.get 1)))))`);
+    expect(src).toMatch(/var K\d+ = structLayout\(\d+\)\.create;/);
+    expect(src).toMatch(/var K\d+ = refTestFn\(\d+, false\);/);
+    expect(src).toMatch(/structRef\(l2\)\.f0 = \(l0 << 24 >> 24\);/);
+    expect(src).toContain('structRef(l2).f1');
+    expect(src).not.toMatch(/structNew\(|refTest\(|\.f\[/);
+  });
 });
