@@ -55,6 +55,9 @@ export type EngineOptions = {
   /** The epoch counter (element 0), e.g. over a SharedArrayBuffer so another agent can
    *  advance it with Atomics.add while a guest runs. */
   readonly epochCounter?: Int32Array;
+  /** Under Node, raise V8's optimized-bytecode-size limit so big functions are optimized
+   *  whole instead of being outlined (runtime/optlimit.ts; process-wide). Default true. */
+  readonly raiseOptimizationLimit?: boolean;
   readonly [key: string]: unknown;
 };
 

@@ -7,6 +7,7 @@ import { decodeModule } from '../compiler/binary';
 import { validateModuleInfo, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType, typeRegistry } from '../compiler/validate';
 import { opByCode } from '../compiler/opcodes';
 import { translateModule, type TranslatedModule } from '../compiler/translate';
+import { outlineThresholdFor } from './optlimit';
 import { VMContext, VMOffsets } from '../vmctx';
 import { LinkError, RuntimeError } from './errors';
 import { helpers } from './helpers';
@@ -59,7 +60,11 @@ export class Module {
 
   /** The generated code, translated on first instantiation and shared afterwards. */
   get code(): TranslatedModule {
-    if (!this.translated) this.translated = translateModule(this.ir, this.offsets, this.canon, { lazy: compilationMode(this.engine) === 'lazy', checks: checkOptionsOf(this.engine) });
+    if (!this.translated) this.translated = translateModule(this.ir, this.offsets, this.canon, {
+      lazy: compilationMode(this.engine) === 'lazy',
+      checks: checkOptionsOf(this.engine),
+      outlineThreshold: outlineThresholdFor(this.engine.config),
+    });
     return this.translated;
   }
 

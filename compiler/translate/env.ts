@@ -51,6 +51,9 @@ export interface FuncEnvironment {
   tag(t: number): string;
   /** Fuel / interrupt check points to emit (checks.ts); absent or all false: none. */
   readonly checkOptions?: CheckOptions;
+  /** Functions whose source exceeds this many characters are outlined (outline.ts);
+   *  absent: outline.ts's default, which fits V8's default optimization limit. */
+  readonly outlineThreshold?: number;
 }
 
 function subFuncType(st: SubType | undefined): FuncType {
@@ -83,7 +86,7 @@ export class ModuleEnvironment implements FuncEnvironment {
    * TY tag) forwarding to the binding `cN`, which starts as a compile trampoline and is
    * replaced by the translated function on first call; direct calls go through `cN`.
    */
-  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[], readonly lazy = false, readonly checkOptions?: CheckOptions) {
+  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[], readonly lazy = false, readonly checkOptions?: CheckOptions, readonly outlineThreshold?: number) {
     for (const imp of module.imports) {
       const d = imp.desc;
       if (d.kind === 'func') this.funcTypeIdx.push(d.typeIdx);

@@ -214,7 +214,7 @@ export class FuncTranslator {
     let head = this.head(type.params.length);
     let lines = this.out;
     if (this.outlining) {
-      const o = outlineBody(lines);
+      const o = outlineBody(lines, this.env.outlineThreshold);
       if (o !== null) {
         head += o.decls.join('\n') + '\n';
         lines = o.body;

@@ -53,6 +53,12 @@ export interface TranslateOptions {
   readonly lazy?: boolean;
   /** Emit fuel / interrupt checks (checks.ts). Without these, generated code has none. */
   readonly checks?: CheckOptions;
+  /**
+   * Source size (characters) above which a function is split into regions (outline.ts).
+   * A host that raised V8's optimized-bytecode-size limit passes a larger value so that
+   * big functions stay whole; the default fits V8's default limit.
+   */
+  readonly outlineThreshold?: number;
 }
 
 function paramList(env: ModuleEnvironment, f: number): string {
@@ -61,7 +67,7 @@ function paramList(env: ModuleEnvironment, f: number): string {
 
 /** Produces the JS source of a whole module (the body of the factory). */
 export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): string {
-  const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true, opts.checks);
+  const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true, opts.checks, opts.outlineThreshold);
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   const bodies: string[] = [];
@@ -137,7 +143,7 @@ export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly
   const source = translateModuleSource(m, offsets, canon, opts);
   const factory = compileFactory(source);
   if (!opts.lazy) return { source, factory };
-  const env = new ModuleEnvironment(m, offsets, canon, true, opts.checks);
+  const env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold);
   const cache = new Map<number, string>();
   const lazySource = (i: number): string => {
     let src = cache.get(i);

@@ -184,10 +184,10 @@ function sizeOf(items: Item[]): number {
  * declarations). Returns the new body lines and the region declarations to put at the top
  * of the function, or null when the body is small enough.
  */
-export function outlineBody(lines: string[]): { body: string[]; decls: string[] } | null {
+export function outlineBody(lines: string[], threshold = outlineLimits.threshold): { body: string[]; decls: string[] } | null {
   let total = 0;
   for (const l of lines) total += l.length + 1;
-  if (total <= outlineLimits.threshold) return null;
+  if (total <= threshold) return null;
   const pos = { i: 0 };
   let items: Item[];
   try {

@@ -1,0 +1,58 @@
+// V8's optimization size limit and the outliner's threshold.
+//
+// V8 never optimizes a function whose bytecode exceeds `--max-optimized-bytecode-size`
+// (60 KiB in Node 20). The translator keeps functions under that limit by outlining
+// (compiler/translate/outline.ts), but outlined regions reach the function's locals through
+// closure context slots, which costs a big interpreter loop (SQLite's VDBE) most of its
+// speed: sql.js's insert workload runs about 2.5 times faster when that function stays whole
+// and V8 optimizes it. So under Node, where `v8.setFlagsFromString` exists, the runtime
+// raises the limit once, before the first translation, and passes the outliner a threshold
+// scaled to match; functions still above it are outlined as before.
+//
+// The flag is process-wide: it lets V8 optimize any function up to RAISED_LIMIT bytes of
+// bytecode (compile time and memory grow with size, on V8's background compiler thread).
+// Engine option `raiseOptimizationLimit: false`, or JETWASM_RAISE_OPT_LIMIT=0 in the
+// environment, leaves V8's flags alone; hosts without the API (browsers) keep the default.
+
+import { outlineLimits } from '../compiler/translate/outline';
+
+/** V8's default `--max-optimized-bytecode-size` (Node 20), which outlineLimits.threshold fits. */
+const DEFAULT_LIMIT = 60 * 1024;
+/** The raised limit, in bytes of bytecode. */
+export const RAISED_LIMIT = 1024 * 1024;
+
+let state: 'untried' | 'raised' | 'unavailable' = 'untried';
+
+function envOptsOut(): boolean {
+  const v = typeof process !== 'undefined' ? process.env?.JETWASM_RAISE_OPT_LIMIT : undefined;
+  return v === '0' || v === 'false';
+}
+
+function tryRaise(): boolean {
+  if (state === 'untried') {
+    state = 'unavailable';
+    try {
+      // A plain `require` would make bundlers pull in (or fail on) node:v8; the lookup
+      // through `module` keeps this a run-time question.
+      const req = typeof module !== 'undefined' && typeof module.require === 'function' ? module.require.bind(module) : null;
+      const v8 = req ? (req('v8') as { setFlagsFromString?: (f: string) => void }) : null;
+      if (v8 && typeof v8.setFlagsFromString === 'function') {
+        v8.setFlagsFromString(`--max-optimized-bytecode-size=${RAISED_LIMIT}`);
+        state = 'raised';
+      }
+    } catch {
+      state = 'unavailable';
+    }
+  }
+  return state === 'raised';
+}
+
+/**
+ * The outline threshold (source characters) for an engine: outline.ts's default, scaled up
+ * when V8's limit is (or can now be) raised and the engine does not opt out.
+ */
+export function outlineThresholdFor(config: { readonly raiseOptimizationLimit?: unknown }): number {
+  if (config.raiseOptimizationLimit === false || envOptsOut()) return outlineLimits.threshold;
+  if (!tryRaise()) return outlineLimits.threshold;
+  return outlineLimits.threshold * (RAISED_LIMIT / DEFAULT_LIMIT);
+}
