@@ -14,7 +14,12 @@ const WAT = `(module
   (func $count (export "count") (param i32) (result i32)
     (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
       (else (return_call $count (i32.sub (local.get 0) (i32.const 1))))))
-  (export "sq" (func $sq)))`;
+  (export "sq" (func $sq))
+  (memory 1)
+  (func (export "mem") (param i32) (result i32)
+    (i32.store (i32.const 16) (local.get 0))
+    (drop (memory.grow (i32.const 1)))
+    (i32.add (i32.load (i32.const 16)) (memory.size))))`;
 
 function instantiate(compilation: 'lazy' | 'eager'): Instance {
   const engine = new Engine({ compilation });
@@ -38,6 +43,8 @@ describe('lazy translation', () => {
       expect(f('indirect').call(7n, 1)).toEqual([343n]);
       expect(f('indirect').call(-3n, 0)).toEqual([9n]);
       expect(f('sq').call(0x100000001n)).toEqual([0x200000001n]);
+      // Memory access, growth and the views' refresh in a lazily translated function.
+      expect(f('mem').call(40)).toEqual([42]);
       expect(f('count').call(100000)).toEqual([0]);
       expect(f('nan').call()).toHaveLength(1);
     }

@@ -62,6 +62,8 @@ function subFuncType(st: SubType | undefined): FuncType {
 }
 
 let nextViewsKey = 0;
+/** One views key per module: a lazy function's environment must name what the prelude did. */
+const viewsKeys = new WeakMap<ModuleIR, number>();
 
 export class ModuleEnvironment implements FuncEnvironment {
   private readonly funcTypeIdx: number[] = [];
@@ -79,7 +81,7 @@ export class ModuleEnvironment implements FuncEnvironment {
    * property names share; distinct names keep one module's memory growth from turning the
    * field mutable for every other module's code.
    */
-  private readonly viewsKey = nextViewsKey++;
+  private readonly viewsKey: number;
 
   /**
    * In lazy mode each defined function `fN` is a stable stub (its identity: funcref, export,
@@ -95,6 +97,9 @@ export class ModuleEnvironment implements FuncEnvironment {
       else if (d.kind === 'table') this.tableTypes.push(d.type);
     }
     this.numImportedFuncs = this.funcTypeIdx.length;
+    let key = viewsKeys.get(module);
+    if (key === undefined) viewsKeys.set(module, key = nextViewsKey++);
+    this.viewsKey = key;
     this.funcTypeIdx.push(...module.funcs);
     this.globalTypes.push(...module.globals.map((g) => g.type.type));
     this.memTypes.push(...module.memories);
