@@ -58,6 +58,9 @@ export type EngineOptions = {
   /** Under Node, raise V8's optimized-bytecode-size limit so big functions are optimized
    *  whole instead of being outlined (runtime/optlimit.ts; process-wide). Default true. */
   readonly raiseOptimizationLimit?: boolean;
+  /** Tune generated code for V8's optimizing compiler ('jit') or for a host without one
+   *  ('interpreter'); default: 'interpreter' when the host has no native WebAssembly. */
+  readonly codegen?: 'jit' | 'interpreter';
   readonly [key: string]: unknown;
 };
 

@@ -7,7 +7,7 @@ import { decodeModule } from '../compiler/binary';
 import { validateModuleInfo, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType, typeRegistry } from '../compiler/validate';
 import { opByCode } from '../compiler/opcodes';
 import { translateModule, type TranslatedModule } from '../compiler/translate';
-import { outlineThresholdFor } from './optlimit';
+import { codegenProfileFor, outlineThresholdFor } from './optlimit';
 import { VMContext, VMOffsets } from '../vmctx';
 import { LinkError, RuntimeError } from './errors';
 import { helpers } from './helpers';
@@ -64,6 +64,7 @@ export class Module {
       lazy: compilationMode(this.engine) === 'lazy',
       checks: checkOptionsOf(this.engine),
       outlineThreshold: outlineThresholdFor(this.engine.config),
+      profile: codegenProfileFor(this.engine.config),
     });
     return this.translated;
   }

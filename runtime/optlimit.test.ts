@@ -1,7 +1,8 @@
 // The outliner threshold the runtime hands the translator (runtime/optlimit.ts).
-import { outlineThresholdFor, RAISED_LIMIT } from './optlimit';
+import { codegenProfileFor, outlineThresholdFor, RAISED_LIMIT } from './optlimit';
 import { outlineLimits } from '../compiler/translate/outline';
-import { Engine, Module } from './instance';
+import { Engine, Module, Store, Instance } from './instance';
+import type { Func } from './objects';
 import { parseWat } from '../compiler/text';
 
 test('an engine that opts out keeps the default threshold', () => {
@@ -39,4 +40,27 @@ test('the environment variable opts out as well', () => {
     if (saved === undefined) delete process.env.JETWASM_RAISE_OPT_LIMIT;
     else process.env.JETWASM_RAISE_OPT_LIMIT = saved;
   }
+});
+
+describe('code-generation profile', () => {
+  const WAT = `(module (memory 1)
+    (func (export "f") (param i32) (result i32)
+      (i32.store (i32.const 8) (local.get 0))
+      (drop (memory.grow (i32.const 2)))
+      (i32.store (i32.const 131072) (i32.const 5))
+      (i32.add (i32.add (i32.load (i32.const 8)) (i32.load (i32.const 131072))) (memory.size))))`;
+
+  test('defaults to jit where the host has native WebAssembly', () => {
+    expect(codegenProfileFor({})).toBe('jit');
+    expect(codegenProfileFor({ codegen: 'interpreter' })).toBe('interpreter');
+  });
+
+  test.each(['jit', 'interpreter'] as const)('%s code reads and grows memory alike', (codegen) => {
+    const engine = new Engine({ codegen });
+    const m = Module.fromBinary(engine, parseWat(WAT));
+    if (codegen === 'interpreter') expect(m.code.source).toMatch(/D0\.getInt32\(/);
+    else expect(m.code.source).toMatch(/V0\.d\d+\.getInt32\(/);
+    const inst = Instance.instantiate(new Store(engine), m, []);
+    expect((inst.getExport('f') as Func).call(100)).toEqual([108]);
+  });
 });

@@ -1,4 +1,5 @@
-// V8's optimization size limit and the outliner's threshold.
+// Host-dependent translation settings: V8's optimization size limit and the outliner's
+// threshold, and the code-generation profile.
 //
 // V8 never optimizes a function whose bytecode exceeds `--max-optimized-bytecode-size`
 // (60 KiB in Node 20). The translator keeps functions under that limit by outlining
@@ -55,4 +56,20 @@ export function outlineThresholdFor(config: { readonly raiseOptimizationLimit?: 
   if (config.raiseOptimizationLimit === false || envOptsOut()) return outlineLimits.threshold;
   if (!tryRaise()) return outlineLimits.threshold;
   return outlineLimits.threshold * (RAISED_LIMIT / DEFAULT_LIMIT);
+}
+
+/**
+ * Whether the host had a native WebAssembly when this module was loaded (before any
+ * polyfill could install the facade as the global).
+ */
+const HOST_HAS_WASM = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== 'undefined';
+
+/**
+ * The code-generation profile for an engine: its `codegen` option, else 'interpreter' when
+ * the host has no native WebAssembly (node --jitless and browsers' no-JIT modes remove both
+ * together, and hosts without a JIT are why this runtime is used there), else 'jit'.
+ */
+export function codegenProfileFor(config: { readonly codegen?: unknown }): 'jit' | 'interpreter' {
+  if (config.codegen === 'jit' || config.codegen === 'interpreter') return config.codegen;
+  return HOST_HAS_WASM ? 'jit' : 'interpreter';
 }

@@ -7,6 +7,14 @@ import { SlabKind, VMOffsets } from '../../vmctx';
 import { HELPER_NAMES } from './helpers';
 import { CheckPoints, type CheckOptions } from './checks';
 
+/**
+ * What the generated code is tuned for. 'jit': V8's optimizing compiler (memory views read
+ * through a holder object whose fields V8 can fold as constants). 'interpreter': a host
+ * without a JIT (V8's Ignition under --jitless), where every property load is a bytecode
+ * with an inline-cache lookup, so views are closure variables.
+ */
+export type CodegenProfile = 'jit' | 'interpreter';
+
 export interface MemoryNames {
   /** The VMMemory object. */
   readonly obj: string;
@@ -88,7 +96,7 @@ export class ModuleEnvironment implements FuncEnvironment {
    * TY tag) forwarding to the binding `cN`, which starts as a compile trampoline and is
    * replaced by the translated function on first call; direct calls go through `cN`.
    */
-  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[], readonly lazy = false, readonly checkOptions?: CheckOptions, readonly outlineThreshold?: number) {
+  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[], readonly lazy = false, readonly checkOptions?: CheckOptions, readonly outlineThreshold?: number, readonly profile: CodegenProfile = 'jit') {
     for (const imp of module.imports) {
       const d = imp.desc;
       if (d.kind === 'func') this.funcTypeIdx.push(d.typeIdx);
@@ -157,7 +165,9 @@ export class ModuleEnvironment implements FuncEnvironment {
   memory(m: number): MemoryNames {
     const t = this.memTypes[m];
     const k = this.viewsKey;
-    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, is64: t.addr === 'i64', pageSizeLog2: t.pageSizeLog2 };
+    const is64 = t.addr === 'i64', pageSizeLog2 = t.pageSizeLog2;
+    if (this.profile === 'interpreter') return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, is64, pageSizeLog2 };
+    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, is64, pageSizeLog2 };
   }
   table(t: number): TableNames {
     return { obj: `T${t}`, elems: `E${t}`, is64: this.tableTypes[t].addr === 'i64' };
@@ -200,6 +210,11 @@ export class ModuleEnvironment implements FuncEnvironment {
     const k = this.viewsKey;
     for (let m = 0; m < this.memTypes.length; m++) {
       lines.push(`var M${m} = R[${o.memory(m)}];`);
+      if (this.profile === 'interpreter') {
+        lines.push(`var D${m}, U${m}, L${m};`);
+        refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength;`);
+        continue;
+      }
       lines.push(`var V${m} = { d${k}: M${m}.dv, u${k}: M${m}.u8, l${k}: M${m}.byteLength };`);
       // Stores only on change: re-storing a field that V8 tracks as constant would end that.
       refresh.push(`if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; }`);

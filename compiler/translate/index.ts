@@ -12,7 +12,7 @@ import type { ModuleIR } from '../ir';
 import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets } from '../../vmctx';
-import { ModuleEnvironment } from './env';
+import { ModuleEnvironment, type CodegenProfile } from './env';
 import { ConstPool, FuncTranslator } from './func';
 import type { TranslatedHelpers } from './helpers';
 import type { CheckOptions } from './checks';
@@ -59,6 +59,8 @@ export interface TranslateOptions {
    * big functions stay whole; the default fits V8's default limit.
    */
   readonly outlineThreshold?: number;
+  /** What to tune the generated code for (env.ts CodegenProfile); default 'jit'. */
+  readonly profile?: CodegenProfile;
 }
 
 function paramList(env: ModuleEnvironment, f: number): string {
@@ -67,7 +69,7 @@ function paramList(env: ModuleEnvironment, f: number): string {
 
 /** Produces the JS source of a whole module (the body of the factory). */
 export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): string {
-  const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true, opts.checks, opts.outlineThreshold);
+  const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true, opts.checks, opts.outlineThreshold, opts.profile);
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   const bodies: string[] = [];
@@ -143,7 +145,7 @@ export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly
   const source = translateModuleSource(m, offsets, canon, opts);
   const factory = compileFactory(source);
   if (!opts.lazy) return { source, factory };
-  const env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold);
+  const env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold, opts.profile);
   const cache = new Map<number, string>();
   const lazySource = (i: number): string => {
     let src = cache.get(i);
