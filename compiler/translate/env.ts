@@ -189,6 +189,10 @@ export class ModuleEnvironment implements FuncEnvironment {
     const lines: string[] = [];
     lines.push(`var { ${HELPER_NAMES.join(', ')} } = H;`);
     lines.push('var I32 = vm.i32, I64 = vm.i64, F64 = vm.f64, R = vm.refs;');
+    // Math's functions as bindings: under an interpreter each `Math.imul` is a global load,
+    // a property load and a method call; a binding is one context load (TurboFan inlines
+    // either through the call's feedback).
+    lines.push('var imul = Math.imul, clz32 = Math.clz32, fround = Math.fround, sqrt = Math.sqrt;');
     for (let f = 0; f < this.numImportedFuncs; f++) lines.push(`var F${f} = R[${o.importedFunc(f)}];`);
     for (let g = 0; g < this.globalTypes.length; g++) {
       if (o.isImportedGlobal(g)) {

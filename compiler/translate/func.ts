@@ -1334,7 +1334,7 @@ export class FuncTranslator {
     switch (op) {
       case 'add': this.binary((a, b) => `(${a} + ${b} | 0)`); return true;
       case 'sub': this.binary((a, b) => `(${a} - ${b} | 0)`); return true;
-      case 'mul': this.binary((a, b) => `Math.imul(${a}, ${b})`); return true;
+      case 'mul': this.binary((a, b) => `imul(${a}, ${b})`); return true;
       case 'and': this.binary((a, b) => `(${a} & ${b})`); return true;
       case 'or': this.binary((a, b) => `(${a} | ${b})`); return true;
       case 'xor': this.binary((a, b) => `(${a} ^ ${b})`); return true;
@@ -1377,7 +1377,7 @@ export class FuncTranslator {
         this.push(`(${c} ? 1 : 0)`, true, c);
         return true;
       }
-      case 'clz': this.unary((a) => `Math.clz32(${a})`); return true;
+      case 'clz': this.unary((a) => `clz32(${a})`); return true;
       case 'ctz': this.unary((a) => `ctz32(${a})`); return true;
       case 'popcnt': this.unary((a) => `popcnt32(${a})`); return true;
       case 'extend8_s': this.unary((a) => `(${a} << 24 >> 24)`); return true;
@@ -1440,18 +1440,18 @@ export class FuncTranslator {
   }
 
   private floatOp(op: string, f32: boolean): boolean {
-    const r = (e: string): string => (f32 ? `Math.fround(${e})` : `(${e})`);
+    const r = (e: string): string => (f32 ? `fround(${e})` : `(${e})`);
     switch (op) {
       case 'add': this.binary((a, b) => r(`${a} + ${b}`)); return true;
       case 'sub': this.binary((a, b) => r(`${a} - ${b}`)); return true;
       case 'mul': this.binary((a, b) => r(`${a} * ${b}`)); return true;
       case 'div': this.binary((a, b) => r(`${a} / ${b}`)); return true;
-      case 'min': this.binary((a, b) => (f32 ? `Math.fround(fmin(${a}, ${b}))` : `fmin(${a}, ${b})`)); return true;
-      case 'max': this.binary((a, b) => (f32 ? `Math.fround(fmax(${a}, ${b}))` : `fmax(${a}, ${b})`)); return true;
+      case 'min': this.binary((a, b) => (f32 ? `fround(fmin(${a}, ${b}))` : `fmin(${a}, ${b})`)); return true;
+      case 'max': this.binary((a, b) => (f32 ? `fround(fmax(${a}, ${b}))` : `fmax(${a}, ${b})`)); return true;
       case 'copysign': this.binary((a, b) => `${f32 ? 'f32' : 'f64'}copysign(${a}, ${b})`); return true;
       case 'abs': this.unary((a) => `${f32 ? 'f32' : 'f64'}abs(${a})`); return true;
       case 'neg': this.unary((a) => `${f32 ? 'f32' : 'f64'}neg(${a})`); return true;
-      case 'sqrt': this.unary((a) => r(`Math.sqrt(${a})`)); return true;
+      case 'sqrt': this.unary((a) => r(`sqrt(${a})`)); return true;
       case 'ceil': this.unary((a) => r(`fceil(${a})`)); return true;
       case 'floor': this.unary((a) => r(`ffloor(${a})`)); return true;
       case 'trunc': this.unary((a) => r(`ftrunc(${a})`)); return true;
@@ -1462,11 +1462,11 @@ export class FuncTranslator {
       case 'gt': this.compare('>'); return true;
       case 'le': this.compare('<='); return true;
       case 'ge': this.compare('>='); return true;
-      case 'convert_i32_s': this.unary((a) => (f32 ? `Math.fround(${a})` : `(+${a})`)); return true;
-      case 'convert_i32_u': this.unary((a) => (f32 ? `Math.fround(${a} >>> 0)` : `(${a} >>> 0)`)); return true;
+      case 'convert_i32_s': this.unary((a) => (f32 ? `fround(${a})` : `(+${a})`)); return true;
+      case 'convert_i32_u': this.unary((a) => (f32 ? `fround(${a} >>> 0)` : `(${a} >>> 0)`)); return true;
       case 'convert_i64_s': this.push((f32 ? i64.f32ConvertI64S : i64.f64ConvertI64S)(this.popPair()), true); return true;
       case 'convert_i64_u': this.push((f32 ? i64.f32ConvertI64U : i64.f64ConvertI64U)(this.popPair()), true); return true;
-      case 'demote_f64': this.unary((a) => `Math.fround(${a})`); return true;
+      case 'demote_f64': this.unary((a) => `fround(${a})`); return true;
       case 'promote_f32': this.unary((a) => `(+${a})`); return true;
       case 'reinterpret_i32': this.unary((a) => `f32FromBits(${a})`); return true;
       case 'reinterpret_i64': this.push(i64.f64ReinterpretI64(this.popPair()), true); return true;

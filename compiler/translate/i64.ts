@@ -33,7 +33,7 @@ const u32 = (e: string): string => (isLit(e) ? String(Number(e) >>> 0) : `(${e} 
  *  exact low word (Math.imul); divided by 2^32 that is within 2^-20 of the high word, so
  *  adding 0.5 and truncating gives it exactly. (simple) */
 function mulHighU32(a: string, b: string): string {
-  return `((${u32(a)} * ${u32(b)} - (Math.imul(${a}, ${b}) >>> 0)) / 4294967296 + 0.5 | 0)`;
+  return `((${u32(a)} * ${u32(b)} - (imul(${a}, ${b}) >>> 0)) / 4294967296 + 0.5 | 0)`;
 }
 
 /** Pure binary operators (no trap). Returns null for an unknown name or a variable shift. */
@@ -44,9 +44,9 @@ export function i64Binary(name: string, a: Pair, b: Pair): Pair | null {
     case 'sub':
       return { lo: `(${a.lo} - ${b.lo} | 0)`, hi: `(${a.hi} - ${b.hi} - (${u32(a.lo)} < ${u32(b.lo)} ? 1 : 0) | 0)` };
     case 'mul': {
-      const cross = (x: string, y: string): string | null => (x === '0' || y === '0' ? null : `Math.imul(${x}, ${y})`);
+      const cross = (x: string, y: string): string | null => (x === '0' || y === '0' ? null : `imul(${x}, ${y})`);
       const terms = [mulHighU32(a.lo, b.lo), cross(a.lo, b.hi), cross(a.hi, b.lo)].filter((t): t is string => t !== null);
-      return { lo: `Math.imul(${a.lo}, ${b.lo})`, hi: `(${terms.join(' + ')} | 0)` };
+      return { lo: `imul(${a.lo}, ${b.lo})`, hi: `(${terms.join(' + ')} | 0)` };
     }
     case 'and': return { lo: `(${a.lo} & ${b.lo})`, hi: `(${a.hi} & ${b.hi})` };
     case 'or': return { lo: `(${a.lo} | ${b.lo})`, hi: `(${a.hi} | ${b.hi})` };
@@ -115,7 +115,7 @@ export const i64Eqz = (a: Pair): string => `(${a.lo} | ${a.hi}) === 0`;
 /** Unary operators producing an i64. (simple) */
 export function i64Unary(name: string, a: Pair): Pair | null {
   switch (name) {
-    case 'clz': return { lo: `(${a.hi} === 0 ? 32 + Math.clz32(${a.lo}) : Math.clz32(${a.hi}))`, hi: '0' };
+    case 'clz': return { lo: `(${a.hi} === 0 ? 32 + clz32(${a.lo}) : clz32(${a.hi}))`, hi: '0' };
     case 'ctz': return { lo: `(${a.lo} === 0 ? 32 + ctz32(${a.hi}) : ctz32(${a.lo}))`, hi: '0' };
     case 'popcnt': return { lo: `(popcnt32(${a.lo}) + popcnt32(${a.hi}))`, hi: '0' };
     case 'extend8_s': return { lo: `(${a.lo} << 24 >> 24)`, hi: `(${a.lo} << 24 >> 31)` };
