@@ -31,8 +31,8 @@ describe('lazy translation', () => {
     const engine = new Engine({ compilation: 'lazy' });
     const m = Module.fromBinary(engine, parseWat(WAT));
     expect(m.code.lazySource).toBeDefined();
-    expect(m.code.source).not.toContain('Math.imul');
-    expect(m.code.lazySource!(0)).toContain('Math.imul');
+    expect(m.code.source).not.toContain('imul(');
+    expect(m.code.lazySource!(0)).toContain('imul(');
   });
 
   test('lazy and eager instances compute the same results', () => {
