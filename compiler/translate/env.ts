@@ -22,8 +22,12 @@ export interface MemoryNames {
   readonly dv: string;
   readonly u8: string;
   readonly len: string;
+  /** Cached Int32Array over the whole memory (little-endian hosts: see `words`). */
+  readonly i32: string;
   readonly is64: boolean;
   readonly pageSizeLog2: number;
+  /** The declared minimum size in bytes: the memory is never smaller (imports are checked). */
+  readonly minBytes: number;
 }
 export interface TableNames {
   /** The VMTable object and its (identity-stable) elements array. */
@@ -68,6 +72,9 @@ function subFuncType(st: SubType | undefined): FuncType {
   if (!st || st.comp.kind !== 'func') throw new Error('expected a function type');
   return st.comp;
 }
+
+/** An Int32Array over all whole words of memory m (its DataView's buffer and length). */
+const words = (m: number): string => `new Int32Array(M${m}.dv.buffer, 0, M${m}.byteLength >>> 2)`;
 
 let nextViewsKey = 0;
 /** One views key per module: a lazy function's environment must name what the prelude did. */
@@ -166,8 +173,9 @@ export class ModuleEnvironment implements FuncEnvironment {
     const t = this.memTypes[m];
     const k = this.viewsKey;
     const is64 = t.addr === 'i64', pageSizeLog2 = t.pageSizeLog2;
-    if (this.profile === 'interpreter') return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, is64, pageSizeLog2 };
-    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, is64, pageSizeLog2 };
+    const minBytes = t.limits.min * 2 ** pageSizeLog2;
+    if (this.profile === 'interpreter') return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes };
+    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: `V${m}.i${k}`, is64, pageSizeLog2, minBytes };
   }
   table(t: number): TableNames {
     return { obj: `T${t}`, elems: `E${t}`, is64: this.tableTypes[t].addr === 'i64' };
@@ -215,13 +223,13 @@ export class ModuleEnvironment implements FuncEnvironment {
     for (let m = 0; m < this.memTypes.length; m++) {
       lines.push(`var M${m} = R[${o.memory(m)}];`);
       if (this.profile === 'interpreter') {
-        lines.push(`var D${m}, U${m}, L${m};`);
-        refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength;`);
+        lines.push(`var D${m}, U${m}, L${m}, W${m};`);
+        refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength; W${m} = ${words(m)};`);
         continue;
       }
-      lines.push(`var V${m} = { d${k}: M${m}.dv, u${k}: M${m}.u8, l${k}: M${m}.byteLength };`);
+      lines.push(`var V${m} = { d${k}: M${m}.dv, u${k}: M${m}.u8, l${k}: M${m}.byteLength, i${k}: ${words(m)} };`);
       // Stores only on change: re-storing a field that V8 tracks as constant would end that.
-      refresh.push(`if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; }`);
+      refresh.push(`if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; V${m}.i${k} = ${words(m)}; }`);
     }
     if (this.checkOptions) lines.push(...new CheckPoints(this.checkOptions).prelude());
     lines.push(`function refresh() { ${refresh.join(' ')} }`);

@@ -20,6 +20,72 @@ import * as i64 from './i64';
 import { outlineBody } from './outline';
 import { CheckPoints } from './checks';
 
+/** True on little-endian hosts, where an Int32Array reads memory's little-endian words. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** `e` without one pair of enclosing parentheses, when they enclose all of it; else null. */
+function unparen(e: string): string | null {
+  if (e.length < 2 || e[0] !== '(' || e[e.length - 1] !== ')') return null;
+  let depth = 0;
+  for (let i = 0; i < e.length; i++) {
+    const c = e[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0 && i !== e.length - 1) return null;
+  }
+  return e.slice(1, -1);
+}
+
+/** Splits `A op B` at its only operator outside parentheses, else null. */
+function splitTopLevel(e: string): [string, string, string] | null {
+  let depth = 0, at = -1, op = '';
+  for (let i = 0; i < e.length; i++) {
+    const c = e[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && c === ' ') {
+      const m = /^ (&|<<|>>>|>>|\||\^|\+|-|\*|===|!==|<=|>=|<|>|\?|:|&&|\|\|) /.exec(e.slice(i));
+      if (m) {
+        if (at >= 0) return null;
+        at = i;
+        op = m[1];
+        i += m[0].length - 1;
+      }
+    }
+  }
+  if (at < 0) return null;
+  return [e.slice(0, at), op, e.slice(at + op.length + 2)];
+}
+
+const INT_LITERAL = /^-?\d+$/;
+
+/**
+ * What the translator can prove about an i32 expression from its text: its value lies in
+ * [0, max] and is a multiple of 2^align. Recognised: literals, `(x & C)` with C >= 0, and
+ * `(x << k)` of a recognised x (both as the translator prints them). Used to read words at
+ * such addresses through an Int32Array without a bounds check (table lookups in hashes).
+ */
+export function addrFacts(e: string): { max: number; align: number } | null {
+  if (/^\d+$/.test(e)) {
+    const v = Number(e);
+    if (v > 0x7fffffff) return null;
+    let align = 0;
+    while (align < 31 && (v & (1 << align)) === 0) align++;
+    return { max: v, align };
+  }
+  const inner = unparen(e);
+  if (inner === null) return null;
+  const parts = splitTopLevel(inner);
+  if (parts === null) return null;
+  const [x, op, y] = parts;
+  if (op === '&' && /^\d+$/.test(y)) return addrFacts(y);
+  if (op === '<<' && /^\d+$/.test(y) && Number(y) < 31) {
+    const k = Number(y), f = addrFacts(x);
+    if (f === null || f.max * 2 ** k > 0x7fffffff) return null;
+    return { max: f.max * 2 ** k, align: Math.min(31, f.align + k) };
+  }
+  return null;
+}
+
 interface Entry {
   /** The value (an i64's low word). */
   e: string;
@@ -576,6 +642,27 @@ export class FuncTranslator {
     return 'a';
   }
 
+  /**
+   * For a 4-byte access whose address (top of the stack) is provably aligned and, with the
+   * offset, inside the memory's declared minimum size (addrFacts): pops it and returns the
+   * Int32Array index expression. Such an access cannot trap, so no check is needed. Else
+   * null, with the stack untouched.
+   */
+  private wordIndex(m: MemoryNames, offset: number): string | null {
+    if (m.is64 || !LITTLE_ENDIAN_HOST || offset % 4 !== 0) return null;
+    const top = this.stack[this.stack.length - 1];
+    if (!top) return null;
+    const f = addrFacts(top.e);
+    if (f === null || f.align < 2 || f.max + offset + 4 > m.minBytes) return null;
+    this.pop();
+    if (/^\d+$/.test(top.e)) return String((Number(top.e) + offset) / 4);
+    // `(x << 2)` is non-negative and did not overflow (addrFacts), so its word index is x.
+    const inner = unparen(top.e);
+    const parts = inner === null ? null : splitTopLevel(inner);
+    const index = parts !== null && parts[1] === '<<' && parts[2] === '2' ? parts[0] : `${top.e} >> 2`;
+    return offset === 0 ? index : `(${index}) + ${offset / 4}`;
+  }
+
   /** The address of a two-word (i64) access, in the temporary `a`. */
   private pairAddress(m: MemoryNames, offset: number, size: number): string {
     const ea = this.effectiveAddress(m, offset, size, true);
@@ -594,6 +681,11 @@ export class FuncTranslator {
     if (ty === 'i64') {
       const pa = kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
       this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.dv, pa, lo, hi));
+      return;
+    }
+    const w = (kind === 'load' && (ty === 'i32' || ty === 'f32')) ? this.wordIndex(m, ma.offset) : null;
+    if (w !== null) {
+      this.push(ty === 'f32' ? `f32FromBits(${m.i32}[${w}])` : `${m.i32}[${w}]`, false);
       return;
     }
     const ea = this.effectiveAddress(m, ma.offset, size, ty !== 'v128');
@@ -627,6 +719,11 @@ export class FuncTranslator {
       return;
     }
     const v = this.pop();
+    const w = (kind === 'store' && (ty === 'i32' || ty === 'f32')) ? this.wordIndex(m, ma.offset) : null;
+    if (w !== null) {
+      this.emit(ty === 'f32' ? `${m.i32}[${w}] = f32ToBits(${v});` : `${m.i32}[${w}] = ${v};`);
+      return;
+    }
     const ea = this.effectiveAddress(m, ma.offset, accessSize(kind, ty), ty !== 'v128');
     if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
     else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), true);`);

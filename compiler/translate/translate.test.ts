@@ -3,6 +3,7 @@ import { decodeModule } from '../binary';
 import { validateModuleInfo } from '../validate';
 import { VMOffsets } from '../../vmctx';
 import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
+import { addrFacts } from './func';
 import { CompileError } from '../errors';
 
 function source(wat: string): string {
@@ -110,5 +111,30 @@ describe('FuncTranslator', () => {
     expect(src).toMatch(/structRef\(l2\)\.f0 = \(l0 << 24 >> 24\);/);
     expect(src).toContain('structRef(l2).f1');
     expect(src).not.toMatch(/structNew\(|refTest\(|\.f\[/);
+  });
+});
+
+describe('provably in-bounds word accesses', () => {
+  test('addrFacts reads ranges and alignment from masks, shifts and literals', () => {
+    expect(addrFacts('((l3 >>> 14 | 0) & 1020)')).toEqual({ max: 1020, align: 2 });
+    expect(addrFacts('((l3 & 255) << 2)')).toEqual({ max: 1020, align: 2 });
+    expect(addrFacts('4096')).toEqual({ max: 4096, align: 12 });
+    expect(addrFacts('(l3 & -4)')).toBeNull(); // negative mask: any high address
+    expect(addrFacts('((l3 & 255) << 2 | 1)')).toBeNull();
+    expect(addrFacts('(l3 + 4 | 0)')).toBeNull();
+    expect(addrFacts('((l0 & 1073741823) << 2)')).toBeNull(); // would overflow int32
+  });
+
+  test('table lookups inside the minimum size use the word view; others keep the checked path', () => {
+    const src = source(`(module (memory 1)
+      (func (param i32) (result i32)
+        (i32.add
+          (i32.load offset=1024 (i32.and (local.get 0) (i32.const 1020)))
+          (i32.load offset=65532 (i32.and (local.get 0) (i32.const 1020)))))
+      (func (param i32) (i32.store (i32.shl (i32.and (local.get 0) (i32.const 255)) (i32.const 2)) (i32.const 7))))`);
+    expect(src).toMatch(/V0\.i\d+\[\(\(l0 & 1020\) >> 2\) \+ 256\]/);
+    // offset 65532 + 1020 + 4 exceeds one page: the DataView (bounds-checked) path.
+    expect(src).toMatch(/getInt32\(\(\(l0 & 1020\) >>> 0\) \+ 65532, true\)/);
+    expect(src).toMatch(/V0\.i\d+\[\(l0 & 255\)\] = 7;/);
   });
 });
