@@ -22,8 +22,10 @@ export interface MemoryNames {
   readonly dv: string;
   readonly u8: string;
   readonly len: string;
-  /** Cached Int32Array over the whole memory (little-endian hosts: see `words`). */
-  readonly i32: string;
+  /** Cached Int32Array over the whole memory, for provably aligned in-bounds word
+   *  accesses; only in the 'interpreter' profile (under TurboFan the DataView measured
+   *  faster on the same accesses: crc32 1724 against 1367–1484 MiB/s). */
+  readonly i32: string | null;
   readonly is64: boolean;
   readonly pageSizeLog2: number;
   /** The declared minimum size in bytes: the memory is never smaller (imports are checked). */
@@ -175,7 +177,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     const is64 = t.addr === 'i64', pageSizeLog2 = t.pageSizeLog2;
     const minBytes = t.limits.min * 2 ** pageSizeLog2;
     if (this.profile === 'interpreter') return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes };
-    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: `V${m}.i${k}`, is64, pageSizeLog2, minBytes };
+    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: null, is64, pageSizeLog2, minBytes };
   }
   table(t: number): TableNames {
     return { obj: `T${t}`, elems: `E${t}`, is64: this.tableTypes[t].addr === 'i64' };
@@ -227,9 +229,9 @@ export class ModuleEnvironment implements FuncEnvironment {
         refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength; W${m} = ${words(m)};`);
         continue;
       }
-      lines.push(`var V${m} = { d${k}: M${m}.dv, u${k}: M${m}.u8, l${k}: M${m}.byteLength, i${k}: ${words(m)} };`);
+      lines.push(`var V${m} = { d${k}: M${m}.dv, u${k}: M${m}.u8, l${k}: M${m}.byteLength };`);
       // Stores only on change: re-storing a field that V8 tracks as constant would end that.
-      refresh.push(`if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; V${m}.i${k} = ${words(m)}; }`);
+      refresh.push(`if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; }`);
     }
     if (this.checkOptions) lines.push(...new CheckPoints(this.checkOptions).prelude());
     lines.push(`function refresh() { ${refresh.join(' ')} }`);

@@ -649,7 +649,7 @@ export class FuncTranslator {
    * null, with the stack untouched.
    */
   private wordIndex(m: MemoryNames, offset: number): string | null {
-    if (m.is64 || !LITTLE_ENDIAN_HOST || offset % 4 !== 0) return null;
+    if (m.i32 === null || m.is64 || !LITTLE_ENDIAN_HOST || offset % 4 !== 0) return null;
     const top = this.stack[this.stack.length - 1];
     if (!top) return null;
     const f = addrFacts(top.e);
