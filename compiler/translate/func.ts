@@ -183,9 +183,6 @@ function localRe(x: number): RegExp {
   return LOCAL_RE[x] ?? (LOCAL_RE[x] = new RegExp(`\\b[lh]${x}\\b`));
 }
 const MAX_PENDING = 160;
-// One space per nesting level: whitespace was about a third of sql.js's generated source,
-// and every character costs V8 parse time.
-const INDENT = Array.from({ length: 9 }, (_, i) => ' '.repeat(i));
 
 const TRAP_MSG = {
   oob: 'out of bounds memory access',
@@ -307,20 +304,20 @@ export class FuncTranslator {
     if (this.usesCallee) decls.push('fn');
     for (let i = 0; i < this.exnCounter; i++) decls.push(`x${i}`);
     if (this.exnCounter > 0) decls.push('dg = 0');
-    return decls.length ? `  let ${decls.join(', ')};\n` : '';
+    return decls.length ? `let ${decls.join(', ')};\n` : '';
   }
 
   // ------------------------------------------------------------------ emission helpers
 
   /** Starts a fuel/interrupt check region (function body or loop body) here. */
   private openCheckRegion(): void {
-    this.checks?.open(this.out, INDENT[Math.min(this.indent, INDENT.length - 1)]);
+    this.checks?.open(this.out, '');
   }
 
   private emit(line: string): void {
-    // Indentation is capped: deeply nested blocks (a br_table dispatch nests hundreds) would
-    // otherwise make whitespace most of the source, which costs parse time for nothing.
-    this.out.push(INDENT[Math.min(this.indent, INDENT.length - 1)] + line);
+    // No indentation: it was a sixth of sql.js's generated source (capped at eight levels),
+    // and every character costs V8 parse time. Format the source to read it.
+    this.out.push(line);
   }
 
   private defaultValue(t: ValType): string {
@@ -691,15 +688,15 @@ export class FuncTranslator {
     const ea = this.effectiveAddress(m, ma.offset, size, ty !== 'v128');
     let e: string;
     if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
-    else if (ty === 'f32') e = `f32FromBits(${m.dv}.getInt32(${ea}, true))`;
-    else if (ty === 'f64') e = `${m.dv}.getFloat64(${ea}, true)`;
+    else if (ty === 'f32') e = `f32FromBits(${m.dv}.getInt32(${ea}, 1))`;
+    else if (ty === 'f64') e = `${m.dv}.getFloat64(${ea}, 1)`;
     else {
       switch (kind) {
-        case 'load': e = `${m.dv}.getInt32(${ea}, true)`; break;
+        case 'load': e = `${m.dv}.getInt32(${ea}, 1)`; break;
         case 'load8_s': e = `${m.dv}.getInt8(${ea})`; break;
         case 'load8_u': e = `${m.dv}.getUint8(${ea})`; break;
-        case 'load16_s': e = `${m.dv}.getInt16(${ea}, true)`; break;
-        case 'load16_u': e = `${m.dv}.getUint16(${ea}, true)`; break;
+        case 'load16_s': e = `${m.dv}.getInt16(${ea}, 1)`; break;
+        case 'load16_u': e = `${m.dv}.getUint16(${ea}, 1)`; break;
         default: throw new Error(`unknown load ${name}`);
       }
     }
@@ -726,11 +723,11 @@ export class FuncTranslator {
     }
     const ea = this.effectiveAddress(m, ma.offset, accessSize(kind, ty), ty !== 'v128');
     if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
-    else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), true);`);
-    else if (ty === 'f64') this.emit(`${m.dv}.setFloat64(${ea}, ${v}, true);`);
-    else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, true);`);
+    else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), 1);`);
+    else if (ty === 'f64') this.emit(`${m.dv}.setFloat64(${ea}, ${v}, 1);`);
+    else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, 1);`);
     else if (kind === 'store8') this.emit(`${m.dv}.setInt8(${ea}, ${v});`);
-    else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, true);`);
+    else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, 1);`);
     else throw new Error(`unknown store ${name}`);
   }
 

@@ -165,22 +165,22 @@ export const i64UnboxPure = (b: string): Pair => ({ lo: `i64Lo(${b})`, hi: `i64H
 // any byte changes, so a trapping store leaves memory untouched.
 export function i64LoadWords(kind: string, dv: string, ea: string, lo: string, hi: string): string {
   switch (kind) {
-    case 'load': return `${lo} = ${dv}.getInt32(${ea}, true); ${hi} = ${dv}.getInt32(${ea} + 4, true);`;
+    case 'load': return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = ${dv}.getInt32(${ea} + 4, 1);`;
     case 'load8_s': return `${lo} = ${dv}.getInt8(${ea}); ${hi} = ${lo} >> 31;`;
     case 'load8_u': return `${lo} = ${dv}.getUint8(${ea}); ${hi} = 0;`;
-    case 'load16_s': return `${lo} = ${dv}.getInt16(${ea}, true); ${hi} = ${lo} >> 31;`;
-    case 'load16_u': return `${lo} = ${dv}.getUint16(${ea}, true); ${hi} = 0;`;
-    case 'load32_s': return `${lo} = ${dv}.getInt32(${ea}, true); ${hi} = ${lo} >> 31;`;
-    case 'load32_u': return `${lo} = ${dv}.getInt32(${ea}, true); ${hi} = 0;`;
+    case 'load16_s': return `${lo} = ${dv}.getInt16(${ea}, 1); ${hi} = ${lo} >> 31;`;
+    case 'load16_u': return `${lo} = ${dv}.getUint16(${ea}, 1); ${hi} = 0;`;
+    case 'load32_s': return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = ${lo} >> 31;`;
+    case 'load32_u': return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = 0;`;
     default: throw new Error(`i64Load: ${kind}`);
   }
 }
 export function i64Store(kind: string, dv: string, ea: string, v: Pair): string {
   switch (kind) {
-    case 'store': return `${dv}.setInt32(${ea} + 4, ${v.hi}, true); ${dv}.setInt32(${ea}, ${v.lo}, true);`;
+    case 'store': return `${dv}.setInt32(${ea} + 4, ${v.hi}, 1); ${dv}.setInt32(${ea}, ${v.lo}, 1);`;
     case 'store8': return `${dv}.setInt8(${ea}, ${v.lo});`;
-    case 'store16': return `${dv}.setInt16(${ea}, ${v.lo}, true);`;
-    case 'store32': return `${dv}.setInt32(${ea}, ${v.lo}, true);`;
+    case 'store16': return `${dv}.setInt16(${ea}, ${v.lo}, 1);`;
+    case 'store32': return `${dv}.setInt32(${ea}, ${v.lo}, 1);`;
     default: throw new Error(`i64Store: ${kind}`);
   }
 }
