@@ -139,6 +139,8 @@ export async function reduceCase(w: WasmOpt, worker: Worker, bytes: Uint8Array, 
   return cur;
 }
 
+const RELOAD_EVERY = 500;
+
 export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
   const t0 = Date.now();
   const w = await loadWasmOpt();
@@ -152,6 +154,10 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
       const planSeed = rng.u32();
       const pipeline = PIPELINES[rng.int(PIPELINES.length)];
       let bytes: Uint8Array;
+      // wasm-opt's main() is not made to run thousands of times in one instance: its state
+      // grows until generation crawls (a run stalled after ~6,400 cases). A fresh instance
+      // every RELOAD_EVERY cases keeps it bounded.
+      if (i > opts.first && (i - opts.first) % RELOAD_EVERY === 0) await w.reload();
       try {
         bytes = withMemoryExport(generate(w, entropy, pipeline));
       } catch {
