@@ -171,7 +171,14 @@ export class ModuleEnvironment implements FuncEnvironment {
     }
   }
 
+  /** Asked at every load and store: built once per memory. */
+  private readonly memoryNames: MemoryNames[] = [];
+
   memory(m: number): MemoryNames {
+    return this.memoryNames[m] ?? (this.memoryNames[m] = this.memoryNamesOf(m));
+  }
+
+  private memoryNamesOf(m: number): MemoryNames {
     const t = this.memTypes[m];
     const k = this.viewsKey;
     const is64 = t.addr === 'i64', pageSizeLog2 = t.pageSizeLog2;
