@@ -65,11 +65,15 @@ export function outlineThresholdFor(config: { readonly raiseOptimizationLimit?: 
 const HOST_HAS_WASM = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== 'undefined';
 
 /**
- * The code-generation profile for an engine: its `codegen` option, else 'interpreter' when
+ * The code-generation profile for an engine: its `codegen` option, else JETWASM_CODEGEN in
+ * the environment, else 'interpreter' when
  * the host has no native WebAssembly (node --jitless and browsers' no-JIT modes remove both
  * together, and hosts without a JIT are why this runtime is used there), else 'jit'.
  */
 export function codegenProfileFor(config: { readonly codegen?: unknown }): 'jit' | 'interpreter' {
   if (config.codegen === 'jit' || config.codegen === 'interpreter') return config.codegen;
+  // The environment can choose for engines that do not (e.g. to run the spec suite on both).
+  const env = typeof process !== 'undefined' ? process.env?.JETWASM_CODEGEN : undefined;
+  if (env === 'jit' || env === 'interpreter') return env;
   return HOST_HAS_WASM ? 'jit' : 'interpreter';
 }

@@ -128,7 +128,7 @@ export class ModuleEnvironment implements FuncEnvironment {
   typeAt(t: number): FuncType { return subFuncType(this.module.types[t]); }
   canonicalTypeId(t: number): number { return this.canon[t]; }
   callee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : `f${f}`; }
-  directCallee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : this.lazy ? `c${f}` : `f${f}`; }
+  directCallee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : `f${f}`; }
   globalType(g: number): ValType { return this.globalTypes[g]; }
 
   globalGet(g: number): string {
@@ -183,7 +183,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     const k = this.viewsKey;
     const is64 = t.addr === 'i64', pageSizeLog2 = t.pageSizeLog2;
     const minBytes = t.limits.min * 2 ** pageSizeLog2;
-    if (this.profile === 'interpreter') return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes };
+    if (this.viewsAsVariables) return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes };
     return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: null, is64, pageSizeLog2, minBytes };
   }
   table(t: number): TableNames {
@@ -231,7 +231,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     const k = this.viewsKey;
     for (let m = 0; m < this.memTypes.length; m++) {
       lines.push(`var M${m} = R[${o.memory(m)}];`);
-      if (this.profile === 'interpreter') {
+      if (this.viewsAsVariables) {
         lines.push(`var D${m}, U${m}, L${m}, W${m};`);
         refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength; W${m} = ${words(m)};`);
         continue;
@@ -244,6 +244,38 @@ export class ModuleEnvironment implements FuncEnvironment {
     lines.push(`function refresh() { ${refresh.join(' ')} }`);
     lines.push('refresh();');
     return lines.join('\n');
+  }
+
+  /**
+   * Views as closure variables (reassigned by `refresh`) only for eager interpreter-profile
+   * code: lazily translated functions are compiled apart from the factory and receive its
+   * bindings' values once (`preludeBindings`), so whatever they read must never be
+   * reassigned — the holder object is.
+   */
+  private get viewsAsVariables(): boolean { return this.profile === 'interpreter' && !this.lazy; }
+
+  /**
+   * Every binding the prelude declares that generated functions may read (all of them are
+   * assigned once). Lazy mode hands a function exactly these (and the function stubs).
+   */
+  preludeBindings(): string[] {
+    const o = this.offsets;
+    const names: string[] = [...HELPER_NAMES, 'I32', 'I64', 'F64', 'R', 'imul', 'clz32', 'fround', 'sqrt', 'refresh', 'vm', 'H', 'LIMS'];
+    for (let f = 0; f < this.numImportedFuncs; f++) names.push(`F${f}`);
+    for (let g = 0; g < this.globalTypes.length; g++) {
+      if (o.isImportedGlobal(g) || o.definedGlobal(g).kind === 'ref') names.push(`G${g}`);
+    }
+    for (let t = 0; t < this.tableTypes.length; t++) names.push(`T${t}`, `E${t}`);
+    const numTags = this.module.numImportedTags + this.module.tags.length;
+    for (let t = 0; t < numTags; t++) names.push(`X${t}`);
+    for (let m = 0; m < this.memTypes.length; m++) {
+      names.push(`M${m}`);
+      if (this.viewsAsVariables) throw new Error('lazy code never reads views as variables');
+      names.push(`V${m}`);
+    }
+    if (this.checkOptions?.fuel) names.push('FUEL');
+    if (this.checkOptions?.interrupt) names.push('ICNT');
+    return names;
   }
 
   /** Memories whose refresher the runtime must register (all of them). */

@@ -87,14 +87,21 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
     }
     names.push(env.callee(f));
   }
+  // Lazy mode: a function's source is compiled by `new Function` over the bindings it names,
+  // passed by value from B (the prelude's write-once bindings and the stable stubs fN). Not
+  // a direct eval here: an eval anywhere in the factory makes V8 keep every binding of it
+  // dynamic, which cost eager-translated code in the same factory a quarter of its speed
+  // (docs/PERFORMANCE.md). Identifiers are over-approximated (string literals included):
+  // an extra parameter is harmless.
   const lazyPart = opts.lazy
     ? [
-      // Direct eval: the translated source is evaluated in this scope (strict mode, so it
-      // declares nothing here), where it sees the prelude's bindings. compileF has no
-      // parameters or locals, so the evaluated function reaches the prelude's bindings
-      // through as few contexts as possible.
       'var LZI = 0;',
-      'function compileF() { return eval(LZ(LZI)); }',
+      `var B = { ${[...env.preludeBindings(), ...names].join(', ')} };`,
+      'function compileF() {',
+      'var src = LZ(LZI), ps = [], vs = [];',
+      'for (var id of new Set(src.match(/[A-Za-z_$][\\w$]*/g))) if (Object.prototype.hasOwnProperty.call(B, id)) { ps.push(id); vs.push(B[id]); }',
+      'return new Function(...ps, \'"use strict"; return \' + src + \';\')(...vs);',
+      '}',
       "function named(g, f) { Object.defineProperty(g, 'name', { value: f.name }); return g; }",
     ]
     : [];
