@@ -9,12 +9,13 @@ import { opByCode } from '../compiler/opcodes';
 import { translateModule, type TranslatedModule } from '../compiler/translate';
 import { codegenProfileFor, outlineThresholdFor } from './optlimit';
 import { VMContext, VMOffsets } from '../vmctx';
-import { LinkError, RuntimeError } from './errors';
+import { LinkError } from './errors';
 import { helpers } from './helpers';
 import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, toTrapValue, type Callable, type Extern, type GlobalStorage } from './objects';
 import { SlabKind } from '../vmctx';
 import { f32FromBits, f64FromBits } from './values';
 import * as GC from './gc';
+import { applyActiveSegments } from './segments';
 import { checkMemoryCreation, checkOptionsOf, checkTableCreation, instanceOwner, storeLimits } from './limits';
 
 export interface EngineConfig {
@@ -230,23 +231,9 @@ export class Instance {
     instanceOwner.set(instance, store);
 
     try {
-      m.elems.forEach((e, s) => {
-        if (e.mode !== 'active') return;
-        const table = sp.tables[e.table];
-        const off = toIndex(evalConst(e.offset!, table.type.addr, evalCtx));
-        const vals = elemValues[s];
-        if (off + vals.length > table.elements.length) throw new RuntimeError('out of bounds table access');
-        for (let k = 0; k < vals.length; k++) table.elements[off + k] = vals[k];
-      });
-      // ---- 6. data segments
-      m.datas.forEach((d, s) => {
-        if (d.mode !== 'active') return;
-        const mem = sp.memories[d.memory];
-        const off = toIndex(evalConst(d.offset!, mem.type.addr, evalCtx));
-        if (off + d.bytes.length > mem.byteLength) throw new RuntimeError('out of bounds memory access');
-        mem.u8.set(d.bytes, off);
-        vm.refs[o.data(s)] = helpers.EMPTY_DATA;
-      });
+      // ---- 5. active element segments, 6. data segments
+      applyActiveSegments(m.elems, elemValues, m.datas, sp.tables, sp.memories, vm.refs, (s) => o.data(s),
+        (expr, addr) => evalConst(expr, addr, evalCtx));
     } catch (e) {
       throw toTrapValue(e);
     }
@@ -286,10 +273,6 @@ export class Instance {
     }
     return instance;
   }
-}
-
-function toIndex(v: unknown): number {
-  return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
 }
 
 // ---------------------------------------------------------------- constant expressions

@@ -269,9 +269,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     const numTags = this.module.numImportedTags + this.module.tags.length;
     for (let t = 0; t < numTags; t++) names.push(`X${t}`);
     for (let m = 0; m < this.memTypes.length; m++) {
-      names.push(`M${m}`);
-      if (this.viewsAsVariables) throw new Error('lazy code never reads views as variables');
-      names.push(`V${m}`);
+      names.push(`M${m}`, `V${m}`);
     }
     if (this.checkOptions?.fuel) names.push('FUEL');
     if (this.checkOptions?.interrupt) names.push('ICNT');

@@ -14,7 +14,7 @@
 
 import type { ArrayType, BlockType, CompositeType, FuncType, HeapType, Instr, RefType, StorageType, StructType, ValType, FuncBody } from '../ir';
 import { CatchKind } from '../ir';
-import { opByCode, opByName } from '../opcodes';
+import { opByCode } from '../opcodes';
 import type { FuncEnvironment, MemoryNames } from './env';
 import * as i64 from './i64';
 import { outlineBody } from './outline';
@@ -56,7 +56,6 @@ function splitTopLevel(e: string): [string, string, string] | null {
   return [e.slice(0, at), op, e.slice(at + op.length + 2)];
 }
 
-const INT_LITERAL = /^-?\d+$/;
 
 /**
  * What the translator can prove about an i32 expression from its text: its value lies in

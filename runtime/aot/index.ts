@@ -14,6 +14,7 @@ import { helpers } from '../helpers';
 import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, toTrapValue, type Callable, type GlobalStorage } from '../objects';
 import { f32FromBits, f64FromBits } from '../values';
 import * as GC from '../gc';
+import { applyActiveSegments } from '../segments';
 import type { AotConstExpr, AotFactory, AotModule } from './format';
 
 export type { AotModule, AotFactory, AotConstExpr } from './format';
@@ -325,22 +326,8 @@ export function instantiateAot(m: AotModule, factory: AotFactory, imports: unkno
     m.elems.forEach((e, s) => {
       if (e.mode === 'passive') vm.refs[o.elem(s)] = elemValues[s];
     });
-    m.elems.forEach((e, s) => {
-      if (e.mode !== 'active') return;
-      const table = sp.tables[e.table];
-      const off = toIndex(evalConst(e.offset!, sp, canon));
-      const vals = elemValues[s];
-      if (off + vals.length > table.elements.length) throw new RuntimeError('out of bounds table access');
-      for (let k = 0; k < vals.length; k++) table.elements[off + k] = vals[k];
-    });
-    m.datas.forEach((d, s) => {
-      if (d.mode !== 'active') return;
-      const mem = sp.memories[d.memory];
-      const off = toIndex(evalConst(d.offset!, sp, canon));
-      if (off + d.bytes.length > mem.byteLength) throw new RuntimeError('out of bounds memory access');
-      mem.u8.set(d.bytes, off);
-      vm.refs[o.data(s)] = helpers.EMPTY_DATA;
-    });
+    applyActiveSegments(m.elems, elemValues, m.datas, sp.tables, sp.memories, vm.refs, (s) => o.data(s),
+      (expr) => evalConst(expr, sp, canon));
   } catch (e) {
     throw toTrapValue(e);
   }
@@ -373,10 +360,6 @@ export function instantiateAot(m: AotModule, factory: AotFactory, imports: unkno
     }
   }
   return exports;
-}
-
-function toIndex(v: unknown): number {
-  return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
 }
 
 /** Evaluates a (validated) constant expression to an internal value. */
