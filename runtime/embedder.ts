@@ -19,7 +19,7 @@
 
 import type { ExternKind, FuncType, GlobalType, MemoryType, ModuleIR, TableType, ValType } from '../compiler/ir';
 import { canonicalRefType, canonicalValType, typeRegistry } from '../compiler/validate';
-import { Engine as BaseEngine, Instance, Module, Store as BaseStore } from './instance';
+import { Engine as BaseEngine, Instance, Module, Store as BaseStore, compilationMode } from './instance';
 import { getFuel, releaseFromStore, setDeadline, setEpochDeadline, setFuel, setLimiter, engineInterrupts, type ResourceLimiter, type StoreLimits } from './limits';
 import { DisposedError, Func, Global, Memory, Table, Tag, disposedCallables, type Callable, type Extern } from './objects';
 
@@ -43,8 +43,9 @@ export interface WasmFeatures {
 export type EngineOptions = {
   /** Feature switches (all on by default). */
   readonly features?: WasmFeatures;
-  /** 'lazy' translates each function on first call where the translator supports it;
-   *  'eager' translates a whole module before its first instantiation returns (default). */
+  /** 'lazy' translates each function on its first call; 'eager' translates a whole module
+   *  before its first instantiation returns. Default: the JETWASM_COMPILATION environment
+   *  variable (Node), else lazy with the 'jit' codegen profile and eager with 'interpreter'. */
   readonly compilation?: 'lazy' | 'eager';
   /** Charge fuel at function entries and loop heads (runtime/limits.ts); stores start with
    *  `initialFuel` (default 0). Off: generated code has no fuel checks. */
@@ -78,9 +79,9 @@ export class Engine extends BaseEngine {
   get features(): Required<WasmFeatures> {
     return { ...ALL_FEATURES, ...this.config.features };
   }
-  /** True when functions are to be translated lazily (stored for the translator). */
+  /** True when functions are translated lazily (the effective mode, see `compilation`). */
   get lazy(): boolean {
-    return this.config.compilation === 'lazy';
+    return compilationMode(this.config) === 'lazy';
   }
   /** Advances the epoch by one; stores whose epoch deadline is reached trap with
    *  "interrupt" at their next check point. */

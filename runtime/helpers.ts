@@ -334,6 +334,29 @@ function V128(a: number, b: number, c: number, d: number): Int32Array {
 }
 
 /** The one helper object every instance's generated code receives. */
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Lazy translation: compiles one function's source (an expression whose value is the
+ * function; compiler/translate/index.ts lazyFunctionSource) with `new Function` over the
+ * bindings it may name, passed by value from `bindings` (the factory's write-once prelude
+ * bindings and its function stubs), and names the result like its stub. Identifiers are
+ * over-approximated (string literals included): an extra parameter is harmless.
+ */
+function lazyCompile(src: string, bindings: Record<string, unknown>, stub: { readonly name: string }): unknown {
+  const ps: string[] = [];
+  const vs: unknown[] = [];
+  for (const id of new Set(src.match(/[A-Za-z_$][\w$]*/g))) {
+    if (hasOwn.call(bindings, id)) {
+      ps.push(id);
+      vs.push(bindings[id]);
+    }
+  }
+  const g = new Function(...ps, `"use strict"; return ${src};`)(...vs) as object;
+  Object.defineProperty(g, 'name', { value: stub.name });
+  return g;
+}
+
 export const helpers: TranslatedHelpers = {
   trap,
   unsupported: (name: string): never => { throw new Error(`unsupported instruction: ${name}`); },
@@ -367,4 +390,5 @@ export const helpers: TranslatedHelpers = {
   throwException,
   isTrap: (e: unknown): boolean => !(e instanceof WasmException),
   wrapTrap: toTrapValue,
+  lazyCompile,
 };

@@ -22,9 +22,9 @@ test('a function between the two thresholds stays whole unless the engine opts o
   const saved = { ...outlineLimits };
   Object.assign(outlineLimits, { threshold: 500, target: 200, min: 1 });
   try {
-    const whole = Module.fromBinary(new Engine(), parseWat(wat));
+    const whole = Module.fromBinary(new Engine({ compilation: 'eager' }), parseWat(wat));
     expect(whole.code.source).not.toContain('function R0()');
-    const split = Module.fromBinary(new Engine({ raiseOptimizationLimit: false }), parseWat(wat));
+    const split = Module.fromBinary(new Engine({ raiseOptimizationLimit: false, compilation: 'eager' }), parseWat(wat));
     expect(split.code.source).toContain('function R0()');
   } finally {
     Object.assign(outlineLimits, saved);
@@ -56,7 +56,7 @@ describe('code-generation profile', () => {
   });
 
   test.each(['jit', 'interpreter'] as const)('%s code reads and grows memory alike', (codegen) => {
-    const engine = new Engine({ codegen });
+    const engine = new Engine({ codegen, compilation: 'eager' });
     const m = Module.fromBinary(engine, parseWat(WAT));
     if (codegen === 'interpreter') expect(m.code.source).toMatch(/D0\.getInt32\(/);
     else expect(m.code.source).toMatch(/V0\.d\d+\.getInt32\(/);

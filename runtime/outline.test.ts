@@ -45,7 +45,7 @@ function run(outline: boolean): unknown[] {
   const saved = { ...outlineLimits };
   if (outline) Object.assign(outlineLimits, { threshold: 0, target: 60, min: 1 });
   try {
-    const engine = new Engine();
+    const engine = new Engine({ compilation: 'eager' });
     const m = Module.fromBinary(engine, parseWat(WAT));
     if (outline) expect(m.code.source).toContain('function R0()');
     else expect(m.code.source).not.toContain('function R0()');

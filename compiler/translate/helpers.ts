@@ -36,6 +36,8 @@ export const HELPER_NAMES = [
   'refTest', 'refCast', 'structLayout', 'refTestFn',
   // exceptions
   'WasmException', 'throwException', 'isTrap', 'wrapTrap',
+  // lazy translation: compiles a function's source on its first call (translate/index.ts)
+  'lazyCompile',
 ] as const;
 
 export type HelperName = (typeof HELPER_NAMES)[number];

@@ -61,7 +61,21 @@ export interface TranslateOptions {
   readonly outlineThreshold?: number;
   /** What to tune the generated code for (env.ts CodegenProfile); default 'jit'. */
   readonly profile?: CodegenProfile;
+  /**
+   * Lazy mode: the deepest control nesting of each defined function (validation's
+   * `maxControlDepths`). Functions nested more deeply than LAZY_MAX_CONTROL_DEPTH are
+   * translated up front.
+   */
+  readonly controlDepths?: readonly number[];
 }
+
+/**
+ * Control nesting above which lazy mode still translates a function at compile time. V8's
+ * parser gives up somewhere between 1,000 and 3,000 nested `if`s (it depends on the stack
+ * left), and that limit must surface as a CompileError when the module is compiled. Real
+ * code stays far below this depth, so it costs lazy startup nothing.
+ */
+export const LAZY_MAX_CONTROL_DEPTH = 200;
 
 function paramList(env: ModuleEnvironment, f: number): string {
   return env.funcType(f).params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
@@ -80,31 +94,25 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
       // The stub fN is the function's identity; cN is what direct calls use. The first call
       // (through either) replaces cN by the translated function gN, named like its stub.
       const ps = paramList(env, f);
-      bodies.push(`var c${f} = function (${ps}) { LZI = ${i}; c${f} = named(compileF(), f${f}); return c${f}(${ps}); };`);
+      if ((opts.controlDepths?.[i] ?? 0) > LAZY_MAX_CONTROL_DEPTH) {
+        // Translated now, so that a nesting too deep for the JS parser is a CompileError at
+        // compile time (never a trap at some later first call).
+        bodies.push(t.translateFunction(f, m.codes[i], `g${f}`), `var c${f} = g${f};`);
+      } else {
+        bodies.push(`var c${f} = function (${ps}) { c${f} = lazyCompile(LZ(${i}), B, f${f}); return c${f}(${ps}); };`);
+      }
       bodies.push(`function f${f}(${ps}) { return c${f}(${ps}); }`);
     } else {
       bodies.push(t.translateFunction(f, m.codes[i]));
     }
     names.push(env.callee(f));
   }
-  // Lazy mode: a function's source is compiled by `new Function` over the bindings it names,
-  // passed by value from B (the prelude's write-once bindings and the stable stubs fN). Not
-  // a direct eval here: an eval anywhere in the factory makes V8 keep every binding of it
-  // dynamic, which cost eager-translated code in the same factory a quarter of its speed
-  // (docs/PERFORMANCE.md). Identifiers are over-approximated (string literals included):
-  // an extra parameter is harmless.
-  const lazyPart = opts.lazy
-    ? [
-      'var LZI = 0;',
-      `var B = { ${[...env.preludeBindings(), ...names].join(', ')} };`,
-      'function compileF() {',
-      'var src = LZ(LZI), ps = [], vs = [];',
-      'for (var id of new Set(src.match(/[A-Za-z_$][\\w$]*/g))) if (Object.prototype.hasOwnProperty.call(B, id)) { ps.push(id); vs.push(B[id]); }',
-      'return new Function(...ps, \'"use strict"; return \' + src + \';\')(...vs);',
-      '}',
-      "function named(g, f) { Object.defineProperty(g, 'name', { value: f.name }); return g; }",
-    ]
-    : [];
+  // Lazy mode: the runtime's `lazyCompile` compiles a function's source over the bindings
+  // it names, passed by value from B (the prelude's write-once bindings and the stable stubs
+  // fN). Not a direct eval here: an eval anywhere in the factory makes V8 keep every binding
+  // of it dynamic, which cost eager-translated code in the same factory a quarter of its
+  // speed (docs/PERFORMANCE.md).
+  const lazyPart = opts.lazy ? [`var B = { ${[...env.preludeBindings(), ...names].join(', ')} };`] : [];
   return [
     '"use strict";',
     env.prelude(),

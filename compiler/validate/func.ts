@@ -164,6 +164,7 @@ export class CodeValidator {
   /** Constant-expression mode: number of globals visible, or -1 for function bodies. */
   private constGlobals = -1;
   private maxHeight = 0;
+  private maxCtrl = 0;
 
   constructor(private readonly ctx: ModuleContext) {
     this.reg = ctx.reg;
@@ -172,6 +173,11 @@ export class CodeValidator {
   /** Highest operand stack depth reached by the last validated body. */
   get maxStackHeight(): number {
     return this.maxHeight;
+  }
+
+  /** Deepest nesting of control frames (the function's own frame counts 1) in the last body. */
+  get maxControlDepth(): number {
+    return this.maxCtrl;
   }
 
   // ------------------------------------------------------------ entry points
@@ -288,6 +294,7 @@ export class CodeValidator {
     this.cParams[c] = params;
     this.cResults[c] = results;
     this.ch = c + 1;
+    if (c + 1 > this.maxCtrl) this.maxCtrl = c + 1;
     this.curHeight = this.vh;
     this.curUnreach = false;
     this.pushAll(params);
@@ -430,6 +437,7 @@ export class CodeValidator {
     this.ch = 0;
     this.initH = 0;
     this.maxHeight = 0;
+    this.maxCtrl = 0;
     this.pushCtrl(F.Func, EMPTY, results);
     const ctx = this.ctx;
     const reg = this.reg;

@@ -23,6 +23,8 @@ export interface ValidationResult {
   readonly tagTypeIds: readonly number[];
   /** Highest operand stack depth of each defined function's body. */
   readonly maxStackHeights: readonly number[];
+  /** Deepest control-frame nesting of each defined function's body. */
+  readonly maxControlDepths: readonly number[];
 }
 
 /** Validates `m`; throws CompileError('invalid', message) on the first error found. */
@@ -160,13 +162,15 @@ export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry
   // ---- function bodies
   if (m.codes.length !== m.funcs.length) throw malformed('function and code section have inconsistent lengths');
   const maxStackHeights: number[] = new Array<number>(m.codes.length);
+  const maxControlDepths: number[] = new Array<number>(m.codes.length);
   for (let i = 0; i < m.codes.length; i++) {
     const code = m.codes[i];
     const locals = code.locals.map(enc);
     cv.validateFunc(funcTypes[funcTypes.length - m.funcs.length + i], locals, code.body);
     maxStackHeights[i] = cv.maxStackHeight;
+    maxControlDepths[i] = cv.maxControlDepth;
   }
-  return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights };
+  return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights, maxControlDepths };
 }
 
 // ---------------------------------------------------------------- types

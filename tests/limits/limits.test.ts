@@ -103,11 +103,11 @@ describe('fuel', () => {
   });
 
   test('without consumeFuel, generated code has no checks and getFuel fails', () => {
-    const engine = new Engine({ consumeFuel: false });
+    const engine = new Engine({ consumeFuel: false, compilation: 'eager' });
     const m = Module.fromBinary(engine, parseWat(SPIN_AND_SUM));
     expect(m.code.source).not.toMatch(/FUEL|LIMS|ICNT/);
     expect(() => new Store(engine).getFuel()).toThrow(/not enabled/);
-    const withFuel = Module.fromBinary(new Engine({ consumeFuel: true }), parseWat(SPIN_AND_SUM));
+    const withFuel = Module.fromBinary(new Engine({ consumeFuel: true, compilation: 'eager' }), parseWat(SPIN_AND_SUM));
     expect(withFuel.code.source).toMatch(/FUEL\[0\] -= /);
   });
 
