@@ -228,3 +228,34 @@ describe('stack and control', () => {
     expect((caught as WasmException).payload).toEqual([9]);
   });
 });
+
+describe('i32 addresses at or above 2^31', () => {
+  // The translator passes offset-0 addresses of memories capped below 2 GiB to the DataView
+  // as signed int32 (compiler/translate/func.ts effectiveAddress); these must still trap.
+  const accesses = (mem: string): string => `(module (memory ${mem})
+    (func (export "load0") (param i32) (result i32) (i32.load (local.get 0)))
+    (func (export "load8") (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+    (func (export "store32") (param i32) (i32.store (local.get 0) (i32.const -1)))
+    (func (export "store64") (param i32) (i64.store (local.get 0) (i64.const -1)))
+    (func (export "word0") (result i32) (i32.load (i32.const 0))))`;
+
+  test.each(['1 32768', '1', '1 1'])('trap and never write, memory (%s)', (mem) => {
+    const inst = instantiate(accesses(mem));
+    const call = (n: string, ...a: unknown[]): unknown[] => fn(inst, n).call(...a);
+    const trapOf = (f: () => unknown): string => {
+      try { f(); } catch (e) { expect(e).toBeInstanceOf(RuntimeError); return (e as Error).message; }
+      return 'no trap';
+    };
+    for (const addr of [-4, -1, 0x80000000 | 0, -8]) {
+      expect(trapOf(() => call('load0', addr))).toBe('out of bounds memory access');
+      // Read as signed, -8 + 8 would be address 0.
+      expect(trapOf(() => call('load8', addr))).toBe('out of bounds memory access');
+      expect(trapOf(() => call('store32', addr))).toBe('out of bounds memory access');
+      // The high word of an i64 store at -4 would land on address 0.
+      expect(trapOf(() => call('store64', addr))).toBe('out of bounds memory access');
+      expect(call('word0')).toEqual([0]);
+    }
+    expect(call('load0', 65532)).toEqual([0]);
+    expect(trapOf(() => call('load0', 65533))).toBe('out of bounds memory access');
+  });
+});

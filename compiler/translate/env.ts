@@ -30,6 +30,10 @@ export interface MemoryNames {
   readonly pageSizeLog2: number;
   /** The declared minimum size in bytes: the memory is never smaller (imports are checked). */
   readonly minBytes: number;
+  /** True when the memory can never exceed 2^31 bytes (declared maximum; an import's
+   *  maximum is at most the declared one): every address at or above 2^31 is out of
+   *  bounds, so an i32 address read as a signed int32 stays a correct DataView offset. */
+  readonly below2GiB: boolean;
 }
 export interface TableNames {
   /** The VMTable object and its (identity-stable) elements array. */
@@ -183,8 +187,9 @@ export class ModuleEnvironment implements FuncEnvironment {
     const k = this.viewsKey;
     const is64 = t.addr === 'i64', pageSizeLog2 = t.pageSizeLog2;
     const minBytes = t.limits.min * 2 ** pageSizeLog2;
-    if (this.viewsAsVariables) return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes };
-    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: null, is64, pageSizeLog2, minBytes };
+    const below2GiB = !is64 && t.limits.max !== undefined && t.limits.max * 2 ** pageSizeLog2 <= 2 ** 31;
+    if (this.viewsAsVariables) return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes, below2GiB };
+    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: null, is64, pageSizeLog2, minBytes, below2GiB };
   }
   table(t: number): TableNames {
     return { obj: `T${t}`, elems: `E${t}`, is64: this.tableTypes[t].addr === 'i64' };

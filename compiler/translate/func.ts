@@ -621,12 +621,19 @@ export class FuncTranslator {
    * Otherwise (memory64, SIMD helpers on the Uint8Array) the check is explicit and the address
    * is left in the temporary `a`.
    */
-  private effectiveAddress(m: MemoryNames, offset: number, size: number, viaDataView = false): string {
+  private effectiveAddress(m: MemoryNames, offset: number, size: number, viaDataView = false, twoWords = false): string {
     let base: string;
     if (m.is64) base = i64.i64ToAddress(this.popPair());
     else {
       const addr = this.pop();
-      base = /^\d+$/.test(addr) ? addr : `(${addr} >>> 0)`;
+      // Without an offset, a memory that stays below 2 GiB needs no unsigned view of the
+      // address: a negative int32 is a u32 of at least 2^31, out of bounds either way, and
+      // the DataView rejects it with the same RangeError. Not with an offset, nor for a
+      // two-word access (whose second word is at address + 4): a negative address plus a
+      // few bytes could land in bounds.
+      // An address addrFacts proves to lie in [0, 2^31) needs no conversion at all.
+      const signedOk = viaDataView && offset === 0 && !twoWords && m.below2GiB;
+      base = signedOk || /^\d+$/.test(addr) || addrFacts(addr) !== null ? addr : `(${addr} >>> 0)`;
     }
     if (viaDataView && !m.is64) {
       if (offset === 0) return base;
@@ -661,7 +668,7 @@ export class FuncTranslator {
 
   /** The address of a two-word (i64) access, in the temporary `a`. */
   private pairAddress(m: MemoryNames, offset: number, size: number): string {
-    const ea = this.effectiveAddress(m, offset, size, true);
+    const ea = this.effectiveAddress(m, offset, size, true, true);
     if (ea === 'a') return ea;
     this.usesTmp = true;
     this.emit(`a = ${ea};`);

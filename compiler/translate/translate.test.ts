@@ -135,9 +135,28 @@ describe('provably in-bounds word accesses', () => {
     const src = source(wat, 'interpreter');
     expect(src).toContain('W0[((l0 & 1020) >> 2) + 256]');
     // offset 65532 + 1020 + 4 exceeds one page: the DataView (bounds-checked) path.
-    expect(src).toContain('D0.getInt32(((l0 & 1020) >>> 0) + 65532, 1)');
+    expect(src).toContain('D0.getInt32((l0 & 1020) + 65532, 1)');
     expect(src).toContain('W0[(l0 & 255)] = 7;');
     // Under the 'jit' profile every access stays on the DataView.
     expect(source(wat, 'jit')).not.toMatch(/\bW0\b|\.i\d+\[/);
+  });
+});
+
+describe('i32 addresses as DataView offsets', () => {
+  // Behaviour at addresses of 2^31 and above: runtime/runtime.test.ts.
+  const accesses = (mem: string): string => `(module (memory ${mem})
+    (func (param i32) (result i32) (i32.load (local.get 0)))
+    (func (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+    (func (param i32) (i64.store (local.get 0) (i64.const -1))))`;
+
+  test('a memory that stays below 2 GiB reads offset-0 addresses as signed int32', () => {
+    const small = source(accesses('1 32768'));
+    expect(small).toContain('.getInt32(l0, 1)');
+    // With an offset, or for a two-word access, the unsigned conversion stays.
+    expect(small).toContain('.getInt32((l0 >>> 0) + 8, 1)');
+    expect(small).toContain('a = (l0 >>> 0);');
+    // Without a maximum the memory may pass 2 GiB: every address is converted.
+    const big = source(accesses('1'));
+    expect(big).toContain('.getInt32((l0 >>> 0), 1)');
   });
 });
