@@ -122,11 +122,13 @@ export interface Catch {
  * (single-byte opcodes are the byte; prefixed ones are (prefix << 16) | subopcode).
  * Only the immediates that the opcode's `imm` kind names are present; the mapping from
  * immediate kind to fields is documented on `Imm` in compiler/opcodes.ts.
+ * Decoded instructions are immutable: the decoder shares one object among all occurrences
+ * of a common instruction (binary/instructions.ts).
  */
 export interface Instr {
-  op: number;
-  /** Byte offset of the opcode within the module binary (for error messages). */
-  pos?: number;
+  readonly op: number;
+  /** Byte offset of the opcode within the module binary; absent on shared instructions. */
+  readonly pos?: number;
   idx?: number;
   idx2?: number;
   memarg?: MemArg;

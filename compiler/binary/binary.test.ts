@@ -5,7 +5,7 @@ import * as path from 'path';
 import { CompileError } from '../errors';
 import { Instr, ModuleIR } from '../ir';
 import { opByName } from '../opcodes';
-import { parseWast } from '../text';
+import { parseWast, parseWat } from '../text';
 import { decodeModule, MAX_LOCALS } from './index';
 import { binaryModules } from './wast-binary-modules';
 
@@ -286,7 +286,7 @@ describe('header and sections', () => {
         ...section(10, vec([[2, 0, 0x0b]])),
       ]),
     );
-    expect(m.tables[0].init).toEqual([{ op: op('ref.func'), pos: expect.any(Number), idx: 0 }]);
+    expect(m.tables[0].init).toEqual([expect.objectContaining({ op: op('ref.func'), idx: 0 })]);
     expect(m.tables[1].init).toBeUndefined();
     expect(m.tables[1].type.elem).toEqual({ kind: 'ref', nullable: true, heap: 'extern' });
     expect(m.globals[0].init[0].value).toBe(0x7ff8000000000000n);
@@ -322,10 +322,10 @@ describe('header and sections', () => {
     expect(m.elems.map((s) => s.table)).toEqual([0, 0, 1, 0, 0, 0, 2, 0]);
     expect(m.elems[0].type).toEqual({ kind: 'ref', nullable: false, heap: 'func' });
     expect(m.elems[4].type).toEqual({ kind: 'ref', nullable: true, heap: 'func' });
-    expect(m.elems[0].init).toEqual([[{ op: op('ref.func'), pos: expect.any(Number), idx: 0 }]]);
-    expect(m.elems[5].init).toEqual([[{ op: op('ref.null'), pos: expect.any(Number), heap: 'func' }]]);
+    expect(m.elems[0].init).toEqual([[expect.objectContaining({ op: op('ref.func'), idx: 0 })]]);
+    expect(m.elems[5].init).toEqual([[expect.objectContaining({ op: op('ref.null'), heap: 'func' })]]);
     expect(m.elems[1].offset).toBeUndefined();
-    expect(m.elems[2].offset).toEqual([{ op: op('i32.const'), pos: expect.any(Number), value: 0 }]);
+    expect(m.elems[2].offset).toEqual([expect.objectContaining({ op: op('i32.const'), value: 0 })]);
     expectMalformed([...HEADER, ...section(9, vec([[8]]))], 'malformed elements segment kind');
     expectMalformed([...HEADER, ...section(9, vec([[1, 0x01, 0]]))], 'malformed element kind');
   });
@@ -633,5 +633,30 @@ describe('modules built by binaryen', () => {
     expect(big.codes.length).toBe(big.funcs.length);
     expect(big.codes.length).toBeGreaterThan(1000);
     fs.rmSync(out, { recursive: true, force: true });
+  });
+});
+
+describe('shared instructions', () => {
+  test('common instructions are decoded once per module and shared; others are not', () => {
+    const m = decodeModule(parseWat(`(module (global (mut i32) (i32.const 0))
+      (func (param i32) (result i32)
+        (i32.add (local.get 0) (i32.const 7)) (drop)
+        (i32.add (local.get 0) (i32.const 7)) (drop)
+        (global.set 0 (i32.const 100000))
+        (global.set 0 (i32.const 100000))
+        (local.get 0)))`));
+    const b = m.codes[0].body;
+    const at = (name: string, n: number): number => b.map((ins, i) => [ins, i] as const).filter(([ins]) => ins.op === op(name))[n][1];
+    expect(b[at('local.get', 0)]).toBe(b[at('local.get', 1)]);
+    expect(b[at('i32.add', 0)]).toBe(b[at('i32.add', 1)]);
+    expect(b[at('i32.const', 0)]).toBe(b[at('i32.const', 1)]);
+    expect(b[at('i32.const', 0)]).toEqual({ op: op('i32.const'), value: 7 });
+    // Large constants are not shared and keep their position.
+    expect(b[at('i32.const', 2)]).not.toBe(b[at('i32.const', 3)]);
+    expect(b[at('i32.const', 2)]).toEqual({ op: op('i32.const'), value: 100000, pos: expect.any(Number) });
+    // Another module gets its own objects.
+    const m2 = decodeModule(parseWat('(module (func (param i32) (result i32) (local.get 0)))'));
+    expect(m2.codes[0].body[0]).toEqual(b[at('local.get', 0)]);
+    expect(m2.codes[0].body[0]).not.toBe(b[at('local.get', 0)]);
   });
 });
