@@ -379,7 +379,10 @@ describe('function bodies', () => {
       { op: op('end') },
       { op: op('end') },
     ]);
-    expect(body(m)[0].pos).toBe(m.codes[0].pos + 1);
+    // An unshared instruction records its offset (the loop's opcode, after the locals
+    // count, the block opcode and its type byte); a shared one (the void block) has none.
+    expect(body(m)[1].pos).toBe(m.codes[0].pos + 3);
+    expect(body(m)[0].pos).toBeUndefined();
   });
 
   test('misplaced else / end / missing end are malformed', () => {
@@ -644,13 +647,18 @@ describe('shared instructions', () => {
         (i32.add (local.get 0) (i32.const 7)) (drop)
         (global.set 0 (i32.const 100000))
         (global.set 0 (i32.const 100000))
-        (local.get 0)))`));
+        (block (drop (i32.load offset=4 (local.get 0))))
+        (block (drop (i32.load offset=4 (local.get 0))))
+        (local.get 0))
+      (memory 1))`));
     const b = m.codes[0].body;
     const at = (name: string, n: number): number => b.map((ins, i) => [ins, i] as const).filter(([ins]) => ins.op === op(name))[n][1];
     expect(b[at('local.get', 0)]).toBe(b[at('local.get', 1)]);
     expect(b[at('i32.add', 0)]).toBe(b[at('i32.add', 1)]);
     expect(b[at('i32.const', 0)]).toBe(b[at('i32.const', 1)]);
     expect(b[at('i32.const', 0)]).toEqual({ op: op('i32.const'), value: 7 });
+    expect(b[at('i32.load', 0)]).toBe(b[at('i32.load', 1)]);
+    expect(b[at('block', 0)]).toBe(b[at('block', 1)]);
     // Large constants are not shared and keep their position.
     expect(b[at('i32.const', 2)]).not.toBe(b[at('i32.const', 3)]);
     expect(b[at('i32.const', 2)]).toEqual({ op: op('i32.const'), value: 100000, pos: expect.any(Number) });
