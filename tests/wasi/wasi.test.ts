@@ -163,7 +163,13 @@ test('fileops2: timestamps, allocate, fdflags, fd_renumber, a long fd_readdir, p
 test('clocks, sleeping and random bytes', () => {
   const ours = runJetwasm({ wasm: 'clocks.wasm' });
   const ref = runNodeWasi({ wasm: 'clocks.wasm' });
-  expect(ours).toEqual(ref);
+  // The sleep lines depend on timing: on a loaded machine Node's own WASI has returned
+  // early from a 20 ms sleep ("slept >= 20ms: no"). Ours must report both as met (below);
+  // every other line must match the reference.
+  const timingFree = (out: string): string => out.split('\n').filter((l) => !l.startsWith('slept ')).join('\n');
+  expect({ ...ours, stdout: timingFree(ours.stdout) }).toEqual({ ...ref, stdout: timingFree(ref.stdout) });
+  expect(ours.stdout).toMatch(/^slept >= 20ms: yes$/m);
+  expect(ours.stdout).toMatch(/^slept < 5s: yes$/m);
   expect(ours.code).toBe(0);
   expect(ours.stdout).not.toMatch(/: no\b|failed/);
   expect(ours.stdout).toMatch(/^poll: errno 0, events 1, first userdata 22 type 0$/m);
