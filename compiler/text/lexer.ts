@@ -35,6 +35,18 @@ export class List {
 
 export type Sexpr = Atom | List;
 
+/** The keyword heading list `x`, if any. */
+export const headOf = (x: Sexpr | undefined): string | undefined => {
+  if (!(x instanceof List)) return undefined;
+  const h = x.items[0];
+  return h instanceof Atom && h.kind === Tok.Keyword ? h.text : undefined;
+};
+/** `x`'s text when it is a keyword atom. */
+export const kwOf = (x: Sexpr | undefined): string | undefined =>
+  x instanceof Atom && x.kind === Tok.Keyword ? x.text : undefined;
+/** `x`'s text when it is an `$id` atom. */
+export const idOf = (x: Sexpr | undefined): string | undefined => (x instanceof Atom && x.kind === Tok.Id ? x.text : undefined);
+
 export interface ParseResult {
   readonly items: Sexpr[];
   /** Annotations at top level (bare module fields). */

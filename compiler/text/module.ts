@@ -6,7 +6,7 @@
 
 import { malformed } from '../errors';
 import { Imm, opByName, OpInfo } from '../opcodes';
-import { Atom, decodeUtf8, List, parseSexprs, Sexpr, Tok } from './lexer';
+import { Atom, decodeUtf8, headOf, idOf, kwOf, List, parseSexprs, Sexpr, Tok } from './lexer';
 import { looksNat, parseF32, parseF64, parseI32, parseI64, parseIntBits, parseNatBig, parseU32 } from './numbers';
 import { ByteWriter } from './writer';
 
@@ -71,17 +71,6 @@ class Space {
 
 const isIndex = (x: Sexpr | undefined): x is Atom =>
   x instanceof Atom && (x.kind === Tok.Id || (x.kind === Tok.Keyword && looksNat(x.text)));
-
-const headOf = (x: Sexpr | undefined): string | undefined => {
-  if (!(x instanceof List)) return undefined;
-  const h = x.items[0];
-  return h instanceof Atom && h.kind === Tok.Keyword ? h.text : undefined;
-};
-
-const kwOf = (x: Sexpr | undefined): string | undefined =>
-  x instanceof Atom && x.kind === Tok.Keyword ? x.text : undefined;
-
-const idOf = (x: Sexpr | undefined): string | undefined => (x instanceof Atom && x.kind === Tok.Id ? x.text : undefined);
 
 function unexpected(x: Sexpr | undefined): never {
   if (x === undefined) throw malformed('unexpected end of input');

@@ -3,7 +3,7 @@
 // module fails its own command rather than the whole script.
 
 import { CompileError, malformed } from '../errors';
-import { Atom, decodeUtf8, lineOf, lineStartsOf, List, parseSexprs, Sexpr, Tok } from './lexer';
+import { Atom, decodeUtf8, headOf, idOf, kwOf, lineOf, lineStartsOf, List, parseSexprs, Sexpr, Tok } from './lexer';
 import { concatBytes, encodeModuleText, ModuleEncoder, v128Const } from './module';
 import { parseF32, parseF64, parseI32, parseI64, parseIntBits } from './numbers';
 import type {
@@ -15,14 +15,6 @@ import type {
   WastModuleSource,
 } from './wast-types';
 
-const headOf = (x: Sexpr | undefined): string | undefined => {
-  if (!(x instanceof List)) return undefined;
-  const h = x.items[0];
-  return h instanceof Atom && h.kind === Tok.Keyword ? h.text : undefined;
-};
-const kwOf = (x: Sexpr | undefined): string | undefined =>
-  x instanceof Atom && x.kind === Tok.Keyword ? x.text : undefined;
-const idOf = (x: Sexpr | undefined): string | undefined => (x instanceof Atom && x.kind === Tok.Id ? x.text : undefined);
 
 function bad(what: string, x?: Sexpr): never {
   const at = x instanceof Atom ? ` "${x.text}"` : x instanceof List ? ` "(${headOf(x) ?? ''}"` : '';
