@@ -11,8 +11,7 @@ import { codegenProfileFor, outlineThresholdFor } from './optlimit';
 import { VMContext, VMOffsets } from '../vmctx';
 import { LinkError } from './errors';
 import { helpers } from './helpers';
-import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, toTrapValue, type Callable, type Extern, type GlobalStorage } from './objects';
-import { SlabKind } from '../vmctx';
+import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, toTrapValue, type Callable, type Extern } from './objects';
 import { f32FromBits, f64FromBits } from './values';
 import * as GC from './gc';
 import { applyActiveSegments } from './segments';
@@ -167,20 +166,7 @@ export class Instance {
     });
 
     // ---- 2. allocate definitions (values filled below, in spec order)
-    const definedGlobals: Global[] = m.globals.map((g, i) => {
-      const gi = m.numImportedGlobals + i;
-      const slot = o.definedGlobal(gi);
-      const type: GlobalType = { type: canonicalValType(g.type.type, canon), mutable: g.type.mutable };
-      let storage: GlobalStorage;
-      if (slot.kind === 'ref') {
-        storage = newGlobalStorage(g.type.type);
-        if (storage.kind === 'ref') vm.refs[slot.slot] = storage.cell;
-      } else {
-        const view = slot.slab === SlabKind.I64 ? vm.i64 : slot.slab === SlabKind.F64 ? vm.f64 : vm.i32;
-        storage = { kind: 'num', view, index: slot.index };
-      }
-      return new Global(type, storage);
-    });
+    const definedGlobals = allocateDefinedGlobals(vm, o, m.numImportedGlobals, m.globals, canon);
     for (const t of m.tables) {
       const limiter = checkTableCreation(store, t.type);
       const table = new Table({ ...t.type, elem: canonicalRefType(t.type.elem, canon) }, null);

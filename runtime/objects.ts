@@ -7,8 +7,8 @@
 // API representation differs only for v128 (Uint8Array(16)) and funcref (Func).
 
 import type { FuncType, GlobalType, MemoryType, TableType, ValType, RefType, ModuleIR } from '../compiler/ir';
-import { typeRegistry } from '../vmctx/types';
-import type { RefCell, VMMemory, VMTable } from '../vmctx';
+import { canonicalValType, typeRegistry } from '../vmctx/types';
+import { SlabKind, type RefCell, type VMContext, type VMMemory, type VMOffsets, type VMTable } from '../vmctx';
 import { RuntimeError, toTrap } from './errors';
 import { v128FromBytes, v128ToBytes } from './simd';
 import { checkMemoryCreation, checkTableCreation, type ResourceLimiter } from './limits';
@@ -420,6 +420,28 @@ export class Global {
     const width = this.type.type === 'v128' ? 4 : 1;
     return s.view.subarray(s.index, s.index + width);
   }
+}
+
+/**
+ * An instance's defined globals (module order), each in its VMContext slot: a reference
+ * global's cell is stored in the refs slab, a numeric one is a view of its slab. Values are
+ * set afterwards, in the spec's order.
+ */
+export function allocateDefinedGlobals(vm: VMContext, o: VMOffsets, numImported: number,
+  globals: readonly { readonly type: GlobalType }[], canon: readonly number[]): Global[] {
+  return globals.map((g, i) => {
+    const slot = o.definedGlobal(numImported + i);
+    const type: GlobalType = { type: canonicalValType(g.type.type, canon), mutable: g.type.mutable };
+    let storage: GlobalStorage;
+    if (slot.kind === 'ref') {
+      storage = newGlobalStorage(g.type.type);
+      if (storage.kind === 'ref') vm.refs[slot.slot] = storage.cell;
+    } else {
+      const view = slot.slab === SlabKind.I64 ? vm.i64 : slot.slab === SlabKind.F64 ? vm.f64 : vm.i32;
+      storage = { kind: 'num', view, index: slot.index };
+    }
+    return new Global(type, storage);
+  });
 }
 
 export function newGlobalStorage(t: ValType): GlobalStorage {

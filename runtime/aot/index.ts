@@ -7,11 +7,11 @@
 // AOT output runs without the compiler. tests/aot checks this on every run.
 
 import type { FuncType, GlobalType, ModuleIR, ValType } from '../../compiler/ir';
-import { VMContext, VMOffsets, SlabKind } from '../../vmctx';
+import { VMContext, VMOffsets } from '../../vmctx';
 import { typeRegistry, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType } from '../../vmctx/types';
 import { LinkError, RuntimeError, WasmException } from '../errors';
 import { helpers } from '../helpers';
-import { Func, Global, Memory, Table, Tag, TY, newGlobalStorage, toTrapValue, type Callable, type GlobalStorage } from '../objects';
+import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, newGlobalStorage, toTrapValue, type Callable } from '../objects';
 import { f32FromBits, f64FromBits } from '../values';
 import * as GC from '../gc';
 import { applyActiveSegments } from '../segments';
@@ -267,19 +267,7 @@ export function instantiateAot(m: AotModule, factory: AotFactory, imports: unkno
   }
 
   // ---- 2. allocate definitions
-  const definedGlobals = m.globals.map((g, i) => {
-    const slot = o.definedGlobal(m.numImportedGlobals + i);
-    const type: GlobalType = { type: canonicalValType(g.type.type, canon), mutable: g.type.mutable };
-    let storage: GlobalStorage;
-    if (slot.kind === 'ref') {
-      storage = newGlobalStorage(g.type.type);
-      if (storage.kind === 'ref') vm.refs[slot.slot] = storage.cell;
-    } else {
-      const view = slot.slab === SlabKind.I64 ? vm.i64 : slot.slab === SlabKind.F64 ? vm.f64 : vm.i32;
-      storage = { kind: 'num', view, index: slot.index };
-    }
-    return new Global(type, storage);
-  });
+  const definedGlobals = allocateDefinedGlobals(vm, o, m.numImportedGlobals, m.globals, canon);
   try {
     for (const t of m.tables) {
       const table = new Table({ ...t.type, elem: canonicalRefType(t.type.elem, canon) }, null);
