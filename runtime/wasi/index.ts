@@ -274,6 +274,20 @@ export class Wasi {
     return out;
   }
 
+  /**
+   * Runs `io` over the buffers in order and stops after the first that moves fewer bytes
+   * than its length (more may not be available without blocking); returns the bytes moved.
+   */
+  private eachIovec(bufs: Uint8Array[], io: (buf: Uint8Array) => number): number {
+    let total = 0;
+    for (const buf of bufs) {
+      const n = io(buf);
+      total += n;
+      if (n < buf.length) break;
+    }
+    return total;
+  }
+
   private u32(ptr: number, v: number): void {
     this.mem().dv.setUint32(ptr >>> 0, v >>> 0, true);
   }
@@ -582,14 +596,11 @@ export class Wasi {
         if (typeof d === 'number') return d;
         if (d.position === null) return Errno.SPIPE;
         let pos = BigInt.asUintN(64, offset);
-        let total = 0;
-        for (const buf of this.iovecs(iovs, iovsLen)) {
+        this.u32(nreadPtr, this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
           const n = this.readSome(d.hostFd as number, buf, pos);
-          total += n;
           pos += BigInt(n);
-          if (n < buf.length) break;
-        }
-        this.u32(nreadPtr, total);
+          return n;
+        }));
         return Errno.SUCCESS;
       },
       fd_pwrite: (fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number) => {
@@ -597,29 +608,22 @@ export class Wasi {
         if (typeof d === 'number') return d;
         if (d.position === null) return Errno.SPIPE;
         let pos = BigInt.asUintN(64, offset);
-        let total = 0;
-        for (const buf of this.iovecs(iovs, iovsLen)) {
+        this.u32(nwrittenPtr, this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
           const n = this.writeAll(d.hostFd as number, buf, pos);
-          total += n;
           pos += BigInt(n);
-          if (n < buf.length) break;
-        }
-        this.u32(nwrittenPtr, total);
+          return n;
+        }));
         return Errno.SUCCESS;
       },
       fd_read: (fd: number, iovs: number, iovsLen: number, nreadPtr: number) => {
         const d = this.file(fd);
         if (typeof d === 'number') return d;
-        let total = 0;
-        for (const buf of this.iovecs(iovs, iovsLen)) {
-          if (buf.length === 0) continue;
+        this.u32(nreadPtr, this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
+          if (buf.length === 0) return 0; // no read: on a pipe it could block
           const n = this.readSome(d.hostFd as number, buf, d.position);
-          total += n;
           if (d.position !== null) d.position += BigInt(n);
-          // A short read ends the call: more data may not be available without blocking.
-          if (n < buf.length) break;
-        }
-        this.u32(nreadPtr, total);
+          return n;
+        }));
         return Errno.SUCCESS;
       },
       fd_write: (fd: number, iovs: number, iovsLen: number, nwrittenPtr: number) => {
@@ -627,14 +631,11 @@ export class Wasi {
         if (typeof d === 'number') return d;
         const bufs = this.iovecs(iovs, iovsLen);
         if (d.position !== null && d.fdflags & FDFLAGS_APPEND) d.position = fs.fstatSync(d.hostFd as number, { bigint: true }).size;
-        let total = 0;
-        for (const buf of bufs) {
+        this.u32(nwrittenPtr, this.eachIovec(bufs, (buf) => {
           const n = this.writeAll(d.hostFd as number, buf, d.position);
-          total += n;
           if (d.position !== null) d.position += BigInt(n);
-          if (n < buf.length) break;
-        }
-        this.u32(nwrittenPtr, total);
+          return n;
+        }));
         return Errno.SUCCESS;
       },
       fd_prestat_get: (fd: number, ptr: number) => {
