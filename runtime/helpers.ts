@@ -333,7 +333,6 @@ function V128(a: number, b: number, c: number, d: number): Int32Array {
   return r;
 }
 
-/** The one helper object every instance's generated code receives. */
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
@@ -357,6 +356,7 @@ function lazyCompile(src: string, bindings: Record<string, unknown>, stub: { rea
   return g;
 }
 
+/** The one helper object every instance's generated code receives. */
 export const helpers: TranslatedHelpers = {
   trap,
   unsupported: (name: string): never => { throw new Error(`unsupported instruction: ${name}`); },

@@ -74,14 +74,12 @@ export class InstrDecoder {
   private frames: Frame[] = [];
   /** Shared MemArg objects for memory 0, keyed by offset * 64 + align. */
   private memargs = new Map<number, MemArg>();
-  /** Shared instructions without immediates, by opcode. */
+  /** Shared instructions without immediates, and block/loop/if without a result, by opcode. */
   private plain = new Map<number, Instr>();
   /** Shared single-byte-opcode instructions with an index below SHARED_IDX, by op * SHARED_IDX + idx. */
-  private indexed: (Instr | undefined)[] = new Array<Instr | undefined>(0x100 * SHARED_IDX);
+  private indexed = new Map<number, Instr>();
   /** Shared loads and stores of the shared MemArgs, by MemArg and opcode. */
   private memInstrs = new Map<MemArg, (Instr | undefined)[]>();
-  /** Shared block, loop and if instructions without a result (bt null), by opcode. */
-  private voidBlocks: (Instr | undefined)[] = [];
   /** Shared i32.const instructions, by value - SHARED_I32_MIN. */
   private i32Consts: (Instr | undefined)[] = new Array<Instr | undefined>(SHARED_I32_MAX - SHARED_I32_MIN);
 
@@ -171,8 +169,8 @@ export class InstrDecoder {
       case Imm.Block: {
         const bt = blockType(r);
         if (bt !== null) return { op, pos, bt };
-        let ins = this.voidBlocks[op];
-        if (ins === undefined) this.voidBlocks[op] = ins = { op, bt };
+        let ins = this.plain.get(op);
+        if (ins === undefined) this.plain.set(op, ins = { op, bt });
         return ins;
       }
       case Imm.Label:
@@ -188,8 +186,8 @@ export class InstrDecoder {
         const idx = r.u32();
         if (idx >= SHARED_IDX || op >= 0x100) return { op, pos, idx };
         const key = op * SHARED_IDX + idx;
-        let ins = this.indexed[key];
-        if (ins === undefined) this.indexed[key] = ins = { op, idx };
+        let ins = this.indexed.get(key);
+        if (ins === undefined) this.indexed.set(key, ins = { op, idx });
         return ins;
       }
       case Imm.CallIndirect:

@@ -626,12 +626,11 @@ export class FuncTranslator {
     if (m.is64) base = i64.i64ToAddress(this.popPair());
     else {
       const addr = this.pop();
-      // Without an offset, a memory that stays below 2 GiB needs no unsigned view of the
-      // address: a negative int32 is a u32 of at least 2^31, out of bounds either way, and
-      // the DataView rejects it with the same RangeError. Not with an offset, nor for a
-      // two-word access (whose second word is at address + 4): a negative address plus a
-      // few bytes could land in bounds.
-      // An address addrFacts proves to lie in [0, 2^31) needs no conversion at all.
+      // No unsigned conversion for an address addrFacts proves to lie in [0, 2^31), nor,
+      // without an offset, for a memory that stays below 2 GiB: there a negative int32 is a
+      // u32 of at least 2^31, out of bounds either way, and the DataView rejects it with the
+      // same RangeError. Not with an offset, nor for a two-word access (whose second word is
+      // at address + 4): a negative address plus a few bytes could land in bounds.
       const signedOk = viaDataView && offset === 0 && !twoWords && m.below2GiB;
       base = signedOk || /^\d+$/.test(addr) || addrFacts(addr) !== null ? addr : `(${addr} >>> 0)`;
     }

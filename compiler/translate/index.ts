@@ -75,7 +75,7 @@ export interface TranslateOptions {
  * left), and that limit must surface as a CompileError when the module is compiled. Real
  * code stays far below this depth, so it costs lazy startup nothing.
  */
-export const LAZY_MAX_CONTROL_DEPTH = 200;
+const LAZY_MAX_CONTROL_DEPTH = 200;
 
 function paramList(env: ModuleEnvironment, f: number): string {
   return env.funcType(f).params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
