@@ -11,6 +11,7 @@
 import { Catch, CatchKind, HeapType, Instr, MemArg, ValType } from '../ir';
 import { Imm, OPS, PREFIX_GC, PREFIX_MISC, PREFIX_SIMD } from '../opcodes';
 import { Reader } from './reader';
+import { anchorShape } from '../shapes';
 import { blockType, heapType, refType, valType } from './types';
 
 /** Immediate kind per opcode, -1 where the opcode does not exist. */
@@ -310,3 +311,5 @@ export class InstrDecoder {
     return r.fail('malformed catch clause');
   }
 }
+
+anchorShape(new InstrDecoder(new Reader(new Uint8Array(0))));

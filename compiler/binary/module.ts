@@ -40,6 +40,15 @@ const FUNCREF_NON_NULL: RefType = refType(false, 'func');
 const FUNCREF: RefType = refType(true, 'func');
 const OP_REF_FUNC = 0xd2;
 
+/** A module with no sections: what decoding `\0asm` and the version alone gives. */
+export function emptyModuleIR(): ModuleIR {
+  return {
+    types: [], recGroups: [], imports: [], funcs: [], tables: [], memories: [], globals: [], tags: [],
+    exports: [], elems: [], datas: [], codes: [], customs: [],
+    numImportedFuncs: 0, numImportedTables: 0, numImportedMemories: 0, numImportedGlobals: 0, numImportedTags: 0,
+  };
+}
+
 export function decodeModule(bytes: Uint8Array): ModuleIR {
   const r = new Reader(bytes);
   r.eofMessage = 'unexpected end';
@@ -47,11 +56,7 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
   if (r.u32le() !== VERSION) r.fail('unknown binary version');
   r.eofMessage = 'unexpected end of section or function';
 
-  const m: ModuleIR = {
-    types: [], recGroups: [], imports: [], funcs: [], tables: [], memories: [], globals: [], tags: [],
-    exports: [], elems: [], datas: [], codes: [], customs: [],
-    numImportedFuncs: 0, numImportedTables: 0, numImportedMemories: 0, numImportedGlobals: 0, numImportedTags: 0,
-  };
+  const m = emptyModuleIR();
   const d = new InstrDecoder(r);
   let lastRank = 0;
   let sawCode = false;

@@ -12,6 +12,7 @@
 //   for it ("length out of bounds"); every vector element takes at least one byte.
 
 import { CompileError } from '../errors';
+import { anchorShape } from '../shapes';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -236,3 +237,5 @@ export class Reader {
     }
   }
 }
+
+anchorShape(new Reader(new Uint8Array(0)));

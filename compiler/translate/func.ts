@@ -108,14 +108,33 @@ interface Frame {
   branched: boolean;
   hasElse: boolean;
   /** Some arm (then/else/try body/catch) reaches the block's end by falling through. */
-  armFallsThrough?: boolean;
-  /** Legacy try: the catch variable and whether a catch clause has started. */
-  exnVar?: string;
-  inCatch?: boolean;
-  hasCatchAll?: boolean;
-  /** block/loop: index in the output of its opener line, blanked at the end when nothing
-   *  branches to it (the JS block or loop is then not needed at all). */
-  openLine?: number;
+  armFallsThrough: boolean;
+  /** try/try_table: the catch variable ('' otherwise); legacy try: whether a catch clause
+   *  has started and whether it has a catch_all. */
+  exnVar: string;
+  inCatch: boolean;
+  hasCatchAll: boolean;
+  /** block/loop: index in the output of its opener line (-1 for other frames), blanked at
+   *  the end when nothing branches to it (the JS block or loop is then not needed at all). */
+  openLine: number;
+}
+
+/** A JS parameter list for Wasm parameters `params`: `l0, l1, h1, ...` (an i64 takes two).
+ *  A plain loop: an inlined Array.prototype.map here fell into a V8 deoptimization loop
+ *  (thousands of "wrong map" bailouts in one compile) when parameter arrays of different
+ *  elements kinds met. */
+export function paramList(params: readonly ValType[]): string {
+  let s = '';
+  for (let i = 0; i < params.length; i++) {
+    if (i > 0) s += ', ';
+    s += params[i] === 'i64' ? `l${i}, h${i}` : `l${i}`;
+  }
+  return s;
+}
+
+/** Every frame gets every field at creation: one object shape for all frames. */
+function newFrame(kind: FrameKind, label: string, height: number, params: readonly ValType[], results: readonly ValType[], openLine = -1, exnVar = ''): Frame {
+  return { kind, label, height, params, results, branched: false, hasElse: false, armFallsThrough: false, exnVar, inCatch: false, hasCatchAll: false, openLine };
 }
 
 const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
@@ -263,13 +282,13 @@ export class FuncTranslator {
     if (this.checks && !this.checks.enabled) this.checks = null;
     this.openCheckRegion();
     this.localTypes = [...type.params, ...body.locals];
-    this.frames.push({ kind: 'func', label: 'L0', height: 0, params: [], results: type.results, branched: false, hasElse: false });
+    this.frames.push(newFrame('func', 'L0', 0, [], type.results));
     for (const ins of body.body) this.translateOperator(ins);
     // The function's final `end`.
     if (this.reachable) this.emitReturn();
     this.checks?.close(this.out);
 
-    const params = type.params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
+    const params = paramList(type.params);
     const identity = this.env.callee(funcIdx);
     const self = name ?? identity;
     // Functions too large for V8's optimizing tier are split into nested regions.
@@ -795,7 +814,7 @@ export class FuncTranslator {
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
-        this.frames.push({ kind: name, label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false, openLine: this.out.length });
+        this.frames.push(newFrame(name, label, this.stack.length - sig.params.length, sig.params, sig.results, this.out.length));
         this.emit(name === 'block' ? `${label}: {` : `${label}: for (;;) {`);
         this.indent++;
         if (name === 'loop') this.openCheckRegion();
@@ -806,7 +825,7 @@ export class FuncTranslator {
         const c = this.popCond();
         this.flushAll();
         const label = this.newLabel();
-        this.frames.push({ kind: 'if', label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false });
+        this.frames.push(newFrame('if', label, this.stack.length - sig.params.length, sig.params, sig.results));
         this.emit(`${label}: if (${c}) {`);
         this.indent++;
         return;
@@ -1187,7 +1206,7 @@ export class FuncTranslator {
         this.flushAll();
         const label = this.newLabel();
         const exnVar = `x${this.exnCounter++}`;
-        this.frames.push({ kind: 'try', label, height: this.stack.length - sig.params.length, params: sig.params, results: sig.results, branched: false, hasElse: false, exnVar, inCatch: false });
+        this.frames.push(newFrame('try', label, this.stack.length - sig.params.length, sig.params, sig.results, -1, exnVar));
         this.emit(`${label}: try {`);
         this.indent++;
         return;
@@ -1200,7 +1219,7 @@ export class FuncTranslator {
           // The first clause opens the JS catch; later clauses chain as else-ifs.
           this.emit(`} catch (${f.exnVar}_) {`);
           this.indent++;
-          this.emitCatchPrologue(f.exnVar!);
+          this.emitCatchPrologue(f.exnVar);
           f.inCatch = true;
           this.emit(name === 'catch' ? `if (${f.exnVar}.tag === ${this.env.tag(ins.idx!)}) {` : '{');
         } else {
@@ -1306,7 +1325,7 @@ export class FuncTranslator {
       const cond = c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef ? `${exnVar}.tag === ${this.env.tag(c.tag!)}` : 'true';
       handlers.push(`if (${cond}) { ${body} }`);
     }
-    this.frames.push({ kind: 'try_table', label, height, params: sig.params, results: sig.results, branched: false, hasElse: false, exnVar });
+    this.frames.push(newFrame('try_table', label, height, sig.params, sig.results, -1, exnVar));
     // The try_table block: the body runs in a JS try; the catch dispatches to clause targets.
     this.emit(`${label}: {`);
     this.indent++;
@@ -1339,7 +1358,7 @@ export class FuncTranslator {
   private endBlock(f: Frame): void {
     if (f.kind === 'loop') this.checks?.close(this.out);
     this.endOfArm(f);
-    if ((f.kind === 'block' || f.kind === 'loop') && !f.branched && f.openLine !== undefined) {
+    if ((f.kind === 'block' || f.kind === 'loop') && !f.branched && f.openLine >= 0) {
       // No branch targets it: its body runs straight through, so it needs no JS block or
       // loop. Besides shorter code, this keeps the JS nesting depth down: V8's parser recurses
       // once per nested statement and overflows its stack at about 2,500 levels.
@@ -1355,7 +1374,7 @@ export class FuncTranslator {
       const handlers = (f as Frame & { handlers?: string[] }).handlers ?? [];
       this.emit(`} catch (${f.exnVar}_) {`);
       this.indent++;
-      this.emitCatchPrologue(f.exnVar!);
+      this.emitCatchPrologue(f.exnVar);
       for (const h of handlers) this.emit(h);
       this.emit(`throw ${f.exnVar};`);
       this.indent -= 2;
@@ -1380,7 +1399,7 @@ export class FuncTranslator {
   }
 
   private afterBlock(f: Frame): void {
-    const endReachable = this.reachable || f.armFallsThrough === true || (f.kind !== 'loop' && f.branched) || (f.kind === 'if' && !f.hasElse) || f.kind === 'try' || f.kind === 'try_table';
+    const endReachable = this.reachable || f.armFallsThrough || (f.kind !== 'loop' && f.branched) || (f.kind === 'if' && !f.hasElse) || f.kind === 'try' || f.kind === 'try_table';
     this.resetStackTo(f.height, f.results);
     this.reachable = endReachable;
   }

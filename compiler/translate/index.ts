@@ -13,9 +13,11 @@ import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets } from '../../vmctx';
 import { ModuleEnvironment, type CodegenProfile } from './env';
-import { ConstPool, FuncTranslator } from './func';
+import { ConstPool, FuncTranslator, paramList } from './func';
 import type { TranslatedHelpers } from './helpers';
 import type { CheckOptions } from './checks';
+import { emptyModuleIR } from '../binary/module';
+import { anchorShape } from '../shapes';
 
 export { ModuleEnvironment, type FuncEnvironment, type MemoryNames, type TableNames } from './env';
 export { FuncTranslator, ConstPool, returnSlot, numberLiteral } from './func';
@@ -77,9 +79,6 @@ export interface TranslateOptions {
  */
 const LAZY_MAX_CONTROL_DEPTH = 200;
 
-function paramList(env: ModuleEnvironment, f: number): string {
-  return env.funcType(f).params.map((t, i) => (t === 'i64' ? `l${i}, h${i}` : `l${i}`)).join(', ');
-}
 
 /** Produces the JS source of a whole module (the body of the factory). */
 export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): string {
@@ -93,7 +92,7 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
     if (opts.lazy) {
       // The stub fN is the function's identity; cN is what direct calls use. The first call
       // (through either) replaces cN by the translated function gN, named like its stub.
-      const ps = paramList(env, f);
+      const ps = paramList(env.funcType(f).params);
       if ((opts.controlDepths?.[i] ?? 0) > LAZY_MAX_CONTROL_DEPTH) {
         // Translated now, so that a nesting too deep for the JS parser is a CompileError at
         // compile time (never a trap at some later first call).
@@ -171,4 +170,15 @@ export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly
     return src;
   };
   return { source, factory, lazySource };
+}
+
+{
+  const m = emptyModuleIR();
+  m.memories.push({ limits: { min: 0 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
+  const offsets = new VMOffsets(m);
+  const env = new ModuleEnvironment(m, offsets, []);
+  anchorShape(offsets);
+  anchorShape(env);
+  anchorShape(env.memory(0));
+  anchorShape(new FuncTranslator(env, new ConstPool()));
 }

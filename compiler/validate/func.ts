@@ -7,6 +7,7 @@ import { invalid, malformed } from '../errors';
 import { CatchKind } from '../ir';
 import type { BlockType, HeapType, Instr, MemArg } from '../ir';
 import { Imm, OPS, PREFIX_GC } from '../opcodes';
+import { anchorShape } from '../shapes';
 import {
   CompKind, HT, REF_BASE, TypeRegistry, VT, encodeType, heapOf, isDefaultableEnc, isNullableEnc, isRefEnc,
   refEnc, unpackEnc,
@@ -1016,3 +1017,8 @@ export class CodeValidator {
     if (withRef && !this.reg.valSub(EXNREF_NON_NULL, ls[n - 1])) throw invalid(TM);
   }
 }
+
+anchorShape(new CodeValidator({
+  reg: new TypeRegistry(), canon: [], funcTypes: [], tableAddr: [], tableElem: [], memAddr: [], globalTypes: [],
+  globalMutable: [], tagTypes: [], elemTypes: [], numDatas: 0, hasDataCount: false, refs: new Uint8Array(0),
+}));
