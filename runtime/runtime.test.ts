@@ -255,3 +255,35 @@ describe('i32 addresses at or above 2^31', () => {
     expect(trapMessage(() => call('load0', 65533))).toBe('out of bounds memory access');
   });
 });
+
+describe("i32 sums under the 'interpreter' profile (one truncation per chain)", () => {
+  const wat = `(module
+    (func (export "sum") (param i32 i32 i32 i32) (result i32)
+      (i32.sub (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2))
+               (i32.add (local.get 3) (local.get 0))))
+    (func (export "mix") (param i32 i32) (result i32)
+      (i32.xor (i32.add (local.get 0) (local.get 1)) (i32.shr_u (local.get 0) (i32.const 3))))
+    (func (export "shift") (param i32 i32) (result i32)
+      (i32.shl (local.get 0) (i32.add (local.get 1) (local.get 1))))
+    (func (export "chain") (param i32) (result i32)
+      ${'(i32.add '.repeat(100)}(local.get 0)${' (i32.const 2147483647))'.repeat(100)}))`;
+  const wrap = (x: bigint): number => Number(BigInt.asIntN(32, x));
+  const values = [0, 1, -1, 5, 0x7fffffff, -0x80000000, 0x40000000, 123456789, -987654321];
+
+  for (const codegen of ['interpreter', 'jit'] as const) {
+    test(`${codegen}: results wrap exactly like i32 arithmetic`, () => {
+      const eng = new Engine({ codegen, compilation: 'eager' });
+      const inst = Instance.instantiate(new Store(eng), Module.fromBinary(eng, parseWat(wat)), []);
+      const call = (name: string, ...args: number[]): unknown => (fn(inst, name).call(...args) as unknown[])[0];
+      for (const a of values) {
+        for (const b of values) {
+          const A = BigInt(a), B = BigInt(b);
+          expect(call('sum', a, b, a ^ b, b - 7 | 0)).toBe(wrap(A + B + BigInt(a ^ b) - (BigInt(b - 7 | 0) + A)));
+          expect(call('mix', a, b)).toBe(wrap(BigInt.asIntN(32, A + B) ^ (BigInt.asUintN(32, A) >> 3n)));
+          expect(call('shift', a, b)).toBe(wrap(A << (BigInt.asUintN(32, B + B) & 31n)));
+        }
+        expect(call('chain', a)).toBe(wrap(BigInt(a) + 100n * 0x7fffffffn));
+      }
+    });
+  }
+});

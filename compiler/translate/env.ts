@@ -69,6 +69,8 @@ export interface FuncEnvironment {
   tag(t: number): string;
   /** Fuel / interrupt check points to emit (checks.ts); absent or all false: none. */
   readonly checkOptions?: CheckOptions;
+  /** What the code is tuned for; absent: 'jit'. */
+  readonly profile?: CodegenProfile;
   /** Functions whose source exceeds this many characters are outlined (outline.ts);
    *  absent: outline.ts's default, which fits V8's default optimization limit. */
   readonly outlineThreshold?: number;

@@ -201,6 +201,8 @@ function localRe(x: number): RegExp {
   return LOCAL_RE[x] ?? (LOCAL_RE[x] = new RegExp(`\\b[lh]${x}\\b`));
 }
 const MAX_PENDING = 160;
+/** Most int32 operands in one untruncated JS sum (see addSub). */
+const MAX_SUM_TERMS = 64;
 
 const TRAP_MSG = {
   oob: 'out of bounds memory access',
@@ -252,6 +254,13 @@ export class FuncTranslator {
   /** The body contains return_call* (reachable or not): the function is trampolined. */
   private tailCalls = false;
 
+  /**
+   * 'interpreter' profile: i32 sums whose `| 0` a consumer may drop. Key: a pushed
+   * `(${inner} | 0)`; value: inner, an exact JS sum of `terms` int32 operands. The relation
+   * is purely textual (every i32 variable always holds an int32), so an entry never goes stale.
+   */
+  private sums = new Map<string, { inner: string; terms: number }>();
+
   /** Split functions above outline.ts's size threshold (see there). */
   outlining = true;
 
@@ -278,6 +287,7 @@ export class FuncTranslator {
     this.usesCallee = false;
     this.exnCounter = 0;
     this.tailCalls = false;
+    this.sums.clear();
     this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
     if (this.checks && !this.checks.enabled) this.checks = null;
     this.openCheckRegion();
@@ -1448,17 +1458,58 @@ export class FuncTranslator {
     this.push(`(${c} ? 1 : 0)`, true, c);
   }
 
+  /**
+   * i32.add / i32.sub. In the 'interpreter' profile, where every `| 0` is one more bytecode
+   * to dispatch, a sum of sums is one JS sum truncated once: `(a + b + c | 0)`, not
+   * `((a + b | 0) + c | 0)`. Both give the same int32 as long as the untruncated sum is exact,
+   * which holds for up to 2^21 int32 terms (|sum| < 2^52); MAX_SUM_TERMS stays far below.
+   */
+  private addSub(op: '+' | '-'): void {
+    const b = this.pop();
+    const a = this.pop();
+    if (this.env.profile !== 'interpreter') {
+      this.push(`(${a} ${op} ${b} | 0)`, true);
+      return;
+    }
+    const sa = this.sums.get(a), sb = this.sums.get(b);
+    const terms = (sa?.terms ?? 1) + (sb?.terms ?? 1);
+    if (terms > MAX_SUM_TERMS) {
+      this.push(`(${a} ${op} ${b} | 0)`, true);
+      return;
+    }
+    const inner = `${sa ? sa.inner : a} ${op} ${sb ? `(${sb.inner})` : b}`;
+    const e = `(${inner} | 0)`;
+    this.sums.set(e, { inner, terms });
+    this.push(e, true);
+  }
+
+  /** An i32 operand of an operator that applies ToInt32/ToUint32 itself: a tracked sum
+   *  without its `| 0` (see addSub). */
+  private truncatedOperand(e: string): string {
+    const s = this.sums.get(e);
+    return s ? `(${s.inner})` : e;
+  }
+
+  /** Bitwise i32 operator: both operands are converted with ToInt32/ToUint32 by JS. */
+  private bitwise(f: (a: string, b: string) => string): void {
+    const b = this.truncatedOperand(this.pop());
+    const a = this.truncatedOperand(this.pop());
+    this.push(f(a, b), true);
+  }
+
   private i32Op(op: string): boolean {
     switch (op) {
-      case 'add': this.binary((a, b) => `(${a} + ${b} | 0)`); return true;
-      case 'sub': this.binary((a, b) => `(${a} - ${b} | 0)`); return true;
+      case 'add': this.addSub('+'); return true;
+      case 'sub': this.addSub('-'); return true;
       case 'mul': this.binary((a, b) => `imul(${a}, ${b})`); return true;
-      case 'and': this.binary((a, b) => `(${a} & ${b})`); return true;
-      case 'or': this.binary((a, b) => `(${a} | ${b})`); return true;
-      case 'xor': this.binary((a, b) => `(${a} ^ ${b})`); return true;
-      case 'shl': this.binary((a, b) => `(${a} << ${b})`); return true;
-      case 'shr_s': this.binary((a, b) => `(${a} >> ${b})`); return true;
-      case 'shr_u': this.binary((a, b) => `(${a} >>> ${b} | 0)`); return true;
+      case 'and': this.bitwise((a, b) => `(${a} & ${b})`); return true;
+      case 'or': this.bitwise((a, b) => `(${a} | ${b})`); return true;
+      case 'xor': this.bitwise((a, b) => `(${a} ^ ${b})`); return true;
+      case 'shl': this.bitwise((a, b) => `(${a} << ${b})`); return true;
+      case 'shr_s': this.bitwise((a, b) => `(${a} >> ${b})`); return true;
+      // A shift by a constant 1..31 leaves a non-negative int32: no `| 0` needed. Only in
+      // the 'interpreter' profile, where it saves a bytecode; TurboFan types both the same.
+      case 'shr_u': this.bitwise((a, b) => (this.env.profile === 'interpreter' && /^-?\d+$/.test(b) && (Number(b) & 31) !== 0 ? `(${a} >>> ${Number(b) & 31})` : `(${a} >>> ${b} | 0)`)); return true;
       case 'rotl': case 'rotr': {
         // Inline: helper calls are not inlined into large functions by TurboFan.
         const b = this.popSimple();

@@ -160,3 +160,31 @@ describe('i32 addresses as DataView offsets', () => {
     expect(big).toContain('.getInt32((l0 >>> 0), 1)');
   });
 });
+
+describe("'interpreter' profile: fewer truncations", () => {
+  const wat = `(module
+    (func (export "sum") (param i32 i32 i32 i32) (result i32)
+      (i32.sub (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2))
+               (i32.add (local.get 3) (local.get 0))))
+    (func (export "mix") (param i32 i32) (result i32)
+      (i32.xor (i32.add (local.get 0) (local.get 1)) (i32.shr_u (local.get 0) (i32.const 3))))
+    (func (export "chain") (param i32) (result i32)
+      ${'(i32.add '.repeat(100)}(local.get 0)${' (i32.const 2147483647))'.repeat(100)}))`;
+
+  test('a sum of sums is truncated once; bitwise operators take it untruncated', () => {
+    const src = source(wat, 'interpreter');
+    expect(src).toContain('(l0 + l1 + l2 - (l3 + l0) | 0)');
+    expect(src).toContain('((l0 + l1) ^ (l0 >>> 3))');
+    // The 'jit' profile keeps one truncation per operator.
+    const jit = source(wat, 'jit');
+    expect(jit).toContain('(((l0 + l1 | 0) + l2 | 0) - (l3 + l0 | 0) | 0)');
+    expect(jit).toContain('((l0 + l1 | 0) ^ (l0 >>> 3 | 0))');
+  });
+
+  test('chains longer than the exactness bound are split', () => {
+    const src = source(wat, 'interpreter');
+    const chain = src.slice(src.indexOf('function f2'));
+    const sums = chain.match(/\| 0\)/g) ?? [];
+    expect(sums.length).toBeGreaterThanOrEqual(2);
+  });
+});
