@@ -287,3 +287,30 @@ describe("i32 sums under the 'interpreter' profile (one truncation per chain)", 
     });
   }
 });
+
+describe('byte-indexed table lookups read the right words in both profiles', () => {
+  const wat = `(module (memory 1)
+    (func (export "init") (local i32)
+      (loop $l
+        (i32.store offset=1024 (i32.shl (local.get 0) (i32.const 2)) (i32.mul (local.get 0) (i32.const 7919)))
+        (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 1024)))))
+    (func (export "look") (param i32) (result i32)
+      (i32.xor
+        (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 14)) (i32.const 1020)))
+        (i32.add
+          (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 22)) (i32.const 1020)))
+          (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 4)) (i32.const 4092)))))))`;
+  const word = (i: number): number => Math.imul(i, 7919);
+  const expected = (x: number): number =>
+    word(((x >>> 14) & 1020) / 4) ^ ((word(((x >>> 22) & 1020) / 4) + word(((x >>> 4) & 4092) / 4)) | 0);
+  for (const codegen of ['interpreter', 'jit'] as const) {
+    test(codegen, () => {
+      const eng = new Engine({ codegen, compilation: 'eager' });
+      const inst = Instance.instantiate(new Store(eng), Module.fromBinary(eng, parseWat(wat)), []);
+      fn(inst, 'init').call();
+      for (const x of [0, 1, -1, 0x12345678, -0x80000000, 0x7fffffff, 0xdeadbeef | 0]) {
+        expect((fn(inst, 'look').call(x) as unknown[])[0]).toBe(expected(x));
+      }
+    });
+  }
+});

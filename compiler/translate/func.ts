@@ -85,6 +85,24 @@ export function addrFacts(e: string): { max: number; align: number } | null {
   return null;
 }
 
+/**
+ * Word index of the address `(y >>> k) & M` (M a multiple of 4, as split by splitTopLevel):
+ * `(y >>> k + 2) & M / 4`, without the mask when it keeps every remaining bit: one shift in
+ * place of two, as in a byte-indexed table lookup `((x >>> 14) & 1020) >> 2` → `x >>> 16 & 255`.
+ * Only the form without `| 0` qualifies (a constant shift by 1..31, see i32Op); else null.
+ */
+function maskedShiftIndex([x, op, m]: [string, string, string]): string | null {
+  if (op !== '&' || !/^\d+$/.test(m) || Number(m) % 4 !== 0) return null;
+  const inner = unparen(x);
+  const xs = inner === null ? null : splitTopLevel(inner);
+  if (xs === null || xs[1] !== '>>>' || !/^\d+$/.test(xs[2])) return null;
+  const k = Number(xs[2]) + 2;
+  if (k > 31) return null;
+  const mask = Number(m) / 4;
+  const shifted = `${xs[0]} >>> ${k}`;
+  return mask >= 2 ** (32 - k) - 1 ? `(${shifted})` : `(${shifted} & ${mask})`;
+}
+
 interface Entry {
   /** The value (an i64's low word). */
   e: string;
@@ -690,7 +708,9 @@ export class FuncTranslator {
     // `(x << 2)` is non-negative and did not overflow (addrFacts), so its word index is x.
     const inner = unparen(top.e);
     const parts = inner === null ? null : splitTopLevel(inner);
-    const index = parts !== null && parts[1] === '<<' && parts[2] === '2' ? parts[0] : `${top.e} >> 2`;
+    const index = parts === null ? `${top.e} >> 2`
+      : parts[1] === '<<' && parts[2] === '2' ? parts[0]
+      : maskedShiftIndex(parts) ?? `${top.e} >> 2`;
     return offset === 0 ? index : `(${index}) + ${offset / 4}`;
   }
 

@@ -188,3 +188,15 @@ describe("'interpreter' profile: fewer truncations", () => {
     expect(sums.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe("'interpreter' profile: byte-indexed table lookups", () => {
+  test('((x >>> k) & M) >> 2 becomes one shift (and a mask only when it drops bits)', () => {
+    const src = source(`(module (memory 1)
+      (func (param i32) (result i32)
+        (i32.xor
+          (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 14)) (i32.const 1020)))
+          (i32.load offset=2048 (i32.and (i32.shr_u (local.get 0) (i32.const 22)) (i32.const 1020))))))`, 'interpreter');
+    expect(src).toContain('W0[((l0 >>> 16 & 255)) + 256]');
+    expect(src).toContain('W0[((l0 >>> 24)) + 512]');
+  });
+});
