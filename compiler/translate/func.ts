@@ -35,6 +35,11 @@ function unparen(e: string): string | null {
   return e.slice(1, -1);
 }
 
+/** An i32 expression read as unsigned: an integer literal is converted here, not at run time. */
+function asU32(e: string): string {
+  return /^-?\d+$/.test(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`;
+}
+
 /** Splits `A op B` at its only operator outside parentheses, else null. */
 function splitTopLevel(e: string): [string, string, string] | null {
   let depth = 0, at = -1, op = '';
@@ -279,6 +284,10 @@ export class FuncTranslator {
    */
   private sums = new Map<string, { inner: string; terms: number }>();
 
+  /** Index in `out` of the last `sN = expr;` emitted by emitSlotAssign (-1: none), and expr. */
+  private lastSlotAssign = -1;
+  private lastSlotExpr = '';
+
   /** Split functions above outline.ts's size threshold (see there). */
   outlining = true;
 
@@ -306,6 +315,7 @@ export class FuncTranslator {
     this.exnCounter = 0;
     this.tailCalls = false;
     this.sums.clear();
+    this.lastSlotAssign = -1;
     this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
     if (this.checks && !this.checks.enabled) this.checks = null;
     this.openCheckRegion();
@@ -393,8 +403,15 @@ export class FuncTranslator {
       return;
     }
     const s = this.slot(d);
-    if (e !== s) this.emit(`${s} = ${e};`);
+    if (e !== s) this.emitSlotAssign(s, e);
     this.stack.push({ e: s, pending: false });
+  }
+
+  /** Emits `${s} = ${e};` and remembers it for localSet's forwarding. */
+  private emitSlotAssign(s: string, e: string): void {
+    this.emit(`${s} = ${e};`);
+    this.lastSlotAssign = this.out.length - 1;
+    this.lastSlotExpr = e;
   }
 
   /** The slot holding the high word of an i64 at depth d. */
@@ -624,7 +641,12 @@ export class FuncTranslator {
       if (en.pending && (re.test(en.e) || (en.hi !== undefined && re.test(en.hi)))) this.materialize(d);
     }
     if (v.hi !== undefined) this.assignPair(`l${x}`, `h${x}`, v.e, v.hi);
-    else if (v.e !== `l${x}`) this.emit(`l${x} = ${v.e};`);
+    else if (!v.pending && this.lastSlotAssign === this.out.length - 1 && this.out[this.lastSlotAssign] === `${v.e} = ${this.lastSlotExpr};`) {
+      // The value was stored to its (now popped, so dead) slot by the line just emitted:
+      // store it to the local there instead (`s0 = load; l3 = s0;` → `l3 = load;`).
+      this.out[this.lastSlotAssign] = `l${x} = ${this.lastSlotExpr};`;
+      this.lastSlotAssign = -1;
+    } else if (v.e !== `l${x}`) this.emit(`l${x} = ${v.e};`);
   }
 
   private pushLocal(x: number): void {
@@ -641,7 +663,7 @@ export class FuncTranslator {
     }
     if (results[0] === 'i64') this.pushPairCall(call);
     else {
-      this.emit(`${this.slot(d)} = ${call};`);
+      this.emitSlotAssign(this.slot(d), call);
       this.stack.push({ e: `s${d}`, pending: false });
     }
     for (let i = 1; i < results.length; i++) {
@@ -1547,7 +1569,7 @@ export class FuncTranslator {
         this.emit(`if (${b} === 0) ${this.trap('integer divide by zero')}`);
         if (op === 'div_s') this.emit(`if (${b} === -1 && ${a} === -2147483648) ${this.trap('integer overflow')}`);
         const e = op === 'div_s' ? `(${a} / ${b} | 0)` : op === 'rem_s' ? `(${a} % ${b} | 0)`
-          : op === 'div_u' ? `((${a} >>> 0) / (${b} >>> 0) | 0)` : `((${a} >>> 0) % (${b} >>> 0) | 0)`;
+          : op === 'div_u' ? `(${asU32(a)} / ${asU32(b)} | 0)` : `(${asU32(a)} % ${asU32(b)} | 0)`;
         this.push(e, false);
         return true;
       }
@@ -1562,7 +1584,7 @@ export class FuncTranslator {
         const o = { lt_u: '<', gt_u: '>', le_u: '<=', ge_u: '>=' }[op];
         const b = this.pop();
         const a = this.pop();
-        const c = `(${a} >>> 0) ${o} (${b} >>> 0)`;
+        const c = `${asU32(a)} ${o} ${asU32(b)}`;
         this.push(`(${c} ? 1 : 0)`, true, c);
         return true;
       }

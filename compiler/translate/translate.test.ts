@@ -200,3 +200,26 @@ describe("'interpreter' profile: byte-indexed table lookups", () => {
     expect(src).toContain('W0[((l0 >>> 24)) + 512]');
   });
 });
+
+describe('a value stored to a local goes there directly', () => {
+  test('a load or call result is assigned to the local, not through its stack slot', () => {
+    const src = source(`(module (memory 1) (func $g (result i32) (i32.const 1))
+      (func (param i32) (local i32 i32)
+        (local.set 1 (i32.load (local.get 0)))
+        (local.set 2 (call $g))))`, 'interpreter');
+    expect(src).toContain('l1 = D0.getInt32((l0 >>> 0), 1);');
+    expect(src).toContain('l2 = f0();');
+    expect(src).not.toMatch(/l[12] = s\d+;/);
+  });
+
+  test('not when an older read of that local is still pending', () => {
+    const src = source(`(module (memory 1)
+      (func (param i32 i32) (result i32 i32)
+        (local.get 1) (local.set 1 (i32.load (local.get 0))) (local.get 1)))`, 'interpreter');
+    const body = src.slice(src.indexOf('function f0'));
+    // The load goes to its slot, the old l1 is saved, then the local is written.
+    expect(body.indexOf('s1 = D0.getInt32((l0 >>> 0), 1);')).toBeGreaterThan(-1);
+    expect(body.indexOf('s0 = l1;')).toBeGreaterThan(body.indexOf('s1 = D0.getInt32((l0 >>> 0), 1);'));
+    expect(body.indexOf('l1 = s1;')).toBeGreaterThan(body.indexOf('s0 = l1;'));
+  });
+});
