@@ -336,7 +336,7 @@ function V128(a: number, b: number, c: number, d: number): Int32Array {
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
- * Lazy translation: compiles one function's source (an expression whose value is the
+ * Lazy translation: compiles one function's source (a function body that returns the
  * function; compiler/translate/index.ts lazyFunctionSource) with `new Function` over the
  * bindings it may name, passed by value from `bindings` (the factory's write-once prelude
  * bindings and its function stubs), and names the result like its stub. Identifiers are
@@ -351,7 +351,7 @@ function lazyCompile(src: string, bindings: Record<string, unknown>, stub: { rea
       vs.push(bindings[id]);
     }
   }
-  const g = new Function(...ps, `"use strict"; return ${src};`)(...vs) as object;
+  const g = new Function(...ps, `"use strict";\n${src}`)(...vs) as object;
   Object.defineProperty(g, 'name', { value: stub.name });
   return g;
 }

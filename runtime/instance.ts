@@ -24,20 +24,19 @@ export interface EngineConfig {
 
 /**
  * The engine's translation mode: its `compilation` option, else the JETWASM_COMPILATION
- * environment variable (Node), else lazy for the 'jit' code-generation profile and eager
- * for 'interpreter'.
- * - Lazy suits a JIT: a program's start runs a fraction of its functions (sql.js: 411 of
- *   1,968 up to its first query result), and once translated they run as fast as eager
- *   code, because V8's optimizing compiler inlines the stubs they are reached through.
- * - Eager suits an interpreter: there every stub is a real extra call, and only eager code
- *   can keep memory views in closure variables (env.ts `viewsAsVariables`).
+ * environment variable (Node), else lazy. A program's start runs a fraction of its
+ * functions (sql.js: 411 of 1,968 up to its first query result), and once translated they
+ * run as fast as eagerly translated code: under a JIT because V8's optimizing compiler
+ * inlines the stubs they are reached through; under an interpreter because direct calls
+ * bypass the stubs and each function keeps its memory views in its own closure variables
+ * (env.ts `lazyViews`).
  */
 export function compilationMode(config: EngineConfig): 'lazy' | 'eager' {
   const c = config.compilation;
   if (c === 'lazy' || c === 'eager') return c;
   const env = typeof process !== 'undefined' ? process.env?.JETWASM_COMPILATION : undefined;
   if (env === 'lazy' || env === 'eager') return env;
-  return codegenProfileFor(config) === 'jit' ? 'lazy' : 'eager';
+  return 'lazy';
 }
 
 export class Engine {

@@ -1,7 +1,7 @@
 // Lazy translation: functions are translated on first call, keep one identity (funcref,
 // export, table entry) before and after, and behave like eagerly translated ones.
 import { parseWat } from '../compiler/text';
-import { Engine, Store, Module, Instance, Func, Table } from './index';
+import { Engine, Store, Module, Instance, Func, Table, Memory } from './index';
 
 const WAT = `(module
   (type $t (func (param i64) (result i64)))
@@ -62,5 +62,47 @@ describe('lazy translation', () => {
     expect(sq.callable).toBe(before);
     expect(table.elements[0]).toBe(before);
     expect((inst.getExport('indirect') as Func).call(5n, 0)).toEqual([25n]);
+  });
+});
+
+describe("lazy translation under the 'interpreter' profile", () => {
+  // Two memories; functions compiled before a growth must see the grown memories after it,
+  // whether Wasm code or the host grows them.
+  const wat = `(module
+    (memory $a (export "a") 1) (memory $b 1)
+    (func (export "load") (param i32) (result i32)
+      (i32.add (i32.load $a (local.get 0)) (i32.load $b (local.get 0))))
+    (func (export "store") (param i32 i32)
+      (i32.store $a (local.get 0) (local.get 1)) (i32.store $b (local.get 0) (local.get 1)))
+    (func (export "grow") (result i32)
+      (drop (memory.grow $b (i32.const 1))) (memory.grow $a (i32.const 1))))`;
+
+  test('each lazily compiled function keeps its own view variables, registered for refresh', () => {
+    const engine = new Engine({ codegen: 'interpreter', compilation: 'lazy' });
+    const m = Module.fromBinary(engine, parseWat(wat));
+    expect(m.code.source).toContain('function viewsTo(r)');
+    const src = m.code.lazySource!(0);
+    expect(src).toContain('var D0, U0, L0, W0, D1, U1, L1, W1;');
+    expect(src).toContain('viewsTo(function (');
+    expect(src).not.toMatch(/\bV0\./);
+  });
+
+  test('views stay current across growth by Wasm code and by the host', () => {
+    const engine = new Engine({ codegen: 'interpreter', compilation: 'lazy' });
+    const inst = Instance.instantiate(new Store(engine), Module.fromBinary(engine, parseWat(wat)), []);
+    const f = (n: string): Func => inst.getExport(n) as Func;
+    // Compiled while each memory has one page.
+    expect(f('load').call(8)).toEqual([0]);
+    expect(() => f('load').call(65536)).toThrow(/out of bounds/);
+    expect(f('grow').call()).toEqual([1]);
+    f('store').call(65536, 21);
+    expect(f('load').call(65536)).toEqual([42]);
+    // The host grows memory $a (and $b stays at two pages).
+    (inst.getExport('a') as Memory).grow(1);
+    expect(f('load').call(131072 - 4)).toEqual([0]);
+    expect(() => f('load').call(131072)).toThrow(/out of bounds/);
+    expect(f('grow').call()).toEqual([3]);
+    f('store').call(131072, 5);
+    expect(f('load').call(131072)).toEqual([10]);
   });
 });

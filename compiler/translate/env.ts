@@ -248,18 +248,49 @@ export class ModuleEnvironment implements FuncEnvironment {
       refresh.push(`if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; }`);
     }
     if (this.checkOptions) lines.push(...new CheckPoints(this.checkOptions).prelude());
+    if (this.lazyViews) {
+      // Each lazily compiled function keeps its own copies of the views (lazyViewsPrologue)
+      // and registers their setter here; refresh passes every setter the new views.
+      const args = this.viewVariables().join(', ');
+      lines.push('var RF = [];');
+      lines.push(`function viewsTo(r) { RF.push(r); r(${args}); }`);
+      refresh.push(`for (var i = 0; i < RF.length; i++) RF[i](${args});`);
+    }
     lines.push(`function refresh() { ${refresh.join(' ')} }`);
     lines.push('refresh();');
     return lines.join('\n');
   }
 
   /**
-   * Views as closure variables (reassigned by `refresh`) only for eager interpreter-profile
-   * code: lazily translated functions are compiled apart from the factory and receive its
-   * bindings' values once (`preludeBindings`), so whatever they read must never be
-   * reassigned — the holder object is.
+   * Views as closure variables (reassigned by `refresh`) for interpreter-profile code: under
+   * Ignition a closure variable is one bytecode, a holder object's field an inline-cache
+   * lookup. The 'jit' profile reads the holder (see viewsKey).
    */
-  private get viewsAsVariables(): boolean { return this.profile === 'interpreter' && !this.lazy; }
+  private get viewsAsVariables(): boolean { return this.profile === 'interpreter'; }
+
+  /**
+   * Lazily translated interpreter-profile code with memories. Such a function is compiled
+   * apart from the factory and receives its bindings' values once (`preludeBindings`), so it
+   * cannot see the factory's view variables change; it declares its own and registers a
+   * setter for them with the factory's `viewsTo`, which `refresh` calls on every change.
+   */
+  private get lazyViews(): boolean { return this.viewsAsVariables && this.lazy && this.memTypes.length > 0; }
+
+  /** The view variables of every memory, in the order `viewsTo` setters receive them. */
+  private viewVariables(): string[] {
+    const names: string[] = [];
+    for (let m = 0; m < this.memTypes.length; m++) names.push(`D${m}`, `U${m}`, `L${m}`, `W${m}`);
+    return names;
+  }
+
+  /** Lines that start a lazily translated function's source: its view variables and their
+   *  setter (see lazyViews); empty when the function reads no views from variables. */
+  lazyViewsPrologue(): string[] {
+    if (!this.lazyViews) return [];
+    const vars = this.viewVariables();
+    const params = vars.map((_, i) => `v${i}`);
+    return [`var ${vars.join(', ')};`, `viewsTo(function (${params.join(', ')}) { ${vars.map((v, i) => `${v} = ${params[i]};`).join(' ')} });`];
+  }
 
   /**
    * Every binding the prelude declares that generated functions may read (all of them are
@@ -276,8 +307,10 @@ export class ModuleEnvironment implements FuncEnvironment {
     const numTags = this.module.numImportedTags + this.module.tags.length;
     for (let t = 0; t < numTags; t++) names.push(`X${t}`);
     for (let m = 0; m < this.memTypes.length; m++) {
-      names.push(`M${m}`, `V${m}`);
+      names.push(`M${m}`);
+      if (!this.viewsAsVariables) names.push(`V${m}`);
     }
+    if (this.lazyViews) names.push('viewsTo');
     if (this.checkOptions?.fuel) names.push('FUEL');
     if (this.checkOptions?.interrupt) names.push('ICNT');
     return names;

@@ -49,8 +49,8 @@ export interface TranslateOptions {
   /**
    * Translate each function on its first call instead of all up front. The module source
    * then holds only stubs; the factory's third argument (`TranslatedModule.lazySource`)
-   * yields a function's source when it is first called, and the factory evaluates it in its
-   * own scope, so the compiled code sees the same prelude bindings as eager code.
+   * yields a function's source when it is first called, and the runtime's `lazyCompile`
+   * compiles it over the values of the prelude bindings it names.
    */
   readonly lazy?: boolean;
   /** Emit fuel / interrupt checks (checks.ts). Without these, generated code has none. */
@@ -123,18 +123,18 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
 }
 
 /**
- * The source of defined function `i` (definition order) for lazy mode: an expression whose
- * value is the translated function `gN` (with its own constant pool).
+ * The source of defined function `i` (definition order) for lazy mode: a function body that
+ * declares what the translated function `gN` needs of its own (view variables, constant
+ * pool) and returns it. The runtime compiles the body as one function over the prelude's
+ * bindings, so those, the view variables and the constants are all one context away from
+ * the code.
  */
 function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): string {
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   const f = m.numImportedFuncs + i;
   const fn = t.translateFunction(f, m.codes[i], `g${f}`);
-  // Without constants (and a trampoline), the function is a plain expression: one context
-  // fewer between its code and the prelude's bindings.
-  if (pool.decls.length === 0 && !fn.includes('[TB]')) return `(${fn})`;
-  return `(() => {\n${pool.decls.join('\n')}\n${fn}\nreturn g${f};\n})()`;
+  return [...env.lazyViewsPrologue(), ...pool.decls, fn, `return g${f};`].join('\n');
 }
 
 /**

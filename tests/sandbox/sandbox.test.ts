@@ -118,7 +118,7 @@ function generatedSource(module: Module): string {
   const code = module.code;
   const lazy = code.lazySource;
   if (!lazy) return code.source;
-  return [code.source, ...module.ir.codes.map((_, i) => `(${lazy(i)});`)].join('\n');
+  return [code.source, ...module.ir.codes.map((_, i) => `(function () {\n${lazy(i)}\n});`)].join('\n');
 }
 
 function analyse(source: string): SourceFacts {
