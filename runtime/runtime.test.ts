@@ -3,6 +3,7 @@ import {
   Engine, Store, Module, Instance, Func, Global, Memory, Table, RuntimeError, LinkError, WasmException,
   f32FromBits, f32ToBits, f64FromBits, f64ToBits, type Extern,
 } from './index';
+import { I32_SUMS_WAT } from '../tests/support/i32-sums';
 
 const engine = new Engine();
 
@@ -257,16 +258,7 @@ describe('i32 addresses at or above 2^31', () => {
 });
 
 describe("i32 sums under the 'interpreter' profile (one truncation per chain)", () => {
-  const wat = `(module
-    (func (export "sum") (param i32 i32 i32 i32) (result i32)
-      (i32.sub (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2))
-               (i32.add (local.get 3) (local.get 0))))
-    (func (export "mix") (param i32 i32) (result i32)
-      (i32.xor (i32.add (local.get 0) (local.get 1)) (i32.shr_u (local.get 0) (i32.const 3))))
-    (func (export "shift") (param i32 i32) (result i32)
-      (i32.shl (local.get 0) (i32.add (local.get 1) (local.get 1))))
-    (func (export "chain") (param i32) (result i32)
-      ${'(i32.add '.repeat(100)}(local.get 0)${' (i32.const 2147483647))'.repeat(100)}))`;
+  const wat = I32_SUMS_WAT;
   const wrap = (x: bigint): number => Number(BigInt.asIntN(32, x));
   const values = [0, 1, -1, 5, 0x7fffffff, -0x80000000, 0x40000000, 123456789, -987654321];
 

@@ -5,6 +5,7 @@ import { VMOffsets } from '../../vmctx';
 import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
 import { addrFacts } from './func';
 import { CompileError } from '../errors';
+import { I32_SUMS_WAT } from '../../tests/support/i32-sums';
 
 function source(wat: string, profile: 'jit' | 'interpreter' = 'jit'): string {
   const m = decodeModule(parseWat(wat));
@@ -162,14 +163,7 @@ describe('i32 addresses as DataView offsets', () => {
 });
 
 describe("'interpreter' profile: fewer truncations", () => {
-  const wat = `(module
-    (func (export "sum") (param i32 i32 i32 i32) (result i32)
-      (i32.sub (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2))
-               (i32.add (local.get 3) (local.get 0))))
-    (func (export "mix") (param i32 i32) (result i32)
-      (i32.xor (i32.add (local.get 0) (local.get 1)) (i32.shr_u (local.get 0) (i32.const 3))))
-    (func (export "chain") (param i32) (result i32)
-      ${'(i32.add '.repeat(100)}(local.get 0)${' (i32.const 2147483647))'.repeat(100)}))`;
+  const wat = I32_SUMS_WAT;
 
   test('a sum of sums is truncated once; bitwise operators take it untruncated', () => {
     const src = source(wat, 'interpreter');
@@ -183,7 +177,7 @@ describe("'interpreter' profile: fewer truncations", () => {
 
   test('chains longer than the exactness bound are split', () => {
     const src = source(wat, 'interpreter');
-    const chain = src.slice(src.indexOf('function f2'));
+    const chain = src.slice(src.indexOf('function f3'));
     const sums = chain.match(/\| 0\)/g) ?? [];
     expect(sums.length).toBeGreaterThanOrEqual(2);
   });
