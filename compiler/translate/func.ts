@@ -140,6 +140,8 @@ interface Frame {
   /** block/loop: index in the output of its opener line (-1 for other frames), blanked at
    *  the end when nothing branches to it (the JS block or loop is then not needed at all). */
   openLine: number;
+  /** try_table: its catch clauses' dispatch statements, emitted at its end. */
+  handlers: readonly string[];
 }
 
 /** A JS parameter list for Wasm parameters `params`: `l0, l1, h1, ...` (an i64 takes two).
@@ -156,9 +158,10 @@ export function paramList(params: readonly ValType[]): string {
 }
 
 /** Every frame gets every field at creation: one object shape for all frames. */
-function newFrame(kind: FrameKind, label: string, height: number, params: readonly ValType[], results: readonly ValType[], openLine = -1, exnVar = ''): Frame {
-  return { kind, label, height, params, results, branched: false, hasElse: false, armFallsThrough: false, exnVar, inCatch: false, hasCatchAll: false, openLine };
+function newFrame(kind: FrameKind, label: string, height: number, params: readonly ValType[], results: readonly ValType[], openLine = -1, exnVar = '', handlers: readonly string[] = NO_HANDLERS): Frame {
+  return { kind, label, height, params, results, branched: false, hasElse: false, armFallsThrough: false, exnVar, inCatch: false, hasCatchAll: false, openLine, handlers };
 }
+const NO_HANDLERS: readonly string[] = [];
 
 const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
 
@@ -1377,13 +1380,12 @@ export class FuncTranslator {
       const cond = c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef ? `${exnVar}.tag === ${this.env.tag(c.tag!)}` : 'true';
       handlers.push(`if (${cond}) { ${body} }`);
     }
-    this.frames.push(newFrame('try_table', label, height, sig.params, sig.results, -1, exnVar));
+    this.frames.push(newFrame('try_table', label, height, sig.params, sig.results, -1, exnVar, handlers));
     // The try_table block: the body runs in a JS try; the catch dispatches to clause targets.
     this.emit(`${label}: {`);
     this.indent++;
     this.emit('try {');
     this.indent++;
-    (this.frames[this.frames.length - 1] as Frame & { handlers?: string[] }).handlers = handlers;
   }
 
   /** At else/catch/end of a block arm: moves the arm's results into the block's slots. */
@@ -1423,11 +1425,10 @@ export class FuncTranslator {
     if (f.kind === 'loop' && this.reachable) this.emit(`break ${f.label};`);
     this.indent--;
     if (f.kind === 'try_table') {
-      const handlers = (f as Frame & { handlers?: string[] }).handlers ?? [];
       this.emit(`} catch (${f.exnVar}_) {`);
       this.indent++;
       this.emitCatchPrologue(f.exnVar);
-      for (const h of handlers) this.emit(h);
+      for (const h of f.handlers) this.emit(h);
       this.emit(`throw ${f.exnVar};`);
       this.indent -= 2;
       this.emit('}');
