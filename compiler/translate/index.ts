@@ -79,7 +79,6 @@ export interface TranslateOptions {
  */
 const LAZY_MAX_CONTROL_DEPTH = 200;
 
-
 /** Produces the JS source of a whole module (the body of the factory). */
 export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): string {
   const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true, opts.checks, opts.outlineThreshold, opts.profile);
@@ -172,6 +171,7 @@ export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly
   return { source, factory, lazySource };
 }
 
+// Shape anchors for the translator's per-module objects (see ../shapes.ts).
 {
   const m = emptyModuleIR();
   m.memories.push({ limits: { min: 0 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
