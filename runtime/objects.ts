@@ -202,6 +202,32 @@ export class Func {
     return out;
   }
 
+  /**
+   * For signatures of at most 6 parameters, each i32, f32 or f64, and no result or one
+   * i32/i64/f32/f64 result: a function calling this function with arguments that are
+   * already values of those types (as `call` would convert them), returning the result
+   * itself (a bigint for i64; undefined without a result). Traps and disposal raise as from
+   * `call`. Null for other signatures. It spares hot JS-to-Wasm calls `call`'s arrays.
+   */
+  directCaller(): ((...args: number[]) => unknown) | null {
+    const { params, results } = this.type;
+    const num = (t: ValType): boolean => t === 'i32' || t === 'f32' || t === 'f64';
+    if (params.length > 6 || !params.every(num) || results.length > 1 || (results.length === 1 && !num(results[0]) && results[0] !== 'i64')) return null;
+    const c = this.callable;
+    const kind = results.length === 0 ? 0 : results[0] === 'i64' ? 2 : 1;
+    return (x0?: number, x1?: number, x2?: number, x3?: number, x4?: number, x5?: number): unknown => {
+      const disposed = disposedCallables.get(c);
+      if (disposed !== undefined) throw new DisposedError(disposed);
+      let r: unknown;
+      try {
+        r = c(x0, x1, x2, x3, x4, x5);
+      } catch (e) {
+        throw toTrapValue(e);
+      }
+      return kind === 0 ? undefined : kind === 1 ? r : wordsToBig(r as number, rI32[1]);
+    };
+  }
+
   /** `call` for plain signatures: arguments passed directly, no intermediate arrays. */
   private callPlain(params: readonly ValType[], results: readonly ValType[], args: unknown[]): unknown[] {
     const n = params.length;

@@ -181,7 +181,8 @@ export function exportedFunction(f: Func): Function {
   const { params, results } = f.type;
   const n = params.length;
   const nr = results.length;
-  const js = (...args: unknown[]): unknown => {
+  const direct = f.directCaller();
+  const js = direct !== null ? directExport(direct, params) : (...args: unknown[]): unknown => {
     const a = new Array<unknown>(n);
     for (let i = 0; i < n; i++) a[i] = toWebAssemblyValue(params[i], args[i]);
     let r: unknown[];
@@ -202,6 +203,35 @@ export function exportedFunction(f: Func): Function {
   exportedOfCallable.set(c, js);
   funcOfExported.set(js, f);
   return js;
+}
+
+/**
+ * The exported-function body for signatures Func.directCaller takes: the arguments are
+ * converted in order (ToWebAssemblyValue), then passed straight to the function, without
+ * the argument and result arrays of the general path.
+ */
+function directExport(direct: (...args: number[]) => unknown, params: readonly ValType[]): (...args: unknown[]) => unknown {
+  const n = params.length;
+  // 0: i32, 1: f32, 2: f64.
+  const kinds = params.map((t) => (t === 'i32' ? 0 : t === 'f32' ? 1 : 2));
+  const conv = (i: number, v: unknown): number => {
+    const x = toNumber(v);
+    const k = kinds[i];
+    return k === 0 ? x | 0 : k === 1 ? Math.fround(x) : x;
+  };
+  return (...args: unknown[]): unknown => {
+    const x0 = n > 0 ? conv(0, args[0]) : 0;
+    const x1 = n > 1 ? conv(1, args[1]) : 0;
+    const x2 = n > 2 ? conv(2, args[2]) : 0;
+    const x3 = n > 3 ? conv(3, args[3]) : 0;
+    const x4 = n > 4 ? conv(4, args[4]) : 0;
+    const x5 = n > 5 ? conv(5, args[5]) : 0;
+    try {
+      return direct(x0, x1, x2, x3, x4, x5);
+    } catch (e) {
+      throw fromEngineError(e);
+    }
+  };
 }
 
 // ---------------------------------------------------------------- host functions

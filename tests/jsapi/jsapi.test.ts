@@ -46,6 +46,55 @@ const THROWS = parseWat(`(module
       (catch $t)))
   (func (export "callHost") (call $host)))`);
 
+// Exported functions whose parameters are all i32/f32/f64 (up to six) take the facade's
+// direct path; seven parameters take the general one. Both must convert the same way.
+const CONVERT = parseWat(`(module
+  (func (export "six") (param i32 f32 f64 i32 f64 f32) (result f64)
+    (f64.add (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.promote_f32 (local.get 1)))
+                      (f64.add (local.get 2) (f64.convert_i32_u (local.get 3))))
+             (f64.add (f64.mul (local.get 4) (f64.const 2)) (f64.promote_f32 (local.get 5)))))
+  (func (export "seven") (param i32 f32 f64 i32 f64 f32 i32) (result f64)
+    (f64.add (call 0 (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5))
+             (f64.convert_i32_s (local.get 6))))
+  (func (export "wide") (param i32) (result i64) (i64.mul (i64.extend_i32_s (local.get 0)) (i64.const 0x100000001)))
+  (func (export "f32out") (param f64) (result f32) (f32.demote_f64 (local.get 0)))
+  (func (export "none") (param i32))
+  (func (export "trap") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))`);
+
+describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly: argument conversion', (_label, W) => {
+  const e = new W.Instance(new W.Module(CONVERT), {}).exports as Record<string, any>;
+
+  test('numbers, strings, booleans, undefined and objects convert like ToWebAssemblyValue', () => {
+    const args = [2 ** 32 + 5, 0.1, '2.5', -1, true, 1e40];
+    const six = e.six(...args);
+    expect(six).toBe(5 + Math.fround(0.1) + 2.5 + 4294967295 + 2 + Infinity);
+    expect(e.seven(...args, 3.9)).toBe(six + 3);
+    expect(e.six(1.5, undefined, null, '0x10', [], {})).toBeNaN();
+    expect(e.six(-1.5, 1, 2, 3, 4, 5)).toBe(-1 + 1 + 2 + 3 + 8 + 5);
+    // Missing arguments are undefined: NaN, and 0 for i32.
+    expect(e.six(7)).toBeNaN();
+    expect(e.f32out(0.1)).toBe(Math.fround(0.1));
+    expect(e.wide(-3)).toBe(-3n * 0x100000001n);
+    expect(e.none(1)).toBeUndefined();
+  });
+
+  test('valueOf runs once per argument, in order, before the call', () => {
+    const log: number[] = [];
+    const v = (x: number) => ({ valueOf: () => { log.push(x); return x; } });
+    expect(e.six(v(1), v(2), v(3), v(4), v(5), v(6))).toBe(1 + 2 + 3 + 4 + 10 + 6);
+    expect(e.seven(v(1), v(2), v(3), v(4), v(5), v(6), v(7))).toBe(1 + 2 + 3 + 4 + 10 + 6 + 7);
+    expect(log).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  test('a BigInt or Symbol argument is a TypeError; a trap is a RuntimeError', () => {
+    expect(() => e.six(1n, 0, 0, 0, 0, 0)).toThrow(TypeError);
+    expect(() => e.six(0, Symbol('s'), 0, 0, 0, 0)).toThrow(TypeError);
+    expect(() => e.seven(0, 0, 0, 0, 0, 0, 1n)).toThrow(TypeError);
+    expect(() => e.trap(0)).toThrow(W.RuntimeError);
+    expect(e.trap(1)).toBe(1);
+  });
+});
+
 describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly', (_label, W) => {
   const module = new W.Module(ADD);
   const exp = new W.Instance(module, {}).exports as Record<string, any>;
