@@ -76,8 +76,8 @@ function refBin(op: string, a: bigint, b: bigint): bigint | 'trap' {
   throw new Error(op);
 }
 
-describe('i64 as word pairs', () => {
-  const engine = new Engine();
+describe.each(['jit', 'interpreter'] as const)('i64 as word pairs (%s profile)', (codegen) => {
+  const engine = new Engine({ codegen });
   const inst = Instance.instantiate(new Store(engine), Module.fromBinary(engine, parseWat(wat())), []);
   const fn = (n: string): Func => inst.getExport(n) as Func;
   const vals = sample();

@@ -1608,6 +1608,15 @@ export class FuncTranslator {
     switch (op) {
       case 'add': case 'sub': case 'mul': case 'and': case 'or': case 'xor':
       case 'shl': case 'shr_s': case 'shr_u': case 'rotl': case 'rotr': {
+        if (op === 'mul' && this.env.profile === 'interpreter') {
+          // Under Ignition every Math.imul is a call: compute the low product once, for
+          // both words. (TurboFan shares the repeated product by itself.)
+          const b = this.popPairSimple();
+          const a = this.popPairSimple();
+          this.usesQ = true;
+          this.pushPairStmt((lo, hi) => `q = imul(${a.lo}, ${b.lo}); ${hi} = ${i64.i64MulHigh(a, b, 'q')}; ${lo} = q;`);
+          return true;
+        }
         const simple = i64.i64BinaryNeedsSimple(op);
         const b = simple ? this.popPairSimple() : this.popPair();
         const a = simple ? this.popPairSimple() : this.popPair();

@@ -36,6 +36,15 @@ function mulHighU32(a: string, b: string): string {
   return `((${u32(a)} * ${u32(b)} - (imul(${a}, ${b}) >>> 0)) / 4294967296 + 0.5 | 0)`;
 }
 
+/** High word of a * b given `lo`, an identifier holding its exact low word imul(a.lo, b.lo):
+ *  the form of 'mul' that computes that imul once. (simple) */
+export function i64MulHigh(a: Pair, b: Pair, lo: string): string {
+  const terms = [`((${u32(a.lo)} * ${u32(b.lo)} - (${lo} >>> 0)) / 4294967296 + 0.5 | 0)`];
+  if (a.lo !== '0' && b.hi !== '0') terms.push(`imul(${a.lo}, ${b.hi})`);
+  if (a.hi !== '0' && b.lo !== '0') terms.push(`imul(${a.hi}, ${b.lo})`);
+  return `(${terms.join(' + ')} | 0)`;
+}
+
 /** Pure binary operators (no trap). Returns null for an unknown name or a variable shift. */
 export function i64Binary(name: string, a: Pair, b: Pair): Pair | null {
   switch (name) {
