@@ -28,20 +28,18 @@ export function i64Const(v: bigint): Pair {
 const isLit = (e: string): boolean => /^-?\d+$/.test(e);
 const u32 = (e: string): string => (isLit(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`);
 
-/** High word of the unsigned 64-bit product P of two int32 words, as an int32 expression.
- *  The double product x = fl(ua * ub) is within 2^10 of P, and so is fl(x - lo) with lo the
- *  exact low word (Math.imul); divided by 2^32 that is within 2^-20 of the high word, so
- *  adding 0.5 and truncating gives it exactly. (simple) */
-function mulHighU32(a: string, b: string): string {
-  return `((${u32(a)} * ${u32(b)} - (imul(${a}, ${b}) >>> 0)) / 4294967296 + 0.5 | 0)`;
+/** High word of the unsigned 64-bit product P of two int32 words, as an int32 expression,
+ *  given `lo`, an expression for P's exact low word (Math.imul). The double product
+ *  x = fl(ua * ub) is within 2^10 of P, and so is fl(x - lo); divided by 2^32 that is within
+ *  2^-20 of the high word, so adding 0.5 and truncating gives it exactly. (simple) */
+function mulHighU32(a: string, b: string, lo: string): string {
+  return `((${u32(a)} * ${u32(b)} - (${lo} >>> 0)) / 4294967296 + 0.5 | 0)`;
 }
 
-/** High word of a * b given `lo`, an identifier holding its exact low word imul(a.lo, b.lo):
- *  the form of 'mul' that computes that imul once. (simple) */
+/** High word of a * b (mod 2^64) when `lo` holds its low word, imul(a.lo, b.lo). (simple) */
 export function i64MulHigh(a: Pair, b: Pair, lo: string): string {
-  const terms = [`((${u32(a.lo)} * ${u32(b.lo)} - (${lo} >>> 0)) / 4294967296 + 0.5 | 0)`];
-  if (a.lo !== '0' && b.hi !== '0') terms.push(`imul(${a.lo}, ${b.hi})`);
-  if (a.hi !== '0' && b.lo !== '0') terms.push(`imul(${a.hi}, ${b.lo})`);
+  const cross = (x: string, y: string): string | null => (x === '0' || y === '0' ? null : `imul(${x}, ${y})`);
+  const terms = [mulHighU32(a.lo, b.lo, lo), cross(a.lo, b.hi), cross(a.hi, b.lo)].filter((t): t is string => t !== null);
   return `(${terms.join(' + ')} | 0)`;
 }
 
@@ -53,9 +51,8 @@ export function i64Binary(name: string, a: Pair, b: Pair): Pair | null {
     case 'sub':
       return { lo: `(${a.lo} - ${b.lo} | 0)`, hi: `(${a.hi} - ${b.hi} - (${u32(a.lo)} < ${u32(b.lo)} ? 1 : 0) | 0)` };
     case 'mul': {
-      const cross = (x: string, y: string): string | null => (x === '0' || y === '0' ? null : `imul(${x}, ${y})`);
-      const terms = [mulHighU32(a.lo, b.lo), cross(a.lo, b.hi), cross(a.hi, b.lo)].filter((t): t is string => t !== null);
-      return { lo: `imul(${a.lo}, ${b.lo})`, hi: `(${terms.join(' + ')} | 0)` };
+      const lo = `imul(${a.lo}, ${b.lo})`;
+      return { lo, hi: i64MulHigh(a, b, lo) };
     }
     case 'and': return { lo: `(${a.lo} & ${b.lo})`, hi: `(${a.hi} & ${b.hi})` };
     case 'or': return { lo: `(${a.lo} | ${b.lo})`, hi: `(${a.hi} | ${b.hi})` };
