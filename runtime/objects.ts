@@ -177,8 +177,7 @@ export class Func {
     if (disposed !== undefined) throw new DisposedError(disposed);
     const { params, results } = this.type;
     if (this.plain === undefined) {
-      const num = (t: ValType): boolean => t === 'i32' || t === 'f32' || t === 'f64';
-      this.plain = params.length <= 4 && results.length <= 1 && params.every(num) && results.every(num);
+      this.plain = params.length <= 4 && results.length <= 1 && params.every(isNumberType) && results.every(isNumberType);
     }
     if (this.plain) return this.callPlain(params, results, args);
     if (args.length !== params.length) throw new TypeError(`expected ${params.length} arguments, got ${args.length}`);
@@ -211,8 +210,7 @@ export class Func {
    */
   directCaller(): ((...args: number[]) => unknown) | null {
     const { params, results } = this.type;
-    const num = (t: ValType): boolean => t === 'i32' || t === 'f32' || t === 'f64';
-    if (params.length > 6 || !params.every(num) || results.length > 1 || (results.length === 1 && !num(results[0]) && results[0] !== 'i64')) return null;
+    if (params.length > 6 || !params.every(isNumberType) || results.length > 1 || (results.length === 1 && !isNumberType(results[0]) && results[0] !== 'i64')) return null;
     const c = this.callable;
     const kind = results.length === 0 ? 0 : results[0] === 'i64' ? 2 : 1;
     return (x0?: number, x1?: number, x2?: number, x3?: number, x4?: number, x5?: number): unknown => {
@@ -252,6 +250,11 @@ export class Func {
     out[0] = r;
     return out;
   }
+}
+
+/** i32, f32 and f64: the types whose values cross the API as plain JS numbers. */
+function isNumberType(t: ValType): boolean {
+  return t === 'i32' || t === 'f32' || t === 'f64';
 }
 
 /** Converts an API number argument of a plain type (i32/f32/f64). */

@@ -212,13 +212,7 @@ export function exportedFunction(f: Func): Function {
  */
 function directExport(direct: (...args: number[]) => unknown, params: readonly ValType[]): (...args: unknown[]) => unknown {
   const n = params.length;
-  // 0: i32, 1: f32, 2: f64.
-  const kinds = params.map((t) => (t === 'i32' ? 0 : t === 'f32' ? 1 : 2));
-  const conv = (i: number, v: unknown): number => {
-    const x = toNumber(v);
-    const k = kinds[i];
-    return k === 0 ? x | 0 : k === 1 ? Math.fround(x) : x;
-  };
+  const conv = (i: number, v: unknown): number => toWebAssemblyValue(params[i], v) as number;
   return (...args: unknown[]): unknown => {
     const x0 = n > 0 ? conv(0, args[0]) : 0;
     const x1 = n > 1 ? conv(1, args[1]) : 0;
