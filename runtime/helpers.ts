@@ -3,6 +3,7 @@
 // message. All numeric helpers follow the internal value representation of objects.ts.
 
 import type { TranslatedHelpers } from '../compiler/translate/helpers';
+import type { LazyFunction } from '../compiler/translate';
 import { typeRegistry } from '../vmctx/types';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 import { RuntimeError, WasmException } from './errors';
@@ -338,20 +339,20 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /**
  * Lazy translation: compiles one function's source (a function body that returns the
  * function; compiler/translate/index.ts lazyFunctionSource) with `new Function` over the
- * bindings it may name, passed by value from `bindings` (the factory's write-once prelude
- * bindings and its function stubs), and names the result like its stub. Identifiers are
- * over-approximated (string literals included): an extra parameter is harmless.
+ * bindings it reads, passed by value from `bindings` (the factory's write-once prelude
+ * bindings and its function stubs), and names the result like its stub. The compiler's list
+ * may over-approximate; only names `bindings` has become parameters.
  */
-function lazyCompile(src: string, bindings: Record<string, unknown>, stub: { readonly name: string }): unknown {
+function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: { readonly name: string }): unknown {
   const ps: string[] = [];
   const vs: unknown[] = [];
-  for (const id of new Set(src.match(/[A-Za-z_$][\w$]*/g))) {
+  for (const id of lz.bindings) {
     if (hasOwn.call(bindings, id)) {
       ps.push(id);
       vs.push(bindings[id]);
     }
   }
-  const g = new Function(...ps, `"use strict";\n${src}`)(...vs) as object;
+  const g = new Function(...ps, `"use strict";\n${lz.body}`)(...vs) as object;
   Object.defineProperty(g, 'name', { value: stub.name });
   return g;
 }

@@ -34,14 +34,22 @@ export interface InstanceCode {
 
 /** `limits` (LIMS in generated code) is the store's limits state (runtime/limits.ts), read
  *  only by fuel / interrupt checks. */
-export type ModuleFactory = (vm: VMContext, helpers: TranslatedHelpers, lazySource?: (i: number) => string, limits?: unknown) => InstanceCode;
+export type ModuleFactory = (vm: VMContext, helpers: TranslatedHelpers, lazySource?: (i: number) => LazyFunction, limits?: unknown) => InstanceCode;
+
+/** Lazy mode: what the runtime's `lazyCompile` compiles for one function. */
+export interface LazyFunction {
+  /** A function body that declares the translated function and returns it. */
+  readonly body: string;
+  /** The factory bindings `body` reads (each a name of the factory's `B` object). */
+  readonly bindings: readonly string[];
+}
 
 export interface TranslatedModule {
   readonly source: string;
   readonly factory: ModuleFactory;
-  /** Lazy mode: the source of defined function i, translated on first request and cached
-   *  (shared by all instances of the module). Passed as the factory's third argument. */
-  readonly lazySource?: (i: number) => string;
+  /** Lazy mode: defined function i, translated on first request and cached (shared by all
+   *  instances of the module). Passed as the factory's third argument. */
+  readonly lazySource?: (i: number) => LazyFunction;
 }
 
 /** How a module's functions are translated. */
@@ -137,6 +145,27 @@ function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): str
 }
 
 /**
+ * The factory bindings a lazy function body reads. A binding is a prelude name or a function
+ * stub `fN`; the scan matches only such names (not the locals, labels and properties that
+ * make up most identifiers), which made it about four times cheaper than listing every
+ * identifier. It may over-approximate (a match inside a trap message is harmless: the
+ * runtime passes only names `B` has), never miss: every binding is matched by its pattern.
+ */
+function bindingReader(env: ModuleEnvironment): (body: string) => string[] {
+  const fixed: string[] = [];
+  const prefixes = new Set<string>(['f']);
+  for (const name of env.preludeBindings()) {
+    const p = /^([A-Za-z])\d+$/.exec(name);
+    if (p) prefixes.add(p[1]);
+    else fixed.push(name.replace(/[$]/g, '\\$'));
+  }
+  // Longest first, so that an alternative never stops at a prefix of a longer name.
+  fixed.sort((a, b) => b.length - a.length);
+  const re = new RegExp(`(?<![\\w$])(?:[${[...prefixes].join('')}]\\d+|${fixed.join('|')})(?![\\w$])`, 'g');
+  return (body) => [...new Set(body.match(re))];
+}
+
+/**
  * `new Function` over the module source. V8's parser recurses once per nested statement, so
  * control flow nested more deeply than it can parse (a few thousand levels that the
  * translator could not flatten) is an implementation limit: reported as a CompileError,
@@ -159,14 +188,16 @@ export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly
   const factory = compileFactory(source);
   if (!opts.lazy) return { source, factory };
   const env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold, opts.profile);
-  const cache = new Map<number, string>();
-  const lazySource = (i: number): string => {
-    let src = cache.get(i);
-    if (src === undefined) {
-      src = lazyFunctionSource(m, env, i);
-      cache.set(i, src);
+  const cache = new Map<number, LazyFunction>();
+  const reads = bindingReader(env);
+  const lazySource = (i: number): LazyFunction => {
+    let lz = cache.get(i);
+    if (lz === undefined) {
+      const body = lazyFunctionSource(m, env, i);
+      lz = { body, bindings: reads(body) };
+      cache.set(i, lz);
     }
-    return src;
+    return lz;
   };
   return { source, factory, lazySource };
 }

@@ -118,7 +118,7 @@ function generatedSource(module: Module): string {
   const code = module.code;
   const lazy = code.lazySource;
   if (!lazy) return code.source;
-  return [code.source, ...module.ir.codes.map((_, i) => `(function () {\n${lazy(i)}\n});`)].join('\n');
+  return [code.source, ...module.ir.codes.map((_, i) => `(function () {\n${lazy(i).body}\n});`)].join('\n');
 }
 
 function analyse(source: string): SourceFacts {
@@ -328,6 +328,22 @@ describe('generated code only reaches its helpers', () => {
     expect(() => checkSource('const a = Function;')).toThrow();
     expect(() => checkSource('let q = 1; q.constructor;')).toThrow();
     expect(() => checkSource('const s = "*/x";')).toThrow();
+  });
+
+  test.each(['jit', 'interpreter'] as const)('a lazy function lists every factory binding it reads (%s profile)', (codegen) => {
+    // lazyCompile passes exactly the listed bindings; one missing would be a ReferenceError
+    // at the function's first call.
+    const module = Module.fromBinary(new Engine({ compilation: 'lazy', codegen }), parseWat(features));
+    const lazy = module.code.lazySource!;
+    let checked = 0;
+    module.ir.codes.forEach((_, i) => {
+      const { body, bindings } = lazy(i);
+      const free = [...analyse(`(function () {\n${body}\n});`).free].filter((n) => !INTRINSICS.has(n));
+      expect(free.length).toBeGreaterThan(0);
+      for (const name of free) expect(bindings).toContain(name);
+      checked += free.length;
+    });
+    expect(checked).toBeGreaterThan(20);
   });
 
   test('the helper allowlist itself holds no escape hatch', () => {
