@@ -109,7 +109,7 @@ export interface MemArg {
 }
 
 /** try_table catch clause kinds, numbered as in the binary format. */
-export enum CatchKind { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 }
+export const enum CatchKind { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 }
 export interface Catch {
   readonly kind: CatchKind;
   /** Tag index; absent for catch_all / catch_all_ref. */

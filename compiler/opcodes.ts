@@ -6,7 +6,7 @@
  * Immediate kinds. The comment on each says which `Instr` fields (compiler/ir.ts) the
  * decoder fills for it and the binary layout.
  */
-export enum Imm {
+export const enum Imm {
   None,
   /** bt */ Block,
   /** idx = label */ Label,

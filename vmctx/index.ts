@@ -25,7 +25,7 @@
 import type { ModuleIR, ValType } from '../compiler/ir';
 
 /** Where a numeric value lives inside a numeric slab. */
-export enum SlabKind { I32, I64, F64, V128 }
+export const enum SlabKind { I32, I64, F64, V128 }
 
 /** Storage of a defined global. */
 export type GlobalSlot =

@@ -34,14 +34,14 @@ const invalid = (message: string): Error => typeErrors.invalid(message);
  * types or `CONCRETE_BASE + canonicalId` for concrete ones. `VT.Bot` is the unknown type of
  * unreachable code, a subtype of every value type.
  */
-export enum VT { Bot = 0, I32 = 1, I64 = 2, F32 = 3, F64 = 4, V128 = 5, I8 = 6, I16 = 7 }
+export const enum VT { Bot = 0, I32 = 1, I64 = 2, F32 = 3, F64 = 4, V128 = 5, I8 = 6, I16 = 7 }
 /** Abstract heap type codes. `HT.Bot` is the heap type of `ref.as_non_null` on unknown input. */
-export enum HT { Func = 0, NoFunc, Extern, NoExtern, Any, Eq, I31, Struct, Array, None, Exn, NoExn, Bot }
+export const enum HT { Func = 0, NoFunc, Extern, NoExtern, Any, Eq, I31, Struct, Array, None, Exn, NoExn, Bot }
 export const REF_BASE = 16;
 export const CONCRETE_BASE = 16;
 
 /** Composite type kinds of canonical types. */
-export enum CompKind { Func = 0, Struct = 1, Array = 2 }
+export const enum CompKind { Func = 0, Struct = 1, Array = 2 }
 
 const ABS_HEAP: Record<string, HT> = {
   func: HT.Func, nofunc: HT.NoFunc, extern: HT.Extern, noextern: HT.NoExtern, any: HT.Any, eq: HT.Eq,

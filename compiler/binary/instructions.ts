@@ -48,7 +48,7 @@ const OP_ARRAY_NEW_DATA = (PREFIX_GC << 16) | 9;
 const OP_ARRAY_INIT_DATA = (PREFIX_GC << 16) | 18;
 
 /** Kinds of open control frames, for the grammar checks on else/catch/delegate/end. */
-enum Frame { Block, If, Else, Try, TryCatch, TryCatchAll }
+const enum Frame { Block, If, Else, Try, TryCatch, TryCatchAll }
 
 const MEMARG_CACHE_OFFSETS = 1 << 24;
 

@@ -10,7 +10,7 @@ import { decodeNameSection } from './names';
 import { Reader } from './reader';
 import { globalType, memoryType, refType, refTypeAt, tableType, tagType, typeSection, valType } from './types';
 
-enum SectionId {
+const enum SectionId {
   Custom = 0, Type = 1, Import = 2, Function = 3, Table = 4, Memory = 5, Global = 6, Export = 7,
   Start = 8, Element = 9, Code = 10, Data = 11, DataCount = 12, Tag = 13,
 }

@@ -6,7 +6,7 @@ import { CompileError } from '../errors';
 import { NameSection } from '../ir';
 import { Reader } from './reader';
 
-enum NameSubsection { Module = 0, Function = 1, Local = 2 }
+const enum NameSubsection { Module = 0, Function = 1, Local = 2 }
 
 function nameMap(r: Reader): Map<number, string> {
   const map = new Map<number, string>();

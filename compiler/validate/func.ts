@@ -40,7 +40,7 @@ export interface ModuleContext {
 
 // ---------------------------------------------------------------- opcode classification
 
-enum K {
+const enum K {
   Plain, Mem, Lane, MemLane, LocalGet, LocalSet, LocalTee, GlobalGet, GlobalSet, Block, Loop, If, Else, End,
   Br, BrIf, BrTable, Return, Call, CallIndirect, ReturnCall, ReturnCallIndirect, CallRef, ReturnCallRef, Drop,
   Select, SelectT, Unreachable, MemorySize, MemoryGrow, Shuffle, Try, Catch, CatchAll, Delegate, Rethrow, Throw,
@@ -129,7 +129,7 @@ const IS_CONST_OP = new Uint8Array(256 + 4 * 1024);
 for (const info of OPS) if (CONST_OPS.has(info.name)) IS_CONST_OP[denseIndex(info.code)] = 1;
 
 /** Control frame kinds. */
-enum F { Block, Loop, If, Else, Try, Catch, CatchAll, TryTable, Func }
+const enum F { Block, Loop, If, Else, Try, Catch, CatchAll, TryTable, Func }
 
 const EMPTY: readonly number[] = [];
 const EXNREF = refEnc(HT.Exn, true);
