@@ -179,7 +179,86 @@ interface OpDesc {
    *  translateNamed, not by any case of translateOperator's switch (a switch over ~150 strings
    *  is a chain of comparisons, which was the hottest line of translation). */
   readonly numeric: boolean;
+  /** translateOperator's case (TK.Other: none, so translateNamed). */
+  readonly kind: TK;
 }
+/** translateOperator's cases. Its switch is over these small integers, which V8 dispatches
+ *  with a jump table; over opcode names it was a chain of string comparisons. */
+const enum TK {
+  Other,
+  Nop,
+  Unreachable,
+  Block,
+  Loop,
+  If,
+  Else,
+  End,
+  Br,
+  BrIf,
+  BrTable,
+  Return,
+  Call,
+  CallIndirect,
+  CallRef,
+  ReturnCall,
+  Drop,
+  Select,
+  LocalGet,
+  LocalSet,
+  LocalTee,
+  GlobalGet,
+  GlobalSet,
+  TableGet,
+  TableSet,
+  TableSize,
+  TableGrow,
+  TableFill,
+  TableCopy,
+  TableInit,
+  ElemDrop,
+  MemorySize,
+  MemoryGrow,
+  MemoryFill,
+  MemoryCopy,
+  MemoryInit,
+  DataDrop,
+  I32Const,
+  I64Const,
+  F32Const,
+  F64Const,
+  V128Const,
+  RefNull,
+  RefIsNull,
+  RefFunc,
+  RefAsNonNull,
+  RefEq,
+  BrOnNull,
+  BrOnNonNull,
+  Throw,
+  ThrowRef,
+  TryTable,
+  Try,
+  Catch,
+  Rethrow,
+  Delegate,
+}
+const TK_BY_NAME = new Map<string, TK>([
+  ['nop', TK.Nop], ['unreachable', TK.Unreachable], ['block', TK.Block], ['loop', TK.Loop],
+  ['if', TK.If], ['else', TK.Else], ['end', TK.End], ['br', TK.Br],
+  ['br_if', TK.BrIf], ['br_table', TK.BrTable], ['return', TK.Return], ['call', TK.Call],
+  ['call_indirect', TK.CallIndirect], ['call_ref', TK.CallRef], ['return_call', TK.ReturnCall], ['return_call_indirect', TK.ReturnCall],
+  ['return_call_ref', TK.ReturnCall], ['drop', TK.Drop], ['select', TK.Select], ['select_t', TK.Select],
+  ['local.get', TK.LocalGet], ['local.set', TK.LocalSet], ['local.tee', TK.LocalTee], ['global.get', TK.GlobalGet],
+  ['global.set', TK.GlobalSet], ['table.get', TK.TableGet], ['table.set', TK.TableSet], ['table.size', TK.TableSize],
+  ['table.grow', TK.TableGrow], ['table.fill', TK.TableFill], ['table.copy', TK.TableCopy], ['table.init', TK.TableInit],
+  ['elem.drop', TK.ElemDrop], ['memory.size', TK.MemorySize], ['memory.grow', TK.MemoryGrow], ['memory.fill', TK.MemoryFill],
+  ['memory.copy', TK.MemoryCopy], ['memory.init', TK.MemoryInit], ['data.drop', TK.DataDrop], ['i32.const', TK.I32Const],
+  ['i64.const', TK.I64Const], ['f32.const', TK.F32Const], ['f64.const', TK.F64Const], ['v128.const', TK.V128Const],
+  ['ref.null', TK.RefNull], ['ref.is_null', TK.RefIsNull], ['ref.func', TK.RefFunc], ['ref.as_non_null', TK.RefAsNonNull],
+  ['ref.eq', TK.RefEq], ['br_on_null', TK.BrOnNull], ['br_on_non_null', TK.BrOnNonNull], ['throw', TK.Throw],
+  ['throw_ref', TK.ThrowRef], ['try_table', TK.TryTable], ['try', TK.Try], ['catch', TK.Catch],
+  ['catch_all', TK.Catch], ['rethrow', TK.Rethrow], ['delegate', TK.Delegate],
+]);
 const NUMERIC_TYPES = new Set(['i32', 'i64', 'f32', 'f64']);
 const DESC_SMALL: (OpDesc | undefined)[] = new Array<OpDesc | undefined>(256).fill(undefined);
 const DESC_PREFIXED = new Map<number, OpDesc>();
@@ -201,6 +280,7 @@ function opDesc(code: number): OpDesc | undefined {
     mem: lane ? null : /\.load/.test(name) ? 'load' : /\.store/.test(name) ? 'store' : null,
     tail: name === 'return_call' || name === 'return_call_indirect' || name === 'return_call_ref',
     numeric: NUMERIC_TYPES.has(ty) && op !== 'const',
+    kind: TK_BY_NAME.get(name) ?? TK.Other,
   };
   if (code < 256) DESC_SMALL[code] = d;
   else DESC_PREFIXED.set(code, d);
@@ -839,17 +919,17 @@ export class FuncTranslator {
 
     if (!this.reachable) {
       // Skip dead code, tracking only block structure.
-      switch (name) {
-        case 'block': case 'loop': case 'if': case 'try_table': case 'try':
+      switch (desc.kind) {
+        case TK.Block: case TK.Loop: case TK.If: case TK.TryTable: case TK.Try:
           this.deadDepth++;
           return;
-        case 'end':
+        case TK.End:
           if (this.deadDepth > 0) { this.deadDepth--; return; }
           break;
-        case 'else': case 'catch': case 'catch_all':
+        case TK.Else: case TK.Catch:
           if (this.deadDepth > 0) return;
           break;
-        case 'delegate':
+        case TK.Delegate:
           if (this.deadDepth > 0) { this.deadDepth--; return; }
           break;
         default:
@@ -858,24 +938,24 @@ export class FuncTranslator {
     }
 
     this.checks?.count();
-    switch (name) {
+    switch (desc.kind) {
       // ------------------------------------------------------------ control
-      case 'nop': return;
-      case 'unreachable':
+      case TK.Nop: return;
+      case TK.Unreachable:
         this.emit(this.trap(TRAP_MSG.unreachable));
         this.setUnreachable();
         return;
-      case 'block': case 'loop': {
+      case TK.Block: case TK.Loop: {
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
-        this.frames.push(newFrame(name, label, this.stack.length - sig.params.length, sig.params, sig.results, this.out.length));
+        this.frames.push(newFrame(desc.kind === TK.Block ? 'block' : 'loop', label, this.stack.length - sig.params.length, sig.params, sig.results, this.out.length));
         this.emit(name === 'block' ? `${label}: {` : `${label}: for (;;) {`);
         this.indent++;
         if (name === 'loop') this.openCheckRegion();
         return;
       }
-      case 'if': {
+      case TK.If: {
         const sig = this.blockSig(ins.bt);
         const c = this.popCond();
         this.flushAll();
@@ -885,7 +965,7 @@ export class FuncTranslator {
         this.indent++;
         return;
       }
-      case 'else': {
+      case TK.Else: {
         const f = this.frames[this.frames.length - 1];
         this.endOfArm(f);
         f.hasElse = true;
@@ -896,7 +976,7 @@ export class FuncTranslator {
         this.reachable = true;
         return;
       }
-      case 'end': {
+      case TK.End: {
         const f = this.frames[this.frames.length - 1];
         if (f.kind === 'func') {
           // The function's final end is implicit in FuncBody; an explicit one ends it too.
@@ -907,11 +987,11 @@ export class FuncTranslator {
         this.endBlock(f);
         return;
       }
-      case 'br':
+      case TK.Br:
         this.emit(this.branchStatement(ins.idx!));
         this.setUnreachable();
         return;
-      case 'br_if': {
+      case TK.BrIf: {
         const c = this.popCond();
         const mark = this.out.length;
         this.indent++;
@@ -927,7 +1007,7 @@ export class FuncTranslator {
         }
         return;
       }
-      case 'br_table': {
+      case TK.BrTable: {
         const idx = this.pop();
         const labels = ins.labels!;
         const groups = new Map<number, number[]>();
@@ -957,17 +1037,17 @@ export class FuncTranslator {
         this.setUnreachable();
         return;
       }
-      case 'return':
+      case TK.Return:
         this.emitReturn();
         this.setUnreachable();
         return;
-      case 'call': {
+      case TK.Call: {
         const ft = this.env.funcType(ins.idx!);
         const args = this.popArgs(ft.params.length);
         this.pushCallResults(`${this.env.directCallee(ins.idx!)}(${args.join(', ')})`, ft.results);
         return;
       }
-      case 'call_indirect': {
+      case TK.CallIndirect: {
         const ft = this.env.typeAt(ins.idx!);
         const t = this.env.table(ins.idx2!);
         const i = this.addrOperand(t.is64);
@@ -975,7 +1055,7 @@ export class FuncTranslator {
         this.pushCallResults(`callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`, ft.results);
         return;
       }
-      case 'call_ref': {
+      case TK.CallRef: {
         const ft = this.env.typeAt(ins.idx!);
         const f = this.popSimple();
         const args = this.popArgs(ft.params.length);
@@ -983,7 +1063,7 @@ export class FuncTranslator {
         this.pushCallResults(`${f}(${args.join(', ')})`, ft.results);
         return;
       }
-      case 'return_call': case 'return_call_indirect': case 'return_call_ref': {
+      case TK.ReturnCall: {
         // The function is trampolined (see translateFunction): a tail call stores its
         // arguments in TA and returns the TAIL sentinel to the caller's runTail loop, so the
         // JS stack does not grow.
@@ -1012,10 +1092,10 @@ export class FuncTranslator {
         this.setUnreachable();
         return;
       }
-      case 'drop':
+      case TK.Drop:
         this.pop();
         return;
-      case 'select': case 'select_t': {
+      case TK.Select: {
         const top = this.stack[this.stack.length - 2];
         if (top.hi !== undefined) {
           const c = this.popSimple();
@@ -1032,24 +1112,24 @@ export class FuncTranslator {
       }
 
       // ------------------------------------------------------------ variables
-      case 'local.get':
+      case TK.LocalGet:
         this.pushLocal(ins.idx!);
         return;
-      case 'local.set':
+      case TK.LocalSet:
         this.localSet(ins.idx!, this.popEntry());
         return;
-      case 'local.tee': {
+      case TK.LocalTee: {
         this.localSet(ins.idx!, this.popEntry());
         this.pushLocal(ins.idx!);
         return;
       }
-      case 'global.get':
+      case TK.GlobalGet:
         if (this.env.globalType(ins.idx!) === 'i64') {
           const w = this.env.globalI64Words(ins.idx!);
           this.pushPairStmt((lo, hi) => `${lo} = ${w.lo}; ${hi} = ${w.hi};`);
         } else this.push(this.env.globalGet(ins.idx!), false);
         return;
-      case 'global.set':
+      case TK.GlobalSet:
         if (this.env.globalType(ins.idx!) === 'i64') {
           const w = this.env.globalI64Words(ins.idx!);
           const v = this.popPair();
@@ -1058,32 +1138,32 @@ export class FuncTranslator {
         return;
 
       // ------------------------------------------------------------ tables
-      case 'table.get': {
+      case TK.TableGet: {
         const t = this.env.table(ins.idx!);
         const i = this.addrOperand(t.is64);
         this.push(`tableGet(${t.elems}, ${i})`, false);
         return;
       }
-      case 'table.set': {
+      case TK.TableSet: {
         const t = this.env.table(ins.idx!);
         const v = this.pop();
         const i = this.addrOperand(t.is64);
         this.emit(`tableSet(${t.elems}, ${i}, ${v});`);
         return;
       }
-      case 'table.size': {
+      case TK.TableSize: {
         const t = this.env.table(ins.idx!);
         this.pushAddress(`${t.elems}.length`, t.is64);
         return;
       }
-      case 'table.grow': {
+      case TK.TableGrow: {
         const t = this.env.table(ins.idx!);
         const n = this.addrOperand(t.is64);
         const v = this.pop();
         this.pushAddress(`tableGrow(${t.obj}, ${v}, ${n})`, t.is64);
         return;
       }
-      case 'table.fill': {
+      case TK.TableFill: {
         const t = this.env.table(ins.idx!);
         const n = this.addrOperand(t.is64);
         const v = this.pop();
@@ -1091,7 +1171,7 @@ export class FuncTranslator {
         this.emit(`tableFill(${t.elems}, ${i}, ${v}, ${n});`);
         return;
       }
-      case 'table.copy': {
+      case TK.TableCopy: {
         const dt = this.env.table(ins.idx!);
         const st = this.env.table(ins.idx2!);
         const n = this.addrOperand(dt.is64 && st.is64);
@@ -1100,7 +1180,7 @@ export class FuncTranslator {
         this.emit(`tableCopy(${dt.elems}, ${st.elems}, ${d}, ${s}, ${n});`);
         return;
       }
-      case 'table.init': {
+      case TK.TableInit: {
         const t = this.env.table(ins.idx2!);
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
@@ -1108,24 +1188,24 @@ export class FuncTranslator {
         this.emit(`tableInit(${t.elems}, ${this.env.elemSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
         return;
       }
-      case 'elem.drop':
+      case TK.ElemDrop:
         this.emit(this.env.dropElem(ins.idx!));
         return;
 
       // ------------------------------------------------------------ memory
-      case 'memory.size': {
+      case TK.MemorySize: {
         const m = this.env.memory(ins.idx!);
         const pages = `(${m.len} / ${2 ** m.pageSizeLog2})`;
         this.pushAddress(m.is64 ? pages : `(${pages} | 0)`, m.is64);
         return;
       }
-      case 'memory.grow': {
+      case TK.MemoryGrow: {
         const m = this.env.memory(ins.idx!);
         const n = this.addrOperand(m.is64);
         this.pushAddress(`memGrow(${m.obj}, ${n})`, m.is64);
         return;
       }
-      case 'memory.fill': {
+      case TK.MemoryFill: {
         const m = this.env.memory(ins.idx!);
         const n = this.addrOperand(m.is64);
         const v = this.pop();
@@ -1133,7 +1213,7 @@ export class FuncTranslator {
         this.emit(`memFill(${m.obj}, ${d}, ${v}, ${n});`);
         return;
       }
-      case 'memory.copy': {
+      case TK.MemoryCopy: {
         const dm = this.env.memory(ins.idx!);
         const sm = this.env.memory(ins.idx2!);
         const n = this.addrOperand(dm.is64 && sm.is64);
@@ -1142,7 +1222,7 @@ export class FuncTranslator {
         this.emit(`memCopy(${dm.obj}, ${sm.obj}, ${d}, ${s}, ${n});`);
         return;
       }
-      case 'memory.init': {
+      case TK.MemoryInit: {
         const m = this.env.memory(ins.idx2!);
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
@@ -1150,31 +1230,31 @@ export class FuncTranslator {
         this.emit(`memInit(${m.obj}, ${this.env.dataSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
         return;
       }
-      case 'data.drop':
+      case TK.DataDrop:
         this.emit(this.env.dropData(ins.idx!));
         return;
 
       // ------------------------------------------------------------ constants
-      case 'i32.const':
+      case TK.I32Const:
         this.push(String(ins.value as number), true);
         return;
-      case 'i64.const':
+      case TK.I64Const:
         this.pushPair(i64.i64Const(ins.value as bigint), true);
         return;
-      case 'f32.const': {
+      case TK.F32Const: {
         const bits = (ins.value as number) >>> 0;
         if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) this.push(this.pool.add(`f32FromBits(${bits})`), true);
         else this.push(numberLiteral(f32Value(bits)), true);
         return;
       }
-      case 'f64.const': {
+      case TK.F64Const: {
         const bits = BigInt.asUintN(64, ins.value as bigint);
         const x = f64Value(bits);
         if (Number.isNaN(x)) this.push(this.pool.add(`f64FromBits(0x${bits.toString(16)}n)`), true);
         else this.push(numberLiteral(x), true);
         return;
       }
-      case 'v128.const': {
+      case TK.V128Const: {
         const b = ins.bytes!;
         const w = new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + 16));
         this.push(this.pool.add(`V128(${w[0]}, ${w[1]}, ${w[2]}, ${w[3]})`), true);
@@ -1182,30 +1262,30 @@ export class FuncTranslator {
       }
 
       // ------------------------------------------------------------ references
-      case 'ref.null':
+      case TK.RefNull:
         this.push('null', true);
         return;
-      case 'ref.is_null': {
+      case TK.RefIsNull: {
         const v = this.pop();
         this.push(`(${v} === null ? 1 : 0)`, true, `${v} === null`);
         return;
       }
-      case 'ref.func':
+      case TK.RefFunc:
         this.push(this.env.callee(ins.idx!), true);
         return;
-      case 'ref.as_non_null': {
+      case TK.RefAsNonNull: {
         const v = this.popSimple();
         this.emit(`if (${v} === null) ${this.trap(TRAP_MSG.nullRef)}`);
         this.push(v, true);
         return;
       }
-      case 'ref.eq': {
+      case TK.RefEq: {
         const b = this.pop();
         const a = this.pop();
         this.push(`(${a} === ${b} ? 1 : 0)`, true, `${a} === ${b}`);
         return;
       }
-      case 'br_on_null': {
+      case TK.BrOnNull: {
         const v = this.popSimple();
         const mark = this.out.length;
         this.indent++;
@@ -1219,7 +1299,7 @@ export class FuncTranslator {
         this.push(v, true);
         return;
       }
-      case 'br_on_non_null': {
+      case TK.BrOnNonNull: {
         const v = this.popSimple();
         this.push(v, true);
         const mark = this.out.length;
@@ -1236,7 +1316,7 @@ export class FuncTranslator {
       }
 
       // ------------------------------------------------------------ exceptions
-      case 'throw': {
+      case TK.Throw: {
         const ft = this.env.typeAt(this.tagTypeIdx(ins.idx!));
         const args = this.popN(ft.params.length);
         // Arguments, not an array literal: a literal of numbers may become a double array,
@@ -1245,18 +1325,18 @@ export class FuncTranslator {
         this.setUnreachable();
         return;
       }
-      case 'throw_ref': {
+      case TK.ThrowRef: {
         const v = this.popSimple();
         this.emit(`if (${v} === null) ${this.trap(TRAP_MSG.nullRef)}`);
         this.emit(`throw ${v};`);
         this.setUnreachable();
         return;
       }
-      case 'try_table': {
+      case TK.TryTable: {
         this.tryTable(ins);
         return;
       }
-      case 'try': {
+      case TK.Try: {
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
@@ -1266,7 +1346,7 @@ export class FuncTranslator {
         this.indent++;
         return;
       }
-      case 'catch': case 'catch_all': {
+      case TK.Catch: {
         const f = this.frames[this.frames.length - 1];
         this.endOfArm(f);
         this.indent--;
@@ -1293,13 +1373,13 @@ export class FuncTranslator {
         this.reachable = true;
         return;
       }
-      case 'rethrow': {
+      case TK.Rethrow: {
         const f = this.frames[this.frames.length - 1 - ins.idx!];
         this.emit(`throw ${f.exnVar};`);
         this.setUnreachable();
         return;
       }
-      case 'delegate': {
+      case TK.Delegate: {
         // try ... delegate l: an exception leaving the body is rethrown as if from the
         // block at label l (counted from outside this try): the handlers of the try blocks
         // in between must not see it. Every try/try_table here has a JS catch that first
