@@ -85,6 +85,15 @@ export class Reader {
 
   /** Unsigned LEB128, at most 32 bits. */
   u32(): number {
+    // One-byte values (most indices and immediates) without a further call.
+    const p = this.pos;
+    if (p < this.end) {
+      const b0 = this.bytes[p];
+      if (b0 < 0x80) {
+        this.pos = p + 1;
+        return b0;
+      }
+    }
     let b = this.u8();
     if (b < 0x80) return b;
     let result = b & 0x7f;
