@@ -1541,11 +1541,6 @@ export class FuncTranslator {
 
   private translateNamed(desc: OpDesc, ins: Instr): void {
     const name = desc.name;
-    switch (name) {
-      case 'call': case 'call_indirect': case 'call_ref':
-        this.translateOperator(ins);
-        return;
-    }
     if (ins.memarg && desc.mem !== null) {
       if (desc.mem === 'load') return this.load(ins, name);
       return this.store(ins, name);

@@ -160,7 +160,11 @@ function bindingReader(env: ModuleEnvironment): (body: string) => string[] {
     if (!/^[A-Za-z_]\w*$/.test(name)) throw new Error(`binding ${name} is not a plain identifier`);
     const p = /^([A-Za-z])\d+$/.exec(name);
     if (p) prefixes.add(p[1]);
-    else byFirst.set(name[0], [...(byFirst.get(name[0]) ?? []), name.slice(1)]);
+    else {
+      const rests = byFirst.get(name[0]);
+      if (rests) rests.push(name.slice(1));
+      else byFirst.set(name[0], [name.slice(1)]);
+    }
   }
   const groups = [...byFirst].map(([c, rests]) => `${c}(?:${rests.join('|')})`);
   const re = new RegExp(`\\b(?:[${[...prefixes].join('')}]\\d+|${groups.join('|')})\\b`, 'g');
