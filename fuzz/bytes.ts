@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseWast } from '../compiler/text';
+import { testsuiteRoot } from '../spec-tests/files';
 import { generate, loadWasmOpt } from './binaryen';
 import type { BytesBatch, BytesBatchReply, BytesReply } from './bytes-worker';
 import { parseArgs } from './diff';
@@ -74,10 +75,8 @@ export interface Corpus {
 }
 
 function testsuiteDir(): string | null {
-  for (const d of [process.env.WASM_TESTSUITE, path.join(__dirname, '../spec-tests/testsuite'), path.join(__dirname, '../../shared/testsuite'), '/work/shared/testsuite']) {
-    if (d && fs.existsSync(d) && fs.statSync(d).isDirectory()) return d;
-  }
-  return null;
+  const d = testsuiteRoot();
+  return fs.existsSync(d) && fs.statSync(d).isDirectory() ? d : null;
 }
 
 /** Module texts of a .wast file: each top-level `(module ...)` form, by paren matching. */

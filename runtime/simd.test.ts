@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { opByName, parseSig, Imm, PREFIX_SIMD, OPS, type OpInfo } from '../compiler/opcodes';
+import { testsuiteRoot } from '../spec-tests/files';
 import { f32FromBits, f32ToBits } from './values';
 import {
   SIMD, v128FromBytes, v128ToBytes, v128Const, load, store, load8_lane, store16_lane,
@@ -19,7 +20,7 @@ import {
   i8x16_add, i64x2SplatWords, i64x2ReplaceLaneWords, type V128,
 } from './simd';
 
-const TESTSUITE = '/work/shared/testsuite';
+const TESTSUITE = testsuiteRoot();
 
 // ------------------------------------------------------------------ s-expressions
 

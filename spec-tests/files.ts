@@ -1,8 +1,21 @@
 // Finding scripts: files as given, folders searched recursively for *.wast, and the
 // testsuite layout (core files at the top, legacy/, custom/, proposals/).
 
-import { readdirSync, statSync } from 'fs';
+import { existsSync, readdirSync, statSync } from 'fs';
 import * as path from 'path';
+
+/**
+ * The official testsuite every test and tool runs against: `$WASM_TESTSUITE` when set (any
+ * checkout of WebAssembly/testsuite), else the copy vendored in `spec-tests/testsuite`. The
+ * vendored copy is found from this file's own location, which is `spec-tests/` in the sources
+ * and `dist/spec-tests/` once built, so the answer never depends on the working directory.
+ */
+export function testsuiteRoot(): string {
+  const fromEnv = process.env.WASM_TESTSUITE;
+  if (fromEnv) return path.resolve(fromEnv);
+  const candidates = [path.join(__dirname, 'testsuite'), path.resolve(__dirname, '../../spec-tests/testsuite')];
+  return candidates.find((d) => existsSync(d)) ?? candidates[0];
+}
 
 export interface FoundScript {
   /** The path as given or found (used in reports). */

@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { testsuiteRoot } from '../../spec-tests/files';
 import { CompileError } from '../errors';
 import { Instr, ModuleIR } from '../ir';
 import { opByName } from '../opcodes';
@@ -9,7 +10,7 @@ import { parseWast, parseWat } from '../text';
 import { decodeModule, MAX_LOCALS } from './index';
 import { binaryModules } from './wast-binary-modules';
 
-const TESTSUITE = '/work/shared/testsuite';
+const TESTSUITE = testsuiteRoot();
 const REPO = path.resolve(__dirname, '../..');
 
 // ------------------------------------------------------------------ helpers

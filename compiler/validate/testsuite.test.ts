@@ -3,13 +3,14 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { testsuiteRoot } from '../../spec-tests/files';
 import { decodeModule } from '../binary';
 import { CompileError } from '../errors';
 import { parseWast } from '../text';
 import type { WastCommand, WastModuleSource } from '../text/wast-types';
 import { validateModule } from './index';
 
-const ROOT = path.resolve(__dirname, '../../../shared/testsuite');
+const ROOT = testsuiteRoot();
 const DIRS = ['', 'legacy', 'custom', 'proposals/wide-arithmetic', 'proposals/custom-page-sizes'];
 
 function wastFiles(): string[] {
