@@ -16,6 +16,7 @@ import { f32FromBits, f64FromBits } from './values';
 import * as GC from './gc';
 import { applyActiveSegments } from './segments';
 import { checkMemoryCreation, checkOptionsOf, checkTableCreation, instanceOwner, storeLimits } from './limits';
+import { hostEnv } from './host-env';
 
 export interface EngineConfig {
   /** Reserved for feature flags, fuel and lazy/eager translation. */
@@ -34,7 +35,7 @@ export interface EngineConfig {
 export function compilationMode(config: EngineConfig): 'lazy' | 'eager' {
   const c = config.compilation;
   if (c === 'lazy' || c === 'eager') return c;
-  const env = typeof process !== 'undefined' ? process.env?.JETWASM_COMPILATION : undefined;
+  const env = hostEnv('JETWASM_COMPILATION');
   if (env === 'lazy' || env === 'eager') return env;
   return 'lazy';
 }

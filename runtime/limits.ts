@@ -28,6 +28,7 @@
 import type { MemoryType, TableType } from '../compiler/ir';
 import type { CheckOptions } from '../compiler/translate/checks';
 import { RuntimeError } from './errors';
+import { hostEnv } from './host-env';
 
 /** Check points between two interrupt polls. */
 export const POLL_INTERVAL = 1024;
@@ -94,7 +95,7 @@ export function engineInterrupts(engine: EngineLike): EngineInterrupts {
 }
 
 function envFuel(): boolean {
-  const v = typeof process !== 'undefined' ? process.env?.JETWASM_FUEL : undefined;
+  const v = hostEnv('JETWASM_FUEL');
   return v !== undefined && v !== '' && v !== '0';
 }
 

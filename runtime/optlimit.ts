@@ -16,6 +16,7 @@
 // environment, leaves V8's flags alone; hosts without the API (browsers) keep the default.
 
 import { outlineLimits } from '../compiler/translate/outline';
+import { hostEnv } from './host-env';
 
 /** V8's default `--max-optimized-bytecode-size` (Node 20), which outlineLimits.threshold fits. */
 const DEFAULT_LIMIT = 60 * 1024;
@@ -25,7 +26,7 @@ export const RAISED_LIMIT = 1024 * 1024;
 let state: 'untried' | 'raised' | 'unavailable' = 'untried';
 
 function envOptsOut(): boolean {
-  const v = typeof process !== 'undefined' ? process.env?.JETWASM_RAISE_OPT_LIMIT : undefined;
+  const v = hostEnv('JETWASM_RAISE_OPT_LIMIT');
   return v === '0' || v === 'false';
 }
 
@@ -73,7 +74,7 @@ const HOST_HAS_WASM = typeof (globalThis as { WebAssembly?: unknown }).WebAssemb
 export function codegenProfileFor(config: { readonly codegen?: unknown }): 'jit' | 'interpreter' {
   if (config.codegen === 'jit' || config.codegen === 'interpreter') return config.codegen;
   // The environment can choose for engines that do not (e.g. to run the spec suite on both).
-  const env = typeof process !== 'undefined' ? process.env?.JETWASM_CODEGEN : undefined;
+  const env = hostEnv('JETWASM_CODEGEN');
   if (env === 'jit' || env === 'interpreter') return env;
   return HOST_HAS_WASM ? 'jit' : 'interpreter';
 }
