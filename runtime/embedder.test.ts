@@ -1,5 +1,5 @@
 import { parseWat } from '../compiler/text';
-import { Engine, Store, Module, Linker, Func, Memory, Table, Global, Tag, DisposedError, LinkError, Instance } from './index';
+import { Engine, Store, Module, Linker, Func, Memory, Table, Global, Tag, DisposedError, LinkError, Instance, instantiateTracked } from './index';
 
 const engine = new Engine({ features: { threads: false }, compilation: 'eager' });
 
@@ -124,5 +124,92 @@ describe('dispose', () => {
     const { lib } = setup();
     lib.dispose();
     expect(f.call(1)).toEqual([2]);
+  });
+});
+
+describe('one engine per store', () => {
+  const SPIN = parseWat('(module (func (export "spin") (loop $l (br $l))))');
+
+  test('a module compiled by another engine is refused by every instantiate path', () => {
+    // Code translated by a plain engine has no fuel or interrupt checks: run in a store with
+    // fuel and a deadline it would spin forever.
+    const plain = new Engine();
+    const limited = new Engine({ consumeFuel: true, epochInterruption: true });
+    const mod = Module.fromBinary(plain, SPIN);
+    const store = new Store(limited);
+    store.setFuel(1000);
+    store.setDeadline(100);
+    const crossEngine = /cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine/;
+    expect(() => new Linker(limited).instantiate(store, mod)).toThrow(LinkError);
+    expect(() => new Linker(limited).instantiate(store, mod)).toThrow(crossEngine);
+    expect(() => instantiateTracked(store, mod, [])).toThrow(crossEngine);
+    expect(() => Instance.instantiate(store, mod, [])).toThrow(crossEngine);
+    expect(store.instances).toHaveLength(0);
+    // The same bytes compiled by the store's engine run under its fuel.
+    const own = new Linker(limited).instantiate(store, Module.fromBinary(limited, SPIN));
+    expect(() => own.getFunc('spin')!.call()).toThrow(/all fuel consumed/);
+  });
+
+  test('a Linker of another engine is refused, and so are its definitions', () => {
+    const other = new Engine();
+    expect(() => new Linker(other).instantiate(new Store(engine), LIB))
+      .toThrow(/cross-`Engine` instantiation is not currently supported: the Linker belongs to a different Engine/);
+    const store = new Store(other);
+    expect(() => new Linker(other).instantiate(store, LIB))
+      .toThrow(/the module was compiled by a different Engine than the Linker's/);
+    const mem = Memory.create(store, { limits: { min: 1 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
+    expect(() => new Linker(engine).define('lib', 'memory', mem)).toThrow(LinkError);
+    expect(() => new Linker(engine).define('lib', 'memory', mem)).toThrow(/cross-`Engine` use/);
+  });
+
+  test('externs of one store are refused as imports of another', () => {
+    const { lib } = setup();
+    const crossStore = /cross-`Store` instantiation is not currently supported: import "lib" "\w+" belongs to a different Store/;
+    const IMPORTS_ALL = Module.fromBinary(engine, parseWat(`(module
+      (import "lib" "bump" (func (param i64) (result i32)))
+      (import "lib" "memory" (memory 1))
+      (import "lib" "table" (table 2 funcref))
+      (import "lib" "counter" (global (mut i32)))
+      (import "lib" "oops" (tag (param i32))))`));
+    const names = ['bump', 'memory', 'table', 'counter', 'oops'];
+    // Each kind alone is refused: every other import comes from the target store itself.
+    for (const foreign of names) {
+      const other = new Store(engine, { logged: [] as bigint[] });
+      const linker = new Linker(engine);
+      linker.func('host', 'log', { params: ['i64'], results: [] }, () => undefined);
+      linker.instance('lib', linker.instantiate(other, LIB));
+      linker.define('lib', foreign, lib.exports.get(foreign)!);
+      expect(() => linker.instantiate(other, IMPORTS_ALL)).toThrow(LinkError);
+      expect(() => linker.instantiate(other, IMPORTS_ALL)).toThrow(crossStore);
+      expect(() => Instance.instantiate(other, IMPORTS_ALL, names.map((n) => lib.exports.get(n)!))).toThrow(crossStore);
+      linker.instance('lib', other.instances[0]);
+      expect(linker.instantiate(other, IMPORTS_ALL)).toBeInstanceOf(Instance);
+    }
+  });
+
+  test('externs created for a store, and functions read back from a table, keep their store', () => {
+    const a = new Store(engine);
+    const b = new Store(engine);
+    const mem = Memory.create(a, { limits: { min: 1 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
+    const glob = Global.create(a, { type: 'i32', mutable: true }, 1);
+    const tag = Tag.create(a, { kind: 'func', params: ['i32'], results: [] });
+    const host = Func.fromHost(a, { kind: 'func', params: ['i64'], results: [] }, () => undefined);
+    const m = Module.fromBinary(engine, parseWat(`(module (import "m" "x" (memory 1)) (import "g" "x" (global (mut i32)))
+      (import "t" "x" (tag (param i32))) (import "f" "x" (func (param i64))))`));
+    expect(() => Instance.instantiate(b, m, [mem, glob, tag, host])).toThrow(/import "m" "x" belongs to a different Store/);
+    expect(() => Instance.instantiate(b, m, [Memory.create(b, mem.type), glob, tag, host])).toThrow(/import "g" "x"/);
+    expect(Instance.instantiate(a, m, [mem, glob, tag, host])).toBeInstanceOf(Instance);
+    // Store-independent externs (created with a null store) are accepted everywhere.
+    const free = [Memory.create(null, mem.type), Global.create(null, glob.type, 2), Tag.create(null, tag.type),
+      Func.fromHost(null, host.type, () => undefined)];
+    expect(Instance.instantiate(b, m, free)).toBeInstanceOf(Instance);
+    expect(Instance.instantiate(a, m, free)).toBeInstanceOf(Instance);
+
+    const withTable = new Linker(engine).instantiate(a, Module.fromBinary(engine, parseWat(`(module
+      (table (export "t") 1 funcref) (func $f (param i64)) (elem (i32.const 0) $f))`)));
+    const fromTable = withTable.getTable('t')!.get(0) as Func;
+    expect(fromTable).toBeInstanceOf(Func);
+    expect(() => Instance.instantiate(b, m, [Memory.create(b, mem.type), Global.create(b, glob.type, 0),
+      Tag.create(b, tag.type), fromTable])).toThrow(/import "f" "x" belongs to a different Store/);
   });
 });

@@ -11,7 +11,7 @@ import { codegenProfileFor, outlineThresholdFor } from './optlimit';
 import { VMContext, VMOffsets } from '../vmctx';
 import { LinkError } from './errors';
 import { helpers } from './helpers';
-import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, toTrapValue, type Callable, type Extern } from './objects';
+import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, externStore, sameExternDomain, setExternStore, toTrapValue, type Callable, type Extern } from './objects';
 import { f32FromBits, f64FromBits } from './values';
 import * as GC from './gc';
 import { applyActiveSegments } from './segments';
@@ -119,12 +119,22 @@ export class Instance {
     const sp: Spaces = { funcs: [], globals: [], tables: [], memories: [], tags: [] };
     const importedFuncs: Func[] = [];
 
+    // ---- 0. one engine per store: the module's code is translated with its engine's fuel
+    // and interrupt checks (or none), which the store's settings must match.
+    if (module.engine !== store.engine) {
+      throw new LinkError('cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine than the store\'s');
+    }
+
     // ---- 1. resolve and check imports
     if (imports.length < m.imports.length) throw new LinkError('unknown import: missing imports');
     m.imports.forEach((imp, i) => {
       const ext = imports[i];
       const d = imp.desc;
       const fail = (): never => { throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`); };
+      const owner = externStore(ext);
+      if (owner !== undefined && !sameExternDomain(owner, store)) {
+        throw new LinkError(`cross-\`Store\` instantiation is not currently supported: import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)} belongs to a different Store`);
+      }
       switch (d.kind) {
         case 'func': {
           if (!(ext instanceof Func) || !matchFuncType(ext.typeId, canon[d.typeIdx])) fail();
@@ -171,6 +181,7 @@ export class Instance {
       const limiter = checkTableCreation(store, t.type);
       const table = new Table({ ...t.type, elem: canonicalRefType(t.type.elem, canon) }, null);
       table.limiter = limiter;
+      setExternStore(table, store);
       vm.refs[o.table(sp.tables.length)] = table;
       sp.tables.push(table);
     }
@@ -178,14 +189,17 @@ export class Instance {
       const limiter = checkMemoryCreation(store, mt);
       const mem = new Memory(mt);
       mem.limiter = limiter;
+      setExternStore(mem, store);
       vm.refs[o.memory(sp.memories.length)] = mem;
       sp.memories.push(mem);
     }
     for (const t of m.tags) {
       const tag = new Tag(typeRegistry.get(canon[t.typeIdx]).comp as import('../compiler/ir').FuncType, canon[t.typeIdx]);
+      setExternStore(tag, store);
       vm.refs[o.tag(sp.tags.length)] = tag;
       sp.tags.push(tag);
     }
+    for (const g of definedGlobals) setExternStore(g, store);
     for (let s = 0; s < m.elems.length; s++) vm.refs[o.elem(s)] = helpers.EMPTY_ELEM;
     for (let s = 0; s < m.datas.length; s++) vm.refs[o.data(s)] = m.datas[s].bytes;
 
@@ -194,6 +208,7 @@ export class Instance {
     const names = m.names?.funcs;
     code.funcs.forEach((f, i) => {
       (f as Callable)[TY] = canon[m.funcs[i]];
+      setExternStore(f, store);
       // Names from the name section label backtraces; they never enter generated source.
       const name = names?.get(m.numImportedFuncs + i);
       if (name !== undefined) Object.defineProperty(f, 'name', { value: name });

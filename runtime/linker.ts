@@ -4,7 +4,7 @@
 import type { ValType } from '../compiler/ir';
 import { LinkError } from './errors';
 import { Engine, Instance, Module, Store as BaseStore } from './instance';
-import { Func, type Extern } from './objects';
+import { Func, externStore, type Extern } from './objects';
 import { instantiateTracked } from './embedder';
 
 /** The API value of a Wasm value type (see runtime/index.ts, WasmValue). */
@@ -37,8 +37,13 @@ export class Linker {
     return `${module}\u0000${name}`;
   }
 
-  /** Defines (or redefines) `module`.`name`. */
+  /** Defines (or redefines) `module`.`name`. An extern that belongs to a store must belong
+   *  to a store of this linker's engine; instantiation checks it is the target store. */
   define(module: string, name: string, ext: Extern): this {
+    const owner = externStore(ext) as BaseStore | undefined;
+    if (owner !== undefined && owner.engine !== this.engine) {
+      throw new LinkError(`cross-\`Engine\` use is not supported: ${JSON.stringify(module)} ${JSON.stringify(name)} belongs to a Store of a different Engine than the Linker's`);
+    }
     this.defs.set(Linker.key(module, name), ext);
     return this;
   }
@@ -72,8 +77,16 @@ export class Linker {
     return this.defs.get(Linker.key(module, name));
   }
 
-  /** Resolves every import of `module` by name and instantiates it in `store`. */
+  /** Resolves every import of `module` by name and instantiates it in `store`. The store and
+   *  the module must be of this linker's engine, and every resolved extern that belongs to a
+   *  store must belong to `store` (Instance.instantiate checks that). */
   instantiate(store: BaseStore, module: Module): Instance {
+    if (store.engine !== this.engine) {
+      throw new LinkError('cross-`Engine` instantiation is not currently supported: the Linker belongs to a different Engine than the store\'s');
+    }
+    if (module.engine !== this.engine) {
+      throw new LinkError('cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine than the Linker\'s');
+    }
     const imports = module.imports().map((imp) => {
       const ext = this.get(imp.module, imp.name);
       if (!ext) throw new LinkError(`unknown import: ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`);

@@ -52,6 +52,47 @@ export function canonicalFuncTypeId(type: FuncType): number {
   return typeRegistry.canonicalize(m)[0];
 }
 
+// ---------------------------------------------------------------- store ownership
+
+/**
+ * The store each extern belongs to: the store it was created for (`create(store, ...)`,
+ * `Func.fromHost(store, ...)`) or the store of the instance that defined it. A Func is keyed
+ * by its callable, so every Func wrapper of one function (an export, a table element read
+ * back) has the same owner. Externs created with a null store belong to none and may be
+ * imported anywhere. Instantiation refuses imports owned by a store of another extern
+ * domain (runtime/instance.ts): a function compiled for one store charges that store's fuel
+ * and obeys its deadlines, and a memory or table keeps its creator's limiter.
+ */
+const externStores = new WeakMap<object, object>();
+
+/**
+ * Extern domains: stores whose externs may be imported into each other (a store maps to its
+ * domain's representative; a store absent from the map is its own domain). Only the
+ * WebAssembly facade joins stores, since the JS API has no stores.
+ */
+const storeDomains = new WeakMap<object, object>();
+
+/** Records `store` (when it is one) as the owner of an extern or of a function's callable. */
+export function setExternStore(ext: object, store: unknown): void {
+  if (store !== null && typeof store === 'object') externStores.set(ext, store);
+}
+
+/** The store an extern belongs to, or undefined for store-independent externs. */
+export function externStore(ext: unknown): object | undefined {
+  if (ext instanceof Func) return externStores.get(ext.callable);
+  return ext !== null && typeof ext === 'object' ? externStores.get(ext) : undefined;
+}
+
+/** Puts `store` into the extern domain of `representative`. */
+export function shareExterns(store: object, representative: object): void {
+  storeDomains.set(store, storeDomains.get(representative) ?? representative);
+}
+
+/** True when externs of store `a` may be used by store `b`. */
+export function sameExternDomain(a: object, b: object): boolean {
+  return (storeDomains.get(a) ?? a) === (storeDomains.get(b) ?? b);
+}
+
 // ---------------------------------------------------------------- value conversion
 
 const funcOfCallable = new WeakMap<Function, Func>();
@@ -146,7 +187,8 @@ export class Func {
     funcOfCallable.set(callable, this);
   }
 
-  static fromHost(_store: unknown, type: FuncType, fn: HostFunction): Func {
+  /** A host function; `store` (or null: usable in every store) owns it. */
+  static fromHost(store: unknown, type: FuncType, fn: HostFunction): Func {
     const { params, results } = type;
     const callable: Callable = (...args: unknown[]): unknown => {
       const apiArgs = genericArray(params.length);
@@ -165,6 +207,7 @@ export class Func {
     };
     const id = canonicalFuncTypeId(type);
     callable[TY] = id;
+    setExternStore(callable, store);
     return new Func(callable, type, id);
   }
 
@@ -299,6 +342,7 @@ export class Memory implements VMMemory {
     const limiter = checkMemoryCreation(store, type);
     const m = new Memory(type);
     m.limiter = limiter;
+    setExternStore(m, store);
     return m;
   }
 
@@ -362,6 +406,7 @@ export class Table implements VMTable {
     const limiter = checkTableCreation(store, type);
     const t = new Table(type, toInternal(type.elem, init));
     t.limiter = limiter;
+    setExternStore(t, store);
     return t;
   }
 
@@ -414,9 +459,10 @@ export class Global {
   /** @internal */
   constructor(readonly type: GlobalType, readonly storage: GlobalStorage) {}
 
-  static create(_store: unknown, type: GlobalType, value: unknown): Global {
+  static create(store: unknown, type: GlobalType, value: unknown): Global {
     const g = new Global(type, newGlobalStorage(type.type));
     g.setInternal(toInternal(type.type, value));
+    setExternStore(g, store);
     return g;
   }
 
@@ -488,8 +534,10 @@ export function newGlobalStorage(t: ValType): GlobalStorage {
 export class Tag {
   /** @internal */
   constructor(readonly type: FuncType, readonly typeId: number) {}
-  static create(_store: unknown, type: FuncType): Tag {
-    return new Tag(type, canonicalFuncTypeId(type));
+  static create(store: unknown, type: FuncType): Tag {
+    const t = new Tag(type, canonicalFuncTypeId(type));
+    setExternStore(t, store);
+    return t;
   }
 }
 

@@ -113,13 +113,14 @@ describe('memory', () => {
   });
 
   test('growth refreshes the views of every instance sharing the memory', () => {
-    const mem = Memory.create(new Store(engine), { limits: { min: 1, max: 4 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
+    const store = new Store(engine);
+    const mem = Memory.create(store, { limits: { min: 1, max: 4 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
     const wat = `(module (import "m" "mem" (memory 1))
       (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
       (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
       (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))`;
-    const a = instantiate(wat, [mem]);
-    const b = instantiate(wat, [mem]);
+    const a = instantiate(wat, [mem], store);
+    const b = instantiate(wat, [mem], store);
     expect(trapMessage(() => fn(b, 'load').call(70000))).toBe('out of bounds memory access');
     expect(fn(a, 'grow').call(1)).toEqual([1]);
     fn(b, 'store').call(70000, 1234);
@@ -132,10 +133,11 @@ describe('memory', () => {
   });
 
   test('a trapping data segment leaves earlier segments written', () => {
-    const mem = Memory.create(new Store(engine), { limits: { min: 1 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
+    const store = new Store(engine);
+    const mem = Memory.create(store, { limits: { min: 1 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
     const mod = Module.fromBinary(engine, parseWat(`(module (import "m" "mem" (memory 1))
       (data (i32.const 0) "ab") (data (i32.const 65535) "cd"))`));
-    expect(() => Instance.instantiate(new Store(engine), mod, [mem])).toThrow(RuntimeError);
+    expect(() => Instance.instantiate(store, mod, [mem])).toThrow(RuntimeError);
     expect(new Uint8Array(mem.buffer)[1]).toBe(0x62);
   });
 });
@@ -154,11 +156,12 @@ describe('imports, exports and linking', () => {
   });
 
   test('mutable globals are shared by exporter and importer', () => {
+    const store = new Store(engine);
     const a = instantiate(`(module (global (export "g") (mut i64) (i64.const 5))
-      (func (export "get") (result i64) (global.get 0)))`);
+      (func (export "get") (result i64) (global.get 0)))`, [], store);
     const g = a.getExport('g') as Global;
     const b = instantiate(`(module (import "a" "g" (global (mut i64)))
-      (func (export "inc") (global.set 0 (i64.add (global.get 0) (i64.const 1)))))`, [g]);
+      (func (export "inc") (global.set 0 (i64.add (global.get 0) (i64.const 1)))))`, [g], store);
     fn(b, 'inc').call();
     expect(fn(a, 'get').call()).toEqual([6n]);
     g.set(100n);
@@ -175,13 +178,14 @@ describe('imports, exports and linking', () => {
   });
 
   test('call_indirect checks types across modules', () => {
-    const table = Table.create(new Store(engine), { limits: { min: 2 }, elem: { kind: 'ref', nullable: true, heap: 'func' }, addr: 'i32' });
+    const store = new Store(engine);
+    const table = Table.create(store, { limits: { min: 2 }, elem: { kind: 'ref', nullable: true, heap: 'func' }, addr: 'i32' });
     instantiate(`(module (import "t" "t" (table 2 funcref))
-      (func $f (result i32) (i32.const 7)) (elem (i32.const 0) $f))`, [table]);
+      (func $f (result i32) (i32.const 7)) (elem (i32.const 0) $f))`, [table], store);
     const b = instantiate(`(module (import "t" "t" (table 2 funcref)) (type $r (func (result i32)))
       (type $p (func (param i32)))
       (func (export "call") (param i32) (result i32) (call_indirect (type $r) (local.get 0)))
-      (func (export "bad") (call_indirect (type $p) (i32.const 0) (i32.const 0))))`, [table]);
+      (func (export "bad") (call_indirect (type $p) (i32.const 0) (i32.const 0))))`, [table], store);
     expect(fn(b, 'call').call(0)).toEqual([7]);
     expect(trapMessage(() => fn(b, 'call').call(1))).toBe('uninitialized element');
     expect(trapMessage(() => fn(b, 'call').call(2))).toBe('undefined element');

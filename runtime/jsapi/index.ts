@@ -2,13 +2,14 @@
 // `Tag`, `Exception`, the error classes, `validate`, `compile`, `instantiate` and the
 // streaming variants, as a thin layer over the embedder API (runtime/index.ts). All facade
 // modules share one Engine; every instantiation gets its own Store (so nothing keeps a
-// finished instance alive but the JS objects that reference it).
+// finished instance alive but the JS objects that reference it), and all those stores form
+// one extern domain, since the JS API lets any instance import any other's exports.
 
 import { CompileError as EngineCompileError } from '../../compiler/errors';
 import type { ExternKind } from '../../compiler/ir';
 import { Engine, Store, instantiateTracked } from '../embedder';
 import { Instance as RtInstance, Module as RtModule } from '../instance';
-import { Func, Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, type Extern } from '../objects';
+import { Func, Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, shareExterns, type Extern } from '../objects';
 import { CompileError, LinkError, RuntimeError, fromEngineError } from './errors';
 import {
   Exception, Global, Memory, Table, Tag,
@@ -18,6 +19,14 @@ import {
 import { exportedFunction, funcOfExportedFunction, hostFunction, noteFunctionIndex, toWebAssemblyValue } from './values';
 
 const engine = new Engine();
+/** The extern domain of every facade store (it holds no instances itself). */
+const domain = new Store(engine);
+
+function facadeStore(): Store {
+  const store = new Store(engine);
+  shareExterns(store, domain);
+  return store;
+}
 
 export type BufferSource = ArrayBufferView | ArrayBuffer;
 export type ImportValue = Function | Global | Memory | Table | Tag | number | bigint | unknown;
@@ -170,7 +179,7 @@ export class Instance {
     const imports = readImports(m, importObject);
     let inst: RtInstance;
     try {
-      inst = instantiateTracked(new Store(engine), m, imports);
+      inst = instantiateTracked(facadeStore(), m, imports);
     } catch (e) {
       throw fromEngineError(e);
     }
