@@ -251,6 +251,13 @@ export interface ModuleIR {
   numImportedMemories: number;
   numImportedGlobals: number;
   numImportedTags: number;
+  /**
+   * Byte offset in the module binary of instruction `index` of `codes[codeIndex].body`
+   * (`index` equal to the body's length: its final `end`). Set by the binary decoder, which
+   * re-reads the body to answer: instructions keep no offsets, and this serves only error
+   * messages.
+   */
+  instrOffset?: (codeIndex: number, index: number) => number;
 }
 
 // ---------------------------------------------------------------- helpers

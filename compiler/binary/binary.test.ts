@@ -39,7 +39,7 @@ function expectMalformed(bytes: Uint8Array | number[], message?: string): void {
   const e = decodeError(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes));
   expect(e).toBeInstanceOf(CompileError);
   expect((e as CompileError).kind).toBe('malformed');
-  if (message !== undefined) expect((e as CompileError).message).toBe(message);
+  if (message !== undefined) expect((e as CompileError).reason).toBe(message);
 }
 
 /** Unsigned LEB128 of a small non-negative number. */
@@ -110,10 +110,10 @@ describe('binary modules of the spec testsuite', () => {
       if (!(e instanceof CompileError) || e.kind !== 'malformed') {
         failures.push(`${m.where}: ${e === undefined ? 'decoded' : String(e)}`);
       } else if (
-        m.expected !== undefined && !e.message.startsWith(m.expected) && !messageExceptions.has(m.where) &&
+        m.expected !== undefined && !e.reason.startsWith(m.expected) && !messageExceptions.has(m.where) &&
         !m.where.includes('custom-descriptors')
       ) {
-        wrongMessage.push(`${m.where}: expected "${m.expected}", got "${e.message}"`);
+        wrongMessage.push(`${m.where}: expected "${m.expected}", got "${e.reason}"`);
       }
     }
     expect(failures).toEqual([]);

@@ -106,7 +106,7 @@ export class InstrDecoder {
       let imm: number;
       if (op < 0xfb) {
         imm = IMM_SINGLE[op];
-        if (imm === undefined || imm < 0) r.fail(`illegal opcode ${hex(op)}`);
+        if (imm === undefined || imm < 0) r.fail(`illegal opcode ${hex(op)}`, pos);
         // Block structure.
         if (op <= OP_TRY_TABLE) {
           switch (op) {
@@ -126,23 +126,23 @@ export class InstrDecoder {
               frames.push(Frame.Try);
               break;
             case OP_ELSE:
-              if (frames.length === 0 || frames[frames.length - 1] !== Frame.If) r.fail('END opcode expected');
+              if (frames.length === 0 || frames[frames.length - 1] !== Frame.If) r.fail('END opcode expected', pos);
               frames[frames.length - 1] = Frame.Else;
               break;
             case OP_CATCH: {
               const top = frames.length === 0 ? -1 : frames[frames.length - 1];
-              if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected');
+              if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected', pos);
               frames[frames.length - 1] = Frame.TryCatch;
               break;
             }
             case OP_CATCH_ALL: {
               const top = frames.length === 0 ? -1 : frames[frames.length - 1];
-              if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected');
+              if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected', pos);
               frames[frames.length - 1] = Frame.TryCatchAll;
               break;
             }
             case OP_DELEGATE:
-              if (frames.length === 0 || frames[frames.length - 1] !== Frame.Try) r.fail('END opcode expected');
+              if (frames.length === 0 || frames[frames.length - 1] !== Frame.Try) r.fail('END opcode expected', pos);
               frames.pop();
               break;
           }
@@ -153,9 +153,9 @@ export class InstrDecoder {
         if (op === PREFIX_GC) table = IMM_GC;
         else if (op === PREFIX_MISC) table = IMM_MISC;
         else if (op === PREFIX_SIMD) table = IMM_SIMD;
-        else r.fail(`illegal opcode ${hex(op)}`);
+        else r.fail(`illegal opcode ${hex(op)}`, pos);
         imm = sub < table.length ? table[sub] : -1;
-        if (imm < 0) r.fail(`illegal opcode ${hex(op)} ${hex(sub)}`);
+        if (imm < 0) r.fail(`illegal opcode ${hex(op)} ${hex(sub)}`, pos);
         op = (op << 16) | sub;
         if (op === OP_MEMORY_INIT || op === OP_DATA_DROP || op === OP_ARRAY_NEW_DATA || op === OP_ARRAY_INIT_DATA) {
           this.usesDataIndex = true;
@@ -163,6 +163,27 @@ export class InstrDecoder {
       }
       out.push(this.immediates(op, imm, pos));
     }
+  }
+
+  /**
+   * Reads past one instruction without checking block structure (the caller knows the
+   * instructions are well-formed: they decoded before). Used only to find instruction
+   * offsets after an error, so the decoding loop above records none.
+   */
+  skipInstr(): void {
+    const r: Reader = this.r;
+    const pos = r.pos;
+    let op = r.u8();
+    let imm: number;
+    if (op < 0xfb) imm = IMM_SINGLE[op];
+    else {
+      const sub = r.u32();
+      const table = op === PREFIX_GC ? IMM_GC : op === PREFIX_MISC ? IMM_MISC : IMM_SIMD;
+      imm = sub < table.length ? table[sub] : -1;
+      op = (op << 16) | sub;
+    }
+    if (imm === undefined || imm < 0) r.fail(`illegal opcode ${hex(op)}`, pos);
+    this.immediates(op, imm, pos);
   }
 
   private immediates(op: number, imm: Imm, pos: number): Instr {
@@ -276,7 +297,7 @@ export class InstrDecoder {
         return { op, pos, idx, types: [refType((flags & 1) !== 0, h1), refType((flags & 2) !== 0, h2)] };
       }
     }
-    return r.fail(`illegal opcode ${hex(op)}`);
+    return r.fail(`illegal opcode ${hex(op)}`, pos);
   }
 
   private memarg(): MemArg {

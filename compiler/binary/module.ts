@@ -46,6 +46,7 @@ export function emptyModuleIR(): ModuleIR {
     types: [], recGroups: [], imports: [], funcs: [], tables: [], memories: [], globals: [], tags: [],
     exports: [], elems: [], datas: [], codes: [], customs: [],
     numImportedFuncs: 0, numImportedTables: 0, numImportedMemories: 0, numImportedGlobals: 0, numImportedTags: 0,
+    instrOffset: undefined,
   };
 }
 
@@ -156,7 +157,24 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
     r.fail('data count and data section have inconsistent lengths');
   }
   if (m.dataCount === undefined && d.usesDataIndex) r.fail('data count section required');
+  m.instrOffset = (codeIndex, index) => instrOffset(bytes, m.codes[codeIndex].pos, index);
   return m;
+}
+
+/**
+ * Offset of instruction `index` of the body whose locals start at `bodyPos`: the body is
+ * read again up to it. Only error paths call this.
+ */
+export function instrOffset(bytes: Uint8Array, bodyPos: number, index: number): number {
+  const r = new Reader(bytes, bodyPos);
+  const groups = r.len();
+  for (let i = 0; i < groups; i++) {
+    r.u32();
+    valType(r);
+  }
+  const d = new InstrDecoder(r);
+  for (let i = 0; i < index; i++) d.skipInstr();
+  return r.pos;
 }
 
 function importSection(r: Reader, m: ModuleIR): void {

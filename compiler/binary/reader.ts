@@ -29,12 +29,14 @@ export class Reader {
     this.end = end;
   }
 
-  fail(message: string): never {
-    throw new CompileError('malformed', message);
+  /** Throws malformed `message` at byte offset `at` (by default where reading stands). */
+  fail(message: string, at: number = this.pos): never {
+    throw new CompileError('malformed', message, { offset: at });
   }
 
+  /** Running out of input: the offset is where the item that did not fit starts. */
   eof(): never {
-    throw new CompileError('malformed', this.eofMessage);
+    throw new CompileError('malformed', this.eofMessage, { offset: this.pos });
   }
 
   atEnd(): boolean {
@@ -218,7 +220,7 @@ export class Reader {
   len(): number {
     const at = this.pos;
     const n = this.u32();
-    if (n > this.end - at) this.fail('length out of bounds');
+    if (n > this.end - at) this.fail('length out of bounds', at);
     return n;
   }
 
@@ -242,7 +244,7 @@ export class Reader {
     try {
       return utf8.decode(b.subarray(start, start + n));
     } catch {
-      return this.fail('malformed UTF-8 encoding');
+      return this.fail('malformed UTF-8 encoding', start);
     }
   }
 }

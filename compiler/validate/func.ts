@@ -166,6 +166,8 @@ export class CodeValidator {
   private constGlobals = -1;
   private maxHeight = 0;
   private maxCtrl = 0;
+  /** Index in the body of the instruction that raised the last error (see run). */
+  failedAt = -1;
 
   constructor(private readonly ctx: ModuleContext) {
     this.reg = ctx.reg;
@@ -185,6 +187,7 @@ export class CodeValidator {
 
   /** Validates one function body of canonical type `typeId` with declared `locals` (encoded). */
   validateFunc(typeId: number, locals: readonly number[], body: readonly Instr[]): void {
+    this.failedAt = -1;
     const info = this.reg.info(typeId);
     const n = info.params.length + locals.length;
     if (this.localTypes.length < n) {
@@ -442,554 +445,562 @@ export class CodeValidator {
     this.pushCtrl(F.Func, EMPTY, results);
     const ctx = this.ctx;
     const reg = this.reg;
-    for (let pc = 0; pc < body.length; pc++) {
-      const ins = body[pc];
-      const d = denseIndex(ins.op);
-      const k: K = d < 0 ? K.Unknown : OP_KIND[d];
-      switch (k) {
-        case K.Plain: {
-          this.popAll(OP_PARAMS[d]);
-          this.pushAll(OP_RESULTS[d]);
-          break;
-        }
-        case K.LocalGet: {
-          const x = this.local(ins.idx);
-          if (this.localInit[x] === 0) throw invalid('uninitialized local');
-          this.push(this.localTypes[x]);
-          break;
-        }
-        case K.LocalSet:
-        case K.LocalTee: {
-          const x = this.local(ins.idx);
-          const t = this.localTypes[x];
-          this.pop(t);
-          if (this.localInit[x] === 0) {
-            this.localInit[x] = 1;
-            if (this.initH === this.initStack.length) {
-              const s = new Int32Array(this.initH * 2);
-              s.set(this.initStack);
-              this.initStack = s;
+    // pc lives outside the try so that an error can report which instruction raised it
+    // (body.length: the final `end`); the loop itself records nothing per instruction.
+    let pc = 0;
+    try {
+      for (; pc < body.length; pc++) {
+        const ins = body[pc];
+        const d = denseIndex(ins.op);
+        const k: K = d < 0 ? K.Unknown : OP_KIND[d];
+        switch (k) {
+          case K.Plain: {
+            this.popAll(OP_PARAMS[d]);
+            this.pushAll(OP_RESULTS[d]);
+            break;
+          }
+          case K.LocalGet: {
+            const x = this.local(ins.idx);
+            if (this.localInit[x] === 0) throw invalid('uninitialized local');
+            this.push(this.localTypes[x]);
+            break;
+          }
+          case K.LocalSet:
+          case K.LocalTee: {
+            const x = this.local(ins.idx);
+            const t = this.localTypes[x];
+            this.pop(t);
+            if (this.localInit[x] === 0) {
+              this.localInit[x] = 1;
+              if (this.initH === this.initStack.length) {
+                const s = new Int32Array(this.initH * 2);
+                s.set(this.initStack);
+                this.initStack = s;
+              }
+              this.initStack[this.initH++] = x;
             }
-            this.initStack[this.initH++] = x;
+            if (k === K.LocalTee) this.push(t);
+            break;
           }
-          if (k === K.LocalTee) this.push(t);
-          break;
-        }
-        case K.GlobalGet: {
-          this.push(ctx.globalTypes[this.global(ins.idx)]);
-          break;
-        }
-        case K.GlobalSet: {
-          const g = this.global(ins.idx);
-          if (!ctx.globalMutable[g]) throw invalid('immutable global');
-          this.pop(ctx.globalTypes[g]);
-          break;
-        }
-        case K.Mem: {
-          const a = this.memarg(ins.memarg, OP_NAT_ALIGN[d]);
-          const ps = OP_PARAMS[d];
-          for (let i = ps.length - 1; i >= 0; i--) this.pop(ps[i] === ADDR ? a : ps[i]);
-          this.pushAll(OP_RESULTS[d]);
-          break;
-        }
-        case K.Block:
-        case K.Loop:
-        case K.If:
-        case K.Try: {
-          const params = this.blockType(ins.bt, 'params');
-          const results = this.blockType(ins.bt, 'results');
-          if (k === K.If) this.pop(VT.I32);
-          this.popAll(params);
-          this.pushCtrl(k === K.Block ? F.Block : k === K.Loop ? F.Loop : k === K.If ? F.If : F.Try, params, results);
-          break;
-        }
-        case K.TryTable: {
-          const params = this.blockType(ins.bt, 'params');
-          const results = this.blockType(ins.bt, 'results');
-          this.popAll(params);
-          for (const c of ins.catches ?? []) this.checkCatch(c.kind, c.tag, c.label);
-          this.pushCtrl(F.TryTable, params, results);
-          break;
-        }
-        case K.Else: {
-          if (this.ch < 2 || this.cKind[this.ch - 1] !== F.If) throw malformed('else without matching if');
-          const c = this.popCtrl();
-          this.pushCtrl(F.Else, this.cParams[c], this.cResults[c]);
-          break;
-        }
-        case K.End: {
-          if (this.ch < 2) throw malformed('unexpected end');
-          if (this.cKind[this.ch - 1] === F.If) {
-            // An if without else behaves as if its else branch were empty.
-            const c0 = this.popCtrl();
-            this.pushCtrl(F.Else, this.cParams[c0], this.cResults[c0]);
+          case K.GlobalGet: {
+            this.push(ctx.globalTypes[this.global(ins.idx)]);
+            break;
           }
-          const c = this.popCtrl();
-          this.pushAll(this.cResults[c]);
-          break;
-        }
-        case K.Br: {
-          this.popAll(this.labelTypes(this.labelFrame(ins.idx)));
-          this.setUnreachable();
-          break;
-        }
-        case K.BrIf: {
-          const c = this.labelFrame(ins.idx);
-          this.pop(VT.I32);
-          this.passThrough(this.labelTypes(c), false);
-          break;
-        }
-        case K.BrTable: {
-          this.pop(VT.I32);
-          const m = this.labelTypes(this.labelFrame(ins.idx));
-          const arity = m.length;
-          const labels = ins.labels ?? [];
-          for (let i = 0; i < labels.length; i++) {
-            const ts = this.labelTypes(this.labelFrame(labels[i]));
-            if (ts.length !== arity) throw invalid(TM);
-            this.passThrough(ts, true);
+          case K.GlobalSet: {
+            const g = this.global(ins.idx);
+            if (!ctx.globalMutable[g]) throw invalid('immutable global');
+            this.pop(ctx.globalTypes[g]);
+            break;
           }
-          this.popAll(m);
-          this.setUnreachable();
-          break;
-        }
-        case K.Return: {
-          this.popAll(this.cResults[0]);
-          this.setUnreachable();
-          break;
-        }
-        case K.Call: {
-          const f = this.funcType(ins.idx);
-          this.popAll(f.params);
-          this.pushAll(f.results);
-          break;
-        }
-        case K.ReturnCall: {
-          const f = this.funcType(ins.idx);
-          this.checkReturnResults(f.results);
-          this.popAll(f.params);
-          this.setUnreachable();
-          break;
-        }
-        case K.CallIndirect:
-        case K.ReturnCallIndirect: {
-          const t = this.table(ins.idx2);
-          if (!reg.valSub(ctx.tableElem[t], refEnc(HT.Func, true))) throw invalid(TM);
-          const { info } = this.typeInfo(ins.idx, CompKind.Func);
-          this.pop(ctx.tableAddr[t]);
-          if (k === K.ReturnCallIndirect) this.checkReturnResults(info.results);
-          this.popAll(info.params);
-          if (k === K.ReturnCallIndirect) this.setUnreachable();
-          else this.pushAll(info.results);
-          break;
-        }
-        case K.CallRef:
-        case K.ReturnCallRef: {
-          const { id, info } = this.typeInfo(ins.idx, CompKind.Func);
-          this.pop(refEnc(16 + id, true));
-          if (k === K.ReturnCallRef) this.checkReturnResults(info.results);
-          this.popAll(info.params);
-          if (k === K.ReturnCallRef) this.setUnreachable();
-          else this.pushAll(info.results);
-          break;
-        }
-        case K.Drop:
-          this.pop(VT.Bot);
-          break;
-        case K.Select: {
-          this.pop(VT.I32);
-          const t1 = this.pop(VT.Bot);
-          const t2 = this.pop(VT.Bot);
-          if (t1 >= REF_BASE || t2 >= REF_BASE) throw invalid(TM);
-          if (t1 !== t2 && t1 !== VT.Bot && t2 !== VT.Bot) throw invalid(TM);
-          this.push(t1 === VT.Bot ? t2 : t1);
-          break;
-        }
-        case K.SelectT: {
-          const ts = ins.types ?? [];
-          if (ts.length !== 1) throw invalid('invalid result arity');
-          const t = encodeType(ts[0], ctx.canon);
-          this.pop(VT.I32);
-          this.pop(t);
-          this.pop(t);
-          this.push(t);
-          break;
-        }
-        case K.Unreachable:
-          this.setUnreachable();
-          break;
-        case K.MemorySize: {
-          this.push(this.memAddr(ins.idx));
-          break;
-        }
-        case K.MemoryGrow: {
-          const a = this.memAddr(ins.idx);
-          this.pop(a);
-          this.push(a);
-          break;
-        }
-        case K.Lane:
-        case K.MemLane: {
-          const lane = ins.lane;
-          if (lane === undefined || !(lane < OP_LANES[d]) || lane < 0) throw invalid('invalid lane index');
-          const a = k === K.MemLane ? this.memarg(ins.memarg, OP_NAT_ALIGN[d]) : VT.I32;
-          const ps = OP_PARAMS[d];
-          for (let i = ps.length - 1; i >= 0; i--) this.pop(ps[i] === ADDR ? a : ps[i]);
-          this.pushAll(OP_RESULTS[d]);
-          break;
-        }
-        case K.Shuffle: {
-          const b = ins.bytes;
-          if (b === undefined || b.length !== 16) throw malformed('invalid lane length');
-          for (let i = 0; i < 16; i++) if (b[i] >= 32) throw invalid('invalid lane index');
-          this.pop(VT.V128);
-          this.pop(VT.V128);
-          this.push(VT.V128);
-          break;
-        }
-        case K.Catch:
-        case K.CatchAll: {
-          const top = this.ch - 1;
-          const fk = this.cKind[top];
-          if (this.ch < 2 || (fk !== F.Try && fk !== F.Catch)) throw invalid(k === K.Catch ? 'catch' : 'catch_all');
-          const tagParams = k === K.Catch ? this.tag(ins.idx).params : EMPTY;
-          const c = this.popCtrl();
-          this.pushCtrl(k === K.Catch ? F.Catch : F.CatchAll, tagParams, this.cResults[c]);
-          break;
-        }
-        case K.Delegate: {
-          if (this.ch < 2 || this.cKind[this.ch - 1] !== F.Try) throw invalid('delegate');
-          const c = this.popCtrl();
-          this.labelFrame(ins.idx);
-          this.pushAll(this.cResults[c]);
-          break;
-        }
-        case K.Rethrow: {
-          const c = this.labelFrame(ins.idx);
-          const fk = this.cKind[c];
-          if (fk !== F.Catch && fk !== F.CatchAll) throw invalid('invalid rethrow label');
-          this.setUnreachable();
-          break;
-        }
-        case K.Throw: {
-          const t = this.tag(ins.idx);
-          this.popAll(t.params);
-          this.setUnreachable();
-          break;
-        }
-        case K.ThrowRef: {
-          this.pop(EXNREF);
-          this.setUnreachable();
-          break;
-        }
-        case K.TableGet: {
-          const t = this.table(ins.idx);
-          this.pop(ctx.tableAddr[t]);
-          this.push(ctx.tableElem[t]);
-          break;
-        }
-        case K.TableSet: {
-          const t = this.table(ins.idx);
-          this.pop(ctx.tableElem[t]);
-          this.pop(ctx.tableAddr[t]);
-          break;
-        }
-        case K.TableSize: {
-          this.push(ctx.tableAddr[this.table(ins.idx)]);
-          break;
-        }
-        case K.TableGrow: {
-          const t = this.table(ins.idx);
-          this.pop(ctx.tableAddr[t]);
-          this.pop(ctx.tableElem[t]);
-          this.push(ctx.tableAddr[t]);
-          break;
-        }
-        case K.TableFill: {
-          const t = this.table(ins.idx);
-          this.pop(ctx.tableAddr[t]);
-          this.pop(ctx.tableElem[t]);
-          this.pop(ctx.tableAddr[t]);
-          break;
-        }
-        case K.TableCopy: {
-          const dst = this.table(ins.idx);
-          const src = this.table(ins.idx2);
-          if (!reg.valSub(ctx.tableElem[src], ctx.tableElem[dst])) throw invalid(TM);
-          const ad = ctx.tableAddr[dst];
-          const as = ctx.tableAddr[src];
-          this.pop(ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32);
-          this.pop(as);
-          this.pop(ad);
-          break;
-        }
-        case K.TableInit: {
-          const t = this.table(ins.idx2);
-          const e = this.elemType(ins.idx);
-          if (!reg.valSub(e, ctx.tableElem[t])) throw invalid(TM);
-          this.pop(VT.I32);
-          this.pop(VT.I32);
-          this.pop(ctx.tableAddr[t]);
-          break;
-        }
-        case K.ElemDrop:
-          this.elemType(ins.idx);
-          break;
-        case K.MemoryInit: {
-          const a = this.memAddr(ins.idx2);
-          this.data(ins.idx);
-          this.pop(VT.I32);
-          this.pop(VT.I32);
-          this.pop(a);
-          break;
-        }
-        case K.DataDrop:
-          this.data(ins.idx);
-          break;
-        case K.MemoryCopy: {
-          const ad = this.memAddr(ins.idx);
-          const as = this.memAddr(ins.idx2);
-          this.pop(ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32);
-          this.pop(as);
-          this.pop(ad);
-          break;
-        }
-        case K.MemoryFill: {
-          const a = this.memAddr(ins.idx);
-          this.pop(a);
-          this.pop(VT.I32);
-          this.pop(a);
-          break;
-        }
-        case K.RefNull: {
-          if (ins.heap === undefined) throw malformed('missing heap type');
-          this.push(refEnc(this.heap(ins.heap), true));
-          break;
-        }
-        case K.RefIsNull: {
-          this.popRef();
-          this.push(VT.I32);
-          break;
-        }
-        case K.RefFunc: {
-          const x = ins.idx;
-          const id = x === undefined ? undefined : ctx.funcTypes[x];
-          if (id === undefined) throw invalid('unknown function');
-          if (this.constGlobals < 0 && ctx.refs[x as number] !== 1) throw invalid('undeclared function reference');
-          this.push(refEnc(16 + id, false));
-          break;
-        }
-        case K.RefEq: {
-          const eq = refEnc(HT.Eq, true);
-          this.pop(eq);
-          this.pop(eq);
-          this.push(VT.I32);
-          break;
-        }
-        case K.RefAsNonNull: {
-          const t = this.popRef();
-          this.push(refEnc(heapOf(t), false));
-          break;
-        }
-        case K.BrOnNull: {
-          const c = this.labelFrame(ins.idx);
-          const t = this.popRef();
-          this.passThrough(this.labelTypes(c), false);
-          this.push(refEnc(heapOf(t), false));
-          break;
-        }
-        case K.BrOnNonNull: {
-          const c = this.labelFrame(ins.idx);
-          const ls = this.labelTypes(c);
-          const n = ls.length;
-          if (n === 0 || !isRefEnc(ls[n - 1])) throw invalid(TM);
-          const t = this.popRef();
-          if (!reg.valSub(refEnc(heapOf(t), false), ls[n - 1])) throw invalid(TM);
-          this.passThrough(ls.slice(0, n - 1), false);
-          break;
-        }
-        case K.StructNew:
-        case K.StructNewDefault: {
-          const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
-          const fs = info.fields;
-          if (k === K.StructNew) {
-            for (let i = fs.length - 1; i >= 0; i--) this.pop(unpackEnc(fs[i]));
-          } else {
-            for (let i = 0; i < fs.length; i++) if (!isDefaultableEnc(fs[i])) throw invalid('field type is not defaultable');
+          case K.Mem: {
+            const a = this.memarg(ins.memarg, OP_NAT_ALIGN[d]);
+            const ps = OP_PARAMS[d];
+            for (let i = ps.length - 1; i >= 0; i--) this.pop(ps[i] === ADDR ? a : ps[i]);
+            this.pushAll(OP_RESULTS[d]);
+            break;
           }
-          this.push(refEnc(16 + id, false));
-          break;
-        }
-        case K.StructGet:
-        case K.StructGetPacked:
-        case K.StructSet: {
-          const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
-          const f = ins.idx2;
-          if (f === undefined || !(f < info.fields.length) || f < 0) throw invalid('unknown field');
-          const ft = info.fields[f];
-          const packed = ft === VT.I8 || ft === VT.I16;
-          if (k === K.StructSet) {
-            if (!info.mutables[f]) throw invalid('immutable field');
-            this.pop(unpackEnc(ft));
-            this.pop(refEnc(16 + id, true));
-          } else {
-            if (packed !== (k === K.StructGetPacked)) throw invalid(packed ? 'field is packed' : 'field is not packed');
-            this.pop(refEnc(16 + id, true));
-            this.push(unpackEnc(ft));
+          case K.Block:
+          case K.Loop:
+          case K.If:
+          case K.Try: {
+            const params = this.blockType(ins.bt, 'params');
+            const results = this.blockType(ins.bt, 'results');
+            if (k === K.If) this.pop(VT.I32);
+            this.popAll(params);
+            this.pushCtrl(k === K.Block ? F.Block : k === K.Loop ? F.Loop : k === K.If ? F.If : F.Try, params, results);
+            break;
           }
-          break;
-        }
-        case K.ArrayNew:
-        case K.ArrayNewDefault:
-        case K.ArrayNewFixed: {
-          const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
-          const et = unpackEnc(info.fields[0]);
-          if (k === K.ArrayNew) {
+          case K.TryTable: {
+            const params = this.blockType(ins.bt, 'params');
+            const results = this.blockType(ins.bt, 'results');
+            this.popAll(params);
+            for (const c of ins.catches ?? []) this.checkCatch(c.kind, c.tag, c.label);
+            this.pushCtrl(F.TryTable, params, results);
+            break;
+          }
+          case K.Else: {
+            if (this.ch < 2 || this.cKind[this.ch - 1] !== F.If) throw malformed('else without matching if');
+            const c = this.popCtrl();
+            this.pushCtrl(F.Else, this.cParams[c], this.cResults[c]);
+            break;
+          }
+          case K.End: {
+            if (this.ch < 2) throw malformed('unexpected end');
+            if (this.cKind[this.ch - 1] === F.If) {
+              // An if without else behaves as if its else branch were empty.
+              const c0 = this.popCtrl();
+              this.pushCtrl(F.Else, this.cParams[c0], this.cResults[c0]);
+            }
+            const c = this.popCtrl();
+            this.pushAll(this.cResults[c]);
+            break;
+          }
+          case K.Br: {
+            this.popAll(this.labelTypes(this.labelFrame(ins.idx)));
+            this.setUnreachable();
+            break;
+          }
+          case K.BrIf: {
+            const c = this.labelFrame(ins.idx);
             this.pop(VT.I32);
-            this.pop(et);
-          } else if (k === K.ArrayNewDefault) {
-            if (!isDefaultableEnc(info.fields[0])) throw invalid('array type is not defaultable');
-            this.pop(VT.I32);
-          } else {
-            const n = ins.idx2 ?? 0;
-            const avail = this.vh - this.curHeight;
-            if (n > avail && !this.curUnreach) throw invalid(TM);
-            // In unreachable code the missing operands are bottom; don't loop over them.
-            for (let i = Math.min(n, avail); i > 0; i--) this.pop(et);
+            this.passThrough(this.labelTypes(c), false);
+            break;
           }
-          this.push(refEnc(16 + id, false));
-          break;
-        }
-        case K.ArrayNewData:
-        case K.ArrayInitData: {
-          const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
-          const et = info.fields[0];
-          if (et >= REF_BASE) throw invalid('array type is not numeric or vector');
-          if (k === K.ArrayInitData && !info.mutables[0]) throw invalid('immutable array');
-          this.data(ins.idx2);
-          this.pop(VT.I32);
-          this.pop(VT.I32);
-          if (k === K.ArrayNewData) {
+          case K.BrTable: {
+            this.pop(VT.I32);
+            const m = this.labelTypes(this.labelFrame(ins.idx));
+            const arity = m.length;
+            const labels = ins.labels ?? [];
+            for (let i = 0; i < labels.length; i++) {
+              const ts = this.labelTypes(this.labelFrame(labels[i]));
+              if (ts.length !== arity) throw invalid(TM);
+              this.passThrough(ts, true);
+            }
+            this.popAll(m);
+            this.setUnreachable();
+            break;
+          }
+          case K.Return: {
+            this.popAll(this.cResults[0]);
+            this.setUnreachable();
+            break;
+          }
+          case K.Call: {
+            const f = this.funcType(ins.idx);
+            this.popAll(f.params);
+            this.pushAll(f.results);
+            break;
+          }
+          case K.ReturnCall: {
+            const f = this.funcType(ins.idx);
+            this.checkReturnResults(f.results);
+            this.popAll(f.params);
+            this.setUnreachable();
+            break;
+          }
+          case K.CallIndirect:
+          case K.ReturnCallIndirect: {
+            const t = this.table(ins.idx2);
+            if (!reg.valSub(ctx.tableElem[t], refEnc(HT.Func, true))) throw invalid(TM);
+            const { info } = this.typeInfo(ins.idx, CompKind.Func);
+            this.pop(ctx.tableAddr[t]);
+            if (k === K.ReturnCallIndirect) this.checkReturnResults(info.results);
+            this.popAll(info.params);
+            if (k === K.ReturnCallIndirect) this.setUnreachable();
+            else this.pushAll(info.results);
+            break;
+          }
+          case K.CallRef:
+          case K.ReturnCallRef: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Func);
+            this.pop(refEnc(16 + id, true));
+            if (k === K.ReturnCallRef) this.checkReturnResults(info.results);
+            this.popAll(info.params);
+            if (k === K.ReturnCallRef) this.setUnreachable();
+            else this.pushAll(info.results);
+            break;
+          }
+          case K.Drop:
+            this.pop(VT.Bot);
+            break;
+          case K.Select: {
+            this.pop(VT.I32);
+            const t1 = this.pop(VT.Bot);
+            const t2 = this.pop(VT.Bot);
+            if (t1 >= REF_BASE || t2 >= REF_BASE) throw invalid(TM);
+            if (t1 !== t2 && t1 !== VT.Bot && t2 !== VT.Bot) throw invalid(TM);
+            this.push(t1 === VT.Bot ? t2 : t1);
+            break;
+          }
+          case K.SelectT: {
+            const ts = ins.types ?? [];
+            if (ts.length !== 1) throw invalid('invalid result arity');
+            const t = encodeType(ts[0], ctx.canon);
+            this.pop(VT.I32);
+            this.pop(t);
+            this.pop(t);
+            this.push(t);
+            break;
+          }
+          case K.Unreachable:
+            this.setUnreachable();
+            break;
+          case K.MemorySize: {
+            this.push(this.memAddr(ins.idx));
+            break;
+          }
+          case K.MemoryGrow: {
+            const a = this.memAddr(ins.idx);
+            this.pop(a);
+            this.push(a);
+            break;
+          }
+          case K.Lane:
+          case K.MemLane: {
+            const lane = ins.lane;
+            if (lane === undefined || !(lane < OP_LANES[d]) || lane < 0) throw invalid('invalid lane index');
+            const a = k === K.MemLane ? this.memarg(ins.memarg, OP_NAT_ALIGN[d]) : VT.I32;
+            const ps = OP_PARAMS[d];
+            for (let i = ps.length - 1; i >= 0; i--) this.pop(ps[i] === ADDR ? a : ps[i]);
+            this.pushAll(OP_RESULTS[d]);
+            break;
+          }
+          case K.Shuffle: {
+            const b = ins.bytes;
+            if (b === undefined || b.length !== 16) throw malformed('invalid lane length');
+            for (let i = 0; i < 16; i++) if (b[i] >= 32) throw invalid('invalid lane index');
+            this.pop(VT.V128);
+            this.pop(VT.V128);
+            this.push(VT.V128);
+            break;
+          }
+          case K.Catch:
+          case K.CatchAll: {
+            const top = this.ch - 1;
+            const fk = this.cKind[top];
+            if (this.ch < 2 || (fk !== F.Try && fk !== F.Catch)) throw invalid(k === K.Catch ? 'catch' : 'catch_all');
+            const tagParams = k === K.Catch ? this.tag(ins.idx).params : EMPTY;
+            const c = this.popCtrl();
+            this.pushCtrl(k === K.Catch ? F.Catch : F.CatchAll, tagParams, this.cResults[c]);
+            break;
+          }
+          case K.Delegate: {
+            if (this.ch < 2 || this.cKind[this.ch - 1] !== F.Try) throw invalid('delegate');
+            const c = this.popCtrl();
+            this.labelFrame(ins.idx);
+            this.pushAll(this.cResults[c]);
+            break;
+          }
+          case K.Rethrow: {
+            const c = this.labelFrame(ins.idx);
+            const fk = this.cKind[c];
+            if (fk !== F.Catch && fk !== F.CatchAll) throw invalid('invalid rethrow label');
+            this.setUnreachable();
+            break;
+          }
+          case K.Throw: {
+            const t = this.tag(ins.idx);
+            this.popAll(t.params);
+            this.setUnreachable();
+            break;
+          }
+          case K.ThrowRef: {
+            this.pop(EXNREF);
+            this.setUnreachable();
+            break;
+          }
+          case K.TableGet: {
+            const t = this.table(ins.idx);
+            this.pop(ctx.tableAddr[t]);
+            this.push(ctx.tableElem[t]);
+            break;
+          }
+          case K.TableSet: {
+            const t = this.table(ins.idx);
+            this.pop(ctx.tableElem[t]);
+            this.pop(ctx.tableAddr[t]);
+            break;
+          }
+          case K.TableSize: {
+            this.push(ctx.tableAddr[this.table(ins.idx)]);
+            break;
+          }
+          case K.TableGrow: {
+            const t = this.table(ins.idx);
+            this.pop(ctx.tableAddr[t]);
+            this.pop(ctx.tableElem[t]);
+            this.push(ctx.tableAddr[t]);
+            break;
+          }
+          case K.TableFill: {
+            const t = this.table(ins.idx);
+            this.pop(ctx.tableAddr[t]);
+            this.pop(ctx.tableElem[t]);
+            this.pop(ctx.tableAddr[t]);
+            break;
+          }
+          case K.TableCopy: {
+            const dst = this.table(ins.idx);
+            const src = this.table(ins.idx2);
+            if (!reg.valSub(ctx.tableElem[src], ctx.tableElem[dst])) throw invalid(TM);
+            const ad = ctx.tableAddr[dst];
+            const as = ctx.tableAddr[src];
+            this.pop(ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32);
+            this.pop(as);
+            this.pop(ad);
+            break;
+          }
+          case K.TableInit: {
+            const t = this.table(ins.idx2);
+            const e = this.elemType(ins.idx);
+            if (!reg.valSub(e, ctx.tableElem[t])) throw invalid(TM);
+            this.pop(VT.I32);
+            this.pop(VT.I32);
+            this.pop(ctx.tableAddr[t]);
+            break;
+          }
+          case K.ElemDrop:
+            this.elemType(ins.idx);
+            break;
+          case K.MemoryInit: {
+            const a = this.memAddr(ins.idx2);
+            this.data(ins.idx);
+            this.pop(VT.I32);
+            this.pop(VT.I32);
+            this.pop(a);
+            break;
+          }
+          case K.DataDrop:
+            this.data(ins.idx);
+            break;
+          case K.MemoryCopy: {
+            const ad = this.memAddr(ins.idx);
+            const as = this.memAddr(ins.idx2);
+            this.pop(ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32);
+            this.pop(as);
+            this.pop(ad);
+            break;
+          }
+          case K.MemoryFill: {
+            const a = this.memAddr(ins.idx);
+            this.pop(a);
+            this.pop(VT.I32);
+            this.pop(a);
+            break;
+          }
+          case K.RefNull: {
+            if (ins.heap === undefined) throw malformed('missing heap type');
+            this.push(refEnc(this.heap(ins.heap), true));
+            break;
+          }
+          case K.RefIsNull: {
+            this.popRef();
+            this.push(VT.I32);
+            break;
+          }
+          case K.RefFunc: {
+            const x = ins.idx;
+            const id = x === undefined ? undefined : ctx.funcTypes[x];
+            if (id === undefined) throw invalid('unknown function');
+            if (this.constGlobals < 0 && ctx.refs[x as number] !== 1) throw invalid('undeclared function reference');
             this.push(refEnc(16 + id, false));
-          } else {
-            this.pop(VT.I32);
-            this.pop(refEnc(16 + id, true));
+            break;
           }
-          break;
-        }
-        case K.ArrayNewElem:
-        case K.ArrayInitElem: {
-          const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
-          const et = info.fields[0];
-          if (k === K.ArrayInitElem && !info.mutables[0]) throw invalid('immutable array');
-          const e = this.elemType(ins.idx2);
-          if (!reg.valSub(e, et)) throw invalid(TM);
-          this.pop(VT.I32);
-          this.pop(VT.I32);
-          if (k === K.ArrayNewElem) {
+          case K.RefEq: {
+            const eq = refEnc(HT.Eq, true);
+            this.pop(eq);
+            this.pop(eq);
+            this.push(VT.I32);
+            break;
+          }
+          case K.RefAsNonNull: {
+            const t = this.popRef();
+            this.push(refEnc(heapOf(t), false));
+            break;
+          }
+          case K.BrOnNull: {
+            const c = this.labelFrame(ins.idx);
+            const t = this.popRef();
+            this.passThrough(this.labelTypes(c), false);
+            this.push(refEnc(heapOf(t), false));
+            break;
+          }
+          case K.BrOnNonNull: {
+            const c = this.labelFrame(ins.idx);
+            const ls = this.labelTypes(c);
+            const n = ls.length;
+            if (n === 0 || !isRefEnc(ls[n - 1])) throw invalid(TM);
+            const t = this.popRef();
+            if (!reg.valSub(refEnc(heapOf(t), false), ls[n - 1])) throw invalid(TM);
+            this.passThrough(ls.slice(0, n - 1), false);
+            break;
+          }
+          case K.StructNew:
+          case K.StructNewDefault: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
+            const fs = info.fields;
+            if (k === K.StructNew) {
+              for (let i = fs.length - 1; i >= 0; i--) this.pop(unpackEnc(fs[i]));
+            } else {
+              for (let i = 0; i < fs.length; i++) if (!isDefaultableEnc(fs[i])) throw invalid('field type is not defaultable');
+            }
             this.push(refEnc(16 + id, false));
-          } else {
-            this.pop(VT.I32);
-            this.pop(refEnc(16 + id, true));
+            break;
           }
-          break;
-        }
-        case K.ArrayGet:
-        case K.ArrayGetPacked:
-        case K.ArraySet: {
-          const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
-          const ft = info.fields[0];
-          const packed = ft === VT.I8 || ft === VT.I16;
-          if (k === K.ArraySet) {
+          case K.StructGet:
+          case K.StructGetPacked:
+          case K.StructSet: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
+            const f = ins.idx2;
+            if (f === undefined || !(f < info.fields.length) || f < 0) throw invalid('unknown field');
+            const ft = info.fields[f];
+            const packed = ft === VT.I8 || ft === VT.I16;
+            if (k === K.StructSet) {
+              if (!info.mutables[f]) throw invalid('immutable field');
+              this.pop(unpackEnc(ft));
+              this.pop(refEnc(16 + id, true));
+            } else {
+              if (packed !== (k === K.StructGetPacked)) throw invalid(packed ? 'field is packed' : 'field is not packed');
+              this.pop(refEnc(16 + id, true));
+              this.push(unpackEnc(ft));
+            }
+            break;
+          }
+          case K.ArrayNew:
+          case K.ArrayNewDefault:
+          case K.ArrayNewFixed: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
+            const et = unpackEnc(info.fields[0]);
+            if (k === K.ArrayNew) {
+              this.pop(VT.I32);
+              this.pop(et);
+            } else if (k === K.ArrayNewDefault) {
+              if (!isDefaultableEnc(info.fields[0])) throw invalid('array type is not defaultable');
+              this.pop(VT.I32);
+            } else {
+              const n = ins.idx2 ?? 0;
+              const avail = this.vh - this.curHeight;
+              if (n > avail && !this.curUnreach) throw invalid(TM);
+              // In unreachable code the missing operands are bottom; don't loop over them.
+              for (let i = Math.min(n, avail); i > 0; i--) this.pop(et);
+            }
+            this.push(refEnc(16 + id, false));
+            break;
+          }
+          case K.ArrayNewData:
+          case K.ArrayInitData: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
+            const et = info.fields[0];
+            if (et >= REF_BASE) throw invalid('array type is not numeric or vector');
+            if (k === K.ArrayInitData && !info.mutables[0]) throw invalid('immutable array');
+            this.data(ins.idx2);
+            this.pop(VT.I32);
+            this.pop(VT.I32);
+            if (k === K.ArrayNewData) {
+              this.push(refEnc(16 + id, false));
+            } else {
+              this.pop(VT.I32);
+              this.pop(refEnc(16 + id, true));
+            }
+            break;
+          }
+          case K.ArrayNewElem:
+          case K.ArrayInitElem: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
+            const et = info.fields[0];
+            if (k === K.ArrayInitElem && !info.mutables[0]) throw invalid('immutable array');
+            const e = this.elemType(ins.idx2);
+            if (!reg.valSub(e, et)) throw invalid(TM);
+            this.pop(VT.I32);
+            this.pop(VT.I32);
+            if (k === K.ArrayNewElem) {
+              this.push(refEnc(16 + id, false));
+            } else {
+              this.pop(VT.I32);
+              this.pop(refEnc(16 + id, true));
+            }
+            break;
+          }
+          case K.ArrayGet:
+          case K.ArrayGetPacked:
+          case K.ArraySet: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
+            const ft = info.fields[0];
+            const packed = ft === VT.I8 || ft === VT.I16;
+            if (k === K.ArraySet) {
+              if (!info.mutables[0]) throw invalid('immutable array');
+              this.pop(unpackEnc(ft));
+              this.pop(VT.I32);
+              this.pop(refEnc(16 + id, true));
+            } else {
+              if (packed !== (k === K.ArrayGetPacked)) throw invalid(packed ? 'array is packed' : 'array is not packed');
+              this.pop(VT.I32);
+              this.pop(refEnc(16 + id, true));
+              this.push(unpackEnc(ft));
+            }
+            break;
+          }
+          case K.ArrayLen: {
+            this.pop(refEnc(HT.Array, true));
+            this.push(VT.I32);
+            break;
+          }
+          case K.ArrayFill: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
             if (!info.mutables[0]) throw invalid('immutable array');
-            this.pop(unpackEnc(ft));
+            this.pop(VT.I32);
+            this.pop(unpackEnc(info.fields[0]));
             this.pop(VT.I32);
             this.pop(refEnc(16 + id, true));
-          } else {
-            if (packed !== (k === K.ArrayGetPacked)) throw invalid(packed ? 'array is packed' : 'array is not packed');
-            this.pop(VT.I32);
-            this.pop(refEnc(16 + id, true));
-            this.push(unpackEnc(ft));
+            break;
           }
-          break;
+          case K.ArrayCopy: {
+            const dst = this.typeInfo(ins.idx, CompKind.Array);
+            const src = this.typeInfo(ins.idx2, CompKind.Array);
+            if (!dst.info.mutables[0]) throw invalid('immutable array');
+            const ds = dst.info.fields[0];
+            const ss = src.info.fields[0];
+            if (!(ds === ss || (ds !== VT.I8 && ds !== VT.I16 && reg.valSub(ss, ds)))) throw invalid('array types do not match');
+            this.pop(VT.I32);
+            this.pop(VT.I32);
+            this.pop(refEnc(16 + src.id, true));
+            this.pop(VT.I32);
+            this.pop(refEnc(16 + dst.id, true));
+            break;
+          }
+          case K.RefTest:
+          case K.RefCast: {
+            const rt = this.castTarget(ins, d);
+            this.pop(refEnc(reg.topHeap(heapOf(rt)), true));
+            this.push(k === K.RefTest ? VT.I32 : rt);
+            break;
+          }
+          case K.BrOnCast:
+          case K.BrOnCastFail: {
+            const c = this.labelFrame(ins.idx);
+            const rt1 = this.encodeRef(ins, 0);
+            const rt2 = this.encodeRef(ins, 1);
+            if (!reg.valSub(rt2, rt1)) throw invalid(TM);
+            const ls = this.labelTypes(c);
+            const n = ls.length;
+            if (n === 0 || !isRefEnc(ls[n - 1])) throw invalid(TM);
+            const diff = isNullableEnc(rt2) ? refEnc(heapOf(rt1), false) : rt1;
+            const toLabel = k === K.BrOnCast ? rt2 : diff;
+            if (!reg.valSub(toLabel, ls[n - 1])) throw invalid(TM);
+            this.pop(rt1);
+            this.passThrough(ls.slice(0, n - 1), false);
+            this.push(k === K.BrOnCast ? diff : rt2);
+            break;
+          }
+          case K.AnyConvertExtern:
+          case K.ExternConvertAny: {
+            const from = k === K.AnyConvertExtern ? HT.Extern : HT.Any;
+            const t = this.popRef();
+            if (!reg.heapSub(heapOf(t), from)) throw invalid(TM);
+            this.push(refEnc(k === K.AnyConvertExtern ? HT.Any : HT.Extern, isNullableEnc(t)));
+            break;
+          }
+          case K.RefI31: {
+            this.pop(VT.I32);
+            this.push(refEnc(HT.I31, false));
+            break;
+          }
+          case K.I31Get: {
+            this.pop(refEnc(HT.I31, true));
+            this.push(VT.I32);
+            break;
+          }
+          default:
+            throw malformed(`illegal opcode ${ins.op.toString(16)}`);
         }
-        case K.ArrayLen: {
-          this.pop(refEnc(HT.Array, true));
-          this.push(VT.I32);
-          break;
-        }
-        case K.ArrayFill: {
-          const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
-          if (!info.mutables[0]) throw invalid('immutable array');
-          this.pop(VT.I32);
-          this.pop(unpackEnc(info.fields[0]));
-          this.pop(VT.I32);
-          this.pop(refEnc(16 + id, true));
-          break;
-        }
-        case K.ArrayCopy: {
-          const dst = this.typeInfo(ins.idx, CompKind.Array);
-          const src = this.typeInfo(ins.idx2, CompKind.Array);
-          if (!dst.info.mutables[0]) throw invalid('immutable array');
-          const ds = dst.info.fields[0];
-          const ss = src.info.fields[0];
-          if (!(ds === ss || (ds !== VT.I8 && ds !== VT.I16 && reg.valSub(ss, ds)))) throw invalid('array types do not match');
-          this.pop(VT.I32);
-          this.pop(VT.I32);
-          this.pop(refEnc(16 + src.id, true));
-          this.pop(VT.I32);
-          this.pop(refEnc(16 + dst.id, true));
-          break;
-        }
-        case K.RefTest:
-        case K.RefCast: {
-          const rt = this.castTarget(ins, d);
-          this.pop(refEnc(reg.topHeap(heapOf(rt)), true));
-          this.push(k === K.RefTest ? VT.I32 : rt);
-          break;
-        }
-        case K.BrOnCast:
-        case K.BrOnCastFail: {
-          const c = this.labelFrame(ins.idx);
-          const rt1 = this.encodeRef(ins, 0);
-          const rt2 = this.encodeRef(ins, 1);
-          if (!reg.valSub(rt2, rt1)) throw invalid(TM);
-          const ls = this.labelTypes(c);
-          const n = ls.length;
-          if (n === 0 || !isRefEnc(ls[n - 1])) throw invalid(TM);
-          const diff = isNullableEnc(rt2) ? refEnc(heapOf(rt1), false) : rt1;
-          const toLabel = k === K.BrOnCast ? rt2 : diff;
-          if (!reg.valSub(toLabel, ls[n - 1])) throw invalid(TM);
-          this.pop(rt1);
-          this.passThrough(ls.slice(0, n - 1), false);
-          this.push(k === K.BrOnCast ? diff : rt2);
-          break;
-        }
-        case K.AnyConvertExtern:
-        case K.ExternConvertAny: {
-          const from = k === K.AnyConvertExtern ? HT.Extern : HT.Any;
-          const t = this.popRef();
-          if (!reg.heapSub(heapOf(t), from)) throw invalid(TM);
-          this.push(refEnc(k === K.AnyConvertExtern ? HT.Any : HT.Extern, isNullableEnc(t)));
-          break;
-        }
-        case K.RefI31: {
-          this.pop(VT.I32);
-          this.push(refEnc(HT.I31, false));
-          break;
-        }
-        case K.I31Get: {
-          this.pop(refEnc(HT.I31, true));
-          this.push(VT.I32);
-          break;
-        }
-        default:
-          throw malformed(`illegal opcode ${ins.op.toString(16)}`);
+        if (this.vh > this.maxHeight) this.maxHeight = this.vh;
       }
-      if (this.vh > this.maxHeight) this.maxHeight = this.vh;
+      if (this.ch !== 1) throw malformed('unexpected end of function body');
+      this.popCtrl();
+    } catch (e) {
+      this.failedAt = pc;
+      throw e;
     }
-    if (this.ch !== 1) throw malformed('unexpected end of function body');
-    this.popCtrl();
   }
 
   private heap(h: HeapType): number {

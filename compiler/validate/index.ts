@@ -2,7 +2,7 @@
 // Every failure is a CompileError of kind 'invalid' carrying the reference interpreter's
 // message where practical.
 
-import { invalid, malformed } from '../errors';
+import { CompileError, invalid, malformed } from '../errors';
 import type { ConstExpr, Limits, ModuleIR, RefType, TableType, MemoryType, ValType } from '../ir';
 import { opByName } from '../opcodes';
 import { CodeValidator, type ModuleContext } from './func';
@@ -166,11 +166,34 @@ export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry
   for (let i = 0; i < m.codes.length; i++) {
     const code = m.codes[i];
     const locals = code.locals.map(enc);
-    cv.validateFunc(funcTypes[funcTypes.length - m.funcs.length + i], locals, code.body);
+    try {
+      cv.validateFunc(funcTypes[funcTypes.length - m.funcs.length + i], locals, code.body);
+    } catch (e) {
+      if (e instanceof CompileError) locateInBody(e, m, i, cv.failedAt);
+      throw e;
+    }
     maxStackHeights[i] = cv.maxStackHeight;
     maxControlDepths[i] = cv.maxControlDepth;
   }
   return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights, maxControlDepths };
+}
+
+/**
+ * Names the function whose body raised `e` (index in the function index space, and its
+ * name-section name) and the failing instruction's byte offset when the module came from
+ * the binary decoder.
+ */
+function locateInBody(e: CompileError, m: ModuleIR, codeIndex: number, pc: number): void {
+  const funcIndex = m.numImportedFuncs + codeIndex;
+  let offset: number | undefined;
+  if (m.instrOffset !== undefined && pc >= 0) {
+    try {
+      offset = m.instrOffset(codeIndex, pc);
+    } catch {
+      // The body decoded once; a failure to re-read it only costs the offset.
+    }
+  }
+  e.locate({ funcIndex, funcName: m.names?.funcs.get(funcIndex), offset });
 }
 
 // ---------------------------------------------------------------- types

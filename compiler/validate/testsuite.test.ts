@@ -59,7 +59,7 @@ function check(file: string, cmd: WastCommand, t: Tally): void {
     if (err instanceof CompileError && err.kind === 'invalid') {
       t.invalidOk++;
       // The reference interpreter's messages sometimes carry a suffix (an index); compare prefixes.
-      if (!(err.message.startsWith(want) || want.startsWith(err.message))) t.otherMessage.push(`${where} "${err.message}" for "${want}"`);
+      if (!(err.reason.startsWith(want) || want.startsWith(err.reason))) t.otherMessage.push(`${where} "${err.reason}" for "${want}"`);
     } else t.wrong.push(`${where} expected invalid (${want}), got ${err ? String(err) : 'valid'}`);
   } else if (err === null) t.validOk++;
   else t.wrong.push(`${where} ${cmd.type} must validate, got ${String(err)}`);

@@ -51,7 +51,7 @@ function invalidMsg(m: ModuleIR): string {
   } catch (e) {
     expect(e).toBeInstanceOf(CompileError);
     expect((e as CompileError).kind).toBe('invalid');
-    return (e as Error).message;
+    return (e as CompileError).reason;
   }
   throw new Error('module validated but should not have');
 }
