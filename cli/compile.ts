@@ -2,7 +2,8 @@
 // to a standalone ES module (runtime/aot/compile.ts).
 
 import { writeFileSync } from 'node:fs';
-import { UsageError, loadModuleBytes } from './run';
+import { compileFailure, loadModuleBytes } from './run';
+import { OptionReader, UsageError, cannotWrite } from './errors';
 import type { Io } from '../spec-tests/index';
 
 export const COMPILE_USAGE = `Usage: jetwasm compile FILE -o OUT.mjs [--runtime SPEC]
@@ -12,10 +13,13 @@ instantiate(imports), which returns the instance's exports (functions, and Memor
 and Global wrappers; i64 values are BigInts). The module contains the translated functions
 as JavaScript source and imports only the small AOT runtime, not the compiler.
 
-Options:
+Options (each option with a value also takes the form --option=VALUE):
   -o, --output FILE  where to write the module (required)
   --runtime SPEC     import specifier of the runtime (default 'jetwasm/aot'; for example a
-                     file URL of dist/runtime/aot/index.js)`;
+                     file URL of dist/runtime/aot/index.js)
+
+Exit code: 0 written; 1 FILE does not compile; 2 usage error, unreadable FILE or
+unwritable OUT.`;
 
 export async function compileCommand(args: string[], io: Io): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -25,16 +29,12 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   let input: string | undefined;
   let output: string | undefined;
   let runtime: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '-o' || a === '--output') output = value();
-    else if (a === '--runtime') runtime = value();
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a} (see jetwasm compile --help)`);
+  const r = new OptionReader(args);
+  for (let a = r.next(); a !== undefined; a = r.next()) {
+    const flag = r.flag;
+    if (flag === '-o' || flag === '--output') output = r.value();
+    else if (flag === '--runtime') runtime = r.value();
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${flag} (see jetwasm compile --help)`);
     else if (input === undefined) input = a;
     else throw new UsageError('compile takes exactly one FILE');
   }
@@ -42,7 +42,17 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   if (output === undefined) throw new UsageError('compile needs -o OUT.mjs');
   const { compileToEsm } = await import('../runtime/aot/compile');
   const bytes = await loadModuleBytes(input);
-  writeFileSync(output, compileToEsm(bytes, { runtime }));
+  let source: string;
+  try {
+    source = compileToEsm(bytes, { runtime });
+  } catch (e) {
+    throw compileFailure(input, e);
+  }
+  try {
+    writeFileSync(output, source);
+  } catch (e) {
+    throw cannotWrite(output, e);
+  }
   io.out(`wrote ${output}`);
   return 0;
 }

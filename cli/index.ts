@@ -5,47 +5,71 @@
 // Engine modules are loaded lazily per command, so `--help` and argument errors work even
 // when only part of the project is built.
 
-import { DEFAULT_JOBS, DEFAULT_TIMEOUT_MS, runWast, type Io } from '../spec-tests/index';
-import { UsageError, loadModuleBytes, runCommand } from './run';
+import { readFileSync, statSync } from 'fs';
+import * as path from 'path';
+import { DEFAULT_JOBS, DEFAULT_TIMEOUT_MS, runWast, type FileResult, type Io } from '../spec-tests/index';
+import { compileFile, runCommand } from './run';
 import { compileCommand } from './compile';
+import { CliError, OptionReader, UsageError, cannotRead, fsReason, isFsError, parseDuration } from './errors';
 
 export { parseArg, parseRunArgs } from './run';
+
+const EXIT_CODES = `Exit codes:
+  0  success
+  1  the module or script failed: compile or link error, trap, failed assertion,
+     regression against --expect
+  2  usage error: bad options or arguments, a file that cannot be read or written
+  N  run: a WASI program's own exit code (proc_exit)`;
 
 const USAGE = `Usage: jetwasm <command> [options]
 
 Commands:
   wast [options] PATH...          run WebAssembly spec scripts (.wast files or folders)
   run [options] FILE [ARG...]     run a WASI program (_start), or call an export with
-                                  --invoke NAME [ARG...]; options --dir, --env
+                                  --invoke NAME [ARG...]; options --dir, --env, --fuel,
+                                  --timeout
   validate FILE                   decode and validate FILE (.wat or .wasm)
   compile FILE -o OUT.mjs         compile FILE ahead of time to a standalone ES module
 
-Run 'jetwasm <command> --help' for a command's options.`;
+Options:
+  -h, --help                      show this help ('jetwasm <command> --help' for a command's)
+  -V, --version                   print the version
+
+Options taking a value accept both --option VALUE and --option=VALUE. Errors are printed
+on stderr as "jetwasm: WHAT: WHY"; a trap is followed by a Wasm backtrace (functions and
+the offsets of their bodies in the module, innermost first).
+
+${EXIT_CODES}`;
 
 const WAST_USAGE = `Usage: jetwasm wast [options] PATH...
 
 Runs every command of the given .wast scripts (folders are searched recursively), each
-file isolated in a worker thread. Prints one line per file and, last, the totals line
-"N passed, N failed, N skipped".
+file isolated in a worker thread. Prints one line per file, followed by each failed
+command of the file as "FILE:LINE: COMMAND: what was expected, what happened" (a script
+that does not parse fails as one "script" command with the parser's message), and, last,
+the totals line "N passed, N failed, N skipped".
 
-Options:
+Options (each option with a value also takes the form --option=VALUE):
   --suite DIR        run a testsuite checkout: its top-level scripts, legacy/ and custom/;
                      if DIR does not exist, say so and skip (not an error)
   --proposals        with --suite, also run DIR/proposals/
+  --quiet, -q        print only the per-file counts and the totals, not each failure
   --json FILE        write a JSON report (per file: counts and each failed/skipped command)
   --table            print a per-file table
   --expect FILE      compare with recorded per-file counts; exit 1 on any regression
   --update-expect    record this run's counts in the --expect file
                      (default spec-tests/expected.json); other entries are kept
   --jobs N           worker threads (default ${DEFAULT_JOBS}; 0 runs in this thread)
-  --timeout SECONDS  per-file time limit (default ${DEFAULT_TIMEOUT_MS / 1000})
+  --timeout TIME     per-file time limit, in seconds or with a unit (500ms, 2s;
+                     default ${DEFAULT_TIMEOUT_MS / 1000})
 
-Exit code: with --expect, 1 on regressions; without, 1 if any command failed.`;
+Exit code: with --expect, 1 on regressions; without, 1 if any command failed; 2 on a
+usage error, a PATH that cannot be read, or a missing --expect file.`;
 
 const VALIDATE_USAGE = `Usage: jetwasm validate FILE
 
-Decodes and validates FILE (.wat text or .wasm binary). Prints "valid" and exits 0, or
-prints the error's kind (malformed or invalid) and message and exits 1.`;
+Decodes and validates FILE (.wat text or .wasm binary). Prints "valid" on stdout and exits
+0, or prints "jetwasm: FILE: MESSAGE" on stderr and exits 1 (2 if FILE cannot be read).`;
 
 const defaultIo: Io = {
   out: (l) => process.stdout.write(l + '\n'),
@@ -56,10 +80,24 @@ function wantsHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');
 }
 
-function takeValue(args: string[], i: number, flag: string): string {
-  const v = args[i + 1];
-  if (v === undefined) throw new UsageError(`${flag} needs a value`);
-  return v;
+/** The package version: package.json is at the root, above cli/ (sources) or dist/cli/. */
+function version(): string {
+  for (const dir of [path.join(__dirname, '..'), path.join(__dirname, '..', '..')]) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'jetwasm' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // Not here; try the next candidate.
+    }
+  }
+  return 'unknown';
+}
+
+/** Prints a file's failed commands, each naming the file and line (0: no line known). */
+function printFailures(f: FileResult, io: Io): void {
+  for (const p of f.problems) {
+    if (p.outcome === 'failed') io.out(`  ${f.file}${p.line > 0 ? `:${p.line}` : ''}: ${p.command}: ${p.message}`);
+  }
 }
 
 async function wastCommand(args: string[], io: Io): Promise<number> {
@@ -74,47 +112,63 @@ async function wastCommand(args: string[], io: Io): Promise<number> {
   let table = false;
   let updateExpect = false;
   let proposals = false;
+  let quiet = false;
   let jobs = DEFAULT_JOBS;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    switch (a) {
+  const r = new OptionReader(args);
+  for (let a = r.next(); a !== undefined; a = r.next()) {
+    const flag = r.flag;
+    switch (flag) {
       case '--json':
-        json = takeValue(args, i++, a);
+        json = r.value();
         break;
       case '--expect':
-        expect = takeValue(args, i++, a);
+        expect = r.value();
         break;
       case '--suite':
-        suite = takeValue(args, i++, a);
+        suite = r.value();
         break;
       case '--table':
+        r.noValue();
         table = true;
         break;
       case '--update-expect':
+        r.noValue();
         updateExpect = true;
         break;
       case '--proposals':
+        r.noValue();
         proposals = true;
         break;
+      case '--quiet':
+      case '-q':
+        r.noValue();
+        quiet = true;
+        break;
       case '--jobs': {
-        jobs = Number(takeValue(args, i++, a));
-        if (!Number.isInteger(jobs) || jobs < 0) throw new UsageError('--jobs needs a non-negative integer');
+        const v = r.value();
+        jobs = Number(v);
+        if (!/^\d+$/.test(v) || !Number.isSafeInteger(jobs)) throw new UsageError(`--jobs needs a non-negative integer, got "${v}"`);
         break;
       }
-      case '--timeout': {
-        const s = Number(takeValue(args, i++, a));
-        if (!(s > 0)) throw new UsageError('--timeout needs a positive number of seconds');
-        timeoutMs = s * 1000;
+      case '--timeout':
+        timeoutMs = parseDuration(r.value(), flag, 's');
         break;
-      }
       default:
-        if (a.startsWith('--')) throw new UsageError(`unknown option ${a} (see jetwasm wast --help)`);
+        if (a.startsWith('-')) throw new UsageError(`unknown option ${flag} (see jetwasm wast --help)`);
         paths.push(a);
     }
   }
   if (paths.length === 0 && suite === undefined) throw new UsageError('wast needs at least one PATH or --suite DIR');
-  return runWast({ paths, suite, proposals, json, table, expect, updateExpect, jobs, timeoutMs }, io);
+  for (const p of paths) {
+    try {
+      statSync(p);
+    } catch (e) {
+      throw cannotRead(p, e);
+    }
+  }
+  const onFile = quiet ? undefined : (f: FileResult): void => printFailures(f, io);
+  return runWast({ paths, suite, proposals, json, table, expect, updateExpect, jobs, timeoutMs, onFile }, io);
 }
 
 async function validateCommand(args: string[], io: Io): Promise<number> {
@@ -122,18 +176,9 @@ async function validateCommand(args: string[], io: Io): Promise<number> {
     io.out(VALIDATE_USAGE);
     return 0;
   }
-  if (args.length !== 1 || args[0].startsWith('--')) throw new UsageError('validate needs exactly one FILE');
+  if (args.length !== 1 || args[0].startsWith('-')) throw new UsageError('validate needs exactly one FILE');
   const rt = await import('../runtime');
-  try {
-    const bytes = await loadModuleBytes(args[0]);
-    rt.Module.fromBinary(new rt.Engine(), bytes);
-  } catch (e) {
-    if (e instanceof rt.CompileError) {
-      io.out(`${e.kind}: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  await compileFile(args[0], new rt.Engine());
   io.out('valid');
   return 0;
 }
@@ -149,6 +194,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       case 'help':
         io.out(USAGE);
         return cmd === undefined ? 2 : 0;
+      case '--version':
+      case '-V':
+        io.out(`jetwasm ${version()}`);
+        return 0;
       case 'wast':
         return await wastCommand(rest, io);
       case 'run':
@@ -158,22 +207,37 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       case 'compile':
         return await compileCommand(rest, io);
       default:
-        throw new UsageError(`unknown command "${cmd}" (see jetwasm --help)`);
+        throw new UsageError(
+          cmd.startsWith('-') ? `unknown option ${cmd} (see jetwasm --help)` : `unknown command "${cmd}" (see jetwasm --help)`,
+        );
     }
   } catch (e) {
-    io.err(`jetwasm: ${describe(e)}`);
-    return e instanceof UsageError ? 2 : 1;
+    const { message, details, code } = report(e);
+    io.err(`jetwasm: ${message}`);
+    for (const l of details) io.err(l);
+    return code;
   }
 }
 
-/** Error text for the one-line report: the class name tells the kind (e.g. RuntimeError). */
+/** The one-line message (plus detail lines) and exit code of an error reaching main(). */
+function report(e: unknown): { message: string; details: readonly string[]; code: number } {
+  if (e instanceof UsageError) return { message: e.message, details: [], code: 2 };
+  if (e instanceof CliError) return { message: e.message, details: e.details, code: e.code };
+  if (isFsError(e) && typeof e.path === 'string') {
+    // A file named by an option that the command opened itself (e.g. a --json report).
+    return { message: `${e.path}: cannot ${e.syscall ?? 'access'}: ${fsReason(e)}`, details: [], code: 2 };
+  }
+  // Plain Errors carry a message meant for users (e.g. a malformed --expect file); other
+  // classes (TypeError, ...) are bugs.
+  if (e instanceof Error && e.name === 'Error' && e.constructor === Error) return { message: e.message.split('\n')[0], details: [], code: 1 };
+  return { message: `internal error: ${describe(e)}`, details: [], code: 1 };
+}
+
+/** Error text for an unexpected error: its class name and the first line of its message. */
 function describe(e: unknown): string {
-  if (e instanceof UsageError) return e.message;
   if (e instanceof Error) {
-    const kind = (e as { kind?: unknown }).kind;
     const name = e.name === 'Error' ? e.constructor.name : e.name;
-    const first = e.message.split('\n')[0];
-    return typeof kind === 'string' ? `${name} (${kind}): ${first}` : `${name}: ${first}`;
+    return `${name}: ${e.message.split('\n')[0]}`;
   }
   return String(e);
 }

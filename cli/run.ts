@@ -2,8 +2,9 @@
 // `_initialize` then --invoke for reactors) or call one export with command-line arguments.
 //
 // Argument grammar (options come before the program's own arguments):
-//   run [--dir DIR[::GUEST]]... [--env K[=V]]... FILE [--invoke NAME [ARG...]] [--] [PROGRAM-ARG...]
-// Options may also follow FILE. After `--invoke NAME`, everything up to `--` are the
+//   run [--dir DIR[::GUEST]]... [--env K[=V]]... [--fuel N] [--timeout TIME]
+//       FILE [--invoke NAME [ARG...]] [--] [PROGRAM-ARG...]
+// Options may also follow FILE, and take their value as `--opt VALUE` or `--opt=VALUE`. After `--invoke NAME`, everything up to `--` are the
 // function's arguments. Without --invoke, the first argument after FILE that is not an
 // option, or everything after `--`, is the WASI program's argv[1...].
 
@@ -11,9 +12,9 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import type { Io } from '../spec-tests/index';
 import type { ValType } from '../compiler/ir';
+import { CliError, OptionReader, UsageError, cannotRead, parseDuration } from './errors';
 
-/** A usage problem: reported as one line on stderr, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError } from './errors';
 
 export const RUN_USAGE = `Usage: jetwasm run [options] FILE [--invoke NAME [ARG...]] [--] [PROGRAM-ARG...]
 
@@ -29,32 +30,54 @@ parameter types (integers in decimal or 0x hex; floats as decimal, inf, -inf or 
 each result is printed on its own line. Modules may also import the "spectest" print
 functions, globals, table and memory.
 
-Options:
+Options (each option with a value also takes the form --option=VALUE):
   --dir DIR          give the program the host directory DIR, under the name DIR
   --dir HOST::GUEST  give the program the host directory HOST, under the name GUEST
   --env K=V          set environment variable K (nothing is inherited from the host;
                      --env K passes the host's value of K)
   --invoke NAME      call export NAME instead of _start
-  --                 end of options: the rest are the program's arguments`;
+  --fuel N           give the run N units of fuel (about one per Wasm instruction; see
+                     README "Resource limits"); running out traps with "all fuel consumed"
+  --timeout TIME     stop the run after TIME (milliseconds, or with a unit: 500ms, 2s);
+                     it traps with "interrupt"
+  --                 end of options: the rest are the program's arguments
+
+--fuel and --timeout cover instantiation (the start function), _initialize, _start and
+the --invoke call. Time spent blocked in a host call (e.g. reading stdin) is not
+interrupted; the trap comes at the program's next function entry or loop iteration.
+
+A trap prints "jetwasm: trap: MESSAGE" and a Wasm backtrace on stderr, innermost call
+first: each frame's function index, its name from the module's name section if any, and
+the byte offset of the function's body in the module (not of the trapping instruction).
+
+Exit code: the WASI program's (proc_exit, or 0 when _start returns); 0 after --invoke
+returns; 1 on a compile or link error or a trap; 2 on a usage error or unreadable FILE.`;
 
 const defaultIo: Io = {
   out: (l) => process.stdout.write(l + '\n'),
   err: (l) => process.stderr.write(l + '\n'),
 };
 
-/** Reads a module: .wat/.wast text through the text parser, anything else as binary. */
+/**
+ * Reads a module: .wat/.wast text through the text parser, anything else as binary.
+ * A file that cannot be read is a UsageError; a text parse error is a CliError naming the file.
+ */
 export async function loadModuleBytes(file: string): Promise<Uint8Array> {
   let data: Buffer;
   try {
     data = readFileSync(file);
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    throw new UsageError(code === 'ENOENT' ? `cannot read ${file}: no such file` : `cannot read ${file}: ${(e as Error).message}`);
+    throw cannotRead(file, e);
   }
   const ext = path.extname(file).toLowerCase();
   if (ext === '.wat' || ext === '.wast') {
     const { parseWat } = await import('../compiler/text');
-    const out: unknown = parseWat(data.toString('utf8'));
+    let out: unknown;
+    try {
+      out = parseWat(data.toString('utf8'));
+    } catch (e) {
+      throw compileFailure(file, e);
+    }
     if (out instanceof Uint8Array) return out;
     if (typeof out === 'object' && out !== null && typeof (out as { encode?: unknown }).encode === 'function') {
       return (out as { encode(): Uint8Array }).encode();
@@ -62,6 +85,41 @@ export async function loadModuleBytes(file: string): Promise<Uint8Array> {
     throw new Error('text parser returned no binary module');
   }
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A CompileError (parse, decode, validation) becomes `FILE: message`; others pass. */
+export function compileFailure(file: string, e: unknown): unknown {
+  const isCompile = e instanceof Error && e.name === 'CompileError' && typeof (e as { kind?: unknown }).kind === 'string';
+  return isCompile ? new CliError(`${file}: ${(e as Error).message}`) : e;
+}
+
+/** Loads and compiles FILE; every failure is reported naming the file. */
+export async function compileFile(file: string, engine: import('../runtime').Engine): Promise<import('../runtime').Module> {
+  const rt = await import('../runtime');
+  const bytes = await loadModuleBytes(file);
+  try {
+    return rt.Module.fromBinary(engine, bytes);
+  } catch (e) {
+    throw compileFailure(file, e);
+  }
+}
+
+/**
+ * What went wrong while instantiating or running: a trap or an uncaught Wasm exception
+ * (with the Wasm backtrace), a link error, or an error raised by a host function.
+ */
+async function runFailure(e: unknown, file: string, module: import('../runtime').Module): Promise<unknown> {
+  const rt = await import('../runtime');
+  const trace = (): string[] => {
+    const lines = rt.formatWasmBacktrace(rt.wasmBacktrace(e, module));
+    return lines.length > 0 ? ['wasm backtrace:', ...lines] : [];
+  };
+  if (e instanceof rt.LinkError) return new CliError(`cannot instantiate ${file}: ${e.message}`);
+  if (e instanceof rt.RuntimeError) return new CliError(`trap: ${e.message}`, trace());
+  if (e instanceof rt.WasmException) return new CliError('uncaught wasm exception', trace());
+  if (e instanceof UsageError || e instanceof CliError) return e;
+  if (e instanceof Error && e.name === 'Error') return new CliError(e.message.split('\n')[0], trace());
+  return e;
 }
 
 /** Converts a command-line argument to a Wasm value of type t (API representation). */
@@ -141,61 +199,65 @@ export interface RunOptions {
   readonly invoke: string | undefined;
   readonly invokeArgs: readonly string[];
   readonly programArgs: readonly string[];
+  /** --fuel: the store's fuel (the engine consumes fuel only when set). */
+  readonly fuel?: number;
+  /** --timeout: wall-clock limit of the run in milliseconds (epoch interruption). */
+  readonly timeoutMs?: number;
 }
 
 /** Parses `run`'s arguments (see the grammar at the top of this file). */
 export function parseRunArgs(args: readonly string[], hostEnv: NodeJS.ProcessEnv = process.env): RunOptions {
   let file: string | undefined;
   let invoke: string | undefined;
+  let fuel: number | undefined;
+  let timeoutMs: number | undefined;
   const dirs: { host: string; guest: string }[] = [];
   const env: Record<string, string> = {};
   const invokeArgs: string[] = [];
-  const programArgs: string[] = [];
-  const value = (i: number, flag: string): string => {
-    const v = args[i + 1];
-    if (v === undefined) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') {
-      i++;
-      break;
-    }
+  const r = new OptionReader(args);
+  for (let a = r.next(); a !== undefined; a = r.next()) {
+    if (a === '--') break;
     if (invoke !== undefined) {
       invokeArgs.push(a);
       continue;
     }
-    if (a === '--dir') {
-      const spec = value(i++, a);
+    const flag = r.flag;
+    if (flag === '--dir') {
+      const spec = r.value();
       const sep = spec.indexOf('::');
       const host = sep < 0 ? spec : spec.slice(0, sep);
       const guest = sep < 0 ? spec : spec.slice(sep + 2);
       if (host === '' || guest === '') throw new UsageError(`--dir needs DIR or HOST::GUEST, got "${spec}"`);
       dirs.push({ host, guest });
-    } else if (a === '--env') {
-      const spec = value(i++, a);
+    } else if (flag === '--env') {
+      const spec = r.value();
       const eq = spec.indexOf('=');
       const key = eq < 0 ? spec : spec.slice(0, eq);
       if (key === '') throw new UsageError(`--env needs K=V, got "${spec}"`);
       if (eq >= 0) env[key] = spec.slice(eq + 1);
       else if (hostEnv[key] !== undefined) env[key] = hostEnv[key] as string;
-    } else if (a === '--invoke') {
+    } else if (flag === '--fuel') {
+      const text = r.value();
+      fuel = Number(text);
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(fuel)) throw new UsageError(`--fuel needs a non-negative integer, got "${text}"`);
+    } else if (flag === '--timeout') {
+      timeoutMs = parseDuration(r.value(), flag, 'ms');
+    } else if (flag === '--invoke') {
       if (file === undefined) throw new UsageError('run needs a FILE before --invoke (see jetwasm run --help)');
-      invoke = value(i++, a);
+      invoke = r.value();
     } else if (a.startsWith('--')) {
-      throw new UsageError(`unknown option ${a} (see jetwasm run --help)`);
+      throw new UsageError(`unknown option ${flag} (see jetwasm run --help)`);
     } else if (file === undefined) {
       file = a;
     } else {
       // The program's arguments start here; nothing after is an option of ours.
+      r.i--;
       break;
     }
   }
-  programArgs.push(...args.slice(i));
+  const programArgs = r.rest();
   if (file === undefined) throw new UsageError('run needs a FILE (see jetwasm run --help)');
-  return { file, dirs, env, invoke, invokeArgs, programArgs };
+  return { file, dirs, env, invoke, invokeArgs, programArgs, fuel, timeoutMs };
 }
 
 function wantsHelp(args: readonly string[]): boolean {
@@ -203,6 +265,9 @@ function wantsHelp(args: readonly string[]): boolean {
   const own = end < 0 ? args : args.slice(0, end);
   return own.includes('--help') || own.includes('-h');
 }
+
+/** Wasm frames the CLI can show: V8 records 10 stack frames by default, host frames included. */
+const STACK_TRACE_LIMIT = 100;
 
 export async function runCommand(args: string[], io: Io = defaultIo): Promise<number> {
   if (wantsHelp(args)) {
@@ -213,10 +278,13 @@ export async function runCommand(args: string[], io: Io = defaultIo): Promise<nu
   const rt = await import('../runtime');
   const wasiLib = await import('../runtime/wasi');
   const { createSpectest } = await import('../spec-tests/spectest');
-  const bytes = await loadModuleBytes(opts.file);
-  const engine = new rt.Engine();
+  // Fuel and interrupt checks exist in generated code only when the engine asks for them.
+  const engine = new rt.Engine({
+    ...(opts.fuel !== undefined ? { consumeFuel: true } : {}),
+    ...(opts.timeoutMs !== undefined ? { epochInterruption: true } : {}),
+  });
   const store = new rt.Store(engine);
-  const module = rt.Module.fromBinary(engine, bytes);
+  const module = await compileFile(opts.file, engine);
   const exportNames = new Set(module.exports().map((e) => e.name));
   const isWasi = module.imports().some((imp) => imp.module === wasiLib.WASI_MODULE) || exportNames.has('_start');
 
@@ -239,35 +307,49 @@ export async function runCommand(args: string[], io: Io = defaultIo): Promise<nu
     if (imp.module === wasiLib.WASI_MODULE && wasiFuncs) {
       const f = wasiFuncs.get(imp.name);
       if (f) return f;
-      throw new rt.LinkError(`unknown WASI import "${imp.module}" "${imp.name}"`);
+      throw new CliError(`cannot instantiate ${opts.file}: unknown WASI import "${imp.module}" "${imp.name}"`);
     }
     if (imp.module === 'spectest') {
       spectest ??= createSpectest(store, (vals) => io.out(vals.map(String).join(' ')));
       const ext = spectest.get(imp.name);
       if (ext) return ext;
     }
-    throw new rt.LinkError(`unknown import "${imp.module}" "${imp.name}" (jetwasm run provides "wasi_snapshot_preview1" and "spectest")`);
+    throw new CliError(
+      `cannot instantiate ${opts.file}: unknown import "${imp.module}" "${imp.name}" ` +
+        '(jetwasm run provides "wasi_snapshot_preview1" and "spectest")',
+    );
   });
-  const instance = rt.Instance.instantiate(store, module, imports);
 
-  if (opts.invoke === undefined) {
-    if (wasi && exportNames.has('_start')) return wasi.start(instance);
+  // Checked before anything runs, so that a usage problem is never reported after the
+  // program's own output.
+  if (opts.invoke === undefined && !(wasi && exportNames.has('_start'))) {
     if (wasi && exportNames.has('_initialize')) {
       throw new UsageError(`${opts.file} is a WASI reactor (exports _initialize): use --invoke NAME`);
     }
     throw new UsageError(`${opts.file} exports no _start: use --invoke NAME to call a function`);
   }
-
-  const name = opts.invoke;
-  const fn = instance.getExport(name);
-  if (!(fn instanceof rt.Func)) throw new UsageError(`no exported function "${name}"`);
-  const params = fn.type.params;
-  if (opts.invokeArgs.length !== params.length) {
-    throw new UsageError(`"${name}" takes ${params.length} argument(s), got ${opts.invokeArgs.length}`);
+  let fn: import('../runtime').Func | undefined;
+  let values: unknown[] = [];
+  if (opts.invoke !== undefined) {
+    const name = opts.invoke;
+    const ex = module.exportTypes().find((e) => e.name === name);
+    if (ex === undefined || ex.kind !== 'func') throw new UsageError(`no exported function "${name}"`);
+    const params = ex.type.params;
+    if (opts.invokeArgs.length !== params.length) {
+      throw new UsageError(`"${name}" takes ${params.length} argument(s), got ${opts.invokeArgs.length}`);
+    }
+    values = opts.invokeArgs.map((a, i) => parseArg(a, params[i]));
   }
-  const values = opts.invokeArgs.map((a, i) => parseArg(a, params[i]));
+
+  if (opts.fuel !== undefined) store.setFuel(opts.fuel);
+  if (opts.timeoutMs !== undefined) store.setDeadline(opts.timeoutMs);
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.max(limit, STACK_TRACE_LIMIT);
   let results: unknown[];
   try {
+    const instance = rt.Instance.instantiate(store, module, imports);
+    if (opts.invoke === undefined) return wasi!.start(instance);
+    fn = instance.getExport(opts.invoke) as import('../runtime').Func;
     if (wasi) {
       // A reactor is initialized before its exports are used; a command's memory is bound.
       if (exportNames.has('_initialize') && !exportNames.has('_start')) wasi.initialize(instance);
@@ -276,8 +358,10 @@ export async function runCommand(args: string[], io: Io = defaultIo): Promise<nu
     results = fn.call(...values);
   } catch (e) {
     if (e instanceof wasiLib.WasiExit) return e.code;
-    throw e;
+    throw await runFailure(e, opts.file, module);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
-  results.forEach((v, i) => io.out(formatResult(v, fn.type.results[i])));
+  results.forEach((v, i) => io.out(formatResult(v, fn!.type.results[i])));
   return 0;
 }

@@ -17,6 +17,7 @@ export { Engine, Store, Module, Instance, Linker, instantiateTracked, type Engin
 export { type ExternType, type ImportType, type ExportType, type Signature, type ValueOf, type ValuesOf, type ResultOf };
 export { Func, Global, Memory, Table, Tag, type Extern };
 export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
+export { wasmBacktrace, formatWasmBacktrace, type WasmFrame } from './backtrace';
 
 export type WasmValue = unknown;
 

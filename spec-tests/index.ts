@@ -36,6 +36,8 @@ export interface WastOptions {
   /** Worker threads (0: run in this thread). */
   readonly jobs?: number;
   readonly timeoutMs?: number;
+  /** Called with each file's result right after its counts line (in input order). */
+  readonly onFile?: (result: FileResult) => void;
 }
 
 export interface Io {
@@ -70,7 +72,7 @@ export async function runWast(opts: WastOptions, io: Io): Promise<number> {
     }
   }
   if (scripts.length === 0 && !suiteMissing) {
-    io.err('jetwasm wast: no .wast files found');
+    io.err('jetwasm: no .wast files found');
     return 1;
   }
   const keys = new Map(scripts.map((s) => [s.file, s.key]));
@@ -89,6 +91,7 @@ export async function runWast(opts: WastOptions, io: Io): Promise<number> {
         while (printed < done.length && done[printed]) {
           const f = done[printed++]!;
           io.out(`${f.file}: ${countsLine(f)}`);
+          opts.onFile?.(f);
         }
       },
     },
@@ -104,7 +107,7 @@ export async function runWast(opts: WastOptions, io: Io): Promise<number> {
     if (existsSync(expectPath)) {
       expected = parseExpected(readFileSync(expectPath, 'utf8'));
     } else if (!opts.updateExpect) {
-      io.err(`jetwasm wast: expected-results file ${expectPath} does not exist (create it with --update-expect)`);
+      io.err(`jetwasm: expected-results file ${expectPath} does not exist (create it with --update-expect)`);
       return 2;
     }
     if (opts.updateExpect) {
