@@ -106,7 +106,7 @@ test('run: fib examples', () => {
   expect(jetwasm(['run', 'examples/fib.wat', '--invoke', 'fib_rec', '20']).stdout).toBe('6765\n');
 });
 
-test('run: argument and result conversion by type, and traps as one line', () => {
+test('run: argument and result conversion by type, and traps', () => {
   const file = path.join(tmp, 'ops.wat');
   writeFileSync(
     file,
@@ -119,7 +119,7 @@ test('run: argument and result conversion by type, and traps as one line', () =>
   expect(r.stdout).toBe('9223372036854775807\n0.1\n-2.5\n');
   const t = jetwasm(['run', file, '--invoke', 'trap']);
   expect(t.code).toBe(1);
-  expect(t.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^jetwasm: RuntimeError: unreachable/)]);
+  expect(t.stderr.trimEnd().split('\n')[0]).toBe('jetwasm: trap: unreachable');
   const bad = jetwasm(['run', file, '--invoke', 'mix', '1']);
   expect(bad.code).not.toBe(0);
   expect(bad.stderr).toMatch(/takes 3 argument\(s\), got 1/);
@@ -135,8 +135,8 @@ test('validate: valid, invalid and malformed', () => {
   expect(jetwasm(['validate', ok])).toMatchObject({ code: 0, stdout: 'valid\n' });
   const i = jetwasm(['validate', invalid]);
   expect(i.code).toBe(1);
-  expect(i.stdout).toMatch(/^invalid: /);
+  expect(i.stderr).toMatch(/^jetwasm: .*invalid\.wat: /);
   const m = jetwasm(['validate', malformed]);
   expect(m.code).toBe(1);
-  expect(m.stdout).toMatch(/^malformed: /);
+  expect(m.stderr).toMatch(/^jetwasm: .*malformed\.wasm: /);
 });
