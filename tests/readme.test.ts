@@ -1,8 +1,13 @@
 // Runs every ```js block of README.md as its own program, the way a reader would: with node,
 // from a directory laid out like the repository root (`examples/`, and `jetwasm` resolving
 // to this package through node_modules), so `require('jetwasm')` and `import ... from
-// 'jetwasm'` load dist/ exactly as an installed package would. A block that imports is run
-// as an ES module (.mjs, top-level await allowed), any other as CommonJS (.cjs).
+// 'jetwasm'` load dist/ through package.json's "exports" as an installed package would. A
+// block that imports is run as an ES module (.mjs, top-level await allowed), any other as
+// CommonJS (.cjs).
+//
+// The package is built from the current sources into a private folder (never the shared
+// dist/, which others may be building): package.json, bin/ and dist/, like the published
+// package.
 //
 // Conventions the README follows (and this test enforces):
 //   - a block must exit with status 0;
@@ -16,7 +21,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ROOT, ensureBuilt } from './cli-helpers';
+
+const ROOT = path.resolve(__dirname, '..');
+// Under node_modules/.cache so the built files resolve packages like the real dist/ does.
+const CACHE = path.join(ROOT, 'node_modules', '.cache');
+/** The private package: package.json, bin/jetwasm.js, dist/. */
+let pkg = '';
 
 interface Block {
   readonly lang: string;
@@ -71,7 +81,7 @@ function compileCommands(block: Block): string[][] {
 function readerDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-readme-'));
   fs.mkdirSync(path.join(dir, 'node_modules'));
-  fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'jetwasm'), 'dir');
+  fs.symlinkSync(pkg, path.join(dir, 'node_modules', 'jetwasm'), 'dir');
   fs.symlinkSync(path.join(ROOT, 'examples'), path.join(dir, 'examples'), 'dir');
   return dir;
 }
@@ -86,12 +96,24 @@ const jsBlocks = blocks.filter((b) => b.lang === 'js');
 const runnable = jsBlocks.filter((b) => !/\bno-run\b/.test(b.info));
 
 beforeAll(() => {
-  ensureBuilt();
+  fs.mkdirSync(CACHE, { recursive: true });
+  pkg = fs.mkdtempSync(path.join(CACHE, 'jetwasm-readme-test-'));
+  const outDir = path.join(pkg, 'dist');
+  // Type errors elsewhere do not stop tsc from emitting; the tests below judge the result.
+  spawnSync(process.execPath, [
+    require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
+    '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
+  ], { cwd: ROOT, stdio: 'ignore' });
+  if (!fs.existsSync(path.join(outDir, 'index.js'))) throw new Error('the private build produced no dist/index.js');
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
+  fs.mkdirSync(path.join(pkg, 'bin'));
+  fs.copyFileSync(path.join(ROOT, 'bin', 'jetwasm.js'), path.join(pkg, 'bin', 'jetwasm.js'));
 }, 300_000);
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  if (pkg) fs.rmSync(pkg, { recursive: true, force: true });
 });
 
 test('README.md has JavaScript examples, and every one is run', () => {
@@ -114,7 +136,7 @@ describe.each(runnable.map((b) => [`${b.section}, line ${b.line}`, b] as const))
     dirs.push(dir);
     for (const sh of blocks.filter((b) => b.lang === 'sh' && b.section === block.section && b.line < block.line)) {
       for (const args of compileCommands(sh)) {
-        const r = run([path.join(ROOT, 'bin', 'jetwasm.js'), ...args], dir);
+        const r = run([path.join(pkg, 'bin', 'jetwasm.js'), ...args], dir);
         expect({ args, status: r.status, stderr: r.stderr }).toEqual({ args, status: 0, stderr: '' });
       }
     }
