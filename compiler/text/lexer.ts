@@ -2,7 +2,72 @@
 // annotations of the Wasm 3.0 text format). A whole script is turned into s-expressions
 // first; the module and script parsers then walk the trees.
 
-import { malformed } from '../errors';
+import { CompileError, malformed } from '../errors';
+
+// Source positions of text errors. An error raised while parsing text gets the offset (in
+// the text being parsed) of the token or list it is about; the parser's entry points turn
+// it into line and column (`locateText`). Kept outside CompileError because an offset is
+// only meaningful together with its text. The innermost position wins: `atPos` leaves an
+// error that already has one unchanged.
+const textPos = new WeakMap<CompileError, number>();
+
+/** A malformed-text error about the token or list at source offset `pos`. */
+export function malformedAt(pos: number, message: string): CompileError {
+  const e = malformed(message);
+  textPos.set(e, pos);
+  return e;
+}
+
+/** Gives `e` the source offset `pos` unless it has one; returns `e` (for `throw atPos(e, p)`). */
+export function atPos(e: unknown, pos: number): unknown {
+  if (e instanceof CompileError && !textPos.has(e) && e.line === undefined) textPos.set(e, pos);
+  return e;
+}
+
+/** Replaces `e`'s source offset with `pos` (errors of nested text, such as `(module quote ...)`). */
+export function movePos(e: unknown, pos: number): unknown {
+  if (e instanceof CompileError && e.line === undefined) textPos.set(e, pos);
+  return e;
+}
+
+/**
+ * Resolves `e`'s source offset in `src` to line, column and token and adds `file`; returns
+ * `e`. An error without an offset gets only the file name.
+ */
+export function locateText(e: CompileError, src: string, file: string | undefined, lineStarts?: number[]): CompileError {
+  const pos = textPos.get(e);
+  if (pos === undefined || e.line !== undefined) {
+    if (file !== undefined && e.file === undefined) e.locate({ file });
+    return e;
+  }
+  textPos.delete(e);
+  const line = lineOf(src, pos, lineStarts);
+  const lineStart = lineStarts ? lineStarts[line - 1] : pos === 0 ? 0 : src.lastIndexOf('\n', pos - 1) + 1;
+  return e.locate({ file, line, column: pos - lineStart + 1, token: tokenAt(src, pos) });
+}
+
+/** The token starting at `pos`: a parenthesis with the keyword after it, or a run up to a delimiter. */
+function tokenAt(src: string, pos: number): string | undefined {
+  if (pos >= src.length) return undefined;
+  let i = pos;
+  if (src.charCodeAt(i) === 40) {
+    i++;
+    if (src.charCodeAt(i) === 59) return '(;';
+  }
+  if (src.charCodeAt(i) === 34) {
+    const close = src.indexOf('"', i + 1);
+    i = close < 0 ? src.length : close + 1;
+  } else {
+    while (i < src.length) {
+      const c = src.charCodeAt(i);
+      if (c <= 32 || c === 40 || c === 41 || c === 34 || (c === 59 && src.charCodeAt(i + 1) === 59)) break;
+      i++;
+    }
+  }
+  if (i === pos) i++;
+  const t = src.slice(pos, i);
+  return t.length > 64 ? t.slice(0, 64) + '…' : t;
+}
 
 export enum Tok {
   /** keywords, numbers and other reserved-free idchar runs */
@@ -102,13 +167,14 @@ export function parseSexprs(src: string): ParseResult {
     i++;
     const out: number[] = [];
     for (;;) {
-      if (i >= n) throw malformed('unclosed string');
+      if (i >= n) throw malformedAt(start, 'unclosed string');
       const c = src.charCodeAt(i);
       if (c === 34) {
         i++;
         break;
       }
       if (c === 92) {
+        const esc = i;
         const e = src.charCodeAt(i + 1);
         i += 2;
         switch (e) {
@@ -119,7 +185,7 @@ export function parseSexprs(src: string): ParseResult {
           case 39: out.push(39); break;
           case 92: out.push(92); break;
           case 117: { // u{hex}
-            if (src.charCodeAt(i) !== 123) throw malformed('illegal escape');
+            if (src.charCodeAt(i) !== 123) throw malformedAt(esc, 'illegal escape');
             i++;
             let cp = 0;
             let digits = 0;
@@ -128,44 +194,44 @@ export function parseSexprs(src: string): ParseResult {
               if (ch === 125) break;
               if (ch === 95 && digits > 0) { i++; continue; }
               const h = hexVal(ch);
-              if (h < 0) throw malformed('illegal escape');
+              if (h < 0) throw malformedAt(esc, 'illegal escape');
               cp = cp * 16 + h;
-              if (cp > 0x10ffff) throw malformed('illegal escape');
+              if (cp > 0x10ffff) throw malformedAt(esc, 'illegal escape');
               digits++;
               i++;
             }
             i++;
-            if (digits === 0 || (cp >= 0xd800 && cp < 0xe000)) throw malformed('illegal escape');
+            if (digits === 0 || (cp >= 0xd800 && cp < 0xe000)) throw malformedAt(esc, 'illegal escape');
             pushUtf8(out, cp);
             break;
           }
           default: {
             const h1 = hexVal(e);
             const h2 = hexVal(src.charCodeAt(i));
-            if (h1 < 0 || h2 < 0) throw malformed('illegal escape');
+            if (h1 < 0 || h2 < 0) throw malformedAt(esc, 'illegal escape');
             out.push(h1 * 16 + h2);
             i++;
           }
         }
         continue;
       }
-      if (c < 0x20 || c === 0x7f) throw malformed(c === 10 ? 'unclosed string' : 'illegal control character');
+      if (c < 0x20 || c === 0x7f) throw c === 10 ? malformedAt(start, 'unclosed string') : malformedAt(i, 'illegal control character');
       if (c < 0x80) {
         out.push(c);
         i++;
       } else {
         const cp = src.codePointAt(i)!;
-        if (cp >= 0xd800 && cp < 0xe000) throw malformed('malformed UTF-8 encoding');
+        if (cp >= 0xd800 && cp < 0xe000) throw malformedAt(i, 'malformed UTF-8 encoding');
         pushUtf8(out, cp);
         i += cp > 0xffff ? 2 : 1;
       }
     }
-    void start;
     return Uint8Array.from(out);
   };
 
   // Skips a block comment starting at `(;`; nesting allowed.
   const skipBlockComment = (): void => {
+    const start = i;
     let depth = 0;
     while (i < n) {
       const c = src.charCodeAt(i);
@@ -178,7 +244,7 @@ export function parseSexprs(src: string): ParseResult {
         if (depth === 0) return;
       } else i++;
     }
-    throw malformed('unclosed comment');
+    throw malformedAt(start, 'unclosed comment');
   };
 
   while (i < n) {
@@ -213,7 +279,7 @@ export function parseSexprs(src: string): ParseResult {
           while (i < n && isIdChar(src.charCodeAt(i))) i++;
           name = src.slice(s, i);
         }
-        if (name === '') throw malformed('empty annotation id');
+        if (name === '') throw malformedAt(l.pos, 'empty annotation id');
         l.annot = name;
         if (name === 'custom' || name === 'name' || name.startsWith('metadata.code.')) sawPlacedAnnot = true;
         l.annotAt = cur.items.length;
@@ -224,7 +290,7 @@ export function parseSexprs(src: string): ParseResult {
       continue;
     }
     if (c === 41) {
-      if (stack.length === 0) throw malformed('unexpected token ")"');
+      if (stack.length === 0) throw malformedAt(i, 'unexpected token ")"');
       cur = stack.pop()!;
       if (annotDepth > 0) annotDepth--;
       i++;
@@ -242,7 +308,7 @@ export function parseSexprs(src: string): ParseResult {
         if (d === 59 && src.charCodeAt(i + 1) === 59) break;
         i++;
       }
-      if (i === start) throw malformed(c >= 0x80 ? 'illegal character (malformed UTF-8 encoding)' : 'illegal character');
+      if (i === start) throw malformedAt(i, c >= 0x80 ? 'illegal character (malformed UTF-8 encoding)' : 'illegal character');
       const text = src.slice(start, i);
       cur.items.push(new Atom(text.charCodeAt(0) === 36 && text.length > 1 ? Tok.Id : Tok.Keyword, text.charCodeAt(0) === 36 ? text.slice(1) : text, start));
       continue;
@@ -252,39 +318,40 @@ export function parseSexprs(src: string): ParseResult {
     const start = i;
     if (c === 34) {
       const bytes = readString();
-      checkDelimited(src, i);
+      checkDelimited(src, start, i);
       cur.items.push(new Atom(Tok.String, '', start, bytes));
       continue;
     }
     if (!isIdChar(c)) {
-      throw malformed(c >= 0x80 || c < 0x20 ? 'malformed UTF-8 encoding' : `unexpected character "${src[i]}"`);
+      throw malformedAt(i, c >= 0x80 || c < 0x20 ? 'malformed UTF-8 encoding' : `unexpected character "${src[i]}"`);
     }
     while (i < n && isIdChar(src.charCodeAt(i))) i++;
     if (c === 36 && i === start + 1 && src.charCodeAt(i) === 34) {
       const bytes = readString();
-      checkDelimited(src, i);
-      if (bytes.length === 0) throw malformed('empty identifier');
+      checkDelimited(src, start, i);
+      if (bytes.length === 0) throw malformedAt(start, 'empty identifier');
       cur.items.push(new Atom(Tok.Id, decodeUtf8(bytes), start));
       continue;
     }
-    checkDelimited(src, i);
+    checkDelimited(src, start, i);
     const text = src.slice(start, i);
     if (c === 36) {
-      if (text.length === 1) throw malformed('empty identifier');
+      if (text.length === 1) throw malformedAt(start, 'empty identifier');
       cur.items.push(new Atom(Tok.Id, text.slice(1), start));
     } else cur.items.push(new Atom(Tok.Keyword, text, start));
   }
-  if (stack.length !== 0) throw malformed(annotDepth > 0 ? 'unclosed annotation' : 'unclosed parenthesis');
+  // The innermost list still open is the one whose `)` is missing.
+  if (stack.length !== 0) throw malformedAt(cur.pos, annotDepth > 0 ? 'unclosed annotation' : 'unclosed parenthesis');
   return { items: root.items, annots: root.annots, sawPlacedAnnot };
 }
 
-/** A token must be followed by whitespace, a parenthesis, a comment or the end. */
-function checkDelimited(src: string, i: number): void {
+/** A token (from `start`) must be followed by whitespace, a parenthesis, a comment or the end. */
+function checkDelimited(src: string, start: number, i: number): void {
   if (i >= src.length) return;
   const c = src.charCodeAt(i);
   if (c === 32 || c === 10 || c === 9 || c === 13 || c === 40 || c === 41) return;
   if (c === 59 && src.charCodeAt(i + 1) === 59) return;
-  throw malformed('unknown operator');
+  throw malformedAt(start, 'unknown operator');
 }
 
 /** 1-based line number of an offset. */

@@ -6,7 +6,7 @@
 
 import { malformed } from '../errors';
 import { Imm, opByName, OpInfo } from '../opcodes';
-import { Atom, decodeUtf8, headOf, idOf, kwOf, List, parseSexprs, Sexpr, Tok } from './lexer';
+import { atPos, Atom, decodeUtf8, headOf, idOf, kwOf, List, malformedAt, movePos, parseSexprs, Sexpr, Tok } from './lexer';
 import { looksNat, parseF32, parseF64, parseI32, parseI64, parseIntBits, parseNatBig, parseU32 } from './numbers';
 import { ByteWriter } from './writer';
 
@@ -45,9 +45,13 @@ class Space {
     readonly unknownName: string,
   ) {}
 
-  bind(id: string | undefined): number {
+  /** Binds `id` (from the token `at`) to the next index; returns that index. */
+  bind(id: string | undefined, at?: Sexpr): number {
     if (id !== undefined) {
-      if (this.names.has(id)) throw malformed(`duplicate ${this.dupName} $${id}`);
+      if (this.names.has(id)) {
+        const message = `duplicate ${this.dupName} $${id}`;
+        throw at === undefined ? malformed(message) : malformedAt(at.pos, message);
+      }
       this.names.set(id, this.count);
     }
     return this.count++;
@@ -57,7 +61,7 @@ class Space {
     if (a instanceof Atom) {
       if (a.kind === Tok.Id) {
         const v = this.names.get(a.text);
-        if (v === undefined) throw malformed(`unknown ${this.unknownName} $${a.text}`);
+        if (v === undefined) throw malformedAt(a.pos, `unknown ${this.unknownName} $${a.text}`);
         return v;
       }
       if (a.kind === Tok.Keyword) {
@@ -65,17 +69,30 @@ class Space {
         if (v !== undefined) return v;
       }
     }
-    throw malformed(`unexpected token, expected ${this.unknownName} index`);
+    const message = `unexpected token, expected ${this.unknownName} index`;
+    throw a === undefined ? malformed(message) : malformedAt(a.pos, message);
   }
 }
 
 const isIndex = (x: Sexpr | undefined): x is Atom =>
   x instanceof Atom && (x.kind === Tok.Id || (x.kind === Tok.Keyword && looksNat(x.text)));
 
+/** Malformed: `x` is not what the grammar expects here (undefined: the list ended early). */
 function unexpected(x: Sexpr | undefined): never {
   if (x === undefined) throw malformed('unexpected end of input');
-  if (x instanceof List) throw malformed(`unexpected token "(${headOf(x) ?? ''}"`);
-  throw malformed(`unexpected token "${x.kind === Tok.Id ? '$' + x.text : x.kind === Tok.String ? '"…"' : x.text}"`);
+  if (x instanceof List) throw malformedAt(x.pos, `unexpected token "(${headOf(x) ?? ''}"`);
+  throw malformedAt(x.pos, `unexpected token "${x.kind === Tok.Id ? '$' + x.text : x.kind === Tok.String ? '"…"' : x.text}"`);
+}
+
+/** Parses the number token `x` with `parse`; its errors are placed at `x`. */
+function numAt<T>(x: Sexpr | undefined, parse: (t: string) => T): T {
+  const t = kwOf(x);
+  if (t === undefined) unexpected(x);
+  try {
+    return parse(t);
+  } catch (e) {
+    throw atPos(e, (x as Atom).pos);
+  }
 }
 
 function stringOf(x: Sexpr | undefined): Uint8Array {
@@ -174,7 +191,14 @@ export class ModuleEncoder {
     if (checkAnnots) this.checkAnnotations(moduleAnnots);
     this.declare();
     this.defineTypes();
-    for (const f of this.fields) this.defineField(f);
+    for (const f of this.fields) {
+      // Errors without a more precise place are placed at their field.
+      try {
+        this.defineField(f);
+      } catch (e) {
+        throw atPos(e, f.pos);
+      }
+    }
     return this.emit();
   }
 
@@ -185,19 +209,19 @@ export class ModuleEncoder {
     for (const a of moduleAnnots ?? []) {
       if (a.annot === 'custom') this.customs.push(this.parseCustom(a));
       else if (a.annot === 'name') {
-        if (sawName) throw malformed('@name annotation: multiple module');
-        if (a.annotAt !== 0) throw malformed('misplaced @name annotation');
+        if (sawName) throw malformedAt(a.pos, '@name annotation: multiple module');
+        if (a.annotAt !== 0) throw malformedAt(a.pos, 'misplaced @name annotation');
         sawName = true;
-      } else if (a.annot!.startsWith('metadata.code.')) throw malformed(`@${a.annot} annotation: not in a function`);
+      } else if (a.annot!.startsWith('metadata.code.')) throw malformedAt(a.pos, `@${a.annot} annotation: not in a function`);
     }
     const walk = (l: List, inStart: boolean): void => {
       const annots = l.annots ?? [];
       for (let i = 0; i < annots.length; i++) {
         const a = annots[i];
-        if (a.annot === 'custom') throw malformed('misplaced @custom annotation');
-        if (a.annot === 'name' && inStart) throw malformed('misplaced @name annotation');
+        if (a.annot === 'custom') throw malformedAt(a.pos, 'misplaced @custom annotation');
+        if (a.annot === 'name' && inStart) throw malformedAt(a.pos, 'misplaced @name annotation');
         if (a.annot!.startsWith('metadata.code.') && i > 0 && annots[i - 1].annot === a.annot && annots[i - 1].annotAt === a.annotAt) {
-          throw malformed(`@${a.annot} annotation: duplicate annotation`);
+          throw malformedAt(a.pos, `@${a.annot} annotation: duplicate annotation`);
         }
       }
       for (const x of l.items) if (x instanceof List) walk(x, inStart);
@@ -208,12 +232,12 @@ export class ModuleEncoder {
   private parseCustom(a: List): CustomSec {
     const it = a.items;
     const nameTok = it[0];
-    if (!(nameTok instanceof Atom) || nameTok.kind !== Tok.String) throw malformed('@custom annotation: missing section name');
+    if (!(nameTok instanceof Atom) || nameTok.kind !== Tok.String) throw malformedAt(a.pos, '@custom annotation: missing section name');
     let name: Uint8Array;
     try {
       name = nameOf(nameTok);
     } catch {
-      throw malformed('@custom annotation: malformed UTF-8 encoding');
+      throw malformedAt(a.pos, '@custom annotation: malformed UTF-8 encoding');
     }
     let k = 1;
     let slot = 1e9; // default: after the last section
@@ -221,12 +245,12 @@ export class ModuleEncoder {
       const p = it[k] as List;
       const where = kwOf(p.items[0]);
       const kind = kwOf(p.items[1]);
-      if (p.items.length !== 2 || kind === undefined) throw malformed('@custom annotation: malformed section kind');
-      if (where !== 'before' && where !== 'after') throw malformed('@custom annotation: malformed placement');
+      if (p.items.length !== 2 || kind === undefined) throw malformedAt(a.pos, '@custom annotation: malformed section kind');
+      if (where !== 'before' && where !== 'after') throw malformedAt(a.pos, '@custom annotation: malformed placement');
       if (kind === 'first' || kind === 'last') slot = kind === 'first' ? -1 : 1e9;
       else {
         const rank = SECTION_ORDER.findIndex(([n]) => n === kind);
-        if (rank < 0) throw malformed('@custom annotation: malformed section kind');
+        if (rank < 0) throw malformedAt(a.pos, '@custom annotation: malformed section kind');
         slot = 2 * rank + (where === 'after' ? 1 : 0);
       }
       k++;
@@ -234,7 +258,7 @@ export class ModuleEncoder {
     const parts: Uint8Array[] = [];
     for (; k < it.length; k++) {
       const x = it[k];
-      if (!(x instanceof Atom) || x.kind !== Tok.String) throw malformed('@custom annotation: unexpected token');
+      if (!(x instanceof Atom) || x.kind !== Tok.String) throw malformedAt(a.pos, '@custom annotation: unexpected token');
       parts.push(x.bytes!);
     }
     return { name, data: concatBytes(parts), slot };
@@ -248,58 +272,63 @@ export class ModuleEncoder {
       if (definedKind) throw malformed(`import after ${definedKind}`);
     };
     for (const f of this.fields) {
-      const h = headOf(f);
-      const it = f.items;
-      switch (h) {
-        case 'type':
-          this.declareType(f, true, false);
-          this.recGroups.push([this.types.length - 1, 1, false]);
-          break;
-        case 'rec': {
-          const first = this.types.length;
-          for (let k = 1; k < it.length; k++) {
-            if (headOf(it[k]) !== 'type') unexpected(it[k]);
-            this.declareType(it[k] as List, false, it.length === 2);
+      // Errors without a more precise place are placed at their field.
+      try {
+        const h = headOf(f);
+        const it = f.items;
+        switch (h) {
+          case 'type':
+            this.declareType(f, true, false);
+            this.recGroups.push([this.types.length - 1, 1, false]);
+            break;
+          case 'rec': {
+            const first = this.types.length;
+            for (let k = 1; k < it.length; k++) {
+              if (headOf(it[k]) !== 'type') unexpected(it[k]);
+              this.declareType(it[k] as List, false, it.length === 2);
+            }
+            this.recGroups.push([first, this.types.length - first, true]);
+            break;
           }
-          this.recGroups.push([first, this.types.length - first, true]);
-          break;
-        }
-        case 'import': {
-          noteImport();
-          const d = it[3];
-          const kind = headOf(d);
-          if (!(d instanceof List) || kind === undefined || !(kind in EXTERN_KIND)) unexpected(d);
-          this.spaceOf(kind).bind(idOf(d.items[1]));
-          break;
-        }
-        case 'func':
-        case 'table':
-        case 'memory':
-        case 'global':
-        case 'tag': {
-          const sp = this.spaceOf(h);
-          sp.bind(idOf(it[1]));
-          let k = idOf(it[1]) !== undefined ? 2 : 1;
-          while (headOf(it[k]) === 'export') k++;
-          if (headOf(it[k]) === 'import') noteImport();
-          else {
-            definedKind ??= h === 'func' ? 'function' : h;
-            if (h === 'table' && it.some((x) => headOf(x) === 'elem')) this.elems.bind(undefined);
-            if (h === 'memory' && it.some((x) => headOf(x) === 'data')) this.datas.bind(undefined);
+          case 'import': {
+            noteImport();
+            const d = it[3];
+            const kind = headOf(d);
+            if (!(d instanceof List) || kind === undefined || !(kind in EXTERN_KIND)) unexpected(d);
+            this.spaceOf(kind).bind(idOf(d.items[1]), d.items[1]);
+            break;
           }
-          break;
+          case 'func':
+          case 'table':
+          case 'memory':
+          case 'global':
+          case 'tag': {
+            const sp = this.spaceOf(h);
+            sp.bind(idOf(it[1]), it[1]);
+            let k = idOf(it[1]) !== undefined ? 2 : 1;
+            while (headOf(it[k]) === 'export') k++;
+            if (headOf(it[k]) === 'import') noteImport();
+            else {
+              definedKind ??= h === 'func' ? 'function' : h;
+              if (h === 'table' && it.some((x) => headOf(x) === 'elem')) this.elems.bind(undefined);
+              if (h === 'memory' && it.some((x) => headOf(x) === 'data')) this.datas.bind(undefined);
+            }
+            break;
+          }
+          case 'elem':
+            this.elems.bind(idOf(it[1]), it[1]);
+            break;
+          case 'data':
+            this.datas.bind(idOf(it[1]), it[1]);
+            break;
+          case 'export':
+          case 'start':
+            break;
+          default:
+            unexpected(f);
         }
-        case 'elem':
-          this.elems.bind(idOf(it[1]));
-          break;
-        case 'data':
-          this.datas.bind(idOf(it[1]));
-          break;
-        case 'export':
-        case 'start':
-          break;
-        default:
-          unexpected(f);
+      } catch (e) {
+        throw atPos(e, f.pos);
       }
     }
   }
@@ -317,7 +346,7 @@ export class ModuleEncoder {
 
   private declareType(t: List, singleton: boolean, singletonRec: boolean): void {
     const id = idOf(t.items[1]);
-    this.typeSpace.bind(id);
+    this.typeSpace.bind(id, t.items[1]);
     this.types.push({ node: t, singleton: singleton || singletonRec });
   }
 
@@ -325,37 +354,42 @@ export class ModuleEncoder {
 
   private defineTypes(): void {
     for (const te of this.types) {
-      const t = te.node!;
-      const it = t.items;
-      let k = idOf(it[1]) !== undefined ? 2 : 1;
-      const body = it[k++];
-      if (k !== it.length || !(body instanceof List)) unexpected(it[k] ?? body);
-      const w: Enc = [];
-      let comp: List = body;
-      let final = true;
-      let supers: number[] = [];
-      if (headOf(body) === 'sub') {
-        const s = body.items;
-        let j = 1;
-        final = false;
-        if (kwOf(s[j]) === 'final') {
-          final = true;
-          j++;
+      // Errors without a more precise place are placed at their type definition.
+      try {
+        const t = te.node!;
+        const it = t.items;
+        let k = idOf(it[1]) !== undefined ? 2 : 1;
+        const body = it[k++];
+        if (k !== it.length || !(body instanceof List)) unexpected(it[k] ?? body);
+        const w: Enc = [];
+        let comp: List = body;
+        let final = true;
+        let supers: number[] = [];
+        if (headOf(body) === 'sub') {
+          const s = body.items;
+          let j = 1;
+          final = false;
+          if (kwOf(s[j]) === 'final') {
+            final = true;
+            j++;
+          }
+          supers = [];
+          while (isIndex(s[j])) supers.push(this.typeSpace.resolve(s[j++]));
+          const c = s[j++];
+          if (!(c instanceof List) || j !== s.length) unexpected(s[j] ?? c);
+          comp = c;
         }
-        supers = [];
-        while (isIndex(s[j])) supers.push(this.typeSpace.resolve(s[j++]));
-        const c = s[j++];
-        if (!(c instanceof List) || j !== s.length) unexpected(s[j] ?? c);
-        comp = c;
+        if (!final || supers.length > 0) {
+          w.push(final ? 0x4f : 0x50);
+          pushU32(w, supers.length);
+          for (const s of supers) pushU32(w, s);
+        }
+        this.compType(comp, w, te);
+        te.enc = w;
+        if (te.funcKey !== undefined && final && supers.length === 0 && te.singleton) te.reusableFunc = te.funcKey;
+      } catch (e) {
+        throw atPos(e, te.node!.pos);
       }
-      if (!final || supers.length > 0) {
-        w.push(final ? 0x4f : 0x50);
-        pushU32(w, supers.length);
-        for (const s of supers) pushU32(w, s);
-      }
-      this.compType(comp, w, te);
-      te.enc = w;
-      if (te.funcKey !== undefined && final && supers.length === 0 && te.singleton) te.reusableFunc = te.funcKey;
     }
     // First matching explicit type wins for inline type uses.
     for (let i = this.types.length - 1; i >= 0; i--) {
@@ -806,7 +840,7 @@ export class ModuleEncoder {
       const p = (it[k] as List).items;
       const id = idOf(p[1]);
       if (id !== undefined) {
-        if (localNames.has(id)) throw malformed(`duplicate local $${id}`);
+        if (localNames.has(id)) throw malformedAt(p[1].pos, `duplicate local $${id}`);
         localNames.set(id, nLocals);
         if (p.length !== 3) unexpected(p[3] ?? p[1]);
         locals.push(this.valType(p[2]));
@@ -1176,7 +1210,12 @@ export class InstrEncoder {
         if (whole) unexpected(x);
         return k;
       }
-      k = this.plain(it, k);
+      // Errors without a more precise place are placed at their instruction.
+      try {
+        k = this.plain(it, k);
+      } catch (e) {
+        throw atPos(e, x.pos);
+      }
     }
     return k;
   }
@@ -1196,7 +1235,7 @@ export class InstrEncoder {
     if (x instanceof Atom) {
       if (x.kind === Tok.Id) {
         for (let i = this.labels.length - 1; i >= 0; i--) if (this.labels[i] === x.text) return this.labels.length - 1 - i;
-        throw malformed(`unknown label $${x.text}`);
+        throw malformedAt(x.pos, `unknown label $${x.text}`);
       }
       if (x.kind === Tok.Keyword) {
         const v = parseU32(x.text);
@@ -1209,7 +1248,7 @@ export class InstrEncoder {
   private local(x: Sexpr | undefined): number {
     if (x instanceof Atom && x.kind === Tok.Id) {
       const v = this.locals?.get(x.text);
-      if (v === undefined) throw malformed(`unknown local $${x.text}`);
+      if (v === undefined) throw malformedAt(x.pos, `unknown local $${x.text}`);
       return v;
     }
     const t = kwOf(x);
@@ -1227,7 +1266,7 @@ export class InstrEncoder {
   private checkEndLabel(it: Sexpr[], k: number, label: string | undefined): number {
     const id = idOf(it[k]);
     if (id === undefined) return k;
-    if (id !== label) throw malformed(`mismatching label $${id}`);
+    if (id !== label) throw malformedAt((it[k] as Atom).pos, `mismatching label $${id}`);
     return k + 1;
   }
 
@@ -1350,7 +1389,7 @@ export class InstrEncoder {
     }
     const info = opByName.get(name);
     if (info === undefined || INTERNAL_NAMES.has(name)) {
-      throw malformed(`unknown operator ${name}`);
+      throw malformedAt((it[k] as Atom).pos, `unknown operator ${name}`);
     }
     k++;
     switch (info.imm) {
@@ -1424,14 +1463,14 @@ export class InstrEncoder {
         if (t !== undefined && t.startsWith('offset=')) {
           const v = parseNatBig(t.slice(7));
           if (v === undefined) unexpected(it[k]);
-          if (v >= 1n << 64n) throw malformed('offset constant out of range');
+          if (v >= 1n << 64n) throw malformedAt((it[k] as Atom).pos, 'offset constant out of range');
           offset = v;
           t = kwOf(it[++k]);
         }
         if (t !== undefined && t.startsWith('align=')) {
           const v = parseNatBig(t.slice(6));
           if (v === undefined) unexpected(it[k]);
-          if (v === 0n || (v & (v - 1n)) !== 0n) throw malformed('alignment must be a power of two');
+          if (v === 0n || (v & (v - 1n)) !== 0n) throw malformedAt((it[k] as Atom).pos, 'alignment must be a power of two');
           align = v.toString(2).length - 1;
           k++;
         }
@@ -1511,25 +1550,25 @@ export class InstrEncoder {
         return k;
       }
       case Imm.I32: {
-        const v = parseI32(this.numTok(it[k]));
+        const v = numAt(it[k], parseI32);
         this.op(info);
         w.s32(v);
         return k + 1;
       }
       case Imm.I64: {
-        const v = parseI64(this.numTok(it[k]));
+        const v = numAt(it[k], parseI64);
         this.op(info);
         w.s64(v);
         return k + 1;
       }
       case Imm.F32: {
-        const v = parseF32(this.numTok(it[k]));
+        const v = numAt(it[k], parseF32);
         this.op(info);
         w.f32bits(v);
         return k + 1;
       }
       case Imm.F64: {
-        const v = parseF64(this.numTok(it[k]));
+        const v = numAt(it[k], parseF64);
         this.op(info);
         w.f64bits(v);
         return k + 1;
@@ -1625,12 +1664,6 @@ export class InstrEncoder {
     }
   }
 
-  private numTok(x: Sexpr | undefined): string {
-    const t = kwOf(x);
-    if (t === undefined) unexpected(x);
-    return t;
-  }
-
   private laneIdx(x: Sexpr | undefined): number {
     const t = kwOf(x);
     if (t === undefined || !looksNat(t)) unexpected(x);
@@ -1640,8 +1673,16 @@ export class InstrEncoder {
     return Number(v);
   }
 
-  /** A folded instruction `(op ...)`. */
+  /** A folded instruction `(op ...)`; errors without a more precise place are placed at it. */
   private folded(l: List): void {
+    try {
+      this.foldedAt(l);
+    } catch (e) {
+      throw atPos(e, l.pos);
+    }
+  }
+
+  private foldedAt(l: List): void {
     const it = l.items;
     const name = kwOf(it[0]);
     if (name === undefined) unexpected(it[0]);
@@ -1773,18 +1814,22 @@ export function v128Const(it: Sexpr[], k: number): [Uint8Array, number] {
   for (let i = 0; i < n; i++, k++) {
     const t = kwOf(it[k]);
     if (t === undefined) throw malformed('wrong number of lane literals');
-    if (kind === 'f32') dv.setUint32(i * 4, parseF32(t), true);
-    else if (kind === 'f64') dv.setBigUint64(i * 8, parseF64(t), true);
-    else {
-      const v = parseIntBits(t, size * 8);
-      if (size === 8) dv.setBigUint64(i * 8, v, true);
-      else if (size === 4) dv.setUint32(i * 4, Number(v), true);
-      else if (size === 2) dv.setUint16(i * 2, Number(v), true);
-      else out[i] = Number(v);
+    try {
+      if (kind === 'f32') dv.setUint32(i * 4, parseF32(t), true);
+      else if (kind === 'f64') dv.setBigUint64(i * 8, parseF64(t), true);
+      else {
+        const v = parseIntBits(t, size * 8);
+        if (size === 8) dv.setBigUint64(i * 8, v, true);
+        else if (size === 4) dv.setUint32(i * 4, Number(v), true);
+        else if (size === 2) dv.setUint16(i * 2, Number(v), true);
+        else out[i] = Number(v);
+      }
+    } catch (e) {
+      throw atPos(e, (it[k] as Atom).pos);
     }
   }
   const next = kwOf(it[k]);
-  if (next !== undefined && /^[+-]?[0-9]|^[+-]?(inf|nan)/.test(next)) throw malformed('wrong number of lane literals');
+  if (next !== undefined && /^[+-]?[0-9]|^[+-]?(inf|nan)/.test(next)) throw malformedAt((it[k] as Atom).pos, 'wrong number of lane literals');
   return [out, k];
 }
 
@@ -1853,7 +1898,12 @@ export function encodeModuleList(l: List, checkAnnots: boolean): Uint8Array {
     for (let j = k + 1; j < it.length; j++) parts.push(stringOf(it[j]));
     const bytes = concatBytes(parts);
     if (form === 'binary') return bytes;
-    return encodeModuleText(utf8Decoder.decode(bytes));
+    try {
+      return encodeModuleText(utf8Decoder.decode(bytes));
+    } catch (e) {
+      // Offsets in the quoted text are not offsets in this text: place the error at the module.
+      throw movePos(e, l.pos);
+    }
   }
   const fields: List[] = [];
   for (let j = k; j < it.length; j++) {

@@ -225,6 +225,57 @@ describe('module encoding', () => {
   });
 });
 
+describe('error places', () => {
+  const parseError = (src: string, options?: Parameters<typeof parseWat>[1]): CompileError => {
+    try {
+      parseWat(src, options);
+    } catch (e) {
+      expect(e).toBeInstanceOf(CompileError);
+      expect((e as CompileError).kind).toBe('malformed');
+      return e as CompileError;
+    }
+    throw new Error(`accepted: ${src}`);
+  };
+
+  test('unknown operator: file, line, column and token', () => {
+    const src = '(module\n  (func $f (result i32)\n    (i32.cnst 1)))';
+    const e = parseError(src, { filename: 'prog.wat' });
+    expect(e.reason).toBe('unknown operator i32.cnst');
+    expect([e.file, e.line, e.column, e.token]).toEqual(['prog.wat', 3, 6, 'i32.cnst']);
+    expect(e.message).toBe('prog.wat:3:6: unknown operator i32.cnst');
+    // The file name alone, and no file name at all.
+    expect(parseError(src, 'prog.wat').message).toBe('prog.wat:3:6: unknown operator i32.cnst');
+    expect(parseError(src).message).toBe('3:6: unknown operator i32.cnst');
+  });
+
+  test('unclosed parenthesis: at the innermost list left open', () => {
+    const e = parseError('(module\n  (func $f\n    (block\n      nop)\n', 'prog.wat');
+    expect(e.reason).toBe('unclosed parenthesis');
+    expect([e.line, e.column, e.token]).toEqual([2, 3, '(func']);
+    expect(e.message).toBe('prog.wat:2:3: unclosed parenthesis');
+  });
+
+  test('unknown local: at the identifier', () => {
+    const e = parseError('(module\n  (func $f (param $x i32)\n    (drop (local.get $nope))))');
+    expect(e.reason).toBe('unknown local $nope');
+    expect([e.file, e.line, e.column, e.token]).toEqual([undefined, 3, 22, '$nope']);
+    expect(e.message).toBe('3:22: unknown local $nope');
+  });
+
+  test('script modules are placed in the script', () => {
+    const cmds = parseWast('(module)\n(module\n  (func i32.cnst))', 'x.wast');
+    const m = moduleOf(cmds[1])!;
+    let err: unknown;
+    try {
+      m.encode();
+    } catch (e) {
+      err = e;
+    }
+    expect((err as CompileError).message).toBe('x.wast:3:9: unknown operator i32.cnst');
+    expect(() => parseWast('(module)\n(assert_return (invoke "f") (i32.const 1x))', 'y.wast')).toThrow('y.wast:2:40: unknown operator');
+  });
+});
+
 describe('script parsing', () => {
   test('commands, actions, expectations and lazy modules', () => {
     const cmds = parseWast(

@@ -2,6 +2,12 @@
 // Modules inside a script are encoded lazily (`encode()`), so that a malformed module is a
 // failure of its own command, not of the whole script.
 
+/** Options of `parseWat` and `parseWast`. */
+export interface TextOptions {
+  /** Source file name, for error messages and `CompileError.file`. */
+  filename?: string;
+}
+
 export interface WastModuleSource {
   /** 'text': an inline (module ...); 'binary': (module binary "..."); 'quote': (module quote "..."). */
   readonly form: 'text' | 'binary' | 'quote';
@@ -9,7 +15,10 @@ export interface WastModuleSource {
   readonly id?: string;
   /** `(module definition ...)`: compiled and named, but not instantiated. */
   readonly definition: boolean;
-  /** The module's binary encoding. Throws CompileError('malformed', …) for malformed text. */
+  /**
+   * The module's binary encoding. Throws CompileError('malformed', …) for malformed text,
+   * placed (file, line, column) in the script.
+   */
   encode(): Uint8Array;
 }
 

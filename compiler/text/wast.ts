@@ -3,7 +3,7 @@
 // module fails its own command rather than the whole script.
 
 import { CompileError, malformed } from '../errors';
-import { Atom, decodeUtf8, headOf, idOf, kwOf, lineOf, lineStartsOf, List, parseSexprs, Sexpr, Tok } from './lexer';
+import { atPos, Atom, decodeUtf8, headOf, idOf, kwOf, lineOf, lineStartsOf, List, locateText, malformedAt, movePos, parseSexprs, Sexpr, Tok } from './lexer';
 import { concatBytes, encodeModuleText, ModuleEncoder, v128Const } from './module';
 import { parseF32, parseF64, parseI32, parseI64, parseIntBits } from './numbers';
 import type {
@@ -13,12 +13,20 @@ import type {
   WastConst,
   WastExpected,
   WastModuleSource,
+  TextOptions,
 } from './wast-types';
 
 
 function bad(what: string, x?: Sexpr): never {
   const at = x instanceof Atom ? ` "${x.text}"` : x instanceof List ? ` "(${headOf(x) ?? ''}"` : '';
-  throw malformed(`${what}${at}`);
+  throw x === undefined ? malformed(what) : malformedAt(x.pos, `${what}${at}`);
+}
+
+/** Where a script's errors are placed: its text, line starts and file name. */
+interface ScriptText {
+  readonly src: string;
+  readonly lineStarts: number[];
+  readonly file: string | undefined;
 }
 
 function str(x: Sexpr | undefined): string {
@@ -35,6 +43,8 @@ class ScriptModule implements WastModuleSource {
     readonly id: string | undefined,
     readonly definition: boolean,
     private readonly make: () => Uint8Array,
+    private readonly list: List,
+    private readonly script: ScriptText,
   ) {}
 
   encode(): Uint8Array {
@@ -44,14 +54,17 @@ class ScriptModule implements WastModuleSource {
       this.result = this.make();
       return this.result;
     } catch (e) {
-      // Any failure of our own parser on bad text is a malformed module.
-      this.error = e instanceof CompileError ? e : malformed(e instanceof Error ? e.message : String(e));
+      // Any failure of our own parser on bad text is a malformed module, placed in the
+      // script (at the module when nothing more precise is known).
+      const err = e instanceof CompileError ? e : malformed(e instanceof Error ? e.message : String(e));
+      atPos(err, this.list.pos);
+      this.error = locateText(err, this.script.src, this.script.file, this.script.lineStarts);
       throw this.error;
     }
   }
 }
 
-function moduleSource(l: List, checkAnnots: boolean): WastModuleSource {
+function moduleSource(l: List, checkAnnots: boolean, script: ScriptText): WastModuleSource {
   const it = l.items;
   let k = 1;
   let definition = false;
@@ -69,8 +82,16 @@ function moduleSource(l: List, checkAnnots: boolean): WastModuleSource {
       if (!(s instanceof Atom) || s.kind !== Tok.String) bad('expected a string', s);
       strings.push(s.bytes!);
     }
-    if (form === 'binary') return new ScriptModule('binary', id, definition, () => concatBytes(strings));
-    return new ScriptModule('quote', id, definition, () => encodeModuleText(decodeUtf8(concatBytes(strings))));
+    if (form === 'binary') return new ScriptModule('binary', id, definition, () => concatBytes(strings), l, script);
+    const quoted = (): Uint8Array => {
+      try {
+        return encodeModuleText(decodeUtf8(concatBytes(strings)));
+      } catch (e) {
+        // Offsets in the quoted text are not offsets in the script: place the error at the module.
+        throw movePos(e, l.pos);
+      }
+    };
+    return new ScriptModule('quote', id, definition, quoted, l, script);
   }
   const first = k;
   return new ScriptModule('text', id, definition, () => {
@@ -82,23 +103,22 @@ function moduleSource(l: List, checkAnnots: boolean): WastModuleSource {
     }
     if (l.annots) for (const a of l.annots) a.annotAt = Math.max(0, a.annotAt - first);
     return new ModuleEncoder(fields).encode(l.annots, checkAnnots);
-  });
+  }, l, script);
 }
 
 function constOf(x: Sexpr | undefined): WastConst {
   if (!(x instanceof List)) bad('expected a constant', x);
   const it = x.items;
   const h = headOf(x);
-  const arg = kwOf(it[1]);
   switch (h) {
     case 'i32.const':
-      return { type: 'i32', value: parseI32(need(arg, x)) };
+      return { type: 'i32', value: num(x, parseI32) };
     case 'i64.const':
-      return { type: 'i64', value: parseI64(need(arg, x)) };
+      return { type: 'i64', value: num(x, parseI64) };
     case 'f32.const':
-      return { type: 'f32', bits: parseF32(need(arg, x)) >>> 0 };
+      return { type: 'f32', bits: num(x, parseF32) >>> 0 };
     case 'f64.const':
-      return { type: 'f64', bits: parseF64(need(arg, x)) };
+      return { type: 'f64', bits: num(x, parseF64) };
     case 'v128.const':
       return { type: 'v128', bytes: v128Const(it, 1)[0] };
     case 'ref.null': {
@@ -107,16 +127,25 @@ function constOf(x: Sexpr | undefined): WastConst {
       return { type: 'ref.null', heap };
     }
     case 'ref.extern':
-      return { type: 'ref.extern', value: Number(parseIntBits(need(arg, x), 32)) };
+      return { type: 'ref.extern', value: Number(num(x, bits32)) };
     case 'ref.host':
-      return { type: 'ref.host', value: Number(parseIntBits(need(arg, x), 32)) };
+      return { type: 'ref.host', value: Number(num(x, bits32)) };
   }
   bad('unknown constant', x);
 }
 
-function need(t: string | undefined, x: Sexpr): string {
+const bits32 = (t: string): bigint => parseIntBits(t, 32);
+
+/** The number after the head of constant `x`, parsed by `parse`; its errors are placed at the number. */
+function num<T>(x: List, parse: (t: string) => T): T {
+  const a = x.items[1];
+  const t = kwOf(a);
   if (t === undefined) bad('missing constant', x);
-  return t;
+  try {
+    return parse(t);
+  } catch (e) {
+    throw atPos(e, a!.pos);
+  }
 }
 
 const MODULE_FIELDS = new Set(['type', 'rec', 'import', 'func', 'table', 'memory', 'global', 'tag', 'export', 'start', 'elem', 'data']);
@@ -139,18 +168,25 @@ function expectedOf(x: Sexpr | undefined): WastExpected {
       const shape = arg;
       if (shape === 'i8x16' || shape === 'i16x8' || shape === 'i32x4' || shape === 'i64x2' || shape === 'f32x4' || shape === 'f64x2') {
         const n = { i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2, f32x4: 4, f64x2: 2 }[shape];
-        if (it.length !== n + 2) throw malformed('wrong number of lane literals');
+        if (it.length !== n + 2) throw malformedAt(x.pos, 'wrong number of lane literals');
         const lanes: LanePattern[] = [];
         for (let i = 0; i < n; i++) {
-          const t = kwOf(it[2 + i]);
-          if (t === undefined) bad('expected a lane', it[2 + i]);
+          const lane = it[2 + i];
+          const t = kwOf(lane);
+          if (t === undefined) bad('expected a lane', lane);
           if (NAN_PATTERNS.has(t)) {
-            if (shape[0] !== 'f') bad('unexpected NaN pattern', it[2 + i]);
+            if (shape[0] !== 'f') bad('unexpected NaN pattern', lane);
             lanes.push({ nan: t === 'nan:canonical' ? 'canonical' : 'arithmetic' });
-          } else if (shape === 'f32x4') lanes.push(parseF32(t) >>> 0);
-          else if (shape === 'f64x2') lanes.push(parseF64(t));
-          else if (shape === 'i64x2') lanes.push(parseIntBits(t, 64));
-          else lanes.push(Number(parseIntBits(t, 16 / n * 8)));
+            continue;
+          }
+          try {
+            if (shape === 'f32x4') lanes.push(parseF32(t) >>> 0);
+            else if (shape === 'f64x2') lanes.push(parseF64(t));
+            else if (shape === 'i64x2') lanes.push(parseIntBits(t, 64));
+            else lanes.push(Number(parseIntBits(t, 16 / n * 8)));
+          } catch (e) {
+            throw atPos(e, lane.pos);
+          }
         }
         return { type: 'v128', shape, lanes };
       }
@@ -200,20 +236,26 @@ function messageOf(x: Sexpr | undefined): string {
   return x === undefined ? '' : str(x);
 }
 
-/** Parses a WAST script into commands. Script-level syntax errors throw CompileError('malformed'). */
-export function parseWast(src: string, filename?: string): WastCommand[] {
+/**
+ * Parses a WAST script into commands. Script-level syntax errors throw CompileError('malformed')
+ * placed at the offending token (`file:line:col: reason`); so do the modules' `encode()`.
+ * `options` may be the file name alone.
+ */
+export function parseWast(src: string, options?: TextOptions | string): WastCommand[] {
+  const file = typeof options === 'string' ? options : options?.filename;
+  const script: ScriptText = { src, lineStarts: lineStartsOf(src), file };
   try {
-    return parseScript(src);
+    return parseScript(script);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (e instanceof CompileError && filename === undefined) throw e;
-    throw malformed(filename !== undefined ? `${filename}: ${msg}` : msg);
+    const err = e instanceof CompileError ? e : malformed(e instanceof Error ? e.message : String(e));
+    throw locateText(err, src, file, script.lineStarts);
   }
 }
 
-function parseScript(src: string): WastCommand[] {
+function parseScript(script: ScriptText): WastCommand[] {
+  const src = script.src;
   const r = parseSexprs(src);
-  const starts = lineStartsOf(src);
+  const starts = script.lineStarts;
   const out: WastCommand[] = [];
   const check = r.sawPlacedAnnot;
   // A script of bare module fields is one inline module.
@@ -221,7 +263,7 @@ function parseScript(src: string): WastCommand[] {
     const l = new List(0);
     l.items.push(new Atom(Tok.Keyword, 'module', 0), ...r.items);
     if (r.annots) l.annots = r.annots.map((a) => ((a.annotAt += 1), a));
-    return [{ type: 'module', line: lineOf(src, r.items[0].pos, starts), module: moduleSource(l, check) }];
+    return [{ type: 'module', line: lineOf(src, r.items[0].pos, starts), module: moduleSource(l, check, script) }];
   }
   for (const x of r.items) {
     if (!(x instanceof List)) bad('unexpected token', x);
@@ -235,7 +277,7 @@ function parseScript(src: string): WastCommand[] {
             out.push({ type: 'module_instance', line, instance: idOf(it[2]), module: idOf(it[3]) });
             break;
           }
-          out.push({ type: 'module', line, module: moduleSource(x, check) });
+          out.push({ type: 'module', line, module: moduleSource(x, check, script) });
           break;
         case 'register': {
           out.push({ type: 'register', line, as: str(it[1]), name: idOf(it[2]) });
@@ -253,7 +295,7 @@ function parseScript(src: string): WastCommand[] {
         }
         case 'assert_trap':
           if (headOf(it[1]) === 'module') {
-            out.push({ type: 'assert_trap_module', line, module: moduleSource(it[1] as List, check), message: messageOf(it[2]) });
+            out.push({ type: 'assert_trap_module', line, module: moduleSource(it[1] as List, check, script), message: messageOf(it[2]) });
           } else out.push({ type: 'assert_trap', line, action: actionOf(it[1]), message: messageOf(it[2]) });
           break;
         case 'assert_exhaustion':
@@ -270,7 +312,7 @@ function parseScript(src: string): WastCommand[] {
           if (headOf(it[1]) !== 'module') bad('expected a module', it[1]);
           // Custom-annotation malformations are malformed text for a parser that reads them.
           const type = h === 'assert_malformed_custom' ? 'assert_malformed' : h;
-          out.push({ type, line, module: moduleSource(it[1] as List, check), message: messageOf(it[2]) });
+          out.push({ type, line, module: moduleSource(it[1] as List, check, script), message: messageOf(it[2]) });
           break;
         }
         case 'assert_invalid_custom':
@@ -280,8 +322,8 @@ function parseScript(src: string): WastCommand[] {
           bad('unknown script command', x);
       }
     } catch (e) {
-      if (e instanceof CompileError) throw malformed(`line ${line}: ${e.message}`);
-      throw e;
+      // Errors without a more precise place are placed at their command.
+      throw atPos(e, x.pos);
     }
   }
   return out;
