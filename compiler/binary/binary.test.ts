@@ -669,3 +669,28 @@ describe('shared instructions', () => {
     expect(m2.codes[0].body[0]).not.toBe(b[at('local.get', 0)]);
   });
 });
+
+describe('error places', () => {
+  test('a truncated module reports the byte offset where decoding failed', () => {
+    // (func (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))), cut inside
+    // its code section: the section's size claims more bytes than remain.
+    const head = [...HEADER, ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]), ...section(3, [1, 0])];
+    const full = [...head, ...section(10, [1, 7, 0, 0x20, 0, 0x20, 1, 0x6a, 0x0b])];
+    expect(() => decodeModule(Uint8Array.from(full))).not.toThrow();
+    const e = decodeError(Uint8Array.from(full.slice(0, head.length + 5))) as CompileError;
+    expect(e).toBeInstanceOf(CompileError);
+    expect(e.kind).toBe('malformed');
+    expect(e.reason).toBe('length out of bounds');
+    expect(e.offset).toBe(head.length + 1);
+    expect(e.message).toBe(`length out of bounds at offset 0x${(head.length + 1).toString(16)}`);
+  });
+
+  test('an illegal opcode is reported at its own offset', () => {
+    // type () -> (); one function; body: no locals, 0xff, end.
+    const bytes = [...HEADER, ...section(1, [1, 0x60, 0, 0]), ...section(3, [1, 0]), ...section(10, [1, 3, 0, 0xff, 0x0b])];
+    const e = decodeError(Uint8Array.from(bytes)) as CompileError;
+    expect(e.reason).toBe('illegal opcode ff');
+    expect(e.offset).toBe(bytes.length - 2);
+    expect(e.message).toBe(`illegal opcode ff at offset 0x${(bytes.length - 2).toString(16)}`);
+  });
+});

@@ -2,6 +2,8 @@ import { CompileError } from '../errors';
 import { CatchKind, ref } from '../ir';
 import type { FuncType, Instr, ModuleIR, SubType, ValType, CompositeType } from '../ir';
 import { opByName } from '../opcodes';
+import { decodeModule } from '../binary';
+import { parseWat } from '../text';
 import {
   TypeRegistry, matchGlobalType, matchLimits, matchTableType, matchValType, typeRegistry, validateModule,
 } from './index';
@@ -294,5 +296,43 @@ describe('TypeRegistry', () => {
     expect(matchGlobalType({ type: ref(false, 'func'), mutable: true }, { type: ref(true, 'func'), mutable: true })).toBe(false);
     expect(matchGlobalType({ type: ref(false, 'func'), mutable: false }, { type: ref(true, 'func'), mutable: false })).toBe(true);
     expect(matchTableType({ limits: { min: 1 }, elem: ref(true, 'func'), addr: 'i32' }, { limits: { min: 1 }, elem: ref(true, 'func'), addr: 'i64' })).toBe(false);
+  });
+});
+
+describe('error places', () => {
+  test('an error in a body names the function, its name and the instruction offset', () => {
+    // Function 1 ($add, after one import) adds an i64 to an i32: i32.add fails.
+    const bytes = parseWat(`(module
+      (import "env" "f" (func $imported))
+      (func $add (param i32) (result i32)
+        (i32.add (local.get 0) (i64.const 1))))`);
+    const m = decodeModule(bytes);
+    let err: unknown;
+    try {
+      validateModule(m);
+    } catch (e) {
+      err = e;
+    }
+    const e = err as CompileError;
+    expect(e).toBeInstanceOf(CompileError);
+    expect(e.kind).toBe('invalid');
+    expect(e.reason).toBe('type mismatch');
+    expect(e.funcIndex).toBe(1);
+    expect(e.funcName).toBe('add');
+    // The body is local.get 0 (20 00), i64.const 1 (42 01), i32.add (6a), end (0b).
+    const add = bytes.indexOf(0x6a, m.codes[0].pos);
+    expect([...bytes.subarray(add - 4, add + 2)]).toEqual([0x20, 0, 0x42, 1, 0x6a, 0x0b]);
+    expect(e.offset).toBe(add);
+    expect(e.message).toBe(`type mismatch in function 1 ($add) at offset 0x${add.toString(16)}`);
+  });
+
+  test('errors at the final end and in functions without a name', () => {
+    const bytes = parseWat('(module (func) (func (result i32)))');
+    const m = decodeModule(bytes);
+    const e = (() => { try { validateModule(m); } catch (x) { return x as CompileError; } throw new Error('validated'); })();
+    expect(e.funcIndex).toBe(1);
+    expect(e.funcName).toBeUndefined();
+    expect(e.offset).toBe(bytes.lastIndexOf(0x0b));
+    expect(e.message).toBe(`type mismatch in function 1 at offset 0x${e.offset!.toString(16)}`);
   });
 });
