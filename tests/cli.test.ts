@@ -9,6 +9,8 @@ import * as path from 'path';
 import { ensureBuilt, jetwasm } from './cli-helpers';
 
 beforeAll(() => ensureBuilt(), 300_000);
+// Each test starts node processes; a loaded machine must not turn that into a failure.
+jest.setTimeout(60_000);
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'jetwasm-cli-'));
 
