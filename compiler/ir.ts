@@ -255,7 +255,7 @@ export interface ModuleIR {
    * Byte offset in the module binary of instruction `index` of `codes[codeIndex].body`
    * (`index` equal to the body's length: its final `end`). Set by the binary decoder, which
    * re-reads the body to answer: instructions keep no offsets, and this serves only error
-   * messages.
+   * messages. It keeps the input alive, as the views in custom sections and data segments do.
    */
   instrOffset?: (codeIndex: number, index: number) => number;
 }
