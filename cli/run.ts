@@ -87,10 +87,16 @@ export async function loadModuleBytes(file: string): Promise<Uint8Array> {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** A CompileError (parse, decode, validation) becomes `FILE: message`; others pass. */
+/**
+ * A CompileError (parse, decode, validation) becomes one line naming the file in the
+ * error's own place format (`FILE:LINE:COL: ...` for text, `FILE: ... at offset 0x..` for
+ * binaries); others pass.
+ */
 export function compileFailure(file: string, e: unknown): unknown {
   const isCompile = e instanceof Error && e.name === 'CompileError' && typeof (e as { kind?: unknown }).kind === 'string';
-  return isCompile ? new CliError(`${file}: ${(e as Error).message}`) : e;
+  if (!isCompile) return e;
+  const located = e as Error & { locate?: (place: { file: string }) => Error };
+  return new CliError(typeof located.locate === 'function' ? located.locate({ file }).message : `${file}: ${located.message}`);
 }
 
 /** Loads and compiles FILE; every failure is reported naming the file. */

@@ -267,3 +267,24 @@ test('run: compile and link errors name the file; no JS stack', () => {
   expect(l.stderr).toMatch(/^jetwasm: cannot instantiate .*imp\.wat: unknown import "env" "f"/);
   expect(l.stderr.trimEnd().split('\n')).toHaveLength(1);
 });
+
+test('compile errors are one line with their place: file:line:col, byte offset, function', () => {
+  const cases: [string, string | Uint8Array, RegExp][] = [
+    ['op.wat', '(module\n  (func\n    i32.cnst 1))', /^jetwasm: .*op\.wat:3:5: unknown operator i32\.cnst$/],
+    ['paren.wat', '(module\n  (func', /^jetwasm: .*paren\.wat:2:3: unclosed parenthesis/],
+    ['local.wat', '(module\n  (func (result i32)\n    (local.get $nope)))', /^jetwasm: .*local\.wat:3:16: unknown local \$nope$/],
+    ['mismatch.wat', '(module (func $add (result i32) i64.const 1))', /^jetwasm: .*mismatch\.wat: type mismatch in function 0 \(\$add\) at offset 0x[0-9a-f]+$/],
+    // Header, then a type section that claims 5 bytes and has 1.
+    ['truncated.wasm', new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1]), /^jetwasm: .*truncated\.wasm: .* at offset 0x[0-9a-f]+$/],
+  ];
+  for (const [name, content, expected] of cases) {
+    const file = path.join(tmp, name);
+    writeFileSync(file, content);
+    for (const cmd of [['validate', file], ['run', file]]) {
+      const r = jetwasm(cmd);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(expected)]);
+    }
+  }
+});
