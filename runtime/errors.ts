@@ -28,11 +28,20 @@ export class WasmException extends Error {
 }
 
 /** True for V8's stack overflow error. */
-export function isStackOverflow(e: unknown): boolean {
+export function isStackOverflow(e: unknown): e is RangeError {
   return e instanceof RangeError && /call stack size/i.test(e.message);
 }
 
-/** Converts a stack overflow into the trap "call stack exhausted"; other values pass through. */
+/**
+ * Converts a stack overflow into the trap "call stack exhausted"; other values pass through.
+ * The trap keeps the overflow's stack frames (the innermost ones, where the recursion was),
+ * not the frames of the boundary that converts it, so a Wasm backtrace shows the recursion.
+ */
 export function toTrap(e: unknown): unknown {
-  return isStackOverflow(e) ? new RuntimeError('call stack exhausted') : e;
+  if (!isStackOverflow(e)) return e;
+  const trap = new RuntimeError('call stack exhausted');
+  const stack = e.stack;
+  const frames = typeof stack === 'string' ? stack.indexOf('\n    at ') : -1;
+  if (frames >= 0) trap.stack = `${trap.name}: ${trap.message}${(stack as string).slice(frames)}`;
+  return trap;
 }

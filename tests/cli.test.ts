@@ -288,3 +288,17 @@ test('compile errors are one line with their place: file:line:col, byte offset, 
     }
   }
 });
+
+test('call stack exhaustion prints the recursion in its backtrace', () => {
+  const file = path.join(tmp, 'recurse.wat');
+  writeFileSync(file, '(module (func $down (export "down") (param i32) (result i32)\n  (call $down (i32.add (local.get 0) (i32.const 1)))))');
+  const r = jetwasm(['run', file, '--invoke', 'down', '0']);
+  expect(r.code).toBe(1);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines.slice(0, 3)).toEqual([
+    'jetwasm: trap: call stack exhausted',
+    'wasm backtrace:',
+    expect.stringMatching(/^ {4}0: down \(function 0\) at offset 0x[0-9a-f]+$/),
+  ]);
+  expect(lines.length).toBeGreaterThan(5);
+});
