@@ -1,7 +1,7 @@
 // A clone must test itself wherever it lives: the suite is vendored, found by one function,
 // and no source, test or script names a folder outside the repository.
 
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { findSuiteScripts, testsuiteRoot } from '../spec-tests/files';
@@ -50,3 +50,11 @@ test('no tracked source, test or script names a folder outside the repository', 
   const offenders = files.filter((f) => existsSync(path.join(ROOT, f)) && outside.test(readFileSync(path.join(ROOT, f), 'utf8')));
   expect(offenders).toEqual([]);
 });
+
+test('jest runs the TypeScript tests without configuration warnings', () => {
+  const jestBin = require.resolve('jest/bin/jest');
+  const r = spawnSync(process.execPath, [jestBin, '--ci', 'spec-tests/values.test.ts'], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  expect(r.stderr).toMatch(/Tests:\s+\d+ passed/);
+  expect(r.stdout + r.stderr).not.toMatch(/WARN|deprecated/i);
+}, 120_000);

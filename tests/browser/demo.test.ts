@@ -5,7 +5,7 @@
 // Chromium is Debian's /usr/bin/chromium (override with CHROMIUM_PATH). Without it the test
 // fails under CI (CI set), where .ci/run installs it, and is skipped with a message otherwise.
 
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
@@ -36,12 +36,15 @@ run('browser build in headless Chromium without native WebAssembly', () => {
   let context: BrowserContext | undefined;
   let page: Page;
   const pageErrors: string[] = [];
+  let buildOutput = '';
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`Chromium not found at ${chromiumPath}; in CI, .ci/run installs Debian's chromium`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-browser-'));
     outdir = path.join(tmp, 'dist');
-    execFileSync(process.execPath, [path.join(root, 'browser', 'build.js'), '--outdir', outdir], { cwd: root, stdio: 'pipe' });
+    const build = spawnSync(process.execPath, [path.join(root, 'browser', 'build.js'), '--outdir', outdir], { cwd: root, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`browser build failed: ${build.stderr}`);
+    buildOutput = build.stdout + build.stderr;
     // A shipped binary for the streaming API: once as application/wasm, once as another type.
     const fibWasm = parseWat(fs.readFileSync(path.join(root, 'examples', 'fib.wat'), 'utf8'));
     fs.writeFileSync(path.join(outdir, 'fib.wasm'), fibWasm);
@@ -68,6 +71,11 @@ run('browser build in headless Chromium without native WebAssembly', () => {
     await context?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the build prints no warnings (no Node-only globals in the bundle)', () => {
+    expect(buildOutput).toMatch(/polyfill\.mjs/);
+    expect(buildOutput).not.toMatch(/warn/i);
   });
 
   test('the build emits ES modules that import no Node built-ins', () => {
