@@ -258,6 +258,32 @@ export interface ModuleIR {
    * messages. It keeps the input alive, as the views in custom sections and data segments do.
    */
   instrOffset?: (codeIndex: number, index: number) => number;
+  /**
+   * Set when the decoder left function bodies as byte ranges (`decodeModule(bytes, { lazyBodies:
+   * true })`): a stream over the instructions of `codes[codeIndex]`, read straight from the
+   * bytes, for a validator that needs each instruction once. A body is decoded into `Instr`s
+   * only when its `body` is first read (by the translator, on the function's first call).
+   */
+  bodyStream?: (codeIndex: number) => BodyStream;
+  /**
+   * With lazy bodies: whether any body streamed or decoded so far names a data segment, which
+   * makes the data count section mandatory (a malformed module without one).
+   */
+  codeUsesDataIndex?: () => boolean;
+}
+
+/**
+ * The instructions of one function body, one at a time. Each `next()` decodes into the same
+ * `instr` object, writing only the fields of that instruction's immediate kind, so a reader
+ * must not look at the others and must not keep the object.
+ */
+export interface BodyStream {
+  readonly instr: Instr;
+  /**
+   * Decodes the next instruction into `instr`. Returns false after the body's final `end`,
+   * having checked that the body ends where its size says. Throws CompileError('malformed').
+   */
+  next(): boolean;
 }
 
 // ---------------------------------------------------------------- helpers

@@ -63,9 +63,12 @@ export class Module {
     this.offsets = new VMOffsets(ir);
   }
 
-  /** Decodes and validates; throws CompileError. */
+  /**
+   * Decodes and validates; throws CompileError. Function bodies stay bytes through
+   * validation (one streaming pass each) and are decoded into instructions when translated.
+   */
   static fromBinary(engine: Engine, bytes: Uint8Array): Module {
-    return new Module(engine, decodeModule(bytes));
+    return new Module(engine, decodeModule(bytes, { lazyBodies: true }));
   }
 
   /** The generated code, translated on first instantiation and shared afterwards. */

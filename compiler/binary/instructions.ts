@@ -8,7 +8,7 @@
 // `end`); the flat list keeps block/loop/if/else/try/catch/catch_all/delegate/try_table/end
 // markers in order, and the validator rebuilds nesting from them.
 
-import { Catch, CatchKind, HeapType, Instr, MemArg, ValType } from '../ir';
+import { BlockType, Catch, CatchKind, HeapType, Instr, MemArg, ValType } from '../ir';
 import { Imm, OPS, PREFIX_GC, PREFIX_MISC, PREFIX_SIMD } from '../opcodes';
 import { Reader } from './reader';
 import { anchorShape } from '../shapes';
@@ -68,11 +68,32 @@ function hex(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
 
+/**
+ * The one mutable instruction `InstrDecoder.next` decodes into. Every field exists from
+ * construction, so the object keeps one shape however its contents change.
+ */
+export class StreamInstr {
+  op = 0;
+  pos = 0;
+  idx = 0;
+  idx2 = 0;
+  readonly memarg = { align: 0, offset: 0, mem: 0 };
+  lane = 0;
+  bt: BlockType = null;
+  labels: number[] = [];
+  heap: HeapType = 'func';
+  types: ValType[] = [];
+  catches: Catch[] = [];
+  bytes: Uint8Array | undefined = undefined;
+}
+
 export class InstrDecoder {
   /** Set once any decoded body refers to a data segment by index. */
   usesDataIndex = false;
   /** Open control frames of the expression being decoded; reused across expressions. */
   private frames: Frame[] = [];
+  /** Immediate kind of the opcode `opcode()` read last. */
+  private imm: Imm = Imm.None;
   /** Shared MemArg objects for memory 0, keyed by offset * 64 + align. */
   private memargs = new Map<number, MemArg>();
   /** Shared instructions without immediates, and block/loop/if without a result, by opcode. */
@@ -92,77 +113,213 @@ export class InstrDecoder {
    */
   expr(out: Instr[]): void {
     const r: Reader = this.r;
-    const frames = this.frames;
-    const bytes = r.bytes;
-    const end = r.end;
-    frames.length = 0;
+    this.frames.length = 0;
     for (;;) {
-      // The opcode byte is read here rather than by r.u8(): a call per instruction was a
-      // tenth of decoding under an interpreter.
       const pos = r.pos;
-      if (pos >= end) r.eof();
-      let op = bytes[pos];
-      r.pos = pos + 1;
-      let imm: number;
-      if (op < 0xfb) {
-        imm = IMM_SINGLE[op];
-        if (imm === undefined || imm < 0) r.fail(`illegal opcode ${hex(op)}`, pos);
-        // Block structure.
-        if (op <= OP_TRY_TABLE) {
-          switch (op) {
-            case OP_END:
-              if (frames.length === 0) return;
-              frames.pop();
-              break;
-            case OP_BLOCK:
-            case OP_LOOP:
-            case OP_TRY_TABLE:
-              frames.push(Frame.Block);
-              break;
-            case OP_IF:
-              frames.push(Frame.If);
-              break;
-            case OP_TRY:
-              frames.push(Frame.Try);
-              break;
-            case OP_ELSE:
-              if (frames.length === 0 || frames[frames.length - 1] !== Frame.If) r.fail('END opcode expected', pos);
-              frames[frames.length - 1] = Frame.Else;
-              break;
-            case OP_CATCH: {
-              const top = frames.length === 0 ? -1 : frames[frames.length - 1];
-              if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected', pos);
-              frames[frames.length - 1] = Frame.TryCatch;
-              break;
-            }
-            case OP_CATCH_ALL: {
-              const top = frames.length === 0 ? -1 : frames[frames.length - 1];
-              if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected', pos);
-              frames[frames.length - 1] = Frame.TryCatchAll;
-              break;
-            }
-            case OP_DELEGATE:
-              if (frames.length === 0 || frames[frames.length - 1] !== Frame.Try) r.fail('END opcode expected', pos);
-              frames.pop();
-              break;
+      const op = this.opcode();
+      if (op < 0) return;
+      out.push(this.immediates(op, this.imm, pos));
+    }
+  }
+
+  /**
+   * Starts reading an expression one instruction at a time with `next` (the streaming form
+   * of `expr`, for a single pass that decodes and validates without keeping instructions).
+   */
+  beginStream(): void {
+    this.frames.length = 0;
+  }
+
+  /**
+   * Decodes the next instruction of the expression begun by `beginStream` into `s`, which
+   * is reused for every instruction: only the fields of the instruction's immediate kind
+   * are written, so a reader must not look at the others. Returns false after consuming
+   * the `end` that closes the expression. Allocates nothing for all but the rare
+   * immediates (type vectors, catch clauses, v128 bytes).
+   */
+  next(s: StreamInstr): boolean {
+    const r: Reader = this.r;
+    const pos = r.pos;
+    const op = this.opcode();
+    if (op < 0) return false;
+    s.op = op;
+    s.pos = pos;
+    switch (this.imm) {
+      case Imm.None:
+        break;
+      case Imm.Block:
+        s.bt = blockType(r);
+        break;
+      case Imm.Label:
+      case Imm.Func:
+      case Imm.Type:
+      case Imm.Local:
+      case Imm.Global:
+      case Imm.Table:
+      case Imm.Mem:
+      case Imm.Data:
+      case Imm.Elem:
+      case Imm.Tag:
+        s.idx = r.u32();
+        break;
+      case Imm.CallIndirect:
+      case Imm.MemMem:
+      case Imm.DataMem:
+      case Imm.ElemTable:
+      case Imm.TableTable:
+      case Imm.StructField:
+      case Imm.ArrayFixed:
+      case Imm.ArrayData:
+      case Imm.ArrayElem:
+      case Imm.ArrayArray:
+        s.idx = r.u32();
+        s.idx2 = r.u32();
+        break;
+      case Imm.BrTable: {
+        const n = r.len();
+        const labels = s.labels;
+        labels.length = 0;
+        for (let i = 0; i < n; i++) labels.push(r.u32());
+        s.idx = r.u32();
+        break;
+      }
+      case Imm.MemArg:
+        this.memargInto(s.memarg);
+        break;
+      case Imm.MemArgLane:
+        this.memargInto(s.memarg);
+        s.lane = r.u8();
+        break;
+      case Imm.Lane:
+        s.lane = r.u8();
+        break;
+      case Imm.I32:
+        r.s32();
+        break;
+      case Imm.I64:
+        r.skipS64();
+        break;
+      case Imm.F32:
+        r.skip(4);
+        break;
+      case Imm.F64:
+        r.skip(8);
+        break;
+      case Imm.V128:
+      case Imm.Shuffle:
+        s.bytes = r.view(16);
+        break;
+      case Imm.HeapType:
+        s.heap = heapType(r);
+        break;
+      case Imm.SelectT: {
+        const n = r.len();
+        const types: ValType[] = (s.types = []);
+        for (let i = 0; i < n; i++) types.push(valType(r));
+        break;
+      }
+      case Imm.TryTable: {
+        s.bt = blockType(r);
+        const n = r.len();
+        const catches: Catch[] = (s.catches = []);
+        for (let i = 0; i < n; i++) catches.push(this.catchClause());
+        break;
+      }
+      case Imm.RefTest: {
+        const heap: HeapType = heapType(r);
+        s.heap = heap;
+        s.types = [refType((op & 1) === 1, heap)];
+        break;
+      }
+      case Imm.BrOnCast: {
+        const flags = r.u8();
+        if ((flags & 0xfc) !== 0) r.fail('malformed br_on_cast flags');
+        s.idx = r.u32();
+        const h1 = heapType(r);
+        const h2 = heapType(r);
+        s.types = [refType((flags & 1) !== 0, h1), refType((flags & 2) !== 0, h2)];
+        break;
+      }
+      default:
+        r.fail(`illegal opcode ${hex(op)}`, pos);
+    }
+    return true;
+  }
+
+  /**
+   * Reads one opcode (a prefixed one as `prefix << 16 | sub`) and checks the block structure
+   * the binary grammar demands; leaves its immediate kind in `imm`. Returns -1 after
+   * consuming the `end` that closes the expression.
+   */
+  private opcode(): number {
+    const r: Reader = this.r;
+    const frames = this.frames;
+    // The opcode byte is read here rather than by r.u8(): a call per instruction costs
+    // noticeably under an interpreter.
+    const pos = r.pos;
+    if (pos >= r.end) r.eof();
+    let op = r.bytes[pos];
+    r.pos = pos + 1;
+    let imm: number;
+    if (op < 0xfb) {
+      imm = IMM_SINGLE[op];
+      if (imm === undefined || imm < 0) r.fail(`illegal opcode ${hex(op)}`, pos);
+      // Block structure.
+      if (op <= OP_TRY_TABLE) {
+        switch (op) {
+          case OP_END:
+            if (frames.length === 0) return -1;
+            frames.pop();
+            break;
+          case OP_BLOCK:
+          case OP_LOOP:
+          case OP_TRY_TABLE:
+            frames.push(Frame.Block);
+            break;
+          case OP_IF:
+            frames.push(Frame.If);
+            break;
+          case OP_TRY:
+            frames.push(Frame.Try);
+            break;
+          case OP_ELSE:
+            if (frames.length === 0 || frames[frames.length - 1] !== Frame.If) r.fail('END opcode expected', pos);
+            frames[frames.length - 1] = Frame.Else;
+            break;
+          case OP_CATCH: {
+            const top = frames.length === 0 ? -1 : frames[frames.length - 1];
+            if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected', pos);
+            frames[frames.length - 1] = Frame.TryCatch;
+            break;
           }
-        }
-      } else {
-        const sub = r.u32();
-        let table: Int8Array;
-        if (op === PREFIX_GC) table = IMM_GC;
-        else if (op === PREFIX_MISC) table = IMM_MISC;
-        else if (op === PREFIX_SIMD) table = IMM_SIMD;
-        else r.fail(`illegal opcode ${hex(op)}`, pos);
-        imm = sub < table.length ? table[sub] : -1;
-        if (imm < 0) r.fail(`illegal opcode ${hex(op)} ${hex(sub)}`, pos);
-        op = (op << 16) | sub;
-        if (op === OP_MEMORY_INIT || op === OP_DATA_DROP || op === OP_ARRAY_NEW_DATA || op === OP_ARRAY_INIT_DATA) {
-          this.usesDataIndex = true;
+          case OP_CATCH_ALL: {
+            const top = frames.length === 0 ? -1 : frames[frames.length - 1];
+            if (top !== Frame.Try && top !== Frame.TryCatch) r.fail('END opcode expected', pos);
+            frames[frames.length - 1] = Frame.TryCatchAll;
+            break;
+          }
+          case OP_DELEGATE:
+            if (frames.length === 0 || frames[frames.length - 1] !== Frame.Try) r.fail('END opcode expected', pos);
+            frames.pop();
+            break;
         }
       }
-      out.push(this.immediates(op, imm, pos));
+    } else {
+      const sub = r.u32();
+      let table: Int8Array;
+      if (op === PREFIX_GC) table = IMM_GC;
+      else if (op === PREFIX_MISC) table = IMM_MISC;
+      else if (op === PREFIX_SIMD) table = IMM_SIMD;
+      else r.fail(`illegal opcode ${hex(op)}`, pos);
+      imm = sub < table.length ? table[sub] : -1;
+      if (imm < 0) r.fail(`illegal opcode ${hex(op)} ${hex(sub)}`, pos);
+      op = (op << 16) | sub;
+      if (op === OP_MEMORY_INIT || op === OP_DATA_DROP || op === OP_ARRAY_NEW_DATA || op === OP_ARRAY_INIT_DATA) {
+        this.usesDataIndex = true;
+      }
     }
+    this.imm = imm;
+    return op;
   }
 
   /**
@@ -320,6 +477,16 @@ export class InstrDecoder {
       return m;
     }
     return { align, offset, mem };
+  }
+
+  /** Reads a memarg into `m` (streaming form of memarg()). */
+  private memargInto(m: { align: number; offset: number; mem: number }): void {
+    const r: Reader = this.r;
+    const flags = r.u32();
+    if (flags >= 0x80) r.fail('malformed memop flags');
+    m.mem = flags & 0x40 ? r.u32() : 0;
+    m.offset = r.u64();
+    m.align = flags & 0x3f;
   }
 
   private catchClause(): Catch {

@@ -2,10 +2,10 @@
 // cross-section consistency checks that the binary format (not validation) imposes.
 
 import {
-  ConstExpr, DataSegment, ElemSegment, Export, ExternKind, FuncBody, Global, Import, ImportDesc,
+  BodyStream, ConstExpr, DataSegment, ElemSegment, Export, ExternKind, FuncBody, Global, Import, ImportDesc,
   Instr, ModuleIR, RefType, SegmentMode, Table, ValType,
 } from '../ir';
-import { InstrDecoder } from './instructions';
+import { InstrDecoder, StreamInstr } from './instructions';
 import { decodeNameSection } from './names';
 import { Reader } from './reader';
 import { globalType, memoryType, refType, refTypeAt, tableType, tagType, typeSection, valType } from './types';
@@ -50,7 +50,18 @@ export function emptyModuleIR(): ModuleIR {
   };
 }
 
-export function decodeModule(bytes: Uint8Array): ModuleIR {
+export interface DecodeOptions {
+  /**
+   * Leave function bodies as byte ranges: each is decoded into instructions when its `body`
+   * is first read, and `ModuleIR.bodyStream` reads one without building a list. Malformed
+   * instructions are then found by whoever reads the body first, so only a caller that
+   * validates every body (validateModule does) may ask for this.
+   */
+  readonly lazyBodies?: boolean;
+}
+
+export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): ModuleIR {
+  const lazy = options?.lazyBodies === true;
   const r = new Reader(bytes);
   r.eofMessage = 'unexpected end';
   if (r.u32le() !== MAGIC) r.fail('magic header not detected');
@@ -138,7 +149,14 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
       case SectionId.Code: {
         sawCode = true;
         const n = r.len();
-        for (let i = 0; i < n; i++) m.codes.push(funcBody(r, d));
+        if (lazy) {
+          const code = new CodeReader(bytes);
+          for (let i = 0; i < n; i++) m.codes.push(lazyFuncBody(r, code));
+          m.bodyStream = (i) => code.stream(m.codes[i] as LazyFuncBody);
+          m.codeUsesDataIndex = () => code.decoder.usesDataIndex;
+        } else {
+          for (let i = 0; i < n; i++) m.codes.push(funcBody(r, d));
+        }
         break;
       }
       case SectionId.Data: {
@@ -339,8 +357,86 @@ function funcBody(r: Reader, d: InstrDecoder): FuncBody {
   const size = r.len();
   const pos = r.pos;
   const end = pos + size;
+  const locals = localDecls(r);
+  const body: Instr[] = [];
+  d.expr(body);
+  if (r.pos !== end) r.fail('section size mismatch');
+  return { locals, body, pos };
+}
 
-  // Locals come in (count, type) groups; the total is checked before anything is expanded.
+/**
+ * Reads a body's size and locals and steps over its instructions, which stay bytes until
+ * read (see CodeReader).
+ */
+function lazyFuncBody(r: Reader, code: CodeReader): LazyFuncBody {
+  const size = r.len();
+  const pos = r.pos;
+  const end = pos + size;
+  const locals = localDecls(r);
+  const start = r.pos;
+  if (start > end) r.fail('section size mismatch');
+  r.skip(end - start);
+  return new LazyFuncBody(locals, pos, start, end, code);
+}
+
+/** A function body whose instructions are decoded on first use. */
+class LazyFuncBody implements FuncBody {
+  private decoded: Instr[] | undefined = undefined;
+  constructor(
+    readonly locals: ValType[],
+    readonly pos: number,
+    /** Where the instructions start (after the locals) and where the body ends. */
+    readonly start: number,
+    readonly end: number,
+    private readonly code: CodeReader,
+  ) {}
+
+  get body(): Instr[] {
+    return (this.decoded ??= this.code.decode(this));
+  }
+}
+
+/**
+ * Reads lazily kept bodies of one module: decodes one into instructions, or streams one
+ * for validation. One reader and one decoder serve every body, so the decoder's shared
+ * instructions and its record of data-index uses span the module.
+ */
+class CodeReader implements BodyStream {
+  readonly r: Reader;
+  readonly decoder: InstrDecoder;
+  readonly instr = new StreamInstr();
+  private end = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.r = new Reader(bytes);
+    this.decoder = new InstrDecoder(this.r);
+  }
+
+  decode(body: LazyFuncBody): Instr[] {
+    const r = this.r;
+    r.pos = body.start;
+    const out: Instr[] = [];
+    this.decoder.expr(out);
+    if (r.pos !== body.end) r.fail('section size mismatch');
+    return out;
+  }
+
+  stream(body: LazyFuncBody): BodyStream {
+    this.r.pos = body.start;
+    this.end = body.end;
+    this.decoder.beginStream();
+    return this;
+  }
+
+  next(): boolean {
+    if (this.decoder.next(this.instr)) return true;
+    if (this.r.pos !== this.end) this.r.fail('section size mismatch');
+    return false;
+  }
+}
+
+/** Locals come in (count, type) groups; the total is checked before anything is expanded. */
+function localDecls(r: Reader): ValType[] {
   const groups = r.len();
   const counts: number[] = [];
   const types: ValType[] = [];
@@ -356,9 +452,5 @@ function funcBody(r: Reader, d: InstrDecoder): FuncBody {
     const t = types[i];
     for (let j = counts[i]; j > 0; j--) locals.push(t);
   }
-
-  const body: Instr[] = [];
-  d.expr(body);
-  if (r.pos !== end) r.fail('section size mismatch');
-  return { locals, body, pos };
+  return locals;
 }

@@ -216,6 +216,20 @@ export class Reader {
     }
   }
 
+  /** Reads past a signed LEB128 of at most 64 bits with s64's checks, producing no value. */
+  skipS64(): void {
+    for (let i = 0; ; i++) {
+      const b = this.u8();
+      if (i === 9) {
+        const sign = b & 0x7f;
+        if (sign !== 0 && sign !== 0x7f) this.fail('integer too large');
+        if (b & 0x80) this.fail('integer representation too long');
+        return;
+      }
+      if (b < 0x80) return;
+    }
+  }
+
   /** A vector length: u32, and no more than the bytes left (each element takes >= 1 byte). */
   len(): number {
     const at = this.pos;

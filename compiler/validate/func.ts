@@ -5,7 +5,7 @@
 
 import { invalid, malformed } from '../errors';
 import { CatchKind } from '../ir';
-import type { BlockType, HeapType, Instr, MemArg } from '../ir';
+import type { BlockType, BodyStream, HeapType, Instr, MemArg } from '../ir';
 import { Imm, OPS, PREFIX_GC } from '../opcodes';
 import { anchorShape } from '../shapes';
 import {
@@ -139,6 +139,27 @@ const TM = 'type mismatch';
 
 // ---------------------------------------------------------------- the validator
 
+const isInstrList = (b: readonly Instr[] | BodyStream): b is readonly Instr[] => Array.isArray(b);
+
+/** A decoded instruction list read as a stream (constant expressions, eagerly decoded bodies). */
+class InstrListStream implements BodyStream {
+  instr: Instr = { op: 0 };
+  private list: readonly Instr[] = [];
+  private i = 0;
+
+  reset(list: readonly Instr[]): this {
+    this.list = list;
+    this.i = 0;
+    return this;
+  }
+
+  next(): boolean {
+    if (this.i >= this.list.length) return false;
+    this.instr = this.list[this.i++];
+    return true;
+  }
+}
+
 export class CodeValidator {
   private readonly reg: TypeRegistry;
   private vals = new Int32Array(64);
@@ -162,6 +183,7 @@ export class CodeValidator {
   private initH = 0;
   private scratch = new Int32Array(16);
   private readonly singleResult = new Map<number, readonly number[]>();
+  private readonly listStream = new InstrListStream();
   /** Constant-expression mode: number of globals visible, or -1 for function bodies. */
   private constGlobals = -1;
   private maxHeight = 0;
@@ -185,8 +207,11 @@ export class CodeValidator {
 
   // ------------------------------------------------------------ entry points
 
-  /** Validates one function body of canonical type `typeId` with declared `locals` (encoded). */
-  validateFunc(typeId: number, locals: readonly number[], body: readonly Instr[]): void {
+  /**
+   * Validates one function body of canonical type `typeId` with declared `locals` (encoded):
+   * a decoded instruction list, or a stream reading the instructions from the binary.
+   */
+  validateFunc(typeId: number, locals: readonly number[], body: readonly Instr[] | BodyStream): void {
     this.failedAt = -1;
     const info = this.reg.info(typeId);
     const n = info.params.length + locals.length;
@@ -205,7 +230,7 @@ export class CodeValidator {
       this.localInit[i++] = isDefaultableEnc(t) ? 1 : 0;
     }
     this.constGlobals = -1;
-    this.run(body, info.results);
+    this.run(isInstrList(body) ? this.listStream.reset(body) : body, info.results);
   }
 
   /**
@@ -225,7 +250,7 @@ export class CodeValidator {
     this.numLocals = 0;
     this.constGlobals = numGlobals;
     try {
-      this.run(expr, this.single(type));
+      this.run(this.listStream.reset(expr), this.single(type));
     } finally {
       this.constGlobals = -1;
     }
@@ -436,7 +461,7 @@ export class CodeValidator {
 
   // ------------------------------------------------------------ the main loop
 
-  private run(body: readonly Instr[], results: readonly number[]): void {
+  private run(body: BodyStream, results: readonly number[]): void {
     this.vh = 0;
     this.ch = 0;
     this.initH = 0;
@@ -446,11 +471,12 @@ export class CodeValidator {
     const ctx = this.ctx;
     const reg = this.reg;
     // pc lives outside the try so that an error can report which instruction raised it
-    // (body.length: the final `end`); the loop itself records nothing per instruction.
+    // (the instruction count: the final `end`); the loop itself records nothing per
+    // instruction.
     let pc = 0;
     try {
-      for (; pc < body.length; pc++) {
-        const ins = body[pc];
+      for (; body.next(); pc++) {
+        const ins = body.instr;
         const d = denseIndex(ins.op);
         const k: K = d < 0 ? K.Unknown : OP_KIND[d];
         switch (k) {

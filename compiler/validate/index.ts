@@ -34,6 +34,37 @@ export function validateModule(m: ModuleIR): void {
 
 /** validateModule, also returning what the translator may reuse. */
 export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry): ValidationResult {
+  if (m.bodyStream === undefined) return validateDecoded(m, reg);
+  try {
+    return validateDecoded(m, reg);
+  } catch (e) {
+    // A module that is malformed is malformed, whatever else is wrong with it. Bodies left as
+    // bytes have been read only up to the first validation error, so the rest are decoded
+    // now: a malformed one turns this error into its own.
+    if (e instanceof CompileError && e.kind === 'invalid') checkBodiesWellFormed(m);
+    throw e;
+  }
+}
+
+/** Decodes every function body (lazily kept ones included); throws if any is malformed. */
+function checkBodiesWellFormed(m: ModuleIR): void {
+  for (let i = 0; i < m.codes.length; i++) {
+    try {
+      void m.codes[i].body;
+    } catch (e) {
+      if (e instanceof CompileError) e.locate({ funcIndex: m.numImportedFuncs + i, funcName: m.names?.funcs.get(m.numImportedFuncs + i) });
+      throw e;
+    }
+  }
+  checkDataCount(m);
+}
+
+/** Bodies that name a data segment need the data count section (a binary-format rule). */
+function checkDataCount(m: ModuleIR): void {
+  if (m.dataCount === undefined && m.codeUsesDataIndex?.() === true) throw malformed('data count section required');
+}
+
+function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
   const canon = validateTypes(m, reg);
   const enc = (t: ValType | RefType): number => encodeType(t, canon);
 
@@ -163,11 +194,12 @@ export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry
   if (m.codes.length !== m.funcs.length) throw malformed('function and code section have inconsistent lengths');
   const maxStackHeights: number[] = new Array<number>(m.codes.length);
   const maxControlDepths: number[] = new Array<number>(m.codes.length);
+  const stream = m.bodyStream;
   for (let i = 0; i < m.codes.length; i++) {
     const code = m.codes[i];
     const locals = code.locals.map(enc);
     try {
-      cv.validateFunc(funcTypes[funcTypes.length - m.funcs.length + i], locals, code.body);
+      cv.validateFunc(funcTypes[funcTypes.length - m.funcs.length + i], locals, stream !== undefined ? stream(i) : code.body);
     } catch (e) {
       if (e instanceof CompileError) locateInBody(e, m, i, cv.failedAt);
       throw e;
@@ -175,6 +207,7 @@ export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry
     maxStackHeights[i] = cv.maxStackHeight;
     maxControlDepths[i] = cv.maxControlDepth;
   }
+  checkDataCount(m);
   return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights, maxControlDepths };
 }
 

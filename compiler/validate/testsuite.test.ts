@@ -89,3 +89,48 @@ test('testsuite modules validate or are rejected as the spec says', () => {
   expect(t.wrong).toEqual([]);
   expect(t.otherMessage).toEqual([]);
 });
+
+/** Outcome of decoding then validating: 'valid', or the error's kind and reason. */
+function outcome(bytes: Uint8Array, lazyBodies: boolean): string {
+  try {
+    validateModule(decodeModule(bytes, { lazyBodies }));
+    return 'valid';
+  } catch (e) {
+    return e instanceof CompileError ? `${e.kind}: ${e.reason}` : `crash: ${String(e)}`;
+  }
+}
+
+test('bodies kept as bytes and validated in one streaming pass: every module of the testsuite gets the same verdict', () => {
+  const differ: string[] = [];
+  let compared = 0;
+  let malformedSeen = 0;
+  for (const file of wastFiles()) {
+    let cmds: WastCommand[];
+    try {
+      cmds = parseWast(fs.readFileSync(file, 'utf8'), file) as WastCommand[];
+    } catch {
+      continue;
+    }
+    for (const cmd of cmds) {
+      if (!('module' in cmd) || typeof cmd.module !== 'object' || cmd.module === null) continue;
+      let bytes: Uint8Array;
+      try {
+        bytes = (cmd.module as WastModuleSource).encode();
+      } catch {
+        continue; // a malformed text module has no binary to compare
+      }
+      const eager = outcome(bytes, false);
+      const lazy = outcome(bytes, true);
+      compared++;
+      // Kinds must agree exactly. A malformed module's reason may differ: a body is read
+      // later than in the eager order, so another malformed part may be reported first.
+      if (eager.startsWith('malformed')) {
+        malformedSeen++;
+        if (!lazy.startsWith('malformed')) differ.push(`${path.relative(ROOT, file)}:${cmd.line} eager ${eager}, lazy ${lazy}`);
+      } else if (eager !== lazy) differ.push(`${path.relative(ROOT, file)}:${cmd.line} eager ${eager}, lazy ${lazy}`);
+    }
+  }
+  expect(compared).toBeGreaterThan(5000);
+  expect(malformedSeen).toBeGreaterThan(100);
+  expect(differ).toEqual([]);
+});

@@ -336,3 +336,82 @@ describe('error places', () => {
     expect(e.message).toBe(`type mismatch in function 1 at offset 0x${e.offset!.toString(16)}`);
   });
 });
+
+describe('bodies kept as bytes (decodeModule lazyBodies) and validated by streaming', () => {
+  // (module (func (result i32) <body0>) (func <body1>)) assembled by hand, so bodies can be
+  // malformed in ways the text format cannot express.
+  const leb = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...leb(n >>> 7)]);
+  const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
+  const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
+  function moduleWith(bodies: number[][], opts: { memory?: boolean; data?: boolean; dataCount?: boolean } = {}): Uint8Array {
+    const bytes = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
+    bytes.push(...section(1, vec([[0x60, 0, 1, 0x7f], [0x60, 0, 0]])));
+    bytes.push(...section(3, vec(bodies.map((_, i) => [i === 0 ? 0 : 1]))));
+    if (opts.memory) bytes.push(...section(5, vec([[0, 1]])));
+    if (opts.dataCount) bytes.push(...section(12, [1]));
+    bytes.push(...section(10, vec(bodies.map((b) => [...leb(b.length + 1), 0, ...b]))));
+    if (opts.data) bytes.push(...section(11, vec([[1, 0]])));
+    return Uint8Array.from(bytes);
+  }
+  const END = 0x0b;
+  const I64_CONST_0 = [0x42, 0];
+  const errorOf = (bytes: Uint8Array): CompileError => {
+    try {
+      validateModule(decodeModule(bytes, { lazyBodies: true }));
+    } catch (e) {
+      if (e instanceof CompileError) return e;
+      throw e;
+    }
+    throw new Error('accepted');
+  };
+
+  test('decoding leaves bodies undecoded; validation reads them and finds a malformed one', () => {
+    const bytes = moduleWith([[0x41, 0, END], [0xff, END]]);
+    const m = decodeModule(bytes, { lazyBodies: true });
+    expect(m.codes).toHaveLength(2);
+    const e = errorOf(bytes);
+    expect(e.kind).toBe('malformed');
+    expect(e.reason).toBe('illegal opcode ff');
+    expect(e.funcIndex).toBe(1);
+    expect(e.offset).toBe(bytes.length - 2);
+    // Eager decoding finds it at once.
+    expect(() => decodeModule(bytes)).toThrow(/illegal opcode ff/);
+  });
+
+  test('a malformed body wins over an invalid one before it', () => {
+    const e = errorOf(moduleWith([[...I64_CONST_0, END], [0xff, END]]));
+    expect(e.kind).toBe('malformed');
+    // The same body: invalid instruction, then a malformed one.
+    const e2 = errorOf(moduleWith([[...I64_CONST_0, 0xff, END], [END]]));
+    expect(e2.kind).toBe('malformed');
+    // Only invalid: the invalid error stands, placed at its instruction.
+    const e3 = errorOf(moduleWith([[...I64_CONST_0, END], [END]]));
+    expect(e3.kind).toBe('invalid');
+    expect(e3.funcIndex).toBe(0);
+  });
+
+  test('a body naming a data segment without a data count section is malformed, even after an invalid body', () => {
+    const dataDrop = [0xfc, 9, 0];
+    expect(errorOf(moduleWith([[0x41, 0, END], [...dataDrop, END]], { memory: true, data: true })).reason).toBe('data count section required');
+    const e = errorOf(moduleWith([[...I64_CONST_0, END], [...dataDrop, END]], { memory: true, data: true }));
+    expect(e.kind).toBe('malformed');
+    expect(e.reason).toBe('data count section required');
+    expect(() => validateModule(decodeModule(moduleWith([[0x41, 0, END], [...dataDrop, END]], { memory: true, data: true, dataCount: true }), { lazyBodies: true }))).not.toThrow();
+  });
+
+  test('a body whose instructions end before its size is malformed', () => {
+    // A body of one nop plus end, declared one byte longer: the extra byte is an `end`.
+    const bytes = moduleWith([[0x41, 0, END], [0x01, END, END]]);
+    expect(errorOf(bytes).kind).toBe('malformed');
+    expect(errorOf(bytes).reason).toBe('section size mismatch');
+  });
+
+  test('a lazily kept body decodes on first read to the same instructions as an eager decode', () => {
+    const bytes = parseWat('(module (func (param i32) (result i32) (local i64) (i32.add (local.get 0) (i32.const 7))))');
+    const lazy = decodeModule(bytes, { lazyBodies: true });
+    const eager = decodeModule(bytes);
+    expect(lazy.codes[0].locals).toEqual(eager.codes[0].locals);
+    expect(lazy.codes[0].body.map((i) => [i.op, i.idx, i.value])).toEqual(eager.codes[0].body.map((i) => [i.op, i.idx, i.value]));
+    expect(lazy.codes[0].body).toBe(lazy.codes[0].body);
+  });
+});
