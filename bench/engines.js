@@ -75,22 +75,36 @@ function toU8(b) {
   return new Uint8Array(b);
 }
 
+const ENGINE_NAMES = ['native', 'jetwasm', 'polywasm', 'wasm2js'];
+
 /**
- * All engines, in table order. `native` is absent under --jitless (V8 disables Wasm there).
- * `wasm2js` runs binaryen's ahead-of-time output; it knows only the modules precompiled
- * for it (see wasm2js.js), so a workload whose module it cannot compile reports n/a.
+ * One engine by name, loading only what it needs (the fresh-process rows time the engine's
+ * own load). `native` is unavailable under --jitless (V8 disables Wasm there). `wasm2js`
+ * runs binaryen's ahead-of-time output; it knows only the modules precompiled for it (see
+ * wasm2js.js), so a workload whose module it cannot compile reports n/a.
  */
-function loadEngines(dist, cacheDir) {
-  const engines = [];
-  const native = globalThis.WebAssembly;
-  engines.push(native
-    ? { name: 'native', WA: native, via: `V8 ${process.versions.v8}` }
-    : { name: 'native', WA: null, via: 'absent', unavailable: 'no WebAssembly (--jitless)' });
-  engines.push(jetwasmEngine(dist));
-  const { WebAssembly: poly } = require(path.join(ROOT, 'node_modules/polywasm'));
-  engines.push({ name: 'polywasm', WA: poly, via: `polywasm ${require(path.join(ROOT, 'node_modules/polywasm/package.json')).version}` });
-  engines.push({ name: 'wasm2js', WA: makeWasm2jsWebAssembly(cacheDir), via: `binaryen ${require(path.join(ROOT, 'node_modules/binaryen/package.json')).version} wasm2js -O2` });
-  return engines;
+function loadEngine(name, dist, cacheDir) {
+  switch (name) {
+    case 'native': {
+      const native = globalThis.WebAssembly;
+      return native
+        ? { name: 'native', WA: native, via: `V8 ${process.versions.v8}` }
+        : { name: 'native', WA: null, via: 'absent', unavailable: 'no WebAssembly (--jitless)' };
+    }
+    case 'jetwasm': return jetwasmEngine(dist);
+    case 'polywasm': {
+      const { WebAssembly: poly } = require(path.join(ROOT, 'node_modules/polywasm'));
+      return { name: 'polywasm', WA: poly, via: `polywasm ${require(path.join(ROOT, 'node_modules/polywasm/package.json')).version}` };
+    }
+    case 'wasm2js':
+      return { name: 'wasm2js', WA: makeWasm2jsWebAssembly(cacheDir), via: `binaryen ${require(path.join(ROOT, 'node_modules/binaryen/package.json')).version} wasm2js -O2` };
+    default: throw new Error(`unknown engine ${name}`);
+  }
 }
 
-module.exports = { loadEngines, ROOT };
+/** All engines, in table order. */
+function loadEngines(dist, cacheDir) {
+  return ENGINE_NAMES.map((n) => loadEngine(n, dist, cacheDir));
+}
+
+module.exports = { loadEngines, loadEngine, ENGINE_NAMES, ROOT };

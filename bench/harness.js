@@ -52,8 +52,13 @@ function gc() {
 
 /**
  * Measures one workload on every engine.
- * workload: { name, unit, setup(engine) -> state, run(state) -> { work, check }, teardown? }
+ * workload: { name, unit, setup(engine) -> state, run(state) -> { work, check }, teardown?,
+ *             engines? }
  *   `work` is the amount done by one repetition (bytes, rows); throughput = work / time.
+ *   `engines` (names) restricts the workload to those engines; the others are left out of
+ *   its row entirely. A repetition may return `extra: { id: ms }`, further figures of the
+ *   same sample (compile-big's warm compile); they are collected per engine as
+ *   `extraSamplesMs` and made into rows of their own by `extraRow`.
  * opts: { warmup, reps, minReps, budgetMs, log }
  * Returns { name, unit, engines: { [name]: { samplesMs, medianMs, throughput, check } | { error } } }.
  */
@@ -62,13 +67,14 @@ async function measure(workload, engines, opts) {
   const live = [];
   const result = { name: workload.name, unit: workload.unit, engines: {} };
   for (const e of engines) {
+    if (workload.engines && !workload.engines.includes(e.name)) continue;
     if (e.unavailable) {
       result.engines[e.name] = { error: e.unavailable };
       continue;
     }
     try {
       const state = await withWebAssembly(e.WA, () => workload.setup(e));
-      live.push({ e, state, samples: [], phases: {}, check: null });
+      live.push({ e, state, samples: [], phases: {}, extra: {}, check: null });
     } catch (err) {
       result.engines[e.name] = { error: err && err.notApplicable ? oneLine(err) : `setup failed: ${oneLine(err)}` };
       log(`  ${workload.name} on ${e.name}: setup failed: ${oneLine(err)}`);
@@ -98,6 +104,7 @@ async function measure(workload, engines, opts) {
         if (timed) {
           slot.samples.push(out.ms);
           for (const [k, v] of Object.entries(out.phases || {})) (slot.phases[k] = slot.phases[k] || []).push(v);
+          for (const [k, v] of Object.entries(out.extra || {})) (slot.extra[k] = slot.extra[k] || []).push(v);
         }
       } catch (err) {
         slot.failed = `run failed: ${oneLine(err)}`;
@@ -131,12 +138,34 @@ async function measure(workload, engines, opts) {
     if (phases.length) {
       result.engines[slot.e.name].phasesMs = Object.fromEntries(phases.map(([k, v]) => [k, +median(v).toFixed(3)]));
     }
+    const extra = Object.entries(slot.extra);
+    if (extra.length) {
+      result.engines[slot.e.name].extraSamplesMs = Object.fromEntries(extra.map(([k, v]) => [k, v.map((x) => +x.toFixed(3))]));
+    }
   }
   return result;
+}
+
+/**
+ * The row of the extra figure `id` of a measured result (see measure): same engines, same
+ * work and check, the extra figure's samples and median.
+ */
+function extraRow(result, id, name) {
+  const row = { name, unit: result.unit, engines: {} };
+  for (const [n, e] of Object.entries(result.engines)) {
+    const samples = e.extraSamplesMs && e.extraSamplesMs[id];
+    if (e.error || !samples) {
+      row.engines[n] = { error: e.error || `no ${id} figure` };
+      continue;
+    }
+    const med = median(samples);
+    row.engines[n] = { samplesMs: samples, medianMs: +med.toFixed(3), work: e.work, throughput: e.work / (med / 1000), check: e.check };
+  }
+  return row;
 }
 
 function oneLine(err) {
   return String((err && err.message) || err).split('\n')[0].slice(0, 200);
 }
 
-module.exports = { withWebAssembly, freshRequire, measure, median, now, oneLine, gc };
+module.exports = { withWebAssembly, freshRequire, measure, extraRow, median, now, oneLine, gc };

@@ -17,7 +17,9 @@ const { precompile } = require('./wasm2js');
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(ROOT, 'node_modules/.cache/jetwasm-bench');
-const WORKLOAD_KEYS = ['sha256', 'xxhash64', 'blake3', 'crc32', 'sqljs', 'startup', 'compile'];
+const WORKLOAD_KEYS = ['sha256', 'xxhash64', 'blake3', 'crc32', 'sqljs', 'startup', 'compile',
+  'compile-big', 'compile-swc', 'compile-biome',
+  'firstrun', 'firstrun-swc', 'firstrun-biome', 'firstrun-asc', 'firstrun-png', 'firstrun-sqljs'];
 
 function parseArgs(argv) {
   const o = { rev: null, json: null, jitless: false, quick: false, dist: null, only: [], verbose: false, hashMiB: null, sqlRows: null };
@@ -101,12 +103,12 @@ function commitInfo(rev) {
 
 function precompileAll(opts) {
   // Loaded here only to enumerate the modules; nothing is measured in this process.
-  const mods = ['hash', 'sqljs', 'startup', 'compile'].map((m) => require(`./workloads/${m}`));
+  const mods = ['hash', 'sqljs', 'startup', 'compile', 'compile-big', 'firstrun'].map((m) => require(`./workloads/${m}`));
   const seen = new Set();
   const status = {};
   for (const m of mods) {
     for (const w of m.workloads(opts)) {
-      if (opts.only.length && !opts.only.includes(w.key)) continue;
+      if (opts.only.length && !opts.only.includes(w.key) && !opts.only.includes(w.group)) continue;
       for (const bytes of w.wasm()) {
         const key = Buffer.from(bytes.subarray(0, 64)).toString('hex') + bytes.length;
         if (seen.has(key)) continue;
@@ -135,7 +137,8 @@ function fmt(x) {
 
 function value(r, e) {
   if (!e || e.error) return null;
-  return r.lowerIsBetter ? e.medianMs : e.throughput * r.scale;
+  if (r.lowerIsBetter) return r.unit === 's' ? e.medianMs / 1000 : e.medianMs;
+  return e.throughput * r.scale;
 }
 
 /** jetwasm speed / peer speed: above 1 means jetwasm is faster. */
@@ -147,7 +150,9 @@ function ratio(r, jet, peer) {
 function checkColumn(r) {
   const ran = Object.entries(r.engines).filter(([, e]) => !e.error);
   if (ran.length === 0) return 'no engine ran';
-  const ref = (r.engines.native && !r.engines.native.error ? r.engines.native : ran[0][1]).check;
+  // Without native (--jitless), a row may carry native's result from a separate process.
+  const nativeRan = r.engines.native && !r.engines.native.error;
+  const ref = nativeRan ? r.engines.native.check : r.referenceCheck !== undefined ? r.referenceCheck : ran[0][1].check;
   const bad = ran.filter(([, e]) => e.check !== ref).map(([n]) => n);
   return bad.length ? `MISMATCH: ${bad.join(',')}` : 'ok';
 }
@@ -166,10 +171,16 @@ function table(res) {
       ...PEERS.map((p) => fmt(ratio(r, jet, r.engines[p]))),
       checkColumn(r),
     ]);
+    const phased = engines.filter((n) => r.engines[n] && r.engines[n].phasesMs);
+    const keys = phased.length ? Object.keys(r.engines[phased[0]].phasesMs) : [];
+    const compact = phased.length > 1 && phased.every((n) => Object.keys(r.engines[n].phasesMs).join() === keys.join());
     for (const n of engines) {
       const e = r.engines[n];
       if (e && e.error && !/--jitless/.test(e.error)) notes.push(`${r.name} / ${n}: ${e.error}`);
-      if (e && e.phasesMs) notes.push(`${r.name} / ${n} phases (median ms): ${Object.entries(e.phasesMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+      if (e && e.phasesMs && !compact) notes.push(`${r.name} / ${n} phases (median ms): ${Object.entries(e.phasesMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    }
+    if (compact) {
+      notes.push(`${r.name} phases (median ms: ${keys.join(' / ')}): ${phased.map((n) => `${n} ${keys.map((k) => r.engines[n].phasesMs[k].toFixed(0)).join(' / ')}`).join(', ')}`);
     }
   }
   const widths = head.map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));

@@ -3,19 +3,35 @@
 'use strict';
 const fs = require('fs');
 const { loadEngines } = require('./engines');
-const { measure } = require('./harness');
+const { measure, extraRow } = require('./harness');
 
 const WORKLOADS = [
   require('./workloads/hash'),
   require('./workloads/sqljs'),
   require('./workloads/startup'),
   require('./workloads/compile'),
+  require('./workloads/compile-big'),
+  require('./workloads/firstrun'),
 ];
 
 /** Repetition plan per workload kind: untimed warm-up rounds, timed rounds, time budget. */
-function plan(key, opts) {
+function plan(w, opts) {
   const q = opts.quick;
-  switch (key) {
+  const jitless = process.execArgv.includes('--jitless');
+  // Fresh-process rows: no warm-up round (each sample is cold by design); the big packages
+  // take seconds per sample (minutes without a JIT), so fewer repetitions.
+  if (w.group === 'compile-big') {
+    return jitless
+      ? { warmup: 0, reps: q ? 1 : 3, minReps: 1, budgetMs: q ? 60e3 : 240e3 }
+      : { warmup: 0, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 30e3 : 60e3 };
+  }
+  if (w.group === 'firstrun') {
+    if (jitless) return { warmup: 0, reps: q || w.big ? 1 : 3, minReps: 1, budgetMs: q ? 60e3 : 180e3 };
+    return w.big
+      ? { warmup: 0, reps: q ? 1 : 3, minReps: q ? 1 : 3, budgetMs: q ? 30e3 : 60e3 }
+      : { warmup: 0, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 20e3 : 40e3 };
+  }
+  switch (w.key) {
     case 'sqljs': return { warmup: 1, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 20e3 : 60e3 };
     case 'startup': return { warmup: 1, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 20e3 : 60e3 };
     case 'compile': return { warmup: 1, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 15e3 : 40e3 };
@@ -37,14 +53,20 @@ async function main() {
   const results = [];
   for (const mod of WORKLOADS) {
     for (const w of mod.workloads(opts)) {
-      if (opts.only.length && !opts.only.includes(w.key)) continue;
+      if (opts.only.length && !opts.only.includes(w.key) && !opts.only.includes(w.group)) continue;
       log(`${w.name} ...`);
-      const r = await measure(w, engines, { ...plan(w.key, opts), log: opts.verbose ? log : () => {} });
-      r.key = w.key;
-      r.scale = w.scale || 1;
-      r.lowerIsBetter = !!w.lowerIsBetter;
+      const r = await measure(w, engines, { ...plan(w, opts), log: opts.verbose ? log : () => {} });
+      const rows = [r, ...(w.extraRows || []).map((x) => extraRow(r, x.id, x.name))];
+      for (const row of rows) {
+        row.key = w.key;
+        if (w.group) row.group = w.group;
+        row.scale = w.scale || 1;
+        row.lowerIsBetter = !!w.lowerIsBetter;
+        if (w.referenceCheck !== undefined) row.referenceCheck = w.referenceCheck;
+        for (const e of Object.values(row.engines)) delete e.extraSamplesMs;
+      }
       if (w.note) r.note = w.note;
-      results.push(r);
+      results.push(...rows);
     }
   }
   const meta = {

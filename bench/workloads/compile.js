@@ -66,4 +66,4 @@ function workloads() {
   }];
 }
 
-module.exports = { workloads };
+module.exports = { workloads, uniqueModule };

@@ -79,4 +79,4 @@ function workloads(opts) {
   }];
 }
 
-module.exports = { workloads, wasmBytes, loadSqlJs };
+module.exports = { workloads, wasmBytes, loadSqlJs, runQueries };
