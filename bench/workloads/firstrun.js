@@ -9,6 +9,7 @@
 // reference is native's output from one extra process started without --jitless.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { PACKAGES, version, NM } = require('./packages');
@@ -19,17 +20,25 @@ const ENGINES = ['native', 'jetwasm', 'polywasm'];
 // The packages whose sample takes seconds: fewer repetitions (see run.js).
 const BIG = new Set(['swc', 'biome', 'asc']);
 
-/** Runs a bench child process and returns its BENCH-RESULT object. */
+/**
+ * Runs a bench child process and returns its BENCH-RESULT object. The child gets an empty
+ * cache directory of its own (XDG_CACHE_HOME, where a persistent compile cache would live),
+ * so no sample finds anything an earlier sample left behind.
+ */
 function runChild(args, { jitless, timeoutMs = 30 * 60e3 }) {
   const flags = jitless ? ['--jitless'] : [];
+  const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-bench-cache-'));
   let out;
   try {
     out = execFileSync(process.execPath, [...flags, ...args], {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, timeout: timeoutMs,
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
     });
   } catch (e) {
     const err = String(e.stderr || e.message).trim().split('\n');
     throw new Error(err.find((l) => /Error|error:/.test(l)) || err[0] || `exit ${e.status}`);
+  } finally {
+    fs.rmSync(cacheHome, { recursive: true, force: true });
   }
   const line = out.split('\n').reverse().find((l) => l.startsWith(MARK));
   if (!line) throw new Error('child printed no result');
