@@ -27,7 +27,7 @@ Commands:
   wast [options] PATH...          run WebAssembly spec scripts (.wast files or folders)
   run [options] FILE [ARG...]     run a WASI program (_start), or call an export with
                                   --invoke NAME [ARG...]; options --dir, --env, --fuel,
-                                  --timeout
+                                  --timeout, --no-cache
   validate FILE                   decode and validate FILE (.wat or .wasm)
   compile FILE -o OUT.mjs         compile FILE ahead of time to a standalone ES module
 
@@ -62,6 +62,9 @@ Options (each option with a value also takes the form --option=VALUE):
   --jobs N           worker threads (default ${DEFAULT_JOBS}; 0 runs in this thread)
   --timeout TIME     per-file time limit, in seconds or with a unit (500ms, 2s;
                      default ${DEFAULT_TIMEOUT_MS / 1000})
+
+The persistent compile cache is not used: a script's modules are many, small and mostly
+compiled once, so entries would only push programs' entries out of the cache.
 
 Exit code: with --expect, 1 on regressions; without, 1 if any command failed; 2 on a
 usage error, a PATH that cannot be read, or a missing --expect file.`;

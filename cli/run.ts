@@ -40,6 +40,9 @@ Options (each option with a value also takes the form --option=VALUE):
                      README "Resource limits"); running out traps with "all fuel consumed"
   --timeout TIME     stop the run after TIME (milliseconds, or with a unit: 500ms, 2s);
                      it traps with "interrupt"
+  --no-cache         do not use the persistent compile cache (README "Caches"; on by
+                     default, in $JETWASM_CACHE, else $XDG_CACHE_HOME/jetwasm or
+                     ~/.cache/jetwasm)
   --                 end of options: the rest are the program's arguments
 
 --fuel and --timeout cover instantiation (the start function), _initialize, _start and
@@ -209,6 +212,8 @@ export interface RunOptions {
   readonly fuel?: number;
   /** --timeout: wall-clock limit of the run in milliseconds (epoch interruption). */
   readonly timeoutMs?: number;
+  /** False with --no-cache: no persistent compile cache. */
+  readonly cache?: boolean;
 }
 
 /** Parses `run`'s arguments (see the grammar at the top of this file). */
@@ -217,6 +222,7 @@ export function parseRunArgs(args: readonly string[], hostEnv: NodeJS.ProcessEnv
   let invoke: string | undefined;
   let fuel: number | undefined;
   let timeoutMs: number | undefined;
+  let cache = true;
   const dirs: { host: string; guest: string }[] = [];
   const env: Record<string, string> = {};
   const invokeArgs: string[] = [];
@@ -248,6 +254,8 @@ export function parseRunArgs(args: readonly string[], hostEnv: NodeJS.ProcessEnv
       if (!/^\d+$/.test(text) || !Number.isSafeInteger(fuel)) throw new UsageError(`--fuel needs a non-negative integer, got "${text}"`);
     } else if (flag === '--timeout') {
       timeoutMs = parseDuration(r.value(), flag, 'ms');
+    } else if (a === '--no-cache') {
+      cache = false;
     } else if (flag === '--invoke') {
       if (file === undefined) throw new UsageError('run needs a FILE before --invoke (see jetwasm run --help)');
       invoke = r.value();
@@ -263,7 +271,7 @@ export function parseRunArgs(args: readonly string[], hostEnv: NodeJS.ProcessEnv
   }
   const programArgs = r.rest();
   if (file === undefined) throw new UsageError('run needs a FILE (see jetwasm run --help)');
-  return { file, dirs, env, invoke, invokeArgs, programArgs, fuel, timeoutMs };
+  return { file, dirs, env, invoke, invokeArgs, programArgs, fuel, timeoutMs, cache };
 }
 
 function wantsHelp(args: readonly string[]): boolean {
@@ -288,6 +296,8 @@ export async function runCommand(args: string[], io: Io = defaultIo): Promise<nu
   const engine = new rt.Engine({
     ...(opts.fuel !== undefined ? { consumeFuel: true } : {}),
     ...(opts.timeoutMs !== undefined ? { epochInterruption: true } : {}),
+    // The persistent cache: written when the process exits (runtime/cache/index.ts).
+    cache: opts.cache === false ? false : process.env.JETWASM_CACHE ? { directory: process.env.JETWASM_CACHE } : true,
   });
   const store = new rt.Store(engine);
   const module = await compileFile(opts.file, engine);

@@ -12,7 +12,8 @@
 // Instantiation renames fN (and lazyCompile renames gN like its stub) to the function's
 // name from the name section, so a frame's name is either that name or one of the above.
 //
-// A frame belongs to generated code only if V8 reports it as evaluated code ("eval at ...");
+// A frame belongs to generated code only if V8 reports it as evaluated code ("eval at ...")
+// or as code of a deserialized module's script ("jetwasm-module:...");
 // host frames (runtime helpers, host functions, the embedder) are never listed.
 // The JS stack holds at most Error.stackTraceLimit frames (10 by default) counted from the
 // innermost, host frames included: raise the limit before calling into Wasm to see more.
@@ -37,12 +38,21 @@ interface RawFrame {
 // `    at NAME (eval at SITE (FILE:L:C), <anonymous>:L:C)`; the name is everything before
 // the first " (eval at " (a Wasm name containing that text is not recognised).
 const EVAL_FRAME = /^\s*at (?:new )?(.*?) \((eval at .*), <anonymous>:\d+:\d+\)$/;
+// Code of a deserialized module (runtime/cache/serialize.ts) is one script named
+// `jetwasm-module:HASH-LINE`: the factory up to line LINE, then lazily translated functions.
+// The two parts count as different origins, like the eval sites of the other code.
+const CACHED_FRAME = /^\s*at (?:new )?(.*?) \((jetwasm-module:[0-9a-f]+)-(\d+):(\d+):\d+\)$/;
 
 function rawFrames(stack: string): RawFrame[] {
   const out: RawFrame[] = [];
   for (const line of stack.split('\n')) {
     const m = EVAL_FRAME.exec(line);
-    if (m) out.push({ name: m[1], origin: m[2] });
+    if (m) {
+      out.push({ name: m[1], origin: m[2] });
+      continue;
+    }
+    const c = CACHED_FRAME.exec(line);
+    if (c) out.push({ name: c[1], origin: `${c[2]}:${Number(c[4]) > Number(c[3]) ? 'lazy' : 'factory'}` });
   }
   return out;
 }

@@ -62,6 +62,10 @@ export type EngineOptions = {
   /** Tune generated code for V8's optimizing compiler ('jit') or for a host without one
    *  ('interpreter'); default: 'interpreter' when the host has no native WebAssembly. */
   readonly codegen?: 'jit' | 'interpreter';
+  /** Under Node, keep compiled modules in a persistent cache (runtime/cache): `true` for the
+   *  default directory ($XDG_CACHE_HOME/jetwasm or ~/.cache/jetwasm), or a directory and a
+   *  size limit (default 512 MiB). Other hosts ignore it. */
+  readonly cache?: boolean | { readonly directory?: string; readonly maxBytes?: number };
   readonly [key: string]: unknown;
 };
 

@@ -352,7 +352,9 @@ function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: 
       vs.push(bindings[id]);
     }
   }
-  const g = new Function(...ps, `"use strict";\n${lz.body}`)(...vs) as object;
+  // A deserialized module's functions come compiled (`make`, over exactly `lz.bindings`,
+  // which the module's B always has); others are compiled here, once per instance.
+  const g = (lz.make !== undefined && ps.length === lz.bindings.length ? lz.make(...vs) : new Function(...ps, `"use strict";\n${lz.body}`)(...vs)) as object;
   Object.defineProperty(g, 'name', { value: stub.name });
   return g;
 }

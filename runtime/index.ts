@@ -18,6 +18,7 @@ export { type ExternType, type ImportType, type ExportType, type Signature, type
 export { Func, Global, Memory, Table, Tag, type Extern };
 export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 export { wasmBacktrace, formatWasmBacktrace, type WasmFrame } from './backtrace';
+export { SerializationError, flushCaches } from './cache';
 
 export type WasmValue = unknown;
 

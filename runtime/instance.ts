@@ -6,8 +6,9 @@ import type { ConstExpr, ExternKind, ModuleIR, ValType, GlobalType } from '../co
 import { decodeModule } from '../compiler/binary';
 import { validateModuleInfo, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType, typeRegistry } from '../compiler/validate';
 import { opByCode } from '../compiler/opcodes';
-import { translateModule, type TranslatedModule } from '../compiler/translate';
-import { codegenProfileFor, outlineThresholdFor } from './optlimit';
+import type { TranslatedModule } from '../compiler/translate';
+import { Artifact, compileCached, codeSettings, deserializeArtifact, serializeArtifact, settingsKey } from './cache';
+import type { CodeSettings } from './cache/settings';
 import { VMContext, VMOffsets } from '../vmctx';
 import { LinkError } from './errors';
 import { helpers } from './helpers';
@@ -15,7 +16,7 @@ import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, externSto
 import { f32FromBits, f64FromBits } from './values';
 import * as GC from './gc';
 import { applyActiveSegments } from './segments';
-import { checkMemoryCreation, checkOptionsOf, checkTableCreation, instanceOwner, storeLimits } from './limits';
+import { checkMemoryCreation, checkTableCreation, instanceOwner, storeLimits } from './limits';
 import { hostEnv } from './host-env';
 
 export interface EngineConfig {
@@ -50,37 +51,63 @@ export class Store {
 }
 
 export class Module {
+  readonly ir: ModuleIR;
   /** Canonical type id of every type index. */
   readonly canon: readonly number[];
   readonly offsets: VMOffsets;
-  private translated: TranslatedModule | null = null;
-  private readonly controlDepths: readonly number[];
 
-  private constructor(readonly engine: Engine, readonly ir: ModuleIR) {
-    const v = validateModuleInfo(ir);
-    this.canon = v.canon;
-    this.controlDepths = v.maxControlDepths;
-    this.offsets = new VMOffsets(ir);
+  /** `compiled` may be shared with other Modules of equal bytes and settings (runtime/cache). */
+  private constructor(readonly engine: Engine, private readonly compiled: Artifact) {
+    this.ir = compiled.ir;
+    this.canon = compiled.canon;
+    this.offsets = compiled.offsets;
   }
 
   /**
-   * Decodes and validates; throws CompileError. Function bodies stay bytes through
-   * validation (one streaming pass each) and are decoded into instructions when translated.
+   * Decodes and validates; throws CompileError. Reuses an earlier compilation of the same
+   * bytes under the same code settings (runtime/cache), from this process or, with the
+   * engine option `cache`, from the persistent cache.
    */
   static fromBinary(engine: Engine, bytes: Uint8Array): Module {
-    return new Module(engine, decodeModule(bytes, { lazyBodies: true }));
+    return new Module(engine, compileCached(engine, bytes, Module.compile, Module.decode));
+  }
+
+  /**
+   * Function bodies stay bytes through validation (one streaming pass each) and are decoded
+   * into instructions when translated.
+   */
+  private static decode(bytes: Uint8Array): ModuleIR {
+    return decodeModule(bytes, { lazyBodies: true });
+  }
+
+  private static compile(bytes: Uint8Array, settings: CodeSettings, key: string): Artifact {
+    const ir = Module.decode(bytes);
+    const v = validateModuleInfo(ir);
+    return new Artifact(bytes, ir, v.canon, new VMOffsets(ir), v.maxControlDepths, settings, key);
+  }
+
+  /**
+   * The compiled module as bytes (Wasmtime's name): its Wasm bytes, the code translated so
+   * far (lazy mode: the functions called so far) and, under V8, V8's code cache for it.
+   * Translates the module if no instance did yet.
+   */
+  serialize(): Uint8Array {
+    return serializeArtifact(this.compiled);
+  }
+
+  /**
+   * Loads what `serialize` produced, for an engine with the same code settings under the same
+   * jetwasm and V8 versions, without validating again. Throws SerializationError for damaged
+   * or foreign bytes.
+   */
+  static deserialize(engine: Engine, bytes: Uint8Array): Module {
+    const settings = codeSettings(engine);
+    return new Module(engine, deserializeArtifact(bytes, settings, Module.decode, (b) => Module.compile(b, settings, settingsKey(settings))));
   }
 
   /** The generated code, translated on first instantiation and shared afterwards. */
   get code(): TranslatedModule {
-    if (!this.translated) this.translated = translateModule(this.ir, this.offsets, this.canon, {
-      lazy: compilationMode(this.engine.config) === 'lazy',
-      controlDepths: this.controlDepths,
-      checks: checkOptionsOf(this.engine),
-      outlineThreshold: outlineThresholdFor(this.engine.config),
-      profile: codegenProfileFor(this.engine.config),
-    });
-    return this.translated;
+    return this.compiled.code();
   }
 
   imports(): { module: string; name: string; kind: ExternKind }[] {

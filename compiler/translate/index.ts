@@ -40,8 +40,14 @@ export type ModuleFactory = (vm: VMContext, helpers: TranslatedHelpers, lazySour
 export interface LazyFunction {
   /** A function body that declares the translated function and returns it. */
   readonly body: string;
-  /** The factory bindings `body` reads (each a name of the factory's `B` object). */
+  /** The factory bindings `body` reads, each a name of the factory's `B` object (names `B`
+   *  lacks are left out, so these are exactly the compiled function's parameters). */
   readonly bindings: readonly string[];
+  /**
+   * `body` already compiled as a function of `bindings` (in that order), e.g. loaded from a
+   * serialized module (runtime/cache): `lazyCompile` calls it instead of compiling `body`.
+   */
+  readonly make?: (...values: unknown[]) => unknown;
 }
 
 export interface TranslatedModule {
@@ -50,6 +56,9 @@ export interface TranslatedModule {
   /** Lazy mode: defined function i, translated on first request and cached (shared by all
    *  instances of the module). Passed as the factory's third argument. */
   readonly lazySource?: (i: number) => LazyFunction;
+  /** Lazy mode: the functions translated so far, by defined-function index (what a
+   *  serialized module carries besides `source`). */
+  readonly lazyTranslated?: ReadonlyMap<number, LazyFunction>;
 }
 
 /** How a module's functions are translated. */
@@ -193,19 +202,39 @@ export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly
   const source = translateModuleSource(m, offsets, canon, opts);
   const factory = compileFactory(source);
   if (!opts.lazy) return { source, factory };
-  const env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold, opts.profile);
-  const cache = new Map<number, LazyFunction>();
-  const reads = bindingReader(env);
+  const { lazySource, translated } = lazyTranslator(m, offsets, canon, opts);
+  return { source, factory, lazySource, lazyTranslated: translated };
+}
+
+/**
+ * Lazy mode's per-function translation: `lazySource(i)` translates defined function `i` on
+ * first request and keeps the result in `translated` (shared by all instances of the
+ * module). `seed` holds functions translated earlier (a deserialized module's), returned as
+ * they are. The translator's environment is built on the first function not in `seed`.
+ */
+export function lazyTranslator(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}, seed?: ReadonlyMap<number, LazyFunction>): { lazySource: (i: number) => LazyFunction; translated: ReadonlyMap<number, LazyFunction> } {
+  const translated = new Map<number, LazyFunction>(seed ?? []);
+  let env: ModuleEnvironment | null = null;
+  let reads: ((body: string) => string[]) | null = null;
+  let inB: Set<string> | null = null;
   const lazySource = (i: number): LazyFunction => {
-    let lz = cache.get(i);
+    let lz = translated.get(i);
     if (lz === undefined) {
+      if (env === null) {
+        env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold, opts.profile);
+        reads = bindingReader(env);
+        // The names of the factory's B object (translateModuleSource's lazyPart).
+        inB = new Set(env.preludeBindings());
+        for (let k = 0; k < m.codes.length; k++) inB.add(env.callee(m.numImportedFuncs + k));
+      }
       const body = lazyFunctionSource(m, env, i);
-      lz = { body, bindings: reads(body) };
-      cache.set(i, lz);
+      const names = inB!;
+      lz = { body, bindings: reads!(body).filter((n) => names.has(n)) };
+      translated.set(i, lz);
     }
     return lz;
   };
-  return { source, factory, lazySource };
+  return { lazySource, translated };
 }
 
 // Shape anchors for the translator's per-module objects (see ../shapes.ts).

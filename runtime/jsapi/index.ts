@@ -9,6 +9,7 @@ import { CompileError as EngineCompileError } from '../../compiler/errors';
 import type { ExternKind } from '../../compiler/ir';
 import { Engine, Store, instantiateTracked } from '../embedder';
 import { Instance as RtInstance, Module as RtModule } from '../instance';
+import { hostEnv } from '../host-env';
 import { Func, Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, shareExterns, type Extern } from '../objects';
 import { CompileError, LinkError, RuntimeError, fromEngineError } from './errors';
 import {
@@ -18,7 +19,9 @@ import {
 } from './objects';
 import { exportedFunction, funcOfExportedFunction, hostFunction, noteFunctionIndex, toWebAssemblyValue } from './values';
 
-const engine = new Engine();
+// The facade takes no options: JETWASM_CACHE=DIR turns the persistent cache on (Node only).
+const cacheDir = hostEnv('JETWASM_CACHE');
+const engine = new Engine(cacheDir ? { cache: { directory: cacheDir } } : {});
 /** The extern domain of every facade store (it holds no instances itself). */
 const domain = new Store(engine);
 

@@ -1,0 +1,159 @@
+// The compile caches (docs/ARCHITECTURE.md "Caches"):
+//   - in process: compiling bytes equal to an earlier compilation's, under equal code
+//     settings, returns that compilation's artifact (decoded and validated module, translated
+//     code). Entries are found by a hash of the bytes and confirmed by comparing all of them;
+//     they are held weakly, so the cache never keeps an artifact alive on its own.
+//   - persistent (engine option `cache`, Node only): the serialized artifact (serialize.ts)
+//     in a private directory (node.ts), keyed by SHA-256 of the bytes and the settings. An
+//     entry is written when the process exits, if the module was not loaded from it or has
+//     translated functions since, or V8 refused the entry's code cache.
+
+import type { ModuleIR } from '../../compiler/ir';
+import type { EngineConfig } from '../instance';
+import type { Artifact } from './artifact';
+import { hash64 } from './hash';
+import { cacheHost, type DiskCacheLike } from './host';
+import { deserializeArtifact, serializeArtifact } from './serialize';
+import { codeSettings, settingsKey } from './settings';
+
+export { Artifact } from './artifact';
+export { SerializationError } from './serialize';
+
+type Entry = WeakRef<Artifact>;
+
+const hasWeakRefs = typeof WeakRef === 'function' && typeof FinalizationRegistry === 'function';
+const entries = new Map<string, Entry[]>();
+const finalizer = hasWeakRefs
+  ? new FinalizationRegistry<{ key: string; ref: Entry }>(({ key, ref }) => {
+    const list = entries.get(key);
+    if (!list) return;
+    const i = list.indexOf(ref);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) entries.delete(key);
+  })
+  : null;
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += b[i].toString(16).padStart(2, '0');
+  return s;
+}
+
+/** A hash of `bytes`: SHA-256 where the host has it (also the persistent cache's name). */
+function bytesHash(bytes: Uint8Array): string {
+  const host = cacheHost();
+  return host ? hex(host.sha256([bytes])) : hash64(bytes);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const host = cacheHost();
+  if (host) return host.equal(a, b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function remember(key: string, a: Artifact): void {
+  if (!finalizer) return;
+  const ref = new WeakRef(a);
+  let list = entries.get(key);
+  if (!list) entries.set(key, (list = []));
+  list.push(ref);
+  finalizer.register(a, { key, ref });
+}
+
+function recall(key: string, bytes: Uint8Array): Artifact | null {
+  for (const ref of entries.get(key) ?? []) {
+    const a = ref.deref();
+    if (a && equalBytes(a.bytes, bytes)) return a;
+  }
+  return null;
+}
+
+/** The engine's persistent cache option, or null. */
+function diskOf(config: EngineConfig): DiskCacheLike | null {
+  const c = config.cache;
+  if (c === undefined || c === false || c === null) return null;
+  const host = cacheHost();
+  if (!host) return null;
+  const o = typeof c === 'object' ? (c as { directory?: unknown; maxBytes?: unknown }) : {};
+  return host.diskCache(typeof o.directory === 'string' ? o.directory : undefined, typeof o.maxBytes === 'number' ? o.maxBytes : undefined);
+}
+
+/** Artifacts to write to a persistent cache at exit (weakly: a collected module is not written). */
+const pending: { ref: WeakRef<Artifact>; disk: DiskCacheLike; name: string }[] = [];
+const scheduled = new WeakMap<Artifact, Set<DiskCacheLike>>();
+
+function writePending(): void {
+  for (let k = 0; k < pending.length; k++) {
+    const { ref, disk, name } = pending[k];
+    const a = ref.deref();
+    if (!a) {
+      pending.splice(k--, 1);
+      continue;
+    }
+    if (!a.translated) continue;
+    const p = a.persist;
+    if (p && p.codeCacheOk && a.translatedCount() <= p.functions) continue;
+    try {
+      disk.write(name, serializeArtifact(a));
+      a.persist = { functions: a.translatedCount(), codeCacheOk: true };
+    } catch {
+      // A module that cannot be serialized is simply not cached.
+    }
+  }
+}
+
+function schedule(a: Artifact, disk: DiskCacheLike, name: string): void {
+  if (!hasWeakRefs) return;
+  let disks = scheduled.get(a);
+  if (!disks) scheduled.set(a, (disks = new Set()));
+  if (disks.has(disk)) return;
+  disks.add(disk);
+  if (pending.length === 0) cacheHost()!.atExit(writePending);
+  pending.push({ ref: new WeakRef(a), disk, name });
+}
+
+/**
+ * The artifact for `bytes` under the engine's settings: from the in-process cache, else from
+ * the engine's persistent cache, else `compile(copy of bytes)`. `decode` decodes without
+ * validating (for entries of the persistent cache, which only this runtime wrote).
+ */
+export function compileCached(engine: { readonly config: EngineConfig }, bytes: Uint8Array, compile: (bytes: Uint8Array, settings: ReturnType<typeof codeSettings>, key: string) => Artifact, decode: (bytes: Uint8Array) => ModuleIR): Artifact {
+  const settings = codeSettings(engine);
+  const sk = settingsKey(settings);
+  const hash = bytesHash(bytes);
+  const key = `${sk}:${hash}`;
+  const disk = diskOf(engine.config);
+  // The entry's name covers the settings: engines with other settings have other entries.
+  const name = disk ? `${hash.slice(0, 40)}-${hash64(new TextEncoder().encode(sk))}` : '';
+  const found = recall(key, bytes);
+  if (found) {
+    if (disk) schedule(found, disk, name);
+    return found;
+  }
+  const own = bytes.slice();
+  const build = (b: Uint8Array): Artifact => compile(b, settings, sk);
+  let a: Artifact | null = null;
+  if (disk) {
+    const data = disk.read(name);
+    if (data) {
+      try {
+        a = deserializeArtifact(data, settings, decode, build, { expectWasm: own });
+      } catch {
+        a = null; // damaged or foreign: compiled afresh and rewritten at exit
+      }
+    }
+  }
+  if (!a) a = build(own);
+  remember(key, a);
+  if (disk) schedule(a, disk, name);
+  return a;
+}
+
+/** Writes pending persistent-cache entries now (they are otherwise written at exit). */
+export function flushCaches(): void {
+  writePending();
+}
+
+export { codeSettings, settingsKey, deserializeArtifact, serializeArtifact };
