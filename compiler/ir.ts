@@ -212,6 +212,12 @@ export interface FuncBody {
   readonly body: Instr[];
   /** Byte offset of the body in the module binary. */
   readonly pos: number;
+  /**
+   * Bodies kept as bytes (see ModuleIR.bodyStream): where the instructions start in
+   * `ModuleIR.binary` (after the locals) and where the body ends.
+   */
+  readonly start?: number;
+  readonly end?: number;
 }
 
 export interface CustomSection {
@@ -265,6 +271,8 @@ export interface ModuleIR {
    * only when its `body` is first read (by the translator, on the function's first call).
    */
   bodyStream?: (codeIndex: number) => BodyStream;
+  /** With lazy bodies: the module binary the bodies' `start` and `end` refer to. */
+  binary?: Uint8Array;
   /**
    * With lazy bodies: whether any body streamed or decoded so far names a data segment, which
    * makes the data count section mandatory (a malformed module without one).

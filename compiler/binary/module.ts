@@ -153,6 +153,7 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
           const code = new CodeReader(bytes);
           for (let i = 0; i < n; i++) m.codes.push(lazyFuncBody(r, code));
           m.bodyStream = (i) => code.stream(m.codes[i] as LazyFuncBody);
+          m.binary = bytes;
           m.codeUsesDataIndex = () => code.decoder.usesDataIndex;
         } else {
           for (let i = 0; i < n; i++) m.codes.push(funcBody(r, d));

@@ -6,12 +6,19 @@ import { CompileError, invalid, malformed } from '../errors';
 import type { ConstExpr, Limits, ModuleIR, RefType, TableType, MemoryType, ValType } from '../ir';
 import { opByName } from '../opcodes';
 import { CodeValidator, type ModuleContext } from './func';
+import { FastValidator } from './fast';
 import { CompKind, TypeRegistry, VT, encodeType, typeRegistry } from './types';
 
 export * from './types';
 export { CodeValidator, type ModuleContext } from './func';
 
 const REF_FUNC_OP = opByName.get('ref.func')!.code;
+
+/**
+ * `fastPath: false` makes CodeValidator check every body (the fast path must agree with it,
+ * which the tests check by running both).
+ */
+export const validationSettings = { fastPath: true };
 
 /** What validation learned about a module that later stages can reuse. */
 export interface ValidationResult {
@@ -195,11 +202,20 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
   const maxStackHeights: number[] = new Array<number>(m.codes.length);
   const maxControlDepths: number[] = new Array<number>(m.codes.length);
   const stream = m.bodyStream;
+  // Bodies kept as bytes go through the fast path first; CodeValidator decides the rest.
+  const bin = m.binary;
+  const fast = bin !== undefined && validationSettings.fastPath ? new FastValidator(ctx) : undefined;
   for (let i = 0; i < m.codes.length; i++) {
     const code = m.codes[i];
+    const typeId = funcTypes[funcTypes.length - m.funcs.length + i];
+    if (fast !== undefined && code.start !== undefined && code.end !== undefined && fast.validate(bin as Uint8Array, code.start, code.end, typeId, code.locals)) {
+      maxStackHeights[i] = fast.maxHeight;
+      maxControlDepths[i] = fast.maxCtrl;
+      continue;
+    }
     const locals = code.locals.map(enc);
     try {
-      cv.validateFunc(funcTypes[funcTypes.length - m.funcs.length + i], locals, stream !== undefined ? stream(i) : code.body);
+      cv.validateFunc(typeId, locals, stream !== undefined ? stream(i) : code.body);
     } catch (e) {
       if (e instanceof CompileError) locateInBody(e, m, i, cv.failedAt);
       throw e;

@@ -1,0 +1,124 @@
+// The fast path (fast.ts) against CodeValidator: on every module of the testsuite, on a real
+// program, and on many damaged variants of valid modules, validation with the fast path
+// gives the same verdict, message and per-function stack figures as without it.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { testsuiteRoot } from '../../spec-tests/files';
+import { decodeModule } from '../binary';
+import { CompileError } from '../errors';
+import { parseWast } from '../text';
+import type { WastCommand, WastModuleSource } from '../text/wast-types';
+import { FastValidator } from './fast';
+import { validateModuleInfo, validationSettings } from './index';
+
+function outcome(bytes: Uint8Array, fastPath: boolean): string {
+  validationSettings.fastPath = fastPath;
+  try {
+    const v = validateModuleInfo(decodeModule(bytes, { lazyBodies: true }));
+    return `valid ${v.maxStackHeights.join(',')} / ${v.maxControlDepths.join(',')}`;
+  } catch (e) {
+    return e instanceof CompileError ? `${e.kind}: ${e.message}` : `crash: ${String(e)}`;
+  } finally {
+    validationSettings.fastPath = true;
+  }
+}
+
+/** Counts the bodies the fast path finishes while `f` runs. */
+function countFast(f: () => void): { finished: number; tried: number } {
+  const proto = FastValidator.prototype as unknown as { validate: (...a: unknown[]) => boolean };
+  const orig = proto.validate;
+  const n = { finished: 0, tried: 0 };
+  proto.validate = function (this: unknown, ...a: unknown[]): boolean {
+    const ok = orig.apply(this, a);
+    n.tried++;
+    if (ok) n.finished++;
+    return ok;
+  };
+  try {
+    f();
+  } finally {
+    proto.validate = orig;
+  }
+  return n;
+}
+
+const ROOT = testsuiteRoot();
+
+function suiteModules(): { where: string; bytes: Uint8Array }[] {
+  const out: { where: string; bytes: Uint8Array }[] = [];
+  for (const f of fs.readdirSync(ROOT).filter((n) => n.endsWith('.wast')).sort()) {
+    let cmds: WastCommand[];
+    try {
+      cmds = parseWast(fs.readFileSync(path.join(ROOT, f), 'utf8'), f) as WastCommand[];
+    } catch {
+      continue;
+    }
+    for (const c of cmds) {
+      if (!('module' in c) || typeof c.module !== 'object' || c.module === null) continue;
+      try {
+        out.push({ where: `${f}:${c.line}`, bytes: (c.module as WastModuleSource).encode() });
+      } catch {
+        // malformed text: no binary
+      }
+    }
+  }
+  return out;
+}
+
+const modules = suiteModules();
+
+test('every testsuite module: same verdict, message and stack figures with and without the fast path', () => {
+  expect(modules.length).toBeGreaterThan(5000);
+  const differ: string[] = [];
+  const n = countFast(() => {
+    for (const m of modules) {
+      const a = outcome(m.bytes, true);
+      const b = outcome(m.bytes, false);
+      if (a !== b) differ.push(`${m.where}: fast ${a} / general ${b}`);
+    }
+  });
+  expect(differ).toEqual([]);
+  // The fast path is exercised, and leaves what it does not handle to CodeValidator.
+  expect(n.finished).toBeGreaterThan(3000);
+  expect(n.tried - n.finished).toBeGreaterThan(500);
+});
+
+test('sql.js: the fast path finishes every body, with the same figures', () => {
+  const bytes = new Uint8Array(fs.readFileSync(path.resolve(__dirname, '../../node_modules/sql.js/dist/sql-wasm.wasm')));
+  let a = '';
+  const n = countFast(() => (a = outcome(bytes, true)));
+  expect(a).toMatch(/^valid /);
+  expect(a).toBe(outcome(bytes, false));
+  expect(n.finished).toBe(n.tried);
+  expect(n.tried).toBeGreaterThan(1000);
+});
+
+test('damaged modules: the fast path never accepts what CodeValidator rejects', () => {
+  // Deterministic pseudo-random byte changes inside valid modules with code.
+  let seed = 0x9e3779b9;
+  const rand = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const valid = modules.filter((m) => m.bytes.length > 40 && outcome(m.bytes, true).startsWith('valid'));
+  expect(valid.length).toBeGreaterThan(1000);
+  const differ: string[] = [];
+  let invalidSeen = 0;
+  for (let i = 0; i < 20000; i++) {
+    const m = valid[rand(valid.length)];
+    const bytes = m.bytes.slice();
+    // Mostly the tail (where the code section is), sometimes anywhere after the header.
+    const at = rand(4) === 0 ? 8 + rand(bytes.length - 8) : bytes.length - 1 - rand(Math.min(64, bytes.length - 8));
+    const choices = [0x00, 0x01, 0x0b, 0x0c, 0x0d, 0x1a, 0x1b, 0x20, 0x21, 0x41, 0x42, 0x45, 0x6a, 0x7c, 0x7e, 0x7f, 0x40, 0x80, 0xff];
+    bytes[at] = rand(3) === 0 ? rand(256) : choices[rand(choices.length)];
+    const a = outcome(bytes, true);
+    const b = outcome(bytes, false);
+    if (b.startsWith('invalid')) invalidSeen++;
+    if (a !== b) differ.push(`${m.where} byte ${at} = ${bytes[at]}: fast ${a} / general ${b}`);
+  }
+  expect(differ.slice(0, 20)).toEqual([]);
+  expect(invalidSeen).toBeGreaterThan(1000);
+});

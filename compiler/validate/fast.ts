@@ -1,0 +1,572 @@
+// The validator's fast path: one function that reads a body's bytes and checks the
+// instructions most code consists of (numeric operators, locals, globals, loads and stores,
+// calls, blocks without parameters and branches) with its stacks in local variables, no
+// instruction objects and no calls per instruction.
+//
+// It only ever says "valid" or "cannot tell": any instruction outside its set, any block
+// type it does not handle, any error and anything unusual in the encoding makes it give up,
+// and CodeValidator (func.ts) then validates the body from its start and reports the error
+// with its place. So it must accept exactly what CodeValidator accepts for the bodies it
+// finishes, and compute the same maximum operand-stack height and control depth (the
+// translator sizes its frames by them).
+
+import type { ValType } from '../ir';
+import { OPS } from '../opcodes';
+import type { ModuleContext } from './func';
+import { HT, REF_BASE, VT, refEnc, type TypeRegistry } from './types';
+
+const BOT = VT.Bot;
+const NONE = 255;
+
+// Frame kinds; a loop's label takes no values (fast-path blocks have no parameters).
+const BLOCK = 0;
+const LOOP = 1;
+const IF = 2;
+const ELSE = 3;
+const FUNC = 4;
+
+const EMPTY: readonly number[] = [];
+/** The result list of a block whose type is one numeric or vector value type, by type code. */
+const SINGLE: readonly (readonly number[])[] = [EMPTY, [VT.I32], [VT.I64], [VT.F32], [VT.F64], [VT.V128]];
+
+// Single-byte numeric operators (0x45..0xc4 and the like): operand and result types.
+const PLAIN_A = new Uint8Array(256).fill(NONE);
+const PLAIN_B = new Uint8Array(256).fill(NONE);
+const PLAIN_R = new Uint8Array(256).fill(NONE);
+// Loads and stores: the value type, whether it stores, the natural alignment (log2).
+const MEM_VAL = new Uint8Array(256).fill(NONE);
+const MEM_STORE = new Uint8Array(256);
+const MEM_ALIGN = new Uint8Array(256);
+// 0xfc-prefixed saturating truncations (sub-opcodes 0..7).
+const SAT_A = new Uint8Array(8);
+const SAT_R = new Uint8Array(8);
+
+const SIG: Record<string, number> = { i: VT.I32, I: VT.I64, f: VT.F32, F: VT.F64 };
+const sigType = (c: string, name: string): number => {
+  const v = SIG[c];
+  if (v === undefined) throw new Error(`fast validator: unexpected type '${c}' in the signature of ${name}`);
+  return v;
+};
+for (const op of OPS) {
+  if (op.sig === undefined) continue;
+  const [p, r] = op.sig.split('>');
+  if (op.prefix === 0 && op.code >= 0x45 && op.code <= 0xc4) {
+    if (op.imm !== 0 || p.length < 1 || p.length > 2 || r.length !== 1) throw new Error(`fast validator: ${op.name} is not a plain operator`);
+    PLAIN_A[op.code] = sigType(p[0], op.name);
+    if (p.length === 2) PLAIN_B[op.code] = sigType(p[1], op.name);
+    PLAIN_R[op.code] = sigType(r, op.name);
+  } else if (op.prefix === 0 && op.code >= 0x28 && op.code <= 0x3e) {
+    // Loads are `a>T`, stores `aT>`.
+    const store = r.length === 0;
+    MEM_VAL[op.code] = sigType(store ? p[1] : r, op.name);
+    MEM_STORE[op.code] = store ? 1 : 0;
+    MEM_ALIGN[op.code] = op.natAlign ?? 0;
+  } else if (op.prefix === 0xfc && op.sub < 8) {
+    SAT_A[op.sub] = sigType(p, op.name);
+    SAT_R[op.sub] = sigType(r, op.name);
+  }
+}
+
+/** Where an LEB128 read ended (set by the slow readers below), or -1 if it was not valid. */
+let lebEnd = 0;
+
+/** An unsigned LEB128 of at most 32 bits at `pos`, with Reader.u32's checks; sets lebEnd. */
+function readU32(bytes: Uint8Array, pos: number, end: number): number {
+  let result = 0;
+  for (let i = 0; i < 5; i++) {
+    if (pos >= end) break;
+    const b = bytes[pos++];
+    if (i === 4) {
+      if ((b & 0x70) !== 0 || (b & 0x80) !== 0) break;
+      lebEnd = pos;
+      return (result | (b << 28)) >>> 0;
+    }
+    result |= (b & 0x7f) << (7 * i);
+    if (b < 0x80) {
+      lebEnd = pos;
+      return result >>> 0;
+    }
+  }
+  lebEnd = -1;
+  return 0;
+}
+
+/** An unsigned LEB128 of at most 64 bits, as a number (only compared with 2^32 - 1). */
+function readU64(bytes: Uint8Array, pos: number, end: number): number {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= end) break;
+    const b = bytes[pos++];
+    if (i === 9) {
+      if ((b & 0x7e) !== 0 || (b & 0x80) !== 0) break;
+      lebEnd = pos;
+      return result + (b & 1) * scale;
+    }
+    result += (b & 0x7f) * scale;
+    scale *= 128;
+    if (b < 0x80) {
+      lebEnd = pos;
+      return result;
+    }
+  }
+  lebEnd = -1;
+  return 0;
+}
+
+/** Steps over a signed LEB128 of `bits` (32 or 64) with Reader's checks; returns the end or -1. */
+function skipSigned(bytes: Uint8Array, pos: number, end: number, bits: number): number {
+  const last = bits === 32 ? 4 : 9;
+  for (let i = 0; i <= last; i++) {
+    if (pos >= end) return -1;
+    const b = bytes[pos++];
+    if (i === last) {
+      if (b & 0x80) return -1;
+      const sign = bits === 32 ? b & 0x78 : b & 0x7f;
+      const all = bits === 32 ? 0x78 : 0x7f;
+      return sign === 0 || sign === all ? pos : -1;
+    }
+    if (b < 0x80) return pos;
+  }
+  return -1;
+}
+
+/** Pops `ts` (the last first), each a subtype of its expectation; the new height or -1. */
+function popTypes(vals: Int32Array, vh: number, floor: number, unreach: boolean, ts: readonly number[], reg: TypeRegistry): number {
+  for (let i = ts.length - 1; i >= 0; i--) {
+    if (vh === floor) {
+      if (unreach) continue;
+      return -1;
+    }
+    const t = vals[--vh];
+    const e = ts[i];
+    if (t !== e && !reg.valSub(t, e)) return -1;
+  }
+  return vh;
+}
+
+export class FastValidator {
+  private readonly reg: TypeRegistry;
+  private vals = new Int32Array(256);
+  private cKind = new Uint8Array(64);
+  private cHeight = new Int32Array(64);
+  private cUnreach = new Uint8Array(64);
+  private cRes: (readonly number[])[] = [];
+  private scratch = new Int32Array(16);
+  private localTypes = new Int32Array(64);
+  /** Per table: 1 if its elements are function references (call_indirect may use it). */
+  private readonly funcTable: Uint8Array;
+  /** Results of the last body the fast path finished. */
+  maxHeight = 0;
+  maxCtrl = 0;
+
+  constructor(private readonly ctx: ModuleContext) {
+    this.reg = ctx.reg;
+    this.funcTable = Uint8Array.from(ctx.tableElem, (e) => (this.reg.valSub(e, refEnc(HT.Func, true)) ? 1 : 0));
+  }
+
+  /**
+   * True if the body at bytes[start, end) (its instructions, after the locals) is valid for a
+   * function of canonical type `typeId` with the declared `locals`; false if the fast path
+   * cannot tell (then CodeValidator must decide).
+   */
+  validate(bytes: Uint8Array, start: number, end: number, typeId: number, locals: readonly ValType[]): boolean {
+    const reg = this.reg;
+    const ctx = this.ctx;
+    const info = reg.info(typeId);
+    // Locals: parameters, then declared locals, which must all have a default value (no
+    // initialisation tracking here).
+    const np = info.params.length;
+    const nl = np + locals.length;
+    if (this.localTypes.length < nl) this.localTypes = new Int32Array(nl * 2);
+    const localTypes = this.localTypes;
+    for (let i = 0; i < np; i++) localTypes[i] = info.params[i];
+    for (let i = 0; i < locals.length; i++) {
+      const t = locals[i];
+      let e: number;
+      switch (t) {
+        case 'i32': e = VT.I32; break;
+        case 'i64': e = VT.I64; break;
+        case 'f32': e = VT.F32; break;
+        case 'f64': e = VT.F64; break;
+        case 'v128': e = VT.V128; break;
+        default: return false;
+      }
+      localTypes[np + i] = e;
+    }
+    const funcResults = info.results;
+    // Capacity: an instruction pushes at most one value and takes at least one byte, except
+    // calls (checked there); a block takes at least two bytes.
+    const size = end - start;
+    if (this.vals.length < size + 16) this.vals = new Int32Array(size + 16);
+    if (this.cKind.length < (size >> 1) + 2) {
+      const n = (size >> 1) + 2;
+      this.cKind = new Uint8Array(n);
+      this.cHeight = new Int32Array(n);
+      this.cUnreach = new Uint8Array(n);
+    }
+    let vals = this.vals;
+    const cKind = this.cKind;
+    const cHeight = this.cHeight;
+    const cUnreach = this.cUnreach;
+    const cRes = this.cRes;
+    const globalTypes = ctx.globalTypes;
+    const memAddr = ctx.memAddr;
+    const numMems = memAddr.length;
+
+    let vh = 0;
+    let ch = 1;
+    cKind[0] = FUNC;
+    cHeight[0] = 0;
+    cUnreach[0] = 0;
+    cRes[0] = funcResults;
+    let floor = 0;
+    let unreach = false;
+    let maxHeight = 0;
+    let maxCtrl = 1;
+    let pos = start;
+    let t = 0;
+
+    for (;;) {
+      if (pos >= end) return false;
+      const op = bytes[pos++];
+      switch (op) {
+        case 0x00: // unreachable
+          vh = floor;
+          unreach = true;
+          cUnreach[ch - 1] = 1;
+          break;
+        case 0x01: // nop
+          break;
+        case 0x02: // block
+        case 0x03: // loop
+        case 0x04: { // if
+          if (pos >= end) return false;
+          const bt = bytes[pos++];
+          let res: readonly number[];
+          if (bt === 0x40) res = EMPTY;
+          else if (bt >= 0x7b && bt <= 0x7f) res = SINGLE[0x80 - bt];
+          else return false;
+          if (op === 0x04) {
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) return false;
+          }
+          cKind[ch] = op === 0x02 ? BLOCK : op === 0x03 ? LOOP : IF;
+          cHeight[ch] = vh;
+          cUnreach[ch] = 0;
+          cRes[ch] = res;
+          ch++;
+          if (ch > maxCtrl) maxCtrl = ch;
+          floor = vh;
+          unreach = false;
+          break;
+        }
+        case 0x05: { // else
+          if (ch < 2 || cKind[ch - 1] !== IF) return false;
+          const c = ch - 1;
+          if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) return false;
+          cKind[c] = ELSE;
+          cUnreach[c] = 0;
+          unreach = false;
+          break;
+        }
+        case 0x0b: { // end
+          const c = ch - 1;
+          const res = cRes[c];
+          // An if without else has an empty else branch, which must produce the results.
+          if (cKind[c] === IF && res.length !== 0) return false;
+          if ((vh = popTypes(vals, vh, floor, unreach, res, reg)) < 0 || vh !== floor) return false;
+          if (c === 0) {
+            // The function's final `end`: the body must end here.
+            if (pos !== end) return false;
+            this.maxHeight = maxHeight;
+            this.maxCtrl = maxCtrl;
+            return true;
+          }
+          ch = c;
+          floor = cHeight[c - 1];
+          unreach = cUnreach[c - 1] === 1;
+          for (let i = 0; i < res.length; i++) vals[vh++] = res[i];
+          break;
+        }
+        case 0x0c: // br
+        case 0x0d: { // br_if
+          let l = bytes[pos];
+          if (l < 0x80 && pos < end) pos++;
+          else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
+          if (!(l < ch)) return false;
+          const c = ch - 1 - l;
+          const ts = cKind[c] === LOOP ? EMPTY : cRes[c];
+          if (op === 0x0d) {
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) return false;
+            if ((vh = popTypes(vals, vh, floor, unreach, ts, reg)) < 0) return false;
+            for (let i = 0; i < ts.length; i++) vals[vh++] = ts[i];
+          } else {
+            if (popTypes(vals, vh, floor, unreach, ts, reg) < 0) return false;
+            vh = floor;
+            unreach = true;
+            cUnreach[ch - 1] = 1;
+          }
+          break;
+        }
+        case 0x0e: { // br_table
+          const n = readU32(bytes, pos, end);
+          if ((pos = lebEnd) < 0 || n > end - pos) return false;
+          const labelsAt = pos;
+          for (let i = 0; i < n; i++) {
+            readU32(bytes, pos, end);
+            if ((pos = lebEnd) < 0) return false;
+          }
+          const dflt = readU32(bytes, pos, end);
+          if ((pos = lebEnd) < 0 || !(dflt < ch)) return false;
+          if (vh === floor) {
+            if (!unreach) return false;
+          } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) return false;
+          const dc = ch - 1 - dflt;
+          const m = cKind[dc] === LOOP ? EMPTY : cRes[dc];
+          const arity = m.length;
+          if (this.scratch.length < arity) this.scratch = new Int32Array(arity * 2);
+          const scratch = this.scratch;
+          let p = labelsAt;
+          for (let i = 0; i < n; i++) {
+            const l = readU32(bytes, p, end);
+            p = lebEnd;
+            if (!(l < ch)) return false;
+            const c = ch - 1 - l;
+            const ts = cKind[c] === LOOP ? EMPTY : cRes[c];
+            if (ts.length !== arity) return false;
+            // Pop the label's types and push back what was popped (CodeValidator's passThrough).
+            let h = vh;
+            for (let j = arity - 1; j >= 0; j--) {
+              if (h === floor) {
+                if (!unreach) return false;
+                scratch[j] = BOT;
+                continue;
+              }
+              const a = vals[--h];
+              if (a !== ts[j] && !reg.valSub(a, ts[j])) return false;
+              scratch[j] = a;
+            }
+            for (let j = 0; j < arity; j++) vals[h++] = scratch[j];
+            vh = h;
+          }
+          if (popTypes(vals, vh, floor, unreach, m, reg) < 0) return false;
+          vh = floor;
+          unreach = true;
+          cUnreach[ch - 1] = 1;
+          break;
+        }
+        case 0x0f: // return
+          if (popTypes(vals, vh, floor, unreach, funcResults, reg) < 0) return false;
+          vh = floor;
+          unreach = true;
+          cUnreach[ch - 1] = 1;
+          break;
+        case 0x10: // call
+        case 0x11: { // call_indirect
+          let x = bytes[pos];
+          if (x < 0x80 && pos < end) pos++;
+          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
+          let ft: number | undefined;
+          if (op === 0x10) {
+            ft = ctx.funcTypes[x];
+          } else {
+            let tb = bytes[pos];
+            if (tb < 0x80 && pos < end) pos++;
+            else if ((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
+            if (!(tb < this.funcTable.length) || this.funcTable[tb] === 0) return false;
+            ft = ctx.canon[x];
+            if (ft === undefined || reg.info(ft).kind !== 0) return false;
+            const a = ctx.tableAddr[tb];
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== a && t !== BOT) return false;
+          }
+          if (ft === undefined) return false;
+          const fi = reg.info(ft);
+          if ((vh = popTypes(vals, vh, floor, unreach, fi.params, reg)) < 0) return false;
+          const rs = fi.results;
+          if (vh + rs.length + 16 > vals.length) {
+            const v = new Int32Array((vh + rs.length + 16) * 2);
+            v.set(vals);
+            this.vals = vals = v;
+          }
+          for (let i = 0; i < rs.length; i++) vals[vh++] = rs[i];
+          break;
+        }
+        case 0x1a: // drop
+          if (vh === floor) {
+            if (!unreach) return false;
+          } else vh--;
+          break;
+        case 0x1b: { // select
+          if (vh === floor) {
+            if (!unreach) return false;
+          } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) return false;
+          const t1 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
+          const t2 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
+          if (t1 < 0 || t2 < 0 || t1 >= REF_BASE || t2 >= REF_BASE) return false;
+          if (t1 !== t2 && t1 !== BOT && t2 !== BOT) return false;
+          vals[vh++] = t1 === BOT ? t2 : t1;
+          break;
+        }
+        case 0x20: // local.get
+        case 0x21: // local.set
+        case 0x22: { // local.tee
+          let x = bytes[pos];
+          if (x < 0x80 && pos < end) pos++;
+          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
+          if (!(x < nl)) return false;
+          const lt = localTypes[x];
+          if (op === 0x20) {
+            vals[vh++] = lt;
+            break;
+          }
+          if (vh === floor) {
+            if (!unreach) return false;
+          } else if ((t = vals[--vh]) !== lt && t !== BOT && !reg.valSub(t, lt)) return false;
+          if (op === 0x22) vals[vh++] = lt;
+          break;
+        }
+        case 0x23: // global.get
+        case 0x24: { // global.set
+          let x = bytes[pos];
+          if (x < 0x80 && pos < end) pos++;
+          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
+          if (!(x < globalTypes.length)) return false;
+          const gt = globalTypes[x];
+          if (op === 0x23) {
+            vals[vh++] = gt;
+            break;
+          }
+          if (!ctx.globalMutable[x]) return false;
+          if (vh === floor) {
+            if (!unreach) return false;
+          } else if ((t = vals[--vh]) !== gt && t !== BOT && !reg.valSub(t, gt)) return false;
+          break;
+        }
+        case 0x3f: // memory.size
+        case 0x40: { // memory.grow
+          let x = bytes[pos];
+          if (x < 0x80 && pos < end) pos++;
+          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
+          if (!(x < numMems)) return false;
+          const a = memAddr[x];
+          if (op === 0x40) {
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== a && t !== BOT) return false;
+          }
+          vals[vh++] = a;
+          break;
+        }
+        case 0x41: // i32.const
+          if (pos < end && bytes[pos] < 0x80) pos++;
+          else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) return false;
+          vals[vh++] = VT.I32;
+          break;
+        case 0x42: // i64.const
+          if (pos < end && bytes[pos] < 0x80) pos++;
+          else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) return false;
+          vals[vh++] = VT.I64;
+          break;
+        case 0x43: // f32.const
+          if ((pos += 4) > end) return false;
+          vals[vh++] = VT.F32;
+          break;
+        case 0x44: // f64.const
+          if ((pos += 8) > end) return false;
+          vals[vh++] = VT.F64;
+          break;
+        case 0xfc: {
+          const sub = readU32(bytes, pos, end);
+          if ((pos = lebEnd) < 0) return false;
+          if (sub < 8) {
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== BOT) return false;
+            vals[vh++] = SAT_R[sub];
+          } else if (sub === 10 || sub === 11) {
+            // memory.copy dst src / memory.fill mem
+            const x = readU32(bytes, pos, end);
+            if ((pos = lebEnd) < 0 || !(x < numMems)) return false;
+            let y = x;
+            if (sub === 10) {
+              y = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || !(y < numMems)) return false;
+            }
+            // Operands popped last first: memory.copy (dst, src, n), memory.fill (dst, value, n).
+            const ad = memAddr[x];
+            const as = memAddr[y];
+            const w2 = sub === 11 ? ad : ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32;
+            const w1 = sub === 11 ? VT.I32 : as;
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== w2 && t !== BOT) return false;
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== w1 && t !== BOT) return false;
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== ad && t !== BOT) return false;
+          } else return false;
+          break;
+        }
+        default: {
+          if (op >= 0x28 && op <= 0x3e) {
+            const v = MEM_VAL[op];
+            if (v === NONE) return false;
+            // memarg: flags (alignment, bit 6: a memory index follows), then the offset.
+            let flags = bytes[pos];
+            if (flags < 0x40 && pos < end) pos++;
+            else {
+              flags = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || flags >= 0x80) return false;
+            }
+            let mem = 0;
+            if (flags & 0x40) {
+              mem = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0) return false;
+            }
+            let offset = bytes[pos];
+            if (offset < 0x80 && pos < end) pos++;
+            else {
+              offset = readU64(bytes, pos, end);
+              if ((pos = lebEnd) < 0) return false;
+            }
+            if (!(mem < numMems) || (flags & 0x3f) > MEM_ALIGN[op]) return false;
+            const a = memAddr[mem];
+            if (a === VT.I32 && offset > 0xffffffff) return false;
+            if (MEM_STORE[op] === 1) {
+              if (vh === floor) {
+                if (!unreach) return false;
+              } else if ((t = vals[--vh]) !== v && t !== BOT) return false;
+            }
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== a && t !== BOT) return false;
+            if (MEM_STORE[op] === 0) vals[vh++] = v;
+            break;
+          }
+          const r = PLAIN_R[op];
+          if (r === NONE) return false;
+          const b = PLAIN_B[op];
+          if (b !== NONE) {
+            if (vh === floor) {
+              if (!unreach) return false;
+            } else if ((t = vals[--vh]) !== b && t !== BOT) return false;
+          }
+          const a = PLAIN_A[op];
+          if (vh === floor) {
+            if (!unreach) return false;
+          } else if ((t = vals[--vh]) !== a && t !== BOT) return false;
+          vals[vh++] = r;
+        }
+      }
+      if (vh > maxHeight) maxHeight = vh;
+    }
+  }
+}
