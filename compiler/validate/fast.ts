@@ -10,7 +10,7 @@
 // finishes, and compute the same maximum operand-stack height and control depth (the
 // translator sizes its frames by them).
 
-import type { ValType } from '../ir';
+import type { FuncBody } from '../ir';
 import { OPS } from '../opcodes';
 import type { ModuleContext } from './func';
 import { HT, REF_BASE, VT, refEnc, type TypeRegistry } from './types';
@@ -156,9 +156,6 @@ export class FastValidator {
   private localTypes = new Int32Array(64);
   /** Per table: 1 if its elements are function references (call_indirect may use it). */
   private readonly funcTable: Uint8Array;
-  /** Results of the last body the fast path finished. */
-  maxHeight = 0;
-  maxCtrl = 0;
 
   constructor(private readonly ctx: ModuleContext) {
     this.reg = ctx.reg;
@@ -166,407 +163,423 @@ export class FastValidator {
   }
 
   /**
-   * True if the body at bytes[start, end) (its instructions, after the locals) is valid for a
-   * function of canonical type `typeId` with the declared `locals`; false if the fast path
-   * cannot tell (then CodeValidator must decide).
+   * Validates the bodies `codes` (kept as bytes in `bytes`; body i has canonical type
+   * `funcTypes[typeBase + i]`) and returns the indices of those the fast path could not
+   * decide, in order: CodeValidator must validate them. For every other body, sets
+   * `heights[i]` and `depths[i]` to its maximum operand-stack height and control depth.
+   * All bodies go through one call, so one optimised loop serves the whole module.
    */
-  validate(bytes: Uint8Array, start: number, end: number, typeId: number, locals: readonly ValType[]): boolean {
+  validateBodies(
+    bytes: Uint8Array, codes: readonly FuncBody[], funcTypes: readonly number[], typeBase: number,
+    heights: number[], depths: number[],
+  ): number[] {
     const reg = this.reg;
     const ctx = this.ctx;
-    const info = reg.info(typeId);
-    // Locals: parameters, then declared locals, which must all have a default value (no
-    // initialisation tracking here).
-    const np = info.params.length;
-    const nl = np + locals.length;
-    if (this.localTypes.length < nl) this.localTypes = new Int32Array(nl * 2);
-    const localTypes = this.localTypes;
-    for (let i = 0; i < np; i++) localTypes[i] = info.params[i];
-    for (let i = 0; i < locals.length; i++) {
-      const t = locals[i];
-      let e: number;
-      switch (t) {
-        case 'i32': e = VT.I32; break;
-        case 'i64': e = VT.I64; break;
-        case 'f32': e = VT.F32; break;
-        case 'f64': e = VT.F64; break;
-        case 'v128': e = VT.V128; break;
-        default: return false;
-      }
-      localTypes[np + i] = e;
-    }
-    const funcResults = info.results;
-    // Capacity: an instruction pushes at most one value and takes at least one byte, except
-    // calls (checked there); a block takes at least two bytes.
-    const size = end - start;
-    if (this.vals.length < size + 16) this.vals = new Int32Array(size + 16);
-    if (this.cKind.length < (size >> 1) + 2) {
-      const n = (size >> 1) + 2;
-      this.cKind = new Uint8Array(n);
-      this.cHeight = new Int32Array(n);
-      this.cUnreach = new Uint8Array(n);
-    }
-    let vals = this.vals;
-    const cKind = this.cKind;
-    const cHeight = this.cHeight;
-    const cUnreach = this.cUnreach;
-    const cRes = this.cRes;
     const globalTypes = ctx.globalTypes;
     const memAddr = ctx.memAddr;
     const numMems = memAddr.length;
+    const cRes = this.cRes;
+    const undecided: number[] = [];
+    bodies: for (let i = 0; i < codes.length; i++) {
+      ok: {
+        const code = codes[i];
+        const start = code.start;
+        const end = code.end;
+        if (start === undefined || end === undefined) break ok;
+        const info = reg.info(funcTypes[typeBase + i]);
+        const locals = code.locals;
+        // Locals: parameters, then declared locals, which must all have a default value (no
+        // initialisation tracking here).
+        const np = info.params.length;
+        const nl = np + locals.length;
+        if (this.localTypes.length < nl) this.localTypes = new Int32Array(nl * 2);
+        const localTypes = this.localTypes;
+        for (let j = 0; j < np; j++) localTypes[j] = info.params[j];
+        for (let j = 0; j < locals.length; j++) {
+          let e: number;
+          switch (locals[j]) {
+            case 'i32': e = VT.I32; break;
+            case 'i64': e = VT.I64; break;
+            case 'f32': e = VT.F32; break;
+            case 'f64': e = VT.F64; break;
+            case 'v128': e = VT.V128; break;
+            default: break ok;
+          }
+          localTypes[np + j] = e;
+        }
+        const funcResults = info.results;
+        // Capacity: an instruction pushes at most one value and takes at least one byte,
+        // except calls (checked there); a block takes at least two bytes.
+        const size = end - start;
+        if (this.vals.length < size + 16) this.vals = new Int32Array(size + 16);
+        if (this.cKind.length < (size >> 1) + 2) {
+          const n = (size >> 1) + 2;
+          this.cKind = new Uint8Array(n);
+          this.cHeight = new Int32Array(n);
+          this.cUnreach = new Uint8Array(n);
+        }
+        let vals = this.vals;
+        const cKind = this.cKind;
+        const cHeight = this.cHeight;
+        const cUnreach = this.cUnreach;
 
-    let vh = 0;
-    let ch = 1;
-    cKind[0] = FUNC;
-    cHeight[0] = 0;
-    cUnreach[0] = 0;
-    cRes[0] = funcResults;
-    let floor = 0;
-    let unreach = false;
-    let maxHeight = 0;
-    let maxCtrl = 1;
-    let pos = start;
-    let t = 0;
+        let vh = 0;
+        let ch = 1;
+        cKind[0] = FUNC;
+        cHeight[0] = 0;
+        cUnreach[0] = 0;
+        cRes[0] = funcResults;
+        let floor = 0;
+        let unreach = false;
+        let maxHeight = 0;
+        let maxCtrl = 1;
+        let pos = start;
+        let t = 0;
 
-    for (;;) {
-      if (pos >= end) return false;
-      const op = bytes[pos++];
-      switch (op) {
-        case 0x00: // unreachable
-          vh = floor;
-          unreach = true;
-          cUnreach[ch - 1] = 1;
-          break;
-        case 0x01: // nop
-          break;
-        case 0x02: // block
-        case 0x03: // loop
-        case 0x04: { // if
-          if (pos >= end) return false;
-          const bt = bytes[pos++];
-          let res: readonly number[];
-          if (bt === 0x40) res = EMPTY;
-          else if (bt >= 0x7b && bt <= 0x7f) res = SINGLE[0x80 - bt];
-          else return false;
-          if (op === 0x04) {
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) return false;
-          }
-          cKind[ch] = op === 0x02 ? BLOCK : op === 0x03 ? LOOP : IF;
-          cHeight[ch] = vh;
-          cUnreach[ch] = 0;
-          cRes[ch] = res;
-          ch++;
-          if (ch > maxCtrl) maxCtrl = ch;
-          floor = vh;
-          unreach = false;
-          break;
-        }
-        case 0x05: { // else
-          if (ch < 2 || cKind[ch - 1] !== IF) return false;
-          const c = ch - 1;
-          if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) return false;
-          cKind[c] = ELSE;
-          cUnreach[c] = 0;
-          unreach = false;
-          break;
-        }
-        case 0x0b: { // end
-          const c = ch - 1;
-          const res = cRes[c];
-          // An if without else has an empty else branch, which must produce the results.
-          if (cKind[c] === IF && res.length !== 0) return false;
-          if ((vh = popTypes(vals, vh, floor, unreach, res, reg)) < 0 || vh !== floor) return false;
-          if (c === 0) {
-            // The function's final `end`: the body must end here.
-            if (pos !== end) return false;
-            this.maxHeight = maxHeight;
-            this.maxCtrl = maxCtrl;
-            return true;
-          }
-          ch = c;
-          floor = cHeight[c - 1];
-          unreach = cUnreach[c - 1] === 1;
-          for (let i = 0; i < res.length; i++) vals[vh++] = res[i];
-          break;
-        }
-        case 0x0c: // br
-        case 0x0d: { // br_if
-          let l = bytes[pos];
-          if (l < 0x80 && pos < end) pos++;
-          else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
-          if (!(l < ch)) return false;
-          const c = ch - 1 - l;
-          const ts = cKind[c] === LOOP ? EMPTY : cRes[c];
-          if (op === 0x0d) {
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) return false;
-            if ((vh = popTypes(vals, vh, floor, unreach, ts, reg)) < 0) return false;
-            for (let i = 0; i < ts.length; i++) vals[vh++] = ts[i];
-          } else {
-            if (popTypes(vals, vh, floor, unreach, ts, reg) < 0) return false;
-            vh = floor;
-            unreach = true;
-            cUnreach[ch - 1] = 1;
-          }
-          break;
-        }
-        case 0x0e: { // br_table
-          const n = readU32(bytes, pos, end);
-          if ((pos = lebEnd) < 0 || n > end - pos) return false;
-          const labelsAt = pos;
-          for (let i = 0; i < n; i++) {
-            readU32(bytes, pos, end);
-            if ((pos = lebEnd) < 0) return false;
-          }
-          const dflt = readU32(bytes, pos, end);
-          if ((pos = lebEnd) < 0 || !(dflt < ch)) return false;
-          if (vh === floor) {
-            if (!unreach) return false;
-          } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) return false;
-          const dc = ch - 1 - dflt;
-          const m = cKind[dc] === LOOP ? EMPTY : cRes[dc];
-          const arity = m.length;
-          if (this.scratch.length < arity) this.scratch = new Int32Array(arity * 2);
-          const scratch = this.scratch;
-          let p = labelsAt;
-          for (let i = 0; i < n; i++) {
-            const l = readU32(bytes, p, end);
-            p = lebEnd;
-            if (!(l < ch)) return false;
-            const c = ch - 1 - l;
-            const ts = cKind[c] === LOOP ? EMPTY : cRes[c];
-            if (ts.length !== arity) return false;
-            // Pop the label's types and push back what was popped (CodeValidator's passThrough).
-            let h = vh;
-            for (let j = arity - 1; j >= 0; j--) {
-              if (h === floor) {
-                if (!unreach) return false;
-                scratch[j] = BOT;
-                continue;
+        for (;;) {
+          if (pos >= end) break ok;
+          const op = bytes[pos++];
+          switch (op) {
+            case 0x00: // unreachable
+              vh = floor;
+              unreach = true;
+              cUnreach[ch - 1] = 1;
+              break;
+            case 0x01: // nop
+              break;
+            case 0x02: // block
+            case 0x03: // loop
+            case 0x04: { // if
+              if (pos >= end) break ok;
+              const bt = bytes[pos++];
+              let res: readonly number[];
+              if (bt === 0x40) res = EMPTY;
+              else if (bt >= 0x7b && bt <= 0x7f) res = SINGLE[0x80 - bt];
+              else break ok;
+              if (op === 0x04) {
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
               }
-              const a = vals[--h];
-              if (a !== ts[j] && !reg.valSub(a, ts[j])) return false;
-              scratch[j] = a;
+              cKind[ch] = op === 0x02 ? BLOCK : op === 0x03 ? LOOP : IF;
+              cHeight[ch] = vh;
+              cUnreach[ch] = 0;
+              cRes[ch] = res;
+              ch++;
+              if (ch > maxCtrl) maxCtrl = ch;
+              floor = vh;
+              unreach = false;
+              break;
             }
-            for (let j = 0; j < arity; j++) vals[h++] = scratch[j];
-            vh = h;
-          }
-          if (popTypes(vals, vh, floor, unreach, m, reg) < 0) return false;
-          vh = floor;
-          unreach = true;
-          cUnreach[ch - 1] = 1;
-          break;
-        }
-        case 0x0f: // return
-          if (popTypes(vals, vh, floor, unreach, funcResults, reg) < 0) return false;
-          vh = floor;
-          unreach = true;
-          cUnreach[ch - 1] = 1;
-          break;
-        case 0x10: // call
-        case 0x11: { // call_indirect
-          let x = bytes[pos];
-          if (x < 0x80 && pos < end) pos++;
-          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
-          let ft: number | undefined;
-          if (op === 0x10) {
-            ft = ctx.funcTypes[x];
-          } else {
-            let tb = bytes[pos];
-            if (tb < 0x80 && pos < end) pos++;
-            else if ((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
-            if (!(tb < this.funcTable.length) || this.funcTable[tb] === 0) return false;
-            ft = ctx.canon[x];
-            if (ft === undefined || reg.info(ft).kind !== 0) return false;
-            const a = ctx.tableAddr[tb];
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== a && t !== BOT) return false;
-          }
-          if (ft === undefined) return false;
-          const fi = reg.info(ft);
-          if ((vh = popTypes(vals, vh, floor, unreach, fi.params, reg)) < 0) return false;
-          const rs = fi.results;
-          if (vh + rs.length + 16 > vals.length) {
-            const v = new Int32Array((vh + rs.length + 16) * 2);
-            v.set(vals);
-            this.vals = vals = v;
-          }
-          for (let i = 0; i < rs.length; i++) vals[vh++] = rs[i];
-          break;
-        }
-        case 0x1a: // drop
-          if (vh === floor) {
-            if (!unreach) return false;
-          } else vh--;
-          break;
-        case 0x1b: { // select
-          if (vh === floor) {
-            if (!unreach) return false;
-          } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) return false;
-          const t1 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
-          const t2 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
-          if (t1 < 0 || t2 < 0 || t1 >= REF_BASE || t2 >= REF_BASE) return false;
-          if (t1 !== t2 && t1 !== BOT && t2 !== BOT) return false;
-          vals[vh++] = t1 === BOT ? t2 : t1;
-          break;
-        }
-        case 0x20: // local.get
-        case 0x21: // local.set
-        case 0x22: { // local.tee
-          let x = bytes[pos];
-          if (x < 0x80 && pos < end) pos++;
-          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
-          if (!(x < nl)) return false;
-          const lt = localTypes[x];
-          if (op === 0x20) {
-            vals[vh++] = lt;
-            break;
-          }
-          if (vh === floor) {
-            if (!unreach) return false;
-          } else if ((t = vals[--vh]) !== lt && t !== BOT && !reg.valSub(t, lt)) return false;
-          if (op === 0x22) vals[vh++] = lt;
-          break;
-        }
-        case 0x23: // global.get
-        case 0x24: { // global.set
-          let x = bytes[pos];
-          if (x < 0x80 && pos < end) pos++;
-          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
-          if (!(x < globalTypes.length)) return false;
-          const gt = globalTypes[x];
-          if (op === 0x23) {
-            vals[vh++] = gt;
-            break;
-          }
-          if (!ctx.globalMutable[x]) return false;
-          if (vh === floor) {
-            if (!unreach) return false;
-          } else if ((t = vals[--vh]) !== gt && t !== BOT && !reg.valSub(t, gt)) return false;
-          break;
-        }
-        case 0x3f: // memory.size
-        case 0x40: { // memory.grow
-          let x = bytes[pos];
-          if (x < 0x80 && pos < end) pos++;
-          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) return false;
-          if (!(x < numMems)) return false;
-          const a = memAddr[x];
-          if (op === 0x40) {
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== a && t !== BOT) return false;
-          }
-          vals[vh++] = a;
-          break;
-        }
-        case 0x41: // i32.const
-          if (pos < end && bytes[pos] < 0x80) pos++;
-          else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) return false;
-          vals[vh++] = VT.I32;
-          break;
-        case 0x42: // i64.const
-          if (pos < end && bytes[pos] < 0x80) pos++;
-          else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) return false;
-          vals[vh++] = VT.I64;
-          break;
-        case 0x43: // f32.const
-          if ((pos += 4) > end) return false;
-          vals[vh++] = VT.F32;
-          break;
-        case 0x44: // f64.const
-          if ((pos += 8) > end) return false;
-          vals[vh++] = VT.F64;
-          break;
-        case 0xfc: {
-          const sub = readU32(bytes, pos, end);
-          if ((pos = lebEnd) < 0) return false;
-          if (sub < 8) {
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== BOT) return false;
-            vals[vh++] = SAT_R[sub];
-          } else if (sub === 10 || sub === 11) {
-            // memory.copy dst src / memory.fill mem
-            const x = readU32(bytes, pos, end);
-            if ((pos = lebEnd) < 0 || !(x < numMems)) return false;
-            let y = x;
-            if (sub === 10) {
-              y = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0 || !(y < numMems)) return false;
+            case 0x05: { // else
+              if (ch < 2 || cKind[ch - 1] !== IF) break ok;
+              const c = ch - 1;
+              if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) break ok;
+              cKind[c] = ELSE;
+              cUnreach[c] = 0;
+              unreach = false;
+              break;
             }
-            // Operands popped last first: memory.copy (dst, src, n), memory.fill (dst, value, n).
-            const ad = memAddr[x];
-            const as = memAddr[y];
-            const w2 = sub === 11 ? ad : ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32;
-            const w1 = sub === 11 ? VT.I32 : as;
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== w2 && t !== BOT) return false;
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== w1 && t !== BOT) return false;
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== ad && t !== BOT) return false;
-          } else return false;
-          break;
-        }
-        default: {
-          if (op >= 0x28 && op <= 0x3e) {
-            const v = MEM_VAL[op];
-            if (v === NONE) return false;
-            // memarg: flags (alignment, bit 6: a memory index follows), then the offset.
-            let flags = bytes[pos];
-            if (flags < 0x40 && pos < end) pos++;
-            else {
-              flags = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0 || flags >= 0x80) return false;
+            case 0x0b: { // end
+              const c = ch - 1;
+              const res = cRes[c];
+              // An if without else has an empty else branch, which must produce the results.
+              if (cKind[c] === IF && res.length !== 0) break ok;
+              if ((vh = popTypes(vals, vh, floor, unreach, res, reg)) < 0 || vh !== floor) break ok;
+              if (c === 0) {
+                // The function's final `end`: the body must end here.
+                if (pos !== end) break ok;
+                heights[i] = maxHeight;
+                depths[i] = maxCtrl;
+                continue bodies;
+              }
+              ch = c;
+              floor = cHeight[c - 1];
+              unreach = cUnreach[c - 1] === 1;
+              for (let i = 0; i < res.length; i++) vals[vh++] = res[i];
+              break;
             }
-            let mem = 0;
-            if (flags & 0x40) {
-              mem = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0) return false;
+            case 0x0c: // br
+            case 0x0d: { // br_if
+              let l = bytes[pos];
+              if (l < 0x80 && pos < end) pos++;
+              else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(l < ch)) break ok;
+              const c = ch - 1 - l;
+              const ts = cKind[c] === LOOP ? EMPTY : cRes[c];
+              if (op === 0x0d) {
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
+                if ((vh = popTypes(vals, vh, floor, unreach, ts, reg)) < 0) break ok;
+                for (let i = 0; i < ts.length; i++) vals[vh++] = ts[i];
+              } else {
+                if (popTypes(vals, vh, floor, unreach, ts, reg) < 0) break ok;
+                vh = floor;
+                unreach = true;
+                cUnreach[ch - 1] = 1;
+              }
+              break;
             }
-            let offset = bytes[pos];
-            if (offset < 0x80 && pos < end) pos++;
-            else {
-              offset = readU64(bytes, pos, end);
-              if ((pos = lebEnd) < 0) return false;
-            }
-            if (!(mem < numMems) || (flags & 0x3f) > MEM_ALIGN[op]) return false;
-            const a = memAddr[mem];
-            if (a === VT.I32 && offset > 0xffffffff) return false;
-            if (MEM_STORE[op] === 1) {
+            case 0x0e: { // br_table
+              const n = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || n > end - pos) break ok;
+              const labelsAt = pos;
+              for (let i = 0; i < n; i++) {
+                readU32(bytes, pos, end);
+                if ((pos = lebEnd) < 0) break ok;
+              }
+              const dflt = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || !(dflt < ch)) break ok;
               if (vh === floor) {
-                if (!unreach) return false;
-              } else if ((t = vals[--vh]) !== v && t !== BOT) return false;
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
+              const dc = ch - 1 - dflt;
+              const m = cKind[dc] === LOOP ? EMPTY : cRes[dc];
+              const arity = m.length;
+              if (this.scratch.length < arity) this.scratch = new Int32Array(arity * 2);
+              const scratch = this.scratch;
+              let p = labelsAt;
+              for (let i = 0; i < n; i++) {
+                const l = readU32(bytes, p, end);
+                p = lebEnd;
+                if (!(l < ch)) break ok;
+                const c = ch - 1 - l;
+                const ts = cKind[c] === LOOP ? EMPTY : cRes[c];
+                if (ts.length !== arity) break ok;
+                // Pop the label's types and push back what was popped (CodeValidator's passThrough).
+                let h = vh;
+                for (let j = arity - 1; j >= 0; j--) {
+                  if (h === floor) {
+                    if (!unreach) break ok;
+                    scratch[j] = BOT;
+                    continue;
+                  }
+                  const a = vals[--h];
+                  if (a !== ts[j] && !reg.valSub(a, ts[j])) break ok;
+                  scratch[j] = a;
+                }
+                for (let j = 0; j < arity; j++) vals[h++] = scratch[j];
+                vh = h;
+              }
+              if (popTypes(vals, vh, floor, unreach, m, reg) < 0) break ok;
+              vh = floor;
+              unreach = true;
+              cUnreach[ch - 1] = 1;
+              break;
             }
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== a && t !== BOT) return false;
-            if (MEM_STORE[op] === 0) vals[vh++] = v;
-            break;
+            case 0x0f: // return
+              if (popTypes(vals, vh, floor, unreach, funcResults, reg) < 0) break ok;
+              vh = floor;
+              unreach = true;
+              cUnreach[ch - 1] = 1;
+              break;
+            case 0x10: // call
+            case 0x11: { // call_indirect
+              let x = bytes[pos];
+              if (x < 0x80 && pos < end) pos++;
+              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              let ft: number | undefined;
+              if (op === 0x10) {
+                ft = ctx.funcTypes[x];
+              } else {
+                let tb = bytes[pos];
+                if (tb < 0x80 && pos < end) pos++;
+                else if ((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+                if (!(tb < this.funcTable.length) || this.funcTable[tb] === 0) break ok;
+                ft = ctx.canon[x];
+                if (ft === undefined || reg.info(ft).kind !== 0) break ok;
+                const a = ctx.tableAddr[tb];
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+              }
+              if (ft === undefined) break ok;
+              const fi = reg.info(ft);
+              if ((vh = popTypes(vals, vh, floor, unreach, fi.params, reg)) < 0) break ok;
+              const rs = fi.results;
+              if (vh + rs.length + 16 > vals.length) {
+                const v = new Int32Array((vh + rs.length + 16) * 2);
+                v.set(vals);
+                this.vals = vals = v;
+              }
+              for (let i = 0; i < rs.length; i++) vals[vh++] = rs[i];
+              break;
+            }
+            case 0x1a: // drop
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else vh--;
+              break;
+            case 0x1b: { // select
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
+              const t1 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
+              const t2 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
+              if (t1 < 0 || t2 < 0 || t1 >= REF_BASE || t2 >= REF_BASE) break ok;
+              if (t1 !== t2 && t1 !== BOT && t2 !== BOT) break ok;
+              vals[vh++] = t1 === BOT ? t2 : t1;
+              break;
+            }
+            case 0x20: // local.get
+            case 0x21: // local.set
+            case 0x22: { // local.tee
+              let x = bytes[pos];
+              if (x < 0x80 && pos < end) pos++;
+              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(x < nl)) break ok;
+              const lt = localTypes[x];
+              if (op === 0x20) {
+                vals[vh++] = lt;
+                break;
+              }
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== lt && t !== BOT && !reg.valSub(t, lt)) break ok;
+              if (op === 0x22) vals[vh++] = lt;
+              break;
+            }
+            case 0x23: // global.get
+            case 0x24: { // global.set
+              let x = bytes[pos];
+              if (x < 0x80 && pos < end) pos++;
+              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(x < globalTypes.length)) break ok;
+              const gt = globalTypes[x];
+              if (op === 0x23) {
+                vals[vh++] = gt;
+                break;
+              }
+              if (!ctx.globalMutable[x]) break ok;
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== gt && t !== BOT && !reg.valSub(t, gt)) break ok;
+              break;
+            }
+            case 0x3f: // memory.size
+            case 0x40: { // memory.grow
+              let x = bytes[pos];
+              if (x < 0x80 && pos < end) pos++;
+              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(x < numMems)) break ok;
+              const a = memAddr[x];
+              if (op === 0x40) {
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+              }
+              vals[vh++] = a;
+              break;
+            }
+            case 0x41: // i32.const
+              if (pos < end && bytes[pos] < 0x80) pos++;
+              else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) break ok;
+              vals[vh++] = VT.I32;
+              break;
+            case 0x42: // i64.const
+              if (pos < end && bytes[pos] < 0x80) pos++;
+              else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) break ok;
+              vals[vh++] = VT.I64;
+              break;
+            case 0x43: // f32.const
+              if ((pos += 4) > end) break ok;
+              vals[vh++] = VT.F32;
+              break;
+            case 0x44: // f64.const
+              if ((pos += 8) > end) break ok;
+              vals[vh++] = VT.F64;
+              break;
+            case 0xfc: {
+              const sub = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0) break ok;
+              if (sub < 8) {
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== BOT) break ok;
+                vals[vh++] = SAT_R[sub];
+              } else if (sub === 10 || sub === 11) {
+                // memory.copy dst src / memory.fill mem
+                const x = readU32(bytes, pos, end);
+                if ((pos = lebEnd) < 0 || !(x < numMems)) break ok;
+                let y = x;
+                if (sub === 10) {
+                  y = readU32(bytes, pos, end);
+                  if ((pos = lebEnd) < 0 || !(y < numMems)) break ok;
+                }
+                // Operands popped last first: memory.copy (dst, src, n), memory.fill (dst, value, n).
+                const ad = memAddr[x];
+                const as = memAddr[y];
+                const w2 = sub === 11 ? ad : ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32;
+                const w1 = sub === 11 ? VT.I32 : as;
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== w2 && t !== BOT) break ok;
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== w1 && t !== BOT) break ok;
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== ad && t !== BOT) break ok;
+              } else break ok;
+              break;
+            }
+            default: {
+              if (op >= 0x28 && op <= 0x3e) {
+                const v = MEM_VAL[op];
+                if (v === NONE) break ok;
+                // memarg: flags (alignment, bit 6: a memory index follows), then the offset.
+                let flags = bytes[pos];
+                if (flags < 0x40 && pos < end) pos++;
+                else {
+                  flags = readU32(bytes, pos, end);
+                  if ((pos = lebEnd) < 0 || flags >= 0x80) break ok;
+                }
+                let mem = 0;
+                if (flags & 0x40) {
+                  mem = readU32(bytes, pos, end);
+                  if ((pos = lebEnd) < 0) break ok;
+                }
+                let offset = bytes[pos];
+                if (offset < 0x80 && pos < end) pos++;
+                else {
+                  offset = readU64(bytes, pos, end);
+                  if ((pos = lebEnd) < 0) break ok;
+                }
+                if (!(mem < numMems) || (flags & 0x3f) > MEM_ALIGN[op]) break ok;
+                const a = memAddr[mem];
+                if (a === VT.I32 && offset > 0xffffffff) break ok;
+                if (MEM_STORE[op] === 1) {
+                  if (vh === floor) {
+                    if (!unreach) break ok;
+                  } else if ((t = vals[--vh]) !== v && t !== BOT) break ok;
+                }
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+                if (MEM_STORE[op] === 0) vals[vh++] = v;
+                break;
+              }
+              const r = PLAIN_R[op];
+              if (r === NONE) break ok;
+              const b = PLAIN_B[op];
+              if (b !== NONE) {
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== b && t !== BOT) break ok;
+              }
+              const a = PLAIN_A[op];
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+              vals[vh++] = r;
+            }
           }
-          const r = PLAIN_R[op];
-          if (r === NONE) return false;
-          const b = PLAIN_B[op];
-          if (b !== NONE) {
-            if (vh === floor) {
-              if (!unreach) return false;
-            } else if ((t = vals[--vh]) !== b && t !== BOT) return false;
-          }
-          const a = PLAIN_A[op];
-          if (vh === floor) {
-            if (!unreach) return false;
-          } else if ((t = vals[--vh]) !== a && t !== BOT) return false;
-          vals[vh++] = r;
+          if (vh > maxHeight) maxHeight = vh;
         }
       }
-      if (vh > maxHeight) maxHeight = vh;
+      undecided.push(i);
     }
+    return undecided;
   }
 }

@@ -202,17 +202,18 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
   const maxStackHeights: number[] = new Array<number>(m.codes.length);
   const maxControlDepths: number[] = new Array<number>(m.codes.length);
   const stream = m.bodyStream;
-  // Bodies kept as bytes go through the fast path first; CodeValidator decides the rest.
+  // Bodies kept as bytes go through the fast path first; CodeValidator decides the rest, in
+  // index order, so the first error is still that of the first invalid body.
+  const typeBase = funcTypes.length - m.funcs.length;
   const bin = m.binary;
-  const fast = bin !== undefined && validationSettings.fastPath ? new FastValidator(ctx) : undefined;
-  for (let i = 0; i < m.codes.length; i++) {
+  const todo = bin !== undefined && validationSettings.fastPath
+    ? new FastValidator(ctx).validateBodies(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths)
+    : null;
+  const count = todo !== null ? todo.length : m.codes.length;
+  for (let k = 0; k < count; k++) {
+    const i = todo !== null ? todo[k] : k;
     const code = m.codes[i];
-    const typeId = funcTypes[funcTypes.length - m.funcs.length + i];
-    if (fast !== undefined && code.start !== undefined && code.end !== undefined && fast.validate(bin as Uint8Array, code.start, code.end, typeId, code.locals)) {
-      maxStackHeights[i] = fast.maxHeight;
-      maxControlDepths[i] = fast.maxCtrl;
-      continue;
-    }
+    const typeId = funcTypes[typeBase + i];
     const locals = code.locals.map(enc);
     try {
       cv.validateFunc(typeId, locals, stream !== undefined ? stream(i) : code.body);
