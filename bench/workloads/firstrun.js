@@ -12,7 +12,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { PACKAGES, version, NM } = require('./packages');
+const { PACKAGES, version, warmPageCache } = require('./packages');
 
 const CHILD = path.join(__dirname, 'firstrun-child.js');
 const MARK = 'BENCH-RESULT ';
@@ -68,8 +68,7 @@ function workloads(opts) {
       ].filter(Boolean).join('; '),
       wasm: () => [],
       async setup(engine) {
-        // Read the package's Wasm once so that no sample pays for the disk.
-        if (pkg.wasm) fs.readFileSync(path.join(NM, pkg.wasm));
+        warmPageCache(pkg);
         if (jitless && reference === undefined) {
           try {
             reference = runChild([CHILD, pkg.key, 'native', opts.dist, String(opts.sqlRows)], { jitless: false }).check;
