@@ -10,7 +10,7 @@
 // finishes, and compute the same maximum operand-stack height and control depth (the
 // translator sizes its frames by them).
 
-import type { FuncBody } from '../ir';
+import type { FuncBody, ModuleIR, ValType } from '../ir';
 import { OPS } from '../opcodes';
 import type { ModuleContext } from './func';
 import { HT, REF_BASE, VT, refEnc, type TypeRegistry } from './types';
@@ -145,6 +145,71 @@ function popTypes(vals: Int32Array, vh: number, floor: number, unreach: boolean,
   return vh;
 }
 
+// ---------------------------------------------------------------- priming
+//
+// TurboFan compiles the loop with the type feedback gathered so far; an operation that has
+// not run yet becomes a deoptimisation exit, and reaching it later throws the optimised
+// code away and compiles the loop again. In a fresh process that happens several times
+// during the first large module. Running once over a small body that uses every handled
+// instruction (and the multi-byte immediates) first gives every operation its feedback.
+
+/** (func (param i32) (result i32) (local i32 x130 i64 f32 f64 v128) ...), instructions only. */
+const PRIMER_BODY = [
+  0x02, 0x40, 0x03, 0x40, // block, loop
+  0x20, 0x00, 0x0d, 0x01, // local.get 0, br_if 1
+  0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00, // local.set 0 (i32.sub (local.get 0) (i32.const 1))
+  0x0c, 0x00, 0x0b, 0x0b, // br 0, end, end
+  0x20, 0x00, 0x04, 0x7f, 0x41, 0x80, 0x01, 0x05, 0x20, 0x82, 0x01, 0x0b, // if (result i32) / else, LEB operands
+  0x22, 0x82, 0x01, 0x1a, // local.tee 130, drop
+  0x20, 0x00, 0x04, 0x40, 0x01, 0x0b, // if without else
+  0x42, 0x80, 0x01, 0x42, 0x01, 0x7c, 0x21, 0x83, 0x01, // i64.add into local 131
+  0x43, 0x00, 0x00, 0x80, 0x3f, 0x20, 0x84, 0x01, 0x92, 0x21, 0x84, 0x01, // f32.add into local 132
+  0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0x20, 0x85, 0x01, 0xa0, 0xfc, 0x02, 0x1a, // f64.add, i32.trunc_sat_f64_s, drop
+  0x41, 0x00, 0x28, 0x02, 0x00, // i32.load
+  0x41, 0x00, 0x29, 0x03, 0x80, 0x01, 0xa7, 0x6a, 0x21, 0x01, // i64.load offset=128, i32.wrap_i64, i32.add, local.set 1
+  0x41, 0x00, 0x20, 0x01, 0x36, 0x02, 0x04, // i32.store offset=4
+  0x3f, 0x00, 0x40, 0x00, 0x1a, // memory.size, memory.grow, drop
+  0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0b, 0x00, // memory.fill
+  0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0a, 0x00, 0x00, // memory.copy
+  0x23, 0x00, 0x41, 0x01, 0x6a, 0x24, 0x00, // global.set 0 (i32.add (global.get 0) (i32.const 1))
+  0x20, 0x00, 0x10, 0x00, 0x1a, 0x10, 0x01, // call 0, drop, call 1
+  0x20, 0x00, 0x41, 0x00, 0x11, 0x00, 0x00, 0x1a, // call_indirect (type 0) table 0, drop
+  0x41, 0x01, 0x41, 0x02, 0x20, 0x00, 0x1b, 0x1a, // select, drop
+  0x02, 0x7f, 0x41, 0x07, 0x20, 0x00, 0x0e, 0x01, 0x00, 0x00, 0x0b, 0x1a, // br_table in a block (result i32)
+  0x20, 0x86, 0x01, 0x1a, // local.get 134 (v128), drop
+  0x02, 0x40, 0x41, 0x00, 0x0f, 0x00, 0x1a, 0x0b, // block: return, then unreachable code
+  0x20, 0x00, 0x0b, // local.get 0, end
+];
+
+let primed = false;
+
+/** Runs the fast path once over PRIMER_BODY (see above); throws if it does not finish it. */
+function prime(reg: TypeRegistry): void {
+  primed = true;
+  const i32ToI32 = { final: true, supers: [], comp: { kind: 'func' as const, params: ['i32' as const], results: ['i32' as const] } };
+  const empty = { final: true, supers: [], comp: { kind: 'func' as const, params: [], results: [] } };
+  const m = { types: [i32ToI32, empty], recGroups: [{ start: 0, count: 1 }, { start: 1, count: 1 }] } as unknown as ModuleIR;
+  const canon = reg.canonicalize(m);
+  const ctx: ModuleContext = {
+    reg, canon, funcTypes: [canon[0], canon[1]], tableAddr: [VT.I32], tableElem: [refEnc(HT.Func, true)], memAddr: [VT.I32],
+    globalTypes: [VT.I32], globalMutable: [true], tagTypes: [], elemTypes: [], numDatas: 0, hasDataCount: false,
+    refs: new Uint8Array(2),
+  };
+  const locals: ValType[] = [...(new Array<ValType>(130).fill('i32')), 'i64', 'f32', 'f64', 'v128'];
+  const bytes = Uint8Array.from([...PRIMER_BODY, 0x0b]);
+  const codes: FuncBody[] = [
+    { locals, body: [], pos: 0, start: 0, end: PRIMER_BODY.length },
+    { locals: [], body: [], pos: 0, start: PRIMER_BODY.length, end: bytes.length },
+  ];
+  // V8 gives a function its feedback vector only after a few calls, so one run records nothing.
+  const v = new FastValidator(ctx);
+  for (let i = 0; i < 16; i++) {
+    if (v.validateBodies(bytes, codes, ctx.funcTypes, 0, [], []).length !== 0) {
+      throw new Error('fast validator: the primer body was not accepted');
+    }
+  }
+}
+
 export class FastValidator {
   private readonly reg: TypeRegistry;
   private vals = new Int32Array(256);
@@ -159,6 +224,7 @@ export class FastValidator {
 
   constructor(private readonly ctx: ModuleContext) {
     this.reg = ctx.reg;
+    if (!primed) prime(this.reg);
     this.funcTable = Uint8Array.from(ctx.tableElem, (e) => (this.reg.valSub(e, refEnc(HT.Func, true)) ? 1 : 0));
   }
 
