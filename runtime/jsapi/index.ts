@@ -40,16 +40,24 @@ const KIND_NAMES: Record<ExternKind, ImportExportKind> = {
   func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag',
 };
 
-/** A copy of the bytes of a BufferSource (realm-independent checks: no instanceof). */
-function bytesOf(source: unknown): Uint8Array {
-  if (ArrayBuffer.isView(source)) {
-    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
-  }
+/**
+ * The bytes of a BufferSource, as a view (realm-independent checks: no instanceof). Only for
+ * synchronous compilation: Module.fromBinary keeps a copy of what it compiles, so a view read
+ * before returning to the caller cannot be changed under it.
+ */
+function viewOf(source: unknown): Uint8Array {
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
   const tag = Object.prototype.toString.call(source);
-  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') {
-    return new Uint8Array(source as ArrayBuffer).slice();
-  }
+  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(source as ArrayBuffer);
   throw new TypeError('argument must be a BufferSource (an ArrayBuffer or a typed array)');
+}
+
+/**
+ * A copy of the bytes of a BufferSource, taken when asynchronous compilation is asked for
+ * (the JS API copies them then, not when the job runs).
+ */
+function bytesOf(source: unknown): Uint8Array {
+  return viewOf(source).slice();
 }
 
 function compileBytes(bytes: Uint8Array): RtModule {
@@ -68,7 +76,7 @@ const rtModule = new WeakMap<object, RtModule>();
 
 export class Module {
   constructor(bytes: BufferSource) {
-    rtModule.set(this, compileBytes(bytesOf(bytes)));
+    rtModule.set(this, compileBytes(viewOf(bytes)));
   }
 
   static exports(module: Module): { name: string; kind: ImportExportKind }[] {
@@ -201,7 +209,7 @@ export class Instance {
 // ---------------------------------------------------------------- functions
 
 export function validate(bytes: BufferSource): boolean {
-  const b = bytesOf(bytes);
+  const b = viewOf(bytes);
   try {
     RtModule.fromBinary(engine, b);
     return true;
@@ -217,7 +225,13 @@ function later<T>(f: () => T): Promise<T> {
 }
 
 export function compile(bytes: BufferSource): Promise<Module> {
-  return later(() => new Module(bytes));
+  let copy: Uint8Array;
+  try {
+    copy = bytesOf(bytes);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return later(() => new Module(copy));
 }
 
 export interface WebAssemblyInstantiatedSource {
@@ -231,8 +245,14 @@ export function instantiate(source: Module | BufferSource, importObject?: Import
   if (typeof source === 'object' && source !== null && rtModule.has(source)) {
     return later(() => new Instance(source as Module, importObject));
   }
+  let copy: Uint8Array;
+  try {
+    copy = bytesOf(source);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return later(() => {
-    const module = new Module(source as BufferSource);
+    const module = new Module(copy);
     return { module, instance: new Instance(module, importObject) };
   });
 }
