@@ -14,6 +14,12 @@ export interface CompiledScript {
 export interface CacheHost {
   /** V8's version, '' if unknown. */
   readonly v8Version: string;
+  /**
+   * A digest of jetwasm's own code as loaded (compiler, runtime, vmctx), '' if unknown. The
+   * package version alone does not change with every build, and stored code produced by
+   * another translator must never be run.
+   */
+  buildFingerprint(): string;
   /** SHA-256 of the concatenation of `parts`. */
   sha256(parts: readonly Uint8Array[]): Uint8Array;
   equal(a: Uint8Array, b: Uint8Array): boolean;

@@ -180,8 +180,41 @@ function atExit(f: () => void): void {
   });
 }
 
+let fingerprint: string | undefined;
+
+/**
+ * SHA-256 over the code files of compiler/, runtime/ and vmctx/ beside this one (the built
+ * .js files, or the .ts sources when run from them), read once per process when a cache is
+ * first used.
+ */
+function buildFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const root = path.resolve(__dirname, '..', '..');
+  const h = crypto.createHash('sha256');
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(js|ts)$/.test(e.name) && !/\.(d|test)\.ts$/.test(e.name)) {
+        h.update(path.relative(root, p));
+        h.update(fs.readFileSync(p));
+      }
+    }
+  };
+  for (const d of ['compiler', 'runtime', 'vmctx']) walk(path.join(root, d));
+  return (fingerprint = h.digest('hex'));
+}
+
 export const nodeHost: CacheHost = {
   v8Version: process.versions.v8 ?? '',
+  buildFingerprint,
   sha256(parts) {
     const h = crypto.createHash('sha256');
     for (const p of parts) h.update(p);

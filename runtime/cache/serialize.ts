@@ -5,7 +5,7 @@
 //   12  checksum algorithm (u8: 1 SHA-256, 2 hash64), 3 zero bytes
 //   16  checksum (32 bytes; hash64 uses the first 8) over bytes 0..16 and 48..end
 //   48  sections, each a u32 LE length and its bytes:
-//         header  JSON { jetwasm, v8, settings }: what must equal the loading process's
+//         header  JSON { jetwasm, build, v8, settings }: what must equal the loading process's
 //         meta    JSON { canon, funcs: [[index, start, end, bindings]...], factory: [start, end] }
 //         wasm    the module's bytes
 //         script  the generated JS (one script: the factory and each translated function)
@@ -46,6 +46,8 @@ const ALG_HASH64 = 2;
 
 interface Header {
   readonly jetwasm: string;
+  /** The build fingerprint (host.ts buildFingerprint), '' where the host has none. */
+  readonly build: string;
   readonly v8: string;
   readonly settings: CodeSettings;
 }
@@ -62,7 +64,8 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The header fields of this process for `settings`. */
 export function currentHeader(settings: CodeSettings): Header {
-  return { jetwasm: JETWASM_VERSION, v8: cacheHost()?.v8Version ?? '', settings };
+  const host = cacheHost();
+  return { jetwasm: JETWASM_VERSION, build: host?.buildFingerprint() ?? '', v8: host?.v8Version ?? '', settings };
 }
 
 /**
@@ -81,20 +84,31 @@ const SCRIPT_PREFIX = '"use strict";\n';
 /** The script of a translated module and where its parts are. Its value is
  *  [factory, [maker of each function in `funcs` order]]. */
 function buildScript(code: TranslatedModule): { script: string; meta: Omit<Meta, 'canon'> } {
-  const parts: string[] = [SCRIPT_PREFIX, '[function (vm, H, LZ, LIMS) {\n'];
-  let len = parts[0].length + parts[1].length;
-  const factory: [number, number] = [len, len + code.source.length];
-  parts.push(code.source, '\n},\n[');
-  len = factory[1] + 4;
+  const parts: string[] = [];
+  // Offsets are counted from what is actually appended, so that no piece of punctuation can
+  // shift them: a body sliced one character off loses its last character, and every later
+  // re-serialisation of a loaded entry would lose another.
+  let len = 0;
+  const add = (text: string): number => {
+    const at = len;
+    parts.push(text);
+    len += text.length;
+    return at;
+  };
+  add(SCRIPT_PREFIX);
+  add('[function (vm, H, LZ, LIMS) {\n');
+  const factoryStart = add(code.source);
+  const factory: [number, number] = [factoryStart, len];
+  add('\n},\n[');
   const funcs: [number, number, number, readonly string[]][] = [];
   const fns = [...(code.lazyTranslated ?? new Map<number, LazyFunction>())].sort((a, b) => a[0] - b[0]);
   for (const [i, lz] of fns) {
-    const head = `${funcs.length > 0 ? ',\n' : ''}function (${lz.bindings.join(', ')}) {\n"use strict";\n`;
-    parts.push(head, lz.body, '\n}');
-    funcs.push([i, len + head.length, len + head.length + lz.body.length, lz.bindings]);
-    len += head.length + lz.body.length + 2;
+    add(`${funcs.length > 0 ? ',\n' : ''}function (${lz.bindings.join(', ')}) {\n"use strict";\n`);
+    const start = add(lz.body);
+    funcs.push([i, start, len, lz.bindings]);
+    add('\n}');
   }
-  parts.push(']]');
+  add(']]');
   return { script: parts.join(''), meta: { funcs, factory } };
 }
 
@@ -199,6 +213,7 @@ export function deserializeArtifact(data: Uint8Array, settings: CodeSettings, de
   }
   const here = currentHeader(settings);
   if (header.jetwasm !== here.jetwasm) throw new SerializationError(`serialized by jetwasm ${header.jetwasm}; this is jetwasm ${here.jetwasm}`);
+  if (header.build !== here.build) throw new SerializationError(`serialized by another build of jetwasm ${header.jetwasm} (${String(header.build).slice(0, 12) || 'unknown'}; this is ${here.build.slice(0, 12) || 'unknown'})`);
   if (header.v8 !== here.v8) throw new SerializationError(`serialized under V8 ${header.v8 || '(none)'}; this host has V8 ${here.v8 || '(none)'}`);
   if (settingsKey(header.settings) !== settingsKey(settings)) {
     throw new SerializationError(`serialized for other engine settings (${describeSettings(header.settings)}); this engine has ${describeSettings(settings)}`);

@@ -103,6 +103,17 @@ describe('serialize / deserialize', () => {
       expect(artifactOf(d).translatedCount()).toBeGreaterThan(artifactOf(m).translatedCount());
       const again = Module.deserialize(new Engine({ compilation }), d.serialize());
       expect(instantiate(again).getFunc('indirect')!.call(1, 12)).toEqual([144]);
+      // Each generation carries every translated body unchanged, however often an entry is
+      // loaded and written again.
+      const bodies = (x: Module): string[] =>
+        [...(artifactOf(x).translated?.lazyTranslated ?? new Map()).entries()].sort((a, b) => a[0] - b[0]).map(([, lz]) => lz.body);
+      let gen = again;
+      for (let k = 0; k < 3; k++) gen = Module.deserialize(new Engine({ compilation }), gen.serialize());
+      expect(bodies(gen)).toEqual(bodies(d));
+      expect(bodies(gen).length).toBeGreaterThan(2);
+      const g = instantiate(gen);
+      expect(g.getFunc('fib')!.call(15)).toEqual([610]);
+      expect(g.getFunc('indirect')!.call(1, 12)).toEqual([144]);
     }
   });
 
@@ -154,6 +165,7 @@ describe('serialize / deserialize', () => {
     const here = currentHeader(a.settings);
     expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, jetwasm: '0.0.1' }))).toThrow(/serialized by jetwasm 0\.0\.1; this is jetwasm/);
     expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, v8: '1.2.3' }))).toThrow(/serialized under V8 1\.2\.3/);
+    expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, build: 'f'.repeat(64) }))).toThrow(/serialized by another build of jetwasm/);
     const data = m.serialize();
     expect(() => Module.deserialize(new Engine({ consumeFuel: true }), data)).toThrow(/other engine settings.*fuel off.*fuel on/);
     expect(() => Module.deserialize(new Engine({ compilation: 'eager' }), data)).toThrow(SerializationError);
