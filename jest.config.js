@@ -8,4 +8,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/spec-tests/testsuite/'],
   testTimeout: 60000,
+  setupFiles: ['<rootDir>/tests/support/isolated-cache.js'],
 };
