@@ -103,20 +103,22 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
   const t = new FuncTranslator(env, pool);
   const bodies: string[] = [];
   const names: string[] = [];
+  const lazyCode: string[] = [];
   for (let i = 0; i < m.codes.length; i++) {
     const f = m.numImportedFuncs + i;
     if (opts.lazy) {
-      // The stub fN is the function's identity; cN is what direct calls use. The first call
-      // (through either) replaces cN by the translated function gN, named like its stub.
+      // The stub fN is the function's identity and what calls go through; cN is its code,
+      // unset until the first call translates it (lzc: the translated function gN, named
+      // like its stub). One short stub per function: a large module's factory holds tens of
+      // thousands of them, and V8 parses them all when it compiles the factory.
       const ps = paramList(env.funcType(f).params);
       if ((opts.controlDepths?.[i] ?? 0) > LAZY_MAX_CONTROL_DEPTH) {
         // Translated now, so that a nesting too deep for the JS parser is a CompileError at
         // compile time (never a trap at some later first call).
-        bodies.push(t.translateFunction(f, m.codes[i], `g${f}`), `var c${f} = g${f};`);
-      } else {
-        bodies.push(`var c${f} = function (${ps}) { c${f} = lazyCompile(LZ(${i}), B, f${f}); return c${f}(${ps}); };`);
+        bodies.push(t.translateFunction(f, m.codes[i], `g${f}`), `c${f} = g${f};`);
       }
-      bodies.push(`function f${f}(${ps}) { return c${f}(${ps}); }`);
+      lazyCode.push(`c${f}`);
+      bodies.push(`function f${f}(${ps}) { return (c${f} || (c${f} = lzc(${i}, f${f})))(${ps}); }`);
     } else {
       bodies.push(t.translateFunction(f, m.codes[i]));
     }
@@ -127,7 +129,13 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
   // fN). Not a direct eval here: an eval anywhere in the factory makes V8 keep every binding
   // of it dynamic, which cost eager-translated code in the same factory a quarter of its
   // speed (docs/PERFORMANCE.md).
-  const lazyPart = opts.lazy ? [`var B = { ${[...env.preludeBindings(), ...names].join(', ')} };`] : [];
+  const lazyPart = opts.lazy
+    ? [
+      `var B = { ${[...env.preludeBindings(), ...names].join(', ')} };`,
+      'function lzc(i, stub) { return lazyCompile(LZ(i), B, stub); }',
+      ...(lazyCode.length > 0 ? [`var ${lazyCode.join(', ')};`] : []),
+    ]
+    : [];
   return [
     '"use strict";',
     env.prelude(),
