@@ -118,6 +118,8 @@ function wrap<E extends object, W extends object>(e: E, make: (e: E) => W): W {
 
 /** The JS function exported for `f`: JS values in (i64 as BigInt), JS value(s) out. */
 export function exportedFunction(f: Func): Function {
+  // Invariant: one Func per callable, so a table element read back is the function stored.
+  FuncOf.adopt(f);
   return wrap(f, (fn) => {
     const { params, results } = fn.type;
     const js = function (...args: unknown[]): unknown {
@@ -159,7 +161,18 @@ function toJs(t: ValType, v: unknown): unknown {
   if (t === 'i64') return BigInt.asIntN(64, v as bigint);
   return v;
 }
-/** JS value -> internal value. */
+/** Whether reference type `t` (heap types canonical) is in the function hierarchy. */
+function isFuncRef(t: Exclude<ValType, string>): boolean {
+  const h = t.heap;
+  if (typeof h === 'number') return typeRegistry.get(h).comp.kind === 'func';
+  return h === 'func' || h === 'nofunc';
+}
+/**
+ * JS value -> internal value. A function reference must be null or an exported Wasm function
+ * (TypeError otherwise, as in the JS API): Emscripten glue relies on that TypeError to fall
+ * back to wrapping a JS function first (see `hostFunction`), and a plain JS function stored
+ * in a table would carry no type for call_indirect to check.
+ */
 function toWasm(t: ValType, v: unknown): unknown {
   switch (t) {
     case 'i32': return Number(v) | 0;
@@ -168,19 +181,52 @@ function toWasm(t: ValType, v: unknown): unknown {
     case 'f64': return Number(v);
     case 'v128': throw new TypeError('v128 values cannot cross the JS boundary');
     default: {
-      if (typeof v === 'function') {
-        const f = funcOfWrapper.get(v);
-        if (f) return f.callable;
+      if (v === undefined || v === null) return null;
+      if (isFuncRef(t)) {
+        const f = typeof v === 'function' ? funcOfWrapper.get(v) : undefined;
+        if (!f || t.heap === 'nofunc') throw new TypeError('type incompatibility when transforming from/to JS: not an exported WebAssembly function');
+        if (typeof t.heap === 'number' && !matchFuncType(f.typeId, t.heap)) throw new TypeError('type incompatibility when transforming from/to JS: function type mismatch');
+        return f.callable;
       }
-      return v ?? null;
+      return v;
     }
   }
+}
+
+/** Value type names accepted by `hostFunction` (the JS API's type-reflection spelling). */
+const HOST_VALTYPES: Record<string, ValType> = {
+  i32: 'i32', i64: 'i64', f32: 'f32', f64: 'f64',
+  funcref: { kind: 'ref', nullable: true, heap: 'func' },
+  anyfunc: { kind: 'ref', nullable: true, heap: 'func' },
+  externref: { kind: 'ref', nullable: true, heap: 'extern' },
+};
+
+/**
+ * A JS function turned into a Wasm function of the given type, like the type-reflection
+ * proposal's `new WebAssembly.Function(type, fn)`: the result can be stored in an AOT module's
+ * funcref table (`AotTable.set`/`grow`), passed as a funcref, or imported, and call_indirect
+ * checks it against `type`. Arguments reach `fn` as JS values (i64 as BigInt); its result is
+ * converted back by the result type.
+ */
+export function hostFunction(type: { parameters: readonly string[]; results: readonly string[] }, fn: (...args: never[]) => unknown): Function {
+  if (typeof fn !== 'function') throw new TypeError('hostFunction: the second argument must be a function');
+  const valType = (name: string): ValType => {
+    const t = HOST_VALTYPES[name];
+    if (t === undefined) throw new TypeError(`hostFunction: unsupported value type ${JSON.stringify(name)}`);
+    return t;
+  };
+  const ft: FuncType = { kind: 'func', params: [...type.parameters].map(valType), results: [...type.results].map(valType) };
+  return exportedFunction(Func.fromHost(null, ft, fn as (...a: unknown[]) => unknown));
 }
 
 /** The Func of a callable (one per callable, shared with wrappers). */
 class FuncOf {
   private static readonly cache = new WeakMap<Callable, Func>();
   readonly func: Func;
+  /** Makes `f` the Func of its callable unless the callable already has one. */
+  static adopt(f: Func): void {
+    if (!FuncOf.cache.has(f.callable)) FuncOf.cache.set(f.callable, f);
+  }
   constructor(c: Callable, id: number) {
     let f = FuncOf.cache.get(c);
     if (!f) {

@@ -152,6 +152,47 @@ out.exportsFrozen = Object.isFrozen(e);
     expect(loaded.filter((f) => f.includes(`${path.sep}compiler${path.sep}`))).toEqual([]);
   });
 
+  test('hostFunction gives a JS function a Wasm type; tables refuse plain JS functions', () => {
+    const mod = emit('hostfn', `(module
+  (type $ii (func (param i32) (result i32)))
+  (type $jj (func (param i64) (result i64)))
+  (table (export "tab") 2 funcref)
+  (func (export "callI") (param i32 i32) (result i32) (call_indirect (type $ii) (local.get 1) (local.get 0)))
+  (func (export "callJ") (param i32 i64) (result i64) (call_indirect (type $jj) (local.get 1) (local.get 0))))`);
+    const { out } = runChild(`
+const { hostFunction } = await import(${JSON.stringify(runtimeUrl)});
+const e = (await import(${JSON.stringify(mod)})).instantiate();
+const plus1 = (x) => x + 1;
+out.plainSet = catchErr(() => e.tab.set(0, plus1));
+out.plainGrow = catchErr(() => e.tab.grow(1, plus1));
+out.lenAfterRefusedGrow = e.tab.length;
+out.nonFunction = catchErr(() => e.tab.set(0, 42));
+const hf = hostFunction({ parameters: ['i32'], results: ['i32'] }, plus1);
+const hj = hostFunction({ parameters: ['i64'], results: ['i64'] }, (x) => { out.i64Arg = typeof x; return x * 3n; });
+out.hfDirect = hf(41);
+out.hfLength = hf.length;
+e.tab.set(0, hf);
+out.grow = e.tab.grow(1, hj);
+out.same = e.tab.get(0) === hf;
+out.callI = e.callI(0, 9);
+out.callJ = e.callJ(2, -5n);
+out.mismatch = catchErr(() => e.callI(2, 1));
+out.badType = catchErr(() => hostFunction({ parameters: ['i8'], results: [] }, plus1));
+const imp = (await import(${JSON.stringify(emit('hostimp', '(module (import "m" "f" (func $f (param i32) (result i32))) (func (export "g") (result i32) (call $f (i32.const 1))))'))})).instantiate;
+out.imported = imp({ m: { f: hf } }).g();
+out.importWrongType = catchErr(() => imp({ m: { f: hj } }));
+`);
+    const notExported = 'TypeError: type incompatibility when transforming from/to JS: not an exported WebAssembly function';
+    expect(out).toEqual({
+      plainSet: notExported, plainGrow: notExported, lenAfterRefusedGrow: 2, nonFunction: notExported,
+      hfDirect: 42, hfLength: 1, grow: 2, same: true, callI: 10, i64Arg: 'bigint', callJ: '-15n',
+      mismatch: 'RuntimeError: indirect call type mismatch',
+      badType: 'TypeError: hostFunction: unsupported value type "i8"',
+      imported: 2,
+      importWrongType: 'LinkError: incompatible import type for "m" "f"',
+    });
+  });
+
   test('a hash-wasm module gives the same digests as native WebAssembly, with no eval at load', () => {
     const umd = readFileSync(path.join(ROOT, 'node_modules/hash-wasm/dist/sha256.umd.min.js'), 'utf8');
     const b64 = /name:"sha256",data:"([A-Za-z0-9+/=]+)"/.exec(umd)![1];
