@@ -6,7 +6,7 @@ import { compileFailure, loadModuleBytes } from './run';
 import { OptionReader, UsageError, cannotWrite } from './errors';
 import type { Io } from '../spec-tests/index';
 
-export const COMPILE_USAGE = `Usage: jetwasm compile FILE -o OUT.mjs [--runtime SPEC]
+export const COMPILE_USAGE = `Usage: jetwasm compile FILE -o OUT.mjs [--runtime SPEC] [--codegen jit|interpreter]
 
 Compiles FILE (.wasm binary or .wat text) ahead of time to a standalone ES module exporting
 instantiate(imports), which returns the instance's exports (functions, and Memory, Table
@@ -17,6 +17,9 @@ Options (each option with a value also takes the form --option=VALUE):
   -o, --output FILE  where to write the module (required)
   --runtime SPEC     import specifier of the runtime (default 'jetwasm/aot'; for example a
                      file URL of dist/runtime/aot/index.js)
+  --codegen PROFILE  tune the code for hosts with a JIT ('jit', the default) or without
+                     one ('interpreter': V8 --jitless, iOS Lockdown Mode); either runs
+                     correctly on both
 
 Exit code: 0 written; 1 FILE does not compile; 2 usage error, unreadable FILE or
 unwritable OUT.`;
@@ -29,11 +32,17 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   let input: string | undefined;
   let output: string | undefined;
   let runtime: string | undefined;
+  let codegen: 'jit' | 'interpreter' | undefined;
   const r = new OptionReader(args);
   for (let a = r.next(); a !== undefined; a = r.next()) {
     const flag = r.flag;
     if (flag === '-o' || flag === '--output') output = r.value();
     else if (flag === '--runtime') runtime = r.value();
+    else if (flag === '--codegen') {
+      const v = r.value();
+      if (v !== 'jit' && v !== 'interpreter') throw new UsageError(`--codegen takes jit or interpreter, not ${JSON.stringify(v)}`);
+      codegen = v;
+    }
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${flag} (see jetwasm compile --help)`);
     else if (input === undefined) input = a;
     else throw new UsageError('compile takes exactly one FILE');
@@ -44,7 +53,7 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   const bytes = await loadModuleBytes(input);
   let source: string;
   try {
-    source = compileToEsm(bytes, { runtime });
+    source = compileToEsm(bytes, { runtime, codegen });
   } catch (e) {
     throw compileFailure(input, e);
   }

@@ -18,6 +18,12 @@ import type { AotConstExpr, AotConstInstr, AotModule } from './format';
 export interface AotOptions {
   /** Import specifier of the loader (default 'jetwasm/aot'). */
   readonly runtime?: string;
+  /**
+   * What the generated code is tuned for: 'jit' (default) for hosts with an optimizing JS
+   * compiler, 'interpreter' for hosts without one (V8 --jitless, iOS Lockdown Mode). The
+   * output is correct on either host; only its speed differs.
+   */
+  readonly codegen?: 'jit' | 'interpreter';
 }
 
 export const DEFAULT_RUNTIME = 'jetwasm/aot';
@@ -29,7 +35,7 @@ export function compileToEsm(bytes: Uint8Array, opts: AotOptions = {}): string {
   const offsets = new VMOffsets(m);
   // Placeholders interpolated wherever the translator writes a canonical id (see header).
   const placeholders = m.types.map((_, i) => `ct$${i}`) as unknown as number[];
-  const body = translateModuleSource(m, offsets, placeholders);
+  const body = translateModuleSource(m, offsets, placeholders, { profile: opts.codegen ?? 'jit' });
   const runtime = opts.runtime ?? DEFAULT_RUNTIME;
   const binds = m.types.length > 0 ? `const ${m.types.map((_, i) => `ct$${i} = CT[${i}]`).join(', ')};\n` : '';
   return [
