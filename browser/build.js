@@ -4,9 +4,11 @@
 //   node browser/build.js [--outdir DIR] [--minify]      (default DIR: dist/browser)
 //
 // Output: jetwasm.mjs (embedder API, `WebAssembly` facade, `parseWat`), polyfill.mjs
-// (installs the facade where globalThis.WebAssembly is missing), one shared chunk under
-// chunks/ holding the runtime (so a page importing both gets a single runtime and a single
-// facade object), source maps, and demo.html.
+// (installs the facade where globalThis.WebAssembly is missing), aot.mjs (the loader of
+// `jetwasm compile` output, without the compiler), shared chunks under chunks/ (so a page
+// importing several entries gets a single runtime and a single facade object; a chunk holds
+// only code reachable from every entry that imports it, so aot.mjs loads no compiler code),
+// source maps, and demo.html.
 //
 // The build fails if anything on the bundle's import graph imports a Node built-in: the
 // bundle must run unchanged in a page. References to Node-only globals (Buffer, process,
@@ -70,7 +72,7 @@ async function buildBrowser(options = {}) {
   fs.mkdirSync(outdir, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { jetwasm: 'browser/jetwasm.ts', polyfill: 'browser/polyfill.ts' },
+    entryPoints: { jetwasm: 'browser/jetwasm.ts', polyfill: 'browser/polyfill.ts', aot: 'browser/aot.ts' },
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',

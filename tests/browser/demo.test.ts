@@ -13,6 +13,7 @@ import * as path from 'path';
 import type { Server } from 'http';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parseWat } from '../../compiler/text/index';
+import { compileToEsm } from '../../runtime/aot/compile';
 
 const root = path.resolve(__dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +28,44 @@ if (!haveChromium && !inCI) {
 }
 
 const run = haveChromium || inCI ? describe : describe.skip;
+
+const AOT_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'">
+<title>jetwasm AOT</title></head>
+<body data-status="running"><pre id="result"></pre><script type="module" src="aot-page.mjs"></script></body></html>
+`;
+
+const AOT_PAGE_SCRIPT = `const out = [];
+out.push('native WebAssembly: ' + typeof globalThis.WebAssembly);
+try {
+  const { instantiate } = await import('./fib.wasm.mjs');
+  const e = instantiate({});
+  out.push('fib(25) = ' + e.fib(25), 'fib_i64(90) = ' + e.fib_i64(90) + ' ' + typeof e.fib_i64(90), 'fib_rec(20) = ' + e.fib_rec(20));
+  document.body.dataset.status = 'done';
+} catch (e) {
+  out.push('error: ' + e);
+  document.body.dataset.status = 'error';
+}
+// The policy is in force: compiling a string is refused.
+try { new Function('return 1'); out.push('string compilation: allowed'); } catch (e) { out.push('string compilation: ' + e.name); }
+document.getElementById('result').textContent = out.join('\\n');
+`;
+
+/** The .mjs files a module statically imports, transitively (relative specifiers only). */
+function importGraph(dir: string, entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (rel: string): void => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    const code = fs.readFileSync(path.join(dir, rel), 'utf8');
+    for (const m of code.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*"(\.[^"]+)"/g)) {
+      visit(path.posix.normalize(path.posix.join(path.posix.dirname(rel), m[1])));
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
 
 run('browser build in headless Chromium without native WebAssembly', () => {
   let tmp: string;
@@ -49,6 +88,11 @@ run('browser build in headless Chromium without native WebAssembly', () => {
     const fibWasm = parseWat(fs.readFileSync(path.join(root, 'examples', 'fib.wat'), 'utf8'));
     fs.writeFileSync(path.join(outdir, 'fib.wasm'), fibWasm);
     fs.writeFileSync(path.join(outdir, 'fib.bin'), fibWasm);
+    // Ahead-of-time output importing the bundle's aot.mjs by a relative URL, and a page that
+    // runs it under a Content-Security-Policy without 'unsafe-eval'.
+    fs.writeFileSync(path.join(outdir, 'fib.wasm.mjs'), compileToEsm(fibWasm, { runtime: './aot.mjs' }));
+    fs.writeFileSync(path.join(outdir, 'aot.html'), AOT_PAGE);
+    fs.writeFileSync(path.join(outdir, 'aot-page.mjs'), AOT_PAGE_SCRIPT);
 
     server = createStaticServer(outdir);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -79,14 +123,57 @@ run('browser build in headless Chromium without native WebAssembly', () => {
   });
 
   test('the build emits ES modules that import no Node built-ins', () => {
-    const files = ['jetwasm.mjs', 'polyfill.mjs', ...fs.readdirSync(path.join(outdir, 'chunks')).map((f) => `chunks/${f}`)]
+    const files = ['jetwasm.mjs', 'polyfill.mjs', 'aot.mjs', ...fs.readdirSync(path.join(outdir, 'chunks')).map((f) => `chunks/${f}`)]
       .filter((f) => f.endsWith('.mjs'));
-    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(files.length).toBeGreaterThanOrEqual(4);
     for (const f of files) {
       const code = fs.readFileSync(path.join(outdir, f), 'utf8');
       expect(code).not.toMatch(/\brequire\(|from ["'](node:)?(fs|path|worker_threads|crypto|os)["']/);
     }
   });
+
+  test('aot.mjs is in the build and reaches no compiler code', () => {
+    const graph = importGraph(outdir, 'aot.mjs');
+    expect(graph[0]).toBe('aot.mjs');
+    expect(graph.length).toBeGreaterThanOrEqual(2);
+    // esbuild marks each source file's code with a "// path.ts" line (unminified build).
+    const sources = graph.flatMap((f) => [...fs.readFileSync(path.join(outdir, f), 'utf8').matchAll(/^\/\/ (\S+\.ts)$/gm)].map((m) => m[1]));
+    expect(sources).toContain('runtime/aot/index.ts');
+    expect(sources.filter((f) => f.startsWith('compiler/'))).toEqual([]);
+    // String compilation is left only where AOT output does not go without GC struct types:
+    // struct classes (runtime/gc.ts) and lazy translation (runtime/helpers.ts; AOT code is eager).
+    const evalSites = new Set<string>();
+    for (const f of graph) {
+      let source = '?';
+      for (const line of fs.readFileSync(path.join(outdir, f), 'utf8').split('\n')) {
+        const banner = /^\/\/ (\S+\.ts)$/.exec(line);
+        if (banner) source = banner[1];
+        else if (/\bnew Function\(|\beval\(/.test(line)) evalSites.add(source);
+      }
+    }
+    expect([...evalSites].sort()).toEqual(['runtime/gc.ts', 'runtime/helpers.ts']);
+  });
+
+  test('a jetwasm compile module runs in a page under a CSP without unsafe-eval (jitless)', async () => {
+    const errors: string[] = [];
+    const onError = (e: Error): void => { errors.push(String(e)); };
+    page.on('pageerror', onError);
+    try {
+      await page.goto(`${baseUrl}/aot.html`);
+      await page.waitForFunction(() => document.body.dataset.status !== 'running', undefined, { timeout: 60000 });
+      expect(await page.textContent('#result')).toBe([
+        'native WebAssembly: undefined',
+        'fib(25) = 75025',
+        'fib_i64(90) = 2880067194370816120 bigint',
+        'fib_rec(20) = 6765',
+        'string compilation: EvalError',
+      ].join('\n'));
+      expect(await page.evaluate(() => document.body.dataset.status)).toBe('done');
+      expect(errors).toEqual([]);
+    } finally {
+      page.off('pageerror', onError);
+    }
+  }, 60000);
 
   test('the page has no native WebAssembly before the polyfill (jitless)', async () => {
     await page.goto('about:blank');
