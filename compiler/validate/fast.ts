@@ -13,7 +13,7 @@
 import type { FuncBody, ModuleIR, ValType } from '../ir';
 import { OPS } from '../opcodes';
 import type { ModuleContext } from './func';
-import { HT, REF_BASE, VT, refEnc, type TypeRegistry } from './types';
+import { HT, REF_BASE, VT, refEnc, type CanonInfo, type TypeRegistry } from './types';
 
 const BOT = VT.Bot;
 const NONE = 255;
@@ -216,16 +216,23 @@ export class FastValidator {
   private cKind = new Uint8Array(64);
   private cHeight = new Int32Array(64);
   private cUnreach = new Uint8Array(64);
+  /** Per open frame: the types its `end` pops (results) and those a branch to it takes. */
   private cRes: (readonly number[])[] = [];
+  private cLabel: (readonly number[])[] = [];
   private scratch = new Int32Array(16);
   private localTypes = new Int32Array(64);
   /** Per table: 1 if its elements are function references (call_indirect may use it). */
   private readonly funcTable: Uint8Array;
+  /** Per function index: the canonical info of its type (what `call` pops and pushes). */
+  private readonly funcInfos: readonly CanonInfo[];
 
   constructor(private readonly ctx: ModuleContext) {
     this.reg = ctx.reg;
     if (!primed) prime(this.reg);
     this.funcTable = Uint8Array.from(ctx.tableElem, (e) => (this.reg.valSub(e, refEnc(HT.Func, true)) ? 1 : 0));
+    const funcInfos: CanonInfo[] = new Array<CanonInfo>(ctx.funcTypes.length);
+    for (let i = 0; i < funcInfos.length; i++) funcInfos[i] = this.reg.info(ctx.funcTypes[i]);
+    this.funcInfos = funcInfos;
   }
 
   /**
@@ -233,7 +240,11 @@ export class FastValidator {
    * `funcTypes[typeBase + i]`) and returns the indices of those the fast path could not
    * decide, in order: CodeValidator must validate them. For every other body, sets
    * `heights[i]` and `depths[i]` to its maximum operand-stack height and control depth.
-   * All bodies go through one call, so one optimised loop serves the whole module.
+   *
+   * All bodies go through one loop that runs one instruction per iteration and moves on to
+   * the next body when one is decided: it is the function's outermost hot loop, so the
+   * optimising compiler enters it without copying an enclosing loop (as on-stack
+   * replacement inside a nested loop does), and compiles it once for the whole module.
    */
   validateBodies(
     bytes: Uint8Array, codes: readonly FuncBody[], funcTypes: readonly number[], typeBase: number,
@@ -241,26 +252,526 @@ export class FastValidator {
   ): number[] {
     const reg = this.reg;
     const ctx = this.ctx;
+    // Everything the loop reads is in a local: without a JIT each property or module-scope
+    // read is a bytecode of its own (and a module constant also a hole check).
     const globalTypes = ctx.globalTypes;
+    const globalMutable = ctx.globalMutable;
+    const canon = ctx.canon;
+    const tableAddr = ctx.tableAddr;
+    const funcTable = this.funcTable;
+    const funcInfos = this.funcInfos;
     const memAddr = ctx.memAddr;
     const numMems = memAddr.length;
     const cRes = this.cRes;
+    const cLabel = this.cLabel;
+    const plainA = PLAIN_A;
+    const plainB = PLAIN_B;
+    const plainR = PLAIN_R;
+    const memVal = MEM_VAL;
+    const memAlign = MEM_ALIGN;
+    const single = SINGLE;
+    const empty = EMPTY;
+    const numBodies = codes.length;
     const undecided: number[] = [];
-    bodies: for (let i = 0; i < codes.length; i++) {
-      ok: {
+
+    let localTypes = this.localTypes;
+    let vals = this.vals;
+    let cKind = this.cKind;
+    let cHeight = this.cHeight;
+    let cUnreach = this.cUnreach;
+    // The body being validated: index, instructions [pos, end), locals, result types.
+    let i = -1;
+    let accepted = true;
+    let pos = 0;
+    let end = 0;
+    let nl = 0;
+    let funcResults: readonly number[] = empty;
+    // Its stacks and figures.
+    let vh = 0;
+    let ch = 1;
+    let floor = 0;
+    let unreach = false;
+    let maxHeight = 0;
+    let maxCtrl = 1;
+    let t = 0;
+
+    // Reading immediates. The slow LEB readers check against `end`; the one-byte fast
+    // paths below do not: with `pos === end` they read the first byte of the next body
+    // (or past the array: undefined, which fails every fast-path test). Such a read
+    // leaves `pos > end`; it is one byte, so the stacks stay within their capacity, and
+    // the loop test then gives up before the next instruction. No body is accepted that
+    // way, as only a final `end` read at `pos === end - 1` accepts one.
+    //
+    // Dispatch: no jump tables without a JIT, a switch is a chain of comparisons, so
+    // the instructions are tested by how common they are in compiled code.
+    for (;;) {
+      ok: if (pos < end) {
+        const op = bytes[pos];
+        pos++;
+        if (op === 0x20) { // local.get
+          let x = bytes[pos];
+          if (x < 0x80) pos++;
+          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+          if (!(x < nl)) break ok;
+          vals[vh] = localTypes[x];
+          vh++;
+          if (vh > maxHeight) maxHeight = vh;
+          continue;
+        }
+        if (op === 0x41) { // i32.const
+          if (bytes[pos] < 0x80) pos++;
+          else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) break ok;
+          vals[vh] = VT.I32;
+          vh++;
+          if (vh > maxHeight) maxHeight = vh;
+          continue;
+        }
+        if (op >= 0x45) {
+          const r = plainR[op];
+          if (r !== NONE) {
+            // Plain numeric operators: one or two operands (of one type) and one result.
+            const a = plainA[op];
+            const b = plainB[op];
+            if (b === NONE) {
+              if (vh > floor && vals[vh - 1] === a) {
+                vals[vh - 1] = r;
+                continue;
+              }
+            } else {
+              if (vh - 2 >= floor && vals[vh - 1] === b && vals[vh - 2] === a) {
+                vh--;
+                vals[vh - 1] = r;
+                continue;
+              }
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== b && t !== BOT) break ok;
+            }
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+            // In unreachable code the operands may be missing: the height can grow.
+            vals[vh] = r;
+            vh++;
+            if (vh > maxHeight) maxHeight = vh;
+            continue;
+          }
+          if (op !== 0xfc) break ok;
+          const sub = readU32(bytes, pos, end);
+          if ((pos = lebEnd) < 0) break ok;
+          if (sub < 8) {
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== BOT) break ok;
+            vals[vh] = SAT_R[sub];
+            vh++;
+            if (vh > maxHeight) maxHeight = vh;
+          } else if (sub === 10 || sub === 11) {
+            // memory.copy dst src / memory.fill mem
+            const x = readU32(bytes, pos, end);
+            if ((pos = lebEnd) < 0 || !(x < numMems)) break ok;
+            let y = x;
+            if (sub === 10) {
+              y = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || !(y < numMems)) break ok;
+            }
+            // Operands popped last first: memory.copy (dst, src, n), memory.fill (dst, value, n).
+            const ad = memAddr[x];
+            const as = memAddr[y];
+            const w2 = sub === 11 ? ad : ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32;
+            const w1 = sub === 11 ? VT.I32 : as;
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== w2 && t !== BOT) break ok;
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== w1 && t !== BOT) break ok;
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== ad && t !== BOT) break ok;
+          } else break ok;
+          continue;
+        }
+        if (op >= 0x28) {
+          if (op <= 0x3e) {
+            // Loads and stores. memarg: flags (alignment, bit 6: a memory index follows),
+            // then the offset.
+            const v = memVal[op];
+            if (v === NONE) break ok;
+            let flags = bytes[pos];
+            if (flags < 0x40) pos++;
+            else {
+              flags = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || flags >= 0x80) break ok;
+            }
+            let mem = 0;
+            if (flags >= 0x40) {
+              mem = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || !(mem < numMems)) break ok;
+            } else if (numMems === 0) break ok;
+            if ((flags & 0x3f) > memAlign[op]) break ok;
+            let offset = bytes[pos];
+            if (offset < 0x80) pos++;
+            else {
+              offset = readU64(bytes, pos, end);
+              if ((pos = lebEnd) < 0) break ok;
+            }
+            const a = memAddr[mem];
+            if (a === VT.I32 && offset > 0xffffffff) break ok;
+            if (op < 0x36) { // load
+              if (vh > floor && vals[vh - 1] === a) {
+                vals[vh - 1] = v;
+                continue;
+              }
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+              vals[vh] = v;
+              vh++;
+              if (vh > maxHeight) maxHeight = vh;
+              continue;
+            }
+            // store
+            if (vh - 2 >= floor && vals[vh - 1] === v && vals[vh - 2] === a) {
+              vh -= 2;
+              continue;
+            }
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== v && t !== BOT) break ok;
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+            continue;
+          }
+          if (op === 0x42) { // i64.const
+            if (bytes[pos] < 0x80) pos++;
+            else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) break ok;
+            vals[vh] = VT.I64;
+          } else if (op === 0x44) { // f64.const
+            if ((pos += 8) > end) break ok;
+            vals[vh] = VT.F64;
+          } else if (op === 0x43) { // f32.const
+            if ((pos += 4) > end) break ok;
+            vals[vh] = VT.F32;
+          } else { // memory.size, memory.grow
+            let x = bytes[pos];
+            if (x < 0x80) pos++;
+            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+            if (!(x < numMems)) break ok;
+            const a = memAddr[x];
+            if (op === 0x40) {
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+            }
+            vals[vh] = a;
+          }
+          vh++;
+          if (vh > maxHeight) maxHeight = vh;
+          continue;
+        }
+        switch (op) {
+          case 0x0b: { // end
+            const c = ch - 1;
+            const res = cRes[c];
+            const n = res.length;
+            if (n === 0) {
+              if (vh !== floor) break ok;
+            } else {
+              // An if without else has an empty else branch, which must produce the results.
+              if (cKind[c] === IF) break ok;
+              if (!(n === 1 && vh === floor + 1 && vals[floor] === res[0])) {
+                if ((vh = popTypes(vals, vh, floor, unreach, res, reg)) < 0 || vh !== floor) break ok;
+              }
+            }
+            if (c === 0) {
+              // The function's final `end`: the body must end here.
+              if (pos !== end) break ok;
+              heights[i] = maxHeight;
+              depths[i] = maxCtrl;
+              accepted = true;
+              break ok;
+            }
+            ch = c;
+            floor = cHeight[c - 1];
+            unreach = cUnreach[c - 1] === 1;
+            vh = cHeight[c];
+            for (let k = 0; k < n; k++) {
+              vals[vh] = res[k];
+              vh++;
+            }
+            if (vh > maxHeight) maxHeight = vh;
+            continue;
+          }
+          case 0x0d: { // br_if
+            let l = bytes[pos];
+            if (l < 0x80) pos++;
+            else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+            if (!(l < ch)) break ok;
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
+            const ts = cLabel[ch - 1 - l];
+            if (ts.length !== 0) {
+              if ((vh = popTypes(vals, vh, floor, unreach, ts, reg)) < 0) break ok;
+              for (let k = 0; k < ts.length; k++) {
+                vals[vh] = ts[k];
+                vh++;
+              }
+              if (vh > maxHeight) maxHeight = vh;
+            }
+            continue;
+          }
+          case 0x21: // local.set
+          case 0x22: { // local.tee
+            let x = bytes[pos];
+            if (x < 0x80) pos++;
+            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+            if (!(x < nl)) break ok;
+            const lt = localTypes[x];
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== lt && t !== BOT && !reg.valSub(t, lt)) break ok;
+            if (op === 0x22) {
+              vals[vh] = lt;
+              vh++;
+              if (vh > maxHeight) maxHeight = vh;
+            }
+            continue;
+          }
+          case 0x02: // block
+          case 0x03: // loop
+          case 0x04: { // if
+            const bt = bytes[pos];
+            pos++;
+            let res: readonly number[];
+            if (bt === 0x40) res = empty;
+            else if (bt >= 0x7b && bt <= 0x7f) res = single[0x80 - bt];
+            else break ok;
+            if (op === 0x04) {
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
+            }
+            cKind[ch] = op === 0x02 ? BLOCK : op === 0x03 ? LOOP : IF;
+            cHeight[ch] = vh;
+            cUnreach[ch] = 0;
+            cRes[ch] = res;
+            cLabel[ch] = op === 0x03 ? empty : res;
+            ch++;
+            if (ch > maxCtrl) maxCtrl = ch;
+            floor = vh;
+            unreach = false;
+            continue;
+          }
+          case 0x10: { // call
+            let x = bytes[pos];
+            if (x < 0x80) pos++;
+            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+            const fi = funcInfos[x];
+            if (fi === undefined) break ok;
+            const ps = fi.params;
+            let k = ps.length;
+            if (vh - k >= floor) {
+              while (k > 0) {
+                k--;
+                vh--;
+                if ((t = vals[vh]) !== ps[k] && t !== BOT && !reg.valSub(t, ps[k])) break ok;
+              }
+            } else if ((vh = popTypes(vals, vh, floor, unreach, ps, reg)) < 0) break ok;
+            const rs = fi.results;
+            if (vh + rs.length + 16 > vals.length) {
+              const v = new Int32Array((vh + rs.length + 16) * 2);
+              v.set(vals);
+              this.vals = vals = v;
+            }
+            for (let k = 0; k < rs.length; k++) {
+              vals[vh] = rs[k];
+              vh++;
+            }
+            if (vh > maxHeight) maxHeight = vh;
+            continue;
+          }
+          case 0x0c: { // br
+            let l = bytes[pos];
+            if (l < 0x80) pos++;
+            else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+            if (!(l < ch)) break ok;
+            const ts = cLabel[ch - 1 - l];
+            if (ts.length !== 0 && popTypes(vals, vh, floor, unreach, ts, reg) < 0) break ok;
+            vh = floor;
+            unreach = true;
+            cUnreach[ch - 1] = 1;
+            continue;
+          }
+          case 0x00: // unreachable
+            vh = floor;
+            unreach = true;
+            cUnreach[ch - 1] = 1;
+            continue;
+          case 0x1b: { // select
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
+            const t1 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
+            const t2 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
+            if (t1 < 0 || t2 < 0 || t1 >= REF_BASE || t2 >= REF_BASE) break ok;
+            if (t1 !== t2 && t1 !== BOT && t2 !== BOT) break ok;
+            vals[vh] = t1 === BOT ? t2 : t1;
+            vh++;
+            if (vh > maxHeight) maxHeight = vh;
+            continue;
+          }
+          case 0x23: // global.get
+          case 0x24: { // global.set
+            let x = bytes[pos];
+            if (x < 0x80) pos++;
+            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+            if (!(x < globalTypes.length)) break ok;
+            const gt = globalTypes[x];
+            if (op === 0x23) {
+              vals[vh] = gt;
+              vh++;
+              if (vh > maxHeight) maxHeight = vh;
+              continue;
+            }
+            if (!globalMutable[x]) break ok;
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== gt && t !== BOT && !reg.valSub(t, gt)) break ok;
+            continue;
+          }
+          case 0x0f: // return
+            if (popTypes(vals, vh, floor, unreach, funcResults, reg) < 0) break ok;
+            vh = floor;
+            unreach = true;
+            cUnreach[ch - 1] = 1;
+            continue;
+          case 0x0e: { // br_table
+            const n = readU32(bytes, pos, end);
+            if ((pos = lebEnd) < 0 || n > end - pos) break ok;
+            const labelsAt = pos;
+            for (let k = 0; k < n; k++) {
+              readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0) break ok;
+            }
+            const dflt = readU32(bytes, pos, end);
+            if ((pos = lebEnd) < 0 || !(dflt < ch)) break ok;
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
+            const m = cLabel[ch - 1 - dflt];
+            const arity = m.length;
+            if (this.scratch.length < arity) this.scratch = new Int32Array(arity * 2);
+            const scratch = this.scratch;
+            let p = labelsAt;
+            for (let k = 0; k < n; k++) {
+              const l = readU32(bytes, p, end);
+              p = lebEnd;
+              if (!(l < ch)) break ok;
+              const ts = cLabel[ch - 1 - l];
+              if (ts.length !== arity) break ok;
+              // Pop the label's types and push back what was popped (CodeValidator's passThrough).
+              let h = vh;
+              for (let j = arity - 1; j >= 0; j--) {
+                if (h === floor) {
+                  if (!unreach) break ok;
+                  scratch[j] = BOT;
+                  continue;
+                }
+                const a = vals[--h];
+                if (a !== ts[j] && !reg.valSub(a, ts[j])) break ok;
+                scratch[j] = a;
+              }
+              for (let j = 0; j < arity; j++) vals[h++] = scratch[j];
+              vh = h;
+            }
+            if (popTypes(vals, vh, floor, unreach, m, reg) < 0) break ok;
+            vh = floor;
+            unreach = true;
+            cUnreach[ch - 1] = 1;
+            continue;
+          }
+          case 0x1a: // drop
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else vh--;
+            continue;
+          case 0x05: { // else
+            if (ch < 2 || cKind[ch - 1] !== IF) break ok;
+            const c = ch - 1;
+            if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) break ok;
+            cKind[c] = ELSE;
+            cUnreach[c] = 0;
+            unreach = false;
+            continue;
+          }
+          case 0x01: // nop
+            continue;
+          case 0x11: { // call_indirect
+            let x = bytes[pos];
+            if (x < 0x80) pos++;
+            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+            let tb = bytes[pos];
+            if (tb < 0x80) pos++;
+            else if ((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+            if (!(tb < funcTable.length) || funcTable[tb] === 0) break ok;
+            const ft = canon[x];
+            if (ft === undefined) break ok;
+            const fi = reg.info(ft);
+            if (fi.kind !== 0) break ok;
+            const a = tableAddr[tb];
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+            if ((vh = popTypes(vals, vh, floor, unreach, fi.params, reg)) < 0) break ok;
+            const rs = fi.results;
+            if (vh + rs.length + 16 > vals.length) {
+              const v = new Int32Array((vh + rs.length + 16) * 2);
+              v.set(vals);
+              this.vals = vals = v;
+            }
+            for (let k = 0; k < rs.length; k++) {
+              vals[vh] = rs[k];
+              vh++;
+            }
+            if (vh > maxHeight) maxHeight = vh;
+            continue;
+          }
+          default:
+            break ok;
+        }
+      }
+      // Body i is decided (valid if `accepted`, else left to CodeValidator), or there was
+      // none yet: set up the next one.
+      if (!accepted) undecided.push(i);
+      next: for (;;) {
+        i++;
+        if (i >= numBodies) {
+          this.localTypes = localTypes;
+          this.vals = vals;
+          this.cKind = cKind;
+          this.cHeight = cHeight;
+          this.cUnreach = cUnreach;
+          return undecided;
+        }
         const code = codes[i];
         const start = code.start;
-        const end = code.end;
-        if (start === undefined || end === undefined) break ok;
+        const bodyEnd = code.end;
+        if (start === undefined || bodyEnd === undefined) {
+          undecided.push(i);
+          continue;
+        }
         const info = reg.info(funcTypes[typeBase + i]);
         const locals = code.locals;
         // Locals: parameters, then declared locals, which must all have a default value (no
         // initialisation tracking here).
-        const np = info.params.length;
-        const nl = np + locals.length;
-        if (this.localTypes.length < nl) this.localTypes = new Int32Array(nl * 2);
-        const localTypes = this.localTypes;
-        for (let j = 0; j < np; j++) localTypes[j] = info.params[j];
+        const params = info.params;
+        const np = params.length;
+        nl = np + locals.length;
+        if (localTypes.length < nl) localTypes = new Int32Array(nl * 2);
+        for (let j = 0; j < np; j++) localTypes[j] = params[j];
         for (let j = 0; j < locals.length; j++) {
           let e: number;
           switch (locals[j]) {
@@ -269,383 +780,39 @@ export class FastValidator {
             case 'f32': e = VT.F32; break;
             case 'f64': e = VT.F64; break;
             case 'v128': e = VT.V128; break;
-            default: break ok;
+            default:
+              undecided.push(i);
+              continue next;
           }
           localTypes[np + j] = e;
         }
-        const funcResults = info.results;
         // Capacity: an instruction pushes at most one value and takes at least one byte,
         // except calls (checked there); a block takes at least two bytes.
-        const size = end - start;
-        if (this.vals.length < size + 16) this.vals = new Int32Array(size + 16);
-        if (this.cKind.length < (size >> 1) + 2) {
+        const size = bodyEnd - start;
+        if (vals.length < size + 16) vals = new Int32Array(size + 16);
+        if (cKind.length < (size >> 1) + 2) {
           const n = (size >> 1) + 2;
-          this.cKind = new Uint8Array(n);
-          this.cHeight = new Int32Array(n);
-          this.cUnreach = new Uint8Array(n);
+          cKind = new Uint8Array(n);
+          cHeight = new Int32Array(n);
+          cUnreach = new Uint8Array(n);
         }
-        let vals = this.vals;
-        const cKind = this.cKind;
-        const cHeight = this.cHeight;
-        const cUnreach = this.cUnreach;
-
-        let vh = 0;
-        let ch = 1;
+        funcResults = info.results;
+        pos = start;
+        end = bodyEnd;
+        accepted = false;
+        vh = 0;
+        ch = 1;
         cKind[0] = FUNC;
         cHeight[0] = 0;
         cUnreach[0] = 0;
         cRes[0] = funcResults;
-        let floor = 0;
-        let unreach = false;
-        let maxHeight = 0;
-        let maxCtrl = 1;
-        let pos = start;
-        let t = 0;
-
-        for (;;) {
-          if (pos >= end) break ok;
-          const op = bytes[pos++];
-          switch (op) {
-            case 0x00: // unreachable
-              vh = floor;
-              unreach = true;
-              cUnreach[ch - 1] = 1;
-              break;
-            case 0x01: // nop
-              break;
-            case 0x02: // block
-            case 0x03: // loop
-            case 0x04: { // if
-              if (pos >= end) break ok;
-              const bt = bytes[pos++];
-              let res: readonly number[];
-              if (bt === 0x40) res = EMPTY;
-              else if (bt >= 0x7b && bt <= 0x7f) res = SINGLE[0x80 - bt];
-              else break ok;
-              if (op === 0x04) {
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
-              }
-              cKind[ch] = op === 0x02 ? BLOCK : op === 0x03 ? LOOP : IF;
-              cHeight[ch] = vh;
-              cUnreach[ch] = 0;
-              cRes[ch] = res;
-              ch++;
-              if (ch > maxCtrl) maxCtrl = ch;
-              floor = vh;
-              unreach = false;
-              break;
-            }
-            case 0x05: { // else
-              if (ch < 2 || cKind[ch - 1] !== IF) break ok;
-              const c = ch - 1;
-              if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) break ok;
-              cKind[c] = ELSE;
-              cUnreach[c] = 0;
-              unreach = false;
-              break;
-            }
-            case 0x0b: { // end
-              const c = ch - 1;
-              const res = cRes[c];
-              // An if without else has an empty else branch, which must produce the results.
-              if (cKind[c] === IF && res.length !== 0) break ok;
-              if ((vh = popTypes(vals, vh, floor, unreach, res, reg)) < 0 || vh !== floor) break ok;
-              if (c === 0) {
-                // The function's final `end`: the body must end here.
-                if (pos !== end) break ok;
-                heights[i] = maxHeight;
-                depths[i] = maxCtrl;
-                continue bodies;
-              }
-              ch = c;
-              floor = cHeight[c - 1];
-              unreach = cUnreach[c - 1] === 1;
-              for (let i = 0; i < res.length; i++) vals[vh++] = res[i];
-              break;
-            }
-            case 0x0c: // br
-            case 0x0d: { // br_if
-              let l = bytes[pos];
-              if (l < 0x80 && pos < end) pos++;
-              else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-              if (!(l < ch)) break ok;
-              const c = ch - 1 - l;
-              const ts = cKind[c] === LOOP ? EMPTY : cRes[c];
-              if (op === 0x0d) {
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
-                if ((vh = popTypes(vals, vh, floor, unreach, ts, reg)) < 0) break ok;
-                for (let i = 0; i < ts.length; i++) vals[vh++] = ts[i];
-              } else {
-                if (popTypes(vals, vh, floor, unreach, ts, reg) < 0) break ok;
-                vh = floor;
-                unreach = true;
-                cUnreach[ch - 1] = 1;
-              }
-              break;
-            }
-            case 0x0e: { // br_table
-              const n = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0 || n > end - pos) break ok;
-              const labelsAt = pos;
-              for (let i = 0; i < n; i++) {
-                readU32(bytes, pos, end);
-                if ((pos = lebEnd) < 0) break ok;
-              }
-              const dflt = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0 || !(dflt < ch)) break ok;
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
-              const dc = ch - 1 - dflt;
-              const m = cKind[dc] === LOOP ? EMPTY : cRes[dc];
-              const arity = m.length;
-              if (this.scratch.length < arity) this.scratch = new Int32Array(arity * 2);
-              const scratch = this.scratch;
-              let p = labelsAt;
-              for (let i = 0; i < n; i++) {
-                const l = readU32(bytes, p, end);
-                p = lebEnd;
-                if (!(l < ch)) break ok;
-                const c = ch - 1 - l;
-                const ts = cKind[c] === LOOP ? EMPTY : cRes[c];
-                if (ts.length !== arity) break ok;
-                // Pop the label's types and push back what was popped (CodeValidator's passThrough).
-                let h = vh;
-                for (let j = arity - 1; j >= 0; j--) {
-                  if (h === floor) {
-                    if (!unreach) break ok;
-                    scratch[j] = BOT;
-                    continue;
-                  }
-                  const a = vals[--h];
-                  if (a !== ts[j] && !reg.valSub(a, ts[j])) break ok;
-                  scratch[j] = a;
-                }
-                for (let j = 0; j < arity; j++) vals[h++] = scratch[j];
-                vh = h;
-              }
-              if (popTypes(vals, vh, floor, unreach, m, reg) < 0) break ok;
-              vh = floor;
-              unreach = true;
-              cUnreach[ch - 1] = 1;
-              break;
-            }
-            case 0x0f: // return
-              if (popTypes(vals, vh, floor, unreach, funcResults, reg) < 0) break ok;
-              vh = floor;
-              unreach = true;
-              cUnreach[ch - 1] = 1;
-              break;
-            case 0x10: // call
-            case 0x11: { // call_indirect
-              let x = bytes[pos];
-              if (x < 0x80 && pos < end) pos++;
-              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-              let ft: number | undefined;
-              if (op === 0x10) {
-                ft = ctx.funcTypes[x];
-              } else {
-                let tb = bytes[pos];
-                if (tb < 0x80 && pos < end) pos++;
-                else if ((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-                if (!(tb < this.funcTable.length) || this.funcTable[tb] === 0) break ok;
-                ft = ctx.canon[x];
-                if (ft === undefined || reg.info(ft).kind !== 0) break ok;
-                const a = ctx.tableAddr[tb];
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
-              }
-              if (ft === undefined) break ok;
-              const fi = reg.info(ft);
-              if ((vh = popTypes(vals, vh, floor, unreach, fi.params, reg)) < 0) break ok;
-              const rs = fi.results;
-              if (vh + rs.length + 16 > vals.length) {
-                const v = new Int32Array((vh + rs.length + 16) * 2);
-                v.set(vals);
-                this.vals = vals = v;
-              }
-              for (let i = 0; i < rs.length; i++) vals[vh++] = rs[i];
-              break;
-            }
-            case 0x1a: // drop
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else vh--;
-              break;
-            case 0x1b: { // select
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
-              const t1 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
-              const t2 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
-              if (t1 < 0 || t2 < 0 || t1 >= REF_BASE || t2 >= REF_BASE) break ok;
-              if (t1 !== t2 && t1 !== BOT && t2 !== BOT) break ok;
-              vals[vh++] = t1 === BOT ? t2 : t1;
-              break;
-            }
-            case 0x20: // local.get
-            case 0x21: // local.set
-            case 0x22: { // local.tee
-              let x = bytes[pos];
-              if (x < 0x80 && pos < end) pos++;
-              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-              if (!(x < nl)) break ok;
-              const lt = localTypes[x];
-              if (op === 0x20) {
-                vals[vh++] = lt;
-                break;
-              }
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== lt && t !== BOT && !reg.valSub(t, lt)) break ok;
-              if (op === 0x22) vals[vh++] = lt;
-              break;
-            }
-            case 0x23: // global.get
-            case 0x24: { // global.set
-              let x = bytes[pos];
-              if (x < 0x80 && pos < end) pos++;
-              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-              if (!(x < globalTypes.length)) break ok;
-              const gt = globalTypes[x];
-              if (op === 0x23) {
-                vals[vh++] = gt;
-                break;
-              }
-              if (!ctx.globalMutable[x]) break ok;
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== gt && t !== BOT && !reg.valSub(t, gt)) break ok;
-              break;
-            }
-            case 0x3f: // memory.size
-            case 0x40: { // memory.grow
-              let x = bytes[pos];
-              if (x < 0x80 && pos < end) pos++;
-              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-              if (!(x < numMems)) break ok;
-              const a = memAddr[x];
-              if (op === 0x40) {
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
-              }
-              vals[vh++] = a;
-              break;
-            }
-            case 0x41: // i32.const
-              if (pos < end && bytes[pos] < 0x80) pos++;
-              else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) break ok;
-              vals[vh++] = VT.I32;
-              break;
-            case 0x42: // i64.const
-              if (pos < end && bytes[pos] < 0x80) pos++;
-              else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) break ok;
-              vals[vh++] = VT.I64;
-              break;
-            case 0x43: // f32.const
-              if ((pos += 4) > end) break ok;
-              vals[vh++] = VT.F32;
-              break;
-            case 0x44: // f64.const
-              if ((pos += 8) > end) break ok;
-              vals[vh++] = VT.F64;
-              break;
-            case 0xfc: {
-              const sub = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0) break ok;
-              if (sub < 8) {
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== BOT) break ok;
-                vals[vh++] = SAT_R[sub];
-              } else if (sub === 10 || sub === 11) {
-                // memory.copy dst src / memory.fill mem
-                const x = readU32(bytes, pos, end);
-                if ((pos = lebEnd) < 0 || !(x < numMems)) break ok;
-                let y = x;
-                if (sub === 10) {
-                  y = readU32(bytes, pos, end);
-                  if ((pos = lebEnd) < 0 || !(y < numMems)) break ok;
-                }
-                // Operands popped last first: memory.copy (dst, src, n), memory.fill (dst, value, n).
-                const ad = memAddr[x];
-                const as = memAddr[y];
-                const w2 = sub === 11 ? ad : ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32;
-                const w1 = sub === 11 ? VT.I32 : as;
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== w2 && t !== BOT) break ok;
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== w1 && t !== BOT) break ok;
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== ad && t !== BOT) break ok;
-              } else break ok;
-              break;
-            }
-            default: {
-              if (op >= 0x28 && op <= 0x3e) {
-                const v = MEM_VAL[op];
-                if (v === NONE) break ok;
-                // memarg: flags (alignment, bit 6: a memory index follows), then the offset.
-                let flags = bytes[pos];
-                if (flags < 0x40 && pos < end) pos++;
-                else {
-                  flags = readU32(bytes, pos, end);
-                  if ((pos = lebEnd) < 0 || flags >= 0x80) break ok;
-                }
-                let mem = 0;
-                if (flags & 0x40) {
-                  mem = readU32(bytes, pos, end);
-                  if ((pos = lebEnd) < 0) break ok;
-                }
-                let offset = bytes[pos];
-                if (offset < 0x80 && pos < end) pos++;
-                else {
-                  offset = readU64(bytes, pos, end);
-                  if ((pos = lebEnd) < 0) break ok;
-                }
-                if (!(mem < numMems) || (flags & 0x3f) > MEM_ALIGN[op]) break ok;
-                const a = memAddr[mem];
-                if (a === VT.I32 && offset > 0xffffffff) break ok;
-                if (MEM_STORE[op] === 1) {
-                  if (vh === floor) {
-                    if (!unreach) break ok;
-                  } else if ((t = vals[--vh]) !== v && t !== BOT) break ok;
-                }
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
-                if (MEM_STORE[op] === 0) vals[vh++] = v;
-                break;
-              }
-              const r = PLAIN_R[op];
-              if (r === NONE) break ok;
-              const b = PLAIN_B[op];
-              if (b !== NONE) {
-                if (vh === floor) {
-                  if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== b && t !== BOT) break ok;
-              }
-              const a = PLAIN_A[op];
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
-              vals[vh++] = r;
-            }
-          }
-          if (vh > maxHeight) maxHeight = vh;
-        }
+        cLabel[0] = funcResults;
+        floor = 0;
+        unreach = false;
+        maxHeight = 0;
+        maxCtrl = 1;
+        break;
       }
-      undecided.push(i);
     }
-    return undecided;
   }
 }
