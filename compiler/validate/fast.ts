@@ -15,26 +15,31 @@ import { OPS } from '../opcodes';
 import type { ModuleContext } from './func';
 import { HT, REF_BASE, VT, refEnc, type CanonInfo, type TypeRegistry } from './types';
 
-const BOT = VT.Bot;
-const NONE = 255;
-
-// Frame kinds; a loop's label takes no values (fast-path blocks have no parameters).
-const BLOCK = 0;
-const LOOP = 1;
-const IF = 2;
-const ELSE = 3;
-const FUNC = 4;
+// Constants the loop tests are const enum members, which the compiler writes as literals:
+// without a JIT a module-scope constant is a context-slot read and a hole check.
+const enum K {
+  /** VT.Bot: the unknown type of unreachable code. */
+  BOT = 0,
+  /** No entry in an operator table. */
+  NONE = 255,
+  // Frame kinds; a loop's label takes no values (fast-path blocks have no parameters).
+  BLOCK = 0,
+  LOOP = 1,
+  IF = 2,
+  ELSE = 3,
+  FUNC = 4,
+}
 
 const EMPTY: readonly number[] = [];
 /** The result list of a block whose type is one numeric or vector value type, by type code. */
 const SINGLE: readonly (readonly number[])[] = [EMPTY, [VT.I32], [VT.I64], [VT.F32], [VT.F64], [VT.V128]];
 
 // Single-byte numeric operators (0x45..0xc4 and the like): operand and result types.
-const PLAIN_A = new Uint8Array(256).fill(NONE);
-const PLAIN_B = new Uint8Array(256).fill(NONE);
-const PLAIN_R = new Uint8Array(256).fill(NONE);
+const PLAIN_A = new Uint8Array(256).fill(K.NONE);
+const PLAIN_B = new Uint8Array(256).fill(K.NONE);
+const PLAIN_R = new Uint8Array(256).fill(K.NONE);
 // Loads and stores: the value type, whether it stores, the natural alignment (log2).
-const MEM_VAL = new Uint8Array(256).fill(NONE);
+const MEM_VAL = new Uint8Array(256).fill(K.NONE);
 const MEM_STORE = new Uint8Array(256);
 const MEM_ALIGN = new Uint8Array(256);
 // 0xfc-prefixed saturating truncations (sub-opcodes 0..7).
@@ -53,6 +58,8 @@ for (const op of OPS) {
   if (op.prefix === 0 && op.code >= 0x45 && op.code <= 0xc4) {
     if (op.imm !== 0 || p.length < 1 || p.length > 2 || r.length !== 1) throw new Error(`fast validator: ${op.name} is not a plain operator`);
     PLAIN_A[op.code] = sigType(p[0], op.name);
+    // The loop's fast path compares both operands of a binary operator with PLAIN_A.
+    if (p.length === 2 && p[1] !== p[0]) throw new Error(`fast validator: the operands of ${op.name} differ`);
     if (p.length === 2) PLAIN_B[op.code] = sigType(p[1], op.name);
     PLAIN_R[op.code] = sigType(r, op.name);
   } else if (op.prefix === 0 && op.code >= 0x28 && op.code <= 0x3e) {
@@ -82,7 +89,7 @@ function readU32(bytes: Uint8Array, pos: number, end: number): number {
       return (result | (b << 28)) >>> 0;
     }
     result |= (b & 0x7f) << (7 * i);
-    if (b < 0x80) {
+    if (b <= 0x7f) {
       lebEnd = pos;
       return result >>> 0;
     }
@@ -105,7 +112,7 @@ function readU64(bytes: Uint8Array, pos: number, end: number): number {
     }
     result += (b & 0x7f) * scale;
     scale *= 128;
-    if (b < 0x80) {
+    if (b <= 0x7f) {
       lebEnd = pos;
       return result;
     }
@@ -126,7 +133,7 @@ function skipSigned(bytes: Uint8Array, pos: number, end: number, bits: number): 
       const all = bits === 32 ? 0x78 : 0x7f;
       return sign === 0 || sign === all ? pos : -1;
     }
-    if (b < 0x80) return pos;
+    if (b <= 0x7f) return pos;
   }
   return -1;
 }
@@ -310,7 +317,7 @@ export class FastValidator {
         pos++;
         if (op === 0x20) { // local.get
           let x = bytes[pos];
-          if (x < 0x80) pos++;
+          if (x <= 0x7f) pos++;
           else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
           if (!(x < nl)) break ok;
           vals[vh] = localTypes[x];
@@ -319,37 +326,309 @@ export class FastValidator {
           continue;
         }
         if (op === 0x41) { // i32.const
-          if (bytes[pos] < 0x80) pos++;
+          if (bytes[pos] <= 0x7f) pos++;
           else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) break ok;
           vals[vh] = VT.I32;
           vh++;
           if (vh > maxHeight) maxHeight = vh;
           continue;
         }
+        if (op < 0x28) {
+          switch (op) {
+            case 0x0b: { // end
+              const c = ch - 1;
+              const res = cRes[c];
+              const n = res.length;
+              if (n === 0) {
+                if (vh !== floor) break ok;
+              } else {
+                // An if without else has an empty else branch, which must produce the results.
+                if (cKind[c] === K.IF) break ok;
+                if (!(n === 1 && vh === floor + 1 && vals[floor] === res[0])) {
+                  if ((vh = popTypes(vals, vh, floor, unreach, res, reg)) < 0 || vh !== floor) break ok;
+                }
+              }
+              if (c === 0) {
+                // The function's final `end`: the body must end here.
+                if (pos !== end) break ok;
+                heights[i] = maxHeight;
+                depths[i] = maxCtrl;
+                accepted = true;
+                break ok;
+              }
+              ch = c;
+              floor = cHeight[c - 1];
+              unreach = cUnreach[c - 1] === 1;
+              vh = cHeight[c];
+              for (let k = 0; k < n; k++) {
+                vals[vh] = res[k];
+                vh++;
+              }
+              if (vh > maxHeight) maxHeight = vh;
+              continue;
+            }
+            case 0x0d: { // br_if
+              let l = bytes[pos];
+              if (l <= 0x7f) pos++;
+              else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(l < ch)) break ok;
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== K.BOT) break ok;
+              const ts = cLabel[ch - 1 - l];
+              if (ts.length !== 0) {
+                if ((vh = popTypes(vals, vh, floor, unreach, ts, reg)) < 0) break ok;
+                for (let k = 0; k < ts.length; k++) {
+                  vals[vh] = ts[k];
+                  vh++;
+                }
+                if (vh > maxHeight) maxHeight = vh;
+              }
+              continue;
+            }
+            case 0x21: // local.set
+            case 0x22: { // local.tee
+              let x = bytes[pos];
+              if (x <= 0x7f) pos++;
+              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(x < nl)) break ok;
+              const lt = localTypes[x];
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== lt && t !== K.BOT && !reg.valSub(t, lt)) break ok;
+              if (op === 0x22) {
+                vals[vh] = lt;
+                vh++;
+                if (vh > maxHeight) maxHeight = vh;
+              }
+              continue;
+            }
+            case 0x02: // block
+            case 0x03: // loop
+            case 0x04: { // if
+              const bt = bytes[pos];
+              pos++;
+              let res: readonly number[];
+              if (bt === 0x40) res = empty;
+              else if (bt >= 0x7b && bt <= 0x7f) res = single[0x80 - bt];
+              else break ok;
+              if (op === 0x04) {
+                if (vh === floor) {
+                  if (!unreach) break ok;
+                } else if ((t = vals[--vh]) !== VT.I32 && t !== K.BOT) break ok;
+              }
+              cKind[ch] = op === 0x02 ? K.BLOCK : op === 0x03 ? K.LOOP : K.IF;
+              cHeight[ch] = vh;
+              cUnreach[ch] = 0;
+              cRes[ch] = res;
+              cLabel[ch] = op === 0x03 ? empty : res;
+              ch++;
+              if (ch > maxCtrl) maxCtrl = ch;
+              floor = vh;
+              unreach = false;
+              continue;
+            }
+            case 0x10: { // call
+              let x = bytes[pos];
+              if (x <= 0x7f) pos++;
+              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              const fi = funcInfos[x];
+              if (fi === undefined) break ok;
+              const ps = fi.params;
+              let k = ps.length;
+              if (vh - k >= floor) {
+                while (k > 0) {
+                  k--;
+                  vh--;
+                  if ((t = vals[vh]) !== ps[k] && t !== K.BOT && !reg.valSub(t, ps[k])) break ok;
+                }
+              } else if ((vh = popTypes(vals, vh, floor, unreach, ps, reg)) < 0) break ok;
+              const rs = fi.results;
+              if (vh + rs.length + 16 > vals.length) {
+                const v = new Int32Array((vh + rs.length + 16) * 2);
+                v.set(vals);
+                this.vals = vals = v;
+              }
+              for (let k = 0; k < rs.length; k++) {
+                vals[vh] = rs[k];
+                vh++;
+              }
+              if (vh > maxHeight) maxHeight = vh;
+              continue;
+            }
+            case 0x0c: { // br
+              let l = bytes[pos];
+              if (l <= 0x7f) pos++;
+              else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(l < ch)) break ok;
+              const ts = cLabel[ch - 1 - l];
+              if (ts.length !== 0 && popTypes(vals, vh, floor, unreach, ts, reg) < 0) break ok;
+              vh = floor;
+              unreach = true;
+              cUnreach[ch - 1] = 1;
+              continue;
+            }
+            case 0x00: // unreachable
+              vh = floor;
+              unreach = true;
+              cUnreach[ch - 1] = 1;
+              continue;
+            case 0x1b: { // select
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== K.BOT) break ok;
+              const t1 = vh === floor ? (unreach ? K.BOT : -1) : vals[--vh];
+              const t2 = vh === floor ? (unreach ? K.BOT : -1) : vals[--vh];
+              if (t1 < 0 || t2 < 0 || t1 >= REF_BASE || t2 >= REF_BASE) break ok;
+              if (t1 !== t2 && t1 !== K.BOT && t2 !== K.BOT) break ok;
+              vals[vh] = t1 === K.BOT ? t2 : t1;
+              vh++;
+              if (vh > maxHeight) maxHeight = vh;
+              continue;
+            }
+            case 0x23: // global.get
+            case 0x24: { // global.set
+              let x = bytes[pos];
+              if (x <= 0x7f) pos++;
+              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(x < globalTypes.length)) break ok;
+              const gt = globalTypes[x];
+              if (op === 0x23) {
+                vals[vh] = gt;
+                vh++;
+                if (vh > maxHeight) maxHeight = vh;
+                continue;
+              }
+              if (!globalMutable[x]) break ok;
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== gt && t !== K.BOT && !reg.valSub(t, gt)) break ok;
+              continue;
+            }
+            case 0x0f: // return
+              if (popTypes(vals, vh, floor, unreach, funcResults, reg) < 0) break ok;
+              vh = floor;
+              unreach = true;
+              cUnreach[ch - 1] = 1;
+              continue;
+            case 0x0e: { // br_table
+              const n = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || n > end - pos) break ok;
+              const labelsAt = pos;
+              for (let k = 0; k < n; k++) {
+                readU32(bytes, pos, end);
+                if ((pos = lebEnd) < 0) break ok;
+              }
+              const dflt = readU32(bytes, pos, end);
+              if ((pos = lebEnd) < 0 || !(dflt < ch)) break ok;
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== K.BOT) break ok;
+              const m = cLabel[ch - 1 - dflt];
+              const arity = m.length;
+              if (this.scratch.length < arity) this.scratch = new Int32Array(arity * 2);
+              const scratch = this.scratch;
+              let p = labelsAt;
+              for (let k = 0; k < n; k++) {
+                const l = readU32(bytes, p, end);
+                p = lebEnd;
+                if (!(l < ch)) break ok;
+                const ts = cLabel[ch - 1 - l];
+                if (ts.length !== arity) break ok;
+                // Pop the label's types and push back what was popped (CodeValidator's passThrough).
+                let h = vh;
+                for (let j = arity - 1; j >= 0; j--) {
+                  if (h === floor) {
+                    if (!unreach) break ok;
+                    scratch[j] = K.BOT;
+                    continue;
+                  }
+                  const a = vals[--h];
+                  if (a !== ts[j] && !reg.valSub(a, ts[j])) break ok;
+                  scratch[j] = a;
+                }
+                for (let j = 0; j < arity; j++) vals[h++] = scratch[j];
+                vh = h;
+              }
+              if (popTypes(vals, vh, floor, unreach, m, reg) < 0) break ok;
+              vh = floor;
+              unreach = true;
+              cUnreach[ch - 1] = 1;
+              continue;
+            }
+            case 0x1a: // drop
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else vh--;
+              continue;
+            case 0x05: { // else
+              if (ch < 2 || cKind[ch - 1] !== K.IF) break ok;
+              const c = ch - 1;
+              if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) break ok;
+              cKind[c] = K.ELSE;
+              cUnreach[c] = 0;
+              unreach = false;
+              continue;
+            }
+            case 0x01: // nop
+              continue;
+            case 0x11: { // call_indirect
+              let x = bytes[pos];
+              if (x <= 0x7f) pos++;
+              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              let tb = bytes[pos];
+              if (tb <= 0x7f) pos++;
+              else if ((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              if (!(tb < funcTable.length) || funcTable[tb] === 0) break ok;
+              const ft = canon[x];
+              if (ft === undefined) break ok;
+              const fi = reg.info(ft);
+              if (fi.kind !== 0) break ok;
+              const a = tableAddr[tb];
+              if (vh === floor) {
+                if (!unreach) break ok;
+              } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+              if ((vh = popTypes(vals, vh, floor, unreach, fi.params, reg)) < 0) break ok;
+              const rs = fi.results;
+              if (vh + rs.length + 16 > vals.length) {
+                const v = new Int32Array((vh + rs.length + 16) * 2);
+                v.set(vals);
+                this.vals = vals = v;
+              }
+              for (let k = 0; k < rs.length; k++) {
+                vals[vh] = rs[k];
+                vh++;
+              }
+              if (vh > maxHeight) maxHeight = vh;
+              continue;
+            }
+            default:
+              break ok;
+          }
+        }
         if (op >= 0x45) {
           const r = plainR[op];
-          if (r !== NONE) {
+          if (r !== K.NONE) {
             // Plain numeric operators: one or two operands (of one type) and one result.
             const a = plainA[op];
             const b = plainB[op];
-            if (b === NONE) {
-              if (vh > floor && vals[vh - 1] === a) {
-                vals[vh - 1] = r;
-                continue;
-              }
-            } else {
-              if (vh - 2 >= floor && vals[vh - 1] === b && vals[vh - 2] === a) {
-                vh--;
-                vals[vh - 1] = r;
+            const h = vh - 1;
+            if (b !== K.NONE) {
+              if (h > floor && vals[h] === a && vals[h - 1] === a) {
+                vh = h;
+                vals[h - 1] = r;
                 continue;
               }
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== b && t !== BOT) break ok;
+              } else if ((t = vals[--vh]) !== b && t !== K.BOT) break ok;
+            } else if (h >= floor && vals[h] === a) {
+              vals[h] = r;
+              continue;
             }
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
+            } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
             // In unreachable code the operands may be missing: the height can grow.
             vals[vh] = r;
             vh++;
@@ -362,7 +641,7 @@ export class FastValidator {
           if (sub < 8) {
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== BOT) break ok;
+            } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== K.BOT) break ok;
             vals[vh] = SAT_R[sub];
             vh++;
             if (vh > maxHeight) maxHeight = vh;
@@ -382,366 +661,94 @@ export class FastValidator {
             const w1 = sub === 11 ? VT.I32 : as;
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== w2 && t !== BOT) break ok;
+            } else if ((t = vals[--vh]) !== w2 && t !== K.BOT) break ok;
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== w1 && t !== BOT) break ok;
+            } else if ((t = vals[--vh]) !== w1 && t !== K.BOT) break ok;
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== ad && t !== BOT) break ok;
+            } else if ((t = vals[--vh]) !== ad && t !== K.BOT) break ok;
           } else break ok;
           continue;
         }
-        if (op >= 0x28) {
-          if (op <= 0x3e) {
-            // Loads and stores. memarg: flags (alignment, bit 6: a memory index follows),
-            // then the offset.
-            const v = memVal[op];
-            if (v === NONE) break ok;
-            let flags = bytes[pos];
-            if (flags < 0x40) pos++;
-            else {
-              flags = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0 || flags >= 0x80) break ok;
-            }
-            let mem = 0;
-            if (flags >= 0x40) {
-              mem = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0 || !(mem < numMems)) break ok;
-            } else if (numMems === 0) break ok;
-            if ((flags & 0x3f) > memAlign[op]) break ok;
-            let offset = bytes[pos];
-            if (offset < 0x80) pos++;
-            else {
-              offset = readU64(bytes, pos, end);
-              if ((pos = lebEnd) < 0) break ok;
-            }
-            const a = memAddr[mem];
-            if (a === VT.I32 && offset > 0xffffffff) break ok;
-            if (op < 0x36) { // load
-              if (vh > floor && vals[vh - 1] === a) {
-                vals[vh - 1] = v;
-                continue;
-              }
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
-              vals[vh] = v;
-              vh++;
-              if (vh > maxHeight) maxHeight = vh;
-              continue;
-            }
-            // store
-            if (vh - 2 >= floor && vals[vh - 1] === v && vals[vh - 2] === a) {
-              vh -= 2;
+        // 0x28..0x44: loads and stores, memory.size and memory.grow, constants.
+        if (op <= 0x3e) {
+          // Loads and stores. memarg: flags (alignment, bit 6: a memory index follows),
+          // then the offset.
+          const v = memVal[op];
+          if (v === K.NONE) break ok;
+          let flags = bytes[pos];
+          if (flags < 0x40) pos++;
+          else {
+            flags = readU32(bytes, pos, end);
+            if ((pos = lebEnd) < 0 || flags >= 0x80) break ok;
+          }
+          let mem = 0;
+          if (flags >= 0x40) {
+            mem = readU32(bytes, pos, end);
+            if ((pos = lebEnd) < 0 || !(mem < numMems)) break ok;
+          } else if (numMems === 0) break ok;
+          if ((flags & 0x3f) > memAlign[op]) break ok;
+          let offset = bytes[pos];
+          if (offset <= 0x7f) pos++;
+          else {
+            offset = readU64(bytes, pos, end);
+            if ((pos = lebEnd) < 0) break ok;
+          }
+          const a = memAddr[mem];
+          if (a === VT.I32 && offset > 0xffffffff) break ok;
+          if (op < 0x36) { // load
+            if (vh > floor && vals[vh - 1] === a) {
+              vals[vh - 1] = v;
               continue;
             }
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== v && t !== BOT) break ok;
-            if (vh === floor) {
-              if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
-            continue;
-          }
-          if (op === 0x42) { // i64.const
-            if (bytes[pos] < 0x80) pos++;
-            else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) break ok;
-            vals[vh] = VT.I64;
-          } else if (op === 0x44) { // f64.const
-            if ((pos += 8) > end) break ok;
-            vals[vh] = VT.F64;
-          } else if (op === 0x43) { // f32.const
-            if ((pos += 4) > end) break ok;
-            vals[vh] = VT.F32;
-          } else { // memory.size, memory.grow
-            let x = bytes[pos];
-            if (x < 0x80) pos++;
-            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-            if (!(x < numMems)) break ok;
-            const a = memAddr[x];
-            if (op === 0x40) {
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
-            }
-            vals[vh] = a;
-          }
-          vh++;
-          if (vh > maxHeight) maxHeight = vh;
-          continue;
-        }
-        switch (op) {
-          case 0x0b: { // end
-            const c = ch - 1;
-            const res = cRes[c];
-            const n = res.length;
-            if (n === 0) {
-              if (vh !== floor) break ok;
-            } else {
-              // An if without else has an empty else branch, which must produce the results.
-              if (cKind[c] === IF) break ok;
-              if (!(n === 1 && vh === floor + 1 && vals[floor] === res[0])) {
-                if ((vh = popTypes(vals, vh, floor, unreach, res, reg)) < 0 || vh !== floor) break ok;
-              }
-            }
-            if (c === 0) {
-              // The function's final `end`: the body must end here.
-              if (pos !== end) break ok;
-              heights[i] = maxHeight;
-              depths[i] = maxCtrl;
-              accepted = true;
-              break ok;
-            }
-            ch = c;
-            floor = cHeight[c - 1];
-            unreach = cUnreach[c - 1] === 1;
-            vh = cHeight[c];
-            for (let k = 0; k < n; k++) {
-              vals[vh] = res[k];
-              vh++;
-            }
-            if (vh > maxHeight) maxHeight = vh;
-            continue;
-          }
-          case 0x0d: { // br_if
-            let l = bytes[pos];
-            if (l < 0x80) pos++;
-            else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-            if (!(l < ch)) break ok;
-            if (vh === floor) {
-              if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
-            const ts = cLabel[ch - 1 - l];
-            if (ts.length !== 0) {
-              if ((vh = popTypes(vals, vh, floor, unreach, ts, reg)) < 0) break ok;
-              for (let k = 0; k < ts.length; k++) {
-                vals[vh] = ts[k];
-                vh++;
-              }
-              if (vh > maxHeight) maxHeight = vh;
-            }
-            continue;
-          }
-          case 0x21: // local.set
-          case 0x22: { // local.tee
-            let x = bytes[pos];
-            if (x < 0x80) pos++;
-            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-            if (!(x < nl)) break ok;
-            const lt = localTypes[x];
-            if (vh === floor) {
-              if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== lt && t !== BOT && !reg.valSub(t, lt)) break ok;
-            if (op === 0x22) {
-              vals[vh] = lt;
-              vh++;
-              if (vh > maxHeight) maxHeight = vh;
-            }
-            continue;
-          }
-          case 0x02: // block
-          case 0x03: // loop
-          case 0x04: { // if
-            const bt = bytes[pos];
-            pos++;
-            let res: readonly number[];
-            if (bt === 0x40) res = empty;
-            else if (bt >= 0x7b && bt <= 0x7f) res = single[0x80 - bt];
-            else break ok;
-            if (op === 0x04) {
-              if (vh === floor) {
-                if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
-            }
-            cKind[ch] = op === 0x02 ? BLOCK : op === 0x03 ? LOOP : IF;
-            cHeight[ch] = vh;
-            cUnreach[ch] = 0;
-            cRes[ch] = res;
-            cLabel[ch] = op === 0x03 ? empty : res;
-            ch++;
-            if (ch > maxCtrl) maxCtrl = ch;
-            floor = vh;
-            unreach = false;
-            continue;
-          }
-          case 0x10: { // call
-            let x = bytes[pos];
-            if (x < 0x80) pos++;
-            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-            const fi = funcInfos[x];
-            if (fi === undefined) break ok;
-            const ps = fi.params;
-            let k = ps.length;
-            if (vh - k >= floor) {
-              while (k > 0) {
-                k--;
-                vh--;
-                if ((t = vals[vh]) !== ps[k] && t !== BOT && !reg.valSub(t, ps[k])) break ok;
-              }
-            } else if ((vh = popTypes(vals, vh, floor, unreach, ps, reg)) < 0) break ok;
-            const rs = fi.results;
-            if (vh + rs.length + 16 > vals.length) {
-              const v = new Int32Array((vh + rs.length + 16) * 2);
-              v.set(vals);
-              this.vals = vals = v;
-            }
-            for (let k = 0; k < rs.length; k++) {
-              vals[vh] = rs[k];
-              vh++;
-            }
-            if (vh > maxHeight) maxHeight = vh;
-            continue;
-          }
-          case 0x0c: { // br
-            let l = bytes[pos];
-            if (l < 0x80) pos++;
-            else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-            if (!(l < ch)) break ok;
-            const ts = cLabel[ch - 1 - l];
-            if (ts.length !== 0 && popTypes(vals, vh, floor, unreach, ts, reg) < 0) break ok;
-            vh = floor;
-            unreach = true;
-            cUnreach[ch - 1] = 1;
-            continue;
-          }
-          case 0x00: // unreachable
-            vh = floor;
-            unreach = true;
-            cUnreach[ch - 1] = 1;
-            continue;
-          case 0x1b: { // select
-            if (vh === floor) {
-              if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
-            const t1 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
-            const t2 = vh === floor ? (unreach ? BOT : -1) : vals[--vh];
-            if (t1 < 0 || t2 < 0 || t1 >= REF_BASE || t2 >= REF_BASE) break ok;
-            if (t1 !== t2 && t1 !== BOT && t2 !== BOT) break ok;
-            vals[vh] = t1 === BOT ? t2 : t1;
+            } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+            vals[vh] = v;
             vh++;
             if (vh > maxHeight) maxHeight = vh;
             continue;
           }
-          case 0x23: // global.get
-          case 0x24: { // global.set
-            let x = bytes[pos];
-            if (x < 0x80) pos++;
-            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-            if (!(x < globalTypes.length)) break ok;
-            const gt = globalTypes[x];
-            if (op === 0x23) {
-              vals[vh] = gt;
-              vh++;
-              if (vh > maxHeight) maxHeight = vh;
-              continue;
-            }
-            if (!globalMutable[x]) break ok;
-            if (vh === floor) {
-              if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== gt && t !== BOT && !reg.valSub(t, gt)) break ok;
+          // store
+          if (vh - 2 >= floor && vals[vh - 1] === v && vals[vh - 2] === a) {
+            vh -= 2;
             continue;
           }
-          case 0x0f: // return
-            if (popTypes(vals, vh, floor, unreach, funcResults, reg) < 0) break ok;
-            vh = floor;
-            unreach = true;
-            cUnreach[ch - 1] = 1;
-            continue;
-          case 0x0e: { // br_table
-            const n = readU32(bytes, pos, end);
-            if ((pos = lebEnd) < 0 || n > end - pos) break ok;
-            const labelsAt = pos;
-            for (let k = 0; k < n; k++) {
-              readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0) break ok;
-            }
-            const dflt = readU32(bytes, pos, end);
-            if ((pos = lebEnd) < 0 || !(dflt < ch)) break ok;
-            if (vh === floor) {
-              if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== VT.I32 && t !== BOT) break ok;
-            const m = cLabel[ch - 1 - dflt];
-            const arity = m.length;
-            if (this.scratch.length < arity) this.scratch = new Int32Array(arity * 2);
-            const scratch = this.scratch;
-            let p = labelsAt;
-            for (let k = 0; k < n; k++) {
-              const l = readU32(bytes, p, end);
-              p = lebEnd;
-              if (!(l < ch)) break ok;
-              const ts = cLabel[ch - 1 - l];
-              if (ts.length !== arity) break ok;
-              // Pop the label's types and push back what was popped (CodeValidator's passThrough).
-              let h = vh;
-              for (let j = arity - 1; j >= 0; j--) {
-                if (h === floor) {
-                  if (!unreach) break ok;
-                  scratch[j] = BOT;
-                  continue;
-                }
-                const a = vals[--h];
-                if (a !== ts[j] && !reg.valSub(a, ts[j])) break ok;
-                scratch[j] = a;
-              }
-              for (let j = 0; j < arity; j++) vals[h++] = scratch[j];
-              vh = h;
-            }
-            if (popTypes(vals, vh, floor, unreach, m, reg) < 0) break ok;
-            vh = floor;
-            unreach = true;
-            cUnreach[ch - 1] = 1;
-            continue;
-          }
-          case 0x1a: // drop
-            if (vh === floor) {
-              if (!unreach) break ok;
-            } else vh--;
-            continue;
-          case 0x05: { // else
-            if (ch < 2 || cKind[ch - 1] !== IF) break ok;
-            const c = ch - 1;
-            if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) break ok;
-            cKind[c] = ELSE;
-            cUnreach[c] = 0;
-            unreach = false;
-            continue;
-          }
-          case 0x01: // nop
-            continue;
-          case 0x11: { // call_indirect
-            let x = bytes[pos];
-            if (x < 0x80) pos++;
-            else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-            let tb = bytes[pos];
-            if (tb < 0x80) pos++;
-            else if ((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
-            if (!(tb < funcTable.length) || funcTable[tb] === 0) break ok;
-            const ft = canon[x];
-            if (ft === undefined) break ok;
-            const fi = reg.info(ft);
-            if (fi.kind !== 0) break ok;
-            const a = tableAddr[tb];
-            if (vh === floor) {
-              if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== a && t !== BOT) break ok;
-            if ((vh = popTypes(vals, vh, floor, unreach, fi.params, reg)) < 0) break ok;
-            const rs = fi.results;
-            if (vh + rs.length + 16 > vals.length) {
-              const v = new Int32Array((vh + rs.length + 16) * 2);
-              v.set(vals);
-              this.vals = vals = v;
-            }
-            for (let k = 0; k < rs.length; k++) {
-              vals[vh] = rs[k];
-              vh++;
-            }
-            if (vh > maxHeight) maxHeight = vh;
-            continue;
-          }
-          default:
-            break ok;
+          if (vh === floor) {
+            if (!unreach) break ok;
+          } else if ((t = vals[--vh]) !== v && t !== K.BOT) break ok;
+          if (vh === floor) {
+            if (!unreach) break ok;
+          } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+          continue;
         }
+        if (op === 0x42) { // i64.const
+          if (bytes[pos] <= 0x7f) pos++;
+          else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) break ok;
+          vals[vh] = VT.I64;
+        } else if (op === 0x44) { // f64.const
+          if ((pos += 8) > end) break ok;
+          vals[vh] = VT.F64;
+        } else if (op === 0x43) { // f32.const
+          if ((pos += 4) > end) break ok;
+          vals[vh] = VT.F32;
+        } else { // memory.size, memory.grow
+          let x = bytes[pos];
+          if (x <= 0x7f) pos++;
+          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+          if (!(x < numMems)) break ok;
+          const a = memAddr[x];
+          if (op === 0x40) {
+            if (vh === floor) {
+              if (!unreach) break ok;
+            } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+          }
+          vals[vh] = a;
+        }
+        vh++;
+        if (vh > maxHeight) maxHeight = vh;
+        continue;
       }
       // Body i is decided (valid if `accepted`, else left to CodeValidator), or there was
       // none yet: set up the next one.
@@ -802,7 +809,7 @@ export class FastValidator {
         accepted = false;
         vh = 0;
         ch = 1;
-        cKind[0] = FUNC;
+        cKind[0] = K.FUNC;
         cHeight[0] = 0;
         cUnreach[0] = 0;
         cRes[0] = funcResults;
