@@ -94,14 +94,23 @@ export class InstrDecoder {
   private frames: Frame[] = [];
   /** Immediate kind of the opcode `opcode()` read last. */
   private imm: Imm = Imm.None;
-  /** Shared MemArg objects for memory 0, keyed by offset * 64 + align. */
-  private memargs = new Map<number, MemArg>();
-  /** Shared instructions without immediates, and block/loop/if without a result, by opcode. */
-  private plain = new Map<number, Instr>();
-  /** Shared single-byte-opcode instructions with an index below SHARED_IDX, by op * SHARED_IDX + idx. */
-  private indexed = new Map<number, Instr>();
-  /** Shared loads and stores of the shared MemArgs, by MemArg and opcode. */
-  private memInstrs = new Map<MemArg, (Instr | undefined)[]>();
+  // The shared-instruction tables are arrays wherever the key is a small integer: a Map
+  // lookup per decoded instruction was a measurable part of decoding a body.
+  /** Shared MemArg objects for memory 0: their index in sharedMemargs, keyed by
+   *  offset * 64 + align. */
+  private memargs = new Map<number, number>();
+  private sharedMemargs: MemArg[] = [];
+  /** Index in sharedMemargs of the MemArg `memarg()` returned last, -1 when not shared. */
+  private memargSlot = -1;
+  /** Shared loads and stores of sharedMemargs[k], by opcode: memInstrs[k][op]. */
+  private memInstrs: (Instr | undefined)[][] = [];
+  /** Shared single-byte instructions without immediates, and block/loop/if without a
+   *  result, by opcode; prefixed ones in `plainPrefixed`. */
+  private plain: (Instr | undefined)[] = new Array<Instr | undefined>(256).fill(undefined);
+  private plainPrefixed = new Map<number, Instr>();
+  /** Shared single-byte-opcode instructions with an index below SHARED_IDX: indexed[op][idx]
+   *  (a row is created at the opcode's first shared occurrence). */
+  private indexed: ((Instr | undefined)[] | undefined)[] = new Array<(Instr | undefined)[] | undefined>(256).fill(undefined);
   /** Shared i32.const instructions, by value - SHARED_I32_MIN. */
   private i32Consts: (Instr | undefined)[] = new Array<Instr | undefined>(SHARED_I32_MAX - SHARED_I32_MIN);
 
@@ -347,16 +356,16 @@ export class InstrDecoder {
     const r: Reader = this.r;
     switch (imm) {
       case Imm.None: {
-        let ins = this.plain.get(op);
-        if (ins === undefined) this.plain.set(op, ins = { op });
+        if (op < 0x100) return this.plain[op] ?? (this.plain[op] = { op });
+        let ins = this.plainPrefixed.get(op);
+        if (ins === undefined) this.plainPrefixed.set(op, ins = { op });
         return ins;
       }
       case Imm.Block: {
+        // block, loop and if: single-byte opcodes.
         const bt = blockType(r);
         if (bt !== null) return { op, pos, bt };
-        let ins = this.plain.get(op);
-        if (ins === undefined) this.plain.set(op, ins = { op, bt });
-        return ins;
+        return this.plain[op] ?? (this.plain[op] = { op, bt });
       }
       case Imm.Label:
       case Imm.Func:
@@ -370,10 +379,8 @@ export class InstrDecoder {
       case Imm.Tag: {
         const idx = r.u32();
         if (idx >= SHARED_IDX || op >= 0x100) return { op, pos, idx };
-        const key = op * SHARED_IDX + idx;
-        let ins = this.indexed.get(key);
-        if (ins === undefined) this.indexed.set(key, ins = { op, idx });
-        return ins;
+        const row = this.indexed[op] ?? (this.indexed[op] = new Array<Instr | undefined>(SHARED_IDX).fill(undefined));
+        return row[idx] ?? (row[idx] = { op, idx });
       }
       case Imm.CallIndirect:
       case Imm.MemMem:
@@ -396,12 +403,10 @@ export class InstrDecoder {
       }
       case Imm.MemArg: {
         const memarg = this.memarg();
-        if (op >= 0x100 || memarg.mem !== 0 || memarg.offset >= MEMARG_CACHE_OFFSETS) return { op, pos, memarg };
-        let byOp = this.memInstrs.get(memarg);
-        if (byOp === undefined) this.memInstrs.set(memarg, byOp = []);
-        let ins = byOp[op];
-        if (ins === undefined) byOp[op] = ins = { op, memarg };
-        return ins;
+        const k = this.memargSlot;
+        if (op >= 0x100 || k < 0) return { op, pos, memarg };
+        const byOp = this.memInstrs[k];
+        return byOp[op] ?? (byOp[op] = { op, memarg });
       }
       case Imm.MemArgLane: {
         const memarg = this.memarg();
@@ -469,13 +474,17 @@ export class InstrDecoder {
     // a large module holds millions of loads and stores.
     if (mem === 0 && offset < MEMARG_CACHE_OFFSETS) {
       const key = offset * 64 + align;
-      let m = this.memargs.get(key);
-      if (m === undefined) {
-        m = { align, offset, mem };
-        this.memargs.set(key, m);
+      let k = this.memargs.get(key);
+      if (k === undefined) {
+        k = this.sharedMemargs.length;
+        this.sharedMemargs.push({ align, offset, mem });
+        this.memInstrs.push(new Array<Instr | undefined>(256).fill(undefined));
+        this.memargs.set(key, k);
       }
-      return m;
+      this.memargSlot = k;
+      return this.sharedMemargs[k];
     }
+    this.memargSlot = -1;
     return { align, offset, mem };
   }
 

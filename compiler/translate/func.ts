@@ -69,6 +69,11 @@ function splitTopLevel(e: string): [string, string, string] | null {
  * such addresses through an Int32Array without a bounds check (table lookups in hashes).
  */
 export function addrFacts(e: string): { max: number; align: number } | null {
+  // Every recognised form ends in a digit, or in a digit and `)`: anything else is rejected
+  // before the scans below (most addresses are not recognised).
+  const n = e.length;
+  const last = e.charCodeAt(n - 1);
+  if (!isDigit(last) && !(last === 41 && isDigit(e.charCodeAt(n - 2)))) return null;
   if (/^\d+$/.test(e)) {
     const v = Number(e);
     if (v > 0x7fffffff) return null;
@@ -112,10 +117,16 @@ interface Entry {
   /** The value (an i64's low word). */
   e: string;
   /** An i64's high word; undefined for every other type. */
-  hi?: string;
+  hi: string | undefined;
   pending: boolean;
   /** A JS boolean expression equivalent to `e !== 0`, when cheaper than e itself. */
-  cond?: string;
+  cond: string | undefined;
+}
+
+/** Every entry gets every field at creation: one object shape for all operand-stack
+ *  entries, so the translator's property reads stay monomorphic. */
+function entry(e: string, hi: string | undefined, pending: boolean, cond: string | undefined): Entry {
+  return { e, hi, pending, cond };
 }
 
 type FrameKind = 'func' | 'block' | 'loop' | 'if' | 'try_table' | 'try';
@@ -174,6 +185,8 @@ interface OpDesc {
   readonly op: string;
   /** A plain memory load/store (not a SIMD lane access). */
   readonly mem: 'load' | 'store' | null;
+  /** A plain load/store: the bytes it accesses (accessSize), else 0. */
+  readonly size: number;
   readonly tail: boolean;
   /** A numeric operator or plain load/store of i32/i64/f32/f64 other than `*.const`: handled by
    *  translateNamed, not by any case of translateOperator's switch (a switch over ~150 strings
@@ -273,11 +286,13 @@ function opDesc(code: number): OpDesc | undefined {
   const lane = /_lane$/.test(name);
   const ty = dot < 0 ? '' : name.slice(0, dot);
   const op = name.slice(dot + 1);
+  const mem = lane ? null : /\.load/.test(name) ? 'load' : /\.store/.test(name) ? 'store' : null;
   d = {
     name,
     ty,
     op,
-    mem: lane ? null : /\.load/.test(name) ? 'load' : /\.store/.test(name) ? 'store' : null,
+    mem,
+    size: mem === null ? 0 : accessSize(op, ty),
     tail: name === 'return_call' || name === 'return_call_indirect' || name === 'return_call_ref',
     numeric: NUMERIC_TYPES.has(ty) && op !== 'const',
     kind: TK_BY_NAME.get(name) ?? TK.Other,
@@ -299,6 +314,9 @@ function wholeNameRe(x: string): RegExp {
   return re;
 }
 const LOCAL_RE: RegExp[] = [];
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 /** A `\w` character (as in RegExp's `\b`). */
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -306,6 +324,34 @@ function isWordChar(c: number): boolean {
 function localRe(x: number): RegExp {
   return LOCAL_RE[x] ?? (LOCAL_RE[x] = new RegExp(`\\b[lh]${x}\\b`));
 }
+/** Whether `e` names `${c}K` (K decimal digits, a whole identifier) with K !== d. Jumps from
+ *  one `c` to the next with indexOf instead of visiting every character. */
+function refsOtherSlotOf(e: string, d: number, c: 's' | 't'): boolean {
+  const n = e.length;
+  for (let i = e.indexOf(c); i >= 0; i = e.indexOf(c, i + 1)) {
+    if (i > 0 && isWordChar(e.charCodeAt(i - 1))) continue;
+    let j = i + 1;
+    let k = 0;
+    while (j < n) {
+      const cj = e.charCodeAt(j);
+      if (cj < 48 || cj > 57) break;
+      k = k * 10 + (cj - 48);
+      j++;
+    }
+    if (j === i + 1 || (j < n && isWordChar(e.charCodeAt(j)))) continue;
+    if (k !== d) return true;
+  }
+  return false;
+}
+
+/** Names of slots (`sN`, `tN`) and locals (`lN`, `hN`), built once per index: they are
+ *  asked for at nearly every instruction. */
+const NAMES = { s: [] as string[], t: [] as string[], l: [] as string[], h: [] as string[] };
+function nameOf(prefix: 's' | 't' | 'l' | 'h', i: number): string {
+  const a = NAMES[prefix];
+  return a[i] ?? (a[i] = prefix + i);
+}
+
 const MAX_PENDING = 160;
 /** Most int32 operands in one untruncated JS sum (see addSub). */
 const MAX_SUM_TERMS = 64;
@@ -404,7 +450,8 @@ export class FuncTranslator {
     this.openCheckRegion();
     this.localTypes = [...type.params, ...body.locals];
     this.frames.push(newFrame('func', 'L0', 0, [], type.results));
-    for (const ins of body.body) this.translateOperator(ins);
+    const code = body.body;
+    for (let i = 0; i < code.length; i++) this.translateOperator(code[i]);
     // The function's final `end`.
     if (this.reachable) this.emitReturn();
     this.checks?.close(this.out);
@@ -474,20 +521,20 @@ export class FuncTranslator {
 
   private slot(d: number): string {
     if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
-    return `s${d}`;
+    return nameOf('s', d);
   }
 
   /** Pushes an expression; `pure` ones may stay pending. */
   private push(e: string, pure: boolean, cond?: string): void {
     const d = this.stack.length;
     if (pure && e.length <= MAX_PENDING && !this.refsOtherSlot(e, d)) {
-      this.stack.push({ e, pending: true, cond });
+      this.stack.push(entry(e, undefined, true, cond));
       if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
       return;
     }
     const s = this.slot(d);
     if (e !== s) this.emitSlotAssign(s, e);
-    this.stack.push({ e: s, pending: false });
+    this.stack.push(entry(s, undefined, false, undefined));
   }
 
   /** Emits `${s} = ${e};` and remembers it for localSet's forwarding. */
@@ -500,19 +547,19 @@ export class FuncTranslator {
   /** The slot holding the high word of an i64 at depth d. */
   private hiSlot(d: number): string {
     if (d + 1 > this.maxHiDepth) this.maxHiDepth = d + 1;
-    return `t${d}`;
+    return nameOf('t', d);
   }
 
   /** Pushes an i64; `pure` ones may stay pending. */
   private pushPair(p: i64.Pair, pure: boolean): void {
     const d = this.stack.length;
     if (pure && p.lo.length + p.hi.length <= MAX_PENDING && !this.refsOtherSlot(p.lo, d) && !this.refsOtherSlot(p.hi, d)) {
-      this.stack.push({ e: p.lo, hi: p.hi, pending: true });
+      this.stack.push(entry(p.lo, p.hi, true, undefined));
       if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
       return;
     }
     this.assignPair(this.slot(d), this.hiSlot(d), p.lo, p.hi);
-    this.stack.push({ e: `s${d}`, hi: `t${d}`, pending: false });
+    this.stack.push(entry(nameOf('s', d), nameOf('t', d), false, undefined));
   }
 
   /** Pushes an i64 produced by a helper/call expression that returns the low word and leaves
@@ -520,14 +567,14 @@ export class FuncTranslator {
   private pushPairCall(call: string): void {
     const d = this.stack.length;
     this.emit(`${this.slot(d)} = ${call}; ${this.hiSlot(d)} = ${i64.HI_REG};`);
-    this.stack.push({ e: `s${d}`, hi: `t${d}`, pending: false });
+    this.stack.push(entry(nameOf('s', d), nameOf('t', d), false, undefined));
   }
 
   /** Pushes an i64 written by statements `f(lo, hi)` into the slot pair. */
   private pushPairStmt(f: (lo: string, hi: string) => string): void {
     const d = this.stack.length;
     this.emit(f(this.slot(d), this.hiSlot(d)));
-    this.stack.push({ e: `s${d}`, hi: `t${d}`, pending: false });
+    this.stack.push(entry(nameOf('s', d), nameOf('t', d), false, undefined));
   }
 
   /** Emits L = lo; H = hi; without either write changing the other's operand. */
@@ -546,23 +593,7 @@ export class FuncTranslator {
   /** Whether `e` names a slot `sK`/`tK` with K !== d (the matches of `\b[st](\d+)\b`, scanned by
    *  hand: this runs for every pushed expression). */
   private refsOtherSlot(e: string, d: number): boolean {
-    const n = e.length;
-    for (let i = e.indexOf('s') < 0 && e.indexOf('t') < 0 ? n : 0; i < n; i++) {
-      const c = e.charCodeAt(i);
-      if (c !== 115 && c !== 116) continue; // 's', 't'
-      if (i > 0 && isWordChar(e.charCodeAt(i - 1))) continue;
-      let j = i + 1;
-      let k = 0;
-      while (j < n) {
-        const cj = e.charCodeAt(j);
-        if (cj < 48 || cj > 57) break;
-        k = k * 10 + (cj - 48);
-        j++;
-      }
-      if (j === i + 1 || (j < n && isWordChar(e.charCodeAt(j)))) continue;
-      if (k !== d) return true;
-    }
-    return false;
+    return refsOtherSlotOf(e, d, 's') || refsOtherSlotOf(e, d, 't');
   }
 
   private materialize(d: number): void {
@@ -571,11 +602,11 @@ export class FuncTranslator {
     const s = this.slot(d);
     if (en.hi !== undefined) {
       this.assignPair(s, this.hiSlot(d), en.e, en.hi);
-      this.stack[d] = { e: s, hi: `t${d}`, pending: false };
+      this.stack[d] = entry(s, nameOf('t', d), false, undefined);
       return;
     }
     if (en.e !== s) this.emit(`${s} = ${en.e};`);
-    this.stack[d] = { e: s, pending: false };
+    this.stack[d] = entry(s, undefined, false, undefined);
   }
 
   private flushAll(): void {
@@ -723,18 +754,19 @@ export class FuncTranslator {
       const en = this.stack[d];
       if (en.pending && (re.test(en.e) || (en.hi !== undefined && re.test(en.hi)))) this.materialize(d);
     }
-    if (v.hi !== undefined) this.assignPair(`l${x}`, `h${x}`, v.e, v.hi);
+    const lx = nameOf('l', x);
+    if (v.hi !== undefined) this.assignPair(lx, nameOf('h', x), v.e, v.hi);
     else if (!v.pending && this.lastSlotAssign === this.out.length - 1 && this.out[this.lastSlotAssign] === `${v.e} = ${this.lastSlotExpr};`) {
       // The value was stored to its (now popped, so dead) slot by the line just emitted:
       // store it to the local there instead (`s0 = load; l3 = s0;` → `l3 = load;`).
-      this.out[this.lastSlotAssign] = `l${x} = ${this.lastSlotExpr};`;
+      this.out[this.lastSlotAssign] = `${lx} = ${this.lastSlotExpr};`;
       this.lastSlotAssign = -1;
-    } else if (v.e !== `l${x}`) this.emit(`l${x} = ${v.e};`);
+    } else if (v.e !== lx) this.emit(`${lx} = ${v.e};`);
   }
 
   private pushLocal(x: number): void {
-    if (this.localTypes[x] === 'i64') this.pushPair({ lo: `l${x}`, hi: `h${x}` }, true);
-    else this.push(`l${x}`, true);
+    if (this.localTypes[x] === 'i64') this.pushPair({ lo: nameOf('l', x), hi: nameOf('h', x) }, true);
+    else this.push(nameOf('l', x), true);
   }
 
   /** Pushes call results: `call` is the call expression. */
@@ -747,16 +779,16 @@ export class FuncTranslator {
     if (results[0] === 'i64') this.pushPairCall(call);
     else {
       this.emitSlotAssign(this.slot(d), call);
-      this.stack.push({ e: `s${d}`, pending: false });
+      this.stack.push(entry(nameOf('s', d), undefined, false, undefined));
     }
     for (let i = 1; i < results.length; i++) {
       const s = this.slot(d + i);
       if (results[i] === 'i64') {
         this.emit(`${s} = rI32[${2 * i}]; ${this.hiSlot(d + i)} = rI32[${2 * i + 1}];`);
-        this.stack.push({ e: s, hi: `t${d + i}`, pending: false });
+        this.stack.push(entry(s, `t${d + i}`, false, undefined));
       } else {
         this.emit(`${s} = ${returnSlot(results[i], i)};`);
-        this.stack.push({ e: s, pending: false });
+        this.stack.push(entry(s, undefined, false, undefined));
       }
     }
   }
@@ -833,7 +865,7 @@ export class FuncTranslator {
     const m = this.env.memory(ma.mem);
     const desc = opDesc(ins.op)!;
     const ty = desc.ty, kind = desc.op;
-    const size = accessSize(kind, ty);
+    const size = desc.size;
     if (ty === 'i64') {
       const pa = kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
       this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.dv, pa, lo, hi));
@@ -869,7 +901,7 @@ export class FuncTranslator {
     const ty = desc.ty, kind = desc.op;
     if (ty === 'i64') {
       const p = this.popPair();
-      const size = accessSize(kind, ty);
+      const size = desc.size;
       const ea64 = kind === 'store' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
       this.emit(i64.i64Store(kind, m.dv, ea64, p));
       return;
@@ -880,7 +912,7 @@ export class FuncTranslator {
       this.emit(ty === 'f32' ? `${m.i32}[${w}] = f32ToBits(${v});` : `${m.i32}[${w}] = ${v};`);
       return;
     }
-    const ea = this.effectiveAddress(m, ma.offset, accessSize(kind, ty), ty !== 'v128');
+    const ea = this.effectiveAddress(m, ma.offset, desc.size, ty !== 'v128');
     if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
     else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), 1);`);
     else if (ty === 'f64') this.emit(`${m.dv}.setFloat64(${ea}, ${v}, 1);`);
@@ -909,35 +941,39 @@ export class FuncTranslator {
   translateOperator(ins: Instr): void {
     const desc = opDesc(ins.op);
     if (!desc) throw new Error(`unknown opcode ${ins.op}`);
-    const name = desc.name;
     if (desc.tail) this.tailCalls = true;
-    if (desc.numeric && this.reachable) {
+    if (this.reachable) {
       this.checks?.count();
-      this.translateNamed(desc, ins);
+      // Numeric operators, loads and stores (most instructions) go straight to their
+      // translation; the large switch below is entered only for the others.
+      if (desc.numeric) this.translateNamed(desc, ins);
+      else this.translateOther(desc, ins);
       return;
     }
-
-    if (!this.reachable) {
-      // Skip dead code, tracking only block structure.
-      switch (desc.kind) {
-        case TK.Block: case TK.Loop: case TK.If: case TK.TryTable: case TK.Try:
-          this.deadDepth++;
-          return;
-        case TK.End:
-          if (this.deadDepth > 0) { this.deadDepth--; return; }
-          break;
-        case TK.Else: case TK.Catch:
-          if (this.deadDepth > 0) return;
-          break;
-        case TK.Delegate:
-          if (this.deadDepth > 0) { this.deadDepth--; return; }
-          break;
-        default:
-          return;
-      }
+    // Dead code: skipped, tracking only block structure.
+    switch (desc.kind) {
+      case TK.Block: case TK.Loop: case TK.If: case TK.TryTable: case TK.Try:
+        this.deadDepth++;
+        return;
+      case TK.End:
+        if (this.deadDepth > 0) { this.deadDepth--; return; }
+        break;
+      case TK.Else: case TK.Catch:
+        if (this.deadDepth > 0) return;
+        break;
+      case TK.Delegate:
+        if (this.deadDepth > 0) { this.deadDepth--; return; }
+        break;
+      default:
+        return;
     }
-
     this.checks?.count();
+    this.translateOther(desc, ins);
+  }
+
+  /** Every instruction but the numeric ones (translateNamed), reachable or ending dead code. */
+  private translateOther(desc: OpDesc, ins: Instr): void {
+    const name = desc.name;
     switch (desc.kind) {
       // ------------------------------------------------------------ control
       case TK.Nop: return;
@@ -1447,11 +1483,11 @@ export class FuncTranslator {
           const v = `${exnVar}.payload[${i}]`;
           if (t === 'i64') {
             const p = i64.i64UnboxPure(v);
-            this.stack.push({ e: p.lo, hi: p.hi, pending: true });
-          } else this.stack.push({ e: v, pending: true });
+            this.stack.push(entry(p.lo, p.hi, true, undefined));
+          } else this.stack.push(entry(v, undefined, true, undefined));
         });
       }
-      if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) this.stack.push({ e: exnVar, pending: true });
+      if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) this.stack.push(entry(exnVar, undefined, true, undefined));
       const stmt = target.kind === 'func' ? this.returnStatement() : this.branchStatement(c.label);
       const body = [...this.out.map((l) => l.trim()), stmt].join(' ');
       this.stack = saved;
@@ -1484,8 +1520,8 @@ export class FuncTranslator {
     this.stack.length = height;
     for (let i = 0; i < types.length; i++) {
       const s = this.slot(height + i);
-      if (types[i] === 'i64') this.stack.push({ e: s, hi: this.hiSlot(height + i), pending: false });
-      else this.stack.push({ e: s, pending: false });
+      if (types[i] === 'i64') this.stack.push(entry(s, this.hiSlot(height + i), false, undefined));
+      else this.stack.push(entry(s, undefined, false, undefined));
     }
   }
 
