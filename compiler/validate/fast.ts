@@ -302,12 +302,13 @@ export class FastValidator {
     let maxCtrl = 1;
     let t = 0;
 
-    // Reading immediates. The slow LEB readers check against `end`; the one-byte fast
-    // paths below do not: with `pos === end` they read the first byte of the next body
-    // (or past the array: undefined, which fails every fast-path test). Such a read
-    // leaves `pos > end`; it is one byte, so the stacks stay within their capacity, and
-    // the loop test then gives up before the next instruction. No body is accepted that
-    // way, as only a final `end` read at `pos === end - 1` accepts one.
+    // Reading immediates. The slow LEB readers check against `end`; the fast paths for
+    // short ones (up to three bytes) below do not: near `end` they read the first bytes of the next body (or
+    // past the array: undefined, which fails every fast-path test). Such a read leaves
+    // `pos > end`; one instruction pushes at most one value and one frame whatever it
+    // reads (calls check their room), so the stacks stay within their capacity, and the
+    // loop test then gives up before the next instruction. No body is accepted that way:
+    // `pos` only grows, and only a final `end` read at `pos === end - 1` accepts one.
     //
     // Dispatch: no jump tables without a JIT, a switch is a chain of comparisons, so
     // the instructions are tested by how common they are in compiled code.
@@ -318,6 +319,10 @@ export class FastValidator {
         if (op === 0x20) { // local.get
           let x = bytes[pos];
           if (x <= 0x7f) pos++;
+          else if ((t = bytes[pos + 1]) <= 0x7f) {
+            x = (x & 0x7f) | (t << 7);
+            pos += 2;
+          }
           else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
           if (!(x < nl)) break ok;
           vals[vh] = localTypes[x];
@@ -327,6 +332,8 @@ export class FastValidator {
         }
         if (op === 0x41) { // i32.const
           if (bytes[pos] <= 0x7f) pos++;
+          else if (bytes[pos + 1] <= 0x7f) pos += 2;
+          else if (bytes[pos + 2] <= 0x7f) pos += 3; // addresses in data
           else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) break ok;
           vals[vh] = VT.I32;
           vh++;
@@ -370,6 +377,10 @@ export class FastValidator {
             case 0x0d: { // br_if
               let l = bytes[pos];
               if (l <= 0x7f) pos++;
+              else if ((t = bytes[pos + 1]) <= 0x7f) {
+                l = (l & 0x7f) | (t << 7);
+                pos += 2;
+              }
               else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
               if (!(l < ch)) break ok;
               if (vh === floor) {
@@ -390,6 +401,10 @@ export class FastValidator {
             case 0x22: { // local.tee
               let x = bytes[pos];
               if (x <= 0x7f) pos++;
+              else if ((t = bytes[pos + 1]) <= 0x7f) {
+                x = (x & 0x7f) | (t << 7);
+                pos += 2;
+              }
               else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
               if (!(x < nl)) break ok;
               const lt = localTypes[x];
@@ -431,6 +446,10 @@ export class FastValidator {
             case 0x10: { // call
               let x = bytes[pos];
               if (x <= 0x7f) pos++;
+              else if ((t = bytes[pos + 1]) <= 0x7f) {
+                x = (x & 0x7f) | (t << 7);
+                pos += 2;
+              }
               else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
               const fi = funcInfos[x];
               if (fi === undefined) break ok;
@@ -459,6 +478,10 @@ export class FastValidator {
             case 0x0c: { // br
               let l = bytes[pos];
               if (l <= 0x7f) pos++;
+              else if ((t = bytes[pos + 1]) <= 0x7f) {
+                l = (l & 0x7f) | (t << 7);
+                pos += 2;
+              }
               else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
               if (!(l < ch)) break ok;
               const ts = cLabel[ch - 1 - l];
@@ -691,7 +714,10 @@ export class FastValidator {
           if ((flags & 0x3f) > memAlign[op]) break ok;
           let offset = bytes[pos];
           if (offset <= 0x7f) pos++;
-          else {
+          else if ((t = bytes[pos + 1]) <= 0x7f) {
+            offset = (offset & 0x7f) | (t << 7);
+            pos += 2;
+          } else {
             offset = readU64(bytes, pos, end);
             if ((pos = lebEnd) < 0) break ok;
           }
@@ -725,6 +751,7 @@ export class FastValidator {
         }
         if (op === 0x42) { // i64.const
           if (bytes[pos] <= 0x7f) pos++;
+          else if (bytes[pos + 1] <= 0x7f) pos += 2;
           else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) break ok;
           vals[vh] = VT.I64;
         } else if (op === 0x44) { // f64.const
