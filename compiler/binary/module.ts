@@ -436,22 +436,26 @@ class CodeReader implements BodyStream {
   }
 }
 
+/** Scratch for localDecls: one body's (count, type) groups, read before any is expanded. */
+const groupCounts: number[] = [];
+const groupTypes: ValType[] = [];
+
 /** Locals come in (count, type) groups; the total is checked before anything is expanded. */
 function localDecls(r: Reader): ValType[] {
   const groups = r.len();
-  const counts: number[] = [];
-  const types: ValType[] = [];
+  const locals: ValType[] = [];
+  if (groups === 0) return locals;
   let total = 0;
   for (let i = 0; i < groups; i++) {
-    counts.push(r.u32());
-    types.push(valType(r));
+    const n = r.u32();
+    groupCounts[i] = n;
+    groupTypes[i] = valType(r);
+    total += n;
   }
-  for (let i = 0; i < groups; i++) total += counts[i];
   if (total >= 2 ** 32 || total > MAX_LOCALS) r.fail('too many locals');
-  const locals: ValType[] = [];
   for (let i = 0; i < groups; i++) {
-    const t = types[i];
-    for (let j = counts[i]; j > 0; j--) locals.push(t);
+    const t = groupTypes[i];
+    for (let j = groupCounts[i]; j > 0; j--) locals.push(t);
   }
   return locals;
 }
