@@ -123,3 +123,90 @@ test('damaged modules: the fast path never accepts what CodeValidator rejects', 
   expect(differ.slice(0, 20)).toEqual([]);
   expect(invalidSeen).toBeGreaterThan(1000);
 });
+
+/** Unsigned LEB128 of `n`. */
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Reads an unsigned LEB128 at `pos`: [value, end]. */
+function readLeb(bytes: Uint8Array, pos: number): [number, number] {
+  let n = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[pos++];
+    n += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (b < 0x80) return [n, pos];
+  }
+}
+
+/**
+ * `bytes` with the last `cut` bytes of body `index` removed (its size and the code
+ * section's size adjusted), or undefined if the module has no such body.
+ */
+function cutBody(bytes: Uint8Array, index: number, cut: number): Uint8Array | undefined {
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, contentAt] = readLeb(bytes, pos + 1);
+    const sectionEnd = contentAt + size;
+    if (id === 10) {
+      let [count, p] = readLeb(bytes, contentAt);
+      if (index >= count) return undefined;
+      const out: number[] = leb(count);
+      for (let i = 0; i < count; i++) {
+        const [bodySize, bodyAt] = readLeb(bytes, p);
+        let body = Array.from(bytes.subarray(bodyAt, bodyAt + bodySize));
+        if (i === index) {
+          if (body.length <= cut) return undefined;
+          body = body.slice(0, body.length - cut);
+        }
+        out.push(...leb(body.length), ...body);
+        p = bodyAt + bodySize;
+      }
+      return Uint8Array.from([...bytes.subarray(0, pos + 1), ...leb(out.length), ...out, ...bytes.subarray(sectionEnd)]);
+    }
+    pos = sectionEnd;
+  }
+  return undefined;
+}
+
+test('bodies cut short inside an immediate: the fast path never reads on into what follows', () => {
+  // The fast path reads short immediates without checking the body's end: a body cut
+  // before its last bytes has its final immediate continue into the next body's size and
+  // locals, or the next section, or the end of the module. The verdict and message must be
+  // the same either way.
+  let seed = 0x2545f491;
+  const rand = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const valid = modules.filter((m) => outcome(m.bytes, true).startsWith('valid'));
+  const differ: string[] = [];
+  let tried = 0;
+  let rejected = 0;
+  for (let i = 0; i < 6000; i++) {
+    const m = valid[rand(valid.length)];
+    const cut = 1 + rand(5);
+    const bytes = cutBody(m.bytes, rand(4), cut);
+    if (bytes === undefined) continue;
+    tried++;
+    const a = outcome(bytes, true);
+    const b = outcome(bytes, false);
+    if (!b.startsWith('valid')) rejected++;
+    if (a !== b) differ.push(`${m.where} cut ${cut}: fast ${a} / general ${b}`);
+  }
+  expect(differ.slice(0, 20)).toEqual([]);
+  expect(tried).toBeGreaterThan(1000);
+  expect(rejected).toBeGreaterThan(tried * 0.9);
+});
