@@ -20,8 +20,6 @@ import { HT, REF_BASE, VT, refEnc, type CanonInfo, type TypeRegistry } from './t
 const enum K {
   /** VT.Bot: the unknown type of unreachable code. */
   BOT = 0,
-  /** No entry in an operator table. */
-  NONE = 255,
   // Frame kinds; a loop's label takes no values (fast-path blocks have no parameters).
   BLOCK = 0,
   LOOP = 1,
@@ -34,14 +32,12 @@ const EMPTY: readonly number[] = [];
 /** The result list of a block whose type is one numeric or vector value type, by type code. */
 const SINGLE: readonly (readonly number[])[] = [EMPTY, [VT.I32], [VT.I64], [VT.F32], [VT.F64], [VT.V128]];
 
-// Single-byte numeric operators (0x45..0xc4 and the like): operand and result types.
-const PLAIN_A = new Uint8Array(256).fill(K.NONE);
-const PLAIN_B = new Uint8Array(256).fill(K.NONE);
-const PLAIN_R = new Uint8Array(256).fill(K.NONE);
-// Loads and stores: the value type, whether it stores, the natural alignment (log2).
-const MEM_VAL = new Uint8Array(256).fill(K.NONE);
-const MEM_STORE = new Uint8Array(256);
-const MEM_ALIGN = new Uint8Array(256);
+// One table read per instruction: each entry packs what the loop needs (types fit in 3 bits).
+// Single-byte numeric operators (0x45..0xc4): result | operand << 3 | 64 if binary (both
+// operands have one type); 0 for other opcodes.
+const PLAIN = new Uint8Array(256);
+// Loads (0x28..0x35) and stores (0x36..0x3e): value type | natural alignment (log2) << 3.
+const MEM = new Uint8Array(256);
 // 0xfc-prefixed saturating truncations (sub-opcodes 0..7).
 const SAT_A = new Uint8Array(8);
 const SAT_R = new Uint8Array(8);
@@ -57,17 +53,13 @@ for (const op of OPS) {
   const [p, r] = op.sig.split('>');
   if (op.prefix === 0 && op.code >= 0x45 && op.code <= 0xc4) {
     if (op.imm !== 0 || p.length < 1 || p.length > 2 || r.length !== 1) throw new Error(`fast validator: ${op.name} is not a plain operator`);
-    PLAIN_A[op.code] = sigType(p[0], op.name);
-    // The loop's fast path compares both operands of a binary operator with PLAIN_A.
     if (p.length === 2 && p[1] !== p[0]) throw new Error(`fast validator: the operands of ${op.name} differ`);
-    if (p.length === 2) PLAIN_B[op.code] = sigType(p[1], op.name);
-    PLAIN_R[op.code] = sigType(r, op.name);
+    PLAIN[op.code] = sigType(r, op.name) | (sigType(p[0], op.name) << 3) | (p.length === 2 ? 64 : 0);
   } else if (op.prefix === 0 && op.code >= 0x28 && op.code <= 0x3e) {
     // Loads are `a>T`, stores `aT>`.
     const store = r.length === 0;
-    MEM_VAL[op.code] = sigType(store ? p[1] : r, op.name);
-    MEM_STORE[op.code] = store ? 1 : 0;
-    MEM_ALIGN[op.code] = op.natAlign ?? 0;
+    if (store !== op.code >= 0x36) throw new Error(`fast validator: ${op.name} is out of place`);
+    MEM[op.code] = sigType(store ? p[1] : r, op.name) | ((op.natAlign ?? 0) << 3);
   } else if (op.prefix === 0xfc && op.sub < 8) {
     SAT_A[op.sub] = sigType(p, op.name);
     SAT_R[op.sub] = sigType(r, op.name);
@@ -282,11 +274,9 @@ export class FastValidator {
     const numMems = memAddr.length;
     const cRes = this.cRes;
     const cLabel = this.cLabel;
-    const plainA = PLAIN_A;
-    const plainB = PLAIN_B;
-    const plainR = PLAIN_R;
-    const memVal = MEM_VAL;
-    const memAlign = MEM_ALIGN;
+    const plain = PLAIN;
+    const memTable = MEM;
+    const addr0 = numMems > 0 ? memAddr[0] : VT.I32;
     const single = SINGLE;
     const empty = EMPTY;
     const numBodies = codes.length;
@@ -321,8 +311,8 @@ export class FastValidator {
     // loop test then gives up before the next instruction. No body is accepted that way:
     // `pos` only grows, and only a final `end` read at `pos === end - 1` accepts one.
     //
-    // Dispatch: no jump tables without a JIT, a switch is a chain of comparisons, so
-    // the instructions are tested by how common they are in compiled code.
+    // Dispatch: without a JIT a switch over sparse cases is a chain of comparisons, so
+    // the instructions are tested one by one, by how common they are in compiled code.
     for (;;) {
       ok: if (pos < end) {
         const op = bytes[pos];
@@ -374,10 +364,11 @@ export class FastValidator {
                 accepted = true;
                 break ok;
               }
+              // The frame's values are gone (checked above): the height is its floor.
+              vh = floor;
               ch = c;
               floor = cHeight[c - 1];
               unreach = cUnreach[c - 1] === 1;
-              vh = cHeight[c];
               for (let k = 0; k < n; k++) {
                 vals[vh] = res[k];
                 vh++;
@@ -641,13 +632,13 @@ export class FastValidator {
           }
         }
         if (op >= 0x45) {
-          const r = plainR[op];
-          if (r !== K.NONE) {
+          const e = plain[op];
+          if (e !== 0) {
             // Plain numeric operators: one or two operands (of one type) and one result.
-            const a = plainA[op];
-            const b = plainB[op];
+            const r = e & 7;
+            const a = (e >> 3) & 7;
             const h = vh - 1;
-            if (b !== K.NONE) {
+            if (e >= 64) {
               if (h > floor && vals[h] === a && vals[h - 1] === a) {
                 vh = h;
                 vals[h - 1] = r;
@@ -655,7 +646,7 @@ export class FastValidator {
               }
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== b && t !== K.BOT) break ok;
+              } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
             } else if (h >= floor && vals[h] === a) {
               vals[h] = r;
               continue;
@@ -709,20 +700,22 @@ export class FastValidator {
         if (op <= 0x3e) {
           // Loads and stores. memarg: flags (alignment, bit 6: a memory index follows),
           // then the offset.
-          const v = memVal[op];
-          if (v === K.NONE) break ok;
+          const e = memTable[op];
+          if (e === 0) break ok;
+          const v = e & 7;
           let flags = bytes[pos];
           if (flags < 0x40) pos++;
           else {
             flags = readU32(bytes, pos, end);
             if ((pos = lebEnd) < 0 || flags >= 0x80) break ok;
           }
-          let mem = 0;
+          let a = addr0;
           if (flags >= 0x40) {
-            mem = readU32(bytes, pos, end);
+            const mem = readU32(bytes, pos, end);
             if ((pos = lebEnd) < 0 || !(mem < numMems)) break ok;
+            a = memAddr[mem];
           } else if (numMems === 0) break ok;
-          if ((flags & 0x3f) > memAlign[op]) break ok;
+          if ((flags & 0x3f) > e >> 3) break ok;
           let offset = bytes[pos];
           if (offset <= 0x7f) pos++;
           else if ((t = bytes[pos + 1]) <= 0x7f) {
@@ -732,7 +725,6 @@ export class FastValidator {
             offset = readU64(bytes, pos, end);
             if ((pos = lebEnd) < 0) break ok;
           }
-          const a = memAddr[mem];
           if (a === VT.I32 && offset > 0xffffffff) break ok;
           if (op < 0x36) { // load
             if (vh > floor && vals[vh - 1] === a) {
