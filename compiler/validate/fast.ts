@@ -186,8 +186,10 @@ const PRIMER_BODY = [
   0x20, 0x86, 0x01, 0x1a, // local.get 134 (v128), drop
   0x02, 0x40, 0x41, 0x00, 0x0f, 0x00, 0x1a, 0x0b, // block: return, then unreachable code
   // Operators whose operands are missing (unreachable code): i32.add, drop, i32.eqz, drop,
-  // i32.load, i32.store, drop.
-  0x02, 0x40, 0x00, 0x6a, 0x1a, 0x45, 0x1a, 0x28, 0x02, 0x00, 0x36, 0x02, 0x00, 0x1a, 0x0b,
+  // i32.load, i32.store, drop, local.tee 0, drop, then a block in unreachable code.
+  0x02, 0x40, 0x00, 0x6a, 0x1a, 0x45, 0x1a, 0x28, 0x02, 0x00, 0x36, 0x02, 0x00, 0x1a,
+  0x22, 0x00, 0x1a, 0x02, 0x40, 0x0b, 0x0b,
+  0x42, 0x00, 0x42, 0x00, 0x51, 0x45, 0x1a, // i64.eq, i32.eqz, drop
   0x20, 0x00, 0x0b, // local.get 0, end
 ];
 
@@ -225,6 +227,10 @@ export class FastValidator {
   private vals = new Int32Array(256);
   private cKind = new Uint8Array(64);
   private cHeight = new Int32Array(64);
+  /**
+   * Per frame below the current one: 1 if it was unreachable when the frame above it
+   * opened (the current frame's own state is a local), restored at that frame's end.
+   */
   private cUnreach = new Uint8Array(64);
   /** Per open frame: the types its `end` pops (results) and those a branch to it takes. */
   private cRes: (readonly number[])[] = [];
@@ -410,6 +416,8 @@ export class FastValidator {
               else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
               if (!(x < nl)) break ok;
               const lt = localTypes[x];
+              // local.tee of a value of the local's own type leaves the stack as it is.
+              if (op === 0x22 && vh > floor && vals[vh - 1] === lt) continue;
               if (vh === floor) {
                 if (!unreach) break ok;
               } else if ((t = vals[--vh]) !== lt && t !== K.BOT && !reg.valSub(t, lt)) break ok;
@@ -436,7 +444,7 @@ export class FastValidator {
               }
               cKind[ch] = op === 0x02 ? K.BLOCK : op === 0x03 ? K.LOOP : K.IF;
               cHeight[ch] = vh;
-              cUnreach[ch] = 0;
+              cUnreach[ch - 1] = unreach ? 1 : 0;
               cRes[ch] = res;
               cLabel[ch] = op === 0x03 ? empty : res;
               ch++;
@@ -490,13 +498,11 @@ export class FastValidator {
               if (ts.length !== 0 && popTypes(vals, vh, floor, unreach, ts, reg) < 0) break ok;
               vh = floor;
               unreach = true;
-              cUnreach[ch - 1] = 1;
               continue;
             }
             case 0x00: // unreachable
               vh = floor;
               unreach = true;
-              cUnreach[ch - 1] = 1;
               continue;
             case 0x1b: { // select
               if (vh === floor) {
@@ -534,7 +540,6 @@ export class FastValidator {
               if (popTypes(vals, vh, floor, unreach, funcResults, reg) < 0) break ok;
               vh = floor;
               unreach = true;
-              cUnreach[ch - 1] = 1;
               continue;
             case 0x0e: { // br_table
               const n = readU32(bytes, pos, end);
@@ -578,7 +583,6 @@ export class FastValidator {
               if (popTypes(vals, vh, floor, unreach, m, reg) < 0) break ok;
               vh = floor;
               unreach = true;
-              cUnreach[ch - 1] = 1;
               continue;
             }
             case 0x1a: // drop
@@ -591,7 +595,6 @@ export class FastValidator {
               const c = ch - 1;
               if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) break ok;
               cKind[c] = K.ELSE;
-              cUnreach[c] = 0;
               unreach = false;
               continue;
             }
@@ -641,14 +644,14 @@ export class FastValidator {
             if (e >= 64) {
               if (h > floor && vals[h] === a && vals[h - 1] === a) {
                 vh = h;
-                vals[h - 1] = r;
+                if (r !== a) vals[h - 1] = r;
                 continue;
               }
               if (vh === floor) {
                 if (!unreach) break ok;
               } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
             } else if (h >= floor && vals[h] === a) {
-              vals[h] = r;
+              if (r !== a) vals[h] = r;
               continue;
             }
             if (vh === floor) {
@@ -728,7 +731,7 @@ export class FastValidator {
           if (a === VT.I32 && offset > 0xffffffff) break ok;
           if (op < 0x36) { // load
             if (vh > floor && vals[vh - 1] === a) {
-              vals[vh - 1] = v;
+              if (v !== a) vals[vh - 1] = v;
               continue;
             }
             if (vh === floor) {
@@ -841,7 +844,6 @@ export class FastValidator {
         ch = 1;
         cKind[0] = K.FUNC;
         cHeight[0] = 0;
-        cUnreach[0] = 0;
         cRes[0] = funcResults;
         cLabel[0] = funcResults;
         floor = 0;
