@@ -162,7 +162,8 @@ const PRIMER_BODY = [
   0x22, 0x82, 0x01, 0x1a, // local.tee 130, drop
   0x20, 0x80, 0x80, 0x00, 0x21, 0x80, 0x80, 0x00, // local.get 0, local.set 0: three-byte indices
   0x20, 0x00, 0x22, 0x80, 0x80, 0x00, 0x1a, // local.tee 0 (three bytes), drop
-  0x41, 0x80, 0x80, 0x80, 0x00, 0x1a, 0x41, 0x80, 0x80, 0x01, 0x1a, // i32.const of four and three bytes
+  0x41, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1a, 0x41, 0x80, 0x80, 0x01, 0x1a, // i32.const of five and three bytes
+  0x41, 0x80, 0x80, 0x80, 0x00, 0x1a, // and of four bytes
   0x42, 0x80, 0x80, 0x00, 0x1a, // i64.const of three bytes
   0x41, 0x00, 0x28, 0x02, 0x80, 0x80, 0x01, 0x1a, // i32.load offset=16384
   0x20, 0x00, 0x10, 0x80, 0x00, 0x1a, 0x20, 0x00, 0x10, 0x80, 0x80, 0x00, 0x1a, // call 0 (two, three bytes)
@@ -310,12 +311,13 @@ export class FastValidator {
     let t = 0;
 
     // Reading immediates. The slow LEB readers check against `end`; the fast paths for
-    // short ones (up to three bytes) below do not: near `end` they read the first bytes of the next body (or
-    // past the array: undefined, which fails every fast-path test). Such a read leaves
-    // `pos > end`; one instruction pushes at most one value and one frame whatever it
-    // reads (calls check their room), so the stacks stay within their capacity, and the
-    // loop test then gives up before the next instruction. No body is accepted that way:
-    // `pos` only grows, and only a final `end` read at `pos === end - 1` accepts one.
+    // short ones (up to four bytes) below do not: near `end` they read the first bytes of
+    // the next body (or past the array: undefined, which fails every fast-path test).
+    // Such a read leaves `pos > end`; one instruction pushes at most one value and one
+    // frame whatever it reads (calls check their room), so the stacks stay within their
+    // capacity, and the loop test then gives up before the next instruction. No body is
+    // accepted that way: `pos` only grows, and only a final `end` read at `pos === end - 1`
+    // accepts one.
     //
     // Dispatch: without a JIT a switch over sparse cases is a chain of comparisons, so
     // the instructions are tested one by one, by how common they are in compiled code.
@@ -341,6 +343,7 @@ export class FastValidator {
           if (bytes[pos] <= 0x7f) pos++;
           else if (bytes[pos + 1] <= 0x7f) pos += 2;
           else if (bytes[pos + 2] <= 0x7f) pos += 3; // addresses in data
+          else if (bytes[pos + 3] <= 0x7f) pos += 4;
           else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) break ok;
           vals[vh] = VT.I32;
           vh++;
