@@ -15,11 +15,9 @@ import { OPS } from '../opcodes';
 import type { ModuleContext } from './func';
 import { HT, REF_BASE, VT, refEnc, type CanonInfo, type TypeRegistry } from './types';
 
-// Constants the loop tests are const enum members, which the compiler writes as literals:
-// without a JIT a module-scope constant is a context-slot read and a hole check.
+// Constants the loop tests are const enum members (as VT's), which the compiler writes as
+// literals: without a JIT a module-scope constant is a context-slot read and a hole check.
 const enum K {
-  /** VT.Bot: the unknown type of unreachable code. */
-  BOT = 0,
   // Frame kinds; a loop's label takes no values (fast-path blocks have no parameters).
   BLOCK = 0,
   LOOP = 1,
@@ -396,7 +394,7 @@ export class FastValidator {
               if (!(l < ch)) break ok;
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== VT.I32 && t !== K.BOT) break ok;
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== VT.Bot) break ok;
               const ts = cLabel[ch - 1 - l];
               if (ts.length !== 0) {
                 if ((vh = popTypes(vals, vh, floor, unreach, ts, reg)) < 0) break ok;
@@ -423,7 +421,7 @@ export class FastValidator {
               if (op === 0x22 && vh > floor && vals[vh - 1] === lt) continue;
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== lt && t !== K.BOT && !reg.valSub(t, lt)) break ok;
+              } else if ((t = vals[--vh]) !== lt && t !== VT.Bot && !reg.valSub(t, lt)) break ok;
               if (op === 0x22) {
                 vals[vh] = lt;
                 vh++;
@@ -443,7 +441,7 @@ export class FastValidator {
               if (op === 0x04) {
                 if (vh === floor) {
                   if (!unreach) break ok;
-                } else if ((t = vals[--vh]) !== VT.I32 && t !== K.BOT) break ok;
+                } else if ((t = vals[--vh]) !== VT.I32 && t !== VT.Bot) break ok;
               }
               cKind[ch] = op === 0x02 ? K.BLOCK : op === 0x03 ? K.LOOP : K.IF;
               cHeight[ch] = vh;
@@ -472,7 +470,7 @@ export class FastValidator {
                 while (k > 0) {
                   k--;
                   vh--;
-                  if ((t = vals[vh]) !== ps[k] && t !== K.BOT && !reg.valSub(t, ps[k])) break ok;
+                  if ((t = vals[vh]) !== ps[k] && t !== VT.Bot && !reg.valSub(t, ps[k])) break ok;
                 }
               } else if ((vh = popTypes(vals, vh, floor, unreach, ps, reg)) < 0) break ok;
               const rs = fi.results;
@@ -510,12 +508,12 @@ export class FastValidator {
             case 0x1b: { // select
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== VT.I32 && t !== K.BOT) break ok;
-              const t1 = vh === floor ? (unreach ? K.BOT : -1) : vals[--vh];
-              const t2 = vh === floor ? (unreach ? K.BOT : -1) : vals[--vh];
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== VT.Bot) break ok;
+              const t1 = vh === floor ? (unreach ? VT.Bot : -1) : vals[--vh];
+              const t2 = vh === floor ? (unreach ? VT.Bot : -1) : vals[--vh];
               if (t1 < 0 || t2 < 0 || t1 >= REF_BASE || t2 >= REF_BASE) break ok;
-              if (t1 !== t2 && t1 !== K.BOT && t2 !== K.BOT) break ok;
-              vals[vh] = t1 === K.BOT ? t2 : t1;
+              if (t1 !== t2 && t1 !== VT.Bot && t2 !== VT.Bot) break ok;
+              vals[vh] = t1 === VT.Bot ? t2 : t1;
               vh++;
               if (vh > maxHeight) maxHeight = vh;
               continue;
@@ -536,7 +534,7 @@ export class FastValidator {
               if (!globalMutable[x]) break ok;
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== gt && t !== K.BOT && !reg.valSub(t, gt)) break ok;
+              } else if ((t = vals[--vh]) !== gt && t !== VT.Bot && !reg.valSub(t, gt)) break ok;
               continue;
             }
             case 0x0f: // return
@@ -556,7 +554,7 @@ export class FastValidator {
               if ((pos = lebEnd) < 0 || !(dflt < ch)) break ok;
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== VT.I32 && t !== K.BOT) break ok;
+              } else if ((t = vals[--vh]) !== VT.I32 && t !== VT.Bot) break ok;
               const m = cLabel[ch - 1 - dflt];
               const arity = m.length;
               if (this.scratch.length < arity) this.scratch = new Int32Array(arity * 2);
@@ -573,7 +571,7 @@ export class FastValidator {
                 for (let j = arity - 1; j >= 0; j--) {
                   if (h === floor) {
                     if (!unreach) break ok;
-                    scratch[j] = K.BOT;
+                    scratch[j] = VT.Bot;
                     continue;
                   }
                   const a = vals[--h];
@@ -618,7 +616,7 @@ export class FastValidator {
               const a = tableAddr[tb];
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+              } else if ((t = vals[--vh]) !== a && t !== VT.Bot) break ok;
               if ((vh = popTypes(vals, vh, floor, unreach, fi.params, reg)) < 0) break ok;
               const rs = fi.results;
               if (vh + rs.length + 16 > vals.length) {
@@ -652,14 +650,14 @@ export class FastValidator {
               }
               if (vh === floor) {
                 if (!unreach) break ok;
-              } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+              } else if ((t = vals[--vh]) !== a && t !== VT.Bot) break ok;
             } else if (h >= floor && vals[h] === a) {
               if (r !== a) vals[h] = r;
               continue;
             }
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+            } else if ((t = vals[--vh]) !== a && t !== VT.Bot) break ok;
             // In unreachable code the operands may be missing: the height can grow.
             vals[vh] = r;
             vh++;
@@ -672,7 +670,7 @@ export class FastValidator {
           if (sub < 8) {
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== K.BOT) break ok;
+            } else if ((t = vals[--vh]) !== SAT_A[sub] && t !== VT.Bot) break ok;
             vals[vh] = SAT_R[sub];
             vh++;
             if (vh > maxHeight) maxHeight = vh;
@@ -692,13 +690,13 @@ export class FastValidator {
             const w1 = sub === 11 ? VT.I32 : as;
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== w2 && t !== K.BOT) break ok;
+            } else if ((t = vals[--vh]) !== w2 && t !== VT.Bot) break ok;
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== w1 && t !== K.BOT) break ok;
+            } else if ((t = vals[--vh]) !== w1 && t !== VT.Bot) break ok;
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== ad && t !== K.BOT) break ok;
+            } else if ((t = vals[--vh]) !== ad && t !== VT.Bot) break ok;
           } else break ok;
           continue;
         }
@@ -739,7 +737,7 @@ export class FastValidator {
             }
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+            } else if ((t = vals[--vh]) !== a && t !== VT.Bot) break ok;
             vals[vh] = v;
             vh++;
             if (vh > maxHeight) maxHeight = vh;
@@ -752,10 +750,10 @@ export class FastValidator {
           }
           if (vh === floor) {
             if (!unreach) break ok;
-          } else if ((t = vals[--vh]) !== v && t !== K.BOT) break ok;
+          } else if ((t = vals[--vh]) !== v && t !== VT.Bot) break ok;
           if (vh === floor) {
             if (!unreach) break ok;
-          } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+          } else if ((t = vals[--vh]) !== a && t !== VT.Bot) break ok;
           continue;
         }
         if (op === 0x42) { // i64.const
@@ -778,7 +776,7 @@ export class FastValidator {
           if (op === 0x40) {
             if (vh === floor) {
               if (!unreach) break ok;
-            } else if ((t = vals[--vh]) !== a && t !== K.BOT) break ok;
+            } else if ((t = vals[--vh]) !== a && t !== VT.Bot) break ok;
           }
           vals[vh] = a;
         }
