@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { opByName, parseSig, Imm, PREFIX_SIMD, OPS, type OpInfo } from '../compiler/opcodes';
 import { testsuiteRoot } from '../spec-tests/files';
+import { uleb } from '../tests/support/leb';
 import { f32FromBits, f32ToBits } from './values';
 import {
   SIMD, v128FromBytes, v128ToBytes, v128Const, load, store, load8_lane, store16_lane,
@@ -781,16 +782,6 @@ describe('spec testsuite SIMD scripts', () => {
 
 // ------------------------------------------------------------------ native cross-check
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
 const sleb = (n: number): number[] => {
   const out: number[] = [];
   for (;;) {

@@ -200,10 +200,7 @@ export class Reader {
     for (let i = 0; ; i++) {
       const b = this.u8();
       if (i === 9) {
-        // Tenth byte: bit 0 is bit 63; bits 1..6 are sign bits and must match it.
-        const sign = b & 0x7f;
-        if (sign !== 0 && sign !== 0x7f) this.fail('integer too large');
-        if (b & 0x80) this.fail('integer representation too long');
+        this.checkLastS64Byte(b);
         big |= BigInt(b & 1) << 63n;
         return BigInt.asIntN(64, big);
       }
@@ -221,13 +218,18 @@ export class Reader {
     for (let i = 0; ; i++) {
       const b = this.u8();
       if (i === 9) {
-        const sign = b & 0x7f;
-        if (sign !== 0 && sign !== 0x7f) this.fail('integer too large');
-        if (b & 0x80) this.fail('integer representation too long');
+        this.checkLastS64Byte(b);
         return;
       }
       if (b < 0x80) return;
     }
+  }
+
+  /** The tenth byte of an s64: bit 0 is bit 63; bits 1..6 are sign bits and must match it. */
+  private checkLastS64Byte(b: number): void {
+    const sign = b & 0x7f;
+    if (sign !== 0 && sign !== 0x7f) this.fail('integer too large');
+    if (b & 0x80) this.fail('integer representation too long');
   }
 
   /** A vector length: u32, and no more than the bytes left (each element takes >= 1 byte). */

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { testsuiteRoot } from '../../spec-tests/files';
+import { uleb } from '../../tests/support/leb';
 import { decodeModule } from '../binary';
 import { CompileError } from '../errors';
 import { parseWast } from '../text';
@@ -124,18 +125,6 @@ test('damaged modules: the fast path never accepts what CodeValidator rejects', 
   expect(invalidSeen).toBeGreaterThan(1000);
 });
 
-/** Unsigned LEB128 of `n`. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
 /** Reads an unsigned LEB128 at `pos`: [value, end]. */
 function readLeb(bytes: Uint8Array, pos: number): [number, number] {
   let n = 0;
@@ -161,7 +150,7 @@ function cutBody(bytes: Uint8Array, index: number, cut: number): Uint8Array | un
     if (id === 10) {
       let [count, p] = readLeb(bytes, contentAt);
       if (index >= count) return undefined;
-      const out: number[] = leb(count);
+      const out: number[] = uleb(count);
       for (let i = 0; i < count; i++) {
         const [bodySize, bodyAt] = readLeb(bytes, p);
         let body = Array.from(bytes.subarray(bodyAt, bodyAt + bodySize));
@@ -169,10 +158,10 @@ function cutBody(bytes: Uint8Array, index: number, cut: number): Uint8Array | un
           if (body.length <= cut) return undefined;
           body = body.slice(0, body.length - cut);
         }
-        out.push(...leb(body.length), ...body);
+        out.push(...uleb(body.length), ...body);
         p = bodyAt + bodySize;
       }
-      return Uint8Array.from([...bytes.subarray(0, pos + 1), ...leb(out.length), ...out, ...bytes.subarray(sectionEnd)]);
+      return Uint8Array.from([...bytes.subarray(0, pos + 1), ...uleb(out.length), ...out, ...bytes.subarray(sectionEnd)]);
     }
     pos = sectionEnd;
   }

@@ -4,6 +4,7 @@ import type { FuncType, Instr, ModuleIR, SubType, ValType, CompositeType } from 
 import { opByName } from '../opcodes';
 import { decodeModule } from '../binary';
 import { parseWat } from '../text';
+import { uleb } from '../../tests/support/leb';
 import {
   TypeRegistry, matchGlobalType, matchLimits, matchTableType, matchValType, typeRegistry, validateModule,
 } from './index';
@@ -340,16 +341,15 @@ describe('error places', () => {
 describe('bodies kept as bytes (decodeModule lazyBodies) and validated by streaming', () => {
   // (module (func (result i32) <body0>) (func <body1>)) assembled by hand, so bodies can be
   // malformed in ways the text format cannot express.
-  const leb = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...leb(n >>> 7)]);
-  const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
-  const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
+  const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
+  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
   function moduleWith(bodies: number[][], opts: { memory?: boolean; data?: boolean; dataCount?: boolean } = {}): Uint8Array {
     const bytes = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
     bytes.push(...section(1, vec([[0x60, 0, 1, 0x7f], [0x60, 0, 0]])));
     bytes.push(...section(3, vec(bodies.map((_, i) => [i === 0 ? 0 : 1]))));
     if (opts.memory) bytes.push(...section(5, vec([[0, 1]])));
     if (opts.dataCount) bytes.push(...section(12, [1]));
-    bytes.push(...section(10, vec(bodies.map((b) => [...leb(b.length + 1), 0, ...b]))));
+    bytes.push(...section(10, vec(bodies.map((b) => [...uleb(b.length + 1), 0, ...b]))));
     if (opts.data) bytes.push(...section(11, vec([[1, 0]])));
     return Uint8Array.from(bytes);
   }

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseWat } from '../../compiler/text';
 import { compileToEsm } from '../../runtime/aot/compile';
 import { main } from '../../cli/index';
+import { buildAotLoader } from '../support/aot-build';
 
 const ROOT = path.resolve(__dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'jetwasm-aot-'));
@@ -17,14 +18,7 @@ const dist = path.join(work, 'dist');
 const runtimeUrl = pathToFileURL(path.join(dist, 'runtime/aot/index.js')).href;
 
 /** Builds just the loader and what it imports (a private build, not the shared dist/). */
-beforeAll(() => {
-  const r = spawnSync(process.execPath, [
-    path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--outDir', dist, '--rootDir', ROOT, '--target', 'ES2022',
-    '--module', 'commonjs', '--moduleResolution', 'node', '--strict', '--esModuleInterop', '--skipLibCheck',
-    '--types', 'node', path.join(ROOT, 'runtime/aot/index.ts'),
-  ], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tsc failed: ${r.stdout}${r.stderr}`);
-}, 120_000);
+beforeAll(() => buildAotLoader(dist), 120_000);
 
 function emit(name: string, wat: string): string {
   const file = path.join(work, `${name}.mjs`);

@@ -5,12 +5,13 @@
 // one tests/realworld runs (tests/realworld/workloads.js: 50,000 inserts in a transaction,
 // aggregates, GROUP BY); its JSON must equal native WebAssembly's, computed in this process.
 
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main } from '../../cli/index';
+import { buildAotLoader } from '../support/aot-build';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const workloads = require('../realworld/workloads.js') as {
@@ -27,7 +28,6 @@ interface ChildOutcome {
   loaded: string[];
 }
 
-const ROOT = path.resolve(__dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'jetwasm-aot-sqljs-'));
 const dist = path.join(work, 'dist');
 const runtimeFile = path.join(dist, 'runtime/aot/index.js');
@@ -51,12 +51,7 @@ let native: { results: unknown };
 
 beforeAll(async () => {
   // A private build of the loader and what it imports (never the shared dist/).
-  const r = spawnSync(process.execPath, [
-    path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--outDir', dist, '--rootDir', ROOT, '--target', 'ES2022',
-    '--module', 'commonjs', '--moduleResolution', 'node', '--strict', '--esModuleInterop', '--skipLibCheck',
-    '--types', 'node', path.join(ROOT, 'runtime/aot/index.ts'),
-  ], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tsc failed: ${r.stdout}${r.stderr}`);
+  buildAotLoader(dist);
   const io = { out: (l: string) => compileLines.push(l), err: (l: string) => compileLines.push(l) };
   const code = await main(['compile', wasmFile, '-o', aotFile, '--runtime', pathToFileURL(runtimeFile).href], io);
   if (code !== 0) throw new Error(`jetwasm compile failed: ${compileLines.join('\n')}`);
