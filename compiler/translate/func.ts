@@ -477,6 +477,11 @@ export class FuncTranslator {
     return `function ${self}(${params}) {\n${head}${lines.join('\n')}\n}`;
   }
 
+  /** Whether the last translated function was trampolined (several statements, not one). */
+  get trampolined(): boolean {
+    return this.tailCalls;
+  }
+
   private head(numParams: number): string {
     const decls: string[] = [];
     for (let i = numParams; i < this.localTypes.length; i++) {

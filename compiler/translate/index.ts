@@ -158,7 +158,11 @@ function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): str
   const t = new FuncTranslator(env, pool);
   const f = m.numImportedFuncs + i;
   const fn = t.translateFunction(f, m.codes[i], `g${f}`);
-  return [...env.lazyViewsPrologue(), ...pool.decls, fn, `return g${f};`].join('\n');
+  // Parenthesized (where gN is one function), so that V8 compiles gN together with this body
+  // (its heuristic for functions about to be called) instead of pre-parsing it now and
+  // parsing it again at the first call, which lazyCompile's caller makes at once.
+  const ret = t.trampolined ? `${fn}\nreturn g${f};` : `return (${fn});`;
+  return [...env.lazyViewsPrologue(), ...pool.decls, ret].join('\n');
 }
 
 /**
