@@ -339,21 +339,31 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /**
  * Lazy translation: compiles one function's source (a function body that returns the
  * function; compiler/translate/index.ts lazyFunctionSource) with `new Function` over the
- * bindings it reads, passed by value from `bindings` (the factory's write-once prelude
- * bindings and its function stubs), and names the result like its stub. The compiler's list
- * may over-approximate; only names `bindings` has become parameters.
+ * bindings it reads, passed by value, and names the result like its stub. A binding is one
+ * of the factory's write-once prelude bindings (`bindings`, the factory's B) or a function
+ * stub `fN`, taken from the factory's function array `funcs` (defined function N -
+ * `numImported`): tens of thousands of stubs in B's object literal cost the factory's parse
+ * more than all its other code. The compiler's list may over-approximate; only names found
+ * become parameters.
  */
-function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: { readonly name: string }): unknown {
+function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: { readonly name: string }, funcs: readonly unknown[], numImported: number): unknown {
   const ps: string[] = [];
   const vs: unknown[] = [];
   for (const id of lz.bindings) {
     if (hasOwn.call(bindings, id)) {
       ps.push(id);
       vs.push(bindings[id]);
+    } else if (id.charCodeAt(0) === 102 /* f */) {
+      const f = funcs[Number(id.slice(1)) - numImported];
+      if (f !== undefined && /^f\d+$/.test(id)) {
+        ps.push(id);
+        vs.push(f);
+      }
     }
   }
   // A deserialized module's functions come compiled (`make`, over exactly `lz.bindings`,
-  // which the module's B always has); others are compiled here, once per instance.
+  // which the module's B and function array always have); others are compiled here, once
+  // per instance.
   const g = (lz.make !== undefined && ps.length === lz.bindings.length ? lz.make(...vs) : new Function(...ps, `"use strict";\n${lz.body}`)(...vs)) as object;
   Object.defineProperty(g, 'name', { value: stub.name });
   return g;

@@ -129,10 +129,13 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
   // fN). Not a direct eval here: an eval anywhere in the factory makes V8 keep every binding
   // of it dynamic, which cost eager-translated code in the same factory a quarter of its
   // speed (docs/PERFORMANCE.md).
+  // B holds the prelude's bindings; the stubs fN are reached through FN (runtime's
+  // lazyCompile), since an object literal of every stub costs the factory's parse dearly.
   const lazyPart = opts.lazy
     ? [
-      `var B = { ${[...env.preludeBindings(), ...names].join(', ')} };`,
-      'function lzc(i, stub) { return lazyCompile(LZ(i), B, stub); }',
+      `var B = { ${env.preludeBindings().join(', ')} };`,
+      `var FN = [${names.join(', ')}];`,
+      `function lzc(i, stub) { return lazyCompile(LZ(i), B, stub, FN, ${m.numImportedFuncs}); }`,
       ...(lazyCode.length > 0 ? [`var ${lazyCode.join(', ')};`] : []),
     ]
     : [];
@@ -142,7 +145,7 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
     ...pool.decls,
     ...lazyPart,
     ...bodies,
-    `return { funcs: [${names.join(', ')}], refresh };`,
+    opts.lazy ? 'return { funcs: FN, refresh };' : `return { funcs: [${names.join(', ')}], refresh };`,
   ].join('\n');
 }
 
@@ -235,7 +238,8 @@ export function lazyTranslator(m: ModuleIR, offsets: VMOffsets, canon: readonly 
       if (env === null) {
         env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold, opts.profile);
         reads = bindingReader(env);
-        // The names of the factory's B object (translateModuleSource's lazyPart).
+        // The names lazyCompile can resolve: the factory's B (translateModuleSource's
+        // lazyPart) and the stubs of its function array.
         inB = new Set(env.preludeBindings());
         for (let k = 0; k < m.codes.length; k++) inB.add(env.callee(m.numImportedFuncs + k));
       }
