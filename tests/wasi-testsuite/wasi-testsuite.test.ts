@@ -1,0 +1,68 @@
+// The official WASI conformance tests (WebAssembly/wasi-testsuite, wasm32-wasip1, vendored in
+// suite/) under `jetwasm run`, run the way the suite's own runner runs a runtime (runner.js):
+// every test must pass, except those in expected-failures.js, which must still fail.
+// `node tests/wasi-testsuite/run.js` shows the same results beside Node's own WASI.
+//
+// The CLI is built from the current sources into a private folder (never the shared dist/).
+
+import { spawnSync } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
+import * as path from 'path';
+
+const { RUNTIMES, listTests, runAll, reason } = require('./runner');
+const { EXPECTED_FAILURES } = require('./expected-failures') as { EXPECTED_FAILURES: Record<string, string> };
+
+interface Result {
+  readonly id: string;
+  readonly pass: boolean;
+  readonly why: string;
+  readonly stderr: string;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+// Under node_modules/.cache so the built files resolve packages like the real dist/ does.
+const CACHE = path.join(ROOT, 'node_modules', '.cache');
+const tests: { id: string }[] = listTests();
+const results = new Map<string, Result>();
+let buildRoot = '';
+
+beforeAll(async () => {
+  mkdirSync(CACHE, { recursive: true });
+  buildRoot = mkdtempSync(path.join(CACHE, 'jetwasm-wasi-testsuite-'));
+  const outDir = path.join(buildRoot, 'dist');
+  // Type errors elsewhere do not stop tsc from emitting; the tests below judge the result.
+  spawnSync(process.execPath, [
+    require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
+    '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
+  ], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(path.join(outDir, 'cli', 'index.js'))) throw new Error('the private build produced no cli/index.js');
+  mkdirSync(path.join(buildRoot, 'bin'));
+  const bin = path.join(buildRoot, 'bin', 'jetwasm.js');
+  copyFileSync(path.join(ROOT, 'bin', 'jetwasm.js'), bin);
+  // Two at a time: the other test files of `npm test` share the machine.
+  const jobs = 2;
+  for (const r of (await runAll(tests, RUNTIMES.jetwasm(bin), { jobs, timeoutMs: 60_000 })) as Result[]) results.set(r.id, r);
+}, 600_000);
+
+afterAll(() => {
+  if (buildRoot) rmSync(buildRoot, { recursive: true, force: true });
+});
+
+test('the suite is there: 72 tests from the recorded upstream commit', () => {
+  expect(tests.length).toBe(72);
+  expect(existsSync(path.join(__dirname, 'suite', 'UPSTREAM_COMMIT'))).toBe(true);
+  for (const id of Object.keys(EXPECTED_FAILURES)) expect(tests.map((t) => t.id)).toContain(id);
+});
+
+describe.each(tests.map((t) => t.id))('%s', (id) => {
+  if (id in EXPECTED_FAILURES) {
+    test(`still fails (expected: ${EXPECTED_FAILURES[id]}); remove it from expected-failures.js once it passes`, () => {
+      expect(results.get(id)?.pass).toBe(false);
+    });
+  } else {
+    test('passes under jetwasm run', () => {
+      const r = results.get(id);
+      expect(r === undefined ? 'not run' : r.pass ? '' : reason(r)).toBe('');
+    });
+  }
+});
