@@ -1,8 +1,9 @@
 // The compile caches (docs/ARCHITECTURE.md "Caches"):
 //   - in process: compiling bytes equal to an earlier compilation's, under equal code
 //     settings, returns that compilation's artifact (decoded and validated module, translated
-//     code). Entries are found by a hash of the bytes and confirmed by comparing all of them;
-//     they are held weakly, so the cache never keeps an artifact alive on its own.
+//     code). Entries are found by a hash of a sample of the bytes and confirmed by comparing
+//     all of them; they are held weakly, so the cache never keeps an artifact alive on its
+//     own.
 //   - persistent (engine option `cache`, Node only): the serialized artifact (serialize.ts)
 //     in a private directory (node.ts), keyed by SHA-256 of the bytes and the settings. An
 //     entry is written when the process exits, if the module was not loaded from it or has
@@ -43,6 +44,24 @@ function hex(b: Uint8Array): string {
 function bytesHash(bytes: Uint8Array): string {
   const host = cacheHost();
   return host ? hex(host.sha256([bytes])) : hash64(bytes);
+}
+
+/** At most this many bytes, spread evenly, make the in-process cache's key of a module. */
+const SAMPLE_BYTES = 1 << 16;
+
+/**
+ * The in-process cache's key of `bytes`: their length and a hash of a sample of them. A
+ * full hash would read every byte of every module compiled, for a cache that most
+ * processes never hit; entries are confirmed by comparing all bytes, so a sample that
+ * collides costs one comparison, never a wrong module.
+ */
+function sampleHash(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n <= SAMPLE_BYTES) return `${n}.${hash64(bytes)}`;
+  const sample = new Uint8Array(SAMPLE_BYTES);
+  const step = n / SAMPLE_BYTES;
+  for (let i = 0; i < SAMPLE_BYTES; i++) sample[i] = bytes[Math.floor(i * step)];
+  return `${n}.${hash64(sample)}`;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -122,11 +141,10 @@ function schedule(a: Artifact, disk: DiskCacheLike, name: string): void {
 export function compileCached(engine: { readonly config: EngineConfig }, bytes: Uint8Array, compile: (bytes: Uint8Array, settings: ReturnType<typeof codeSettings>, key: string) => Artifact, decode: (bytes: Uint8Array) => ModuleIR): Artifact {
   const settings = codeSettings(engine);
   const sk = settingsKey(settings);
-  const hash = bytesHash(bytes);
-  const key = `${sk}:${hash}`;
+  const key = `${sk}:${sampleHash(bytes)}`;
   const disk = diskOf(engine.config);
   // The entry's name covers the settings: engines with other settings have other entries.
-  const name = disk ? `${hash.slice(0, 40)}-${hash64(new TextEncoder().encode(sk))}` : '';
+  const name = disk ? `${bytesHash(bytes).slice(0, 40)}-${hash64(new TextEncoder().encode(sk))}` : '';
   const found = recall(key, bytes);
   if (found) {
     if (disk) schedule(found, disk, name);

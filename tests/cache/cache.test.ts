@@ -71,6 +71,28 @@ describe('in-process cache', () => {
     expect(Module.fromBinary(engine, other).ir).not.toBe(a.ir);
   });
 
+  test('large modules that differ only between sampled bytes are not shared', () => {
+    // A custom section pads the module past the sample size; the two differ in one byte,
+    // and at least one of any two neighbouring bytes is left out of the sample.
+    const padded = (b: number): Uint8Array => {
+      const payload = new Uint8Array(300_000);
+      payload[0] = 1; // name length
+      payload[1] = 0x78; // 'x'
+      payload[150_001] = b;
+      payload[150_002] = b;
+      const size = payload.length;
+      const leb = [(size & 0x7f) | 0x80, ((size >> 7) & 0x7f) | 0x80, size >> 14];
+      return new Uint8Array([...bytes, 0, ...leb, ...payload]);
+    };
+    const engine = new Engine();
+    const a = Module.fromBinary(engine, padded(1));
+    expect(Module.fromBinary(engine, padded(1)).ir).toBe(a.ir);
+    expect(Module.fromBinary(engine, padded(2)).ir).not.toBe(a.ir);
+    const p3 = padded(1);
+    p3[p3.length - 150_000 + 1] = 3; // one of the two neighbouring bytes only
+    expect(Module.fromBinary(engine, p3).ir).not.toBe(a.ir);
+  });
+
   test('the WebAssembly facade compiles equal bytes once', async () => {
     const m1 = await WA.compile(bytes);
     const m2 = new WA.Module(bytes);
