@@ -11,11 +11,16 @@
 //   positioned), so fd_seek/fd_tell never need the host's file offset; append is emulated by
 //   writing at the current size.
 // - Directories carry no host descriptor: (root, rel) names them, rel being real (symlink-free)
-//   components below the preopen root, so ".." is a lexical pop that cannot leave the root.
+//   components below the preopen root, so ".." is a lexical pop; a path resolved from a
+//   directory never pops below that directory's own rel (the descriptor is the capability).
+// - Every function checks the descriptor's base rights before touching the host; a
+//   descriptor's rights never grow (fd_fdstat_set_rights narrows, path_open intersects with
+//   the directory's inheriting rights).
 
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomFillSync } from 'crypto';
+import { isatty } from 'tty';
 import { Func, Memory, type Instance, type Linker, type Store } from '../index';
 import {
   ClockId, Errno, EventType, Filetype, Layout, Right, SIGNATURES, Whence, errnoOfHostCode, rightsOf, sigTypes,
@@ -86,6 +91,11 @@ type HostFn = (...args: never[]) => number | void;
 
 const MAX_SYMLINK_EXPANSIONS = 32;
 
+/** Each right as a bigint mask, by name. */
+const RIGHT = Object.fromEntries(
+  Object.entries(Right).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, rightsOf(v as Right)]),
+) as Record<keyof typeof Right, bigint>;
+
 /** Sleeps the thread (no event loop turn: Wasm code is synchronous). */
 function sleepMs(ms: number): void {
   if (ms <= 0) return;
@@ -124,6 +134,18 @@ function nowNs(id: number): bigint | null {
     default:
       return null;
   }
+}
+
+/**
+ * Seconds to pass to fs.utimes & co. for a time of `ns` nanoseconds since the epoch. Node
+ * passes a double to libuv, which keeps whole microseconds of it (uv__fs_to_timespec
+ * truncates the nanoseconds to microseconds), so the microsecond is the finest unit that
+ * can be stored. The double aimed at is the middle of ns's microsecond: a double near
+ * today's times is only exact to a few hundred nanoseconds, and from the middle that error
+ * cannot carry the truncation into a neighbouring microsecond.
+ */
+function hostSeconds(ns: bigint): number {
+  return Number(ns / 1_000_000_000n) + (Number((ns % 1_000_000_000n) / 1000n) + 0.5) / 1e6;
 }
 
 const CLOCK_RESOLUTION_NS: Readonly<Record<number, bigint>> = {
@@ -173,7 +195,10 @@ export class Wasi {
     } catch {
       /* a closed stdio descriptor: unknown type, errors surface on use */
     }
-    const rights = filetype === Filetype.REGULAR_FILE ? RIGHTS_FILE & ~rightsOf(Right.FD_SEEK, Right.FD_TELL) : RIGHTS_STREAM;
+    // A terminal has no seek/tell rights: that is how wasi-libc's isatty() recognises one.
+    // Other streams keep them and fd_seek answers ESPIPE, as lseek() does on a pipe.
+    const rights = filetype === Filetype.REGULAR_FILE ? RIGHTS_FILE
+      : isatty(hostFd) ? RIGHTS_STREAM : RIGHTS_STREAM | RIGHT.FD_SEEK | RIGHT.FD_TELL;
     return {
       filetype, hostFd, borrowed: true, position: null, fdflags: 0, rightsBase: rights, rightsInheriting: 0n,
       root: null, rel: [], preopenName: null, dirCache: null,
@@ -296,22 +321,32 @@ export class Wasi {
     this.mem().dv.setBigUint64(ptr >>> 0, BigInt.asUintN(64, v), true);
   }
 
-  private fd(fd: number): Descriptor | Errno {
-    return this.fds.get(fd >>> 0) ?? Errno.BADF;
+  /**
+   * Descriptor `fd` if its base rights hold every right in `rights`: BADF when there is no
+   * such descriptor, NOTCAPABLE when a right is missing. `file`/`dir` check the kind of
+   * descriptor before the rights, so a call on the wrong kind fails as POSIX says (ISDIR,
+   * NOTDIR) whatever the rights.
+   */
+  private fd(fd: number, rights = 0n): Descriptor | Errno {
+    const d = this.fds.get(fd >>> 0);
+    if (d === undefined) return Errno.BADF;
+    return (d.rightsBase & rights) === rights ? d : Errno.NOTCAPABLE;
   }
 
-  private file(fd: number): Descriptor | Errno {
-    const d = this.fd(fd);
-    if (typeof d === 'number') return d;
+  /** A descriptor with a host descriptor (file, stream), holding `rights`. */
+  private file(fd: number, rights: bigint): Descriptor | Errno {
+    const d = this.fds.get(fd >>> 0);
+    if (d === undefined) return Errno.BADF;
     if (d.hostFd === null) return d.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.BADF;
-    return d;
+    return (d.rightsBase & rights) === rights ? d : Errno.NOTCAPABLE;
   }
 
-  private dir(fd: number): Descriptor | Errno {
-    const d = this.fd(fd);
-    if (typeof d === 'number') return d;
+  /** A directory descriptor holding `rights`. */
+  private dir(fd: number, rights: bigint): Descriptor | Errno {
+    const d = this.fds.get(fd >>> 0);
+    if (d === undefined) return Errno.BADF;
     if (d.root === null) return Errno.NOTDIR;
-    return d;
+    return (d.rightsBase & rights) === rights ? d : Errno.NOTCAPABLE;
   }
 
   private dirHost(d: Descriptor): string {
@@ -326,32 +361,38 @@ export class Wasi {
   }
 
   /**
-   * Resolves `guest` relative to directory `d` inside its preopen root: empty, "." and
-   * repeated "/" components are dropped, ".." pops a real component (ENOTCAPABLE at the
-   * root), symlinks met on the way are expanded in place (absolute targets are
-   * ENOTCAPABLE). The last component is expanded only when `followFinal` (or a trailing
-   * "/" asks for a directory); a missing last component is allowed (creation).
+   * Resolves `guest` relative to directory `d`: empty, "." and repeated "/" components are
+   * dropped, ".." pops a real component, symlinks met on the way are expanded in place. `d`
+   * is the capability: nothing above it can be named, so a ".." (from the path or from a
+   * symlink's target) that would leave it and an absolute path or symlink target are
+   * ENOTCAPABLE. The last component is expanded only when `followFinal` or when a "/"
+   * follows it (which also requires a directory); a missing last component is allowed
+   * (creation). The host path keeps a trailing "/" so the host applies POSIX's rules for it
+   * (link("f", "new/") is ENOENT, open(O_CREAT, "new/") EISDIR, ...).
    */
   private resolvePath(d: Descriptor, guest: string, followFinal: boolean): Resolved | Errno {
     if (guest.length === 0) return Errno.NOENT;
     if (guest.includes('\0')) return Errno.ILSEQ;
     if (guest.startsWith('/')) return Errno.NOTCAPABLE;
     const root = d.root as string;
-    const trailingSlash = guest.endsWith('/');
+    const floor = d.rel.length;
     const pending = guest.split('/').reverse();
+    const finalSlash = pending.length > 1 && (pending[0] === '' || pending[0] === '.');
     const rel = [...d.rel];
     let expansions = 0;
     while (pending.length > 0) {
       const c = pending.pop() as string;
       if (c === '' || c === '.') continue;
       if (c === '..') {
-        if (rel.length === 0) return Errno.NOTCAPABLE;
+        if (rel.length === floor) return Errno.NOTCAPABLE;
         rel.pop();
         continue;
       }
       const last = pending.every((p) => p === '' || p === '.');
+      // A "/" after the last component: it must be a directory (a symlink to one).
+      const dirOnly = last && pending.length > 0;
       const host = path.join(root, ...rel, c);
-      if (!last || followFinal || trailingSlash) {
+      if (!last || followFinal || dirOnly) {
         let st: fs.Stats;
         try {
           st = fs.lstatSync(host);
@@ -366,19 +407,20 @@ export class Wasi {
           if (++expansions > MAX_SYMLINK_EXPANSIONS) return Errno.LOOP;
           const target = fs.readlinkSync(host, 'utf8');
           if (target.startsWith('/')) return Errno.NOTCAPABLE;
-          if (trailingSlash && last) pending.push('');
+          // The components left (only "" or "." after the last one) keep applying after it.
           for (const t of target.split('/').reverse()) pending.push(t);
           continue;
         }
-        if ((!last || trailingSlash) && !st.isDirectory()) return Errno.NOTDIR;
+        if ((!last || dirOnly) && !st.isDirectory()) return Errno.NOTDIR;
       }
       rel.push(c);
     }
-    return { rel, host: path.join(root, ...rel) };
+    const host = path.join(root, ...rel);
+    return { rel, host: finalSlash && rel.length > 0 ? `${host}/` : host };
   }
 
-  private resolveAt(fd: number, pathPtr: number, pathLen: number, followFinal: boolean): Resolved | Errno {
-    const d = this.dir(fd);
+  private resolveAt(fd: number, rights: bigint, pathPtr: number, pathLen: number, followFinal: boolean): Resolved | Errno {
+    const d = this.dir(fd, rights);
     if (typeof d === 'number') return d;
     return this.resolvePath(d, this.string(pathPtr, pathLen), followFinal);
   }
@@ -399,14 +441,18 @@ export class Wasi {
     dv.setBigUint64(p + L.ctim, st.ctimeNs, true);
   }
 
-  /** New (atime, mtime) in seconds from fst_flags, keeping what is not set. */
+  /**
+   * New (atime, mtime) from fst_flags, as seconds for fs.utimes/futimes/lutimes, keeping
+   * the time that is not set. Node takes seconds as a double and its libuv keeps whole
+   * microseconds of it, so a time is stored to the microsecond (see hostSeconds), and the
+   * time not set is written back at that precision too (Node cannot leave one out).
+   */
   private times(st: fs.BigIntStats, atim: bigint, mtim: bigint, flags: number): [number, number] | Errno {
     if ((flags & FSTFLAGS_ATIM && flags & FSTFLAGS_ATIM_NOW) || (flags & FSTFLAGS_MTIM && flags & FSTFLAGS_MTIM_NOW)) return Errno.INVAL;
-    const now = Date.now() / 1000;
-    const sec = (ns: bigint): number => Number(ns) / 1e9;
-    const a = flags & FSTFLAGS_ATIM_NOW ? now : flags & FSTFLAGS_ATIM ? sec(atim) : sec(st.atimeNs);
-    const m = flags & FSTFLAGS_MTIM_NOW ? now : flags & FSTFLAGS_MTIM ? sec(mtim) : sec(st.mtimeNs);
-    return [a, m];
+    const now = nowNs(ClockId.REALTIME) as bigint;
+    const a = flags & FSTFLAGS_ATIM_NOW ? now : flags & FSTFLAGS_ATIM ? atim : st.atimeNs;
+    const m = flags & FSTFLAGS_MTIM_NOW ? now : flags & FSTFLAGS_MTIM ? mtim : st.mtimeNs;
+    return [hostSeconds(a), hostSeconds(m)];
   }
 
   /** Writes all of `data` to a host descriptor, waiting out EAGAIN on non-blocking pipes. */
@@ -501,13 +547,13 @@ export class Wasi {
       },
 
       fd_advise: (fd: number, _offset: bigint, _len: bigint, advice: number) => {
-        const d = this.file(fd);
+        const d = this.file(fd, RIGHT.FD_ADVISE);
         if (typeof d === 'number') return d;
         if (advice < 0 || advice > 5) return Errno.INVAL;
         return d.filetype === Filetype.REGULAR_FILE ? Errno.SUCCESS : Errno.SPIPE;
       },
       fd_allocate: (fd: number, offset: bigint, len: bigint) => {
-        const d = this.file(fd);
+        const d = this.file(fd, RIGHT.FD_ALLOCATE);
         if (typeof d === 'number') return d;
         if (d.filetype !== Filetype.REGULAR_FILE) return Errno.NODEV;
         const end = BigInt.asUintN(64, offset) + BigInt.asUintN(64, len);
@@ -524,13 +570,13 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_datasync: (fd: number) => {
-        const d = this.fd(fd);
+        const d = this.fd(fd, RIGHT.FD_DATASYNC);
         if (typeof d === 'number') return d;
         if (d.hostFd !== null) fs.fdatasyncSync(d.hostFd);
         return Errno.SUCCESS;
       },
       fd_sync: (fd: number) => {
-        const d = this.fd(fd);
+        const d = this.fd(fd, RIGHT.FD_SYNC);
         if (typeof d === 'number') return d;
         if (d.hostFd !== null) fs.fsyncSync(d.hostFd);
         return Errno.SUCCESS;
@@ -549,7 +595,7 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_fdstat_set_flags: (fd: number, flags: number) => {
-        const d = this.fd(fd);
+        const d = this.fd(fd, RIGHT.FD_FDSTAT_SET_FLAGS);
         if (typeof d === 'number') return d;
         const known = FDFLAGS_APPEND | FDFLAGS_DSYNC | FDFLAGS_NONBLOCK | FDFLAGS_RSYNC | FDFLAGS_SYNC;
         if (flags & ~known) return Errno.INVAL;
@@ -567,14 +613,14 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_filestat_get: (fd: number, ptr: number) => {
-        const d = this.fd(fd);
+        const d = this.fd(fd, RIGHT.FD_FILESTAT_GET);
         if (typeof d === 'number') return d;
         const st = d.hostFd !== null ? fs.fstatSync(d.hostFd, { bigint: true }) : fs.statSync(this.dirHost(d), { bigint: true });
         this.writeFilestat(ptr, st);
         return Errno.SUCCESS;
       },
       fd_filestat_set_size: (fd: number, size: bigint) => {
-        const d = this.file(fd);
+        const d = this.file(fd, RIGHT.FD_FILESTAT_SET_SIZE);
         if (typeof d === 'number') return d;
         const n = BigInt.asUintN(64, size);
         if (n > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.FBIG;
@@ -582,7 +628,7 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, flags: number) => {
-        const d = this.fd(fd);
+        const d = this.fd(fd, RIGHT.FD_FILESTAT_SET_TIMES);
         if (typeof d === 'number') return d;
         const st = d.hostFd !== null ? fs.fstatSync(d.hostFd, { bigint: true }) : fs.statSync(this.dirHost(d), { bigint: true });
         const t = this.times(st, BigInt.asUintN(64, atim), BigInt.asUintN(64, mtim), flags);
@@ -592,7 +638,7 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_pread: (fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number) => {
-        const d = this.file(fd);
+        const d = this.file(fd, RIGHT.FD_READ | RIGHT.FD_SEEK);
         if (typeof d === 'number') return d;
         if (d.position === null) return Errno.SPIPE;
         let pos = BigInt.asUintN(64, offset);
@@ -604,7 +650,7 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_pwrite: (fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number) => {
-        const d = this.file(fd);
+        const d = this.file(fd, RIGHT.FD_WRITE | RIGHT.FD_SEEK);
         if (typeof d === 'number') return d;
         if (d.position === null) return Errno.SPIPE;
         let pos = BigInt.asUintN(64, offset);
@@ -616,7 +662,7 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_read: (fd: number, iovs: number, iovsLen: number, nreadPtr: number) => {
-        const d = this.file(fd);
+        const d = this.file(fd, RIGHT.FD_READ);
         if (typeof d === 'number') return d;
         this.u32(nreadPtr, this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
           if (buf.length === 0) return 0; // no read: on a pipe it could block
@@ -627,7 +673,7 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_write: (fd: number, iovs: number, iovsLen: number, nwrittenPtr: number) => {
-        const d = this.file(fd);
+        const d = this.file(fd, RIGHT.FD_WRITE);
         if (typeof d === 'number') return d;
         const bufs = this.iovecs(iovs, iovsLen);
         if (d.position !== null && d.fdflags & FDFLAGS_APPEND) d.position = fs.fstatSync(d.hostFd as number, { bigint: true }).size;
@@ -658,7 +704,7 @@ export class Wasi {
         return n < d.preopenName.length ? Errno.NAMETOOLONG : Errno.SUCCESS;
       },
       fd_readdir: (fd: number, buf: number, bufLen: number, cookie: bigint, usedPtr: number) => {
-        const d = this.dir(fd);
+        const d = this.dir(fd, RIGHT.FD_READDIR);
         if (typeof d === 'number') return d;
         const out = this.bytes(buf, bufLen);
         const c = BigInt.asUintN(64, cookie);
@@ -692,8 +738,11 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_seek: (fd: number, offset: bigint, whence: number, newPtr: number) => {
-        const d = this.file(fd);
+        // Reading the position (offset 0 from the current one) is what fd_tell allows.
+        const tellOnly = offset === 0n && whence === Whence.CUR;
+        const d = this.file(fd, tellOnly ? 0n : RIGHT.FD_SEEK);
         if (typeof d === 'number') return d;
+        if (tellOnly && (d.rightsBase & (RIGHT.FD_SEEK | RIGHT.FD_TELL)) === 0n) return Errno.NOTCAPABLE;
         if (d.position === null) return Errno.SPIPE;
         let base: bigint;
         switch (whence) {
@@ -709,29 +758,30 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       fd_tell: (fd: number, ptr: number) => {
-        const d = this.file(fd);
+        const d = this.file(fd, 0n);
         if (typeof d === 'number') return d;
+        if ((d.rightsBase & (RIGHT.FD_SEEK | RIGHT.FD_TELL)) === 0n) return Errno.NOTCAPABLE;
         if (d.position === null) return Errno.SPIPE;
         this.u64(ptr, d.position);
         return Errno.SUCCESS;
       },
 
       path_create_directory: (fd: number, p: number, len: number) => {
-        const r = this.resolveAt(fd, p, len, false);
+        const r = this.resolveAt(fd, RIGHT.PATH_CREATE_DIRECTORY, p, len, false);
         if (typeof r === 'number') return r;
         fs.mkdirSync(r.host);
         return Errno.SUCCESS;
       },
       path_filestat_get: (fd: number, flags: number, p: number, len: number, ptr: number) => {
         const follow = (flags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
-        const r = this.resolveAt(fd, p, len, follow);
+        const r = this.resolveAt(fd, RIGHT.PATH_FILESTAT_GET, p, len, follow);
         if (typeof r === 'number') return r;
         this.writeFilestat(ptr, fs.lstatSync(r.host, { bigint: true }));
         return Errno.SUCCESS;
       },
       path_filestat_set_times: (fd: number, flags: number, p: number, len: number, atim: bigint, mtim: bigint, fst: number) => {
         const follow = (flags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
-        const r = this.resolveAt(fd, p, len, follow);
+        const r = this.resolveAt(fd, RIGHT.PATH_FILESTAT_SET_TIMES, p, len, follow);
         if (typeof r === 'number') return r;
         const st = fs.lstatSync(r.host, { bigint: true });
         const t = this.times(st, BigInt.asUintN(64, atim), BigInt.asUintN(64, mtim), fst);
@@ -741,9 +791,9 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       path_link: (oldFd: number, oldFlags: number, oldP: number, oldLen: number, newFd: number, newP: number, newLen: number) => {
-        const from = this.resolveAt(oldFd, oldP, oldLen, (oldFlags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0);
+        const from = this.resolveAt(oldFd, RIGHT.PATH_LINK_SOURCE, oldP, oldLen, (oldFlags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0);
         if (typeof from === 'number') return from;
-        const to = this.resolveAt(newFd, newP, newLen, false);
+        const to = this.resolveAt(newFd, RIGHT.PATH_LINK_TARGET, newP, newLen, false);
         if (typeof to === 'number') return to;
         fs.linkSync(from.host, to.host);
         return Errno.SUCCESS;
@@ -753,7 +803,7 @@ export class Wasi {
         rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdPtr: number,
       ) => this.pathOpen(fd, dirflags, p, len, oflags, BigInt.asUintN(64, rightsBase), BigInt.asUintN(64, rightsInheriting), fdflags, fdPtr),
       path_readlink: (fd: number, p: number, len: number, buf: number, bufLen: number, usedPtr: number) => {
-        const r = this.resolveAt(fd, p, len, false);
+        const r = this.resolveAt(fd, RIGHT.PATH_READLINK, p, len, false);
         if (typeof r === 'number') return r;
         const target = fs.readlinkSync(r.host, { encoding: 'buffer' });
         const n = Math.min(target.length, bufLen >>> 0);
@@ -762,16 +812,16 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       path_remove_directory: (fd: number, p: number, len: number) => {
-        const r = this.resolveAt(fd, p, len, false);
+        const r = this.resolveAt(fd, RIGHT.PATH_REMOVE_DIRECTORY, p, len, false);
         if (typeof r === 'number') return r;
         if (r.rel.length === 0) return Errno.BUSY;
         fs.rmdirSync(r.host);
         return Errno.SUCCESS;
       },
       path_rename: (fd: number, oldP: number, oldLen: number, newFd: number, newP: number, newLen: number) => {
-        const from = this.resolveAt(fd, oldP, oldLen, false);
+        const from = this.resolveAt(fd, RIGHT.PATH_RENAME_SOURCE, oldP, oldLen, false);
         if (typeof from === 'number') return from;
-        const to = this.resolveAt(newFd, newP, newLen, false);
+        const to = this.resolveAt(newFd, RIGHT.PATH_RENAME_TARGET, newP, newLen, false);
         if (typeof to === 'number') return to;
         if (from.rel.length === 0 || to.rel.length === 0) return Errno.BUSY;
         fs.renameSync(from.host, to.host);
@@ -779,14 +829,16 @@ export class Wasi {
       },
       path_symlink: (oldP: number, oldLen: number, fd: number, newP: number, newLen: number) => {
         const target = this.string(oldP, oldLen);
-        const r = this.resolveAt(fd, newP, newLen, false);
+        const r = this.resolveAt(fd, RIGHT.PATH_SYMLINK, newP, newLen, false);
         if (typeof r === 'number') return r;
-        // The target is stored verbatim; following it later is confined by resolvePath.
+        // An absolute target names nothing the program holds a capability for. Relative
+        // targets are stored verbatim; following them is confined by resolvePath.
+        if (target.startsWith('/')) return Errno.NOTCAPABLE;
         fs.symlinkSync(target, r.host);
         return Errno.SUCCESS;
       },
       path_unlink_file: (fd: number, p: number, len: number) => {
-        const r = this.resolveAt(fd, p, len, false);
+        const r = this.resolveAt(fd, RIGHT.PATH_UNLINK_FILE, p, len, false);
         if (typeof r === 'number') return r;
         fs.unlinkSync(r.host);
         return Errno.SUCCESS;
@@ -833,16 +885,23 @@ export class Wasi {
     fd: number, dirflags: number, p: number, len: number, oflags: number,
     rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdPtr: number,
   ): Errno {
-    const dir = this.dir(fd);
+    // Creating needs path_create_file and truncating path_filestat_set_size, on the directory.
+    const needed = RIGHT.PATH_OPEN | (oflags & OFLAGS_CREAT ? RIGHT.PATH_CREATE_FILE : 0n) | (oflags & OFLAGS_TRUNC ? RIGHT.PATH_FILESTAT_SET_SIZE : 0n);
+    const dir = this.dir(fd, needed);
     if (typeof dir === 'number') return dir;
     const follow = (dirflags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
     const r = this.resolvePath(dir, this.string(p, len), follow);
     if (typeof r === 'number') return r;
     const C = fs.constants;
-    const wantsWrite = (rightsBase & rightsOf(Right.FD_WRITE, Right.FD_ALLOCATE, Right.FD_FILESTAT_SET_SIZE)) !== 0n || (oflags & OFLAGS_TRUNC) !== 0;
-    const wantsRead = (rightsBase & rightsOf(Right.FD_READ, Right.FD_READDIR)) !== 0n;
+    // The new descriptor gets the rights asked for that the directory's inheriting rights
+    // allow (as Wasmtime does; Rust's std asks for more than it needs and expects this),
+    // narrowed to what the kind of file can use. The host open mode follows the rights.
     const base = rightsBase & dir.rightsInheriting;
     const inheriting = rightsInheriting & dir.rightsInheriting;
+    const writeRights = RIGHT.FD_WRITE | RIGHT.FD_ALLOCATE | RIGHT.FD_FILESTAT_SET_SIZE;
+    const asksWrite = (rightsBase & writeRights) !== 0n;
+    const wantsWrite = (base & writeRights) !== 0n || (oflags & OFLAGS_TRUNC) !== 0;
+    const wantsRead = (base & RIGHT.FD_READ) !== 0n;
 
     let existing: fs.Stats | null = null;
     try {
@@ -854,7 +913,7 @@ export class Wasi {
       const st = existing as fs.Stats;
       if (!st.isDirectory()) return st.isSymbolicLink() ? Errno.LOOP : Errno.NOTDIR;
       if (oflags & OFLAGS_CREAT && oflags & OFLAGS_EXCL) return Errno.EXIST;
-      if (wantsWrite) return Errno.ISDIR;
+      if (asksWrite || oflags & OFLAGS_TRUNC) return Errno.ISDIR;
       // Reading the directory itself must be possible (readdir at least).
       fs.accessSync(r.host, C.R_OK);
       const n = this.allocateFd({
@@ -927,6 +986,7 @@ export class Wasi {
         let nbytes = 0n;
         let error = Errno.SUCCESS;
         if (!d || d.hostFd === null) error = Errno.BADF;
+        else if ((d.rightsBase & RIGHT.POLL_FD_READWRITE) === 0n) error = Errno.NOTCAPABLE;
         else if (tag === EventType.FD_READ && d.position !== null) {
           // Regular files are always ready; report what is left to read.
           const size = fs.fstatSync(d.hostFd, { bigint: true }).size;
