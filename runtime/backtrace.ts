@@ -4,9 +4,11 @@
 //
 // Generated code names its JS functions after the defined function index (see
 // compiler/translate/func.ts translateFunction and translate/index.ts):
-//   fN   the function's identity (eager mode: its code; lazy mode: a stub forwarding to cN);
-//   gN   the lazily translated code of fN (held in the slot cN; a frame named cN, from a
-//        factory that wrapped first calls, is treated as a wrapper of fN);
+//   fN   eager mode: the function (its identity and code); lazy mode: its translated code
+//        (lazyCompile names it so; the identity is a stub named `lazyStub`, LAZY_STUB_NAME,
+//        whose frames carry no index and are skipped);
+//   gN   translated code of fN as generated (a frame named cN, from a factory that wrapped
+//        first calls, is treated as a wrapper of fN);
 //   fNb / gNb  the body of a trampolined function (one containing return_call*);
 //   R<k> an outlined region, a nested function called only from its enclosing function
 //        (or from another region of it), so that function's own frame is always further out.

@@ -3,6 +3,7 @@
 // message. All numeric helpers follow the internal value representation of objects.ts.
 
 import type { TranslatedHelpers } from '../compiler/translate/helpers';
+import { LAZY_STUB_NAME } from '../vmctx';
 import type { LazyFunction } from '../compiler/translate';
 import { typeRegistry } from '../vmctx/types';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
@@ -298,7 +299,9 @@ function callIndirect(e: unknown[], i: number, typeId: number): Tagged {
   if (f === null) trap('uninitialized element');
   const t = f[TY]!;
   if (t !== typeId && !typeRegistry.isSubtype(t, typeId)) trap('indirect call type mismatch');
-  return f;
+  // A lazy stub's translated code, called directly: the stub's own call is shared by every
+  // stub of its maker, so V8 cannot specialise it.
+  return (f as { [CC]?: Tagged })[CC] ?? f;
 }
 
 // ---------------------------------------------------------------- tail calls
@@ -336,17 +339,22 @@ function V128(a: number, b: number, c: number, d: number): Int32Array {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** On a lazy stub (compiler/translate/index.ts lazyModuleSource): its translated code, once
+ *  translated. Set on every stub when it is made, so all stubs keep one shape. */
+const CC: unique symbol = Symbol('wasm.code');
+
 /**
  * Lazy translation: compiles one function's source (a function body that returns the
  * function; compiler/translate/index.ts lazyFunctionSource) with `new Function` over the
- * bindings it reads, passed by value, and names the result like its stub. A binding is one
- * of the factory's write-once prelude bindings (`bindings`, the factory's B) or a function
- * stub `fN`, taken from the factory's function array `funcs` (defined function N -
- * `numImported`): tens of thousands of stubs in B's object literal cost the factory's parse
- * more than all its other code. The compiler's list may over-approximate; only names found
- * become parameters.
+ * bindings it reads, passed by value. A binding is one of the factory's write-once prelude
+ * bindings (`bindings`, the factory's B) or a function stub `fN`, taken from the factory's
+ * function array `funcs` (defined function N - `numImported`): tens of thousands of stubs in
+ * B's object literal cost the factory's parse more than all its other code. The compiler's
+ * list may over-approximate; only names found become parameters. The result is named like
+ * the function's identity (`fN`, or its name-section name that instantiation gave the stub)
+ * and recorded on the stub for callIndirect.
  */
-function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: { readonly name: string }, funcs: readonly unknown[], numImported: number): unknown {
+function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: { readonly name: string; [CC]?: unknown }, funcs: readonly unknown[], numImported: number, index: number): unknown {
   const ps: string[] = [];
   const vs: unknown[] = [];
   for (const id of lz.bindings) {
@@ -365,7 +373,9 @@ function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: 
   // which the module's B and function array always have); others are compiled here, once
   // per instance.
   const g = (lz.make !== undefined && ps.length === lz.bindings.length ? lz.make(...vs) : new Function(...ps, `"use strict";\n${lz.body}`)(...vs)) as object;
-  Object.defineProperty(g, 'name', { value: stub.name });
+  const name = stub.name === LAZY_STUB_NAME ? `f${numImported + index}` : stub.name;
+  Object.defineProperty(g, 'name', { value: name });
+  stub[CC] = g;
   return g;
 }
 
@@ -404,4 +414,5 @@ export const helpers: TranslatedHelpers = {
   isTrap: (e: unknown): boolean => !(e instanceof WasmException),
   wrapTrap: toTrapValue,
   lazyCompile,
+  CC,
 };

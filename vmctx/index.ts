@@ -25,6 +25,13 @@
 import type { ModuleIR, ValType } from '../compiler/ir';
 
 /** Where a numeric value lives inside a numeric slab. */
+/**
+ * The name of every lazy stub's function (compiler/translate/index.ts lazyModuleSource): the
+ * runtime's lazyCompile names a stub's translated code `fN` in its place, and backtraces
+ * skip frames of that name (the code's own frame follows).
+ */
+export const LAZY_STUB_NAME = 'lazyStub';
+
 export const enum SlabKind { I32, I64, F64, V128 }
 
 /** Storage of a defined global. */

@@ -134,7 +134,12 @@ export class ModuleEnvironment implements FuncEnvironment {
   typeAt(t: number): FuncType { return subFuncType(this.module.types[t]); }
   canonicalTypeId(t: number): number { return this.canon[t]; }
   callee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : `f${f}`; }
-  directCallee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : `f${f}`; }
+  directCallee(f: number): string {
+    if (f < this.numImportedFuncs) return `F${f}`;
+    // Lazy mode: the factory's CODE array (translate/index.ts lazyModuleSource), called
+    // without the array as receiver (stack traces would name the frame `Array.fN`).
+    return this.lazy ? `(0, CODE[${f - this.numImportedFuncs}])` : `f${f}`;
+  }
   globalType(g: number): ValType { return this.globalTypes[g]; }
 
   globalGet(g: number): string {
@@ -310,6 +315,7 @@ export class ModuleEnvironment implements FuncEnvironment {
       names.push(`M${m}`);
       if (!this.viewsAsVariables) names.push(`V${m}`);
     }
+    if (this.lazy) names.push('CODE');
     if (this.lazyViews) names.push('viewsTo');
     if (this.checkOptions?.fuel) names.push('FUEL');
     if (this.checkOptions?.interrupt) names.push('ICNT');

@@ -36,8 +36,9 @@ export const HELPER_NAMES = [
   'refTest', 'refCast', 'structLayout', 'refTestFn',
   // exceptions
   'WasmException', 'throwException', 'isTrap', 'wrapTrap',
-  // lazy translation: compiles a function's source on its first call (translate/index.ts)
-  'lazyCompile',
+  // lazy translation: compiles a function's source on its first call (translate/index.ts);
+  // CC keys a lazy stub's translated code
+  'lazyCompile', 'CC',
 ] as const;
 
 export type HelperName = (typeof HELPER_NAMES)[number];

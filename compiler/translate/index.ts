@@ -11,9 +11,9 @@
 import type { ModuleIR } from '../ir';
 import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
-import { VMOffsets } from '../../vmctx';
+import { VMOffsets, LAZY_STUB_NAME } from '../../vmctx';
 import { ModuleEnvironment, type CodegenProfile } from './env';
-import { ConstPool, FuncTranslator, paramList } from './func';
+import { ConstPool, FuncTranslator } from './func';
 import type { TranslatedHelpers } from './helpers';
 import type { CheckOptions } from './checks';
 import { emptyModuleIR } from '../binary/module';
@@ -101,51 +101,83 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
   const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true, opts.checks, opts.outlineThreshold, opts.profile);
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
+  if (opts.lazy) return lazyModuleSource(m, env, pool, t, opts.controlDepths);
   const bodies: string[] = [];
   const names: string[] = [];
-  const lazyCode: string[] = [];
   for (let i = 0; i < m.codes.length; i++) {
     const f = m.numImportedFuncs + i;
-    if (opts.lazy) {
-      // The stub fN is the function's identity and what calls go through; cN is its code,
-      // unset until the first call translates it (lzc: the translated function gN, named
-      // like its stub). One short stub per function: a large module's factory holds tens of
-      // thousands of them, and V8 parses them all when it compiles the factory.
-      const ps = paramList(env.funcType(f).params);
-      if ((opts.controlDepths?.[i] ?? 0) > LAZY_MAX_CONTROL_DEPTH) {
-        // Translated now, so that a nesting too deep for the JS parser is a CompileError at
-        // compile time (never a trap at some later first call).
-        bodies.push(t.translateFunction(f, m.codes[i], `g${f}`), `c${f} = g${f};`);
-      }
-      lazyCode.push(`c${f}`);
-      bodies.push(`function f${f}(${ps}) { return (c${f} || (c${f} = lzc(${i}, f${f})))(${ps}); }`);
-    } else {
-      bodies.push(t.translateFunction(f, m.codes[i]));
-    }
+    bodies.push(t.translateFunction(f, m.codes[i]));
     names.push(env.callee(f));
   }
-  // Lazy mode: the runtime's `lazyCompile` compiles a function's source over the bindings
-  // it names, passed by value from B (the prelude's write-once bindings and the stable stubs
-  // fN). Not a direct eval here: an eval anywhere in the factory makes V8 keep every binding
-  // of it dynamic, which cost eager-translated code in the same factory a quarter of its
-  // speed (docs/PERFORMANCE.md).
-  // B holds the prelude's bindings; the stubs fN are reached through FN (runtime's
-  // lazyCompile), since an object literal of every stub costs the factory's parse dearly.
-  const lazyPart = opts.lazy
-    ? [
-      `var B = { ${env.preludeBindings().join(', ')} };`,
-      `var FN = [${names.join(', ')}];`,
-      `function lzc(i, stub) { return lazyCompile(LZ(i), B, stub, FN, ${m.numImportedFuncs}); }`,
-      ...(lazyCode.length > 0 ? [`var ${lazyCode.join(', ')};`] : []),
-    ]
-    : [];
   return [
     '"use strict";',
     env.prelude(),
     ...pool.decls,
-    ...lazyPart,
     ...bodies,
-    opts.lazy ? 'return { funcs: FN, refresh };' : `return { funcs: [${names.join(', ')}], refresh };`,
+    `return { funcs: [${names.join(', ')}], refresh };`,
+  ].join('\n');
+}
+
+/**
+ * Lazy mode's factory. Each defined function k has two entries:
+ *   FN[k]    its identity (the funcref, the export): a stub made by the maker for its number
+ *            of JS parameters, which translates the function on its first call;
+ *   CODE[k]  what direct calls call (`CODE[k](...)`, env.directCallee): the stub until the
+ *            first call, then the translated function gN itself.
+ * The stubs come from a handful of makers rather than a function literal each: V8 parses
+ * every function literal of the factory, and one per function was most of the factory's
+ * compile time in a large module. A stub's calls share one feedback slot per maker, so the
+ * stub is kept off hot paths: direct calls reach CODE, and callIndirect follows a stub to
+ * its code (runtime/helpers.ts).
+ */
+function lazyModuleSource(m: ModuleIR, env: ModuleEnvironment, pool: ConstPool, t: FuncTranslator, controlDepths: readonly number[] | undefined): string {
+  const n = m.codes.length;
+  const imported = m.numImportedFuncs;
+  const arity: number[] = new Array<number>(n);
+  const deep: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const params = env.funcType(imported + i).params;
+    let k = params.length;
+    for (const p of params) if (p === 'i64') k++;
+    arity[i] = k;
+    if ((controlDepths?.[i] ?? 0) > LAZY_MAX_CONTROL_DEPTH) {
+      // Translated now, so that a nesting too deep for the JS parser is a CompileError at
+      // compile time (never a trap at some later first call).
+      const f = imported + i;
+      deep.push(t.translateFunction(f, m.codes[i], `g${f}`), `CODE[${i}] = g${f};`);
+    }
+  }
+  const makers: string[] = [];
+  for (const k of [...new Set(arity)].sort((a, b) => a - b)) {
+    const ps = Array.from({ length: k }, (_, j) => `a${j}`).join(', ');
+    makers.push(`S[${k}] = function (i) { var f = function ${LAZY_STUB_NAME}(${ps}) { var c = CODE[i]; return (c !== f ? c : lzc(i))(${ps}); }; f[CC] = undefined; return f; };`);
+  }
+  // The stubs that translated-now functions name (ref.func, return_call) as factory bindings.
+  const deepText = deep.join('\n');
+  const stubRefs = new Set<string>();
+  for (const name of deepText.match(/\bf\d+\b/g) ?? []) {
+    const k = Number(name.slice(1)) - imported;
+    if (k >= 0 && k < n) stubRefs.add(`${name} = FN[${k}]`);
+  }
+  return [
+    '"use strict";',
+    env.prelude(),
+    ...pool.decls,
+    // The runtime's `lazyCompile` compiles a function's source over the bindings it names,
+    // passed by value from B (the prelude's write-once bindings, CODE among them) and FN (the
+    // stubs). Not a direct eval here: an eval anywhere in the factory makes V8 keep every
+    // binding of it dynamic, which cost eager-translated code in the same factory a quarter
+    // of its speed (docs/PERFORMANCE.md).
+    'var FN = [], S = [];',
+    `function lzc(i) { var g = lazyCompile(LZ(i), B, FN[i], FN, ${imported}, i); CODE[i] = g; return g; }`,
+    ...makers,
+    `var AR = [${arity.join(',')}];`,
+    'for (var i = 0; i < AR.length; i++) FN.push(S[AR[i]](i));',
+    'var CODE = FN.slice();',
+    `var B = { ${env.preludeBindings().join(', ')} };`,
+    ...(stubRefs.size > 0 ? [`var ${[...stubRefs].join(', ')};`] : []),
+    deepText,
+    'return { funcs: FN, refresh };',
   ].join('\n');
 }
 

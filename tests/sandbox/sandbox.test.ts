@@ -118,7 +118,14 @@ function generatedSource(module: Module): string {
   const code = module.code;
   const lazy = code.lazySource;
   if (!lazy) return code.source;
-  return [code.source, ...module.ir.codes.map((_, i) => `(function () {\n${lazy(i).body}\n});`)].join('\n');
+  // A lazy body is compiled over the factory's bindings and the function stubs it calls
+  // (runtime/helpers.ts lazyCompile): stubs become its parameters, the rest must resolve
+  // in the factory.
+  return [code.source, ...module.ir.codes.map((_, i) => {
+    const lz = lazy(i);
+    const stubs = lz.bindings.filter((b) => /^f\d+$/.test(b));
+    return `(function (${stubs.join(', ')}) {\n${lz.body}\n});`;
+  })].join('\n');
 }
 
 function analyse(source: string): SourceFacts {
