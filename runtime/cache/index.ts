@@ -46,21 +46,26 @@ function bytesHash(bytes: Uint8Array): string {
   return host ? hex(host.sha256([bytes])) : hash64(bytes);
 }
 
-/** At most this many bytes, spread evenly, make the in-process cache's key of a module. */
-const SAMPLE_BYTES = 1 << 16;
+/** The in-process cache's key samples a module in this many runs of RUN_BYTES bytes. */
+const SAMPLE_RUNS = 256;
+const RUN_BYTES = 64;
 
 /**
- * The in-process cache's key of `bytes`: their length and a hash of a sample of them. A
- * full hash would read every byte of every module compiled, for a cache that most
- * processes never hit; entries are confirmed by comparing all bytes, so a sample that
- * collides costs one comparison, never a wrong module.
+ * The in-process cache's key of `bytes`: their length and a hash of a sample of them (runs
+ * spread evenly, copied natively: this runs cold, at the first compile of the process). A
+ * full hash would read every byte of every module compiled, for a cache that most processes
+ * never hit; entries are confirmed by comparing all bytes, so a sample that collides costs
+ * one comparison, never a wrong module.
  */
 function sampleHash(bytes: Uint8Array): string {
   const n = bytes.length;
-  if (n <= SAMPLE_BYTES) return `${n}.${hash64(bytes)}`;
-  const sample = new Uint8Array(SAMPLE_BYTES);
-  const step = n / SAMPLE_BYTES;
-  for (let i = 0; i < SAMPLE_BYTES; i++) sample[i] = bytes[Math.floor(i * step)];
+  if (n <= SAMPLE_RUNS * RUN_BYTES) return `${n}.${hash64(bytes)}`;
+  const sample = new Uint8Array(SAMPLE_RUNS * RUN_BYTES);
+  const step = Math.floor((n - RUN_BYTES) / (SAMPLE_RUNS - 1));
+  for (let k = 0; k < SAMPLE_RUNS; k++) {
+    const at = k * step;
+    sample.set(bytes.subarray(at, at + RUN_BYTES), k * RUN_BYTES);
+  }
   return `${n}.${hash64(sample)}`;
 }
 

@@ -72,8 +72,8 @@ describe('in-process cache', () => {
   });
 
   test('large modules that differ only between sampled bytes are not shared', () => {
-    // A custom section pads the module past the sample size; the two differ in one byte,
-    // and at least one of any two neighbouring bytes is left out of the sample.
+    // A custom section pads the module far past the sample size; the modules differ in one
+    // or two bytes in the middle, which the sample may well leave out.
     const padded = (b: number): Uint8Array => {
       const payload = new Uint8Array(300_000);
       payload[0] = 1; // name length
