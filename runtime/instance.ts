@@ -66,10 +66,12 @@ export class Module {
   /**
    * Decodes and validates; throws CompileError. Reuses an earlier compilation of the same
    * bytes under the same code settings (runtime/cache), from this process or, with the
-   * engine option `cache`, from the persistent cache.
+   * engine option `cache`, from the persistent cache. The module keeps a private copy of
+   * `bytes` (function bodies are translated from them later), unless `transfer` says the
+   * caller hands them over and never changes them again.
    */
-  static fromBinary(engine: Engine, bytes: Uint8Array): Module {
-    return new Module(engine, compileCached(engine, bytes, Module.compile, Module.decode));
+  static fromBinary(engine: Engine, bytes: Uint8Array, options?: { readonly transfer?: boolean }): Module {
+    return new Module(engine, compileCached(engine, bytes, Module.compile, Module.decode, options?.transfer === true));
   }
 
   /**

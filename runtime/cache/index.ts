@@ -140,10 +140,11 @@ function schedule(a: Artifact, disk: DiskCacheLike, name: string): void {
 
 /**
  * The artifact for `bytes` under the engine's settings: from the in-process cache, else from
- * the engine's persistent cache, else `compile(copy of bytes)`. `decode` decodes without
+ * the engine's persistent cache, else `compile(copy of bytes)` (with `transfer`, the bytes
+ * themselves: the caller hands them over). `decode` decodes without
  * validating (for entries of the persistent cache, which only this runtime wrote).
  */
-export function compileCached(engine: { readonly config: EngineConfig }, bytes: Uint8Array, compile: (bytes: Uint8Array, settings: ReturnType<typeof codeSettings>, key: string) => Artifact, decode: (bytes: Uint8Array) => ModuleIR): Artifact {
+export function compileCached(engine: { readonly config: EngineConfig }, bytes: Uint8Array, compile: (bytes: Uint8Array, settings: ReturnType<typeof codeSettings>, key: string) => Artifact, decode: (bytes: Uint8Array) => ModuleIR, transfer = false): Artifact {
   const settings = codeSettings(engine);
   const sk = settingsKey(settings);
   const key = `${sk}:${sampleHash(bytes)}`;
@@ -155,7 +156,7 @@ export function compileCached(engine: { readonly config: EngineConfig }, bytes: 
     if (disk) schedule(found, disk, name);
     return found;
   }
-  const own = bytes.slice();
+  const own = transfer ? bytes : bytes.slice();
   const build = (b: Uint8Array): Artifact => compile(b, settings, sk);
   let a: Artifact | null = null;
   if (disk) {

@@ -71,6 +71,17 @@ describe('in-process cache', () => {
     expect(Module.fromBinary(engine, other).ir).not.toBe(a.ir);
   });
 
+  test('the module copies its bytes unless the caller transfers them', () => {
+    // Bytes no other test compiles (an empty custom section named "p" or "q" at the end),
+    // so the in-process cache has no earlier compilation of them.
+    const mine = new Uint8Array([...bytes, 0, 2, 1, 0x70]);
+    expect(artifactOf(Module.fromBinary(new Engine(), mine)).bytes).not.toBe(mine);
+    const given = new Uint8Array([...bytes, 0, 2, 1, 0x71]);
+    const m = Module.fromBinary(new Engine(), given, { transfer: true });
+    expect(artifactOf(m).bytes).toBe(given);
+    expect(instantiate(m).getFunc('fib')!.call(10)).toEqual([55]);
+  });
+
   test('large modules that differ only between sampled bytes are not shared', () => {
     // A custom section pads the module far past the sample size; the modules differ in one
     // or two bytes in the middle, which the sample may well leave out.
