@@ -267,10 +267,11 @@ export interface ModuleIR {
   /**
    * Set when the decoder left function bodies as byte ranges (`decodeModule(bytes, { lazyBodies:
    * true })`): a stream over the instructions of `codes[codeIndex]`, read straight from the
-   * bytes, for a validator that needs each instruction once. A body is decoded into `Instr`s
-   * only when its `body` is first read (by the translator, on the function's first call).
+   * bytes, for a reader that needs each instruction once (the validator; the translator,
+   * with `values`, which also decodes the values of i64, f32 and f64 constants). A body is
+   * decoded into `Instr`s only if its `body` is read.
    */
-  bodyStream?: (codeIndex: number) => BodyStream;
+  bodyStream?: (codeIndex: number, values?: boolean) => BodyStream;
   /** With lazy bodies: the module binary the bodies' `start` and `end` refer to. */
   binary?: Uint8Array;
   /**

@@ -85,6 +85,9 @@ export class StreamInstr {
   types: ValType[] = [];
   catches: Catch[] = [];
   bytes: Uint8Array | undefined = undefined;
+  /** A constant's value as Instr.value has it; only decoded when the stream was begun with
+   *  `values` (the translator), except i32.const's, which costs nothing extra. */
+  value: number | bigint = 0;
 }
 
 export class InstrDecoder {
@@ -135,9 +138,13 @@ export class InstrDecoder {
    * Starts reading an expression one instruction at a time with `next` (the streaming form
    * of `expr`, for a single pass that decodes and validates without keeping instructions).
    */
-  beginStream(): void {
+  beginStream(values = false): void {
     this.frames.length = 0;
+    this.values = values;
   }
+
+  /** Whether `next` decodes the values of i64, f32 and f64 constants (see StreamInstr). */
+  private values = false;
 
   /**
    * Decodes the next instruction of the expression begun by `beginStream` into `s`, which
@@ -203,16 +210,19 @@ export class InstrDecoder {
         s.lane = r.u8();
         break;
       case Imm.I32:
-        r.s32();
+        s.value = r.s32();
         break;
       case Imm.I64:
-        r.skipS64();
+        if (this.values) s.value = r.s64();
+        else r.skipS64();
         break;
       case Imm.F32:
-        r.skip(4);
+        if (this.values) s.value = r.u32le();
+        else r.skip(4);
         break;
       case Imm.F64:
-        r.skip(8);
+        if (this.values) s.value = r.u64le();
+        else r.skip(8);
         break;
       case Imm.V128:
       case Imm.Shuffle:

@@ -152,7 +152,7 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
         if (lazy) {
           const code = new CodeReader(bytes);
           for (let i = 0; i < n; i++) m.codes.push(lazyFuncBody(r, code));
-          m.bodyStream = (i) => code.stream(m.codes[i] as LazyFuncBody);
+          m.bodyStream = (i, values) => code.stream(m.codes[i] as LazyFuncBody, values);
           m.binary = bytes;
           m.codeUsesDataIndex = () => code.decoder.usesDataIndex;
         } else {
@@ -422,10 +422,10 @@ class CodeReader implements BodyStream {
     return out;
   }
 
-  stream(body: LazyFuncBody): BodyStream {
+  stream(body: LazyFuncBody, values = false): BodyStream {
     this.r.pos = body.start;
     this.end = body.end;
-    this.decoder.beginStream();
+    this.decoder.beginStream(values);
     return this;
   }
 

@@ -450,8 +450,17 @@ export class FuncTranslator {
     this.openCheckRegion();
     this.localTypes = [...type.params, ...body.locals];
     this.frames.push(newFrame('func', 'L0', 0, [], type.results));
-    const code = body.body;
-    for (let i = 0; i < code.length; i++) this.translateOperator(code[i]);
+    // A body kept as bytes is read once, instruction by instruction, into one reused object
+    // (translateOperator reads only the fields of the instruction's immediate kind).
+    const m = this.env.module;
+    if (body.start !== undefined && m.bodyStream !== undefined) {
+      const stream = m.bodyStream(funcIdx - m.numImportedFuncs, true);
+      const ins = stream.instr;
+      while (stream.next()) this.translateOperator(ins);
+    } else {
+      const code = body.body;
+      for (let i = 0; i < code.length; i++) this.translateOperator(code[i]);
+    }
     // The function's final `end`.
     if (this.reachable) this.emitReturn();
     this.checks?.close(this.out);
@@ -1585,7 +1594,7 @@ export class FuncTranslator {
 
   private translateNamed(desc: OpDesc, ins: Instr): void {
     const name = desc.name;
-    if (ins.memarg && desc.mem !== null) {
+    if (desc.mem !== null) {
       if (desc.mem === 'load') return this.load(ins, name);
       return this.store(ins, name);
     }
@@ -2001,13 +2010,13 @@ export class FuncTranslator {
     const info = opByCode.get(ins.op)!;
     if (info.prefix !== 0xfd) return false;
     const fn = `SIMD.${name.replace(/^v128\./, 'v128_').replace(/\./g, '_')}`;
-    if (ins.memarg) {
+    if (name.endsWith('_lane') && (name.startsWith('v128.load') || name.startsWith('v128.store'))) {
       // Loads/stores with a lane immediate.
-      const m = this.env.memory(ins.memarg.mem);
+      const m = this.env.memory(ins.memarg!.mem);
       const [, kind] = name.split('.');
       const size = laneAccessSize(kind);
       const v = this.popBoxed();
-      const ea = this.effectiveAddress(m, ins.memarg.offset, size);
+      const ea = this.effectiveAddress(m, ins.memarg!.offset, size);
       if (kind.startsWith('store')) this.emit(`SIMD.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane});`);
       else this.push(`SIMD.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane})`, false);
       return true;
@@ -2022,7 +2031,7 @@ export class FuncTranslator {
     if (!info.sig) return false;
     const n = info.sig.split('>')[0].length;
     const args = this.popN(n);
-    if (ins.lane !== undefined) args.push(String(ins.lane));
+    if (name.includes('_lane')) args.push(String(ins.lane)); // extract_lane(_s/_u), replace_lane
     // SIMD helpers allocate and may throw on bugs; keep them as statements in order.
     if (name === 'i64x2.extract_lane') this.pushPairCall(i64.i64UnboxCall(`${fn}(${args.join(', ')})`));
     else this.push(`${fn}(${args.join(', ')})`, false);
