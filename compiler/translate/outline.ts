@@ -35,14 +35,36 @@ interface Item {
  */
 export const outlineLimits = { threshold: 90_000, target: 45_000, min: 1_500 };
 
+const SPACE = 32;
+const OPEN = 123; // {
+const CLOSE = 125; // }
+
+/** The first character of `l` that is not a space (-1 for a blank line). Lines are read by
+ *  character, never trimmed: a trimmed copy per line was a large part of this pass. */
+function firstCode(l: string): number {
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c !== SPACE) return c;
+  }
+  return -1;
+}
+
+/** The last character of `l` that is not a space (-1 for a blank line). */
+function lastCode(l: string): number {
+  for (let i = l.length - 1; i >= 0; i--) {
+    const c = l.charCodeAt(i);
+    if (c !== SPACE) return c;
+  }
+  return -1;
+}
+
 function parseItems(lines: string[], pos: { i: number }): Item[] {
   const items: Item[] = [];
   while (pos.i < lines.length) {
     const raw = lines[pos.i];
-    const t = raw.trim();
-    if (t.startsWith('}')) return items; // the caller's construct continues or closes
+    if (firstCode(raw) === CLOSE) return items; // the caller's construct continues or closes
     pos.i++;
-    if (t.endsWith('{')) {
+    if (lastCode(raw) === OPEN) {
       const frame = [raw];
       const bodies: Item[][] = [];
       for (;;) {
@@ -50,8 +72,8 @@ function parseItems(lines: string[], pos: { i: number }): Item[] {
         if (pos.i >= lines.length) throw new Error('outline: unbalanced block');
         const c = lines[pos.i++];
         frame.push(c);
-        const ct = c.trim();
-        if (!(ct.endsWith('{') && ct !== '}')) break;
+        // A closer that opens again continues the construct (`} else {`, `} catch (x0_) {`).
+        if (lastCode(c) !== OPEN) break;
       }
       const item: Item = { lines: [], size: 0, bodies, frame };
       relink(item);
@@ -94,6 +116,8 @@ function firstLine(it: Item): string {
 }
 
 const LABEL_DEF = /^\s*(L\d+):/;
+const CASE_LABEL = /^\s*(?:case\b|default:)/;
+const CATCH_PARAM = /\bx\d+_\b/;
 const JUMP = /\b(break|continue) (L\d+);/g;
 const RETURN = /\breturn\b([^;]*);/g;
 
@@ -130,10 +154,12 @@ class Outliner {
 
   private outlinable(run: Item[]): boolean {
     for (const it of run) {
-      const t = firstLine(it).trim();
-      if (it.bodies === null && (/^case\b/.test(t) || /^default:/.test(t))) return false;
+      if (it.bodies !== null) continue;
+      const t = firstLine(it);
+      if (CASE_LABEL.test(t)) return false;
     }
-    for (const l of collectLines(run, [])) if (/\bx\d+_\b/.test(l)) return false;
+    // Catch parameters are the only names with an underscore before a word boundary.
+    for (const l of collectLines(run, [])) if (l.indexOf('_') >= 0 && CATCH_PARAM.test(l)) return false;
     return true;
   }
 
@@ -143,12 +169,15 @@ class Outliner {
     const body = collectLines(run, []);
     const defined = new Set<string>();
     for (const l of body) {
+      if (firstCode(l) !== 76 /* L */) continue;
       const m = LABEL_DEF.exec(l);
       if (m) defined.add(m[1]);
     }
     const codes = new Map<string, number>();
     let usesReturn = false;
+    // Each regex runs only on lines that contain its word (most lines contain none).
     const rewritten = body.map((l) => {
+      if (l.indexOf('return') < 0 && l.indexOf('break ') < 0 && l.indexOf('continue ') < 0) return l;
       let r = l.replace(RETURN, (_all, v: string) => {
         usesReturn = true;
         const val = v.trim();
