@@ -30,10 +30,44 @@ const MAGIC = 0x6d736100;
 const VERSION = 1;
 
 /**
- * Implementation limit on declared locals per function (the same as V8's). Bodies are
- * expanded to one entry per local, so the limit also bounds that allocation.
+ * Implementation limits on what a module declares: the WebAssembly JS API's (V8 uses the
+ * same numbers), enforced on every module while it is decoded. Each is checked on a count or
+ * size before the items it counts are read, so an oversized module is rejected for the cost
+ * of reading that count. A limit that valid core modules cross (the JS API bounds 64-bit
+ * memories far below the core 2^48 pages) is left to the JS API facade (runtime/jsapi).
  */
-export const MAX_LOCALS = 50000;
+export const LIMITS = {
+  moduleBytes: 2 ** 30,
+  /** Defined types, and recursion groups. */
+  types: 1_000_000,
+  /** Defined functions, globals and tags. */
+  functions: 1_000_000,
+  globals: 1_000_000,
+  tags: 1_000_000,
+  imports: 1_000_000,
+  exports: 1_000_000,
+  dataSegments: 100_000,
+  elementSegments: 10_000_000,
+  /** Entries of one element segment. */
+  tableInitEntries: 10_000_000,
+  /** Imported and defined. */
+  tables: 100_000,
+  memories: 100,
+  /** Of any function type, and so of any block type. */
+  params: 1_000,
+  results: 1_000,
+  structFields: 10_000,
+  /** A function body's size, its locals declarations included. */
+  functionBodyBytes: 7_654_321,
+  /**
+   * Declared locals plus parameters. Bodies are expanded to one entry per declared local,
+   * so the limit also bounds that allocation.
+   */
+  locals: 50_000,
+} as const;
+
+/** The limit on a function's locals, parameters included (LIMITS.locals). */
+export const MAX_LOCALS = LIMITS.locals;
 
 const EXTERN_KINDS: ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 const FUNCREF_NON_NULL: RefType = refType(false, 'func');
@@ -63,6 +97,7 @@ export interface DecodeOptions {
 export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): ModuleIR {
   const lazy = options?.lazyBodies === true;
   const r = new Reader(bytes);
+  if (bytes.length > LIMITS.moduleBytes) r.fail(`module too large (${bytes.length} bytes; the implementation limit is ${LIMITS.moduleBytes})`, 0);
   r.eofMessage = 'unexpected end';
   if (r.u32le() !== MAGIC) r.fail('magic header not detected');
   if (r.u32le() !== VERSION) r.fail('unknown binary version');
@@ -95,34 +130,42 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
         }
         break;
       }
-      case SectionId.Type:
+      case SectionId.Type: {
+        // The vector counts recursion groups; a group may hold many types.
+        const at = r.pos;
+        r.count(LIMITS.types, 'recursion groups');
+        r.pos = at;
+        const first = m.types.length;
         typeSection(r, m.types, m.recGroups);
+        if (m.types.length > LIMITS.types) r.fail(`too many types (${m.types.length}; the implementation limit is ${LIMITS.types})`, at);
+        checkTypeSizes(r, m, first, at);
         break;
+      }
       case SectionId.Import:
         importSection(r, m);
         break;
       case SectionId.Function: {
-        const n = r.len();
+        const n = r.count(LIMITS.functions, 'functions');
         for (let i = 0; i < n; i++) m.funcs.push(r.u32());
         break;
       }
       case SectionId.Table: {
-        const n = r.len();
+        const n = countWithImports(r, m.numImportedTables, LIMITS.tables, 'tables');
         for (let i = 0; i < n; i++) m.tables.push(table(r, d));
         break;
       }
       case SectionId.Memory: {
-        const n = r.len();
+        const n = countWithImports(r, m.numImportedMemories, LIMITS.memories, 'memories');
         for (let i = 0; i < n; i++) m.memories.push(memoryType(r));
         break;
       }
       case SectionId.Tag: {
-        const n = r.len();
+        const n = r.count(LIMITS.tags, 'tags');
         for (let i = 0; i < n; i++) m.tags.push(tagType(r));
         break;
       }
       case SectionId.Global: {
-        const n = r.len();
+        const n = r.count(LIMITS.globals, 'globals');
         for (let i = 0; i < n; i++) {
           const type = globalType(r);
           const g: Global = { type, init: constExpr(d) };
@@ -131,7 +174,7 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
         break;
       }
       case SectionId.Export: {
-        const n = r.len();
+        const n = r.count(LIMITS.exports, 'exports');
         for (let i = 0; i < n; i++) m.exports.push(exportEntry(r));
         break;
       }
@@ -139,29 +182,32 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
         m.start = r.u32();
         break;
       case SectionId.Element: {
-        const n = r.len();
+        const n = r.count(LIMITS.elementSegments, 'element segments');
         for (let i = 0; i < n; i++) m.elems.push(elemSegment(r, d));
         break;
       }
-      case SectionId.DataCount:
+      case SectionId.DataCount: {
+        const at = r.pos;
         m.dataCount = r.u32();
+        if (m.dataCount > LIMITS.dataSegments) r.fail(`too many data segments (${m.dataCount}; the implementation limit is ${LIMITS.dataSegments})`, at);
         break;
+      }
       case SectionId.Code: {
         sawCode = true;
         const n = r.len();
         if (lazy) {
           const code = new CodeReader(bytes);
-          for (let i = 0; i < n; i++) m.codes.push(lazyFuncBody(r, code));
+          for (let i = 0; i < n; i++) m.codes.push(lazyFuncBody(r, code, localsLimit(m, i)));
           m.bodyStream = (i, values) => code.stream(m.codes[i] as LazyFuncBody, values);
           m.binary = bytes;
           m.codeUsesDataIndex = () => code.decoder.usesDataIndex;
         } else {
-          for (let i = 0; i < n; i++) m.codes.push(funcBody(r, d));
+          for (let i = 0; i < n; i++) m.codes.push(funcBody(r, d, localsLimit(m, i)));
         }
         break;
       }
       case SectionId.Data: {
-        const n = r.len();
+        const n = r.count(LIMITS.dataSegments, 'data segments');
         for (let i = 0; i < n; i++) m.datas.push(dataSegment(r, d));
         break;
       }
@@ -197,7 +243,7 @@ export function instrOffset(bytes: Uint8Array, bodyPos: number, index: number): 
 }
 
 function importSection(r: Reader, m: ModuleIR): void {
-  const n = r.len();
+  const n = r.count(LIMITS.imports, 'imports');
   for (let i = 0; i < n; i++) {
     const module = r.name();
     const name = r.name();
@@ -230,6 +276,43 @@ function importSection(r: Reader, m: ModuleIR): void {
     const imp: Import = { module, name, desc };
     m.imports.push(imp);
   }
+  if (m.numImportedTables > LIMITS.tables) r.fail(`too many tables (${m.numImportedTables}; the implementation limit is ${LIMITS.tables})`);
+  if (m.numImportedMemories > LIMITS.memories) r.fail(`too many memories (${m.numImportedMemories}; the implementation limit is ${LIMITS.memories})`);
+}
+
+/** A section's vector length whose items count towards `limit` with `imported` others. */
+function countWithImports(r: Reader, imported: number, limit: number, what: string): number {
+  const at = r.pos;
+  const n = r.len();
+  if (imported + n > limit) r.fail(`too many ${what} (${imported + n}; the implementation limit is ${limit})`, at);
+  return n;
+}
+
+/**
+ * The parameter, result and field counts of the types from index `first` on (the ones the
+ * type section starting at `at` just defined). A block type is a function type or a single
+ * value type, so the function-type limits bound blocks too.
+ */
+function checkTypeSizes(r: Reader, m: ModuleIR, first: number, at: number): void {
+  for (let i = first; i < m.types.length; i++) {
+    const c = m.types[i].comp;
+    if (c.kind === 'func') {
+      if (c.params.length > LIMITS.params) r.fail(`too many parameters in type ${i} (${c.params.length}; the implementation limit is ${LIMITS.params})`, at);
+      if (c.results.length > LIMITS.results) r.fail(`too many results in type ${i} (${c.results.length}; the implementation limit is ${LIMITS.results})`, at);
+    } else if (c.kind === 'struct' && c.fields.length > LIMITS.structFields) {
+      r.fail(`too many fields in type ${i} (${c.fields.length}; the implementation limit is ${LIMITS.structFields})`, at);
+    }
+  }
+}
+
+/**
+ * How many locals code entry `i` may declare: LIMITS.locals less its function's parameters
+ * (none known when the function's type index is out of range or not a function type, which
+ * validation reports).
+ */
+function localsLimit(m: ModuleIR, i: number): number {
+  const t = i < m.funcs.length ? m.types[m.funcs[i]] : undefined;
+  return t !== undefined && t.comp.kind === 'func' ? LIMITS.locals - t.comp.params.length : LIMITS.locals;
 }
 
 function exportEntry(r: Reader): Export {
@@ -257,7 +340,7 @@ function table(r: Reader, d: InstrDecoder): Table {
 }
 
 function funcIndexVec(r: Reader): ConstExpr[] {
-  const n = r.len();
+  const n = r.count(LIMITS.tableInitEntries, 'element segment entries');
   const init: ConstExpr[] = [];
   for (let i = 0; i < n; i++) {
     const pos = r.pos;
@@ -267,7 +350,7 @@ function funcIndexVec(r: Reader): ConstExpr[] {
 }
 
 function exprVec(d: InstrDecoder, r: Reader): ConstExpr[] {
-  const n = r.len();
+  const n = r.count(LIMITS.tableInitEntries, 'element segment entries');
   const init: ConstExpr[] = [];
   for (let i = 0; i < n; i++) init.push(constExpr(d));
   return init;
@@ -354,11 +437,11 @@ function dataSegment(r: Reader, d: InstrDecoder): DataSegment {
   return r.fail('malformed data segment kind');
 }
 
-function funcBody(r: Reader, d: InstrDecoder): FuncBody {
-  const size = r.len();
+function funcBody(r: Reader, d: InstrDecoder, maxLocals: number): FuncBody {
+  const size = bodySize(r);
   const pos = r.pos;
   const end = pos + size;
-  const locals = localDecls(r);
+  const locals = localDecls(r, maxLocals);
   const body: Instr[] = [];
   d.expr(body);
   if (r.pos !== end) r.fail('section size mismatch');
@@ -369,11 +452,11 @@ function funcBody(r: Reader, d: InstrDecoder): FuncBody {
  * Reads a body's size and locals and steps over its instructions, which stay bytes until
  * read (see CodeReader).
  */
-function lazyFuncBody(r: Reader, code: CodeReader): LazyFuncBody {
-  const size = r.len();
+function lazyFuncBody(r: Reader, code: CodeReader, maxLocals: number): LazyFuncBody {
+  const size = bodySize(r);
   const pos = r.pos;
   const end = pos + size;
-  const locals = localDecls(r);
+  const locals = localDecls(r, maxLocals);
   const start = r.pos;
   if (start > end) r.fail('section size mismatch');
   r.skip(end - start);
@@ -436,12 +519,23 @@ class CodeReader implements BodyStream {
   }
 }
 
+/** A function body's size, within LIMITS.functionBodyBytes. */
+function bodySize(r: Reader): number {
+  const at = r.pos;
+  const size = r.len();
+  if (size > LIMITS.functionBodyBytes) r.fail(`function body too large (${size} bytes; the implementation limit is ${LIMITS.functionBodyBytes})`, at);
+  return size;
+}
+
 /** Scratch for localDecls: one body's (count, type) groups, read before any is expanded. */
 const groupCounts: number[] = [];
 const groupTypes: ValType[] = [];
 
-/** Locals come in (count, type) groups; the total is checked before anything is expanded. */
-function localDecls(r: Reader): ValType[] {
+/**
+ * Locals come in (count, type) groups; the total is checked against `max` (what
+ * LIMITS.locals leaves after the parameters) before anything is expanded.
+ */
+function localDecls(r: Reader, max: number): ValType[] {
   const groups = r.len();
   const locals: ValType[] = [];
   if (groups === 0) return locals;
@@ -452,7 +546,7 @@ function localDecls(r: Reader): ValType[] {
     groupTypes[i] = valType(r);
     total += n;
   }
-  if (total >= 2 ** 32 || total > MAX_LOCALS) r.fail('too many locals');
+  if (total >= 2 ** 32 || total > max) r.fail('too many locals');
   for (let i = 0; i < groups; i++) {
     const t = groupTypes[i];
     for (let j = groupCounts[i]; j > 0; j--) locals.push(t);

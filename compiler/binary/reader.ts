@@ -240,6 +240,17 @@ export class Reader {
     return n;
   }
 
+  /**
+   * A vector length (as `len`) that may not exceed the implementation limit `limit`:
+   * "too many WHAT" otherwise, at the length, before anything is allocated.
+   */
+  count(limit: number, what: string): number {
+    const at = this.pos;
+    const n = this.len();
+    if (n > limit) this.fail(`too many ${what} (${n}; the implementation limit is ${limit})`, at);
+    return n;
+  }
+
   /** A name: length-prefixed UTF-8, decoded strictly (no replacement characters). */
   name(): string {
     const n = this.len();
