@@ -114,7 +114,9 @@ export class VMOffsets {
       defined[i] = { kind: 'num', slab: k, index: k === SlabKind.I32 ? bytes / 4 : bytes / 8 };
       bytes += 8;
     });
-    this.globalSlots.push(...defined);
+    // One by one: spreading a module's globals into push's arguments overflows the stack
+    // when there are many (the JS API allows 1,000,000).
+    for (const g of defined) this.globalSlots.push(g);
     for (let i = 0; i < m.tables.length; i++) this.tableSlots.push(ref++);
     for (let i = 0; i < m.memories.length; i++) this.memorySlots.push(ref++);
     for (let i = 0; i < m.tags.length; i++) this.tagSlots.push(ref++);
