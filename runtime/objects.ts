@@ -112,9 +112,19 @@ export function toInternal(t: ValType, v: unknown): unknown {
   }
 }
 
+/**
+ * An internal value as an API value. A function in a reference slot is a Wasm function (its
+ * callable, tagged with TY) when the slot's type is in the func hierarchy (named or a
+ * concrete type, whose function values are always Wasm functions) or when it carries TY (an
+ * embedder's Func stored as externref, which toInternal unwraps). Any other function is a
+ * host value held as externref or anyref and passes as itself.
+ */
 export function toApi(t: ValType, v: unknown): unknown {
   if (t === 'v128') return v128ToBytes(v as Int32Array);
-  if (typeof t === 'object' && typeof v === 'function') return funcFromCallable(v as Callable);
+  if (typeof t === 'object' && typeof v === 'function') {
+    const h = t.heap;
+    if ((v as Callable)[TY] !== undefined || h === 'func' || h === 'nofunc' || typeof h === 'number') return funcFromCallable(v as Callable);
+  }
   return v;
 }
 
