@@ -153,7 +153,22 @@ interface Frame {
   openLine: number;
   /** try_table: its catch clauses' dispatch statements, emitted at its end. */
   handlers: readonly string[];
+  /** block: how many blocks, this one included, were opened one directly inside the other
+   *  (nothing before each in its parent) up to here. */
+  run: number;
+  /** block: the block chain it belongs to (index in FuncTranslator.chains), else -1; and its
+   *  case in the chain's switch (1 for the outermost). */
+  chain: number;
+  chainCase: number;
 }
+
+/**
+ * Runs of at least this many blocks opened one directly inside the other become one block
+ * chain: a loop over a switch instead of nested JS blocks. Compilers emit such runs for a
+ * br_table dispatch (one block per target), thousands deep in Go programs, and V8's parser
+ * recurses once per nested statement.
+ */
+const CHAIN_MIN = 16;
 
 /** A JS parameter list for Wasm parameters `params`: `l0, l1, h1, ...` (an i64 takes two).
  *  A plain loop: an inlined Array.prototype.map here fell into a V8 deoptimization loop
@@ -170,7 +185,7 @@ export function paramList(params: readonly ValType[]): string {
 
 /** Every frame gets every field at creation: one object shape for all frames. */
 function newFrame(kind: FrameKind, label: string, height: number, params: readonly ValType[], results: readonly ValType[], openLine = -1, exnVar = '', handlers: readonly string[] = NO_HANDLERS): Frame {
-  return { kind, label, height, params, results, branched: false, hasElse: false, armFallsThrough: false, exnVar, inCatch: false, hasCatchAll: false, openLine, handlers };
+  return { kind, label, height, params, results, branched: false, hasElse: false, armFallsThrough: false, exnVar, inCatch: false, hasCatchAll: false, openLine, handlers, run: 0, chain: -1, chainCase: 0 };
 }
 const NO_HANDLERS: readonly string[] = [];
 
@@ -401,6 +416,9 @@ export class FuncTranslator {
   private maxHiDepth = 0;
   private usesCallee = false;
   private exnCounter = 0;
+  /** Block chains of the function being translated: the state variable its loop switches
+   *  on and the loop's label (see extendBlockRun). */
+  private chains: { readonly v: string; readonly label: string }[] = [];
   /** Fuel / interrupt check points (checks.ts); null when the engine asks for none. */
   private checks: CheckPoints | null = null;
   /** The body contains return_call* (reachable or not): the function is trampolined. */
@@ -442,6 +460,7 @@ export class FuncTranslator {
     this.maxHiDepth = 0;
     this.usesCallee = false;
     this.exnCounter = 0;
+    this.chains = [];
     this.tailCalls = false;
     this.sums.clear();
     this.lastSlotAssign = -1;
@@ -507,6 +526,7 @@ export class FuncTranslator {
     if (this.usesCallee) decls.push('fn');
     for (let i = 0; i < this.exnCounter; i++) decls.push(`x${i}`);
     if (this.exnCounter > 0) decls.push('dg = 0');
+    for (const c of this.chains) decls.push(`${c.v} = 0`);
     return decls.length ? `let ${decls.join(', ')};\n` : '';
   }
 
@@ -732,6 +752,10 @@ export class FuncTranslator {
     if (target.kind === 'func') return this.returnStatement();
     target.branched = true;
     this.assignBranchValues(target);
+    if (target.chain >= 0) {
+      const c = this.chains[target.chain];
+      return `{ ${c.v} = ${target.chainCase}; continue ${c.label}; }`;
+    }
     return target.kind === 'loop' ? `continue ${target.label};` : `break ${target.label};`;
   }
 
@@ -1006,6 +1030,7 @@ export class FuncTranslator {
         this.emit(name === 'block' ? `${label}: {` : `${label}: for (;;) {`);
         this.indent++;
         if (name === 'loop') this.openCheckRegion();
+        else this.extendBlockRun();
         return;
       }
       case TK.If: {
@@ -1542,7 +1567,62 @@ export class FuncTranslator {
     }
   }
 
+  /**
+   * The block just opened (top frame) continues a run of blocks each opened first thing in
+   * the one before. At CHAIN_MIN blocks the run becomes a block chain: their openers are
+   * replaced by
+   *     kC = 0;  LC: for (;;) {  switch (kC) {  case 0:
+   * the end of the chain's block i is `case i:` (so falling out of a block falls into the
+   * code after it), a branch to it is `{ kC = i; continue LC; }`, and the end of the
+   * outermost closes the switch and leaves the loop. Every block of the chain is then at
+   * the switch's top level, however long the chain.
+   */
+  private extendBlockRun(): void {
+    const n = this.frames.length;
+    const f = this.frames[n - 1];
+    const prev = this.frames[n - 2];
+    f.run = 1;
+    if (prev.kind !== 'block' || prev.openLine < 0 || f.openLine !== prev.openLine + 1) return;
+    f.run = prev.run + 1;
+    if (prev.chain >= 0) {
+      f.chain = prev.chain;
+      f.chainCase = prev.chainCase + 1;
+      this.out[f.openLine] = '';
+      return;
+    }
+    if (f.run < CHAIN_MIN) return;
+    const c = this.chains.length;
+    const chain = { v: `k${c}`, label: this.newLabel() };
+    this.chains.push(chain);
+    const base = n - CHAIN_MIN;
+    for (let j = 0; j < CHAIN_MIN; j++) {
+      const g = this.frames[base + j];
+      g.chain = c;
+      g.chainCase = j + 1;
+      this.out[g.openLine] = '';
+    }
+    // The run's openers are CHAIN_MIN consecutive lines: room for the chain's four.
+    const at = this.frames[base].openLine;
+    this.out[at] = `${chain.v} = 0;`;
+    this.out[at + 1] = `${chain.label}: for (;;) {`;
+    this.out[at + 2] = `switch (${chain.v}) {`;
+    this.out[at + 3] = 'case 0:';
+  }
+
   private endBlock(f: Frame): void {
+    if (f.chain >= 0) {
+      this.endOfArm(f);
+      this.indent--;
+      this.emit(`case ${f.chainCase}:`);
+      if (f.chainCase === 1) {
+        this.emit('}');
+        this.emit(`break ${this.chains[f.chain].label};`);
+        this.emit('}');
+      }
+      this.frames.pop();
+      this.afterBlock(f);
+      return;
+    }
     if (f.kind === 'loop') this.checks?.close(this.out);
     this.endOfArm(f);
     if ((f.kind === 'block' || f.kind === 'loop') && !f.branched && f.openLine >= 0) {
