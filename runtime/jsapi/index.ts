@@ -1,23 +1,33 @@
 // The WebAssembly JS-API facade: `WebAssembly.Module`, `Instance`, `Memory`, `Table`, `Global`,
-// `Tag`, `Exception`, the error classes, `validate`, `compile`, `instantiate` and the
+// `Tag`, `Exception`, `JSTag`, the error classes, `validate`, `compile`, `instantiate` and the
 // streaming variants, as a thin layer over the embedder API (runtime/index.ts). All facade
 // modules share one Engine; every instantiation gets its own Store (so nothing keeps a
 // finished instance alive but the JS objects that reference it), and all those stores form
 // one extern domain, since the JS API lets any instance import any other's exports.
+//
+// Argument handling follows the JS API with WebIDL's conversions: bytes are copied when a
+// call is made (compile and instantiate included, before their promise settles), the import
+// object is read synchronously by `new Instance` and `instantiate(module, ...)` (and once the
+// module is compiled by `instantiate(bytes, ...)`), and argument errors of the promise-
+// returning functions reject their promise.
 
 import { CompileError as EngineCompileError } from '../../compiler/errors';
 import type { ExternKind } from '../../compiler/ir';
+import { typeRegistry } from '../../compiler/validate';
 import { Engine, Store, instantiateTracked } from '../embedder';
+import { RuntimeError as EngineRuntimeError } from '../errors';
 import { Instance as RtInstance, Module as RtModule } from '../instance';
 import { hostEnv } from '../host-env';
 import { Func, Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, shareExterns, type Extern } from '../objects';
 import { CompileError, LinkError, RuntimeError, fromEngineError } from './errors';
 import {
   Exception, Global, Memory, Table, Tag,
-  engineGlobal, engineMemory, engineTable, engineTag, isGlobal, isMemory, isTable, isTag,
+  engineGlobal, engineMemory, engineTable, engineTag, isGlobal, isMemory, isTable, isTag, jsTag,
   wrapGlobal, wrapMemory, wrapTable, wrapTag,
 } from './objects';
-import { exportedFunction, funcOfExportedFunction, hostFunction, noteFunctionIndex, toWebAssemblyValue } from './values';
+import { bufferSourceView, exportedFunction, funcOfExportedFunction, hostFunction, noteFunctionIndex, toWebAssemblyValue } from './values';
+import { JS_STRING_MODULE, checkCompileOptions, compileOptions, findBuiltin, isHiddenImport, type CompileOptions } from './builtins';
+import { defineInterface, namespaceObject, setNameAndLength } from './webidl';
 
 // The facade takes no options: JETWASM_CACHE=DIR turns the persistent cache on (Node only).
 const cacheDir = hostEnv('JETWASM_CACHE');
@@ -35,102 +45,163 @@ export type BufferSource = ArrayBufferView | ArrayBuffer;
 export type ImportValue = Function | Global | Memory | Table | Tag | number | bigint | unknown;
 export type Imports = Record<string, Record<string, ImportValue>>;
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
+export interface WebAssemblyCompileOptions {
+  builtins?: Iterable<string>;
+  importedStringConstants?: string | null;
+}
 
 const KIND_NAMES: Record<ExternKind, ImportExportKind> = {
   func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag',
 };
 
 /**
- * The bytes of a BufferSource, as a view (realm-independent checks: no instanceof). Only for
- * synchronous compilation: Module.fromBinary keeps a copy of what it compiles, so a view read
- * before returning to the caller cannot be changed under it.
+ * Converts the bytes and compile options of a call as WebIDL does (the bytes' type first,
+ * then the options, whose getters run), then reads the bytes. The view is of the caller's
+ * buffer: the synchronous paths compile it in place (Module.fromBinary copies what it
+ * compiles before returning), the asynchronous ones copy it before returning.
  */
-function viewOf(source: unknown): Uint8Array {
-  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  const tag = Object.prototype.toString.call(source);
-  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(source as ArrayBuffer);
-  throw new TypeError('argument must be a BufferSource (an ArrayBuffer or a typed array)');
+function compileArgs(bytes: unknown, options: unknown, what: string): { view: Uint8Array; options: CompileOptions } {
+  bufferSourceView(bytes, what);
+  const opts = compileOptions(options, what);
+  return { view: bufferSourceView(bytes, what), options: opts };
 }
+
+function checkImportObject(importObject: unknown, what: string): void {
+  if (importObject !== undefined && (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function'))) {
+    throw new TypeError(`${what}: the imports argument must be an object`);
+  }
+}
+
+// ---------------------------------------------------------------- compiling
 
 /**
- * A copy of the bytes of a BufferSource, taken when asynchronous compilation is asked for
- * (the JS API copies them then, not when the job runs).
+ * Limits of the JS API that valid core modules cross, so the decoder does not check them
+ * (compiler/binary/module.ts LIMITS has the others): a 64-bit memory of at most 2^37 - 1
+ * pages, and subtype chains at most 63 deep. Null when the module keeps them.
  */
-function bytesOf(source: unknown): Uint8Array {
-  return viewOf(source).slice();
+function jsApiLimitError(m: RtModule): string | null {
+  const MAX_PAGES_64 = 2 ** 37 - 1;
+  const memories = [...m.ir.memories];
+  for (const imp of m.ir.imports) if (imp.desc.kind === 'memory') memories.push(imp.desc.type);
+  for (const mem of memories) {
+    if (mem.addr !== 'i64') continue;
+    if (mem.limits.min > MAX_PAGES_64 || (mem.limits.max !== undefined && mem.limits.max > MAX_PAGES_64)) {
+      return `a 64-bit memory size exceeds the implementation limit of ${MAX_PAGES_64} pages`;
+    }
+  }
+  for (const id of m.canon) {
+    if (typeRegistry.info(id).depth > 63) return 'a subtype chain exceeds the implementation limit of 63';
+  }
+  return null;
 }
 
-function compileBytes(bytes: Uint8Array): RtModule {
+/** Compiles copied bytes under compile options; throws the facade's CompileError. */
+function compileBytes(bytes: Uint8Array, options: CompileOptions): RtModule {
+  let m: RtModule;
   try {
-    return RtModule.fromBinary(engine, bytes);
+    m = RtModule.fromBinary(engine, bytes);
   } catch (e) {
     if (e instanceof EngineCompileError) throw fromEngineError(e);
     if (e instanceof RangeError || e instanceof TypeError) throw new CompileError(e.message);
     throw e;
   }
+  const why = jsApiLimitError(m) ?? checkCompileOptions(m, options);
+  if (why !== null) throw new CompileError(why);
+  return m;
 }
 
 // ---------------------------------------------------------------- Module
 
-const rtModule = new WeakMap<object, RtModule>();
+interface ModuleSlots {
+  readonly module: RtModule;
+  readonly options: CompileOptions;
+}
+
+const moduleSlots = new WeakMap<object, ModuleSlots>();
 
 export class Module {
-  constructor(bytes: BufferSource) {
-    rtModule.set(this, compileBytes(viewOf(bytes)));
+  constructor(bytes: BufferSource, options?: WebAssemblyCompileOptions) {
+    const args = compileArgs(bytes, options, 'WebAssembly.Module');
+    moduleSlots.set(this, { module: compileBytes(args.view, args.options), options: args.options });
   }
 
-  static exports(module: Module): { name: string; kind: ImportExportKind }[] {
-    return engineModule(module).exports().map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
+  static exports(moduleObject: Module): { name: string; kind: ImportExportKind }[] {
+    return slotsOf(moduleObject).module.exports().map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
   }
 
-  static imports(module: Module): { module: string; name: string; kind: ImportExportKind }[] {
-    return engineModule(module).imports().map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.kind] }));
+  static imports(moduleObject: Module): { module: string; name: string; kind: ImportExportKind }[] {
+    const { module, options } = slotsOf(moduleObject);
+    return module.imports()
+      .filter((i) => !isHiddenImport(options, i.module, i.name))
+      .map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.kind] }));
   }
 
-  static customSections(module: Module, sectionName: string): ArrayBuffer[] {
-    const m = engineModule(module);
+  static customSections(moduleObject: Module, sectionName: string): ArrayBuffer[] {
+    const m = slotsOf(moduleObject).module;
     if (sectionName === undefined) throw new TypeError('WebAssembly.Module.customSections: a section name is required');
+    if (typeof sectionName === 'symbol') throw new TypeError('WebAssembly.Module.customSections: cannot convert a Symbol to a string');
     const name = String(sectionName);
     return m.ir.customs.filter((c) => c.name === name).map((c) => c.bytes.slice().buffer as ArrayBuffer);
   }
+}
+defineInterface(Module, 'Module', 1, { statics: { exports: 1, imports: 1, customSections: 2 }, toStringTag: 'WebAssembly.Module' });
 
-  get [Symbol.toStringTag](): string { return 'WebAssembly.Module'; }
+function slotsOf(m: unknown): ModuleSlots {
+  const s = typeof m === 'object' && m !== null ? moduleSlots.get(m) : undefined;
+  if (!s) throw new TypeError('not a WebAssembly.Module');
+  return s;
 }
 
-function engineModule(m: unknown): RtModule {
-  const r = typeof m === 'object' && m !== null ? rtModule.get(m) : undefined;
-  if (!r) throw new TypeError('not a WebAssembly.Module');
-  return r;
-}
-
-function wrapModule(m: RtModule): Module {
+function moduleObject(module: RtModule, options: CompileOptions): Module {
   const f = Object.create(Module.prototype) as Module;
-  rtModule.set(f, m);
+  moduleSlots.set(f, { module, options });
   return f;
 }
 
 // ---------------------------------------------------------------- Instance
 
+let jsStringExports: Record<string, unknown> | undefined;
+
+/** The exports object of the js-string builtin set (one per process). */
+function jsStringObject(options: CompileOptions): Record<string, unknown> {
+  if (jsStringExports === undefined) {
+    const o = Object.create(null) as Record<string, unknown>;
+    for (const name of ['cast', 'test', 'fromCharCodeArray', 'intoCharCodeArray', 'fromCharCode', 'fromCodePoint',
+      'charCodeAt', 'codePointAt', 'length', 'concat', 'substring', 'equals', 'compare']) {
+      o[name] = exportedFunction(findBuiltin(options, JS_STRING_MODULE, name)!.func);
+    }
+    jsStringExports = o;
+  }
+  return jsStringExports;
+}
+
 /** Reads the import object per the JS API ("read the imports"). */
-function readImports(module: RtModule, importObject: unknown): Extern[] {
+function readImports(slots: ModuleSlots, importObject: unknown): Extern[] {
+  const { module, options } = slots;
   const imports = module.ir.imports;
-  if (imports.length > 0 && importObject === undefined) throw new TypeError('WebAssembly.Instance: imports argument must be present and must be an object');
-  if (importObject !== undefined && (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function'))) {
-    throw new TypeError('WebAssembly.Instance: imports argument must be an object');
+  checkImportObject(importObject, 'WebAssembly.Instance');
+  if (imports.length > 0 && importObject === undefined) throw new TypeError('WebAssembly.Instance: the imports argument must be present and must be an object');
+  const special = new Map<string, Record<string, unknown>>();
+  if (options.builtins.includes('js-string')) special.set(JS_STRING_MODULE, jsStringObject(options));
+  if (options.importedStringConstants !== null) {
+    const strings = Object.create(null) as Record<string, unknown>;
+    for (const imp of imports) if (imp.module === options.importedStringConstants) strings[imp.name] = imp.name;
+    special.set(options.importedStringConstants, strings);
   }
   const types = module.importTypes();
   const out: Extern[] = [];
   imports.forEach((imp, k) => {
     const where = `${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`;
-    const o = (importObject as Record<string, unknown>)[imp.module];
+    let o: unknown = special.get(imp.module);
+    if (o === undefined || !(imp.name in (o as object))) o = (importObject as Record<string, unknown>)[imp.module];
     if (o === null || (typeof o !== 'object' && typeof o !== 'function')) throw new TypeError(`WebAssembly.Instance: import module ${JSON.stringify(imp.module)} is not an object`);
     const v = (o as Record<string, unknown>)[imp.name];
     const t = types[k];
     switch (t.kind) {
       case 'func': {
         if (typeof v !== 'function') throw new LinkError(`import ${where}: function import requires a callable`);
-        const f = funcOfExportedFunction(v);
-        out.push(f ?? hostFunction(v, t.type));
+        const typeIdx = imp.desc.kind === 'func' ? imp.desc.typeIdx : -1;
+        out.push(funcOfExportedFunction(v) ?? hostFunction(v, t.type, module.canon[typeIdx]));
         break;
       }
       case 'global': {
@@ -182,19 +253,30 @@ function exportsObject(module: RtModule, inst: RtInstance): Record<string, unkno
   return Object.freeze(obj);
 }
 
+/**
+ * The engine's traps for a table or memory too large to allocate (runtime/objects.ts): the
+ * JS API reports a failed allocation as a RangeError, as `new Table` and `new Memory` do.
+ */
+const ALLOCATION_FAILURES = new Set(['table size exceeds implementation limit', 'memory size exceeds implementation limit']);
+
+/** Instantiates the core module with imports already read; the exports object. */
+function instantiateCore(module: RtModule, imports: Extern[]): Record<string, unknown> {
+  let inst: RtInstance;
+  try {
+    inst = instantiateTracked(facadeStore(), module, imports);
+  } catch (e) {
+    if (e instanceof EngineRuntimeError && ALLOCATION_FAILURES.has(e.message)) throw new RangeError(`WebAssembly.Instance: ${e.message}`);
+    throw fromEngineError(e);
+  }
+  return exportsObject(module, inst);
+}
+
 const instanceExports = new WeakMap<object, Record<string, unknown>>();
 
 export class Instance {
   constructor(module: Module, importObject?: Imports) {
-    const m = engineModule(module);
-    const imports = readImports(m, importObject);
-    let inst: RtInstance;
-    try {
-      inst = instantiateTracked(facadeStore(), m, imports);
-    } catch (e) {
-      throw fromEngineError(e);
-    }
-    instanceExports.set(this, exportsObject(m, inst));
+    const slots = slotsOf(module);
+    instanceExports.set(this, instantiateCore(slots.module, readImports(slots, importObject)));
   }
 
   get exports(): Record<string, unknown> {
@@ -202,36 +284,46 @@ export class Instance {
     if (!e) throw new TypeError('not a WebAssembly.Instance');
     return e;
   }
+}
+defineInterface(Instance, 'Instance', 1, { attributes: ['exports'], toStringTag: 'WebAssembly.Instance' });
 
-  get [Symbol.toStringTag](): string { return 'WebAssembly.Instance'; }
+function instanceObject(exports: Record<string, unknown>): Instance {
+  const i = Object.create(Instance.prototype) as Instance;
+  instanceExports.set(i, exports);
+  return i;
 }
 
 // ---------------------------------------------------------------- functions
 
-export function validate(bytes: BufferSource): boolean {
-  const b = viewOf(bytes);
+export function validate(bytes: BufferSource, options?: WebAssemblyCompileOptions): boolean {
+  const args = compileArgs(bytes, options, 'WebAssembly.validate');
   try {
-    RtModule.fromBinary(engine, b);
+    compileBytes(args.view, args.options);
     return true;
   } catch (e) {
-    if (e instanceof EngineCompileError || e instanceof RangeError || e instanceof TypeError) return false;
+    if (e instanceof CompileError) return false;
     throw e;
   }
 }
 
-/** Runs `f` in a later job, so errors (argument TypeErrors included) become rejections. */
+/** Runs `f` in a later job, so what it throws becomes the rejection of the promise. */
 function later<T>(f: () => T): Promise<T> {
   return Promise.resolve().then(f);
 }
 
-export function compile(bytes: BufferSource): Promise<Module> {
-  let copy: Uint8Array;
+/** Compiles copied bytes in a later job: the promise of a WebAssembly.Module. */
+function compileLater(copy: Uint8Array, options: CompileOptions): Promise<Module> {
+  return later(() => moduleObject(compileBytes(copy, options), options));
+}
+
+export function compile(bytes: BufferSource, options?: WebAssemblyCompileOptions): Promise<Module> {
+  let args: { view: Uint8Array; options: CompileOptions };
   try {
-    copy = bytesOf(bytes);
+    args = compileArgs(bytes, options, 'WebAssembly.compile');
   } catch (e) {
     return Promise.reject(e);
   }
-  return later(() => new Module(copy));
+  return compileLater(args.view.slice(), args.options);
 }
 
 export interface WebAssemblyInstantiatedSource {
@@ -239,22 +331,40 @@ export interface WebAssemblyInstantiatedSource {
   instance: Instance;
 }
 
-export function instantiate(module: Module, importObject?: Imports): Promise<Instance>;
-export function instantiate(bytes: BufferSource, importObject?: Imports): Promise<WebAssemblyInstantiatedSource>;
-export function instantiate(source: Module | BufferSource, importObject?: Imports): Promise<Instance | WebAssemblyInstantiatedSource> {
-  if (typeof source === 'object' && source !== null && rtModule.has(source)) {
-    return later(() => new Instance(source as Module, importObject));
-  }
-  let copy: Uint8Array;
+/**
+ * "Asynchronously instantiate a WebAssembly module": the imports are read now, the module is
+ * instantiated (its start function run) in a later job.
+ */
+function instantiateModule(slots: ModuleSlots, importObject: unknown): Promise<Instance> {
+  let imports: Extern[];
   try {
-    copy = bytesOf(source);
+    imports = readImports(slots, importObject);
   } catch (e) {
     return Promise.reject(e);
   }
-  return later(() => {
-    const module = new Module(copy);
-    return { module, instance: new Instance(module, importObject) };
-  });
+  return later(() => instanceObject(instantiateCore(slots.module, imports)));
+}
+
+/** "Instantiate a promise of a module": both the module and its instance. */
+function instantiatePromise(promise: Promise<Module>, importObject: unknown): Promise<WebAssemblyInstantiatedSource> {
+  return promise.then((module) => instantiateModule(slotsOf(module), importObject).then((instance) => ({ module, instance })));
+}
+
+export function instantiate(module: Module, importObject?: Imports): Promise<Instance>;
+export function instantiate(bytes: BufferSource, importObject?: Imports, options?: WebAssemblyCompileOptions): Promise<WebAssemblyInstantiatedSource>;
+export function instantiate(source: Module | BufferSource, importObject?: Imports, options?: WebAssemblyCompileOptions): Promise<Instance | WebAssemblyInstantiatedSource> {
+  if (typeof source === 'object' && source !== null && moduleSlots.has(source)) {
+    return instantiateModule(moduleSlots.get(source)!, importObject);
+  }
+  let args: { view: Uint8Array; options: CompileOptions };
+  try {
+    bufferSourceView(source, 'WebAssembly.instantiate');
+    checkImportObject(importObject, 'WebAssembly.instantiate');
+    args = compileArgs(source, options, 'WebAssembly.instantiate');
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return instantiatePromise(compileLater(args.view.slice(), args.options), importObject);
 }
 
 /** What compileStreaming accepts: a fetch Response, or anything shaped like one. */
@@ -265,7 +375,7 @@ export interface ResponseLike {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
-async function streamedBytes(source: ResponseLike | PromiseLike<ResponseLike>): Promise<ArrayBuffer> {
+async function streamedBytes(source: ResponseLike | PromiseLike<ResponseLike>): Promise<Uint8Array> {
   const response = await source;
   if (response === null || typeof response !== 'object' || typeof (response as ResponseLike).arrayBuffer !== 'function') {
     throw new TypeError('WebAssembly.compileStreaming: argument must be a Response or a Promise of one');
@@ -275,29 +385,58 @@ async function streamedBytes(source: ResponseLike | PromiseLike<ResponseLike>): 
     throw new TypeError(`WebAssembly.compileStreaming: incorrect response MIME type ${JSON.stringify(type)}; expected "application/wasm"`);
   }
   if (response.ok === false) throw new TypeError(`WebAssembly.compileStreaming: HTTP status ${response.status} is not ok`);
-  return response.arrayBuffer();
+  return new Uint8Array(await response.arrayBuffer());
 }
 
-export function compileStreaming(source: ResponseLike | PromiseLike<ResponseLike>): Promise<Module> {
-  return streamedBytes(source).then((b) => new Module(b));
+export function compileStreaming(source: ResponseLike | PromiseLike<ResponseLike>, options?: WebAssemblyCompileOptions): Promise<Module> {
+  let opts: CompileOptions;
+  try {
+    opts = compileOptions(options, 'WebAssembly.compileStreaming');
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return streamedBytes(source).then((b) => moduleObject(compileBytes(b, opts), opts));
 }
 
-export function instantiateStreaming(source: ResponseLike | PromiseLike<ResponseLike>, importObject?: Imports): Promise<WebAssemblyInstantiatedSource> {
-  return streamedBytes(source).then((b) => {
-    const module = new Module(b);
-    return { module, instance: new Instance(module, importObject) };
-  });
+export function instantiateStreaming(source: ResponseLike | PromiseLike<ResponseLike>, importObject?: Imports,
+  options?: WebAssemblyCompileOptions): Promise<WebAssemblyInstantiatedSource> {
+  return instantiatePromise(compileStreaming(source, options), importObject);
 }
 
 // ---------------------------------------------------------------- the namespace
 
 /** The `WebAssembly` namespace object. */
-export const WebAssembly = Object.freeze({
-  Module, Instance, Memory, Table, Global, Tag, Exception,
-  CompileError, LinkError, RuntimeError,
-  validate, compile, instantiate, compileStreaming, instantiateStreaming,
-  [Symbol.toStringTag]: 'WebAssembly',
-});
+export const WebAssembly = namespaceObject('WebAssembly',
+  { Module, Instance, Memory, Table, Global, Tag, Exception, CompileError, LinkError, RuntimeError },
+  {
+    validate: [validate, 1], compile: [compile, 1], instantiate: [instantiate, 1],
+    compileStreaming: [compileStreaming, 1], instantiateStreaming: [instantiateStreaming, 1],
+  }) as {
+  readonly Module: typeof Module;
+  readonly Instance: typeof Instance;
+  readonly Memory: typeof Memory;
+  readonly Table: typeof Table;
+  readonly Global: typeof Global;
+  readonly Tag: typeof Tag;
+  readonly Exception: typeof Exception;
+  readonly CompileError: typeof CompileError;
+  readonly LinkError: typeof LinkError;
+  readonly RuntimeError: typeof RuntimeError;
+  readonly JSTag: Tag;
+  readonly validate: typeof validate;
+  readonly compile: typeof compile;
+  readonly instantiate: typeof instantiate;
+  readonly compileStreaming: typeof compileStreaming;
+  readonly instantiateStreaming: typeof instantiateStreaming;
+};
+
+/** `WebAssembly.JSTag`: a namespace attribute (an enumerable, configurable getter). */
+const getJSTag = function (): Tag {
+  return jsTag();
+};
+setNameAndLength(getJSTag, 'get JSTag', 0);
+Object.defineProperty(WebAssembly, 'JSTag', { get: getJSTag, enumerable: true, configurable: true });
+
 export type WebAssemblyNamespace = typeof WebAssembly;
 
 export { Memory, Table, Global, Tag, Exception, CompileError, LinkError, RuntimeError };

@@ -1,39 +1,46 @@
 // WebAssembly.Memory / Table / Global / Tag / Exception: facade objects, each a view of one
 // engine object (runtime/objects.ts). One engine object has at most one facade object, so an
 // extern exported twice, or exported and imported elsewhere, is the same JS object.
+//
+// Descriptor members are read in the order the JS-API tests (and V8) expect, each converted
+// as soon as it is read: for Memory `address`, `initial`, `maximum`, `shared`; for Table
+// `element`, `address`, `initial`, `maximum`. Sizes are AddressValues ([EnforceRange]
+// unsigned long for "i32" addresses, BigInt for "i64"): a value outside that range is a
+// TypeError, a type the core spec deems invalid or an allocation that fails a RangeError.
+// Global's optional value given as undefined counts as missing (WebIDL) and gets the type's
+// default; a Table's optional value is missing only when not passed at all, so
+// `table.set(i, undefined)` converts undefined (a TypeError for funcref), as the JS-API tests
+// and V8 have it.
 
-import { EXTERNREF, FUNCREF, ref, type AddrType, type FuncType, type GlobalType, type MemoryType, type RefType, type TableType, type ValType } from '../../compiler/ir';
+import { EXTERNREF, FUNCREF, ref, type FuncType, type GlobalType, type MemoryType, type RefType, type TableType, type ValType } from '../../compiler/ir';
 import { Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, genericArray, toApi, toInternal } from '../objects';
 import { WasmException } from '../errors';
-import { defaultJSValue, enforceRange, toJSValue, toWebAssemblyValue } from './values';
-import { exceptionHook } from './errors';
+import {
+  addressValue, defaultJSValue, dictionary, enforceRange, enumValue, hasNoJSValue, sequence, toAddressValue,
+  toJSValue, toWebAssemblyValue, type AddressType,
+} from './values';
+import { exceptionHook, jsTagHolder } from './errors';
+import { defineInterface } from './webidl';
 
-const MAX_PAGES_32 = 65536;
+const ADDRESS_TYPES: readonly AddressType[] = ['i32', 'i64'];
+/** Core spec bounds on memory sizes, in 64 KiB pages. */
+const MAX_PAGES: Record<AddressType, number> = { i32: 65536, i64: 2 ** 48 };
+/** The JS API's bound on a table's size (its implementation limit). */
 const MAX_TABLE_LENGTH = 10_000_000;
 
-function requireObject(v: unknown, what: string): Record<string, unknown> {
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) throw new TypeError(`${what} must be an object`);
-  return v as Record<string, unknown>;
+function addressType(d: Record<string, unknown>, what: string): AddressType {
+  const a = d.address;
+  return a === undefined ? 'i32' : enumValue(a, ADDRESS_TYPES, `${what}: address`);
 }
 
-function addressType(d: Record<string, unknown>): AddrType {
-  const a = d.address ?? d.index;
-  if (a === undefined) return 'i32';
-  const s = String(a);
-  if (s !== 'i32' && s !== 'i64') throw new TypeError(`invalid address type ${JSON.stringify(s)}`);
-  return s;
-}
-
-/** Reads `initial` (or `minimum`) and `maximum` of a Memory/Table descriptor. */
-function limits(d: Record<string, unknown>, what: string, cap: number): { min: number; max?: number } {
-  const initial = d.initial ?? d.minimum;
-  if (initial === undefined) throw new TypeError(`${what} descriptor needs an 'initial' value`);
-  const max = d.maximum === undefined ? undefined : enforceRange(d.maximum, `${what} maximum`, Number.MAX_SAFE_INTEGER);
-  const min = enforceRange(initial, `${what} initial`, Number.MAX_SAFE_INTEGER);
-  if (max !== undefined && min > max) throw new RangeError(`${what}: initial is larger than maximum`);
-  if (min > cap) throw new RangeError(`${what}: initial is larger than the implementation limit`);
-  if (max !== undefined && max > cap && what === 'WebAssembly.Memory') throw new RangeError(`${what}: maximum is larger than the implementation limit`);
-  return max === undefined ? { min } : { min, max };
+/** Reads the required `initial` and the optional `maximum` of a descriptor, in that order. */
+function limits(d: Record<string, unknown>, addr: AddressType, what: string): { min: number; max?: number } {
+  const initial = d.initial;
+  if (initial === undefined) throw new TypeError(`${what}: the descriptor needs an 'initial' value`);
+  const min = addressValue(initial, addr, `${what}: initial`);
+  const maximum = d.maximum;
+  if (maximum === undefined) return { min };
+  return { min, max: addressValue(maximum, addr, `${what}: maximum`) };
 }
 
 // ---------------------------------------------------------------- Memory
@@ -42,40 +49,45 @@ const rtMemory = new WeakMap<object, RtMemory>();
 const facadeMemory = new WeakMap<RtMemory, Memory>();
 
 export class Memory {
-  constructor(descriptor: { initial: number | bigint; maximum?: number | bigint; shared?: boolean; address?: AddrType }) {
-    const d = requireObject(descriptor, 'WebAssembly.Memory descriptor');
-    const addr = addressType(d);
-    const lim = limits(d, 'WebAssembly.Memory', addr === 'i64' ? 2 ** 48 : MAX_PAGES_32);
+  constructor(descriptor: { initial: number | bigint; maximum?: number | bigint; shared?: boolean; address?: AddressType }) {
+    const what = 'WebAssembly.Memory';
+    const d = dictionary(descriptor, `${what}: descriptor`);
+    const addr = addressType(d, what);
+    const lim = limits(d, addr, what);
     const shared = Boolean(d.shared);
-    if (shared && lim.max === undefined) throw new TypeError('a shared memory needs a maximum');
+    if (shared && lim.max === undefined) throw new TypeError(`${what}: a shared memory needs a maximum`);
+    if (lim.max !== undefined && lim.min > lim.max) throw new RangeError(`${what}: initial is larger than maximum`);
+    if (lim.min > MAX_PAGES[addr] || (lim.max !== undefined && lim.max > MAX_PAGES[addr])) {
+      throw new RangeError(`${what}: a size is larger than ${MAX_PAGES[addr]} pages`);
+    }
     const type: MemoryType = { limits: lim, shared, addr, pageSizeLog2: 16 };
     let mem: RtMemory;
     try {
       mem = RtMemory.create(null, type);
     } catch {
-      throw new RangeError('WebAssembly.Memory: could not allocate memory');
+      throw new RangeError(`${what}: could not allocate memory`);
     }
     rtMemory.set(this, mem);
     facadeMemory.set(mem, this);
+  }
+
+  /** Grows by `delta` pages; returns the old size in pages. RangeError if it cannot grow. */
+  grow(delta: number | bigint): number | bigint {
+    const mem = engineMemory(this);
+    const addr = mem.type.addr;
+    const d = addressValue(delta, addr, 'WebAssembly.Memory.grow: delta');
+    const old = mem.grow(d);
+    if (old < 0) throw new RangeError('WebAssembly.Memory.grow: could not grow memory');
+    if (d === 0) refreshBuffer(mem);
+    return toAddressValue(old, addr);
   }
 
   /** The ArrayBuffer of the memory; replaced (and the old one detached) by every grow. */
   get buffer(): ArrayBuffer {
     return engineMemory(this).buffer;
   }
-
-  /** Grows by `delta` pages; returns the old size in pages. RangeError if it cannot grow. */
-  grow(delta: number): number {
-    const mem = engineMemory(this);
-    const d = enforceRange(delta, 'WebAssembly.Memory.grow delta');
-    const old = mem.grow(d);
-    if (old < 0) throw new RangeError('WebAssembly.Memory.grow: could not grow memory');
-    if (d === 0) refreshBuffer(mem);
-    return old;
-  }
-
-  get [Symbol.toStringTag](): string { return 'WebAssembly.Memory'; }
 }
+defineInterface(Memory, 'Memory', 1, { operations: { grow: 1 }, attributes: ['buffer'], toStringTag: 'WebAssembly.Memory' });
 
 /**
  * Replaces the buffer of a memory by a new ArrayBuffer holding the same bytes and detaches
@@ -122,68 +134,75 @@ const facadeTable = new WeakMap<RtTable, Table>();
 
 export type RefTypeName = 'anyfunc' | 'funcref' | 'externref' | 'anyref' | 'eqref' | 'i31ref' | 'structref' | 'arrayref' | 'nullref' | 'nullfuncref' | 'nullexternref';
 
-const REF_TYPE_NAMES: Record<string, RefType> = {
+const REF_TYPES: Record<string, RefType> = {
   anyfunc: FUNCREF, funcref: FUNCREF, externref: EXTERNREF,
   anyref: ref(true, 'any'), eqref: ref(true, 'eq'), i31ref: ref(true, 'i31'), structref: ref(true, 'struct'),
   arrayref: ref(true, 'array'), nullref: ref(true, 'none'), nullfuncref: ref(true, 'nofunc'), nullexternref: ref(true, 'noextern'),
 };
+const REF_TYPE_NAMES = Object.keys(REF_TYPES);
+const VALUE_TYPE_NAMES = ['i32', 'i64', 'f32', 'f64', 'v128', ...REF_TYPE_NAMES];
 
-function refTypeOf(name: unknown): RefType {
-  const t = REF_TYPE_NAMES[String(name)];
-  if (!t || !Object.prototype.hasOwnProperty.call(REF_TYPE_NAMES, String(name))) throw new TypeError(`invalid reference type ${JSON.stringify(String(name))}`);
-  return t;
+function refTypeOf(name: unknown, what: string): RefType {
+  return REF_TYPES[enumValue(name, REF_TYPE_NAMES, what)];
 }
 
-function valTypeOf(name: unknown): ValType {
-  const s = String(name);
-  if (s === 'i32' || s === 'i64' || s === 'f32' || s === 'f64' || s === 'v128') return s;
-  return refTypeOf(s);
+export function valTypeOf(name: unknown, what: string): ValType {
+  const s = enumValue(name, VALUE_TYPE_NAMES, what);
+  return s === 'i32' || s === 'i64' || s === 'f32' || s === 'f64' || s === 'v128' ? s : REF_TYPES[s];
 }
 
 export class Table {
-  constructor(descriptor: { element: RefTypeName; initial: number | bigint; maximum?: number | bigint; address?: AddrType }, value?: unknown) {
-    const d = requireObject(descriptor, 'WebAssembly.Table descriptor');
-    const elem = refTypeOf(d.element);
-    const addr = addressType(d);
-    const lim = limits(d, 'WebAssembly.Table', MAX_TABLE_LENGTH);
+  constructor(descriptor: { element: RefTypeName; initial: number | bigint; maximum?: number | bigint; address?: AddressType }, value?: unknown) {
+    const what = 'WebAssembly.Table';
+    const d = dictionary(descriptor, `${what}: descriptor`);
+    const elem = refTypeOf(d.element, `${what}: element`);
+    const addr = addressType(d, what);
+    const lim = limits(d, addr, what);
+    if (lim.max !== undefined && lim.min > lim.max) throw new RangeError(`${what}: initial is larger than maximum`);
+    const init = arguments.length < 2 ? defaultJSValue(elem) : toWebAssemblyValue(elem, value);
+    if (lim.min > MAX_TABLE_LENGTH) throw new RangeError(`${what}: initial is larger than the implementation limit of ${MAX_TABLE_LENGTH}`);
     const type: TableType = { limits: lim, elem, addr };
-    const init = toWebAssemblyValue(elem, arguments.length < 2 ? defaultJSValue(elem) : value);
     // The constructor, not Table.create: `undefined` is an externref value, not "no value".
     const t = new RtTable(type, toInternal(elem, init));
     rtTable.set(this, t);
     facadeTable.set(t, this);
   }
 
-  get length(): number {
-    return engineTable(this).size();
+  grow(delta: number | bigint, value?: unknown): number | bigint {
+    const t = engineTable(this);
+    const addr = t.type.addr;
+    const d = addressValue(delta, addr, 'WebAssembly.Table.grow: delta');
+    const v = arguments.length < 2 ? defaultJSValue(t.elemType) : toWebAssemblyValue(t.elemType, value);
+    const old = t.growInternal(d, toInternal(t.elemType, v));
+    if (old < 0) throw new RangeError('WebAssembly.Table.grow: could not grow table');
+    return toAddressValue(old, addr);
   }
 
-  get(index: number): unknown {
+  get(index: number | bigint): unknown {
     const t = engineTable(this);
-    const i = enforceRange(index, 'WebAssembly.Table.get index');
+    if (hasNoJSValue(t.elemType)) throw new TypeError('WebAssembly.Table.get: the element type has no JS value');
+    const i = addressValue(index, t.type.addr, 'WebAssembly.Table.get: index');
     if (i >= t.size()) throw new RangeError('WebAssembly.Table.get: index out of bounds');
     return toJSValue(t.elemType, t.get(i));
   }
 
-  set(index: number, value?: unknown): void {
+  set(index: number | bigint, value?: unknown): void {
     const t = engineTable(this);
-    const i = enforceRange(index, 'WebAssembly.Table.set index');
-    const v = toWebAssemblyValue(t.elemType, arguments.length < 2 ? defaultJSValue(t.elemType) : value);
+    if (hasNoJSValue(t.elemType)) throw new TypeError('WebAssembly.Table.set: the element type has no JS value');
+    const i = addressValue(index, t.type.addr, 'WebAssembly.Table.set: index');
+    const v = arguments.length < 2 ? defaultJSValue(t.elemType) : toWebAssemblyValue(t.elemType, value);
     if (i >= t.size()) throw new RangeError('WebAssembly.Table.set: index out of bounds');
     t.set(i, v);
   }
 
-  grow(delta: number, value?: unknown): number {
+  get length(): number | bigint {
     const t = engineTable(this);
-    const d = enforceRange(delta, 'WebAssembly.Table.grow delta');
-    const v = toWebAssemblyValue(t.elemType, arguments.length < 2 ? defaultJSValue(t.elemType) : value);
-    const old = t.growInternal(d, toInternal(t.elemType, v));
-    if (old < 0) throw new RangeError('WebAssembly.Table.grow: could not grow table');
-    return old;
+    return toAddressValue(t.size(), t.type.addr);
   }
-
-  get [Symbol.toStringTag](): string { return 'WebAssembly.Table'; }
 }
+defineInterface(Table, 'Table', 1, {
+  operations: { grow: 1, get: 1, set: 1 }, attributes: ['length'], toStringTag: 'WebAssembly.Table',
+});
 
 export function engineTable(t: unknown): RtTable {
   const r = typeof t === 'object' && t !== null ? rtTable.get(t) : undefined;
@@ -209,35 +228,42 @@ const rtGlobal = new WeakMap<object, RtGlobal>();
 const facadeGlobal = new WeakMap<RtGlobal, Global>();
 
 export class Global {
-  constructor(descriptor: { value: string; mutable?: boolean }, value?: unknown) {
-    const d = requireObject(descriptor, 'WebAssembly.Global descriptor');
+  constructor(descriptor: { value: string; mutable?: boolean }, v?: unknown) {
+    const what = 'WebAssembly.Global';
+    const d = dictionary(descriptor, `${what}: descriptor`);
     const mutable = Boolean(d.mutable);
-    const t = valTypeOf(d.value);
-    if (t === 'v128') throw new TypeError('WebAssembly.Global: v128 globals cannot be created from JS');
-    const v = toWebAssemblyValue(t, value === undefined ? defaultJSValue(t) : value);
-    const g = RtGlobal.create(null, { type: t, mutable } as GlobalType, v);
+    const name = d.value;
+    if (name === undefined) throw new TypeError(`${what}: the descriptor needs a 'value' type`);
+    const t = valTypeOf(name, `${what}: value`);
+    if (hasNoJSValue(t)) throw new TypeError(`${what}: ${typeof t === 'string' ? t : 'exnref'} globals cannot be created from JS`);
+    const value = v === undefined ? defaultJSValue(t) : toWebAssemblyValue(t, v);
+    const g = RtGlobal.create(null, { type: t, mutable } as GlobalType, value);
     rtGlobal.set(this, g);
     facadeGlobal.set(g, this);
   }
 
+  valueOf(): unknown {
+    return globalValue(this);
+  }
+
   get value(): unknown {
-    const g = engineGlobal(this);
-    if (g.type.type === 'v128') throw new TypeError('WebAssembly.Global: v128 has no JS value');
-    return toJSValue(g.type.type, g.get());
+    return globalValue(this);
   }
 
   set value(v: unknown) {
     const g = engineGlobal(this);
+    if (hasNoJSValue(g.type.type)) throw new TypeError('WebAssembly.Global: the value type has no JS value');
     if (!g.type.mutable) throw new TypeError('WebAssembly.Global: cannot set the value of an immutable global');
-    if (g.type.type === 'v128') throw new TypeError('WebAssembly.Global: v128 has no JS value');
     g.set(toWebAssemblyValue(g.type.type, v));
   }
+}
+defineInterface(Global, 'Global', 1, { operations: { valueOf: 0 }, attributes: ['value'], toStringTag: 'WebAssembly.Global' });
 
-  valueOf(): unknown {
-    return this.value;
-  }
-
-  get [Symbol.toStringTag](): string { return 'WebAssembly.Global'; }
+/** GetGlobalValue: brand check first, then the value. */
+function globalValue(global: unknown): unknown {
+  const g = engineGlobal(global);
+  if (hasNoJSValue(g.type.type)) throw new TypeError('WebAssembly.Global: the value type has no JS value');
+  return toJSValue(g.type.type, g.get());
 }
 
 export function engineGlobal(g: unknown): RtGlobal {
@@ -265,18 +291,16 @@ const facadeTag = new WeakMap<RtTag, Tag>();
 
 export class Tag {
   constructor(type: { parameters: Iterable<string> }) {
-    const d = requireObject(type, 'WebAssembly.Tag type');
-    const ps = d.parameters;
-    if (ps === null || ps === undefined || typeof (ps as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new TypeError('WebAssembly.Tag: parameters must be an iterable');
-    }
-    const params = Array.from(ps as Iterable<unknown>, valTypeOf);
+    const what = 'WebAssembly.Tag';
+    const d = dictionary(type, `${what}: type`);
+    if (d.parameters === undefined) throw new TypeError(`${what}: the type needs 'parameters'`);
+    const params = sequence(d.parameters, `${what}: parameters`).map((p) => valTypeOf(p, `${what}: parameter`));
     const t = RtTag.create(null, { kind: 'func', params, results: [] });
     rtTag.set(this, t);
     facadeTag.set(t, this);
   }
-  get [Symbol.toStringTag](): string { return 'WebAssembly.Tag'; }
 }
+defineInterface(Tag, 'Tag', 1, { toStringTag: 'WebAssembly.Tag' });
 
 export function engineTag(t: unknown): RtTag {
   const r = typeof t === 'object' && t !== null ? rtTag.get(t) : undefined;
@@ -296,6 +320,11 @@ export function wrapTag(t: RtTag): Tag {
   return f;
 }
 
+/** WebAssembly.JSTag: the tag of JS exceptions crossing Wasm frames (values.ts). */
+export function jsTag(): Tag {
+  return wrapTag(jsTagHolder.engineTag());
+}
+
 // ---------------------------------------------------------------- Exception
 
 /**
@@ -305,40 +334,44 @@ export function wrapTag(t: RtTag): Tag {
  */
 export class Exception extends WasmException {
   constructor(tag: Tag, payload: Iterable<unknown>, options?: { traceStack?: boolean }) {
-    super(engineTag(tag), exceptionPayload(engineTag(tag).type, payload));
-    const trace = options !== undefined && options !== null && Boolean((options as { traceStack?: unknown }).traceStack);
-    if (!trace) Object.defineProperty(this, 'stack', { value: undefined, writable: true, configurable: true });
+    const t = engineTag(tag);
+    if (jsTagHolder.isJSTag(t)) throw new TypeError('WebAssembly.Exception: an exception of WebAssembly.JSTag cannot be created');
+    const values = sequence(payload, 'WebAssembly.Exception: payload');
+    const opts = dictionary(options, 'WebAssembly.Exception: options');
+    super(t, exceptionPayload(t.type, values));
+    if (!opts.traceStack) Object.defineProperty(this, 'stack', { value: undefined, writable: true, configurable: true });
+  }
+
+  getArg(tag: Tag, index: number): unknown {
+    const t = engineTag(tag);
+    const i = enforceRange(index, 'WebAssembly.Exception.getArg: index');
+    if (this.tag !== t) throw new TypeError('WebAssembly.Exception.getArg: tag mismatch');
+    const params = this.tag.type.params;
+    if (i >= params.length) throw new RangeError('WebAssembly.Exception.getArg: index out of bounds');
+    if (hasNoJSValue(params[i])) throw new TypeError('WebAssembly.Exception.getArg: the value has no JS value');
+    return toJSValue(params[i], toApi(params[i], this.payload[i]));
   }
 
   is(tag: Tag): boolean {
     return this.tag === engineTag(tag);
   }
-
-  getArg(tag: Tag, index: number): unknown {
-    if (!this.is(tag)) throw new TypeError('WebAssembly.Exception.getArg: tag mismatch');
-    const i = enforceRange(index, 'WebAssembly.Exception.getArg index');
-    const params = this.tag.type.params;
-    if (i >= params.length) throw new RangeError('WebAssembly.Exception.getArg: index out of bounds');
-    return toJSValue(params[i], toApi(params[i], this.payload[i]));
-  }
-
-  get [Symbol.toStringTag](): string { return 'WebAssembly.Exception'; }
 }
+defineInterface(Exception, 'Exception', 2, { operations: { getArg: 2, is: 1 }, toStringTag: 'WebAssembly.Exception' });
 Object.defineProperty(Exception.prototype, 'name', { value: 'Exception', writable: true, configurable: true });
 
-function exceptionPayload(type: FuncType, payload: Iterable<unknown>): unknown[] {
-  if (payload === null || payload === undefined || typeof (payload as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new TypeError('WebAssembly.Exception: payload must be an iterable');
-  }
-  const values = Array.from(payload);
+function exceptionPayload(type: FuncType, values: unknown[]): unknown[] {
   const params = type.params;
   if (values.length !== params.length) throw new TypeError(`WebAssembly.Exception: expected ${params.length} payload values, got ${values.length}`);
   const out = genericArray(params.length);
-  for (let i = 0; i < params.length; i++) out[i] = toInternal(params[i], toWebAssemblyValue(params[i], values[i]));
+  for (let i = 0; i < params.length; i++) {
+    if (hasNoJSValue(params[i])) throw new TypeError('WebAssembly.Exception: a v128 or exnref payload value cannot come from JS');
+    out[i] = toInternal(params[i], toWebAssemblyValue(params[i], values[i]));
+  }
   return out;
 }
 
 exceptionHook.toFacade = (e: WasmException): unknown => {
+  if (jsTagHolder.isJSTag(e.tag)) return toJSValue(EXTERNREF, toApi(EXTERNREF, e.payload[0]));
   if (!(e instanceof Exception)) Object.setPrototypeOf(e, Exception.prototype);
   return e;
 };

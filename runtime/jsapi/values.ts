@@ -1,39 +1,53 @@
-// The JS API's value conversions (ToWebAssemblyValue / ToJSValue) and exported-function
-// objects. Conversions go JS value <-> API value (runtime/index.ts "WasmValue"); the API
-// value <-> internal representation step stays in runtime/objects.ts (toInternal / toApi,
-// through Func.call and Func.fromHost), so the engine's representation is decided there.
+// The JS API's value conversions (ToWebAssemblyValue / ToJSValue), the WebIDL argument
+// conversions the facade needs, exported-function objects and host functions.
+// Conversions go JS value <-> API value (runtime/index.ts "WasmValue"); the API value <->
+// internal representation step stays in runtime/objects.ts (toInternal / toApi, through
+// Func.call and Func.fromHost), so the engine's representation is decided there.
 //
 // Invariants:
 //   - one Wasm function has exactly one exported-function object (keyed by its callable),
 //     so the same Wasm function reaching JS twice is the same JS function;
 //   - an exported-function object maps back to its Func, which is how funcref values and
-//     imports of exported functions find the Wasm function again.
+//     imports of exported functions find the Wasm function again;
+//   - a GC object (struct or array) reaches JS as one opaque wrapper (an "Exported GC
+//     Object": no properties, null prototype, not extensible), the same wrapper every time,
+//     and the wrapper converts back to the object;
+//   - a JS exception thrown by a host function crosses Wasm frames as an exception of
+//     WebAssembly.JSTag carrying the thrown value, so Wasm can catch it; leaving Wasm it is
+//     the thrown value again (errors.ts). Traps and the host's stack overflow are not
+//     wrapped: Wasm never catches them.
 
 import type { FuncType, RefType, ValType } from '../../compiler/ir';
 import { matchFuncType, typeRegistry } from '../../compiler/validate';
-import { Func, type Callable } from '../objects';
-import { WasmArray, WasmStruct, internalize, externalize, isI31 } from '../gc';
-import { fromEngineError } from './errors';
+import { Func, TY, type Callable } from '../objects';
+import { GcObject, WasmArray, WasmStruct, internalize, externalize, isI31 } from '../gc';
+import { WasmException } from '../errors';
+import { newException } from '../exceptions';
+import { fromEngineError, isUncatchable, jsTagHolder } from './errors';
 
-// ---------------------------------------------------------------- WebIDL / ECMAScript helpers
+// ---------------------------------------------------------------- ECMAScript / WebIDL helpers
 
 type Primitive = string | number | bigint | boolean | symbol | null | undefined;
 
+function isObject(v: unknown): v is object {
+  return v !== null && (typeof v === 'object' || typeof v === 'function');
+}
+
 function toPrimitive(v: unknown, hint: 'number' | 'string'): Primitive {
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v as Primitive;
+  if (!isObject(v)) return v as Primitive;
   const o = v as Record<string | symbol, unknown>;
   const exotic = o[Symbol.toPrimitive];
   if (exotic !== undefined && exotic !== null) {
     if (typeof exotic !== 'function') throw new TypeError('Symbol.toPrimitive is not a function');
     const r = (exotic as (h: string) => unknown).call(v, hint);
-    if (r !== null && (typeof r === 'object' || typeof r === 'function')) throw new TypeError('Cannot convert object to primitive value');
+    if (isObject(r)) throw new TypeError('Cannot convert object to primitive value');
     return r as Primitive;
   }
   for (const key of hint === 'string' ? ['toString', 'valueOf'] : ['valueOf', 'toString']) {
     const m = o[key];
     if (typeof m === 'function') {
       const r = (m as () => unknown).call(v);
-      if (r === null || (typeof r !== 'object' && typeof r !== 'function')) return r as Primitive;
+      if (!isObject(r)) return r as Primitive;
     }
   }
   throw new TypeError('Cannot convert object to primitive value');
@@ -50,18 +64,124 @@ export function toBigInt(v: unknown): bigint {
   switch (typeof p) {
     case 'bigint': return p;
     case 'boolean': return p ? 1n : 0n;
-    case 'string': return BigInt(p);
+    case 'string':
+      try {
+        return BigInt(p);
+      } catch {
+        throw new SyntaxError(`Cannot convert ${p} to a BigInt`);
+      }
     default: throw new TypeError(`Cannot convert ${typeof p === 'symbol' ? 'a Symbol' : String(p)} to a BigInt`);
   }
 }
 
-/** WebIDL [EnforceRange] unsigned long (or unsigned long long when `max` is larger). */
-export function enforceRange(v: unknown, what: string, max = 0xffff_ffff): number {
-  const n = typeof v === 'bigint' ? Number(v) : toNumber(v);
+/** WebIDL [EnforceRange] unsigned long: a TypeError for non-finite or out-of-range values. */
+export function enforceRange(v: unknown, what: string): number {
+  const n = toNumber(v);
   if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
   const i = Math.trunc(n);
-  if (i < 0 || i > max) throw new TypeError(`${what} is outside the valid range`);
-  return i;
+  if (i < 0 || i > 0xffff_ffff) throw new TypeError(`${what} is outside the range of an unsigned long`);
+  return i + 0;
+}
+
+export type AddressType = 'i32' | 'i64';
+
+/**
+ * AddressValueToU64: [EnforceRange] unsigned long for "i32"; for "i64" a BigInt (ToBigInt)
+ * in [0, 2^64). The result is a Number; above 2^53 it is rounded, which can only change which
+ * RangeError a caller reports (no table or memory gets that large).
+ */
+export function addressValue(v: unknown, addr: AddressType, what: string): number {
+  if (addr === 'i32') return enforceRange(v, what);
+  const n = toBigInt(v);
+  if (n < 0n || n >= 2n ** 64n) throw new TypeError(`${what} is outside the range of an i64 address`);
+  return Number(n);
+}
+
+/** U64ToAddressValue: a Number for "i32", a BigInt for "i64". */
+export function toAddressValue(n: number, addr: AddressType): number | bigint {
+  return addr === 'i32' ? n : BigInt(n);
+}
+
+/** A WebIDL enumeration value: ToString, then one of `values` or a TypeError. */
+export function enumValue<T extends string>(v: unknown, values: readonly T[], what: string): T {
+  if (typeof v === 'symbol') throw new TypeError(`${what}: cannot convert a Symbol to a string`);
+  const s = String(v);
+  if (!(values as readonly string[]).includes(s)) throw new TypeError(`${what}: ${JSON.stringify(s)} is not one of ${values.join(', ')}`);
+  return s as T;
+}
+
+/**
+ * A WebIDL dictionary argument: undefined and null read as an empty dictionary, other
+ * non-objects are a TypeError.
+ */
+export function dictionary(v: unknown, what: string): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) throw new TypeError(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+/**
+ * The values an iterator gives, as ECMAScript's IteratorToList of GetIteratorFromMethod:
+ * `next` is read once, each step reads `done` and then `value`.
+ */
+function iteratorToList(obj: unknown, method: Function): unknown[] {
+  const it = method.call(obj) as unknown;
+  if (!isObject(it)) throw new TypeError('the iterator is not an object');
+  const next = (it as { next: unknown }).next;
+  if (typeof next !== 'function') throw new TypeError('the iterator has no next method');
+  const out: unknown[] = [];
+  for (;;) {
+    const r = next.call(it) as unknown;
+    if (!isObject(r)) throw new TypeError('an iterator result is not an object');
+    if ((r as { done: unknown }).done) return out;
+    out.push((r as { value: unknown }).value);
+  }
+}
+
+/** WebIDL sequence<T> conversion (before converting the elements): an iterable object. */
+export function sequence(v: unknown, what: string): unknown[] {
+  if (!isObject(v)) throw new TypeError(`${what} must be an iterable object`);
+  const method = (v as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof method !== 'function') throw new TypeError(`${what} must be an iterable object`);
+  return iteratorToList(v, method);
+}
+
+const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
+const sabByteLength = typeof SharedArrayBuffer === 'function'
+  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength')!.get!
+  : undefined;
+
+/** The byte length of an ArrayBuffer or SharedArrayBuffer (of any realm), or -1 for anything else. */
+function bufferByteLength(v: unknown): number {
+  if (!isObject(v)) return -1;
+  try {
+    return abByteLength.call(v) as number;
+  } catch {
+    // not an ArrayBuffer
+  }
+  if (sabByteLength !== undefined) {
+    try {
+      return sabByteLength.call(v) as number;
+    } catch {
+      // not a SharedArrayBuffer
+    }
+  }
+  return -1;
+}
+
+/**
+ * The bytes of an [AllowResizable] AllowSharedBufferSource (an ArrayBuffer, a
+ * SharedArrayBuffer, resizable or growable ones included, or a view of one), as a view;
+ * a TypeError for anything else, ArrayBuffer.prototype included (it is no buffer). A
+ * detached buffer holds no bytes. Callers copy the view before returning to script.
+ */
+export function bufferSourceView(v: unknown, what: string): Uint8Array {
+  if (ArrayBuffer.isView(v)) {
+    return v.byteLength === 0 ? new Uint8Array(0) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+  const n = bufferByteLength(v);
+  if (n < 0) throw new TypeError(`${what}: argument must be an ArrayBuffer, a SharedArrayBuffer or a view of one`);
+  return n === 0 ? new Uint8Array(0) : new Uint8Array(v as ArrayBuffer, 0, n);
 }
 
 // ---------------------------------------------------------------- reference type classes
@@ -77,6 +197,53 @@ export function hierarchyOf(t: RefType): RefHierarchy {
     case 'exn': case 'noexn': return RefHierarchy.Exn;
     default: return RefHierarchy.Any;
   }
+}
+
+/** True for v128 and the exnref hierarchy: types with no JS value. */
+export function hasNoJSValue(t: ValType): boolean {
+  return t === 'v128' || (typeof t === 'object' && hierarchyOf(t) === RefHierarchy.Exn);
+}
+
+// ---------------------------------------------------------------- exported GC objects
+
+const gcWrapperOf = new WeakMap<GcObject, object>();
+const gcObjectOf = new WeakMap<object, GcObject>();
+
+const refuse = (what: string) => (): never => {
+  throw new TypeError(`WebAssembly GC objects are opaque: cannot ${what}`);
+};
+/** The behaviour of an Exported GC Object: no properties, no prototype, no changes. */
+const gcHandler: ProxyHandler<object> = {
+  get: () => undefined,
+  set: refuse('set a property'),
+  has: () => false,
+  deleteProperty: refuse('delete a property'),
+  defineProperty: refuse('define a property'),
+  getOwnPropertyDescriptor: () => undefined,
+  ownKeys: () => [],
+  getPrototypeOf: () => null,
+  setPrototypeOf: () => false,
+  isExtensible: () => false,
+  preventExtensions: () => false,
+};
+/** The target of every wrapper: what the handler reports must agree with it. */
+const gcTarget = Object.preventExtensions(Object.create(null) as object);
+
+/** A GC object's JS value (its one wrapper); every other value as it is. */
+function wrapGc(v: unknown): unknown {
+  if (!(v instanceof GcObject)) return v;
+  let w = gcWrapperOf.get(v);
+  if (w === undefined) {
+    w = new Proxy(gcTarget, gcHandler);
+    gcWrapperOf.set(v, w);
+    gcObjectOf.set(w, v);
+  }
+  return w;
+}
+
+/** The GC object behind a wrapper; every other value as it is. */
+function unwrapGc(v: unknown): unknown {
+  return isObject(v) ? gcObjectOf.get(v) ?? v : v;
 }
 
 // ---------------------------------------------------------------- ToWebAssemblyValue / ToJSValue
@@ -99,7 +266,8 @@ function anyRefOk(v: unknown, heap: RefType['heap']): boolean {
     case 'i31': return isI31(v);
     case 'struct': return v instanceof WasmStruct;
     case 'array': return v instanceof WasmArray;
-    default: return v instanceof WasmStruct || v instanceof WasmArray;
+    default:
+      return typeof heap === 'number' && v instanceof GcObject && typeRegistry.isSubtype(v.$t, heap);
   }
 }
 
@@ -127,11 +295,11 @@ export function toWebAssemblyValue(t: ValType, v: unknown): unknown {
     }
     case RefHierarchy.Extern:
       if (t.heap === 'noextern') throw new TypeError('type incompatibility when transforming from/to JS');
-      return v;
+      return unwrapGc(v);
     case RefHierarchy.Exn:
       throw new TypeError('type incompatibility when transforming from/to JS: exnref');
     case RefHierarchy.Any: {
-      const r = internalize(v);
+      const r = internalize(unwrapGc(v));
       if (!anyRefOk(r, t.heap)) throw new TypeError('type incompatibility when transforming from/to JS');
       return r;
     }
@@ -147,20 +315,25 @@ export function toJSValue(t: ValType, v: unknown): unknown {
   if (v === null) return null;
   switch (hierarchyOf(t)) {
     case RefHierarchy.Func: return exportedFunction(v as Func);
-    case RefHierarchy.Extern: return v;
+    case RefHierarchy.Extern: return wrapGc(v);
     case RefHierarchy.Exn: throw new TypeError('type incompatibility when transforming from/to JS: exnref');
-    case RefHierarchy.Any: return externalize(v);
+    case RefHierarchy.Any: return wrapGc(externalize(v));
   }
 }
 
-/** The default value of a type when the JS API omits one (externref: undefined). */
+/**
+ * DefaultValue: the value of a type when the JS API omits one (externref: undefined), or
+ * undefined's conversion failing with a TypeError for a non-nullable reference type.
+ */
 export function defaultJSValue(t: ValType): unknown {
   switch (t) {
     case 'i32': case 'f32': case 'f64': return 0;
     case 'i64': return 0n;
     case 'v128': throw new TypeError('v128 has no JS value');
   }
-  return hierarchyOf(t) === RefHierarchy.Extern ? undefined : null;
+  if (hierarchyOf(t) === RefHierarchy.Extern) return undefined;
+  if (!t.nullable) throw new TypeError('a non-nullable reference type has no default value');
+  return null;
 }
 
 // ---------------------------------------------------------------- exported functions
@@ -182,7 +355,9 @@ export function exportedFunction(f: Func): Function {
   const n = params.length;
   const nr = results.length;
   const direct = f.directCaller();
+  const unusable = params.some(hasNoJSValue) || results.some(hasNoJSValue);
   const js = direct !== null ? directExport(direct, params) : (...args: unknown[]): unknown => {
+    if (unusable) throw new TypeError('type incompatibility when transforming from/to JS: a v128 or exnref parameter or result');
     const a = new Array<unknown>(n);
     for (let i = 0; i < n; i++) a[i] = toWebAssemblyValue(params[i], args[i]);
     let r: unknown[];
@@ -231,30 +406,51 @@ function directExport(direct: (...args: number[]) => unknown, params: readonly V
 // ---------------------------------------------------------------- host functions
 
 /**
- * Wraps a JS function as a host function of `type` (JS API "create a host function"). Like
- * any Wasm function, it reaches JS again (through a table or a funcref) as an exported
- * function object, not as the original JS function.
+ * What a host function's JS exception becomes inside Wasm: Wasm exceptions (and so
+ * WebAssembly.Exception objects) as they are; traps and stack overflow unchanged (Wasm never
+ * catches them); any other value an exception of WebAssembly.JSTag carrying it.
  */
-export function hostFunction(fn: Function, type: FuncType): Func {
+function intoWasm(e: unknown): unknown {
+  if (e instanceof WasmException || isUncatchable(e)) return e;
+  return newException(jsTagHolder.engineTag(), [e]);
+}
+
+/**
+ * Wraps a JS function as a host function of `type` (JS API "create a host function"), whose
+ * canonical type id is `typeId`. Like any Wasm function, it reaches JS again (through a table
+ * or a funcref) as an exported function object, not as the original JS function.
+ */
+export function hostFunction(fn: Function, type: FuncType, typeId: number): Func {
   const { params, results } = type;
   const n = params.length;
   const nr = results.length;
+  const unusable = params.some(hasNoJSValue) || results.some(hasNoJSValue);
   const f = Func.fromHost(null, type, (...apiArgs: unknown[]): unknown => {
-    const jsArgs = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) jsArgs[i] = toJSValue(params[i], apiArgs[i]);
-    const r: unknown = Reflect.apply(fn, undefined, jsArgs);
-    if (nr === 0) return undefined;
-    // Always an array: Func.fromHost unwraps a one-element array, never a bare value that
-    // happens to be an array (an externref result may be a JS array).
-    if (nr === 1) return [toWebAssemblyValue(results[0], r)];
-    if (r === null || r === undefined || typeof (r as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new TypeError('a host function with several results must return an iterable');
+    try {
+      if (unusable) throw new TypeError('type incompatibility when transforming from/to JS: a v128 or exnref parameter or result');
+      const jsArgs = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) jsArgs[i] = toJSValue(params[i], apiArgs[i]);
+      const r: unknown = Reflect.apply(fn, undefined, jsArgs);
+      if (nr === 0) return undefined;
+      // Always an array: Func.fromHost unwraps a one-element array, never a bare value that
+      // happens to be an array (an externref result may be a JS array).
+      if (nr === 1) return [toWebAssemblyValue(results[0], r)];
+      if (r === null || r === undefined) throw new TypeError('a host function with several results must return an iterable');
+      const method = (r as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+      if (method === undefined || method === null) throw new TypeError('a host function with several results must return an iterable');
+      if (typeof method !== 'function') throw new TypeError('Symbol.iterator of a host function result is not a function');
+      const values = iteratorToList(r, method);
+      if (values.length !== nr) throw new TypeError(`expected ${nr} results, got ${values.length}`);
+      const out = new Array<unknown>(nr);
+      for (let i = 0; i < nr; i++) out[i] = toWebAssemblyValue(results[i], values[i]);
+      return out;
+    } catch (e) {
+      throw intoWasm(e);
     }
-    const values = Array.from(r as Iterable<unknown>);
-    if (values.length !== nr) throw new TypeError(`expected ${nr} results, got ${values.length}`);
-    const out = new Array<unknown>(nr);
-    for (let i = 0; i < nr; i++) out[i] = toWebAssemblyValue(results[i], values[i]);
-    return out;
   });
-  return f;
+  if (f.typeId === typeId) return f;
+  // Func.fromHost derives the id from the type as if it stood alone, which is right only for
+  // types without concrete heap types (here those are canonical ids, not type indices).
+  (f.callable as Callable)[TY] = typeId;
+  return new Func(f.callable, type, typeId);
 }
