@@ -83,6 +83,10 @@ async function buildBrowser(options = {}) {
     target: 'es2022',
     sourcemap: true,
     minify: options.minify === true,
+    // Classes and functions keep their source names (`constructor.name`, stack traces): the
+    // bundler would otherwise rename those whose names collide across modules (two classes
+    // named RuntimeError become RuntimeError and RuntimeError2), and minifying renames all.
+    keepNames: true,
     legalComments: 'none',
     metafile: true,
     logLevel: options.quiet ? 'silent' : 'warning',
