@@ -3,11 +3,10 @@
 // globalThis.WebAssembly before the package loads) and in a child `node --jitless`, which has
 // no WebAssembly at all and so runs on the polyfill.
 
-import { execFile, execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
+import { execFile } from 'child_process';
 import * as path from 'path';
 import { WebAssembly as facade } from '../../index';
+import { privateBuild, removeBuild } from '../support/private-build';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const workloads = require('./workloads.js') as {
@@ -24,7 +23,6 @@ interface Outcome {
   usedFacade?: boolean;
 }
 
-const root = path.resolve(__dirname, '..', '..');
 const native = globalThis.WebAssembly;
 
 /** Loads a package in a fresh module registry with `wasm` as globalThis.WebAssembly, and runs
@@ -60,18 +58,7 @@ let children: { sql: Promise<Outcome>; hash: Promise<Outcome> };
 const nativeOutcome: Partial<Record<'sql' | 'hash', Outcome>> = {};
 
 beforeAll(() => {
-  // A private build (never the shared dist/, which others may be writing): transpile only.
-  built = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-realworld-'));
-  try {
-    execFileSync(process.execPath, [
-      require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'),
-      '--outDir', built, '--tsBuildInfoFile', path.join(built, '.tsbuildinfo'),
-      '--noCheck', '--declaration', 'false', '--sourceMap', 'false',
-    ], { stdio: 'pipe' });
-  } catch {
-    // Type errors do not stop emission; a missing output file below does.
-  }
-  if (!fs.existsSync(path.join(built, 'polyfill.js'))) throw new Error(`build into ${built} failed`);
+  built = privateBuild('realworld');
   // The --jitless children run (one after the other, to leave a core to this process)
   // while this process does the in-process comparisons.
   const sql = runChild(built, 'sql');
@@ -82,7 +69,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await Promise.allSettled([children?.sql, children?.hash]);
-  if (built) fs.rmSync(built, { recursive: true, force: true });
+  removeBuild(built);
 });
 
 function report(name: string, a: Outcome, b: Outcome): void {
