@@ -13,14 +13,16 @@ import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets, LAZY_STUB_NAME } from '../../vmctx';
 import { ModuleEnvironment, type CodegenProfile } from './env';
-import { ConstPool, FuncTranslator } from './func';
+import { FuncTranslator } from './func';
+import { ConstPool } from './exprs';
 import type { TranslatedHelpers } from './helpers';
 import type { CheckOptions } from './checks';
 import { emptyModuleIR } from '../binary/module';
 import { anchorShape } from '../shapes';
 
 export { ModuleEnvironment, type FuncEnvironment, type MemoryNames, type TableNames } from './env';
-export { FuncTranslator, ConstPool, returnSlot, numberLiteral } from './func';
+export { FuncTranslator } from './func';
+export { ConstPool, returnSlot, numberLiteral } from './exprs';
 export { CheckPoints, type CheckOptions } from './checks';
 export { HELPER_NAMES, type HelperName, type TranslatedHelpers } from './helpers';
 

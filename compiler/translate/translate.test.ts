@@ -3,7 +3,7 @@ import { decodeModule } from '../binary';
 import { validateModuleInfo } from '../validate';
 import { VMOffsets } from '../../vmctx';
 import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
-import { addrFacts } from './func';
+import { addrFacts } from './exprs';
 import { CompileError } from '../errors';
 import { I32_SUMS_WAT } from '../../tests/support/i32-sums';
 

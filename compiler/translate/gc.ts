@@ -1,0 +1,203 @@
+// GC lowering: struct and array operations, ref.test / ref.cast and the casting branches,
+// i31 and the extern/any conversions, as calls of runtime/gc.ts helpers.
+
+import type { ArrayType, CompositeType, HeapType, Instr, RefType, StorageType, StructType, ValType } from '../ir';
+import * as i64 from './i64';
+import { MemoryAccess } from './memory';
+
+export function unpacked(t: StorageType): ValType {
+  return t === 'i8' || t === 'i16' ? 'i32' : t;
+}
+
+export function elemKindOf(t: StorageType): string {
+  return typeof t === 'object' ? 'ref' : t;
+}
+
+/** Reads a (possibly packed) field value: packed fields hold an i32 masked on read. */
+export function packedRead(e: string, t: StorageType, unsigned: boolean): string {
+  if (t === 'i8') return unsigned ? `(${e} & 0xff)` : `(${e} << 24 >> 24)`;
+  if (t === 'i16') return unsigned ? `(${e} & 0xffff)` : `(${e} << 16 >> 16)`;
+  return e;
+}
+
+export abstract class GcLowering extends MemoryAccess {
+  // ------------------------------------------------------------------ GC (runtime/gc.ts)
+
+  protected compositeAt(t: number): CompositeType {
+    return this.env.module.types[t].comp;
+  }
+
+  /** A predicate for one target type, built once per instance (runtime/gc.ts refTestFn). */
+  protected refTestFn(h: HeapType, nullable: boolean): string {
+    return this.pool.add(`refTestFn(${this.heapLiteral(h)}, ${nullable})`);
+  }
+
+  protected heapLiteral(h: HeapType): string {
+    return typeof h === 'number' ? String(this.env.canonicalTypeId(h)) : JSON.stringify(h);
+  }
+
+  /** Conditional branch keeping the top value on the stack (br_on_cast and friends). */
+  protected condBranchKeep(cond: string, depth: number): void {
+    const mark = this.out.length;
+    this.indent++;
+    const stmt = this.branchStatement(depth);
+    this.indent--;
+    const assigns = this.out.splice(mark);
+    this.emit(`if (${cond}) {`);
+    this.out.push(...assigns);
+    this.emit(`  ${stmt}`);
+    this.emit('}');
+  }
+
+  protected gcOp(name: string, ins: Instr): boolean {
+    switch (name) {
+      case 'struct.new': case 'struct.new_default': {
+        const st = this.compositeAt(ins.idx!) as StructType;
+        const id = this.env.canonicalTypeId(ins.idx!);
+        // The type's own allocator (runtime/gc.ts structLayout), bound once per instance: named
+        // parameters straight into the fields (packed ones are wrapped there).
+        if (name === 'struct.new_default') {
+          this.push(`${this.pool.add(`structLayout(${id}).createDefault`)}()`, false);
+          return true;
+        }
+        const args = this.popN(st.fields.length);
+        this.push(`${this.pool.add(`structLayout(${id}).create`)}(${args.join(', ')})`, false);
+        return true;
+      }
+      case 'struct.get': case 'struct.get_s': case 'struct.get_u': {
+        const st = this.compositeAt(ins.idx!) as StructType;
+        const ft = st.fields[ins.idx2!].type;
+        const r = this.pop();
+        // Field i is the property f<i>; packed fields are stored sign-extended.
+        if (ft === 'i64') this.pushPairCall(i64.i64UnboxCall(`structRef(${r}).f${ins.idx2}`));
+        else this.push(packedRead(`structRef(${r}).f${ins.idx2}`, ft, name.endsWith('_u')), false);
+        return true;
+      }
+      case 'struct.set': {
+        const st = this.compositeAt(ins.idx!) as StructType;
+        const ft = st.fields[ins.idx2!].type;
+        const v = this.popBoxed();
+        const r = this.pop();
+        const packed = ft === 'i8' ? `(${v} << 24 >> 24)` : ft === 'i16' ? `(${v} << 16 >> 16)` : v;
+        this.emit(`structRef(${r}).f${ins.idx2} = ${packed};`);
+        return true;
+      }
+      case 'array.new': case 'array.new_default': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const n = this.addrOperand(false);
+        const init = name === 'array.new' ? this.popBoxed() : this.defaultValue(unpacked(at.field.type));
+        this.push(`arrayNew(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${init}, ${n})`, false);
+        return true;
+      }
+      case 'array.new_fixed': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const args = this.popN(ins.idx2!);
+        this.push(`arrayFixed(${[String(this.env.canonicalTypeId(ins.idx!)), JSON.stringify(elemKindOf(at.field.type)), ...args].join(', ')})`, false);
+        return true;
+      }
+      case 'array.new_data': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        this.push(`arrayNewData(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${s}, ${n})`, false);
+        return true;
+      }
+      case 'array.new_elem': {
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        this.push(`arrayNewElem(${this.env.canonicalTypeId(ins.idx!)}, ${this.env.elemSegment(ins.idx2!)}, ${s}, ${n})`, false);
+        return true;
+      }
+      case 'array.get': case 'array.get_s': case 'array.get_u': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const i = this.addrOperand(false);
+        const a = this.pop();
+        const e = `arrayGet(${a}, ${i})`;
+        if (at.field.type === 'i64') this.pushPairCall(i64.i64UnboxCall(e));
+        else this.push(name === 'array.get_u' ? packedRead(e, at.field.type, true) : e, false);
+        return true;
+      }
+      case 'array.set': {
+        const v = this.popBoxed();
+        const i = this.addrOperand(false);
+        const a = this.pop();
+        this.emit(`arraySet(${a}, ${i}, ${v});`);
+        return true;
+      }
+      case 'array.len':
+        this.push(`arrayLen(${this.pop()})`, false);
+        return true;
+      case 'array.fill': {
+        const n = this.addrOperand(false);
+        const v = this.popBoxed();
+        const i = this.addrOperand(false);
+        const a = this.pop();
+        this.emit(`arrayFill(${a}, ${i}, ${v}, ${n});`);
+        return true;
+      }
+      case 'array.copy': {
+        const n = this.addrOperand(false);
+        const si = this.addrOperand(false);
+        const sa = this.pop();
+        const di = this.addrOperand(false);
+        const da = this.pop();
+        this.emit(`arrayCopy(${da}, ${di}, ${sa}, ${si}, ${n});`);
+        return true;
+      }
+      case 'array.init_data': {
+        const at = this.compositeAt(ins.idx!) as ArrayType;
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        const d = this.addrOperand(false);
+        const a = this.pop();
+        this.emit(`arrayInitData(${a}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${d}, ${s}, ${n});`);
+        return true;
+      }
+      case 'array.init_elem': {
+        const n = this.addrOperand(false);
+        const s = this.addrOperand(false);
+        const d = this.addrOperand(false);
+        const a = this.pop();
+        this.emit(`arrayInitElem(${a}, ${this.env.elemSegment(ins.idx2!)}, ${d}, ${s}, ${n});`);
+        return true;
+      }
+      case 'ref.i31':
+        this.unary((a) => `(${a} << 1 >> 1)`);
+        return true;
+      case 'i31.get_s':
+        this.push(`i31(${this.pop()})`, false);
+        return true;
+      case 'i31.get_u':
+        this.push(`(i31(${this.pop()}) & 0x7fffffff)`, false);
+        return true;
+      case 'any.convert_extern':
+        this.push(`internalize(${this.pop()})`, false);
+        return true;
+      case 'extern.convert_any':
+        this.push(`externalize(${this.pop()})`, false);
+        return true;
+      case 'ref.test': case 'ref.test_null': {
+        const v = this.pop();
+        const c = `${this.refTestFn(ins.heap!, name.endsWith('_null'))}(${v})`;
+        this.push(`(${c} ? 1 : 0)`, false);
+        return true;
+      }
+      case 'ref.cast': case 'ref.cast_null': {
+        const v = this.pop();
+        this.push(`refCast(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`, false);
+        return true;
+      }
+      case 'br_on_cast': case 'br_on_cast_fail': {
+        const rt2 = ins.types![1] as RefType;
+        const d = this.stack.length - 1;
+        this.materialize(d);
+        const v = this.stack[d].e;
+        const test = `${this.refTestFn(rt2.heap, rt2.nullable)}(${v})`;
+        this.condBranchKeep(name === 'br_on_cast' ? test : `!${test}`, ins.idx!);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+// Memory access: effective addresses (bounds by the DataView, or provably in-bounds word
+// indices), loads and stores of every width, i64 as word pairs.
+
+import type { Instr } from '../ir';
+import type { MemoryNames } from './env';
+import * as i64 from './i64';
+import { opDesc } from './ops';
+import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG } from './exprs';
+import { OperandStack } from './stack';
+
+
+
+export abstract class MemoryAccess extends OperandStack {
+  // ------------------------------------------------------------------ memory
+
+  /** Emits the effective-address computation and bounds check; returns the address text. */
+  /**
+   * The effective address of an access. For a 32-bit memory accessed through its DataView
+   * (`viaDataView`), the DataView's own bounds check is the Wasm bounds check: u32 address +
+   * u32 offset is below 2^33, and an access beyond the buffer throws a RangeError that every
+   * boundary converts into the trap "out of bounds memory access" (runtime/objects.ts
+   * toTrapValue), so the address is returned as an expression and nothing is emitted.
+   * Otherwise (memory64, SIMD helpers on the Uint8Array) the check is explicit and the address
+   * is left in the temporary `a`.
+   */
+  protected effectiveAddress(m: MemoryNames, offset: number, size: number, viaDataView = false, twoWords = false): string {
+    let base: string;
+    if (m.is64) base = i64.i64ToAddress(this.popPair());
+    else {
+      const addr = this.pop();
+      // No unsigned conversion for an address addrFacts proves to lie in [0, 2^31), nor,
+      // without an offset, for a memory that stays below 2 GiB: there a negative int32 is a
+      // u32 of at least 2^31, out of bounds either way, and the DataView rejects it with the
+      // same RangeError. Not with an offset, nor for a two-word access (whose second word is
+      // at address + 4): a negative address plus a few bytes could land in bounds.
+      const signedOk = viaDataView && offset === 0 && !twoWords && m.below2GiB;
+      base = signedOk || /^\d+$/.test(addr) || addrFacts(addr) !== null ? addr : `(${addr} >>> 0)`;
+    }
+    if (viaDataView && !m.is64) {
+      if (offset === 0) return base;
+      return /^\d+$/.test(base) ? String(Number(base) + offset) : `${base} + ${offset}`;
+    }
+    this.usesTmp = true;
+    const ea = offset === 0 ? base : `${base} + ${offset}`;
+    this.emit(`a = ${ea}; if (a > ${m.len} - ${size}) ${this.trap(TRAP_MSG.oob)}`);
+    return 'a';
+  }
+
+  /**
+   * For a 4-byte access whose address (top of the stack) is provably aligned and, with the
+   * offset, inside the memory's declared minimum size (addrFacts): pops it and returns the
+   * Int32Array index expression. Such an access cannot trap, so no check is needed. Else
+   * null, with the stack untouched.
+   */
+  protected wordIndex(m: MemoryNames, offset: number): string | null {
+    if (m.i32 === null || m.is64 || !LITTLE_ENDIAN_HOST || offset % 4 !== 0) return null;
+    const top = this.stack[this.stack.length - 1];
+    if (!top) return null;
+    const f = addrFacts(top.e);
+    if (f === null || f.align < 2 || f.max + offset + 4 > m.minBytes) return null;
+    this.pop();
+    if (/^\d+$/.test(top.e)) return String((Number(top.e) + offset) / 4);
+    // `(x << 2)` is non-negative and did not overflow (addrFacts), so its word index is x.
+    const inner = unparen(top.e);
+    const parts = inner === null ? null : splitTopLevel(inner);
+    const index = parts === null ? `${top.e} >> 2`
+      : parts[1] === '<<' && parts[2] === '2' ? parts[0]
+      : maskedShiftIndex(parts) ?? `${top.e} >> 2`;
+    return offset === 0 ? index : `(${index}) + ${offset / 4}`;
+  }
+
+  /** The address of a two-word (i64) access, in the temporary `a`. */
+  protected pairAddress(m: MemoryNames, offset: number, size: number): string {
+    const ea = this.effectiveAddress(m, offset, size, true, true);
+    if (ea === 'a') return ea;
+    this.usesTmp = true;
+    this.emit(`a = ${ea};`);
+    return 'a';
+  }
+
+  protected load(ins: Instr, name: string): void {
+    const ma = ins.memarg!;
+    const m = this.env.memory(ma.mem);
+    const desc = opDesc(ins.op)!;
+    const ty = desc.ty, kind = desc.op;
+    const size = desc.size;
+    if (ty === 'i64') {
+      const pa = kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
+      this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.dv, pa, lo, hi));
+      return;
+    }
+    const w = (kind === 'load' && (ty === 'i32' || ty === 'f32')) ? this.wordIndex(m, ma.offset) : null;
+    if (w !== null) {
+      this.push(ty === 'f32' ? `f32FromBits(${m.i32}[${w}])` : `${m.i32}[${w}]`, false);
+      return;
+    }
+    const ea = this.effectiveAddress(m, ma.offset, size, ty !== 'v128');
+    let e: string;
+    if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
+    else if (ty === 'f32') e = `f32FromBits(${m.dv}.getInt32(${ea}, 1))`;
+    else if (ty === 'f64') e = `${m.dv}.getFloat64(${ea}, 1)`;
+    else {
+      switch (kind) {
+        case 'load': e = `${m.dv}.getInt32(${ea}, 1)`; break;
+        case 'load8_s': e = `${m.dv}.getInt8(${ea})`; break;
+        case 'load8_u': e = `${m.dv}.getUint8(${ea})`; break;
+        case 'load16_s': e = `${m.dv}.getInt16(${ea}, 1)`; break;
+        case 'load16_u': e = `${m.dv}.getUint16(${ea}, 1)`; break;
+        default: throw new Error(`unknown load ${name}`);
+      }
+    }
+    this.push(e, false);
+  }
+
+  protected store(ins: Instr, name: string): void {
+    const ma = ins.memarg!;
+    const m = this.env.memory(ma.mem);
+    const desc = opDesc(ins.op)!;
+    const ty = desc.ty, kind = desc.op;
+    if (ty === 'i64') {
+      const p = this.popPair();
+      const size = desc.size;
+      const ea64 = kind === 'store' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
+      this.emit(i64.i64Store(kind, m.dv, ea64, p));
+      return;
+    }
+    const v = this.pop();
+    const w = (kind === 'store' && (ty === 'i32' || ty === 'f32')) ? this.wordIndex(m, ma.offset) : null;
+    if (w !== null) {
+      this.emit(ty === 'f32' ? `${m.i32}[${w}] = f32ToBits(${v});` : `${m.i32}[${w}] = ${v};`);
+      return;
+    }
+    const ea = this.effectiveAddress(m, ma.offset, desc.size, ty !== 'v128');
+    if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
+    else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), 1);`);
+    else if (ty === 'f64') this.emit(`${m.dv}.setFloat64(${ea}, ${v}, 1);`);
+    else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, 1);`);
+    else if (kind === 'store8') this.emit(`${m.dv}.setInt8(${ea}, ${v});`);
+    else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, 1);`);
+    else throw new Error(`unknown store ${name}`);
+  }
+
+  /** An address-typed operand (i32 or i64 per memory/table) as a JS number expression. */
+  protected addrOperand(is64: boolean): string {
+    if (is64) return i64.i64ToAddress(this.popPair());
+    return `(${this.pop()} >>> 0)`;
+  }
+
+  /** Pushes a number-valued expression (an address, size or -1) as an address-typed value. */
+  protected pushAddress(e: string, is64: boolean): void {
+    if (!is64) { this.push(e, false); return; }
+    this.usesQ = true;
+    this.emit(`q = ${e};`);
+    this.pushPairStmt((lo, hi) => i64.addressToI64Words('q', lo, hi));
+  }
+}
