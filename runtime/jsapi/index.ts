@@ -95,11 +95,14 @@ function jsApiLimitError(m: RtModule): string | null {
   return null;
 }
 
-/** Compiles copied bytes under compile options; throws the facade's CompileError. */
-function compileBytes(bytes: Uint8Array, options: CompileOptions): RtModule {
+/**
+ * Compiles bytes under compile options; throws the facade's CompileError. `owned`: the bytes
+ * are a copy no one else holds, so the module keeps them instead of copying them again.
+ */
+function compileBytes(bytes: Uint8Array, options: CompileOptions, owned = false): RtModule {
   let m: RtModule;
   try {
-    m = RtModule.fromBinary(engine, bytes);
+    m = RtModule.fromBinary(engine, bytes, { transfer: owned });
   } catch (e) {
     if (e instanceof EngineCompileError) throw fromEngineError(e);
     if (e instanceof RangeError || e instanceof TypeError) throw new CompileError(e.message);
@@ -313,7 +316,7 @@ function later<T>(f: () => T): Promise<T> {
 
 /** Compiles copied bytes in a later job: the promise of a WebAssembly.Module. */
 function compileLater(copy: Uint8Array, options: CompileOptions): Promise<Module> {
-  return later(() => moduleObject(compileBytes(copy, options), options));
+  return later(() => moduleObject(compileBytes(copy, options, true), options));
 }
 
 export function compile(bytes: BufferSource, options?: WebAssemblyCompileOptions): Promise<Module> {
