@@ -123,10 +123,12 @@ export class ModuleEnvironment implements FuncEnvironment {
     let key = viewsKeys.get(module);
     if (key === undefined) viewsKeys.set(module, key = nextViewsKey++);
     this.viewsKey = key;
-    this.funcTypeIdx.push(...module.funcs);
-    this.globalTypes.push(...module.globals.map((g) => g.type.type));
-    this.memTypes.push(...module.memories);
-    this.tableTypes.push(...module.tables.map((t) => t.type));
+    // Loops, not push(...spread): a spread passes every element as an argument, and a
+    // module may define up to a million functions or globals (the JS API's limits).
+    for (const t of module.funcs) this.funcTypeIdx.push(t);
+    for (const g of module.globals) this.globalTypes.push(g.type.type);
+    for (const m of module.memories) this.memTypes.push(m);
+    for (const t of module.tables) this.tableTypes.push(t.type);
   }
 
   funcType(f: number): FuncType { return subFuncType(this.module.types[this.funcTypeIdx[f]]); }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { parseWat } from '../../compiler/text';
 import { ensureBuilt, ROOT } from '../cli-helpers';
-import { Engine, Store, Module, Func, Memory, Table, RuntimeError, DisposedError, instantiateTracked, type Instance } from '../../runtime';
+import { Engine, Store, Module, Func, Memory, Table, Linker, RuntimeError, DisposedError, instantiateTracked, type Instance } from '../../runtime';
 
 function instantiate(store: Store, wat: string, imports: (Func | Memory | Table)[] = []): Instance {
   return instantiateTracked(store, Module.fromBinary(store.engine, parseWat(wat)), imports);
@@ -232,4 +232,20 @@ describe('instance lifetime', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ collected: ['instance0', 'instance1', 'memory0', 'memory1'], live: 2, f: [1] });
   });
+});
+
+describe('implementation limits', () => {
+  test('a module of 1,000,000 functions (the JS API limit) compiles, instantiates and runs', () => {
+    const leb = (n: number): number[] => { const o: number[] = []; do { let b = n & 127; n >>>= 7; if (n) b |= 128; o.push(b); } while (n); return o; };
+    const n = 1_000_000;
+    const funcs = [...leb(n), ...new Array<number>(n).fill(0)];
+    const code: number[] = leb(n);
+    for (let i = 0; i < n; i++) code.push(0x02, 0x00, 0x0b); // size 2: no locals, end
+    const section = (id: number, c: number[]): number[] => [id, ...leb(c.length), ...c];
+    const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+      ...section(1, [1, 0x60, 0, 0]), ...section(3, funcs), ...section(7, [1, 1, 0x66, 0, 0]), ...section(10, code)]);
+    const engine = new Engine();
+    const instance = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, bytes));
+    expect(instance.getFunc('f')!.call()).toEqual([]);
+  }, 60_000);
 });
