@@ -68,7 +68,7 @@ const CONFIGS = [
 ];
 
 describe.each([false, true])('block chains (typed blocks: %s)', (typed) => {
-  test.each([15, 16, 40, 20_000])('%i nested blocks under a br_table run as native runs them', (n) => {
+  test.each([15, 16, 399, 400, 1_000, 20_000])('%i nested blocks under a br_table run as native runs them', (n) => {
     const bytes = chainModule(n, typed);
     const xs = [0, 1, 2, 3, 4, 5, 9, 10, 11, n >> 1, (n >> 1) + 1, n - 2, n - 1, n, n + 5, -1];
     const want = native ? nativeRun(bytes, xs) : null;
