@@ -12,9 +12,10 @@ import { uleb } from './support/leb';
  * out, skipping steps. With `typed`, every block yields an i32 that carries the
  * accumulator instead of a local.
  */
-function chainModule(n: number, typed: boolean): Uint8Array {
+function chainModule(n: number, typed: boolean, spaced = false): Uint8Array {
   const body: number[] = [0x01, 0x01, 0x7f]; // one i32 local (the accumulator)
-  for (let k = 0; k < n; k++) body.push(0x02, typed ? 0x7f : 0x40);
+  // spaced: a nop before each inner block, so no two blocks open back to back (no chain).
+  for (let k = 0; k < n; k++) body.push(...(spaced && k > 0 ? [0x01] : []), 0x02, typed ? 0x7f : 0x40);
   if (typed) body.push(0x41, ...sleb(1)); // the value the br_table carries
   body.push(0x20, 0x00, 0x0e, ...uleb(n));
   for (let k = 0; k < n; k++) body.push(...uleb(k));
@@ -82,4 +83,20 @@ describe.each([false, true])('block chains (typed blocks: %s)', (typed) => {
       expect(new Set(got).size).toBeGreaterThan(3);
     }
   });
+});
+
+test('1,000 nested blocks that form no chain translate on first call, even from deep recursion', () => {
+  const n = 1_000;
+  const bytes = chainModule(n, false, true);
+  const xs = [0, 1, 7, n >> 1, n - 1, n + 3];
+  const want = native ? nativeRun(bytes, xs) : null;
+  const engine = new Engine({ compilation: 'lazy' });
+  const module = Module.fromBinary(engine, bytes);
+  const run = new Linker(engine).instantiate(new Store(engine), module).getFunc('run')!;
+  // The first call, which translates and parses the function, comes from deep in the JS stack.
+  const deep = (d: number): number => (d === 0 ? run.call(xs[0])[0] as number : deep(d - 1));
+  const first = deep(5_000);
+  const got = [first, ...xs.slice(1).map((x) => run.call(x)[0])];
+  if (want) expect(got).toEqual(want);
+  expect(new Set(got).size).toBeGreaterThan(3);
 });

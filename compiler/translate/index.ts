@@ -92,11 +92,13 @@ export interface TranslateOptions {
 
 /**
  * Control nesting above which lazy mode still translates a function at compile time. V8's
- * parser gives up somewhere between 1,000 and 3,000 nested `if`s (it depends on the stack
- * left), and that limit must surface as a CompileError when the module is compiled. Real
- * code stays far below this depth, so it costs lazy startup nothing.
+ * parser gives up somewhere between 1,000 and 3,000 nested statements (it depends on the
+ * stack left), and that limit must surface as a CompileError when the module is compiled.
+ * Up to this depth it parses a function even when its first call comes from deep in a call
+ * stack (tests/block-chains.test.ts). Large Rust modules have dozens of functions nested
+ * a few hundred deep, each a large function that is better translated only if it runs.
  */
-const LAZY_MAX_CONTROL_DEPTH = 200;
+const LAZY_MAX_CONTROL_DEPTH = 1000;
 
 /** Produces the JS source of a whole module (the body of the factory). */
 export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): string {
