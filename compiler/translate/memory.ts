@@ -5,7 +5,7 @@ import type { Instr } from '../ir';
 import type { MemoryNames } from './env';
 import * as i64 from './i64';
 import { opDesc } from './ops';
-import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG } from './exprs';
+import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG, IDENT_OR_LITERAL } from './exprs';
 import { OperandStack } from './stack';
 
 
@@ -97,7 +97,7 @@ export abstract class MemoryAccess extends OperandStack {
     const ea = this.effectiveAddress(m, ma.offset, size, ty !== 'v128');
     let e: string;
     if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
-    else if (ty === 'f32') e = `f32FromBits(${m.dv}.getInt32(${ea}, 1))`;
+    else if (ty === 'f32') e = this.f32Load(m, ea);
     else if (ty === 'f64') e = `${m.dv}.getFloat64(${ea}, 1)`;
     else {
       switch (kind) {
@@ -124,10 +124,15 @@ export abstract class MemoryAccess extends OperandStack {
       this.emit(i64.i64Store(kind, m.dv, ea64, p));
       return;
     }
-    const v = this.pop();
+    const f32Direct = ty === 'f32' && this.env.profile === 'interpreter';
+    const v = f32Direct ? this.popSimple() : this.pop();
     const w = (kind === 'store' && (ty === 'i32' || ty === 'f32')) ? this.wordIndex(m, ma.offset) : null;
     if (w !== null) {
       this.emit(ty === 'f32' ? `${m.i32}[${w}] = f32ToBits(${v});` : `${m.i32}[${w}] = ${v};`);
+      return;
+    }
+    if (f32Direct) {
+      this.f32Store(m, v, this.effectiveAddress(m, ma.offset, desc.size, true));
       return;
     }
     const ea = this.effectiveAddress(m, ma.offset, desc.size, ty !== 'v128');
@@ -138,6 +143,31 @@ export abstract class MemoryAccess extends OperandStack {
     else if (kind === 'store8') this.emit(`${m.dv}.setInt8(${ea}, ${v});`);
     else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, 1);`);
     else throw new Error(`unknown store ${name}`);
+  }
+
+  /**
+   * An f32 load through the DataView. Without a JIT a helper call costs more than the
+   * access, so the 'interpreter' profile reads the float directly and takes the bit-exact
+   * path (f32FromBits, which keeps a signalling NaN's bits) only when the value read is a
+   * NaN; the address is evaluated a second time then, which is why it must be pure (it is:
+   * effectiveAddress yields an expression over locals, slots and constants, or `a`).
+   */
+  private f32Load(m: MemoryNames, ea: string): string {
+    if (this.env.profile !== 'interpreter') return `f32FromBits(${m.dv}.getInt32(${ea}, 1))`;
+    this.usesQ = true;
+    return `((q = ${m.dv}.getFloat32(${ea}, 1)) === q ? q : f32FromBits(${m.dv}.getInt32(${ea}, 1)))`;
+  }
+
+  /** The 'interpreter' profile's f32 store (see f32Load) of the simple operand `v`:
+   *  setFloat32 writes a value that is not a NaN exactly; a NaN goes through f32ToBits. */
+  private f32Store(m: MemoryNames, v: string, ea: string): void {
+    let at = ea;
+    if (!IDENT_OR_LITERAL.test(at)) {
+      this.usesTmp = true;
+      this.emit(`a = ${ea};`);
+      at = 'a';
+    }
+    this.emit(`if (${v} === ${v}) ${m.dv}.setFloat32(${at}, ${v}, 1); else ${m.dv}.setInt32(${at}, f32ToBits(${v}), 1);`);
   }
 
   /** An address-typed operand (i32 or i64 per memory/table) as a JS number expression. */
