@@ -27,3 +27,28 @@ export function privateBuild(tag: string): string {
 export function removeBuild(built: string): void {
   if (built) fs.rmSync(built, { recursive: true, force: true });
 }
+
+/**
+ * A script for `node --require` that installs the build's facade as globalThis.WebAssembly
+ * (replacing native's where there is one) and appends the process id to `mark`, so a test
+ * can check that every process, child processes of packages included, ran on the facade.
+ */
+export function facadePreload(built: string): { script: string; mark: string } {
+  const script = path.join(built, 'force-facade.js');
+  const mark = path.join(built, 'processes.txt');
+  fs.writeFileSync(script, [
+    `const { WebAssembly: WA } = require(${JSON.stringify(path.join(built, 'index.js'))});`,
+    "Object.defineProperty(globalThis, 'WebAssembly', { value: WA, writable: true, configurable: true, enumerable: false });",
+    `require('fs').appendFileSync(${JSON.stringify(mark)}, process.pid + '\\n');`,
+  ].join('\n'));
+  return { script, mark };
+}
+
+/** Runs `node args` with NODE_OPTIONS set to `nodeOptions` (null: none) and parses its JSON. */
+export function runNodeJson<T>(args: string[], nodeOptions: string | null, timeout = 240_000): T {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  if (nodeOptions !== null) env.NODE_OPTIONS = nodeOptions;
+  const out = execFileSync(process.execPath, args, { env, encoding: 'utf8', maxBuffer: 1 << 24, timeout });
+  return JSON.parse(out) as T;
+}
