@@ -222,13 +222,27 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
   return stats;
 }
 
+/** A command-line usage error: run.js prints its message alone and exits with 2. */
+export class UsageError extends Error {}
+
+/**
+ * `--key value`, `--flag` and `--no-flag` options over `defaults`, whose keys are the only
+ * options there are: anything else is refused (an option silently ignored would run
+ * something other than what was asked for).
+ */
 export function parseArgs(argv: readonly string[], defaults: Record<string, string>): Record<string, string> {
   const out = { ...defaults };
+  const known = (key: string): void => {
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
+      throw new UsageError(`unknown option --${key} (options: ${Object.keys(defaults).map((k) => `--${k}`).join(', ')})`);
+    }
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${a}`);
     const key = a.slice(2);
-    if (key.startsWith('no-')) { out[key.slice(3)] = 'false'; continue; }
+    if (key.startsWith('no-')) { known(key.slice(3)); out[key.slice(3)] = 'false'; continue; }
+    known(key);
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) { out[key] = 'true'; continue; }
     out[key] = v;

@@ -10,5 +10,13 @@ if (!entries[which]) {
 }
 require(entries[which]).main(process.argv.slice(3)).then(
   (code) => { process.exitCode = code; },
-  (e) => { console.error(e); process.exitCode = 1; },
+  (e) => {
+    if (e && e.constructor && e.constructor.name === 'UsageError') {
+      console.error(`fuzz ${which}: ${e.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(e);
+      process.exitCode = 1;
+    }
+  },
 );

@@ -2,6 +2,8 @@
 // `npm run fuzz:diff` and `npm run fuzz:bytes`). Fixed seeds: a failure here reproduces
 // with the same seed on the command line.
 
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { runDiff } from '../../fuzz/diff';
 import { loadCorpus, runBytes } from '../../fuzz/bytes';
 
@@ -24,3 +26,12 @@ test('hostile inputs: 2000 mutated binaries and texts end in success or a typed 
   expect(s.outcomes['compile-error:malformed']).toBeGreaterThan(0);
   expect((s.outcomes.compiled ?? 0) + (s.outcomes.instantiated ?? 0)).toBeGreaterThan(0);
 }, 300_000);
+
+test('the fuzzers refuse options they do not have', () => {
+  const run = path.join(__dirname, '..', '..', 'fuzz', 'run.js');
+  for (const [which, option] of [['diff', '--oracle'], ['bytes', '--frobnicate']]) {
+    const r = spawnSync(process.execPath, [run, which, option, 'x'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`unknown option ${option}`);
+  }
+});
