@@ -5,18 +5,10 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { privateBuild, removeBuild, facadePreload, runNodeJson } from '../support/private-build';
+import { usePreloadedFacade, runNodeJson } from '../support/private-build';
 
 const driver = path.join(__dirname, 'esbuild-driver.js');
-let built = '';
-let preload = { script: '', mark: '' };
-
-beforeAll(() => {
-  built = privateBuild('esbuild');
-  preload = facadePreload(built);
-}, 120_000);
-
-afterAll(() => removeBuild(built));
+const preload = usePreloadedFacade('esbuild');
 
 type Out = { transform: string; bundle: string };
 let nativeOut: Out | null = null;

@@ -1,7 +1,7 @@
 // A private build of the package for tests that run it in child processes: never the shared
 // dist/, which other tests and `npm run build` write.
 
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -51,4 +51,41 @@ export function runNodeJson<T>(args: string[], nodeOptions: string | null, timeo
   if (nodeOptions !== null) env.NODE_OPTIONS = nodeOptions;
   const out = execFileSync(process.execPath, args, { env, encoding: 'utf8', maxBuffer: 1 << 24, timeout });
   return JSON.parse(out) as T;
+}
+
+/**
+ * A private build of the command line for tests that run `jetwasm` as a user would: the
+ * sources compiled under node_modules/.cache (so the built files resolve packages as dist/
+ * does) with bin/jetwasm.js beside them. Returns the folder (for removeBuild) and the bin.
+ */
+export function privateCliBuild(tag: string): { root: string; bin: string } {
+  const cache = path.join(ROOT, 'node_modules', '.cache');
+  fs.mkdirSync(cache, { recursive: true });
+  const root = fs.mkdtempSync(path.join(cache, `jetwasm-${tag}-`));
+  const outDir = path.join(root, 'dist');
+  // Type errors elsewhere do not stop tsc from emitting; the tests judge the result.
+  spawnSync(process.execPath, [
+    require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
+    '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
+  ], { cwd: ROOT, stdio: 'ignore' });
+  if (!fs.existsSync(path.join(outDir, 'cli', 'index.js'))) throw new Error('the private build produced no cli/index.js');
+  fs.mkdirSync(path.join(root, 'bin'));
+  const bin = path.join(root, 'bin', 'jetwasm.js');
+  fs.copyFileSync(path.join(ROOT, 'bin', 'jetwasm.js'), bin);
+  return { root, bin };
+}
+
+/**
+ * For a test file whose packages run in processes of their own: a private build and its
+ * facade preload (facadePreload), made before the file's tests and removed after them.
+ */
+export function usePreloadedFacade(tag: string): { readonly script: string; readonly mark: string } {
+  const preload = { script: '', mark: '' };
+  let built = '';
+  beforeAll(() => {
+    built = privateBuild(tag);
+    Object.assign(preload, facadePreload(built));
+  }, 120_000);
+  afterAll(() => removeBuild(built));
+  return preload;
 }

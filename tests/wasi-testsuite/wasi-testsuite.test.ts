@@ -5,10 +5,10 @@
 //
 // The CLI is built from the current sources into a private folder (never the shared dist/).
 
-import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { privateCliBuild } from '../support/private-build';
 
 const { RUNTIMES, listTests, runAll, reason } = require('./runner');
 const { EXPECTED_FAILURES } = require('./expected-failures') as { EXPECTED_FAILURES: Record<string, string> };
@@ -20,26 +20,14 @@ interface Result {
   readonly stderr: string;
 }
 
-const ROOT = path.resolve(__dirname, '..', '..');
-// Under node_modules/.cache so the built files resolve packages like the real dist/ does.
-const CACHE = path.join(ROOT, 'node_modules', '.cache');
 const tests: { id: string }[] = listTests();
 const results = new Map<string, Result>();
 let buildRoot = '';
 
 beforeAll(async () => {
-  mkdirSync(CACHE, { recursive: true });
-  buildRoot = mkdtempSync(path.join(CACHE, 'jetwasm-wasi-testsuite-'));
-  const outDir = path.join(buildRoot, 'dist');
-  // Type errors elsewhere do not stop tsc from emitting; the tests below judge the result.
-  spawnSync(process.execPath, [
-    require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
-    '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
-  ], { cwd: ROOT, stdio: 'ignore' });
-  if (!existsSync(path.join(outDir, 'cli', 'index.js'))) throw new Error('the private build produced no cli/index.js');
-  mkdirSync(path.join(buildRoot, 'bin'));
-  const bin = path.join(buildRoot, 'bin', 'jetwasm.js');
-  copyFileSync(path.join(ROOT, 'bin', 'jetwasm.js'), bin);
+  const build = privateCliBuild('wasi-testsuite');
+  buildRoot = build.root;
+  const bin = build.bin;
   // Two at a time: the other test files of `npm test` share the machine.
   const jobs = 2;
   for (const r of (await runAll(tests, RUNTIMES.jetwasm(bin), { jobs, timeoutMs: 60_000 })) as Result[]) results.set(r.id, r);

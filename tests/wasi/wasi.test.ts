@@ -5,31 +5,18 @@
 // The CLI is built from the current sources into a private folder (never the shared dist/).
 
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { privateCliBuild } from '../support/private-build';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const HERE = __dirname;
-// Under node_modules/.cache so the built files resolve packages like the real dist/ does.
-const CACHE = path.join(ROOT, 'node_modules', '.cache');
 let buildRoot = '';
 let bin = '';
 const work = mkdtempSync(path.join(tmpdir(), 'jetwasm-wasi-'));
 
 beforeAll(() => {
-  mkdirSync(CACHE, { recursive: true });
-  buildRoot = mkdtempSync(path.join(CACHE, 'jetwasm-wasi-test-'));
-  const outDir = path.join(buildRoot, 'dist');
-  // Type errors elsewhere do not stop tsc from emitting; the tests below judge the result.
-  spawnSync(process.execPath, [
-    require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
-    '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
-  ], { cwd: ROOT, stdio: 'ignore' });
-  mkdirSync(path.join(buildRoot, 'bin'));
-  bin = path.join(buildRoot, 'bin', 'jetwasm.js');
-  copyFileSync(path.join(ROOT, 'bin', 'jetwasm.js'), bin);
-  if (!existsSync(path.join(outDir, 'cli', 'index.js'))) throw new Error('the private build produced no cli/index.js');
+  ({ root: buildRoot, bin } = privateCliBuild('wasi-test'));
 }, 300_000);
 
 afterAll(() => {
