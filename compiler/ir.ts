@@ -225,10 +225,18 @@ export interface CustomSection {
   readonly bytes: Uint8Array;
 }
 
+/** Names by index (a namemap of the name section), read on demand. */
+export interface NameMap extends Iterable<[number, string]> {
+  readonly size: number;
+  get(index: number): string | undefined;
+  has(index: number): boolean;
+  entries(): IterableIterator<[number, string]>;
+}
+
 export interface NameSection {
-  module?: string;
-  funcs: Map<number, string>;
-  locals: Map<number, Map<number, string>>;
+  readonly module?: string;
+  readonly funcs: NameMap;
+  readonly locals: ReadonlyMap<number, NameMap>;
 }
 
 export interface ModuleIR {

@@ -373,7 +373,7 @@ function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: 
   // which the module's B and function array always have); others are compiled here, once
   // per instance.
   const g = (lz.make !== undefined && ps.length === lz.bindings.length ? lz.make(...vs) : new Function(...ps, `"use strict";\n${lz.body}`)(...vs)) as object;
-  const name = stub.name === LAZY_STUB_NAME ? `f${numImported + index}` : stub.name;
+  const name = lz.name ?? (stub.name === LAZY_STUB_NAME ? `f${numImported + index}` : stub.name);
   Object.defineProperty(g, 'name', { value: name });
   stub[CC] = g;
   return g;

@@ -9,7 +9,7 @@ import { opByCode } from '../compiler/opcodes';
 import type { TranslatedModule } from '../compiler/translate';
 import { Artifact, compileCached, codeSettings, deserializeArtifact, serializeArtifact, settingsKey } from './cache';
 import type { CodeSettings } from './cache/settings';
-import { VMContext, VMOffsets } from '../vmctx';
+import { LAZY_STUB_NAME, VMContext, VMOffsets } from '../vmctx';
 import { LinkError } from './errors';
 import { helpers } from './helpers';
 import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, externStore, sameExternDomain, setExternStore, toTrapValue, type Callable, type Extern } from './objects';
@@ -242,8 +242,13 @@ export class Instance {
       (f as Callable)[TY] = canon[m.funcs[i]];
       setExternStore(f, store);
       // Names from the name section label backtraces; they never enter generated source.
-      const name = names?.get(m.numImportedFuncs + i);
-      if (name !== undefined) Object.defineProperty(f, 'name', { value: name });
+      // A lazy stub keeps its name (backtraces skip it), and lazyCompile names the code it
+      // makes: redefining `name` turns a function's properties into a dictionary, which for
+      // every function of a large module is megabytes of heap.
+      if (names !== undefined && (f as Callable).name !== LAZY_STUB_NAME) {
+        const name = names.get(m.numImportedFuncs + i);
+        if (name !== undefined) Object.defineProperty(f, 'name', { value: name });
+      }
       sp.funcs.push(f as Callable);
     });
     for (const mem of sp.memories) mem.refreshers.add(code.refresh);

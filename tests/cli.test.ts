@@ -180,6 +180,8 @@ test('wasmBacktrace (runtime API): recursion keeps one frame per call, in every 
     const frames = rt.wasmBacktrace(err, module);
     expect(frames.map((f) => [f.func, f.name])).toEqual([[0, 'down'], [0, 'down'], [0, 'down'], [0, 'down']]);
     expect(frames[0].offset).toBe(module.ir.codes[0].pos);
+    // The host's own stack trace names the function as the name section does.
+    expect(String((err as Error).stack)).toMatch(/\bat down \(/);
   }
 });
 

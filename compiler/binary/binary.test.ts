@@ -490,6 +490,21 @@ describe('function bodies', () => {
     expect(bad.names).toBeUndefined();
     expect(bad.customs.map((c) => c.name)).toEqual(['name']);
   });
+
+  test('function names are read on demand, by index, in any order', () => {
+    const funcNames = (entries: number[][]): number[] => section(0, [...str('name'), 1, ...leb(vec(entries).length), ...vec(entries)]);
+    const sorted = decodeModule(oneFunc([0, 0x0b], funcNames([[0, ...str('a')], [3, ...str('héllo')], [7, ...str('c')]])));
+    const f = sorted.names!.funcs;
+    expect([f.get(0), f.get(3), f.get(7), f.get(1), f.get(8)]).toEqual(['a', 'héllo', 'c', undefined, undefined]);
+    expect(f.size).toBe(3);
+    expect([...f]).toEqual([[0, 'a'], [3, 'héllo'], [7, 'c']]);
+    // Out of order (which the spec does not allow) still reads; a repeated index keeps the last.
+    const unsorted = decodeModule(oneFunc([0, 0x0b], funcNames([[5, ...str('x')], [2, ...str('y')], [5, ...str('z')]])));
+    expect([unsorted.names!.funcs.get(2), unsorted.names!.funcs.get(5), unsorted.names!.funcs.size]).toEqual(['y', 'z', 2]);
+    // A name that is not UTF-8 makes the whole section malformed, as when names were strings.
+    const badUtf8 = decodeModule(oneFunc([0, 0x0b], funcNames([[0, ...str('ok')], [1, 2, 0xc3, 0x28]])));
+    expect(badUtf8.names).toBeUndefined();
+  });
 });
 
 // ------------------------------------------------------------------ robustness

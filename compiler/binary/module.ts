@@ -456,24 +456,31 @@ function lazyFuncBody(r: Reader, code: CodeReader, maxLocals: number): LazyFuncB
   const size = bodySize(r);
   const pos = r.pos;
   const end = pos + size;
-  const locals = localDecls(r, maxLocals);
+  localGroups(r, maxLocals);
   const start = r.pos;
   if (start > end) r.fail('section size mismatch');
   r.skip(end - start);
-  return new LazyFuncBody(locals, pos, start, end, code);
+  return new LazyFuncBody(pos, start, end, code);
 }
 
-/** A function body whose instructions are decoded on first use. */
+/**
+ * A function body whose locals and instructions are read from the bytes on first use (the
+ * decoder has checked the locals; the validator reads numeric ones from the bytes itself).
+ */
 class LazyFuncBody implements FuncBody {
   private decoded: Instr[] | undefined = undefined;
+  private expanded: ValType[] | undefined = undefined;
   constructor(
-    readonly locals: ValType[],
     readonly pos: number,
     /** Where the instructions start (after the locals) and where the body ends. */
     readonly start: number,
     readonly end: number,
     private readonly code: CodeReader,
   ) {}
+
+  get locals(): ValType[] {
+    return (this.expanded ??= localDecls(new Reader(this.code.r.bytes, this.pos), Infinity));
+  }
 
   get body(): Instr[] {
     return (this.decoded ??= this.code.decode(this));
@@ -532,13 +539,12 @@ const groupCounts: number[] = [];
 const groupTypes: ValType[] = [];
 
 /**
- * Locals come in (count, type) groups; the total is checked against `max` (what
- * LIMITS.locals leaves after the parameters) before anything is expanded.
+ * Reads a body's (count, type) groups into groupCounts/groupTypes and returns how many there
+ * are; the total is checked against `max` (what LIMITS.locals leaves after the parameters)
+ * before anything is expanded.
  */
-function localDecls(r: Reader, max: number): ValType[] {
+function localGroups(r: Reader, max: number): number {
   const groups = r.len();
-  const locals: ValType[] = [];
-  if (groups === 0) return locals;
   let total = 0;
   for (let i = 0; i < groups; i++) {
     const n = r.u32();
@@ -547,6 +553,13 @@ function localDecls(r: Reader, max: number): ValType[] {
     total += n;
   }
   if (total >= 2 ** 32 || total > max) r.fail('too many locals');
+  return groups;
+}
+
+/** A body's locals, expanded: one entry per local. */
+function localDecls(r: Reader, max: number): ValType[] {
+  const groups = localGroups(r, max);
+  const locals: ValType[] = [];
   for (let i = 0; i < groups; i++) {
     const t = groupTypes[i];
     for (let j = groupCounts[i]; j > 0; j--) locals.push(t);

@@ -252,6 +252,24 @@ export class Reader {
   }
 
   /** A name: length-prefixed UTF-8, decoded strictly (no replacement characters). */
+  /** Steps over a name, checking its UTF-8 as `name()` does, without making the string. */
+  skipName(): void {
+    const n = this.len();
+    const start = this.pos;
+    this.skip(n);
+    const b = this.bytes;
+    for (let i = start; i < start + n; i++) {
+      if (b[i] >= 0x80) {
+        try {
+          utf8.decode(b.subarray(start, start + n));
+        } catch {
+          this.fail('malformed UTF-8 encoding', start);
+        }
+        return;
+      }
+    }
+  }
+
   name(): string {
     const n = this.len();
     const start = this.pos;

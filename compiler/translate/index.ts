@@ -50,6 +50,11 @@ export interface LazyFunction {
    * serialized module (runtime/cache): `lazyCompile` calls it instead of compiling `body`.
    */
   readonly make?: (...values: unknown[]) => unknown;
+  /**
+   * The function's name in the name section, which the runtime gives the compiled function
+   * for stack traces (never part of `body`).
+   */
+  readonly name?: string;
 }
 
 export interface TranslatedModule {
@@ -281,7 +286,7 @@ export function lazyTranslator(m: ModuleIR, offsets: VMOffsets, canon: readonly 
       }
       const body = lazyFunctionSource(m, env, i);
       const names = inB!;
-      lz = { body, bindings: reads!(body).filter((n) => names.has(n)) };
+      lz = { body, bindings: reads!(body).filter((n) => names.has(n)), name: m.names?.funcs.get(m.numImportedFuncs + i) };
       translated.set(i, lz);
     }
     return lz;

@@ -206,11 +206,13 @@ function prime(reg: TypeRegistry): void {
     globalTypes: [VT.I32], globalMutable: [true], tagTypes: [], elemTypes: [], numDatas: 0, hasDataCount: false,
     refs: new Uint8Array(2),
   };
-  const locals: ValType[] = [...(new Array<ValType>(130).fill('i32')), 'i64', 'f32', 'f64', 'v128'];
-  const bytes = Uint8Array.from([...PRIMER_BODY, 0x0b]);
+  // Local groups: 130 i32 (a two-byte count), then one each of i64, f32, f64 and v128.
+  const localGroups = [0x05, 0x82, 0x01, 0x7f, 0x01, 0x7e, 0x01, 0x7d, 0x01, 0x7c, 0x01, 0x7b];
+  const bytes = Uint8Array.from([...localGroups, ...PRIMER_BODY, 0x00, 0x0b]);
+  const second = localGroups.length + PRIMER_BODY.length;
   const codes: FuncBody[] = [
-    { locals, body: [], pos: 0, start: 0, end: PRIMER_BODY.length },
-    { locals: [], body: [], pos: 0, start: PRIMER_BODY.length, end: bytes.length },
+    { locals: [], body: [], pos: 0, start: localGroups.length, end: second },
+    { locals: [], body: [], pos: second, start: second + 1, end: bytes.length },
   ];
   // V8 gives a function its feedback vector only after a few calls, so one run records nothing.
   const v = new FastValidator(ctx);
@@ -805,27 +807,48 @@ export class FastValidator {
           continue;
         }
         const info = reg.info(funcTypes[typeBase + i]);
-        const locals = code.locals;
         // Locals: parameters, then declared locals, which must all have a default value (no
-        // initialisation tracking here).
+        // initialisation tracking here). The declared ones are read from the body's bytes
+        // (the decoder has checked them), so no list of them is ever made.
         const params = info.params;
         const np = params.length;
-        nl = np + locals.length;
-        if (localTypes.length < nl) localTypes = new Int32Array(nl * 2);
+        if (localTypes.length < np) localTypes = new Int32Array(np * 2);
         for (let j = 0; j < np; j++) localTypes[j] = params[j];
-        for (let j = 0; j < locals.length; j++) {
+        nl = np;
+        let lp = code.pos;
+        const groups = readU32(bytes, lp, start);
+        if ((lp = lebEnd) < 0) {
+          undecided.push(i);
+          continue;
+        }
+        for (let g = 0; g < groups; g++) {
+          const n = readU32(bytes, lp, start);
+          if ((lp = lebEnd) < 0 || lp >= start) {
+            undecided.push(i);
+            continue next;
+          }
           let e: number;
-          switch (locals[j]) {
-            case 'i32': e = VT.I32; break;
-            case 'i64': e = VT.I64; break;
-            case 'f32': e = VT.F32; break;
-            case 'f64': e = VT.F64; break;
-            case 'v128': e = VT.V128; break;
+          switch (bytes[lp++]) {
+            case 0x7f: e = VT.I32; break;
+            case 0x7e: e = VT.I64; break;
+            case 0x7d: e = VT.F32; break;
+            case 0x7c: e = VT.F64; break;
+            case 0x7b: e = VT.V128; break;
             default:
               undecided.push(i);
               continue next;
           }
-          localTypes[np + j] = e;
+          if (localTypes.length < nl + n) {
+            const lt = new Int32Array((nl + n) * 2);
+            lt.set(localTypes.subarray(0, nl));
+            localTypes = lt;
+          }
+          localTypes.fill(e, nl, nl + n);
+          nl += n;
+        }
+        if (lp !== start) {
+          undecided.push(i);
+          continue;
         }
         // Capacity: an instruction pushes at most one value and takes at least one byte,
         // except calls (checked there); a block takes at least two bytes.

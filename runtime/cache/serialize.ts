@@ -243,7 +243,7 @@ export function deserializeArtifact(data: Uint8Array, settings: CodeSettings, de
   if (settings.compilation === 'lazy') {
     const seed = new Map<number, LazyFunction>();
     meta.funcs.forEach(([i, start, end, bindings], k) => {
-      seed.set(i, { body: script.slice(start, end), bindings, make: makers[k] });
+      seed.set(i, { body: script.slice(start, end), bindings, make: makers[k], name: ir.names?.funcs.get(ir.numImportedFuncs + i) });
     });
     const { lazySource, translated } = lazyTranslator(ir, offsets, canon, {
       lazy: true, checks: checkOptionsFrom(settings), outlineThreshold: settings.outlineThreshold, profile: settings.codegen,
