@@ -828,6 +828,20 @@ export class FuncTranslator extends SimdLowering {
         this.pushPairCall(i64.i64DivRemCall(op, a, b));
         return true;
       }
+      case 'add128': case 'sub128': {
+        const bHi = this.popPairSimple();
+        const bLo = this.popPairSimple();
+        const aHi = this.popPairSimple();
+        const aLo = this.popPairSimple();
+        this.pushPairsStmt(2, (r) => i64.i128AddSub(op === 'sub128', aLo, aHi, bLo, bHi, r));
+        return true;
+      }
+      case 'mul_wide_s': case 'mul_wide_u': {
+        const b = this.popPairSimple();
+        const a = this.popPairSimple();
+        this.pushPairsStmt(2, (r) => i64.i128MulWide(op === 'mul_wide_s', a, b, r));
+        return true;
+      }
       case 'extend_i32_s': this.pushPair(i64.i64ExtendI32S(this.popSimple()), true); return true;
       case 'extend_i32_u': this.pushPair(i64.i64ExtendI32U(this.pop()), true); return true;
       case 'trunc_f32_s': case 'trunc_f64_s': this.pushPairCall(i64.i64TruncCall(this.pop(), true, false)); return true;

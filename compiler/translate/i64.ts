@@ -197,3 +197,50 @@ export const i64ToAddress = (a: Pair): string => `(${u32(a.hi)} * ${TWO32} + ${u
 /** Statements turning a non-negative number or -1 (simple `n`) into words. */
 export const addressToI64Words = (n: string, lo: string, hi: string): string =>
   `${hi} = ${n} < 0 ? -1 : ${n} / ${TWO32} | 0; ${lo} = ${n} | 0;`;
+
+// ---------------------------------------------------------------- wide arithmetic
+//
+// i64.add128 / i64.sub128 / i64.mul_wide_s / i64.mul_wide_u produce two i64 values (the low
+// and high halves of a 128-bit result). Each is one statement block over simple operands
+// that reads every operand before it writes any of the result words `r` (lo0, hi0, lo1,
+// hi1), so results may go to the operands' own slots. Sums of two unsigned words and a
+// carry, and products of 16-bit limbs with their column sums, stay below 2^53 and are exact
+// as doubles.
+
+const CARRY = 'c > 4294967295 ? 1 : 0';
+
+/** i64.add128 or i64.sub128 of (aLo, aHi) and (bLo, bHi), into words `r`. (simple) */
+export function i128AddSub(sub: boolean, aLo: Pair, aHi: Pair, bLo: Pair, bHi: Pair, r: readonly string[]): string {
+  const a = [aLo.lo, aLo.hi, aHi.lo];
+  const b = [bLo.lo, bLo.hi, bHi.lo];
+  const parts: string[] = [];
+  // c: the running sum (or difference) of one word column; its carry (borrow) goes on.
+  for (let i = 0; i < 3; i++) {
+    const prev = i === 0 ? '' : sub ? ` - (c < 0 ? 1 : 0)` : ` + (${CARRY})`;
+    parts.push(`c${i} = c = ${u32(a[i])} ${sub ? '-' : '+'} ${u32(b[i])}${prev};`);
+  }
+  const top = sub ? `${aHi.hi} - ${bHi.hi} - (c < 0 ? 1 : 0)` : `${aHi.hi} + ${bHi.hi} + (${CARRY})`;
+  return `{ let c, c0, c1, c2; ${parts.join(' ')} ${r[3]} = ${top} | 0; ${r[0]} = c0 | 0; ${r[1]} = c1 | 0; ${r[2]} = c2 | 0; }`;
+}
+
+/** i64.mul_wide_s / _u of `a` and `b`: the 128-bit product, into words `r`. (simple) */
+export function i128MulWide(signed: boolean, a: Pair, b: Pair, r: readonly string[]): string {
+  const x = [`${a.lo} & 65535`, `${a.lo} >>> 16`, `${a.hi} & 65535`, `${a.hi} >>> 16`];
+  const y = [`${b.lo} & 65535`, `${b.lo} >>> 16`, `${b.hi} & 65535`, `${b.hi} >>> 16`];
+  const out: string[] = [`{ let x0 = ${x[0]}, x1 = ${x[1]}, x2 = ${x[2]}, x3 = ${x[3]}, y0 = ${y[0]}, y1 = ${y[1]}, y2 = ${y[2]}, y3 = ${y[3]}, t = 0, z0, z1, z2, z3, z4, z5, z6, z7;`];
+  // Column k of the schoolbook product of the 16-bit limbs, plus the carry from column k-1.
+  for (let k = 0; k <= 6; k++) {
+    const terms: string[] = [];
+    for (let i = Math.max(0, k - 3); i <= Math.min(3, k); i++) terms.push(`x${i} * y${k - i}`);
+    out.push(`t = ${k === 0 ? '' : `(t - z${k - 1}) / 65536 + `}${terms.join(' + ')}; z${k} = t % 65536;`);
+  }
+  out.push('z7 = (t - z6) / 65536;');
+  out.push('let w2 = z4 | z5 << 16, w3 = z6 | z7 << 16;');
+  if (signed) {
+    // The signed product's high half is the unsigned one's minus b if a < 0 and minus a if b < 0.
+    out.push(`if (${a.hi} < 0) { t = (w2 >>> 0) - ${u32(b.lo)}; w3 = w3 - ${b.hi} - (t < 0 ? 1 : 0) | 0; w2 = t | 0; }`);
+    out.push(`if (${b.hi} < 0) { t = (w2 >>> 0) - ${u32(a.lo)}; w3 = w3 - ${a.hi} - (t < 0 ? 1 : 0) | 0; w2 = t | 0; }`);
+  }
+  out.push(`${r[0]} = z0 | z1 << 16; ${r[1]} = z2 | z3 << 16; ${r[2]} = w2; ${r[3]} = w3; }`);
+  return out.join(' ');
+}

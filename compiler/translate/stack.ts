@@ -211,6 +211,16 @@ export abstract class OperandStack {
     this.stack.push(entry(nameOf('s', d), nameOf('t', d), false, undefined));
   }
 
+  /** Pushes `n` i64 values written by statements `f(words)` into their slot pairs; `words`
+   *  lists the slots' words in stack order (lo0, hi0, lo1, hi1, ...). */
+  protected pushPairsStmt(n: number, f: (words: string[]) => string): void {
+    const d = this.stack.length;
+    const words: string[] = [];
+    for (let i = 0; i < n; i++) words.push(this.slot(d + i), this.hiSlot(d + i));
+    this.emit(f(words));
+    for (let i = 0; i < n; i++) this.stack.push(entry(nameOf('s', d + i), nameOf('t', d + i), false, undefined));
+  }
+
   /** Emits L = lo; H = hi; without either write changing the other's operand. */
   protected assignPair(L: string, H: string, lo: string, hi: string): void {
     const re = wholeNameRe;
