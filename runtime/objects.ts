@@ -319,13 +319,17 @@ function plainArg(t: ValType, v: unknown): number {
 
 // ---------------------------------------------------------------- Memory
 
+/** ES2024's `ArrayBuffer.prototype.transfer`, where the host has it. */
+type TransferableBuffer = ArrayBuffer & { transfer?: (newByteLength: number) => ArrayBuffer };
+
 /** Largest memory we allocate, in bytes (ArrayBuffer limit on Node 20 is above this). */
 const MAX_MEMORY_BYTES = 2 ** 32;
 
 /**
- * A linear memory. Growth re-allocates the ArrayBuffer (copying contents and detaching the
- * old buffer, as the JS API requires) and then refreshes every instance's cached views, so
- * the VMMemory invariant in vmctx/ holds before control returns to Wasm code.
+ * A linear memory. Growth replaces the ArrayBuffer by a longer one with the same contents
+ * (the host's `transfer` where it has one, else a copy) and detaches the old buffer, as the
+ * JS API requires, then refreshes every instance's cached views, so the VMMemory invariant
+ * in vmctx/ holds before control returns to Wasm code.
  */
 export class Memory implements VMMemory {
   buffer: ArrayBuffer;
@@ -375,21 +379,33 @@ export class Memory implements VMMemory {
     if (this.limiter !== null && !this.limiter.memoryGrowing(old, pages, max)) return -1;
     const bytes = pages * this.pageSize;
     if (bytes > MAX_MEMORY_BYTES) return -1;
-    let nb: ArrayBuffer;
-    try {
-      nb = new ArrayBuffer(bytes);
-    } catch {
-      return -1;
-    }
-    const nu8 = new Uint8Array(nb);
-    nu8.set(this.u8);
     const oldBuf = this.buffer;
+    let nb: ArrayBuffer;
+    const transfer = (oldBuf as TransferableBuffer).transfer;
+    if (typeof transfer === 'function') {
+      // The host can move the contents into a longer buffer itself (ES2024), detaching the
+      // old one as the JS API requires; an allocator that reallocates in place then neither
+      // copies nor touches the pages it keeps. A failed allocation leaves the old buffer
+      // attached.
+      try {
+        nb = transfer.call(oldBuf, bytes);
+      } catch {
+        return -1;
+      }
+    } else {
+      try {
+        nb = new ArrayBuffer(bytes);
+      } catch {
+        return -1;
+      }
+      new Uint8Array(nb).set(this.u8);
+      // Detach the old buffer (the JS API requires it); views of it become empty.
+      try { structuredClone(oldBuf, { transfer: [oldBuf] }); } catch { /* not detachable: harmless */ }
+    }
     this.buffer = nb;
     this.dv = new DataView(nb);
-    this.u8 = nu8;
+    this.u8 = new Uint8Array(nb);
     this.byteLength = bytes;
-    // Detach the old buffer (the JS API requires it); views of it become empty.
-    try { structuredClone(oldBuf, { transfer: [oldBuf] }); } catch { /* not detachable: harmless */ }
     for (const r of this.refreshers) r();
     return old;
   }

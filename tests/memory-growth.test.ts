@@ -1,0 +1,63 @@
+// Memory growth keeps the contents, zeroes the new pages, detaches the old buffer and
+// refreshes the views compiled code reads, both where the host moves a buffer's contents
+// itself (ES2024 `ArrayBuffer.prototype.transfer`, stood in for here where the host lacks
+// it) and where the memory copies them.
+
+import { Engine, Module, Store, Linker, Memory } from '../index';
+import { parseWat } from '../compiler/text';
+
+const WAT = `(module
+  (memory (export "mem") 1)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1))))`;
+
+type Proto = { transfer?: (this: ArrayBuffer, n: number) => ArrayBuffer };
+const proto = ArrayBuffer.prototype as Proto;
+const hostTransfer = proto.transfer;
+
+/** A stand-in with transfer's semantics: contents kept, the rest zero, the old one detached. */
+function standIn(calls: number[]): (this: ArrayBuffer, n: number) => ArrayBuffer {
+  return function (this: ArrayBuffer, n: number): ArrayBuffer {
+    calls.push(n);
+    const nb = new ArrayBuffer(n);
+    new Uint8Array(nb).set(new Uint8Array(this, 0, Math.min(n, this.byteLength)));
+    structuredClone(this, { transfer: [this] });
+    return nb;
+  };
+}
+
+describe.each(['transfer', 'copy'] as const)('memory.grow by %s', (how) => {
+  const calls: number[] = [];
+  beforeAll(() => {
+    if (how === 'transfer') {
+      if (hostTransfer === undefined) Object.defineProperty(ArrayBuffer.prototype, 'transfer', { value: standIn(calls), configurable: true, writable: true });
+    } else if (hostTransfer !== undefined) {
+      delete proto.transfer;
+    }
+  });
+  afterAll(() => {
+    if (hostTransfer === undefined) delete proto.transfer;
+    else Object.defineProperty(ArrayBuffer.prototype, 'transfer', { value: hostTransfer, configurable: true, writable: true });
+  });
+
+  test('contents kept, new pages zero, old buffer detached, code sees the new size', () => {
+    const engine = new Engine();
+    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(WAT)));
+    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
+    const mem = inst.getMemory('mem') as Memory;
+    call('store', 65532, 0x12345678);
+    const before = mem.buffer;
+    expect(call('grow', 2)).toBe(1);
+    expect(before.byteLength).toBe(0);
+    expect(mem.buffer.byteLength).toBe(3 * 65536);
+    expect(call('load', 65532)).toBe(0x12345678);
+    expect(call('load', 3 * 65536 - 4)).toBe(0);
+    call('store', 3 * 65536 - 4, -1);
+    expect(new Int32Array(mem.buffer)[(3 * 65536 - 4) / 4]).toBe(-1);
+    expect(mem.grow(1)).toBe(3);
+    expect(call('load', 3 * 65536 - 4)).toBe(-1);
+    expect(() => call('load', 4 * 65536)).toThrow(/out of bounds/);
+    if (how === 'transfer' && hostTransfer === undefined) expect(calls).toEqual([3 * 65536, 4 * 65536]);
+  });
+});
