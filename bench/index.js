@@ -19,7 +19,8 @@ const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(ROOT, 'node_modules/.cache/jetwasm-bench');
 const WORKLOAD_KEYS = ['sha256', 'xxhash64', 'blake3', 'crc32', 'sqljs', 'startup', 'compile',
   'compile-big', 'compile-swc', 'compile-biome',
-  'firstrun', 'firstrun-swc', 'firstrun-biome', 'firstrun-asc', 'firstrun-png', 'firstrun-sqljs'];
+  'firstrun', 'firstrun-swc', 'firstrun-biome', 'firstrun-asc', 'firstrun-png', 'firstrun-sqljs',
+  'firstrun-tiktoken', 'firstrun-brotli', 'firstrun-pyodide'];
 
 function parseArgs(argv) {
   const o = { rev: null, json: null, jitless: false, quick: false, dist: null, only: [], verbose: false, hashMiB: null, sqlRows: null };

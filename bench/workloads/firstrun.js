@@ -18,7 +18,7 @@ const CHILD = path.join(__dirname, 'firstrun-child.js');
 const MARK = 'BENCH-RESULT ';
 const ENGINES = ['native', 'jetwasm', 'polywasm'];
 // The packages whose sample takes seconds: fewer repetitions (see run.js).
-const BIG = new Set(['swc', 'biome', 'asc', 'sqljs']);
+const BIG = new Set(['swc', 'biome', 'asc', 'sqljs', 'tiktoken', 'pyodide']);
 
 /**
  * Runs a bench child process and returns its BENCH-RESULT object. The child gets an empty

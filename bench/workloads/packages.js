@@ -179,6 +179,56 @@ const PACKAGES = [
       return { check: runQueries(SQL, opts.rows), detail: `${opts.rows} rows` };
     },
   },
+  // The realworld tests' packages (tests/realworld): Rust through wasm-bindgen, CPython
+  // through Emscripten.
+  {
+    key: 'tiktoken',
+    pkg: '@dqbd/tiktoken',
+    wasm: '@dqbd/tiktoken/tiktoken_bg.wasm',
+    task: 'cl100k_base: load the ranks, encode the 204-line TypeScript sample and decode it',
+    load: async () => require(path.join(NM, '@dqbd/tiktoken')),
+    async run(tiktoken) {
+      const enc = tiktoken.get_encoding('cl100k_base');
+      const text = fixture('sample.ts');
+      const tokens = enc.encode(text);
+      const back = new TextDecoder().decode(enc.decode(tokens));
+      enc.free();
+      if (back !== text) throw new Error('tiktoken: the round trip changed the text');
+      return { check: sha(Uint32Array.from(tokens)), detail: `${tokens.length} tokens` };
+    },
+  },
+  {
+    key: 'brotli',
+    pkg: 'brotli-wasm',
+    wasm: 'brotli-wasm/pkg.node/brotli_wasm_bg.wasm',
+    task: 'compress the TypeScript sample x20 at quality 11, decompress it',
+    load: async () => require(path.join(NM, 'brotli-wasm')),
+    async run(brotli) {
+      const input = Buffer.from(fixture('sample.ts').repeat(20));
+      const packed = brotli.compress(input, { quality: 11 });
+      const unpacked = brotli.decompress(packed);
+      if (Buffer.compare(Buffer.from(unpacked), input) !== 0) throw new Error('brotli: the round trip changed the input');
+      return { check: sha(packed), detail: `${input.length} -> ${packed.length} bytes` };
+    },
+  },
+  {
+    key: 'pyodide',
+    pkg: 'pyodide',
+    wasm: 'pyodide/pyodide.asm.wasm',
+    files: ['pyodide/python_stdlib.zip', 'pyodide/pyodide.asm.js'],
+    task: 'loadPyodide() (CPython and its standard library), then a program using big integers, floats, re, hashlib and json',
+    load: async () => require(path.join(NM, 'pyodide')).loadPyodide(),
+    async run(py) {
+      const out = py.runPython([
+        'import json, math, re, hashlib',
+        'a, b = 0, 1',
+        'for _ in range(300): a, b = b, a + b',
+        'json.dumps({"fib": str(a), "pi": repr(math.pi), "re": re.findall(r"[a-z]+", "big wide world"),',
+        '            "sha": hashlib.sha256(b"jetwasm" * 1000).hexdigest()}, sort_keys=True)',
+      ].join('\n'));
+      return { check: sha(out), detail: `${out.length} chars of JSON` };
+    },
+  },
 ];
 
 /** Reads a package's big files once, so that no sample pays for the disk. */
