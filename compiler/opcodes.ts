@@ -44,6 +44,7 @@ export const enum Imm {
   /** idx = dst typeidx, idx2 = src typeidx */ ArrayArray,
   /** heap = target heap type; nullability is in the opcode (types[0] = full reftype) */ RefTest,
   /** idx = label, types = [rt1, rt2] (binary: castflags u8, label, ht1, ht2) */ BrOnCast,
+  /** none (binary: one reserved byte that must be 0x00; text: nothing) */ Zero,
 }
 
 export interface OpInfo {
@@ -238,6 +239,35 @@ def(M, 19, 'i64.add128', Imm.None, 'IIII>II');
 def(M, 20, 'i64.sub128', Imm.None, 'IIII>II');
 def(M, 21, 'i64.mul_wide_s', Imm.None, 'II>II');
 def(M, 22, 'i64.mul_wide_u', Imm.None, 'II>II');
+
+// ---- 0xFE: threads (atomic memory accesses, wait and notify). An atomic access's memarg
+// must give exactly its natural alignment, and a misaligned address traps.
+const A = PREFIX_ATOMIC;
+def(A, 0x00, 'memory.atomic.notify', Imm.MemArg, 'ai>i', 2);
+def(A, 0x01, 'memory.atomic.wait32', Imm.MemArg, 'aiI>i', 2);
+def(A, 0x02, 'memory.atomic.wait64', Imm.MemArg, 'aII>i', 3);
+def(A, 0x03, 'atomic.fence', Imm.Zero, '>');
+const atomicAccess: [number, string, string, number][] = [
+  [0x10, 'i32.atomic.load', 'a>i', 2], [0x11, 'i64.atomic.load', 'a>I', 3],
+  [0x12, 'i32.atomic.load8_u', 'a>i', 0], [0x13, 'i32.atomic.load16_u', 'a>i', 1],
+  [0x14, 'i64.atomic.load8_u', 'a>I', 0], [0x15, 'i64.atomic.load16_u', 'a>I', 1], [0x16, 'i64.atomic.load32_u', 'a>I', 2],
+  [0x17, 'i32.atomic.store', 'ai>', 2], [0x18, 'i64.atomic.store', 'aI>', 3],
+  [0x19, 'i32.atomic.store8', 'ai>', 0], [0x1a, 'i32.atomic.store16', 'ai>', 1],
+  [0x1b, 'i64.atomic.store8', 'aI>', 0], [0x1c, 'i64.atomic.store16', 'aI>', 1], [0x1d, 'i64.atomic.store32', 'aI>', 2],
+];
+for (const [c, n, sig, a] of atomicAccess) def(A, c, n, Imm.MemArg, sig, a);
+// Read-modify-write: seven opcodes per operation, in this order of type and width.
+const rmwForms: [string, string, string, number][] = [
+  ['i32', 'rmw', '', 2], ['i64', 'rmw', '', 3], ['i32', 'rmw8', '_u', 0], ['i32', 'rmw16', '_u', 1],
+  ['i64', 'rmw8', '_u', 0], ['i64', 'rmw16', '_u', 1], ['i64', 'rmw32', '_u', 2],
+];
+(['add', 'sub', 'and', 'or', 'xor', 'xchg', 'cmpxchg'] as const).forEach((rmw, g) => {
+  rmwForms.forEach(([t, width, suffix, align], i) => {
+    const v = t === 'i32' ? 'i' : 'I';
+    const sig = rmw === 'cmpxchg' ? `a${v}${v}>${v}` : `a${v}>${v}`;
+    def(A, 0x1e + g * 7 + i, `${t}.atomic.${width}.${rmw}${suffix}`, Imm.MemArg, sig, align);
+  });
+});
 
 // ---- 0xFD: SIMD
 const S = PREFIX_SIMD;

@@ -379,6 +379,46 @@ function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: 
   return g;
 }
 
+// ---------------------------------------------------------------- wait and notify
+//
+// A memory is used by one agent (there are no threads yet), so nothing can be waiting on it
+// and nothing can end a wait but its timeout. Generated code has checked the address's
+// bounds and alignment.
+
+let sleeper: Int32Array | null | undefined;
+
+/** memory.atomic.notify: the number of waiters woken, always 0 here. */
+function atomicNotify(_mem: Memory, _addr: number, _count: number): number {
+  return 0;
+}
+
+/**
+ * memory.atomic.wait32/64: 1 ("not-equal") if the memory does not hold `expected` at
+ * `addr`, else 2 ("timed-out") once the timeout (i64 nanoseconds, negative: none) has passed.
+ */
+function atomicWait(mem: Memory, addr: number, size: number, expLo: number, expHi: number, tLo: number, tHi: number): number {
+  if (!mem.type.shared) trap('expected shared memory');
+  const dv = mem.dv;
+  if (dv.getInt32(addr, true) !== expLo || (size === 8 && dv.getInt32(addr + 4, true) !== expHi)) return 1;
+  if (tHi < 0) trap('wait without a timeout on a memory no other thread can notify');
+  const ms = (tHi * 4294967296 + (tLo >>> 0)) / 1e6;
+  if (sleeper === undefined) {
+    try {
+      sleeper = new Int32Array(new SharedArrayBuffer(4));
+    } catch {
+      sleeper = null;
+    }
+  }
+  if (sleeper !== null && ms > 0) {
+    try {
+      Atomics.wait(sleeper, 0, 0, ms);
+    } catch {
+      // A host that may not block here (a browser's main thread): the timeout ends at once.
+    }
+  }
+  return 2;
+}
+
 /** The one helper object every instance's generated code receives. */
 export const helpers: TranslatedHelpers = {
   trap,
@@ -415,4 +455,6 @@ export const helpers: TranslatedHelpers = {
   wrapTrap: toTrapValue,
   lazyCompile,
   CC,
+  atomicWait,
+  atomicNotify,
 };

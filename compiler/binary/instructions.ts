@@ -9,7 +9,7 @@
 // markers in order, and the validator rebuilds nesting from them.
 
 import { BlockType, Catch, CatchKind, HeapType, Instr, MemArg, ValType } from '../ir';
-import { Imm, OPS, PREFIX_GC, PREFIX_MISC, PREFIX_SIMD } from '../opcodes';
+import { Imm, OPS, PREFIX_GC, PREFIX_MISC, PREFIX_SIMD, PREFIX_ATOMIC } from '../opcodes';
 import { Reader } from './reader';
 import { anchorShape } from '../shapes';
 import { blockType, heapType, refType, valType } from './types';
@@ -27,6 +27,7 @@ const IMM_SINGLE = immTable(0);
 const IMM_GC = immTable(PREFIX_GC);
 const IMM_MISC = immTable(PREFIX_MISC);
 const IMM_SIMD = immTable(PREFIX_SIMD);
+const IMM_ATOMIC = immTable(PREFIX_ATOMIC);
 
 // Opcodes with block-structure significance.
 const OP_BLOCK = 0x02;
@@ -259,6 +260,9 @@ export class InstrDecoder {
         s.types = [refType((flags & 1) !== 0, h1), refType((flags & 2) !== 0, h2)];
         break;
       }
+      case Imm.Zero:
+        if (r.u8() !== 0) r.fail('zero byte expected');
+        break;
       default:
         r.fail(`illegal opcode ${hex(op)}`, pos);
     }
@@ -329,6 +333,7 @@ export class InstrDecoder {
       if (op === PREFIX_GC) table = IMM_GC;
       else if (op === PREFIX_MISC) table = IMM_MISC;
       else if (op === PREFIX_SIMD) table = IMM_SIMD;
+      else if (op === PREFIX_ATOMIC) table = IMM_ATOMIC;
       else r.fail(`illegal opcode ${hex(op)}`, pos);
       imm = sub < table.length ? table[sub] : -1;
       if (imm < 0) r.fail(`illegal opcode ${hex(op)} ${hex(sub)}`, pos);
@@ -354,8 +359,8 @@ export class InstrDecoder {
     if (op < 0xfb) imm = IMM_SINGLE[op];
     else {
       const sub = r.u32();
-      const table = op === PREFIX_GC ? IMM_GC : op === PREFIX_MISC ? IMM_MISC : IMM_SIMD;
-      imm = sub < table.length ? table[sub] : -1;
+      const table = op === PREFIX_GC ? IMM_GC : op === PREFIX_MISC ? IMM_MISC : op === PREFIX_SIMD ? IMM_SIMD : op === PREFIX_ATOMIC ? IMM_ATOMIC : null;
+      imm = table !== null && sub < table.length ? table[sub] : -1;
       op = (op << 16) | sub;
     }
     if (imm === undefined || imm < 0) r.fail(`illegal opcode ${hex(op)}`, pos);
@@ -467,6 +472,12 @@ export class InstrDecoder {
         const h1 = heapType(r);
         const h2 = heapType(r);
         return { op, pos, idx, types: [refType((flags & 1) !== 0, h1), refType((flags & 2) !== 0, h2)] };
+      }
+      case Imm.Zero: {
+        if (r.u8() !== 0) r.fail('zero byte expected');
+        let ins = this.plainPrefixed.get(op);
+        if (ins === undefined) this.plainPrefixed.set(op, ins = { op });
+        return ins;
       }
     }
     return r.fail(`illegal opcode ${hex(op)}`, pos);

@@ -1397,6 +1397,10 @@ export class InstrEncoder {
         if (name === 'else' || name === 'end' || name === 'catch_all') unexpected(it[k - 1]);
         this.op(info);
         return k;
+      case Imm.Zero:
+        this.op(info);
+        this.w.u8(0);
+        return k;
       case Imm.Label:
         this.op(info);
         w.u32(this.label(it[k]));

@@ -652,6 +652,7 @@ export class FuncTranslator extends SimdLowering {
 
   private translateNamed(desc: OpDesc, ins: Instr): void {
     const name = desc.name;
+    if (desc.atomic) return this.atomic(ins, name);
     if (desc.mem !== null) {
       if (desc.mem === 'load') return this.load(ins, name);
       return this.store(ins, name);

@@ -43,5 +43,12 @@ export const HELPER_NAMES = [
 
 export type HelperName = (typeof HELPER_NAMES)[number];
 
+/**
+ * Helpers of rare instructions that generated code calls as `H.name(...)` at the call site
+ * instead of binding them in the prelude (so modules that do not use them do not change):
+ * memory.atomic.wait32/64 and memory.atomic.notify.
+ */
+export const H_CALLED_HELPERS = ['atomicWait', 'atomicNotify'] as const;
+
 /** The helper object's type, as far as the compiler cares: every name must be present. */
-export type TranslatedHelpers = Record<HelperName, unknown>;
+export type TranslatedHelpers = Record<HelperName | (typeof H_CALLED_HELPERS)[number], unknown>;

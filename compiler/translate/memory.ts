@@ -5,7 +5,7 @@ import type { Instr } from '../ir';
 import type { MemoryNames } from './env';
 import * as i64 from './i64';
 import { opDesc } from './ops';
-import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG, IDENT_OR_LITERAL } from './exprs';
+import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG, IDENT_OR_LITERAL, entry, nameOf } from './exprs';
 import { OperandStack } from './stack';
 
 
@@ -168,6 +168,112 @@ export abstract class MemoryAccess extends OperandStack {
       at = 'a';
     }
     this.emit(`if (${v} === ${v}) ${m.dv}.setFloat32(${at}, ${v}, 1); else ${m.dv}.setInt32(${at}, f32ToBits(${v}), 1);`);
+  }
+
+  // ------------------------------------------------------------------ atomics
+  //
+  // Memories are accessed by one agent (there are no threads), so an atomic access is the
+  // plain access plus the checks the threads proposal adds: bounds first, then alignment
+  // (trap "unaligned atomic"). Read-modify-write reads the old value into the result slot,
+  // then stores the new one computed from it; narrow forms read zero-extended and store the
+  // low bits. wait and notify are runtime calls (H.atomicWait / H.atomicNotify).
+
+  protected atomic(ins: Instr, name: string): void {
+    if (name === 'atomic.fence') return;
+    const ma = ins.memarg!;
+    const m = this.env.memory(ma.mem);
+    if (name === 'memory.atomic.notify') {
+      const count = this.popSimple();
+      const a = this.atomicAddress(m, ma.offset, 4);
+      this.pushStatement((r) => `${r} = H.atomicNotify(${m.obj}, ${a}, ${count});`);
+      return;
+    }
+    if (name === 'memory.atomic.wait32' || name === 'memory.atomic.wait64') {
+      const timeout = this.popPairSimple();
+      const wide = name === 'memory.atomic.wait64';
+      const expected = wide ? this.popPairSimple() : { lo: this.popSimple(), hi: '0' };
+      const a = this.atomicAddress(m, ma.offset, wide ? 8 : 4);
+      this.pushStatement((r) => `${r} = H.atomicWait(${m.obj}, ${a}, ${wide ? 8 : 4}, ${expected.lo}, ${expected.hi}, ${timeout.lo}, ${timeout.hi});`);
+      return;
+    }
+    const p = /^(i32|i64)\.atomic\.(load|store|rmw)(8|16|32)?(?:\.([a-z]+?))?(?:_u)?$/.exec(name);
+    if (p === null) throw new Error(`unknown atomic instruction ${name}`);
+    const wide = p[1] === 'i64';
+    const size = p[3] !== undefined ? Number(p[3]) / 8 : wide ? 8 : 4;
+    const access = p[2];
+    const rmw = p[4];
+    const dv = m.dv;
+    // Narrow widths read zero-extended; the i64 forms name i64.ts's load/store kinds.
+    const loadKind = size === 8 ? 'load' : `load${size * 8}_u`;
+    const storeKind = size === 8 ? 'store' : `store${size * 8}`;
+    const get32 = (at: string): string => size === 4 ? `${dv}.getInt32(${at}, 1)` : size === 2 ? `${dv}.getUint16(${at}, 1)` : `${dv}.getUint8(${at})`;
+    const set32 = (at: string, v: string): string => size === 4 ? `${dv}.setInt32(${at}, ${v}, 1);` : size === 2 ? `${dv}.setInt16(${at}, ${v}, 1);` : `${dv}.setInt8(${at}, ${v});`;
+    const mask = size === 2 ? ' & 65535' : size === 1 ? ' & 255' : '';
+    if (access === 'load') {
+      const a = this.atomicAddress(m, ma.offset, size);
+      if (wide) this.pushPairStmt((lo, hi) => i64.i64LoadWords(loadKind, dv, a, lo, hi));
+      else this.pushStatement((r) => `${r} = ${get32(a)};`);
+      return;
+    }
+    if (access === 'store') {
+      if (wide) {
+        const v = this.popPairSimple();
+        const a = this.atomicAddress(m, ma.offset, size);
+        this.emit(i64.i64Store(storeKind, dv, a, v));
+      } else {
+        const v = this.popSimple();
+        const a = this.atomicAddress(m, ma.offset, size);
+        this.emit(set32(a, v));
+      }
+      return;
+    }
+    if (rmw === 'cmpxchg') {
+      if (wide) {
+        const repl = this.popPairSimple();
+        const exp = this.popPairSimple();
+        const a = this.atomicAddress(m, ma.offset, size);
+        // The expected value is compared at the access's width.
+        const same = (lo: string, hi: string): string => size === 8 ? `${lo} === ${exp.lo} && ${hi} === ${exp.hi}` : size === 4 ? `${lo} === ${exp.lo}` : `${lo} === (${exp.lo}${mask})`;
+        this.pushPairStmt((lo, hi) => `${i64.i64LoadWords(loadKind, dv, a, lo, hi)} if (${same(lo, hi)}) { ${i64.i64Store(storeKind, dv, a, repl)} }`);
+      } else {
+        const repl = this.popSimple();
+        const exp = this.popSimple();
+        const a = this.atomicAddress(m, ma.offset, size);
+        this.pushStatement((r) => `${r} = ${get32(a)}; if (${r} === (${exp}${mask})) ${set32(a, repl)}`);
+      }
+      return;
+    }
+    if (wide) {
+      const v = this.popPairSimple();
+      const a = this.atomicAddress(m, ma.offset, size);
+      this.pushPairStmt((lo, hi) => {
+        const old = { lo, hi };
+        const nv = rmw === 'xchg' ? v : i64.i64Binary(rmw!, old, v);
+        if (nv === null) throw new Error(`unknown atomic operation ${name}`);
+        return `${i64.i64LoadWords(loadKind, dv, a, lo, hi)} ${i64.i64Store(storeKind, dv, a, nv)}`;
+      });
+      return;
+    }
+    const v = this.popSimple();
+    const a = this.atomicAddress(m, ma.offset, size);
+    const op = ({ add: '+', sub: '-', and: '&', or: '|', xor: '^' } as Record<string, string>)[rmw!];
+    if (rmw !== 'xchg' && op === undefined) throw new Error(`unknown atomic operation ${name}`);
+    this.pushStatement((r) => `${r} = ${get32(a)}; ${set32(a, rmw === 'xchg' ? v : `${r} ${op} ${v} | 0`)}`);
+  }
+
+  /** Pops an atomic access's address: bounds checked, then alignment; left in `a`. */
+  private atomicAddress(m: MemoryNames, offset: number, size: number): string {
+    const a = this.effectiveAddress(m, offset, size);
+    if (size > 1) this.emit(`if (${a} % ${size} !== 0) trap("unaligned atomic");`);
+    return a;
+  }
+
+  /** Pushes an i32 written by statements `f(slot)` into its slot. */
+  private pushStatement(f: (slot: string) => string): void {
+    const d = this.stack.length;
+    const s = this.slot(d);
+    this.emit(f(s));
+    this.stack.push(entry(s, undefined, false, undefined));
   }
 
   /** An address-typed operand (i32 or i64 per memory/table) as a JS number expression. */

@@ -2,7 +2,7 @@
 // is a plain load or store and of how many bytes, and which case of FuncTranslator's
 // operator switch handles it. Computed once per opcode from compiler/opcodes.ts.
 
-import { opByCode } from '../opcodes';
+import { opByCode, PREFIX_ATOMIC } from '../opcodes';
 
 /** What the translator needs from an opcode's name, parsed once per opcode (not per
  *  instruction: name parsing with regexes was a measurable part of translation time). */
@@ -16,6 +16,8 @@ export interface OpDesc {
   /** A plain load/store: the bytes it accesses (accessSize), else 0. */
   readonly size: number;
   readonly tail: boolean;
+  /** An instruction of the threads proposal (prefix 0xFE): memory.atomic.*, *.atomic.*. */
+  readonly atomic: boolean;
   /** A numeric operator or plain load/store of i32/i64/f32/f64 other than `*.const`: handled by
    *  translateNamed, not by any case of translateOperator's switch (a switch over ~150 strings
    *  is a chain of comparisons, which was the hottest line of translation). */
@@ -127,6 +129,7 @@ export function opDesc(code: number): OpDesc | undefined {
     mem,
     size: mem === null ? 0 : accessSize(op, ty),
     tail: name === 'return_call' || name === 'return_call_indirect' || name === 'return_call_ref',
+    atomic: (code >>> 16) === PREFIX_ATOMIC,
     numeric: NUMERIC_TYPES.has(ty) && op !== 'const',
     kind: TK_BY_NAME.get(name) ?? TK.Other,
   };

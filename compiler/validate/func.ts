@@ -6,7 +6,7 @@
 import { invalid, malformed } from '../errors';
 import { CatchKind } from '../ir';
 import type { BlockType, BodyStream, HeapType, Instr, MemArg } from '../ir';
-import { Imm, OPS, PREFIX_GC } from '../opcodes';
+import { Imm, OPS, PREFIX_GC, PREFIX_ATOMIC } from '../opcodes';
 import { anchorShape } from '../shapes';
 import {
   CompKind, HT, REF_BASE, TypeRegistry, VT, encodeType, heapOf, isDefaultableEnc, isNullableEnc, isRefEnc,
@@ -92,6 +92,8 @@ const OP_KIND = new Uint8Array(256 + 4 * 1024).fill(K.Unknown);
 const OP_PARAMS: (readonly number[])[] = [];
 const OP_RESULTS: (readonly number[])[] = [];
 const OP_NAT_ALIGN = new Uint8Array(256 + 4 * 1024);
+/** 1 for atomic memory accesses (prefix 0xFE), whose alignment must be exactly natural. */
+const OP_ATOMIC = new Uint8Array(256 + 4 * 1024);
 const OP_LANES = new Uint8Array(256 + 4 * 1024);
 
 function laneCount(name: string): number {
@@ -116,6 +118,7 @@ for (const info of OPS) {
     OP_RESULTS[d] = [...r].map((c) => SIG_CHAR[c]);
   }
   OP_NAT_ALIGN[d] = info.natAlign ?? 0;
+  if (info.prefix === PREFIX_ATOMIC && info.imm === Imm.MemArg) OP_ATOMIC[d] = 1;
   if (k === K.Lane || k === K.MemLane) OP_LANES[d] = laneCount(info.name);
 }
 
@@ -423,10 +426,11 @@ export class CodeValidator {
     if (x === undefined || !(x < this.ctx.numDatas) || x < 0) throw invalid('unknown data segment');
   }
 
-  private memarg(m: MemArg | undefined, natAlign: number): number {
+  private memarg(m: MemArg | undefined, natAlign: number, atomic = false): number {
     if (m === undefined) throw malformed('missing memarg');
     const a = this.memAddr(m.mem);
     if (m.align > natAlign) throw invalid('alignment must not be larger than natural');
+    if (atomic && m.align !== natAlign) throw invalid('atomic alignment must be natural');
     if (a === VT.I32 && m.offset > 0xffffffff) throw invalid('offset out of range');
     return a;
   }
@@ -519,7 +523,7 @@ export class CodeValidator {
             break;
           }
           case K.Mem: {
-            const a = this.memarg(ins.memarg, OP_NAT_ALIGN[d]);
+            const a = this.memarg(ins.memarg, OP_NAT_ALIGN[d], OP_ATOMIC[d] === 1);
             const ps = OP_PARAMS[d];
             for (let i = ps.length - 1; i >= 0; i--) this.pop(ps[i] === ADDR ? a : ps[i]);
             this.pushAll(OP_RESULTS[d]);

@@ -7,6 +7,7 @@
 import * as acorn from 'acorn';
 import { parseWat } from '../../compiler/text';
 import { HELPER_NAMES } from '../../compiler/translate';
+import { helpers } from '../../runtime/helpers';
 import { CompileError, Engine, Func, Global, Linker, Memory, Module, RuntimeError, Store } from '../../runtime';
 import { append, customSection, nameBytes, nameSection, section, leb, watString } from './wasm-builder';
 
@@ -77,7 +78,12 @@ function instantiateHostile(compilation: Compilation): { module: Module; call: (
   const instance = linker.instantiate(store, module);
   return {
     module,
-    funcName: (name) => (instance.exports.get(name) as Func).callable.name,
+    // A lazily translated function's name labels its code (which the stub keys by CC) once
+    // it has run; an eagerly translated one's labels the function itself.
+    funcName: (name) => {
+      const callable = (instance.exports.get(name) as Func).callable as unknown as Record<symbol, { name: string } | undefined> & { name: string };
+      return (callable[helpers.CC as symbol] ?? callable).name;
+    },
     call: (name, x) => {
       const f = instance.exports.get(name);
       if (!(f instanceof Func)) throw new Error(`export ${JSON.stringify(name).slice(0, 40)} is not a function`);
