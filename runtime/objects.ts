@@ -322,6 +322,16 @@ function plainArg(t: ValType, v: unknown): number {
 /** ES2024's `ArrayBuffer.prototype.transfer`, where the host has it. */
 type TransferableBuffer = ArrayBuffer & { transfer?: (newByteLength: number) => ArrayBuffer };
 
+type GrowableSharedBuffer = SharedArrayBuffer & { grow(newByteLength: number): void };
+
+/** A growable SharedArrayBuffer of `bytes` that can grow to `max`, or null where the host has none. */
+function growableSharedBuffer(bytes: number, max: number): GrowableSharedBuffer | null {
+  if (typeof SharedArrayBuffer !== 'function') return null;
+  const Ctor = SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => GrowableSharedBuffer;
+  const b = new Ctor(bytes, { maxByteLength: max });
+  return typeof b.grow === 'function' ? b : null;
+}
+
 /** Largest memory we allocate, in bytes (ArrayBuffer limit on Node 20 is above this). */
 const MAX_MEMORY_BYTES = 2 ** 32;
 
@@ -340,15 +350,26 @@ export class Memory implements VMMemory {
   /** The creating store's limiter (runtime/limits.ts); it may refuse growth. */
   limiter: ResourceLimiter | null = null;
   private readonly declared: MemoryType;
+  /** The buffer is a growable SharedArrayBuffer (a shared memory's, where the host has one). */
+  private readonly growsInPlace: boolean;
 
   /** @internal use Memory.create. */
   constructor(type: MemoryType) {
     this.declared = type;
     const bytes = type.limits.min * this.pageSize;
     if (bytes > MAX_MEMORY_BYTES) throw new RuntimeError('memory size exceeds implementation limit');
-    this.buffer = new ArrayBuffer(bytes);
-    this.dv = new DataView(this.buffer);
-    this.u8 = new Uint8Array(this.buffer);
+    // A shared memory is one growable SharedArrayBuffer for its whole life: it grows in
+    // place and is never detached (the JS API's rule for shared memories), and its `buffer`
+    // is that same object. Views over it have a fixed length (refreshed on growth): on
+    // V8 length-tracking views over a growable buffer are many times slower.
+    // A host without growable SharedArrayBuffers (or without SharedArrayBuffer, as a page
+    // that is not cross-origin isolated) gets an ordinary buffer: one agent sees no
+    // difference but the buffer's class.
+    const shared = type.shared ? growableSharedBuffer(bytes, Math.min((type.limits.max ?? type.limits.min) * this.pageSize, MAX_MEMORY_BYTES)) : null;
+    this.growsInPlace = shared !== null;
+    this.buffer = shared !== null ? Object.freeze(shared) as unknown as ArrayBuffer : new ArrayBuffer(bytes);
+    this.dv = new DataView(this.buffer, 0, bytes);
+    this.u8 = new Uint8Array(this.buffer, 0, bytes);
     this.byteLength = bytes;
   }
 
@@ -379,6 +400,18 @@ export class Memory implements VMMemory {
     if (this.limiter !== null && !this.limiter.memoryGrowing(old, pages, max)) return -1;
     const bytes = pages * this.pageSize;
     if (bytes > MAX_MEMORY_BYTES) return -1;
+    if (this.growsInPlace) {
+      try {
+        (this.buffer as unknown as GrowableSharedBuffer).grow(bytes);
+      } catch {
+        return -1;
+      }
+      this.dv = new DataView(this.buffer, 0, bytes);
+      this.u8 = new Uint8Array(this.buffer, 0, bytes);
+      this.byteLength = bytes;
+      for (const r of this.refreshers) r();
+      return old;
+    }
     const oldBuf = this.buffer;
     let nb: ArrayBuffer;
     const transfer = (oldBuf as TransferableBuffer).transfer;

@@ -1,7 +1,8 @@
 // Atomic instructions (threads proposal) on a memory used by one agent: bounds are checked
 // before alignment, wait compares at its width and can only time out (or trap without a
-// timeout), notify wakes nobody, unshared memories refuse wait. The official atomic.wast runs
-// with the spec suite; these cover what it does not.
+// timeout), notify wakes nobody, unshared memories refuse wait; a shared memory is a
+// SharedArrayBuffer that grows in place. The official atomic.wast runs with the spec suite;
+// these cover what it does not.
 
 import { Engine, Module, Store, Linker, RuntimeError } from '../index';
 import { parseWat } from '../compiler/text';
@@ -70,6 +71,26 @@ describe.each(['jit', 'interpreter'] as const)('atomics, %s profile', (codegen) 
     expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
     expect(trapOf(() => call('wait32', 32, 5, -1n))).toMatch(/no other thread/);
     expect(call('notify', 32, 10)).toBe(0);
+  });
+
+  test('a shared memory is one SharedArrayBuffer that grows in place', () => {
+    const mem = inst.getMemory('mem')!;
+    const before = mem.buffer;
+    expect(before).toBeInstanceOf(SharedArrayBuffer);
+    expect(Object.isFrozen(before)).toBe(true);
+    const shared = instantiate(`(module (memory (export "m") 1 3 shared)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "load") (param i32) (result i32) (i32.atomic.load (local.get 0))))`);
+    const m = shared.getMemory('m')!;
+    const sab = m.buffer;
+    new Int32Array(sab)[100] = 42;
+    expect(shared.getFunc('grow')!.call(2)).toEqual([1]);
+    expect(m.buffer).toBe(sab);
+    expect(sab.byteLength).toBe(3 * 65536);
+    expect(shared.getFunc('load')!.call(400)).toEqual([42]);
+    Atomics.store(new Int32Array(sab), 3 * 16384 - 1, 7);
+    expect(shared.getFunc('load')!.call(3 * 65536 - 4)).toEqual([7]);
+    expect(shared.getFunc('grow')!.call(1)).toEqual([-1]);
   });
 
   test('an unshared memory refuses wait and notifies nobody', () => {
