@@ -336,13 +336,22 @@ function growableSharedBuffer(bytes: number, max: number): GrowableSharedBuffer 
 const MAX_MEMORY_BYTES = 2 ** 32;
 
 /**
- * A linear memory. Growth replaces the ArrayBuffer by a longer one with the same contents
- * (the host's `transfer` where it has one, else a copy) and detaches the old buffer, as the
- * JS API requires, then refreshes every instance's cached views, so the VMMemory invariant
- * in vmctx/ holds before control returns to Wasm code.
+ * A linear memory. Generated code reads it through `dv`, `u8` and `byteLength`, views of
+ * exactly the memory's length over a backing store; growth replaces the views and then
+ * refreshes every instance's cached ones, so the VMMemory invariant in vmctx/ holds before
+ * control returns to Wasm code.
+ *
+ * The store of an unshared memory may be longer than the memory (spare capacity), which
+ * makes growth inside it free; the JS-visible `buffer` must have exactly the memory's
+ * length and be detached by growth (the JS API's rules), so reading `buffer` first makes
+ * the store exact. Growth adds spare capacity only when `buffer` was not read since the
+ * previous growth, i.e. when the program grows again without JS looking (an allocator
+ * growing page by page inside one call); when JS reads `buffer` after each growth (the
+ * glue of wasm-bindgen and Emscripten does), growth stays exact and costs one copy, as it
+ * would anyway. A store is replaced by the host's `transfer` where it has one (ES2024:
+ * the host may reallocate instead of copying), else by a copy; the old store is detached.
  */
 export class Memory implements VMMemory {
-  buffer: ArrayBuffer;
   dv: DataView;
   u8: Uint8Array;
   byteLength: number;
@@ -352,6 +361,10 @@ export class Memory implements VMMemory {
   private readonly declared: MemoryType;
   /** The buffer is a growable SharedArrayBuffer (a shared memory's, where the host has one). */
   private readonly growsInPlace: boolean;
+  /** The backing store: at least `byteLength` long; exactly that once `buffer` was read. */
+  private store: ArrayBuffer;
+  /** `buffer` was read since the last growth. */
+  private exposed = false;
 
   /** @internal use Memory.create. */
   constructor(type: MemoryType) {
@@ -361,15 +374,15 @@ export class Memory implements VMMemory {
     // A shared memory is one growable SharedArrayBuffer for its whole life: it grows in
     // place and is never detached (the JS API's rule for shared memories), and its `buffer`
     // is that same object. Views over it have a fixed length (refreshed on growth): on
-    // V8 length-tracking views over a growable buffer are many times slower.
-    // A host without growable SharedArrayBuffers (or without SharedArrayBuffer, as a page
-    // that is not cross-origin isolated) gets an ordinary buffer: one agent sees no
-    // difference but the buffer's class.
-    const shared = type.shared ? growableSharedBuffer(bytes, Math.min((type.limits.max ?? type.limits.min) * this.pageSize, MAX_MEMORY_BYTES)) : null;
+    // V8 length-tracking views over a growable buffer are many times slower. A host without
+    // growable SharedArrayBuffers (or without SharedArrayBuffer, as a page that is not
+    // cross-origin isolated) gets an ordinary buffer: one agent sees no difference but the
+    // buffer's class.
+    const shared = type.shared ? growableSharedBuffer(bytes, this.maxBytes()) : null;
     this.growsInPlace = shared !== null;
-    this.buffer = shared !== null ? Object.freeze(shared) as unknown as ArrayBuffer : new ArrayBuffer(bytes);
-    this.dv = new DataView(this.buffer, 0, bytes);
-    this.u8 = new Uint8Array(this.buffer, 0, bytes);
+    this.store = shared !== null ? Object.freeze(shared) as unknown as ArrayBuffer : new ArrayBuffer(bytes);
+    this.dv = new DataView(this.store, 0, bytes);
+    this.u8 = new Uint8Array(this.store, 0, bytes);
     this.byteLength = bytes;
   }
 
@@ -389,8 +402,33 @@ export class Memory implements VMMemory {
 
   size(): number { return this.byteLength / this.pageSize; }
 
-  /** Grows by `delta` pages; returns the old size in pages, or -1. */
-  grow(delta: number): number {
+  /** The memory's bytes as an ArrayBuffer of exactly its length; detached by growth. */
+  get buffer(): ArrayBuffer {
+    if (this.store.byteLength !== this.byteLength && !this.growsInPlace) {
+      // Without memory for the exact copy, the store is handed out as it is.
+      if (this.replaceStore(this.byteLength)) this.refresh();
+    }
+    this.exposed = true;
+    return this.store;
+  }
+
+  /**
+   * Replaces `buffer` by a new ArrayBuffer with the same bytes and detaches the old one (the
+   * JS API's `grow(0)`); a shared memory's buffer stays.
+   */
+  renewBuffer(): void {
+    if (!this.growsInPlace && this.replaceStore(this.byteLength)) this.refresh();
+  }
+
+  private refresh(): void {
+    for (const r of this.refreshers) r();
+  }
+
+  /**
+   * Grows by `delta` pages; returns the old size in pages, or -1. `exact`: no spare
+   * capacity (the JS API's `grow`, after which JS reads `buffer`).
+   */
+  grow(delta: number, exact = false): number {
     const old = this.size();
     if (delta === 0) return old;
     const pages = old + delta;
@@ -402,45 +440,64 @@ export class Memory implements VMMemory {
     if (bytes > MAX_MEMORY_BYTES) return -1;
     if (this.growsInPlace) {
       try {
-        (this.buffer as unknown as GrowableSharedBuffer).grow(bytes);
+        (this.store as unknown as GrowableSharedBuffer).grow(bytes);
       } catch {
         return -1;
       }
-      this.dv = new DataView(this.buffer, 0, bytes);
-      this.u8 = new Uint8Array(this.buffer, 0, bytes);
-      this.byteLength = bytes;
-      for (const r of this.refreshers) r();
-      return old;
+    } else if (bytes > this.store.byteLength) {
+      // Spare capacity only for a program growing again without JS reading `buffer`.
+      const spare = !exact && !this.exposed ? Math.min(this.maxBytes(), bytes + Math.ceil(bytes / 2 / this.pageSize) * this.pageSize) : bytes;
+      if (!this.replaceStore(spare) && (spare === bytes || !this.replaceStore(bytes))) return -1;
     }
-    const oldBuf = this.buffer;
+    // Inside the store's capacity the bytes past the old length are zero: no view ever
+    // reached them (a store with spare capacity was never handed to JS).
+    this.exposed = false;
+    this.dv = new DataView(this.store, 0, bytes);
+    this.u8 = new Uint8Array(this.store, 0, bytes);
+    this.byteLength = bytes;
+    this.refresh();
+    return old;
+  }
+
+  /** The largest store this memory can need: its maximum, within MAX_MEMORY_BYTES. */
+  private maxBytes(): number {
+    const max = this.declared.limits.max;
+    const limit = this.declared.addr === 'i64' ? MAX_MEMORY_BYTES : 2 ** 32;
+    return Math.min(max === undefined ? limit : max * this.pageSize, limit, MAX_MEMORY_BYTES);
+  }
+
+  /**
+   * Moves the contents into a new store of `capacity` bytes (at least `byteLength`) and
+   * detaches the old one; the views cover `byteLength` bytes of it, and the caller refreshes
+   * the instances' copies. False, with nothing changed, if allocation fails.
+   */
+  private replaceStore(capacity: number): boolean {
+    const old = this.store;
     let nb: ArrayBuffer;
-    const transfer = (oldBuf as TransferableBuffer).transfer;
+    const transfer = (old as TransferableBuffer).transfer;
     if (typeof transfer === 'function') {
-      // The host can move the contents into a longer buffer itself (ES2024), detaching the
-      // old one as the JS API requires; an allocator that reallocates in place then neither
-      // copies nor touches the pages it keeps. A failed allocation leaves the old buffer
-      // attached.
+      // ES2024: the host moves the contents and detaches the old buffer itself; a failed
+      // allocation leaves the old buffer attached.
       try {
-        nb = transfer.call(oldBuf, bytes);
+        nb = transfer.call(old, capacity);
       } catch {
-        return -1;
+        return false;
       }
     } else {
       try {
-        nb = new ArrayBuffer(bytes);
+        nb = new ArrayBuffer(capacity);
       } catch {
-        return -1;
+        return false;
       }
       new Uint8Array(nb).set(this.u8);
-      // Detach the old buffer (the JS API requires it); views of it become empty.
-      try { structuredClone(oldBuf, { transfer: [oldBuf] }); } catch { /* not detachable: harmless */ }
+      // Detach the old store (the JS API requires it of a buffer JS saw); views of it
+      // become empty.
+      try { structuredClone(old, { transfer: [old] }); } catch { /* not detachable: harmless */ }
     }
-    this.buffer = nb;
-    this.dv = new DataView(nb);
-    this.u8 = new Uint8Array(nb);
-    this.byteLength = bytes;
-    for (const r of this.refreshers) r();
-    return old;
+    this.store = nb;
+    this.dv = new DataView(nb, 0, this.byteLength);
+    this.u8 = new Uint8Array(nb, 0, this.byteLength);
+    return true;
   }
 }
 

@@ -1,7 +1,8 @@
 // Memory growth keeps the contents, zeroes the new pages, detaches the old buffer and
 // refreshes the views compiled code reads, both where the host moves a buffer's contents
 // itself (ES2024 `ArrayBuffer.prototype.transfer`, stood in for here where the host lacks
-// it) and where the memory copies them.
+// it) and where the memory copies them; growth that JS does not look at in between takes
+// spare capacity, and `buffer` is exact whenever JS reads it.
 
 import { Engine, Module, Store, Linker, Memory } from '../index';
 import { parseWat } from '../compiler/text';
@@ -10,7 +11,13 @@ const WAT = `(module
   (memory (export "mem") 1)
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
-  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1))))`;
+  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  ;; Grows one page at a time, n times, writing the new page's number at its start.
+  (func (export "growMany") (param $n i32) (local $p i32)
+    (loop $l
+      (local.set $p (memory.grow (i32.const 1)))
+      (i32.store (i32.shl (local.get $p) (i32.const 16)) (local.get $p))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
 
 type Proto = { transfer?: (this: ArrayBuffer, n: number) => ArrayBuffer };
 const proto = ArrayBuffer.prototype as Proto;
@@ -59,5 +66,27 @@ describe.each(['transfer', 'copy'] as const)('memory.grow by %s', (how) => {
     expect(call('load', 3 * 65536 - 4)).toBe(-1);
     expect(() => call('load', 4 * 65536)).toThrow(/out of bounds/);
     if (how === 'transfer' && hostTransfer === undefined) expect(calls).toEqual([3 * 65536, 4 * 65536]);
+  });
+
+  test('growth without JS looking takes spare capacity; buffer is exact when read', () => {
+    calls.length = 0;
+    const engine = new Engine();
+    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(WAT)));
+    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
+    const mem = inst.getMemory('mem') as Memory;
+    call('growMany', 10);
+    // 1 -> 11 pages, one page at a time: stores of 3, 6 and 11 pages (the last one exact).
+    const buf = mem.buffer;
+    expect(buf.byteLength).toBe(11 * 65536);
+    if (how === 'transfer' && hostTransfer === undefined) expect(calls).toEqual([3, 6, 11].map((p) => p * 65536));
+    const words = new Int32Array(buf);
+    for (let p = 1; p < 11; p++) expect(words[p * 16384]).toBe(p);
+    expect(call('load', 11 * 65536 - 4)).toBe(0);
+    expect(() => call('load', 11 * 65536)).toThrow(/out of bounds/);
+    // Read by JS, the buffer is detached by the next growth, and that growth is exact.
+    call('growMany', 1);
+    expect(buf.byteLength).toBe(0);
+    expect(mem.buffer.byteLength).toBe(12 * 65536);
+    expect(new Int32Array(mem.buffer)[11 * 16384]).toBe(11);
   });
 });

@@ -76,7 +76,7 @@ export class Memory {
     const mem = engineMemory(this);
     const addr = mem.type.addr;
     const d = addressValue(delta, addr, 'WebAssembly.Memory.grow: delta');
-    const old = mem.grow(d);
+    const old = mem.grow(d, true);
     if (old < 0) throw new RangeError('WebAssembly.Memory.grow: could not grow memory');
     if (d === 0) refreshBuffer(mem);
     return toAddressValue(old, addr);
@@ -91,22 +91,10 @@ defineInterface(Memory, 'Memory', 1, { operations: { grow: 1 }, attributes: ['bu
 
 /**
  * Replaces the buffer of a memory by a new ArrayBuffer holding the same bytes and detaches
- * the old one, as the JS API requires even for grow(0). Engine invariant (runtime/objects.ts):
- * every view cached by generated code is refreshed before control returns to Wasm.
+ * the old one, as the JS API requires even for grow(0).
  */
 function refreshBuffer(mem: RtMemory): void {
-  if (mem.type.shared) return;
-  const old = mem.buffer;
-  let nb: ArrayBuffer;
-  try {
-    nb = structuredClone(old, { transfer: [old] });
-  } catch {
-    return;
-  }
-  mem.buffer = nb;
-  mem.dv = new DataView(nb);
-  mem.u8 = new Uint8Array(nb);
-  for (const r of mem.refreshers) r();
+  mem.renewBuffer();
 }
 
 export function engineMemory(m: unknown): RtMemory {
