@@ -158,13 +158,31 @@ export type HostFunction = (...args: unknown[]) => unknown;
 // int32 words (lo, hi); an i64 first result returns its low word and leaves the high word in
 // rI32[1]; an i64 result i >= 1 is rI64[i] (the words rI32[2i], rI32[2i+1]).
 /**
+ * The messages of the RangeErrors this host's DataView throws for an access out of its bounds
+ * (each engine words them its own way, some by how far out the offset is), learnt once by
+ * provoking each kind: past the end, beyond 2^32 and 2^53, and negative.
+ */
+const DATAVIEW_BOUNDS_MESSAGES: ReadonlySet<string> = ((): Set<string> => {
+  const out = new Set<string>(['Offset is outside the bounds of the DataView']);
+  const dv = new DataView(new ArrayBuffer(0));
+  for (const offset of [0, 2 ** 32, 2 ** 60, -1]) {
+    try {
+      dv.getInt8(offset);
+    } catch (e) {
+      if (e instanceof RangeError) out.add(e.message);
+    }
+  }
+  return out;
+})();
+
+/**
  * Converts what generated code threw into what the host observes: stack overflow becomes the
  * trap "call stack exhausted", and a DataView bounds failure (generated code leaves 32-bit
  * memory bounds checks to the DataView, see compiler/translate/func.ts effectiveAddress)
  * becomes the trap "out of bounds memory access". Other values pass through.
  */
 export function toTrapValue(e: unknown): unknown {
-  if (e instanceof RangeError && /bounds of the DataView/.test(e.message)) return new RuntimeError('out of bounds memory access');
+  if (e instanceof RangeError && DATAVIEW_BOUNDS_MESSAGES.has(e.message)) return new RuntimeError('out of bounds memory access');
   return toTrap(e);
 }
 
