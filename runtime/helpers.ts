@@ -13,6 +13,8 @@ import type { Memory, Table } from './objects';
 import * as SIMD from './simd';
 import * as GC from './gc';
 import { throwException } from './exceptions';
+import { carrierHelpers } from './nan';
+import { NAN_CARRIERS } from '../vmctx/nan';
 
 
 function trap(msg: string): never {
@@ -416,3 +418,5 @@ export const helpers: TranslatedHelpers = {
   lazyCompile,
   CC,
 };
+// Where NaNs need carriers, the float helpers are the carrier-aware ones (runtime/nan.ts).
+if (NAN_CARRIERS) Object.assign(helpers, carrierHelpers(helpers));

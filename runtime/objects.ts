@@ -11,6 +11,8 @@ import { canonicalValType, typeRegistry } from '../vmctx/types';
 import { SlabKind, type RefCell, type VMContext, type VMMemory, type VMOffsets, type VMTable } from '../vmctx';
 import { RuntimeError, toTrap } from './errors';
 import { v128FromBytes, v128ToBytes } from './simd';
+import { NAN_CARRIERS } from '../vmctx/nan';
+import { isNaNBits } from './values';
 import { checkMemoryCreation, checkTableCreation, type ResourceLimiter } from './limits';
 
 /** Property under which a callable carries its canonical function type id. */
@@ -24,7 +26,8 @@ const RET_SLOTS = 4096;
 const retBuf = new ArrayBuffer(8 * RET_SLOTS);
 export const rI32 = new Int32Array(retBuf);
 export const rI64 = new BigInt64Array(retBuf);
-export const rF64 = new Float64Array(retBuf);
+/** Where NaNs need carriers (vmctx/nan.ts) a generic array, since a Float64Array cannot hold one. */
+export const rF64: Float64Array | number[] = NAN_CARRIERS ? new Array<number>(RET_SLOTS).fill(0) : new Float64Array(retBuf);
 export const rRef: unknown[] = new Array<unknown>(RET_SLOTS).fill(null);
 
 export function readReturnSlot(t: ValType, i: number): unknown {
@@ -101,8 +104,9 @@ export function toInternal(t: ValType, v: unknown): unknown {
   switch (t) {
     case 'i32': return Number(v) | 0;
     case 'i64': return BigInt.asIntN(64, BigInt(v as bigint));
-    case 'f32': { const x = Number(v); return x === x ? Math.fround(x) : x; }
-    case 'f64': return Number(v);
+    // A NaNBits carrier (runtime/values.ts) is already the internal value.
+    case 'f32': { if (isNaNBits(v)) return v; const x = Number(v); return x === x ? Math.fround(x) : x; }
+    case 'f64': return isNaNBits(v) ? v : Number(v);
     case 'v128':
       if (v instanceof Int32Array && v.length === 4) return Int32Array.from(v);
       return v128FromBytes(v as ArrayLike<number>);
@@ -331,6 +335,7 @@ function isNumberType(t: ValType): boolean {
 /** Converts an API number argument of a plain type (i32/f32/f64). */
 function plainArg(t: ValType, v: unknown): number {
   if (t === 'i32') return Number(v) | 0;
+  if (isNaNBits(v)) return v as unknown as number;
   const x = Number(v);
   return t === 'f32' && x === x ? Math.fround(x) : x;
 }
@@ -551,7 +556,7 @@ export function newGlobalStorage(t: ValType): GlobalStorage {
   switch (t) {
     case 'i32': return { kind: 'num', view: new Int32Array(2), index: 0 };
     case 'i64': return { kind: 'num', view: new BigInt64Array(1), index: 0 };
-    case 'f32': case 'f64': return { kind: 'num', view: new Float64Array(1), index: 0 };
+    case 'f32': case 'f64': return NAN_CARRIERS ? { kind: 'ref', cell: { value: 0 } } : { kind: 'num', view: new Float64Array(1), index: 0 };
     case 'v128': return { kind: 'num', view: new Int32Array(4), index: 0 };
     default: return { kind: 'ref', cell: { value: null } };
   }

@@ -8,6 +8,7 @@
 
 import type { FuncType, GlobalType, ModuleIR, ValType } from '../../compiler/ir';
 import { VMContext, VMOffsets } from '../../vmctx';
+import { NAN_CARRIERS } from '../../vmctx/nan';
 import { typeRegistry, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType } from '../../vmctx/types';
 import { LinkError, RuntimeError, WasmException } from '../errors';
 import { helpers } from '../helpers';
@@ -249,6 +250,11 @@ interface Spaces {
 
 /** Instantiates AOT output. `imports` is a JS-API import object. Throws LinkError / RuntimeError. */
 export function instantiateAot(m: AotModule, factory: AotFactory, imports: unknown = undefined): Record<string, unknown> {
+  if ((m.nanCarriers === true) !== NAN_CARRIERS) {
+    throw new TypeError(NAN_CARRIERS
+      ? 'this module was compiled for hosts that keep NaN bits; this host canonicalises NaNs: compile it with JETWASM_NAN_CARRIERS=1'
+      : 'this module was compiled for hosts that canonicalise NaNs (JETWASM_NAN_CARRIERS=1); this host keeps NaN bits: compile it without');
+  }
   const ir = m as unknown as ModuleIR;
   const canon = typeRegistry.canonicalize(ir);
   const o = new VMOffsets(ir);
