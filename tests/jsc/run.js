@@ -5,7 +5,12 @@
 // process runs a batch of scripts, printing one JSON line per script (tests/jsc/shell.js).
 //
 //   node tests/jsc/run.js [--mode jit|nojit|both] [--files a.wast,b.wast] [--script FILE]...
-//                         [--jobs N] [--quiet]
+//                         [--jobs N] [--quiet] [--realworld | --no-realworld]
+//
+// Besides the scripts, the hash-wasm and sql.js workloads of tests/realworld/workloads.js run
+// in jsc on jetwasm's facade (in place of the shell's own WebAssembly), and their results
+// must equal Node's with native WebAssembly. On by default; off when --files is given,
+// unless --realworld.
 //
 // Modes: `jit` is the shell's defaults, `nojit` adds --useJIT=false (JSC's interpreter only,
 // as in Lockdown Mode). Default: both. Exit status 0 only if every file of every mode has
@@ -22,7 +27,7 @@ const { findJsc, buildShellBundle, suiteFiles } = require('./support');
 const root = path.resolve(__dirname, '../..');
 
 function parseArgs(argv) {
-  const o = { modes: ['jit', 'nojit'], files: null, scripts: [], jobs: Math.max(1, Math.min(4, os.cpus().length)), quiet: false };
+  const o = { modes: ['jit', 'nojit'], files: null, scripts: [], realworld: undefined, jobs: Math.max(1, Math.min(4, os.cpus().length)), quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--mode') { const m = argv[++i]; o.modes = m === 'both' ? ['jit', 'nojit'] : [m]; }
@@ -30,9 +35,12 @@ function parseArgs(argv) {
     else if (a === '--script') o.scripts.push(path.resolve(argv[++i]));
     else if (a === '--jobs') o.jobs = Number(argv[++i]);
     else if (a === '--quiet') o.quiet = true;
+    else if (a === '--realworld') o.realworld = true;
+    else if (a === '--no-realworld') o.realworld = false;
     else throw new Error(`unknown argument ${a}`);
   }
   for (const m of o.modes) if (m !== 'jit' && m !== 'nojit') throw new Error(`unknown mode ${m}`);
+  if (o.realworld === undefined) o.realworld = o.files === null;
   return o;
 }
 
@@ -94,6 +102,44 @@ async function runMode(jsc, bundle, mode, files, jobs) {
   return results;
 }
 
+const WORKLOADS = {
+  hash: () => [workloads.hashWasmPath],
+  sql: () => [workloads.sqlJsPath, path.join(path.dirname(workloads.sqlJsPath), 'sql-wasm.wasm')],
+};
+const workloads = require('../realworld/workloads.js');
+
+/** A workload's results in this process, on Node's own WebAssembly. */
+async function nativeResults(which) {
+  const out = which === 'hash'
+    ? await workloads.hashWorkload(require(workloads.hashWasmPath))
+    : await workloads.sqlWorkload(require(workloads.sqlJsPath));
+  return JSON.stringify(out.results);
+}
+
+/** A workload in jsc on jetwasm's facade: resolves to { results (JSON) | error, ms }. */
+function jscResults(jsc, bundle, mode, which) {
+  return new Promise((resolve) => {
+    const args = [...(mode === 'nojit' ? ['--useJIT=false'] : []), bundle, path.join(__dirname, 'workload-shell.js'), '--', which, ...WORKLOADS[which](), 'jetwasm'];
+    const t0 = Date.now();
+    const child = spawn(jsc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), BATCH_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const ms = Date.now() - t0;
+      const line = out.split('\n').find((l) => l.startsWith('@@ '));
+      if (!line) return resolve({ error: `jsc ${signal ? `killed by ${signal}` : `exited with ${code}`}: ${(err || out).slice(-400)}`, ms });
+      const r = JSON.parse(line.slice(3));
+      if (r.error) return resolve({ error: r.error, ms });
+      if (!r.usedFacade) return resolve({ error: 'the workload did not run on the facade', ms });
+      resolve({ results: JSON.stringify(r.results), ms });
+    });
+  });
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const jsc = findJsc();
@@ -133,6 +179,20 @@ async function main() {
     }
   }
   fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
+  if (opts.realworld) {
+    const wbundle = await buildShellBundle('tests/jsc/workloads-entry.js');
+    for (const which of Object.keys(WORKLOADS)) {
+      const native = await nativeResults(which);
+      for (const mode of opts.modes) {
+        const r = await jscResults(jsc, wbundle, mode, which);
+        const same = r.results === native;
+        if (!same) ok = false;
+        const verdict = r.error ? `FAILED: ${r.error}` : same ? 'results equal Node\'s native' : 'FAILED: results differ from Node\'s native';
+        console.log(`jsc ${mode}: ${which} workload ${verdict} (${(r.ms / 1000).toFixed(1)} s)`);
+      }
+    }
+    fs.rmSync(path.dirname(wbundle), { recursive: true, force: true });
+  }
   if (!ok) process.exitCode = 1;
 }
 

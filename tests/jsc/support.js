@@ -31,6 +31,18 @@ function findJsc() {
   return null;
 }
 
+/** Node's `path`, for modules that only join paths at load time: joins with '/'. */
+const shellPath = {
+  name: 'shell-path',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?path$/ }, () => ({ path: 'path', namespace: 'shell-path' }));
+    build.onLoad({ filter: /.*/, namespace: 'shell-path' }, () => ({
+      contents: 'const join = (...p) => p.join("/"); module.exports = { join, resolve: join, dirname: (p) => p.replace(/\\/[^/]*$/, "") };',
+      loader: 'js',
+    }));
+  },
+};
+
 /**
  * Bundles `entry` (a .ts file under the repository) for an engine shell: one classic script,
  * the TextDecoder/TextEncoder shim first. Resolves to the path of the script, in a new
@@ -50,6 +62,8 @@ async function buildShellBundle(entry = 'tests/jsc/entry.ts') {
     target: 'es2020',
     write: false,
     logLevel: 'silent',
+    plugins: [shellPath],
+    define: { __dirname: '""' },
   });
   const shim = fs.readFileSync(path.join(__dirname, 'text-coding.js'), 'utf8');
   fs.writeFileSync(out, shim + '\n' + result.outputFiles[0].text);
