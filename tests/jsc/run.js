@@ -21,7 +21,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const { findJsc, buildShellBundle, suiteFiles } = require('./support');
 
 const root = path.resolve(__dirname, '../..');
@@ -159,6 +159,12 @@ async function main() {
   const bundle = await buildShellBundle();
   let ok = true;
   for (const mode of opts.modes) {
+    // The profile chosen by default (runtime/jit-probe.ts) must follow the shell's JIT.
+    const p = spawnSync(jsc, [...(mode === 'nojit' ? ['--useJIT=false'] : []), '-e', `load(${JSON.stringify(bundle)}); print(jetwasmDefaultProfile())`], { encoding: 'utf8' });
+    const profile = p.stdout.trim();
+    const want = mode === 'nojit' ? 'interpreter' : 'jit';
+    console.log(`jsc ${mode}: default code-generation profile ${profile}${profile === want ? '' : ` (FAILED: expected ${want})`}`);
+    if (profile !== want) ok = false;
     const t0 = Date.now();
     const results = await runMode(jsc, bundle, mode, files, opts.jobs);
     const totals = { passed: 0, failed: 0, skipped: 0 };
