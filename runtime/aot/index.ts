@@ -13,7 +13,7 @@ import { typeRegistry, canonicalValType, canonicalRefType, matchFuncType, matchG
 import { LinkError, RuntimeError, WasmException } from '../errors';
 import { helpers } from '../helpers';
 import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, newGlobalStorage, toTrapValue, type Callable } from '../objects';
-import { f32FromBits, f64FromBits } from '../values';
+import { f32FromBits, f64FromBits, isNaNBits } from '../values';
 import * as GC from '../gc';
 import { applyActiveSegments } from '../segments';
 import type { AotConstExpr, AotFactory, AotModule } from './format';
@@ -150,6 +150,8 @@ function toApiArg(t: ValType, v: unknown): unknown {
 /** Func.call's result value -> the JS value the host sees. */
 function fromApi(t: ValType, v: unknown): unknown {
   if (isRefType(t) && v instanceof Func) return exportedFunction(v);
+  // A NaNBits carrier (runtime/values.ts) becomes the Number NaN: JS cannot hold its bits.
+  if (NAN_CARRIERS && isNaNBits(v)) return NaN;
   return v;
 }
 /** Internal value -> JS value. */
@@ -160,6 +162,7 @@ function toJs(t: ValType, v: unknown): unknown {
     return exportedFunction(new FuncOf(v as Callable, id).func);
   }
   if (t === 'i64') return BigInt.asIntN(64, v as bigint);
+  if (NAN_CARRIERS && isNaNBits(v)) return NaN;
   return v;
 }
 /** Whether reference type `t` (heap types canonical) is in the function hierarchy. */
