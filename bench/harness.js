@@ -29,14 +29,24 @@ async function withWebAssembly(WA, fn) {
  * to this load alone.
  */
 function freshRequire(file, pkgDir) {
+  // require.cache is keyed by real paths: node_modules may be a symbolic link.
+  const dirs = [pkgDir, realpath(pkgDir)];
   const purge = () => {
-    for (const k of Object.keys(require.cache)) if (k.startsWith(pkgDir)) delete require.cache[k];
+    for (const k of Object.keys(require.cache)) if (dirs.some((d) => k.startsWith(d))) delete require.cache[k];
   };
   purge();
   try {
     return require(file);
   } finally {
     purge();
+  }
+}
+
+function realpath(p) {
+  try {
+    return require('fs').realpathSync(p);
+  } catch {
+    return p;
   }
 }
 

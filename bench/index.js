@@ -3,7 +3,7 @@
 // binaryen's wasm2js. See README.md for the method and how to read the table.
 //
 //   npm run bench [-- --quick] [-- --jitless] [-- --json FILE] [-- --only sha256,sqljs]
-//                 [-- --rev GIT_REV] [-- --dist DIR] [-- --verbose]
+//                 [-- --rev GIT_REV] [-- --dist DIR] [-- --verbose] [-- --host node|jsc]
 //                 [-- --hash-mib N (8; 2 with --jitless)] [-- --rows N (50000; 10000 with --jitless)]
 //
 // This process builds jetwasm (into its own folder), precompiles the wasm2js peers, then
@@ -13,6 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync, spawnSync } = require('child_process');
+const { runJsc } = require('./jsc');
 const { precompile } = require('./wasm2js');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -23,7 +24,7 @@ const WORKLOAD_KEYS = ['sha256', 'xxhash64', 'blake3', 'crc32', 'sqljs', 'startu
   'firstrun-tiktoken', 'firstrun-brotli', 'firstrun-pyodide'];
 
 function parseArgs(argv) {
-  const o = { rev: null, json: null, jitless: false, quick: false, dist: null, only: [], verbose: false, hashMiB: null, sqlRows: null };
+  const o = { rev: null, json: null, jitless: false, quick: false, dist: null, only: [], verbose: false, hashMiB: null, sqlRows: null, host: 'node' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -38,6 +39,7 @@ function parseArgs(argv) {
       case '--rev': o.rev = next(); break;
       case '--only': o.only = next().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--verbose': o.verbose = true; break;
+      case '--host': o.host = next(); break;
       case '--hash-mib': o.hashMiB = positive(a, next()); break;
       case '--rows': o.sqlRows = positive(a, next()); break;
       case '-h': case '--help':
@@ -47,8 +49,9 @@ function parseArgs(argv) {
       default: throw new Error(`unknown option ${a} (see --help)`);
     }
   }
+  if (o.host !== 'node' && o.host !== 'jsc') throw new Error(`unknown host ${o.host}; node or jsc`);
   // Without a JIT everything runs 10-50x slower; smaller inputs keep --jitless to minutes.
-  o.hashMiB = o.hashMiB || (o.jitless ? 2 : 8);
+  o.hashMiB = o.hashMiB || (o.host === 'jsc' ? (o.jitless ? 1 : 4) : o.jitless ? 2 : 8);
   o.sqlRows = o.sqlRows || (o.jitless ? 10000 : 50000);
   for (const k of o.only) if (!WORKLOAD_KEYS.includes(k)) throw new Error(`unknown workload ${k}; one of ${WORKLOAD_KEYS.join(', ')}`);
   return o;
@@ -199,6 +202,7 @@ function main() {
   const started = Date.now();
   opts.dist = opts.dist || build(opts.rev);
   opts.cacheDir = CACHE;
+  if (opts.host === 'jsc') return mainJsc(opts, started);
   const wasm2js = precompileAll(opts);
 
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-bench-')), 'result.json');
@@ -216,6 +220,22 @@ function main() {
 
   const m = res.meta;
   process.stdout.write(`\njetwasm ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, node ${m.node}${m.jitless ? ' --jitless' : ''}, ` +
+    `${os.cpus().length} cpu, ${m.quick ? 'quick, ' : ''}${m.seconds} s\n`);
+  for (const e of m.engines) process.stdout.write(`  ${e.name.padEnd(8)} ${e.unavailable ? `(${e.unavailable})` : e.via}\n`);
+  process.stdout.write(`\n${table(res)}\n`);
+  process.stdout.write('\nmedian of timed repetitions; ratios are jetwasm speed / peer speed (above 1 = jetwasm faster)\n');
+  if (opts.json) {
+    fs.writeFileSync(opts.json, JSON.stringify(res, null, 2) + '\n');
+    process.stdout.write(`wrote ${opts.json}\n`);
+  }
+}
+
+/** `--host jsc`: the hash rows in JavaScriptCore's shell (bench/jsc.js). */
+function mainJsc(opts, started) {
+  const res = runJsc(opts);
+  res.meta = { ...res.meta, ...commitInfo(opts.rev), quick: opts.quick, seconds: Math.round((Date.now() - started) / 1000), date: new Date().toISOString() };
+  const m = res.meta;
+  process.stdout.write(`\njetwasm ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, ${m.host}${m.jitless ? ' --useJIT=false' : ''}, ` +
     `${os.cpus().length} cpu, ${m.quick ? 'quick, ' : ''}${m.seconds} s\n`);
   for (const e of m.engines) process.stdout.write(`  ${e.name.padEnd(8)} ${e.unavailable ? `(${e.unavailable})` : e.via}\n`);
   process.stdout.write(`\n${table(res)}\n`);

@@ -40,7 +40,8 @@ import type { HeapType, StorageType, SubType } from '../compiler/ir';
 import { typeRegistry, type TypeRegistry } from '../vmctx/types';
 import { RuntimeError, WasmException } from './errors';
 import { Func, TY } from './objects';
-import { f32FromBits } from './values';
+import { f32FromBits, f64FromWords } from './values';
+import { NAN_CARRIERS } from '../vmctx/nan';
 
 function trap(msg: string): never {
   throw new RuntimeError(msg);
@@ -196,7 +197,8 @@ function allocStorage(kind: StorageKind, n: number): ArrayStorage {
     case StorageKind.I16: return new Int16Array(n);
     case StorageKind.I32: return new Int32Array(n);
     case StorageKind.I64: return new BigInt64Array(n);
-    case StorageKind.F32: case StorageKind.F64: return new Float64Array(n);
+    // Where NaNs need carriers (vmctx/nan.ts) a Float64Array cannot hold them: a generic array.
+    case StorageKind.F32: case StorageKind.F64: return NAN_CARRIERS ? new Array<number>(n).fill(0) : new Float64Array(n);
     // v128 values are immutable, so every element may share one zero vector.
     case StorageKind.V128: return new Array<unknown>(n).fill(new Int32Array(4));
     default: return new Array<unknown>(n).fill(null);
@@ -313,6 +315,10 @@ function readData(k: StorageKind, e: ArrayStorage, d: number, bytes: Uint8Array,
     case StorageKind.I64: for (let i = 0; i < n; i++) e[d + i] = dv.getBigInt64(s + 8 * i, true); break;
     case StorageKind.F32: for (let i = 0; i < n; i++) e[d + i] = f32FromBits(dv.getUint32(s + 4 * i, true)); break;
     case StorageKind.F64: {
+      if (!(e instanceof Float64Array)) {
+        for (let i = 0; i < n; i++) e[d + i] = f64FromWords(dv.getInt32(s + 8 * i, true), dv.getInt32(s + 8 * i + 4, true));
+        break;
+      }
       // A byte copy into the Float64Array: the bits never pass through a JS number.
       const f = e as Float64Array;
       new Uint8Array(f.buffer, f.byteOffset + d * 8, n * 8).set(bytes.subarray(s, s + n * 8));

@@ -13,6 +13,8 @@ import type { Memory, Table } from './objects';
 import * as SIMD from './simd';
 import * as GC from './gc';
 import { throwException } from './exceptions';
+import { carrierHelpers } from './nan';
+import { NAN_CARRIERS } from '../vmctx/nan';
 
 
 function trap(msg: string): never {
@@ -458,3 +460,5 @@ export const helpers: TranslatedHelpers = {
   atomicWait,
   atomicNotify,
 };
+// Where NaNs need carriers, the float helpers are the carrier-aware ones (runtime/nan.ts).
+if (NAN_CARRIERS) Object.assign(helpers, carrierHelpers(helpers));

@@ -11,6 +11,8 @@ import { canonicalValType, typeRegistry } from '../vmctx/types';
 import { SlabKind, type RefCell, type VMContext, type VMMemory, type VMOffsets, type VMTable } from '../vmctx';
 import { RuntimeError, toTrap } from './errors';
 import { v128FromBytes, v128ToBytes } from './simd';
+import { NAN_CARRIERS } from '../vmctx/nan';
+import { isNaNBits } from './values';
 import { checkMemoryCreation, checkTableCreation, type ResourceLimiter } from './limits';
 
 /** Property under which a callable carries its canonical function type id. */
@@ -24,7 +26,8 @@ const RET_SLOTS = 4096;
 const retBuf = new ArrayBuffer(8 * RET_SLOTS);
 export const rI32 = new Int32Array(retBuf);
 export const rI64 = new BigInt64Array(retBuf);
-export const rF64 = new Float64Array(retBuf);
+/** Where NaNs need carriers (vmctx/nan.ts) a generic array, since a Float64Array cannot hold one. */
+export const rF64: Float64Array | number[] = NAN_CARRIERS ? new Array<number>(RET_SLOTS).fill(0) : new Float64Array(retBuf);
 export const rRef: unknown[] = new Array<unknown>(RET_SLOTS).fill(null);
 
 export function readReturnSlot(t: ValType, i: number): unknown {
@@ -101,8 +104,9 @@ export function toInternal(t: ValType, v: unknown): unknown {
   switch (t) {
     case 'i32': return Number(v) | 0;
     case 'i64': return BigInt.asIntN(64, BigInt(v as bigint));
-    case 'f32': { const x = Number(v); return x === x ? Math.fround(x) : x; }
-    case 'f64': return Number(v);
+    // A NaNBits carrier (runtime/values.ts) is already the internal value.
+    case 'f32': { if (isNaNBits(v)) return v; const x = Number(v); return x === x ? Math.fround(x) : x; }
+    case 'f64': return isNaNBits(v) ? v : Number(v);
     case 'v128':
       if (v instanceof Int32Array && v.length === 4) return Int32Array.from(v);
       return v128FromBytes(v as ArrayLike<number>);
@@ -158,13 +162,31 @@ export type HostFunction = (...args: unknown[]) => unknown;
 // int32 words (lo, hi); an i64 first result returns its low word and leaves the high word in
 // rI32[1]; an i64 result i >= 1 is rI64[i] (the words rI32[2i], rI32[2i+1]).
 /**
+ * The messages of the RangeErrors this host's DataView throws for an access out of its bounds
+ * (each engine words them its own way, some by how far out the offset is), learnt once by
+ * provoking each kind: past the end, beyond 2^32 and 2^53, and negative.
+ */
+const DATAVIEW_BOUNDS_MESSAGES: ReadonlySet<string> = ((): Set<string> => {
+  const out = new Set<string>(['Offset is outside the bounds of the DataView']);
+  const dv = new DataView(new ArrayBuffer(0));
+  for (const offset of [0, 2 ** 32, 2 ** 60, -1]) {
+    try {
+      dv.getInt8(offset);
+    } catch (e) {
+      if (e instanceof RangeError) out.add(e.message);
+    }
+  }
+  return out;
+})();
+
+/**
  * Converts what generated code threw into what the host observes: stack overflow becomes the
  * trap "call stack exhausted", and a DataView bounds failure (generated code leaves 32-bit
  * memory bounds checks to the DataView, see compiler/translate/func.ts effectiveAddress)
  * becomes the trap "out of bounds memory access". Other values pass through.
  */
 export function toTrapValue(e: unknown): unknown {
-  if (e instanceof RangeError && /bounds of the DataView/.test(e.message)) return new RuntimeError('out of bounds memory access');
+  if (e instanceof RangeError && DATAVIEW_BOUNDS_MESSAGES.has(e.message)) return new RuntimeError('out of bounds memory access');
   return toTrap(e);
 }
 
@@ -313,6 +335,7 @@ function isNumberType(t: ValType): boolean {
 /** Converts an API number argument of a plain type (i32/f32/f64). */
 function plainArg(t: ValType, v: unknown): number {
   if (t === 'i32') return Number(v) | 0;
+  if (isNaNBits(v)) return v as unknown as number;
   const x = Number(v);
   return t === 'f32' && x === x ? Math.fround(x) : x;
 }
@@ -639,7 +662,7 @@ export function newGlobalStorage(t: ValType): GlobalStorage {
   switch (t) {
     case 'i32': return { kind: 'num', view: new Int32Array(2), index: 0 };
     case 'i64': return { kind: 'num', view: new BigInt64Array(1), index: 0 };
-    case 'f32': case 'f64': return { kind: 'num', view: new Float64Array(1), index: 0 };
+    case 'f32': case 'f64': return NAN_CARRIERS ? { kind: 'ref', cell: { value: 0 } } : { kind: 'num', view: new Float64Array(1), index: 0 };
     case 'v128': return { kind: 'num', view: new Int32Array(4), index: 0 };
     default: return { kind: 'ref', cell: { value: null } };
   }

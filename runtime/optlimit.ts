@@ -17,6 +17,7 @@
 
 import { outlineLimits } from '../compiler/translate/outline';
 import { hostEnv } from './host-env';
+import { hostHasJit } from './jit-probe';
 
 /** V8's default `--max-optimized-bytecode-size` (Node 20), which outlineLimits.threshold fits. */
 const DEFAULT_LIMIT = 60 * 1024;
@@ -60,21 +61,17 @@ export function outlineThresholdFor(config: { readonly raiseOptimizationLimit?: 
 }
 
 /**
- * Whether the host had a native WebAssembly when this module was loaded (before any
- * polyfill could install the facade as the global).
- */
-const HOST_HAS_WASM = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== 'undefined';
-
-/**
  * The code-generation profile for an engine: its `codegen` option, else JETWASM_CODEGEN in
- * the environment, else 'interpreter' when
- * the host has no native WebAssembly (node --jitless and browsers' no-JIT modes remove both
- * together, and hosts without a JIT are why this runtime is used there), else 'jit'.
+ * the environment, else 'jit' where the host runs JavaScript with a JIT compiler and
+ * 'interpreter' where it does not (runtime/jit-probe.ts: V8's flags under Node, a brief
+ * timing probe elsewhere). Hosts without a JIT are why this runtime is used there: Safari's
+ * Lockdown Mode, `node --jitless`, JavaScriptCore with --useJIT=false (which keeps its
+ * WebAssembly, so its presence says nothing).
  */
 export function codegenProfileFor(config: { readonly codegen?: unknown }): 'jit' | 'interpreter' {
   if (config.codegen === 'jit' || config.codegen === 'interpreter') return config.codegen;
   // The environment can choose for engines that do not (e.g. to run the spec suite on both).
   const env = hostEnv('JETWASM_CODEGEN');
   if (env === 'jit' || env === 'interpreter') return env;
-  return HOST_HAS_WASM ? 'jit' : 'interpreter';
+  return hostHasJit() ? 'jit' : 'interpreter';
 }

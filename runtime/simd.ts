@@ -35,7 +35,7 @@
 // relaxed_min/max = min/max, relaxed_laneselect = bitselect, relaxed_q15mulr = q15mulr_sat,
 // relaxed_dot treats the second operand as signed and saturates the i16 pair sums.
 
-import { f32FromBits, f32ToBits } from './values';
+import { f32FromBits, f32ToBits, f64FromWords, f64ToWords } from './values';
 
 export type V128 = Int32Array;
 
@@ -217,7 +217,7 @@ export function f32x4_splat(x: number): V128 {
   return v4(w, w, w, w);
 }
 export function f64x2_splat(x: number): V128 {
-  F64[0] = x;
+  f64ToWords(x, W);
   return v4(W[0], W[1], W[0], W[1]);
 }
 
@@ -244,8 +244,7 @@ export function f32x4_extract_lane(v: V128, lane: number): number {
   return f32FromBits(v[lane]);
 }
 export function f64x2_extract_lane(v: V128, lane: number): number {
-  W[0] = v[2 * lane]; W[1] = v[2 * lane + 1];
-  return F64[0];
+  return f64FromWords(v[2 * lane], v[2 * lane + 1]);
 }
 
 export function i8x16_replace_lane(v: V128, x: number, lane: number): V128 {
@@ -289,7 +288,7 @@ export function f32x4_replace_lane(v: V128, x: number, lane: number): V128 {
 }
 export function f64x2_replace_lane(v: V128, x: number, lane: number): V128 {
   const r = v.slice();
-  F64[0] = x;
+  f64ToWords(x, W);
   r[2 * lane] = W[0]; r[2 * lane + 1] = W[1];
   return r;
 }

@@ -7,7 +7,7 @@
 // Reference classification comes from the runtime (refKind/hostRef); it is passed in as a
 // RefOracle so this module depends only on runtime/values.ts and can be tested alone.
 
-import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../runtime/values';
+import { f32FromBits, f32ToBits, f64FromBits, f64ToBits, isNaNBits } from '../runtime/values';
 import type { LanePattern, WastConst, WastExpected } from '../compiler/text/wast-types';
 
 export type RefKind = 'null' | 'func' | 'extern' | 'i31' | 'struct' | 'array' | 'exn' | 'host';
@@ -78,6 +78,7 @@ export function formatValue(v: unknown, refs?: RefOracle): string {
     if (Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff && !Object.is(v, -0)) return String(v);
     return `${v} (f64 ${hex64(f64ToBits(v))}, f32 ${hex32(f32ToBits(v))})`;
   }
+  if (isNaNBits(v)) return `NaN (f64 ${hex64(f64ToBits(v as unknown as number))}, f32 ${hex32(f32ToBits(v as unknown as number))})`;
   if (typeof v === 'bigint') return `${v}n`;
   if (v instanceof Uint8Array) return 'v128 ' + Array.from(v, (b) => b.toString(16).padStart(2, '0')).join(' ');
   if (refs) {
@@ -182,6 +183,11 @@ function safeKind(v: unknown, refs: RefOracle): RefKind | undefined {
   }
 }
 
+function matchF32Bits(bits: number, e: WastExpected): boolean {
+  if ('nan' in e) return e.nan === 'canonical' ? isCanonicalNanF32(bits) : isArithmeticNanF32(bits);
+  return 'bits' in e && typeof e.bits === 'number' && bits >>> 0 === e.bits >>> 0;
+}
+
 /** Does one actual value match one expectation? */
 export function matchValue(actual: unknown, e: WastExpected, refs: RefOracle): boolean {
   switch (e.type) {
@@ -192,14 +198,14 @@ export function matchValue(actual: unknown, e: WastExpected, refs: RefOracle): b
     case 'f32': {
       // A non-NaN f32 result must already be rounded to f32: an unrounded f64 that happens
       // to round to the expected bits would hide a missing Math.fround in generated code.
+      if (isNaNBits(actual)) return matchF32Bits(f32ToBits(actual as unknown as number), e);
       if (typeof actual !== 'number' || (actual === actual && Math.fround(actual) !== actual)) return false;
-      const bits = f32ToBits(actual);
-      if ('nan' in e) return e.nan === 'canonical' ? isCanonicalNanF32(bits) : isArithmeticNanF32(bits);
-      return bits >>> 0 === e.bits >>> 0;
+      return matchF32Bits(f32ToBits(actual), e);
     }
     case 'f64': {
-      if (typeof actual !== 'number') return false;
-      const bits = f64ToBits(actual);
+      // A NaNBits carrier stands for a NaN the host cannot hold in a number (runtime/values.ts).
+      if (typeof actual !== 'number' && !isNaNBits(actual)) return false;
+      const bits = f64ToBits(actual as number);
       if ('nan' in e) return e.nan === 'canonical' ? isCanonicalNanF64(bits) : isArithmeticNanF64(bits);
       return bits === BigInt.asUintN(64, e.bits);
     }

@@ -23,6 +23,7 @@
 //     (one per instance using it) so cached views are never stale (see VMMemory).
 
 import type { ModuleIR, ValType } from '../compiler/ir';
+import { NAN_CARRIERS } from './nan';
 
 /** Where a numeric value lives inside a numeric slab. */
 /**
@@ -43,7 +44,9 @@ export function slabKindOf(t: ValType): SlabKind | null {
   switch (t) {
     case 'i32': return SlabKind.I32;
     case 'i64': return SlabKind.I64;
-    case 'f32': case 'f64': return SlabKind.F64; // f32 is stored as its carried f64 number
+    // f32 is stored as its carried f64 number; where NaNs need carriers (vmctx/nan.ts) a
+    // float global is a cell, since a typed-array slot cannot hold a carrier.
+    case 'f32': case 'f64': return NAN_CARRIERS ? null : SlabKind.F64;
     case 'v128': return SlabKind.V128;
     default: return null;
   }

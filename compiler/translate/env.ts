@@ -5,6 +5,7 @@
 import type { FuncType, ModuleIR, ValType, MemoryType, TableType, SubType } from '../ir';
 import { SlabKind, VMOffsets } from '../../vmctx';
 import { HELPER_NAMES } from './helpers';
+import { NAN_CARRIERS, NAN_HELPER_NAMES } from './nan';
 import { CheckPoints, type CheckOptions } from './checks';
 
 /**
@@ -147,7 +148,7 @@ export class ModuleEnvironment implements FuncEnvironment {
   globalGet(g: number): string {
     const t = this.globalTypes[g];
     if (this.offsets.isImportedGlobal(g)) {
-      if (typeof t === 'object') return `G${g}.value`;
+      if (typeof t === 'object' || (NAN_CARRIERS && (t === 'f32' || t === 'f64'))) return `G${g}.value`;
       return t === 'v128' ? `G${g}.slice(0, 4)` : `G${g}[0]`;
     }
     const s = this.offsets.definedGlobal(g);
@@ -171,7 +172,7 @@ export class ModuleEnvironment implements FuncEnvironment {
   globalSet(g: number, v: string): string {
     const t = this.globalTypes[g];
     if (this.offsets.isImportedGlobal(g)) {
-      if (typeof t === 'object') return `G${g}.value = ${v};`;
+      if (typeof t === 'object' || (NAN_CARRIERS && (t === 'f32' || t === 'f64'))) return `G${g}.value = ${v};`;
       return t === 'v128' ? `G${g}.set(${v});` : `G${g}[0] = ${v};`;
     }
     const s = this.offsets.definedGlobal(g);
@@ -218,7 +219,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     // `var`, not const/let: function declarations (hoisted) that read a let/const binding of
     // the enclosing scope must check it for the temporal dead zone; var needs no check.
     const lines: string[] = [];
-    lines.push(`var { ${HELPER_NAMES.join(', ')} } = H;`);
+    lines.push(`var { ${(NAN_CARRIERS ? [...HELPER_NAMES, ...NAN_HELPER_NAMES] : HELPER_NAMES).join(', ')} } = H;`);
     lines.push('var I32 = vm.i32, I64 = vm.i64, F64 = vm.f64, R = vm.refs;');
     // Math's functions as bindings: under an interpreter each `Math.imul` is a global load,
     // a property load and a method call; a binding is one context load (TurboFan inlines
@@ -305,7 +306,7 @@ export class ModuleEnvironment implements FuncEnvironment {
    */
   preludeBindings(): string[] {
     const o = this.offsets;
-    const names: string[] = [...HELPER_NAMES, 'I32', 'I64', 'F64', 'R', 'imul', 'clz32', 'fround', 'sqrt', 'refresh', 'vm', 'H', 'LIMS'];
+    const names: string[] = [...HELPER_NAMES, ...(NAN_CARRIERS ? NAN_HELPER_NAMES : []), 'I32', 'I64', 'F64', 'R', 'imul', 'clz32', 'fround', 'sqrt', 'refresh', 'vm', 'H', 'LIMS'];
     for (let f = 0; f < this.numImportedFuncs; f++) names.push(`F${f}`);
     for (let g = 0; g < this.globalTypes.length; g++) {
       if (o.isImportedGlobal(g) || o.definedGlobal(g).kind === 'ref') names.push(`G${g}`);

@@ -20,6 +20,7 @@ import { outlineBody } from './outline';
 import { CheckPoints } from './checks';
 import { TK, opDesc } from './ops';
 import type { OpDesc } from './ops';
+import { NAN_CARRIERS, floatEqualityCarrier } from './nan';
 import { asU32, entry, paramList, MAX_SUM_TERMS, TRAP_MSG, numberLiteral, f32Value, f64Value } from './exprs';
 import { newFrame } from './stack';
 import { SimdLowering } from './simd';
@@ -674,6 +675,14 @@ export class FuncTranslator extends SimdLowering {
 
 
 
+  /** Float eq/ne in the carrier variant (compiler/translate/nan.ts). */
+  private compareFloatEquality(op: string): void {
+    const b = this.pop();
+    const a = this.pop();
+    const c = floatEqualityCarrier(a, op, b);
+    this.push(`(${c} ? 1 : 0)`, true, c);
+  }
+
   private compare(op: string): void {
     const b = this.pop();
     const a = this.pop();
@@ -871,8 +880,8 @@ export class FuncTranslator extends SimdLowering {
       case 'floor': this.unary((a) => r(`ffloor(${a})`)); return true;
       case 'trunc': this.unary((a) => r(`ftrunc(${a})`)); return true;
       case 'nearest': this.unary((a) => r(`nearest(${a})`)); return true;
-      case 'eq': this.compare('==='); return true;
-      case 'ne': this.compare('!=='); return true;
+      case 'eq': if (NAN_CARRIERS) this.compareFloatEquality('==='); else this.compare('==='); return true;
+      case 'ne': if (NAN_CARRIERS) this.compareFloatEquality('!=='); else this.compare('!=='); return true;
       case 'lt': this.compare('<'); return true;
       case 'gt': this.compare('>'); return true;
       case 'le': this.compare('<='); return true;

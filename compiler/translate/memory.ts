@@ -7,6 +7,7 @@ import * as i64 from './i64';
 import { opDesc } from './ops';
 import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG, IDENT_OR_LITERAL, entry, nameOf } from './exprs';
 import { OperandStack } from './stack';
+import { NAN_CARRIERS, f64LoadCarrier, f64StoreCarrier } from './nan';
 
 
 
@@ -98,7 +99,7 @@ export abstract class MemoryAccess extends OperandStack {
     let e: string;
     if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
     else if (ty === 'f32') e = this.f32Load(m, ea);
-    else if (ty === 'f64') e = `${m.dv}.getFloat64(${ea}, 1)`;
+    else if (ty === 'f64') e = NAN_CARRIERS ? f64LoadCarrier(m.dv, ea) : `${m.dv}.getFloat64(${ea}, 1)`;
     else {
       switch (kind) {
         case 'load': e = `${m.dv}.getInt32(${ea}, 1)`; break;
@@ -138,7 +139,7 @@ export abstract class MemoryAccess extends OperandStack {
     const ea = this.effectiveAddress(m, ma.offset, desc.size, ty !== 'v128');
     if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
     else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), 1);`);
-    else if (ty === 'f64') this.emit(`${m.dv}.setFloat64(${ea}, ${v}, 1);`);
+    else if (ty === 'f64') this.emit(NAN_CARRIERS ? f64StoreCarrier(m.dv, ea, v) : `${m.dv}.setFloat64(${ea}, ${v}, 1);`);
     else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, 1);`);
     else if (kind === 'store8') this.emit(`${m.dv}.setInt8(${ea}, ${v});`);
     else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, 1);`);
@@ -167,7 +168,8 @@ export abstract class MemoryAccess extends OperandStack {
       this.emit(`a = ${ea};`);
       at = 'a';
     }
-    this.emit(`if (${v} === ${v}) ${m.dv}.setFloat32(${at}, ${v}, 1); else ${m.dv}.setInt32(${at}, f32ToBits(${v}), 1);`);
+    const isNumber = NAN_CARRIERS ? `${v} === +${v}` : `${v} === ${v}`;
+    this.emit(`if (${isNumber}) ${m.dv}.setFloat32(${at}, ${v}, 1); else ${m.dv}.setInt32(${at}, f32ToBits(${v}), 1);`);
   }
 
   // ------------------------------------------------------------------ atomics

@@ -13,6 +13,7 @@ import { validateModuleInfo } from '../../compiler/validate';
 import { opByCode } from '../../compiler/opcodes';
 import { translateModuleSource } from '../../compiler/translate';
 import { VMOffsets } from '../../vmctx';
+import { NAN_CARRIERS } from '../../vmctx/nan';
 import type { AotConstExpr, AotConstInstr, AotModule } from './format';
 
 export interface AotOptions {
@@ -76,6 +77,7 @@ function aotModule(m: ModuleIR): AotModule {
     tags: m.tags,
     exports: m.exports.map((e) => ({ name: e.name, kind: e.kind, index: e.index })),
     ...(m.start !== undefined ? { start: m.start } : {}),
+    ...(NAN_CARRIERS ? { nanCarriers: true as const } : {}),
     elems: m.elems.map((e) => ({ mode: e.mode, table: e.table, ...(e.offset ? { offset: constExpr(e.offset) } : {}), type: e.type, init: e.init.map(constExpr) })),
     datas: m.datas.map((d) => ({ mode: d.mode, memory: d.memory, ...(d.offset ? { offset: constExpr(d.offset) } : {}), bytes: d.bytes })),
     numImportedFuncs: m.numImportedFuncs,

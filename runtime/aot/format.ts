@@ -49,6 +49,9 @@ export interface AotModule {
   readonly numImportedTags: number;
   /** Function names from the name section, as (function index, name) pairs. */
   readonly funcNames?: readonly (readonly [number, string])[];
+  /** Present when the code is the NaN-carrier variant (vmctx/nan.ts), which only runs in a
+   *  runtime that uses carriers too, as the plain variant only runs in one that does not. */
+  readonly nanCarriers?: true;
 }
 
 /** The translated code: the translator's module factory, as a real function. */

@@ -8,11 +8,12 @@
 
 import type { FuncType, GlobalType, ModuleIR, ValType } from '../../compiler/ir';
 import { VMContext, VMOffsets } from '../../vmctx';
+import { NAN_CARRIERS } from '../../vmctx/nan';
 import { typeRegistry, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType } from '../../vmctx/types';
 import { LinkError, RuntimeError, WasmException } from '../errors';
 import { helpers } from '../helpers';
 import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, newGlobalStorage, toTrapValue, type Callable } from '../objects';
-import { f32FromBits, f64FromBits } from '../values';
+import { f32FromBits, f64FromBits, isNaNBits } from '../values';
 import * as GC from '../gc';
 import { applyActiveSegments } from '../segments';
 import type { AotConstExpr, AotFactory, AotModule } from './format';
@@ -149,6 +150,8 @@ function toApiArg(t: ValType, v: unknown): unknown {
 /** Func.call's result value -> the JS value the host sees. */
 function fromApi(t: ValType, v: unknown): unknown {
   if (isRefType(t) && v instanceof Func) return exportedFunction(v);
+  // A NaNBits carrier (runtime/values.ts) becomes the Number NaN: JS cannot hold its bits.
+  if (NAN_CARRIERS && isNaNBits(v)) return NaN;
   return v;
 }
 /** Internal value -> JS value. */
@@ -159,6 +162,7 @@ function toJs(t: ValType, v: unknown): unknown {
     return exportedFunction(new FuncOf(v as Callable, id).func);
   }
   if (t === 'i64') return BigInt.asIntN(64, v as bigint);
+  if (NAN_CARRIERS && isNaNBits(v)) return NaN;
   return v;
 }
 /** Whether reference type `t` (heap types canonical) is in the function hierarchy. */
@@ -249,6 +253,11 @@ interface Spaces {
 
 /** Instantiates AOT output. `imports` is a JS-API import object. Throws LinkError / RuntimeError. */
 export function instantiateAot(m: AotModule, factory: AotFactory, imports: unknown = undefined): Record<string, unknown> {
+  if ((m.nanCarriers === true) !== NAN_CARRIERS) {
+    throw new TypeError(NAN_CARRIERS
+      ? 'this module was compiled for hosts that keep NaN bits; this host canonicalises NaNs: compile it with JETWASM_NAN_CARRIERS=1'
+      : 'this module was compiled for hosts that canonicalise NaNs (JETWASM_NAN_CARRIERS=1); this host keeps NaN bits: compile it without');
+  }
   const ir = m as unknown as ModuleIR;
   const canon = typeRegistry.canonicalize(ir);
   const o = new VMOffsets(ir);

@@ -5,6 +5,7 @@ import type { CheckOptions } from '../../compiler/translate';
 import { compilationMode, type EngineConfig } from '../instance';
 import { checkOptionsOf } from '../limits';
 import { codegenProfileFor, outlineThresholdFor } from '../optlimit';
+import { NAN_CARRIERS } from '../../vmctx/nan';
 
 export interface CodeSettings {
   readonly compilation: 'lazy' | 'eager';
@@ -14,6 +15,8 @@ export interface CodeSettings {
   readonly interrupt: boolean;
   /** The engine's `features` option, keys sorted. */
   readonly features: Readonly<Record<string, unknown>>;
+  /** Present where generated code is the NaN-carrier variant (vmctx/nan.ts). */
+  readonly nanCarriers?: true;
 }
 
 /** The settings of an engine, as they are now (environment variables included). Under Node,
@@ -34,12 +37,14 @@ export function codeSettings(engine: { readonly config: EngineConfig }): CodeSet
     fuel: checks?.fuel === true,
     interrupt: checks?.interrupt === true,
     features,
+    ...(NAN_CARRIERS ? { nanCarriers: true as const } : {}),
   };
 }
 
 /** A string equal for equal settings. */
 export function settingsKey(s: CodeSettings): string {
-  return JSON.stringify([s.compilation, s.codegen, s.outlineThreshold, s.fuel, s.interrupt, s.features]);
+  const key = [s.compilation, s.codegen, s.outlineThreshold, s.fuel, s.interrupt, s.features];
+  return JSON.stringify(s.nanCarriers === true ? [...key, 'nan-carriers'] : key);
 }
 
 export function checkOptionsFrom(s: CodeSettings): CheckOptions | undefined {

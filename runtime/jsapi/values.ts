@@ -17,6 +17,8 @@
 //     the thrown value again (errors.ts). Traps and the host's stack overflow are not
 //     wrapped: Wasm never catches them.
 
+import { NAN_CARRIERS } from '../../vmctx/nan';
+import { isNaNBits } from '../values';
 import type { FuncType, RefType, ValType } from '../../compiler/ir';
 import { matchFuncType, typeRegistry } from '../../compiler/validate';
 import { Func, TY, type Callable } from '../objects';
@@ -309,7 +311,9 @@ export function toWebAssemblyValue(t: ValType, v: unknown): unknown {
 /** ToJSValue: an API value of type `t` to JS. */
 export function toJSValue(t: ValType, v: unknown): unknown {
   switch (t) {
-    case 'i32': case 'i64': case 'f32': case 'f64': return v;
+    case 'i32': case 'i64': return v;
+    // A NaNBits carrier (runtime/values.ts) becomes the Number NaN: JS cannot hold its bits.
+    case 'f32': case 'f64': return typeof v === 'number' ? v : +(v as number);
     case 'v128': throw new TypeError('type incompatibility when transforming from/to JS');
   }
   if (v === null) return null;
@@ -396,7 +400,9 @@ function directExport(direct: (...args: number[]) => unknown, params: readonly V
     const x4 = n > 4 ? conv(4, args[4]) : 0;
     const x5 = n > 5 ? conv(5, args[5]) : 0;
     try {
-      return direct(x0, x1, x2, x3, x4, x5);
+      const r = direct(x0, x1, x2, x3, x4, x5);
+      // A NaNBits carrier (runtime/values.ts) becomes the Number NaN, as in toJSValue.
+      return NAN_CARRIERS && isNaNBits(r) ? NaN : r;
     } catch (e) {
       throw fromEngineError(e);
     }
