@@ -10,13 +10,13 @@ import { Engine, Store, instantiateTracked, type EngineOptions, type WasmFeature
 import { Func, Global, Memory, Table, Tag, DisposedError, type Extern } from './objects';
 import { Linker, type Signature, type ValueOf, type ValuesOf, type ResultOf } from './linker';
 import { LinkError, RuntimeError, WasmException } from './errors';
-import { WasmStruct, WasmArray } from './gc';
+import { WasmStruct, WasmArray } from './vm/gc';
 
 export { CompileError, LinkError, RuntimeError, WasmException, DisposedError };
 export { Engine, Store, Module, Instance, Linker, instantiateTracked, type EngineConfig, type EngineOptions, type WasmFeatures };
 export { type ExternType, type ImportType, type ExportType, type Signature, type ValueOf, type ValuesOf, type ResultOf };
 export { Func, Global, Memory, Table, Tag, type Extern };
-export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
+export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './vm/values';
 export { wasmBacktrace, formatWasmBacktrace, type WasmFrame } from './backtrace';
 export { SerializationError, flushCaches } from './cache';
 

@@ -11,11 +11,11 @@ import { Artifact, compileCached, codeSettings, deserializeArtifact, serializeAr
 import type { CodeSettings } from './cache/settings';
 import { VMContext, VMOffsets } from '../vmctx';
 import { LinkError } from './errors';
-import { helpers } from './helpers';
+import { helpers } from './vm/helpers';
 import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, externStore, sameExternDomain, setExternStore, toTrapValue, type Callable, type Extern } from './objects';
-import { f32FromBits, f64FromBits } from './values';
-import * as GC from './gc';
-import { applyActiveSegments } from './segments';
+import { f32FromBits, f64FromBits } from './vm/values';
+import * as GC from './vm/gc';
+import { applyActiveSegments } from './vm/segments';
 import { checkMemoryCreation, checkTableCreation, instanceOwner, storeLimits } from './limits';
 import { hostEnv } from './host-env';
 

@@ -10,7 +10,7 @@ import type { FuncType, GlobalType, MemoryType, TableType, ValType, RefType, Mod
 import { canonicalValType, typeRegistry } from '../vmctx/types';
 import { SlabKind, type RefCell, type VMContext, type VMMemory, type VMOffsets, type VMTable } from '../vmctx';
 import { RuntimeError, toTrap } from './errors';
-import { v128FromBytes, v128ToBytes } from './simd';
+import { v128FromBytes, v128ToBytes } from './vm/simd';
 import { checkMemoryCreation, checkTableCreation, type ResourceLimiter } from './limits';
 
 /** Property under which a callable carries its canonical function type id. */

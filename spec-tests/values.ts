@@ -7,7 +7,7 @@
 // Reference classification comes from the runtime (refKind/hostRef); it is passed in as a
 // RefOracle so this module depends only on runtime/values.ts and can be tested alone.
 
-import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../runtime/values';
+import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../runtime/vm/values';
 import type { LanePattern, WastConst, WastExpected } from '../compiler/text/wast-types';
 
 export type RefKind = 'null' | 'func' | 'extern' | 'i31' | 'struct' | 'array' | 'exn' | 'host';

@@ -10,11 +10,11 @@ import type { FuncType, GlobalType, ModuleIR, ValType } from '../../compiler/ir'
 import { VMContext, VMOffsets } from '../../vmctx';
 import { typeRegistry, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType } from '../../vmctx/types';
 import { LinkError, RuntimeError, WasmException } from '../errors';
-import { helpers } from '../helpers';
+import { helpers } from '../vm/helpers';
 import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, newGlobalStorage, toTrapValue, type Callable } from '../objects';
-import { f32FromBits, f64FromBits } from '../values';
-import * as GC from '../gc';
-import { applyActiveSegments } from '../segments';
+import { f32FromBits, f64FromBits } from '../vm/values';
+import * as GC from '../vm/gc';
+import { applyActiveSegments } from '../vm/segments';
 import type { AotConstExpr, AotFactory, AotModule } from './format';
 
 export type { AotModule, AotFactory, AotConstExpr } from './format';

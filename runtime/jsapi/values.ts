@@ -20,9 +20,9 @@
 import type { FuncType, RefType, ValType } from '../../compiler/ir';
 import { matchFuncType, typeRegistry } from '../../compiler/validate';
 import { Func, TY, type Callable } from '../objects';
-import { GcObject, WasmArray, WasmStruct, internalize, externalize, isI31 } from '../gc';
+import { GcObject, WasmArray, WasmStruct, internalize, externalize, isI31 } from '../vm/gc';
 import { WasmException } from '../errors';
-import { newException } from '../exceptions';
+import { newException } from '../vm/exceptions';
 import { fromEngineError, isUncatchable, jsTagHolder } from './errors';
 
 // ---------------------------------------------------------------- ECMAScript / WebIDL helpers

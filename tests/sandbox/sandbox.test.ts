@@ -119,7 +119,7 @@ function generatedSource(module: Module): string {
   const lazy = code.lazySource;
   if (!lazy) return code.source;
   // A lazy body is compiled over the factory's bindings and the function stubs it calls
-  // (runtime/helpers.ts lazyCompile): stubs become its parameters, the rest must resolve
+  // (runtime/vm/helpers.ts lazyCompile): stubs become its parameters, the rest must resolve
   // in the factory.
   return [code.source, ...module.ir.codes.map((_, i) => {
     const lz = lazy(i);

@@ -5,7 +5,7 @@
 import { CompileError } from '../../compiler/errors';
 import { decodeModule } from '../../compiler/binary';
 import type { FuncType, GlobalType, MemoryType, ModuleIR, TableType } from '../../compiler/ir';
-export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../../runtime/values';
+export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../../runtime/vm/values';
 export { CompileError };
 
 export class LinkError extends Error {}

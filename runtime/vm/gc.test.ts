@@ -1,8 +1,8 @@
-import type { FieldType, HeapType, ModuleIR, StorageType, SubType, ValType } from '../compiler/ir';
-import { ref } from '../compiler/ir';
-import { typeRegistry } from '../compiler/validate';
-import { RuntimeError, WasmException } from './errors';
-import { Func, TY, Tag, type Callable } from './objects';
+import type { FieldType, HeapType, ModuleIR, StorageType, SubType, ValType } from '../../compiler/ir';
+import { ref } from '../../compiler/ir';
+import { typeRegistry } from '../../compiler/validate';
+import { RuntimeError, WasmException } from '../errors';
+import { Func, TY, Tag, type Callable } from '../objects';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 import {
   CAST_FAILURE, GcObject, StorageKind, WasmArray, WasmStruct,

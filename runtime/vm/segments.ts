@@ -3,9 +3,9 @@
 // segments. Each caller evaluates constant expressions in its own representation and passes
 // an evaluator; both convert what this throws into traps where they call it.
 
-import { RuntimeError } from './errors';
+import { RuntimeError } from '../errors';
 import { helpers } from './helpers';
-import type { Memory, Table } from './objects';
+import type { Memory, Table } from '../objects';
 
 /** An address-typed constant's value (i32 number or i64 bigint) as a table/memory index. */
 function toIndex(v: unknown): number {

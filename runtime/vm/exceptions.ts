@@ -18,8 +18,8 @@
 //   - exceptions are created without a JS stack trace (capturing one costs time proportional
 //     to the stack depth on every throw, and the spec gives the payload no stack).
 
-import { RuntimeError, WasmException, toTrap } from './errors';
-import type { Tag } from './objects';
+import { RuntimeError, WasmException, toTrap } from '../errors';
+import type { Tag } from '../objects';
 
 export { WasmException };
 /** The exception class; an alias of WasmException so the runtime has exactly one. */

@@ -36,10 +36,10 @@
 // never stored in a plain JS array that could hold only numbers (V8 quiets signalling NaNs
 // there), nor passed through spread arguments.
 
-import type { HeapType, StorageType, SubType } from '../compiler/ir';
-import { typeRegistry, type TypeRegistry } from '../vmctx/types';
-import { RuntimeError, WasmException } from './errors';
-import { Func, TY } from './objects';
+import type { HeapType, StorageType, SubType } from '../../compiler/ir';
+import { typeRegistry, type TypeRegistry } from '../../vmctx/types';
+import { RuntimeError, WasmException } from '../errors';
+import { Func, TY } from '../objects';
 import { f32FromBits } from './values';
 
 function trap(msg: string): never {

@@ -2,14 +2,14 @@
 // compiler/translate/helpers.ts). Helpers that trap throw RuntimeError with the spec's
 // message. All numeric helpers follow the internal value representation of objects.ts.
 
-import type { TranslatedHelpers } from '../compiler/translate/helpers';
-import { LAZY_STUB_NAME } from '../vmctx';
-import type { LazyFunction } from '../compiler/translate';
-import { typeRegistry } from '../vmctx/types';
+import type { TranslatedHelpers } from '../../compiler/translate/helpers';
+import { LAZY_STUB_NAME } from '../../vmctx';
+import type { LazyFunction } from '../../compiler/translate';
+import { typeRegistry } from '../../vmctx/types';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
-import { RuntimeError, WasmException } from './errors';
-import { TY, rI32, rI64, rF64, rRef, genericArray, toTrapValue } from './objects';
-import type { Memory, Table } from './objects';
+import { RuntimeError, WasmException } from '../errors';
+import { TY, rI32, rI64, rF64, rRef, genericArray, toTrapValue } from '../objects';
+import type { Memory, Table } from '../objects';
 import * as SIMD from './simd';
 import * as GC from './gc';
 import { throwException } from './exceptions';

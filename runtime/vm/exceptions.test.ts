@@ -1,10 +1,10 @@
-import type { FuncType } from '../compiler/ir';
-import { LinkError, RuntimeError, WasmException } from './errors';
+import type { FuncType } from '../../compiler/ir';
+import { LinkError, RuntimeError, WasmException } from '../errors';
 import {
   Exception, NULL_EXN, catchable, exceptionArg, isWasmException, matchCatch, matchCatchAll, newException, throwException, throwRef,
 } from './exceptions';
 import { refKind, refTest } from './gc';
-import { Tag } from './objects';
+import { Tag } from '../objects';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 
 const sig = (params: FuncType['params']): FuncType => ({ kind: 'func', params, results: [] });
