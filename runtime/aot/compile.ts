@@ -7,13 +7,13 @@
 // of ids; the factory binds each `ct$n` to the id the loader computes from the carried type
 // structure.
 
-import type { ConstExpr, ModuleIR } from '../../compiler/ir';
+import type { ModuleIR } from '../../compiler/ir';
 import { decodeModule } from '../../compiler/binary';
 import { validateModuleInfo } from '../../compiler/validate';
-import { opByCode } from '../../compiler/opcodes';
 import { translateModuleSource } from '../../compiler/translate';
 import { VMOffsets } from '../../vmctx';
-import type { AotConstExpr, AotConstInstr, AotModule } from './format';
+import { moduleInfo } from '../module-info';
+import type { AotModule } from './format';
 
 export interface AotOptions {
   /** Import specifier of the loader (default 'jetwasm/aot'). */
@@ -50,41 +50,8 @@ export function compileToEsm(bytes: Uint8Array, opts: AotOptions = {}): string {
   ].join('\n');
 }
 
-function constExpr(e: ConstExpr): AotConstExpr {
-  return e.map((ins): AotConstInstr => {
-    const info = opByCode.get(ins.op);
-    if (!info) throw new Error(`unknown opcode ${ins.op} in a constant expression`);
-    const n = info.name;
-    switch (n) {
-      case 'i32.const': case 'i64.const': case 'f32.const': case 'f64.const': return [n, ins.value!];
-      case 'v128.const': return [n, ins.bytes!];
-      case 'array.new_fixed': return [n, ins.idx!, ins.idx2!];
-      default: return ins.idx !== undefined ? [n, ins.idx] : [n];
-    }
-  });
-}
-
 function aotModule(m: ModuleIR): AotModule {
-  return {
-    types: m.types,
-    recGroups: m.recGroups,
-    imports: m.imports,
-    funcs: m.funcs,
-    tables: m.tables.map((t) => (t.init ? { type: t.type, init: constExpr(t.init) } : { type: t.type })),
-    memories: m.memories,
-    globals: m.globals.map((g) => ({ type: g.type, init: constExpr(g.init) })),
-    tags: m.tags,
-    exports: m.exports.map((e) => ({ name: e.name, kind: e.kind, index: e.index })),
-    ...(m.start !== undefined ? { start: m.start } : {}),
-    elems: m.elems.map((e) => ({ mode: e.mode, table: e.table, ...(e.offset ? { offset: constExpr(e.offset) } : {}), type: e.type, init: e.init.map(constExpr) })),
-    datas: m.datas.map((d) => ({ mode: d.mode, memory: d.memory, ...(d.offset ? { offset: constExpr(d.offset) } : {}), bytes: d.bytes })),
-    numImportedFuncs: m.numImportedFuncs,
-    numImportedTables: m.numImportedTables,
-    numImportedMemories: m.numImportedMemories,
-    numImportedGlobals: m.numImportedGlobals,
-    numImportedTags: m.numImportedTags,
-    ...(m.names && m.names.funcs.size > 0 ? { funcNames: [...m.names.funcs] } : {}),
-  };
+  return m.names && m.names.funcs.size > 0 ? { ...moduleInfo(m), funcNames: [...m.names.funcs] } : moduleInfo(m);
 }
 
 /** A JS expression for `v`: plain data, bigints, and byte arrays as `base64("...")`. */
