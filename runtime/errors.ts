@@ -19,6 +19,14 @@ export class RuntimeError extends Error {
   }
 }
 
+/** Raised by any use of an instance or store after its `dispose()`. */
+export class DisposedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DisposedError';
+  }
+}
+
 /** A Wasm exception: thrown by `throw`, caught by try_table/try clauses by tag identity. */
 export class WasmException extends Error {
   constructor(readonly tag: Tag, readonly payload: unknown[]) {

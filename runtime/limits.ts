@@ -1,7 +1,7 @@
 // Resource limits of a Store (memory pages, table elements), fuel, and interrupts (epoch and
 // time deadlines).
 //
-// Engine options (see EngineOptions in embedder.ts):
+// Engine options (see EngineOptions in engine.ts):
 //   consumeFuel        generated code charges fuel at check points (function entries and loop
 //                      heads, compiler/translate/checks.ts); a store starts with `initialFuel`
 //                      (default 0, as in Wasmtime). JETWASM_FUEL=1 in the environment turns
@@ -65,9 +65,8 @@ export class StoreLimiter implements ResourceLimiter {
 // ---------------------------------------------------------------- engine state
 
 interface EngineLike { readonly config: { readonly [key: string]: unknown } }
-interface StoreLike { readonly engine: EngineLike }
 
-/** Engine-wide interrupt state: the epoch and the poll countdown. */
+/** Engine-wide interrupt state (Engine.interrupts): the epoch and the poll countdown. */
 export class EngineInterrupts {
   readonly epoch: Int32Array;
   readonly countdown = new Int32Array(1);
@@ -79,19 +78,6 @@ export class EngineInterrupts {
     Atomics.add(this.epoch, 0, 1);
     this.countdown[0] = 0;
   }
-}
-
-const engineStates = new WeakMap<EngineLike, EngineInterrupts>();
-
-export function engineInterrupts(engine: EngineLike): EngineInterrupts {
-  let s = engineStates.get(engine);
-  if (!s) {
-    const c = engine.config.epochCounter;
-    if (c !== undefined && !(c instanceof Int32Array && c.length >= 1)) throw new TypeError('epochCounter must be an Int32Array');
-    s = new EngineInterrupts(c as Int32Array | undefined);
-    engineStates.set(engine, s);
-  }
-  return s;
 }
 
 function envFuel(): boolean {
@@ -133,8 +119,8 @@ export class StoreLimitsState {
   limiter: ResourceLimiter | null = null;
   readonly interrupts: EngineInterrupts;
 
-  constructor(readonly engine: EngineLike) {
-    this.interrupts = engineInterrupts(engine);
+  constructor(engine: EngineLike & { readonly interrupts: EngineInterrupts }) {
+    this.interrupts = engine.interrupts;
     this.countdown = this.interrupts.countdown;
     const init = engine.config.initialFuel;
     if (typeof init === 'number') this.fuel[0] = init;
@@ -155,87 +141,19 @@ export class StoreLimitsState {
   }
 }
 
-const storeStates = new WeakMap<StoreLike, StoreLimitsState>();
-
-export function storeLimits(store: StoreLike): StoreLimitsState {
-  let s = storeStates.get(store);
-  if (!s) {
-    s = new StoreLimitsState(store.engine);
-    storeStates.set(store, s);
-  }
-  return s;
-}
-
-/** The store's limiter, if it has one (no state is created for stores without). */
-export function limiterOf(store: unknown): ResourceLimiter | null {
-  return typeof store === 'object' && store !== null ? storeStates.get(store as StoreLike)?.limiter ?? null : null;
-}
-
-// ---------------------------------------------------------------- Store operations
-
-function requireFuel(store: StoreLike): StoreLimitsState {
-  if (!fuelEnabled(store.engine)) throw new Error('fuel is not enabled: create the Engine with { consumeFuel: true }');
-  return storeLimits(store);
-}
-function requireInterrupts(store: StoreLike): StoreLimitsState {
-  if (!interruptEnabled(store.engine)) throw new Error('interrupts are not enabled: create the Engine with { epochInterruption: true }');
-  return storeLimits(store);
-}
-
-export function setFuel(store: StoreLike, fuel: number): void {
-  if (!(fuel >= 0) || !Number.isFinite(fuel)) throw new RangeError('fuel must be a finite number >= 0');
-  requireFuel(store).fuel[0] = Math.floor(fuel);
-}
-
-export function getFuel(store: StoreLike): number {
-  return Math.max(0, requireFuel(store).fuel[0]);
-}
-
-export function setEpochDeadline(store: StoreLike, ticks: number): void {
-  const s = requireInterrupts(store);
-  s.epochDeadline = Atomics.load(s.interrupts.epoch, 0) + ticks;
-}
-
-export function setDeadline(store: StoreLike, msFromNow: number): void {
-  const s = requireInterrupts(store);
-  s.timeDeadline = msFromNow === Infinity ? Infinity : performance.now() + msFromNow;
-  s.countdown[0] = 0;
-}
-
-export function setLimiter(store: StoreLike, limiter: ResourceLimiter | StoreLimits | null): void {
-  storeLimits(store).limiter = limiter === null ? null : 'memoryGrowing' in limiter ? limiter : new StoreLimiter(limiter);
-}
-
 // ---------------------------------------------------------------- instantiation checks
 
-/** Throws if a memory of type `t` may not be created in `store` (its minimum is refused). */
-export function checkMemoryCreation(store: unknown, t: MemoryType): ResourceLimiter | null {
-  const l = limiterOf(store);
+/** Throws if `l` (a store's limiter) refuses a memory of type `t`'s minimum; returns `l`. */
+export function checkMemoryCreation(l: ResourceLimiter | null, t: MemoryType): ResourceLimiter | null {
   if (l && !l.memoryGrowing(0, t.limits.min, t.limits.max)) {
     throw new RuntimeError(`memory minimum size of ${t.limits.min} pages exceeds the store's resource limit`);
   }
   return l;
 }
 
-export function checkTableCreation(store: unknown, t: TableType): ResourceLimiter | null {
-  const l = limiterOf(store);
+export function checkTableCreation(l: ResourceLimiter | null, t: TableType): ResourceLimiter | null {
   if (l && !l.tableGrowing(0, t.limits.min, t.limits.max)) {
     throw new RuntimeError(`table minimum size of ${t.limits.min} elements exceeds the store's resource limit`);
   }
   return l;
-}
-
-// ---------------------------------------------------------------- instance ownership
-
-/** The store each instance was created in, so that dispose() can drop the store's reference
- *  (a disposed instance must not be kept alive by the store that outlives it). */
-export const instanceOwner = new WeakMap<object, { readonly instances: unknown[] }>();
-
-/** Removes a disposed instance from its store's instance list. */
-export function releaseFromStore(inst: object): void {
-  const store = instanceOwner.get(inst);
-  if (!store) return;
-  const i = store.instances.indexOf(inst);
-  if (i >= 0) store.instances.splice(i, 1);
-  instanceOwner.delete(inst);
 }

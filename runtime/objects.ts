@@ -9,9 +9,10 @@
 import type { FuncType, GlobalType, MemoryType, TableType, ValType, RefType, ModuleIR } from '../compiler/ir';
 import { canonicalValType, typeRegistry } from '../vmctx/types';
 import { SlabKind, type RefCell, type VMContext, type VMMemory, type VMOffsets, type VMTable } from '../vmctx';
-import { RuntimeError, toTrap } from './errors';
+import { DisposedError, RuntimeError, toTrap } from './errors';
 import { v128FromBytes, v128ToBytes } from './vm/simd';
 import { checkMemoryCreation, checkTableCreation, type ResourceLimiter } from './limits';
+import { Store, limiterOf } from './store';
 
 /** Property under which a callable carries its canonical function type id. */
 export const TY: unique symbol = Symbol('wasm.functype');
@@ -63,34 +64,17 @@ export function canonicalFuncTypeId(type: FuncType): number {
  * domain (runtime/instance.ts): a function compiled for one store charges that store's fuel
  * and obeys its deadlines, and a memory or table keeps its creator's limiter.
  */
-const externStores = new WeakMap<object, object>();
-
-/**
- * Extern domains: stores whose externs may be imported into each other (a store maps to its
- * domain's representative; a store absent from the map is its own domain). Only the
- * WebAssembly facade joins stores, since the JS API has no stores.
- */
-const storeDomains = new WeakMap<object, object>();
+const externStores = new WeakMap<object, Store>();
 
 /** Records `store` (when it is one) as the owner of an extern or of a function's callable. */
 export function setExternStore(ext: object, store: unknown): void {
-  if (store !== null && typeof store === 'object') externStores.set(ext, store);
+  if (store instanceof Store) externStores.set(ext, store);
 }
 
 /** The store an extern belongs to, or undefined for store-independent externs. */
-export function externStore(ext: unknown): object | undefined {
+export function externStore(ext: unknown): Store | undefined {
   if (ext instanceof Func) return externStores.get(ext.callable);
   return ext !== null && typeof ext === 'object' ? externStores.get(ext) : undefined;
-}
-
-/** Puts `store` into the extern domain of `representative`. */
-export function shareExterns(store: object, representative: object): void {
-  storeDomains.set(store, storeDomains.get(representative) ?? representative);
-}
-
-/** True when externs of store `a` may be used by store `b`. */
-export function sameExternDomain(a: object, b: object): boolean {
-  return (storeDomains.get(a) ?? a) === (storeDomains.get(b) ?? b);
 }
 
 // ---------------------------------------------------------------- value conversion
@@ -175,14 +159,6 @@ function returnFirst(t: ValType, v: unknown): unknown {
   if (t !== 'i64') return v;
   rI32[1] = Number(BigInt.asIntN(32, (v as bigint) >> 32n));
   return Number(BigInt.asIntN(32, v as bigint));
-}
-
-/** Raised by any use of an instance or store after its `dispose()`. */
-export class DisposedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DisposedError';
-  }
 }
 
 /**
@@ -349,7 +325,7 @@ export class Memory implements VMMemory {
   }
 
   static create(store: unknown, type: MemoryType): Memory {
-    const limiter = checkMemoryCreation(store, type);
+    const limiter = checkMemoryCreation(limiterOf(store), type);
     const m = new Memory(type);
     m.limiter = limiter;
     setExternStore(m, store);
@@ -413,7 +389,7 @@ export class Table implements VMTable {
   }
 
   static create(store: unknown, type: TableType, init: unknown = null): Table {
-    const limiter = checkTableCreation(store, type);
+    const limiter = checkTableCreation(limiterOf(store), type);
     const t = new Table(type, toInternal(type.elem, init));
     t.limiter = limiter;
     setExternStore(t, store);

@@ -15,7 +15,7 @@ import { matchFuncType, matchValType, canonicalValType, typeRegistry } from '../
 import { RuntimeError } from '../errors';
 import { Func, TY, type Callable } from '../objects';
 import type { WasmArray } from '../vm/gc';
-import type { Module as RtModule } from '../instance';
+import type { Module as RtModule } from '../module';
 import { dictionary, sequence } from './values';
 
 // ---------------------------------------------------------------- options
