@@ -28,6 +28,7 @@
 import type { MemoryType, TableType } from '../compiler/ir';
 import type { CheckOptions } from '../compiler/translate/checks';
 import { RuntimeError } from './errors';
+import { TRAP } from '../vmctx/traps';
 import { hostEnv } from './host-env';
 
 /** Check points between two interrupt polls. */
@@ -130,14 +131,14 @@ export class StoreLimitsState {
   /** Slow path of a fuel check that drove the fuel below zero. */
   outOfFuel(): never {
     this.fuel[0] = 0;
-    throw new RuntimeError('all fuel consumed');
+    throw new RuntimeError(TRAP.outOfFuel);
   }
 
   /** Slow path of an interrupt check: polls the deadlines. */
   poll(): void {
     this.countdown[0] = POLL_INTERVAL;
-    if (Atomics.load(this.interrupts.epoch, 0) >= this.epochDeadline) throw new RuntimeError('interrupt');
-    if (this.timeDeadline !== Infinity && performance.now() >= this.timeDeadline) throw new RuntimeError('interrupt');
+    if (Atomics.load(this.interrupts.epoch, 0) >= this.epochDeadline) throw new RuntimeError(TRAP.interrupt);
+    if (this.timeDeadline !== Infinity && performance.now() >= this.timeDeadline) throw new RuntimeError(TRAP.interrupt);
   }
 }
 

@@ -10,6 +10,7 @@ import type { FuncType, GlobalType, MemoryType, TableType, ValType, RefType, Mod
 import { canonicalValType, typeRegistry } from '../vmctx/types';
 import { SlabKind, type RefCell, type VMContext, type VMMemory, type VMOffsets, type VMTable } from '../vmctx';
 import { DisposedError, RuntimeError, toTrap } from './errors';
+import { TRAP } from '../vmctx/traps';
 import { v128FromBytes, v128ToBytes } from './vm/simd';
 import { checkMemoryCreation, checkTableCreation, type ResourceLimiter } from './limits';
 import { Store, limiterOf } from './store';
@@ -148,7 +149,7 @@ export type HostFunction = (...args: unknown[]) => unknown;
  * becomes the trap "out of bounds memory access". Other values pass through.
  */
 export function toTrapValue(e: unknown): unknown {
-  if (e instanceof RangeError && /bounds of the DataView/.test(e.message)) return new RuntimeError('out of bounds memory access');
+  if (e instanceof RangeError && /bounds of the DataView/.test(e.message)) return new RuntimeError(TRAP.memoryOutOfBounds);
   return toTrap(e);
 }
 
@@ -404,12 +405,12 @@ export class Table implements VMTable {
   size(): number { return this.elements.length; }
 
   get(i: number): unknown {
-    if (i < 0 || i >= this.elements.length) throw new RuntimeError('out of bounds table access');
+    if (i < 0 || i >= this.elements.length) throw new RuntimeError(TRAP.tableOutOfBounds);
     return toApi(this.declared.elem, this.elements[i]);
   }
 
   set(i: number, v: unknown): void {
-    if (i < 0 || i >= this.elements.length) throw new RuntimeError('out of bounds table access');
+    if (i < 0 || i >= this.elements.length) throw new RuntimeError(TRAP.tableOutOfBounds);
     this.elements[i] = toInternal(this.declared.elem, v);
   }
 

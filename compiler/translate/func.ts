@@ -746,8 +746,8 @@ export class FuncTranslator extends SimdLowering {
       case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
         const b = this.popSimple();
         const a = this.popSimple();
-        this.emit(`if (${b} === 0) ${this.trap('integer divide by zero')}`);
-        if (op === 'div_s') this.emit(`if (${b} === -1 && ${a} === -2147483648) ${this.trap('integer overflow')}`);
+        this.emit(`if (${b} === 0) ${this.trap(TRAP_MSG.divByZero)}`);
+        if (op === 'div_s') this.emit(`if (${b} === -1 && ${a} === -2147483648) ${this.trap(TRAP_MSG.overflow)}`);
         const e = op === 'div_s' ? `(${a} / ${b} | 0)` : op === 'rem_s' ? `(${a} % ${b} | 0)`
           : op === 'div_u' ? `(${asU32(a)} / ${asU32(b)} | 0)` : `(${asU32(a)} % ${asU32(b)} | 0)`;
         this.push(e, false);

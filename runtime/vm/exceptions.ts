@@ -20,13 +20,14 @@
 
 import { RuntimeError, WasmException, toTrap } from '../errors';
 import type { Tag } from '../objects';
+import { TRAP } from '../../vmctx/traps';
 
 export { WasmException };
 /** The exception class; an alias of WasmException so the runtime has exactly one. */
 export const Exception = WasmException;
 export type Exception = WasmException;
 
-export const NULL_EXN = 'null exception reference';
+export const NULL_EXN = TRAP.nullExceptionReference;
 
 /** A payload array safe for Wasm numbers (see the invariants above). */
 function payloadArray(n: number): unknown[] {

@@ -38,6 +38,7 @@
 
 import type { HeapType, StorageType, SubType } from '../../compiler/ir';
 import { typeRegistry, type TypeRegistry } from '../../vmctx/types';
+import { TRAP } from '../../vmctx/traps';
 import { RuntimeError, WasmException } from '../errors';
 import { Func, TY } from '../objects';
 import { f32FromBits } from './values';
@@ -46,16 +47,16 @@ function trap(msg: string): never {
   throw new RuntimeError(msg);
 }
 
-export const NULL_STRUCT = 'null structure reference';
-export const NULL_ARRAY = 'null array reference';
-export const NULL_I31 = 'null i31 reference';
-export const OOB_ARRAY = 'out of bounds array access';
-export const OOB_MEMORY = 'out of bounds memory access';
-export const OOB_TABLE = 'out of bounds table access';
-export const CAST_FAILURE = 'cast failure';
+export const NULL_STRUCT = TRAP.nullStructReference;
+export const NULL_ARRAY = TRAP.nullArrayReference;
+export const NULL_I31 = TRAP.nullI31Reference;
+export const OOB_ARRAY = TRAP.arrayOutOfBounds;
+export const OOB_MEMORY = TRAP.memoryOutOfBounds;
+export const OOB_TABLE = TRAP.tableOutOfBounds;
+export const CAST_FAILURE = TRAP.castFailure;
 /** Allocation limit for one array's storage, in bytes (references count 8). */
 export const MAX_ARRAY_BYTES = 2 ** 31;
-export const ARRAY_TOO_LARGE = 'array too large';
+export const ARRAY_TOO_LARGE = TRAP.allocationTooLarge;
 
 // ---------------------------------------------------------------- objects
 

@@ -4,6 +4,7 @@
 
 import type { TranslatedHelpers } from '../../compiler/translate/helpers';
 import { LAZY_STUB_NAME } from '../../vmctx';
+import { TRAP } from '../../vmctx/traps';
 import type { LazyFunction } from '../../compiler/translate';
 import { typeRegistry } from '../../vmctx/types';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
@@ -152,23 +153,23 @@ function i64rotr(lo: number, hi: number, n: number): number {
 const inS52 = (hi: number): boolean => ((hi + 0x100000) >>> 0) < 0x200000;
 const inU52 = (hi: number): boolean => (hi >>> 0) < 0x100000;
 function i64divS(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
   if (inS52(ahi) && inS52(bhi)) return retNum(Math.trunc((ahi * 4294967296 + (alo >>> 0)) / (bhi * 4294967296 + (blo >>> 0))));
-  if (ahi === -2147483648 && alo === 0 && (blo & bhi) === -1) trap('integer overflow');
+  if (ahi === -2147483648 && alo === 0 && (blo & bhi) === -1) trap(TRAP.integerOverflow);
   return retBig(i64Box(alo, ahi) / i64Box(blo, bhi));
 }
 function i64remS(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
   if (inS52(ahi) && inS52(bhi)) return retNum((ahi * 4294967296 + (alo >>> 0)) % (bhi * 4294967296 + (blo >>> 0)));
   return retBig(i64Box(alo, ahi) % i64Box(blo, bhi));
 }
 function i64divU(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
   if (inU52(ahi) && inU52(bhi)) return retNum(Math.trunc(((ahi >>> 0) * 4294967296 + (alo >>> 0)) / ((bhi >>> 0) * 4294967296 + (blo >>> 0))));
   return retBig(BigInt.asUintN(64, i64Box(alo, ahi)) / BigInt.asUintN(64, i64Box(blo, bhi)));
 }
 function i64remU(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
   if (inU52(ahi) && inU52(bhi)) return retNum(((ahi >>> 0) * 4294967296 + (alo >>> 0)) % ((bhi >>> 0) * 4294967296 + (blo >>> 0)));
   return retBig(BigInt.asUintN(64, i64Box(alo, ahi)) % BigInt.asUintN(64, i64Box(blo, bhi)));
 }
@@ -185,7 +186,7 @@ function f64FromWords(lo: number, hi: number): number {
 
 // Float -> integer truncation: bounds are exclusive limits that are exact doubles.
 function truncFail(x: number): never {
-  trap(x !== x ? 'invalid conversion to integer' : 'integer overflow');
+  trap(x !== x ? TRAP.badConversionToInteger : TRAP.integerOverflow);
 }
 function truncI32S(x: number): number {
   if (!(x > -2147483649 && x < 2147483648)) truncFail(x);
@@ -249,8 +250,8 @@ function u64ToF32(lo: number, hi: number): number {
 
 // ---------------------------------------------------------------- memories and tables
 
-const OOB_MEM = 'out of bounds memory access';
-const OOB_TABLE = 'out of bounds table access';
+const OOB_MEM = TRAP.memoryOutOfBounds;
+const OOB_TABLE = TRAP.tableOutOfBounds;
 
 function memGrow(m: Memory, delta: number): number {
   return m.grow(delta);
@@ -294,11 +295,11 @@ function tableInit(e: unknown[], seg: unknown[], d: number, s: number, n: number
 }
 type Tagged = ((...a: unknown[]) => unknown) & { [TY]?: number };
 function callIndirect(e: unknown[], i: number, typeId: number): Tagged {
-  if (i >= e.length) trap('undefined element');
+  if (i >= e.length) trap(TRAP.undefinedElement);
   const f = e[i] as Tagged | null;
-  if (f === null) trap('uninitialized element');
+  if (f === null) trap(TRAP.uninitializedElement);
   const t = f[TY]!;
-  if (t !== typeId && !typeRegistry.isSubtype(t, typeId)) trap('indirect call type mismatch');
+  if (t !== typeId && !typeRegistry.isSubtype(t, typeId)) trap(TRAP.badSignature);
   // A lazy stub's translated code, called directly: the stub's own call is shared by every
   // stub of its maker, so V8 cannot specialise it.
   return (f as { [CC]?: Tagged })[CC] ?? f;
