@@ -15,7 +15,7 @@ import { VMOffsets, LAZY_STUB_NAME } from '../../vmctx';
 import { ModuleEnvironment, type CodegenProfile } from './env';
 import { FuncTranslator } from './func';
 import { ConstPool } from './exprs';
-import type { TranslatedHelpers } from './helpers';
+import type { TranslatedHelpers } from '../../vmctx/helpers';
 import type { CheckOptions } from './checks';
 import { emptyModuleIR } from '../binary/module';
 import { anchorShape } from '../shapes';
@@ -24,7 +24,7 @@ export { ModuleEnvironment, type FuncEnvironment, type MemoryNames, type TableNa
 export { FuncTranslator } from './func';
 export { ConstPool, returnSlot, numberLiteral } from './exprs';
 export { CheckPoints, type CheckOptions } from './checks';
-export { HELPER_NAMES, type HelperName, type TranslatedHelpers } from './helpers';
+export { HELPER_NAMES, type HelperName, type TranslatedHelpers } from '../../vmctx/helpers';
 
 /** What the factory returns for one instance. */
 export interface InstanceCode {

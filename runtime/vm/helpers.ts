@@ -2,7 +2,7 @@
 // compiler/translate/helpers.ts). Helpers that trap throw RuntimeError with the spec's
 // message. All numeric helpers follow the internal value representation of objects.ts.
 
-import type { TranslatedHelpers } from '../../compiler/translate/helpers';
+import type { TranslatedHelpers } from '../../vmctx/helpers';
 import { LAZY_STUB_NAME } from '../../vmctx';
 import { TRAP } from '../../vmctx/traps';
 import type { LazyFunction } from '../../compiler/translate';
