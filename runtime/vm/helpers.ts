@@ -2,7 +2,7 @@
 // compiler/translate/helpers.ts). Helpers that trap throw RuntimeError with the spec's
 // message. All numeric helpers follow the internal value representation of objects.ts.
 
-import type { TranslatedHelpers } from '../../vmctx/helpers';
+import type { VMHelpers } from '../../vmctx/helpers';
 import { LAZY_STUB_NAME } from '../../vmctx';
 import { TRAP } from '../../vmctx/traps';
 import type { LazyFunction } from '../../compiler/translate';
@@ -381,7 +381,7 @@ function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: 
 }
 
 /** The one helper object every instance's generated code receives. */
-export const helpers: TranslatedHelpers = {
+export const helpers: VMHelpers = {
   trap,
   unsupported: (name: string): never => { throw new Error(`unsupported instruction: ${name}`); },
   TY,
