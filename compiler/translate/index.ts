@@ -12,6 +12,7 @@ import type { ModuleIR } from '../ir';
 import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets, LAZY_STUB_NAME } from '../../vmctx';
+import { FACTORY_PARAMS } from '../../vmctx/codegen';
 import { ModuleEnvironment, type CodegenProfile } from './env';
 import { FuncTranslator } from './func';
 import { ConstPool } from './exprs';
@@ -239,7 +240,7 @@ function bindingReader(env: ModuleEnvironment): (body: string) => string[] {
  */
 function compileFactory(source: string): ModuleFactory {
   try {
-    return new Function('vm', 'H', 'LZ', 'LIMS', source) as ModuleFactory;
+    return new Function(...FACTORY_PARAMS, source) as ModuleFactory;
   } catch (e) {
     if (e instanceof RangeError) {
       throw new CompileError('invalid', 'implementation limit: control flow nested too deeply to compile to JavaScript');
