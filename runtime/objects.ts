@@ -7,7 +7,7 @@
 // API representation differs only for v128 (Uint8Array(16)) and funcref (Func).
 
 import type { FuncType, GlobalType, MemoryType, TableType, ValType, RefType, ModuleIR } from '../compiler/ir';
-import { canonicalValType, typeRegistry } from '../vmctx/types';
+import { canonicalValType, typeRegistry } from '../types';
 import { SlabKind, type RefCell, type VMContext, type VMMemory, type VMOffsets, type VMTable } from '../vmctx';
 import { DisposedError, RuntimeError, toTrap } from './errors';
 import { TRAP } from '../vmctx/traps';

@@ -3,8 +3,8 @@
 // re-exports them for the validator and installs CompileError as the registry's error.
 
 import { invalid } from '../errors';
-import { typeErrors } from '../../vmctx/types';
+import { typeErrors } from '../../types';
 
-export * from '../../vmctx/types';
+export * from '../../types';
 
 typeErrors.invalid = (message: string): Error => invalid(message);

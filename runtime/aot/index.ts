@@ -8,7 +8,7 @@
 
 import type { FuncType, Import, ModuleIR, ValType } from '../../compiler/ir';
 import { VMOffsets, type VMContext } from '../../vmctx';
-import { typeRegistry, canonicalValType, matchFuncType } from '../../vmctx/types';
+import { typeRegistry, canonicalValType, matchFuncType } from '../../types';
 import { LinkError, RuntimeError, WasmException } from '../errors';
 import { helpers } from '../vm/helpers';
 import { InstanceHandle } from '../vm/instance';

@@ -2,7 +2,7 @@
 // segment items and segment offsets, for every way of instantiating (runtime/vm/instance.ts).
 // Expressions are validated, so each leaves exactly one value on the stack.
 
-import { typeRegistry } from '../../vmctx/types';
+import { typeRegistry } from '../../types';
 import * as GC from './gc';
 import type { ConstOps } from './module';
 import { f32FromBits, f64FromBits } from './values';

@@ -37,7 +37,7 @@
 // there), nor passed through spread arguments.
 
 import type { HeapType, StorageType, SubType } from '../../compiler/ir';
-import { typeRegistry, type TypeRegistry } from '../../vmctx/types';
+import { typeRegistry, type TypeRegistry } from '../../types';
 import { TRAP } from '../../vmctx/traps';
 import { RuntimeError, WasmException } from '../errors';
 import { Func, TY } from '../objects';

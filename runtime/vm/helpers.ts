@@ -6,7 +6,7 @@ import type { VMHelpers } from '../../vmctx/helpers';
 import { LAZY_STUB_NAME } from '../../vmctx';
 import { TRAP } from '../../vmctx/traps';
 import type { LazyFunction } from '../../compiler/translate';
-import { typeRegistry } from '../../vmctx/types';
+import { typeRegistry } from '../../types';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 import { RuntimeError, WasmException } from '../errors';
 import { TY, rI32, rI64, rF64, rRef, genericArray, toTrapValue } from '../objects';

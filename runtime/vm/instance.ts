@@ -13,7 +13,7 @@
 
 import type { FuncType, GlobalType, Import, MemoryType, TableType } from '../../compiler/ir';
 import { VMContext, type VMOffsets } from '../../vmctx';
-import { canonicalRefType, canonicalValType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType, typeRegistry } from '../../vmctx/types';
+import { canonicalRefType, canonicalValType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType, typeRegistry } from '../../types';
 import { LinkError } from '../errors';
 import type { ResourceLimiter } from '../limits';
 import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, toTrapValue, type Callable, type Extern } from '../objects';
