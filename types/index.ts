@@ -8,9 +8,11 @@
 // canonical id) and they sit at the same position in the group. Ids are never reused or
 // forgotten, so they are stable for the life of the process.
 //
-// This file lives in vmctx/ because the runtime needs the registry too, including runtimes
-// that load no compiler code (ahead-of-time output, runtime/aot/). It therefore imports
-// nothing but types; the validator installs its CompileError factory in `typeErrors`.
+// This folder stands apart from compiler/ because the runtime needs the registry too,
+// including runtimes that load no compiler code (ahead-of-time output, runtime/aot/). It
+// therefore imports nothing but types. A reference to a type that does not exist raises
+// UnknownTypeError, which the validator reports as its CompileError
+// (compiler/validate/types.ts asCompileError).
 
 import type {
   CompositeType, FieldType, GlobalType, HeapType, Limits, MemoryType, ModuleIR, RefType, StorageType,
@@ -18,12 +20,18 @@ import type {
 } from '../compiler/ir';
 
 /**
- * How the registry reports a reference to an unknown type. compiler/validate/types.ts
- * replaces the default with one producing CompileError('invalid', 'unknown type');
- * ahead-of-time output only registers types that were validated when it was produced.
+ * A reference to a type that does not exist (out of range, or past the end of its rec
+ * group). Only unvalidated input raises it: the validator turns it into
+ * CompileError('invalid', message); the runtime and ahead-of-time output register only
+ * validated types.
  */
-export const typeErrors: { invalid: (message: string) => Error } = { invalid: (message) => new Error(message) };
-const invalid = (message: string): Error => typeErrors.invalid(message);
+export class UnknownTypeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownTypeError';
+  }
+}
+const invalid = (message: string): Error => new UnknownTypeError(message);
 
 // ---------------------------------------------------------------- value type encoding
 
