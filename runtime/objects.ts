@@ -1,8 +1,8 @@
 // Extern objects (Func, Memory, Table, Global, Tag) and the conversion of values between
 // the public API ("WasmValue") and the representation generated code uses internally.
 //
-// Internal representation (DESIGN.md): i32 int32 number, i64 signed bigint, f32 carried
-// number (runtime/values.ts), f64 number, v128 immutable Int32Array(4), funcref = a callable
+// Internal representation (docs/ARCHITECTURE.md): i32 int32 number, i64 signed bigint, f32
+// carried number (runtime/vm/values.ts), f64 number, v128 immutable Int32Array(4), funcref = a callable
 // JS function tagged with its canonical type id under TY, or null; other references as is.
 // API representation differs only for v128 (Uint8Array(16)) and funcref (Func).
 
@@ -29,7 +29,7 @@ export const rI64 = new BigInt64Array(retBuf);
 export const rF64 = new Float64Array(retBuf);
 export const rRef: unknown[] = new Array<unknown>(RET_SLOTS).fill(null);
 
-export function readReturnSlot(t: ValType, i: number): unknown {
+function readReturnSlot(t: ValType, i: number): unknown {
   switch (t) {
     case 'i32': return rI32[2 * i];
     case 'i64': return rI64[i];
@@ -37,7 +37,7 @@ export function readReturnSlot(t: ValType, i: number): unknown {
     default: return rRef[i];
   }
 }
-export function writeReturnSlot(t: ValType, i: number, v: unknown): void {
+function writeReturnSlot(t: ValType, i: number, v: unknown): void {
   switch (t) {
     case 'i32': rI32[2 * i] = v as number; break;
     case 'i64': rI64[i] = v as bigint; break;
@@ -49,7 +49,7 @@ export function writeReturnSlot(t: ValType, i: number, v: unknown): void {
 // ---------------------------------------------------------------- canonical ids of host types
 
 /** Canonical id of a stand-alone function type (no concrete heap types inside). */
-export function canonicalFuncTypeId(type: FuncType): number {
+function canonicalFuncTypeId(type: FuncType): number {
   const m = { types: [{ final: true, supers: [], comp: type }], recGroups: [{ start: 0, count: 1 }] } as unknown as ModuleIR;
   return typeRegistry.canonicalize(m)[0];
 }
@@ -114,7 +114,7 @@ export function toApi(t: ValType, v: unknown): unknown {
 }
 
 /** The Func wrapping a callable (created on first use for defined functions). */
-export function funcFromCallable(c: Callable): Func {
+function funcFromCallable(c: Callable): Func {
   let f = funcOfCallable.get(c);
   if (!f) {
     const id = c[TY];
@@ -529,12 +529,3 @@ export class Tag {
 }
 
 export type Extern = Func | Memory | Table | Global | Tag;
-
-/** Calls a callable from the host with internal values, converting stack overflow. */
-export function callInternal(c: Callable, args: unknown[]): unknown {
-  try {
-    return c(...args);
-  } catch (e) {
-    throw toTrapValue(e);
-  }
-}

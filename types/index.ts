@@ -16,7 +16,7 @@
 
 import type {
   CompositeType, FieldType, GlobalType, HeapType, Limits, MemoryType, ModuleIR, RefType, StorageType,
-  SubType, TableType, TagType, ValType,
+  SubType, TableType, ValType,
 } from '../compiler/ir';
 
 /**
@@ -105,13 +105,6 @@ export function decodeType(t: number): StorageType {
   const h = heapOf(t);
   const heap: HeapType = h >= CONCRETE_BASE ? h - CONCRETE_BASE : (HT_NAMES[h] as HeapType);
   return { kind: 'ref', nullable: isNullableEnc(t), heap };
-}
-
-export function encTypeToString(t: number): string {
-  if (t < REF_BASE) return ['unknown', 'i32', 'i64', 'f32', 'f64', 'v128', 'i8', 'i16'][t];
-  const h = heapOf(t);
-  const hs = h >= CONCRETE_BASE ? String(h - CONCRETE_BASE) : HT_NAMES[h];
-  return isNullableEnc(t) ? `(ref null ${hs})` : `(ref ${hs})`;
 }
 
 // ---------------------------------------------------------------- registry
@@ -344,9 +337,6 @@ export function canonicalRefType(t: RefType, canon: readonly number[]): RefType 
 export function matchValType(a: ValType, b: ValType): boolean {
   return typeRegistry.valSub(encodeType(a, null), encodeType(b, null));
 }
-export function matchRefType(a: RefType, b: RefType): boolean {
-  return matchValType(a, b);
-}
 /** Function imports: `a` and `b` are canonical type ids; declared subtyping. */
 export function matchFuncType(a: number, b: number): boolean {
   return typeRegistry.isSubtype(a, b);
@@ -366,8 +356,4 @@ export function matchGlobalType(a: GlobalType, b: GlobalType): boolean {
   if (a.mutable !== b.mutable) return false;
   if (!matchValType(a.type, b.type)) return false;
   return !b.mutable || matchValType(b.type, a.type);
-}
-/** Tags: `typeIdx` holds canonical type ids; tag types must be equivalent. */
-export function matchTagType(a: TagType, b: TagType): boolean {
-  return a.typeIdx === b.typeIdx;
 }

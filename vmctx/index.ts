@@ -61,7 +61,7 @@ export type GlobalSlot =
   | { readonly kind: 'num'; readonly slab: SlabKind; /** index in that slab view */ readonly index: number }
   | { readonly kind: 'ref'; /** reference-slab slot of its RefCell */ readonly slot: number };
 
-export function slabKindOf(t: ValType): SlabKind | null {
+function slabKindOf(t: ValType): SlabKind | null {
   switch (t) {
     case 'i32': return SlabKind.I32;
     case 'i64': return SlabKind.I64;

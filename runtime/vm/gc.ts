@@ -272,12 +272,12 @@ function newArray(typeId: number, v: unknown, n: number): WasmArray {
   return new WasmArray(typeId, e);
 }
 
-/**
- * array.new: `(typeId, v, n)`, n copies of v. Transitional form: `(typeId, kind, v, n)`
- * (the kind is derived from the type anyway and ignored).
- */
-export function arrayNew(typeId: number, v: unknown, n: unknown, legacyN?: number): WasmArray {
-  return arguments.length >= 4 ? newArray(typeId, n, legacyN as number) : newArray(typeId, v, n as number);
+// The array allocators take the element kind the translator names after the type id
+// (`_kind`); the type id alone decides the storage, so the kind is not read.
+
+/** array.new: `(typeId, kind, v, n)`, n copies of v. */
+export function arrayNew(typeId: number, _kind: unknown, v: unknown, n: number): WasmArray {
+  return newArray(typeId, v, n);
 }
 
 /** array.new_default. */
@@ -285,12 +285,7 @@ export function arrayNewDefault(typeId: number, n: number): WasmArray {
   return new WasmArray(typeId, arrayLayout(typeId).alloc(n >>> 0));
 }
 
-/** array.new_fixed: the elements in order. */
-export function arrayNewFixed(typeId: number, ...values: unknown[]): WasmArray {
-  return fromValues(typeId, values);
-}
-
-/** Transitional form of array.new_fixed: `(typeId, kind, ...values)`. */
+/** array.new_fixed: `(typeId, kind, ...values)`, the elements in order. */
 export function arrayFixed(typeId: number, _kind: unknown, ...values: unknown[]): WasmArray {
   return fromValues(typeId, values);
 }
@@ -345,13 +340,11 @@ function newArrayData(typeId: number, bytes: Uint8Array | null, offset: number, 
 }
 
 /**
- * array.new_data: `(typeId, bytes, offset, length)`; `bytes` is the segment's current
- * contents (null = dropped = empty). Transitional form: `(typeId, kind, bytes, offset, length)`.
+ * array.new_data: `(typeId, kind, bytes, offset, length)`; `bytes` is the segment's current
+ * contents (null = dropped = empty).
  */
-export function arrayNewData(typeId: number, bytes: unknown, offset: unknown, length: unknown, legacyLength?: number): WasmArray {
-  return arguments.length >= 5
-    ? newArrayData(typeId, offset as Uint8Array | null, length as number, legacyLength as number)
-    : newArrayData(typeId, bytes as Uint8Array | null, offset as number, length as number);
+export function arrayNewData(typeId: number, _kind: unknown, bytes: Uint8Array | null, offset: number, length: number): WasmArray {
+  return newArrayData(typeId, bytes, offset, length);
 }
 
 /** array.new_elem: `elems` is the segment's current contents (null = dropped = empty). */
@@ -450,13 +443,11 @@ function initData(a: WasmArray | null, d: number, bytes: Uint8Array | null, s: n
 }
 
 /**
- * array.init_data: `(array, bytes, d, s, n)` (the order of memInit/tableInit); checks the
- * array range, then the segment range, as the spec orders them. Transitional form:
- * `(array, kind, bytes, d, s, n)`.
+ * array.init_data: `(array, kind, bytes, d, s, n)` (the order of memInit/tableInit); checks
+ * the array range, then the segment range, as the spec orders them.
  */
-export function arrayInitData(a: WasmArray | null, bytes: unknown, d: unknown, s: number, n: number, legacyN?: number): void {
-  if (arguments.length >= 6) initData(a, s, d as Uint8Array | null, n, legacyN as number);
-  else initData(a, d as number, bytes as Uint8Array | null, s, n);
+export function arrayInitData(a: WasmArray | null, _kind: unknown, bytes: Uint8Array | null, d: number, s: number, n: number): void {
+  initData(a, d, bytes, s, n);
 }
 
 /** array.init_elem: `(array, elems, d, s, n)`; checks the array range, then the segment range. */
