@@ -10,16 +10,14 @@
 
 import type { Engine } from './engine';
 import { DisposedError } from './errors';
+import type { Instance } from './instance';
 import { StoreLimiter, StoreLimitsState, fuelEnabled, interruptEnabled, type ResourceLimiter, type StoreLimits } from './limits';
-
-/** What a store needs of its instances: disposing them. */
-interface Owned { dispose(): void }
 
 export class Store<T = unknown> {
   /** Host state, available to host functions through their closure or the store. */
   data: T;
   /** Live instances created in this store, in creation order. */
-  readonly instances: Owned[] = [];
+  readonly instances: Instance[] = [];
   /** Stores whose externs this one may import share one `domain` (the first such store). */
   private domainRoot: Store<unknown> = this;
   private limitsState: StoreLimitsState | undefined;
@@ -98,7 +96,7 @@ export class Store<T = unknown> {
   }
 
   /** Called by a disposed instance: the store no longer keeps it. */
-  release(inst: Owned): void {
+  release(inst: Instance): void {
     const i = this.instances.indexOf(inst);
     if (i >= 0) this.instances.splice(i, 1);
   }

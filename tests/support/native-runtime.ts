@@ -34,7 +34,7 @@ export class Module {
   static fromBinary(_engine: Engine, bytes: Uint8Array): Module {
     const ir = decodeModule(bytes); // throws CompileError('malformed')
     try {
-      return new Module(ir, new WebAssembly.Module(bytes));
+      return new Module(ir, new WebAssembly.Module(bytes as BufferSource));
     } catch (e) {
       throw new CompileError('invalid', (e as Error).message);
     }
