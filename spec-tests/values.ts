@@ -5,7 +5,7 @@
 // NaN payload or the sign of zero is never lost to JS number equality.
 //
 // Reference classification comes from the runtime (refKind/hostRef); it is passed in as a
-// RefOracle so this module depends only on runtime/values.ts and can be tested alone.
+// RefOracle so this module depends only on runtime/vm/values.ts and can be tested alone.
 
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../runtime/vm/values';
 import type { LanePattern, WastConst, WastExpected } from '../compiler/text/wast-types';

@@ -16,7 +16,7 @@ import type { TrapMessage } from './traps';
 export const HELPER_NAMES = [
   // traps and type ids
   'trap', 'unsupported', 'TY', 'funcSubtype',
-  // float bit carriers (runtime/values.ts semantics)
+  // float bit carriers (runtime/vm/values.ts semantics)
   'f32FromBits', 'f32ToBits', 'f64FromBits', 'f64ToBits',
   'f32neg', 'f32abs', 'f32copysign', 'f64neg', 'f64abs', 'f64copysign',
   'fmin', 'fmax', 'nearest', 'fceil', 'ffloor', 'ftrunc',
@@ -40,7 +40,7 @@ export const HELPER_NAMES = [
   'V128', 'v128Load', 'v128Store', 'SIMD',
   // tail calls: argument registers, request, driver loop, body-function key
   'TA', 'tail', 'runTail', 'TB',
-  // GC (runtime/gc.ts)
+  // GC (runtime/vm/gc.ts)
   'structNew', 'structRef', 'arrayNew', 'arrayFixed', 'arrayNewData', 'arrayNewElem', 'arrayGet', 'arraySet',
   'arrayLen', 'arrayFill', 'arrayCopy', 'arrayInitData', 'arrayInitElem', 'i31', 'externalize', 'internalize',
   'refTest', 'refCast', 'structLayout', 'refTestFn',

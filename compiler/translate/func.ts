@@ -86,7 +86,7 @@ export class FuncTranslator extends SimdLowering {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
       return `function ${self}b(${params}) {\n${head}${lines.join('\n')}\n}\n` +
         `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${identity}[TB] = ${self}b;` +
-        // The code of a lazy stub is what callIndirect returns (runtime/helpers.ts), so a
+        // The code of a lazy stub is what callIndirect returns (runtime/vm/helpers.ts), so a
         // tail call through a table finds the body on it too.
         (self !== identity ? `\n${self}[TB] = ${self}b;` : '');
     }

@@ -133,7 +133,7 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
  * every function literal of the factory, and one per function was most of the factory's
  * compile time in a large module. A stub's calls share one feedback slot per maker, so the
  * stub is kept off hot paths: direct calls reach CODE, and callIndirect follows a stub to
- * its code (runtime/helpers.ts).
+ * its code (runtime/vm/helpers.ts).
  */
 function lazyModuleSource(m: ModuleIR, env: ModuleEnvironment, pool: ConstPool, t: FuncTranslator, controlDepths: readonly number[] | undefined): string {
   const n = m.codes.length;

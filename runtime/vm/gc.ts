@@ -6,7 +6,7 @@
 //     keys: integer keys live in an elements store that V8 may keep as raw doubles, which
 //     quiets signalling NaNs, while named fields keep every bit).
 //     Field values: i32 int32; i8/i16 the sign-extended value (what Int8Array/Int16Array
-//     hold); i64 bigint; f32 the carried number (runtime/values.ts); f64 number; v128 an
+//     hold); i64 bigint; f32 the carried number (runtime/vm/values.ts); f64 number; v128 an
 //     immutable Int32Array(4); references as everywhere else.
 //   - array: a WasmArray with `$t` and `e`, the element storage: Int8Array / Int16Array
 //     (packed, sign-extended), Int32Array, BigInt64Array, Float64Array (f32 carried numbers

@@ -1,5 +1,5 @@
-// The helper object handed to generated code (the names are fixed by
-// compiler/translate/helpers.ts). Helpers that trap throw RuntimeError with the spec's
+// The helper object handed to generated code (names and signatures are fixed by
+// vmctx/helpers.ts VMHelpers). Helpers that trap throw RuntimeError with the spec's
 // message. All numeric helpers follow the internal value representation of objects.ts.
 
 import type { VMHelpers } from '../../vmctx/helpers';

@@ -1,4 +1,4 @@
-// Tests for runtime/simd.ts.
+// Tests for runtime/vm/simd.ts.
 //
 // 1. The spec testsuite's SIMD scripts (simd_*.wast, relaxed_*.wast): a small interpreter for
 //    the folded function bodies those modules use (locals, constants, blocks, branches,
