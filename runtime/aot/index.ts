@@ -1,7 +1,7 @@
 // The loader of ahead-of-time output (package entry `jetwasm/aot`). A generated module calls
-// `instantiateAot(M, factory, imports)`; this file instantiates it in the spec's order
-// (imports -> allocation -> globals -> tables -> element segments -> data segments -> start)
-// and returns a JS-API-like exports object.
+// `instantiateAot(M, factory, imports)`; this file reads the JS-API import object, has
+// runtime/vm/instance.ts instantiate the module as it does every instance, and returns a
+// JS-API-like exports object.
 //
 // Invariant: nothing reachable from this file loads compiler/ code (only type imports), so
 // AOT output runs without the compiler. tests/aot checks this on every run.
@@ -242,6 +242,8 @@ export function instantiateAot(m: AotModule, factory: AotFactory, imports: unkno
   const canon = typeRegistry.canonicalize(m as unknown as ModuleIR);
   if (m.imports.length > 0 && (typeof imports !== 'object' || imports === null)) throw new TypeError('imports argument must be present and must be an object');
   const h = new InstanceHandle(m, canon, new VMOffsets(m as unknown as ModuleIR), (imp) => resolveImport(imp, imports as Record<string, unknown>, canon), null);
+  // The factory's parameters (vmctx/codegen.ts): the VMContext, the helpers, no lazy
+  // source (AOT code is translated eagerly) and, as CT, this process's canonical type ids.
   const code = (factory as (vm: VMContext, h: unknown, lz: undefined, ct: readonly number[]) => ReturnType<AotFactory>)(h.vm, helpers, undefined, canon);
   h.link(code, new Map(m.funcNames ?? []));
   h.initialize();
