@@ -164,7 +164,7 @@ export class InstanceHandle implements ConstEnv {
     for (const mem of this.memories) mem.refreshers.add(code.refresh);
   }
 
-  private eval(expr: ConstOps): unknown {
+  private evaluate(expr: ConstOps): unknown {
     return evalConstExpr(expr, this);
   }
 
@@ -179,18 +179,18 @@ export class InstanceHandle implements ConstEnv {
     const o = this.offsets;
     try {
       m.globals.forEach((g, i) => {
-        this.definedGlobals[i].setInternal(this.eval(g.init));
+        this.definedGlobals[i].setInternal(this.evaluate(g.init));
         this.globals.push(this.definedGlobals[i]);
       });
       m.tables.forEach((t, i) => {
-        if (t.init) this.tables[m.numImportedTables + i].elements.fill(this.eval(t.init));
+        if (t.init) this.tables[m.numImportedTables + i].elements.fill(this.evaluate(t.init));
       });
-      const elemValues = m.elems.map((e) => e.init.map((x) => this.eval(x)));
+      const elemValues = m.elems.map((e) => e.init.map((x) => this.evaluate(x)));
       m.elems.forEach((e, s) => {
         if (e.mode === 'passive') vm.refs[o.elem(s)] = elemValues[s];
       });
       applyActiveSegments(m.elems, elemValues, m.datas, this.tables, this.memories, vm.refs, (s) => o.data(s),
-        (expr) => this.eval(expr));
+        (expr) => this.evaluate(expr));
     } catch (e) {
       throw toTrapValue(e);
     }
