@@ -308,13 +308,3 @@ export interface BodyStream {
 export const ref = (nullable: boolean, heap: HeapType): RefType => ({ kind: 'ref', nullable, heap });
 export const FUNCREF: RefType = ref(true, 'func');
 export const EXTERNREF: RefType = ref(true, 'extern');
-
-export function isRef(t: StorageType): t is RefType {
-  return typeof t === 'object';
-}
-
-export function valTypeToString(t: StorageType): string {
-  if (typeof t === 'string') return t;
-  const h = typeof t.heap === 'number' ? String(t.heap) : t.heap;
-  return t.nullable ? `(ref null ${h})` : `(ref ${h})`;
-}

@@ -13,7 +13,7 @@ import type { FuncType, ModuleIR, ValType } from '../compiler/ir';
 import { decodeModule } from '../compiler/binary';
 import { Engine, Func, Global, Instance, Memory, Module, Store, Table } from '../runtime';
 import type { Extern } from '../runtime';
-import { f32ToBits } from '../runtime/values';
+import { f32ToBits } from '../runtime/vm/values';
 import { Prng } from './prng';
 
 /** The name under which the harness exports memory 0 (added by the parent). */

@@ -80,7 +80,7 @@ describe('Linker, Store and typed accessors', () => {
     const m = Module.fromBinary(engine, parseWat(`(module
       (import "h" "pair" (func $p (result i32 i64)))
       (func (export "sum") (result i64) (local i64) (call $p) (local.set 0) (i64.extend_i32_s) (local.get 0) (i64.add)))`));
-    const linker = new Linker(engine).func('h', 'pair', { params: [], results: ['i32', 'i64'] }, () => [40, 2n]);
+    const linker = new Linker(engine).func('h', 'pair', { params: [], results: ['i32', 'i64'] }, (): [number, bigint] => [40, 2n]);
     expect(linker.instantiate(new Store(engine), m).getFunc('sum')!.call()).toEqual([42n]);
   });
 });

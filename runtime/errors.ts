@@ -4,6 +4,7 @@
 // the host observes errors (see toTrap).
 
 import type { Tag } from './objects';
+import { TRAP } from '../vmctx/traps';
 
 export class LinkError extends Error {
   constructor(message: string) {
@@ -16,6 +17,14 @@ export class RuntimeError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'RuntimeError';
+  }
+}
+
+/** Raised by any use of an instance or store after its `dispose()`. */
+export class DisposedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DisposedError';
   }
 }
 
@@ -39,7 +48,7 @@ export function isStackOverflow(e: unknown): e is RangeError {
  */
 export function toTrap(e: unknown): unknown {
   if (!isStackOverflow(e)) return e;
-  const trap = new RuntimeError('call stack exhausted');
+  const trap = new RuntimeError(TRAP.stackExhausted);
   const stack = e.stack;
   const frames = typeof stack === 'string' ? stack.indexOf('\n    at ') : -1;
   if (frames >= 0) trap.stack = `${trap.name}: ${trap.message}${(stack as string).slice(frames)}`;

@@ -1,22 +1,22 @@
 // The public runtime API (see docs/ARCHITECTURE.md): Engine -> Module -> Store -> Instance,
 // extern objects Func / Memory / Table / Global / Tag, a name-based Linker, and the error
-// classes. Everything else in runtime/ is internal. Engine and Store here are the embedder
-// classes of embedder.ts (subclasses of instance.ts's), which also adds typed accessors and
-// dispose() to Module and Instance.
+// classes. Everything else in runtime/ is internal (runtime/vm/ above all).
 
 import { CompileError } from '../compiler/errors';
-import { Instance, Module, type EngineConfig } from './instance';
-import { Engine, Store, instantiateTracked, type EngineOptions, type WasmFeatures, type ExternType, type ImportType, type ExportType } from './embedder';
-import { Func, Global, Memory, Table, Tag, DisposedError, type Extern } from './objects';
+import { Engine, type EngineConfig, type EngineOptions, type WasmFeatures } from './engine';
+import { Store } from './store';
+import { Module, type ExternType, type ImportType, type ExportType } from './module';
+import { Instance, instantiateTracked } from './instance';
+import { Func, Global, Memory, Table, Tag, type Extern } from './objects';
 import { Linker, type Signature, type ValueOf, type ValuesOf, type ResultOf } from './linker';
-import { LinkError, RuntimeError, WasmException } from './errors';
-import { WasmStruct, WasmArray } from './gc';
+import { DisposedError, LinkError, RuntimeError, WasmException } from './errors';
+import { WasmStruct, WasmArray } from './vm/gc';
 
 export { CompileError, LinkError, RuntimeError, WasmException, DisposedError };
 export { Engine, Store, Module, Instance, Linker, instantiateTracked, type EngineConfig, type EngineOptions, type WasmFeatures };
 export { type ExternType, type ImportType, type ExportType, type Signature, type ValueOf, type ValuesOf, type ResultOf };
 export { Func, Global, Memory, Table, Tag, type Extern };
-export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
+export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './vm/values';
 export { wasmBacktrace, formatWasmBacktrace, type WasmFrame } from './backtrace';
 export { SerializationError, flushCaches } from './cache';
 

@@ -1,7 +1,7 @@
 // Resource limits of a Store (memory pages, table elements), fuel, and interrupts (epoch and
 // time deadlines).
 //
-// Engine options (see EngineOptions in embedder.ts):
+// Engine options (see EngineOptions in engine.ts):
 //   consumeFuel        generated code charges fuel at check points (function entries and loop
 //                      heads, compiler/translate/checks.ts); a store starts with `initialFuel`
 //                      (default 0, as in Wasmtime). JETWASM_FUEL=1 in the environment turns
@@ -28,6 +28,7 @@
 import type { MemoryType, TableType } from '../compiler/ir';
 import type { CheckOptions } from '../compiler/translate/checks';
 import { RuntimeError } from './errors';
+import { TRAP } from '../vmctx/traps';
 import { hostEnv } from './host-env';
 
 /** Check points between two interrupt polls. */
@@ -65,9 +66,8 @@ export class StoreLimiter implements ResourceLimiter {
 // ---------------------------------------------------------------- engine state
 
 interface EngineLike { readonly config: { readonly [key: string]: unknown } }
-interface StoreLike { readonly engine: EngineLike }
 
-/** Engine-wide interrupt state: the epoch and the poll countdown. */
+/** Engine-wide interrupt state (Engine.interrupts): the epoch and the poll countdown. */
 export class EngineInterrupts {
   readonly epoch: Int32Array;
   readonly countdown = new Int32Array(1);
@@ -79,19 +79,6 @@ export class EngineInterrupts {
     Atomics.add(this.epoch, 0, 1);
     this.countdown[0] = 0;
   }
-}
-
-const engineStates = new WeakMap<EngineLike, EngineInterrupts>();
-
-export function engineInterrupts(engine: EngineLike): EngineInterrupts {
-  let s = engineStates.get(engine);
-  if (!s) {
-    const c = engine.config.epochCounter;
-    if (c !== undefined && !(c instanceof Int32Array && c.length >= 1)) throw new TypeError('epochCounter must be an Int32Array');
-    s = new EngineInterrupts(c as Int32Array | undefined);
-    engineStates.set(engine, s);
-  }
-  return s;
 }
 
 function envFuel(): boolean {
@@ -133,8 +120,8 @@ export class StoreLimitsState {
   limiter: ResourceLimiter | null = null;
   readonly interrupts: EngineInterrupts;
 
-  constructor(readonly engine: EngineLike) {
-    this.interrupts = engineInterrupts(engine);
+  constructor(engine: EngineLike & { readonly interrupts: EngineInterrupts }) {
+    this.interrupts = engine.interrupts;
     this.countdown = this.interrupts.countdown;
     const init = engine.config.initialFuel;
     if (typeof init === 'number') this.fuel[0] = init;
@@ -144,98 +131,30 @@ export class StoreLimitsState {
   /** Slow path of a fuel check that drove the fuel below zero. */
   outOfFuel(): never {
     this.fuel[0] = 0;
-    throw new RuntimeError('all fuel consumed');
+    throw new RuntimeError(TRAP.outOfFuel);
   }
 
   /** Slow path of an interrupt check: polls the deadlines. */
   poll(): void {
     this.countdown[0] = POLL_INTERVAL;
-    if (Atomics.load(this.interrupts.epoch, 0) >= this.epochDeadline) throw new RuntimeError('interrupt');
-    if (this.timeDeadline !== Infinity && performance.now() >= this.timeDeadline) throw new RuntimeError('interrupt');
+    if (Atomics.load(this.interrupts.epoch, 0) >= this.epochDeadline) throw new RuntimeError(TRAP.interrupt);
+    if (this.timeDeadline !== Infinity && performance.now() >= this.timeDeadline) throw new RuntimeError(TRAP.interrupt);
   }
-}
-
-const storeStates = new WeakMap<StoreLike, StoreLimitsState>();
-
-export function storeLimits(store: StoreLike): StoreLimitsState {
-  let s = storeStates.get(store);
-  if (!s) {
-    s = new StoreLimitsState(store.engine);
-    storeStates.set(store, s);
-  }
-  return s;
-}
-
-/** The store's limiter, if it has one (no state is created for stores without). */
-export function limiterOf(store: unknown): ResourceLimiter | null {
-  return typeof store === 'object' && store !== null ? storeStates.get(store as StoreLike)?.limiter ?? null : null;
-}
-
-// ---------------------------------------------------------------- Store operations
-
-function requireFuel(store: StoreLike): StoreLimitsState {
-  if (!fuelEnabled(store.engine)) throw new Error('fuel is not enabled: create the Engine with { consumeFuel: true }');
-  return storeLimits(store);
-}
-function requireInterrupts(store: StoreLike): StoreLimitsState {
-  if (!interruptEnabled(store.engine)) throw new Error('interrupts are not enabled: create the Engine with { epochInterruption: true }');
-  return storeLimits(store);
-}
-
-export function setFuel(store: StoreLike, fuel: number): void {
-  if (!(fuel >= 0) || !Number.isFinite(fuel)) throw new RangeError('fuel must be a finite number >= 0');
-  requireFuel(store).fuel[0] = Math.floor(fuel);
-}
-
-export function getFuel(store: StoreLike): number {
-  return Math.max(0, requireFuel(store).fuel[0]);
-}
-
-export function setEpochDeadline(store: StoreLike, ticks: number): void {
-  const s = requireInterrupts(store);
-  s.epochDeadline = Atomics.load(s.interrupts.epoch, 0) + ticks;
-}
-
-export function setDeadline(store: StoreLike, msFromNow: number): void {
-  const s = requireInterrupts(store);
-  s.timeDeadline = msFromNow === Infinity ? Infinity : performance.now() + msFromNow;
-  s.countdown[0] = 0;
-}
-
-export function setLimiter(store: StoreLike, limiter: ResourceLimiter | StoreLimits | null): void {
-  storeLimits(store).limiter = limiter === null ? null : 'memoryGrowing' in limiter ? limiter : new StoreLimiter(limiter);
 }
 
 // ---------------------------------------------------------------- instantiation checks
 
-/** Throws if a memory of type `t` may not be created in `store` (its minimum is refused). */
-export function checkMemoryCreation(store: unknown, t: MemoryType): ResourceLimiter | null {
-  const l = limiterOf(store);
+/** Throws if `l` (a store's limiter) refuses a memory of type `t`'s minimum; returns `l`. */
+export function checkMemoryCreation(l: ResourceLimiter | null, t: MemoryType): ResourceLimiter | null {
   if (l && !l.memoryGrowing(0, t.limits.min, t.limits.max)) {
     throw new RuntimeError(`memory minimum size of ${t.limits.min} pages exceeds the store's resource limit`);
   }
   return l;
 }
 
-export function checkTableCreation(store: unknown, t: TableType): ResourceLimiter | null {
-  const l = limiterOf(store);
+export function checkTableCreation(l: ResourceLimiter | null, t: TableType): ResourceLimiter | null {
   if (l && !l.tableGrowing(0, t.limits.min, t.limits.max)) {
     throw new RuntimeError(`table minimum size of ${t.limits.min} elements exceeds the store's resource limit`);
   }
   return l;
-}
-
-// ---------------------------------------------------------------- instance ownership
-
-/** The store each instance was created in, so that dispose() can drop the store's reference
- *  (a disposed instance must not be kept alive by the store that outlives it). */
-export const instanceOwner = new WeakMap<object, { readonly instances: unknown[] }>();
-
-/** Removes a disposed instance from its store's instance list. */
-export function releaseFromStore(inst: object): void {
-  const store = instanceOwner.get(inst);
-  if (!store) return;
-  const i = store.instances.indexOf(inst);
-  if (i >= 0) store.instances.splice(i, 1);
-  instanceOwner.delete(inst);
 }

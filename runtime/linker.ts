@@ -3,9 +3,11 @@
 
 import type { ValType } from '../compiler/ir';
 import { LinkError } from './errors';
-import { Engine, Instance, Module, Store as BaseStore } from './instance';
+import type { Engine } from './engine';
+import { Instance } from './instance';
+import type { Module } from './module';
 import { Func, externStore, type Extern } from './objects';
-import { instantiateTracked } from './embedder';
+import type { Store } from './store';
 
 /** The API value of a Wasm value type (see runtime/index.ts, WasmValue). */
 export type ValueOf<T extends ValType> =
@@ -40,7 +42,7 @@ export class Linker {
   /** Defines (or redefines) `module`.`name`. An extern that belongs to a store must belong
    *  to a store of this linker's engine; instantiation checks it is the target store. */
   define(module: string, name: string, ext: Extern): this {
-    const owner = externStore(ext) as BaseStore | undefined;
+    const owner = externStore(ext) as Store | undefined;
     if (owner !== undefined && owner.engine !== this.engine) {
       throw new LinkError(`cross-\`Engine\` use is not supported: ${JSON.stringify(module)} ${JSON.stringify(name)} belongs to a Store of a different Engine than the Linker's`);
     }
@@ -80,7 +82,7 @@ export class Linker {
   /** Resolves every import of `module` by name and instantiates it in `store`. The store and
    *  the module must be of this linker's engine, and every resolved extern that belongs to a
    *  store must belong to `store` (Instance.instantiate checks that). */
-  instantiate(store: BaseStore, module: Module): Instance {
+  instantiate(store: Store, module: Module): Instance {
     if (store.engine !== this.engine) {
       throw new LinkError('cross-`Engine` instantiation is not currently supported: the Linker belongs to a different Engine than the store\'s');
     }
@@ -92,6 +94,6 @@ export class Linker {
       if (!ext) throw new LinkError(`unknown import: ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`);
       return ext;
     });
-    return instantiateTracked(store, module, imports);
+    return Instance.instantiate(store, module, imports);
   }
 }

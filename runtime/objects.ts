@@ -1,19 +1,21 @@
 // Extern objects (Func, Memory, Table, Global, Tag) and the conversion of values between
 // the public API ("WasmValue") and the representation generated code uses internally.
 //
-// Internal representation (DESIGN.md): i32 int32 number, i64 signed bigint, f32 carried
-// number (runtime/values.ts), f64 number, v128 immutable Int32Array(4), funcref = a callable
+// Internal representation (docs/ARCHITECTURE.md): i32 int32 number, i64 signed bigint, f32
+// carried number (runtime/vm/values.ts), f64 number, v128 immutable Int32Array(4), funcref = a callable
 // JS function tagged with its canonical type id under TY, or null; other references as is.
 // API representation differs only for v128 (Uint8Array(16)) and funcref (Func).
 
 import type { FuncType, GlobalType, MemoryType, TableType, ValType, RefType, ModuleIR } from '../compiler/ir';
-import { canonicalValType, typeRegistry } from '../vmctx/types';
+import { canonicalValType, typeRegistry } from '../types';
 import { SlabKind, type RefCell, type VMContext, type VMMemory, type VMOffsets, type VMTable } from '../vmctx';
-import { RuntimeError, toTrap } from './errors';
-import { v128FromBytes, v128ToBytes } from './simd';
+import { DisposedError, RuntimeError, toTrap } from './errors';
+import { TRAP } from '../vmctx/traps';
+import { v128FromBytes, v128ToBytes } from './vm/simd';
 import { NAN_CARRIERS } from '../vmctx/nan';
-import { isNaNBits } from './values';
+import { isNaNBits } from './vm/values';
 import { checkMemoryCreation, checkTableCreation, type ResourceLimiter } from './limits';
+import { Store, limiterOf } from './store';
 
 /** Property under which a callable carries its canonical function type id. */
 export const TY: unique symbol = Symbol('wasm.functype');
@@ -30,7 +32,7 @@ export const rI64 = new BigInt64Array(retBuf);
 export const rF64: Float64Array | number[] = NAN_CARRIERS ? new Array<number>(RET_SLOTS).fill(0) : new Float64Array(retBuf);
 export const rRef: unknown[] = new Array<unknown>(RET_SLOTS).fill(null);
 
-export function readReturnSlot(t: ValType, i: number): unknown {
+function readReturnSlot(t: ValType, i: number): unknown {
   switch (t) {
     case 'i32': return rI32[2 * i];
     case 'i64': return rI64[i];
@@ -38,7 +40,7 @@ export function readReturnSlot(t: ValType, i: number): unknown {
     default: return rRef[i];
   }
 }
-export function writeReturnSlot(t: ValType, i: number, v: unknown): void {
+function writeReturnSlot(t: ValType, i: number, v: unknown): void {
   switch (t) {
     case 'i32': rI32[2 * i] = v as number; break;
     case 'i64': rI64[i] = v as bigint; break;
@@ -50,7 +52,7 @@ export function writeReturnSlot(t: ValType, i: number, v: unknown): void {
 // ---------------------------------------------------------------- canonical ids of host types
 
 /** Canonical id of a stand-alone function type (no concrete heap types inside). */
-export function canonicalFuncTypeId(type: FuncType): number {
+function canonicalFuncTypeId(type: FuncType): number {
   const m = { types: [{ final: true, supers: [], comp: type }], recGroups: [{ start: 0, count: 1 }] } as unknown as ModuleIR;
   return typeRegistry.canonicalize(m)[0];
 }
@@ -66,34 +68,17 @@ export function canonicalFuncTypeId(type: FuncType): number {
  * domain (runtime/instance.ts): a function compiled for one store charges that store's fuel
  * and obeys its deadlines, and a memory or table keeps its creator's limiter.
  */
-const externStores = new WeakMap<object, object>();
-
-/**
- * Extern domains: stores whose externs may be imported into each other (a store maps to its
- * domain's representative; a store absent from the map is its own domain). Only the
- * WebAssembly facade joins stores, since the JS API has no stores.
- */
-const storeDomains = new WeakMap<object, object>();
+const externStores = new WeakMap<object, Store>();
 
 /** Records `store` (when it is one) as the owner of an extern or of a function's callable. */
 export function setExternStore(ext: object, store: unknown): void {
-  if (store !== null && typeof store === 'object') externStores.set(ext, store);
+  if (store instanceof Store) externStores.set(ext, store);
 }
 
 /** The store an extern belongs to, or undefined for store-independent externs. */
-export function externStore(ext: unknown): object | undefined {
+export function externStore(ext: unknown): Store | undefined {
   if (ext instanceof Func) return externStores.get(ext.callable);
   return ext !== null && typeof ext === 'object' ? externStores.get(ext) : undefined;
-}
-
-/** Puts `store` into the extern domain of `representative`. */
-export function shareExterns(store: object, representative: object): void {
-  storeDomains.set(store, storeDomains.get(representative) ?? representative);
-}
-
-/** True when externs of store `a` may be used by store `b`. */
-export function sameExternDomain(a: object, b: object): boolean {
-  return (storeDomains.get(a) ?? a) === (storeDomains.get(b) ?? b);
 }
 
 // ---------------------------------------------------------------- value conversion
@@ -104,7 +89,7 @@ export function toInternal(t: ValType, v: unknown): unknown {
   switch (t) {
     case 'i32': return Number(v) | 0;
     case 'i64': return BigInt.asIntN(64, BigInt(v as bigint));
-    // A NaNBits carrier (runtime/values.ts) is already the internal value.
+    // A NaNBits carrier (runtime/vm/values.ts) is already the internal value.
     case 'f32': { if (isNaNBits(v)) return v; const x = Number(v); return x === x ? Math.fround(x) : x; }
     case 'f64': return isNaNBits(v) ? v : Number(v);
     case 'v128':
@@ -133,7 +118,7 @@ export function toApi(t: ValType, v: unknown): unknown {
 }
 
 /** The Func wrapping a callable (created on first use for defined functions). */
-export function funcFromCallable(c: Callable): Func {
+function funcFromCallable(c: Callable): Func {
   let f = funcOfCallable.get(c);
   if (!f) {
     const id = c[TY];
@@ -186,7 +171,7 @@ const DATAVIEW_BOUNDS_MESSAGES: ReadonlySet<string> = ((): Set<string> => {
  * becomes the trap "out of bounds memory access". Other values pass through.
  */
 export function toTrapValue(e: unknown): unknown {
-  if (e instanceof RangeError && DATAVIEW_BOUNDS_MESSAGES.has(e.message)) return new RuntimeError('out of bounds memory access');
+  if (e instanceof RangeError && DATAVIEW_BOUNDS_MESSAGES.has(e.message)) return new RuntimeError(TRAP.memoryOutOfBounds);
   return toTrap(e);
 }
 
@@ -197,14 +182,6 @@ function returnFirst(t: ValType, v: unknown): unknown {
   if (t !== 'i64') return v;
   rI32[1] = Number(BigInt.asIntN(32, (v as bigint) >> 32n));
   return Number(BigInt.asIntN(32, v as bigint));
-}
-
-/** Raised by any use of an instance or store after its `dispose()`. */
-export class DisposedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DisposedError';
-  }
 }
 
 /**
@@ -410,7 +387,7 @@ export class Memory implements VMMemory {
   }
 
   static create(store: unknown, type: MemoryType): Memory {
-    const limiter = checkMemoryCreation(store, type);
+    const limiter = checkMemoryCreation(limiterOf(store), type);
     const m = new Memory(type);
     m.limiter = limiter;
     setExternStore(m, store);
@@ -542,7 +519,7 @@ export class Table implements VMTable {
   }
 
   static create(store: unknown, type: TableType, init: unknown = null): Table {
-    const limiter = checkTableCreation(store, type);
+    const limiter = checkTableCreation(limiterOf(store), type);
     const t = new Table(type, toInternal(type.elem, init));
     t.limiter = limiter;
     setExternStore(t, store);
@@ -557,12 +534,12 @@ export class Table implements VMTable {
   size(): number { return this.elements.length; }
 
   get(i: number): unknown {
-    if (i < 0 || i >= this.elements.length) throw new RuntimeError('out of bounds table access');
+    if (i < 0 || i >= this.elements.length) throw new RuntimeError(TRAP.tableOutOfBounds);
     return toApi(this.declared.elem, this.elements[i]);
   }
 
   set(i: number, v: unknown): void {
-    if (i < 0 || i >= this.elements.length) throw new RuntimeError('out of bounds table access');
+    if (i < 0 || i >= this.elements.length) throw new RuntimeError(TRAP.tableOutOfBounds);
     this.elements[i] = toInternal(this.declared.elem, v);
   }
 
@@ -681,12 +658,3 @@ export class Tag {
 }
 
 export type Extern = Func | Memory | Table | Global | Tag;
-
-/** Calls a callable from the host with internal values, converting stack overflow. */
-export function callInternal(c: Callable, args: unknown[]): unknown {
-  try {
-    return c(...args);
-  } catch (e) {
-    throw toTrapValue(e);
-  }
-}

@@ -1,7 +1,7 @@
 // The outliner threshold the runtime hands the translator (runtime/optlimit.ts).
 import { codegenProfileFor, outlineThresholdFor, RAISED_LIMIT } from './optlimit';
 import { outlineLimits } from '../compiler/translate/outline';
-import { Engine, Module, Store, Instance } from './instance';
+import { Engine, Module, Store, Instance } from './index';
 import type { Func } from './objects';
 import { parseWat } from '../compiler/text';
 

@@ -9,7 +9,7 @@ import {
   type RefKind,
   type RefOracle,
 } from './values';
-import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../runtime/values';
+import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../runtime/vm/values';
 import type { LanePattern, WastExpected } from '../compiler/text/wast-types';
 
 // A stand-in for the runtime's reference classification: objects tagged with their kind.

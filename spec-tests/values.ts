@@ -5,9 +5,9 @@
 // NaN payload or the sign of zero is never lost to JS number equality.
 //
 // Reference classification comes from the runtime (refKind/hostRef); it is passed in as a
-// RefOracle so this module depends only on runtime/values.ts and can be tested alone.
+// RefOracle so this module depends only on runtime/vm/values.ts and can be tested alone.
 
-import { f32FromBits, f32ToBits, f64FromBits, f64ToBits, isNaNBits } from '../runtime/values';
+import { f32FromBits, f32ToBits, f64FromBits, f64ToBits, isNaNBits } from '../runtime/vm/values';
 import type { LanePattern, WastConst, WastExpected } from '../compiler/text/wast-types';
 
 export type RefKind = 'null' | 'func' | 'extern' | 'i31' | 'struct' | 'array' | 'exn' | 'host';
@@ -203,7 +203,7 @@ export function matchValue(actual: unknown, e: WastExpected, refs: RefOracle): b
       return matchF32Bits(f32ToBits(actual), e);
     }
     case 'f64': {
-      // A NaNBits carrier stands for a NaN the host cannot hold in a number (runtime/values.ts).
+      // A NaNBits carrier stands for a NaN the host cannot hold in a number (runtime/vm/values.ts).
       if (typeof actual !== 'number' && !isNaNBits(actual)) return false;
       const bits = f64ToBits(actual as number);
       if ('nan' in e) return e.nan === 'canonical' ? isCanonicalNanF64(bits) : isArithmeticNanF64(bits);

@@ -57,7 +57,7 @@ function sleb(v: number): number[] {
 const native = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly;
 
 function nativeRun(bytes: Uint8Array, xs: number[]): number[] {
-  const inst = new native!.Instance(new native!.Module(bytes), {});
+  const inst = new native!.Instance(new native!.Module(bytes as BufferSource), {});
   const run = inst.exports.run as (x: number) => number;
   return xs.map((x) => run(x));
 }

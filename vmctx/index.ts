@@ -1,24 +1,46 @@
-// VMOffsets and the VMContext layout: the single answer to "where in an instance's
-// VMContext is imported function i, global g, memory m, table t, segment s". The runtime
-// lays out each instance by these answers and the translator bakes them into generated code
-// as constants; neither recomputes a layout.
+// The contract between the compiler and the runtime (as Wasmtime's crates/environ is): what
+// generated code may assume of the instance it runs in and of the runtime it calls.
+//   - this file: VMOffsets and the VMContext layout, the single answer to "where in an
+//     instance's VMContext is imported function i, global g, memory m, table t, segment s".
+//     The runtime lays out each instance by these answers (runtime/vm/instance.ts) and the
+//     translator bakes them into generated code as constants; neither recomputes a layout;
+//   - helpers.ts: the helpers generated code may call, with their signatures;
+//   - traps.ts: the trap messages;
+//   - codegen.ts: the factory's parameters and a glossary of the names in generated code.
 //
 // A VMContext has two regions:
 //   - the numeric slab: one ArrayBuffer with Int32Array / Float64Array / BigInt64Array views.
-//     Numeric defined globals live here (8-byte slots, v128 in 16-byte slots). Typed arrays
-//     keep NaN payloads bit-exact; plain JS arrays do not (V8 quiets signalling NaNs in
-//     double-element arrays), so Wasm numbers never live in plain arrays.
+//     Numeric defined globals live here. Typed arrays keep NaN payloads bit-exact; plain JS
+//     arrays do not (V8 quiets signalling NaNs in double-element arrays), so Wasm numbers
+//     never live in plain arrays.
 //   - the reference slab: a JS array holding imported function callables, global cells
 //     (numeric imported globals as one-element typed-array views of the exporter's slab;
 //     reference-typed globals as RefCell objects), table objects, memory objects, tags and
 //     the current contents of element and data segments.
 //
-// Invariants (enforced by runtime/instance.ts, which alone allocates VMContexts):
+// Slot order of the reference slab (`refs`), one slot each:
+//   1. every import, in import order whatever its kind (function: its callable; global: its
+//      cell; table, memory, tag: the object);
+//   2. defined reference-typed globals, in global order (their RefCell);
+//   3. defined tables, 4. defined memories, 5. defined tags, each in definition order;
+//   6. element segments, 7. data segments (their current contents), in segment order.
+// Slot order of the numeric slab (defined numeric globals only, in global order):
+//   1. v128 globals, 16 bytes each from byte 0 (so they are 16-byte aligned without padding);
+//   2. every other numeric global, 8 bytes each: i32 at Int32Array index byte/4 (the upper
+//      word unused), i64 at BigInt64Array index byte/8 (generated code reads it as the int32
+//      words 2k, 2k + 1), f32 and f64 at Float64Array index byte/8 (f32 as its carried f64);
+//   3. the slab is at least 16 bytes and a multiple of 16.
+// vmctx.test.ts checks both orders.
+//
+// Invariants (enforced by runtime/vm/instance.ts, which alone allocates and fills VMContexts):
 //   - a VMContext is never re-allocated and its slab views never change, so generated code
 //     may capture `vm.i32`, `vm.f64`, `vm.i64` and `vm.refs` once;
 //   - every reference-slab slot except segment slots is written once, before the module's
-//     generated code is instantiated, so generated code may capture those slots too;
-//     segment slots change on elem.drop / data.drop and are always re-read;
+//     generated code is instantiated, and generated code reads it only then (its prelude
+//     captures the slot's value); segment slots change on elem.drop / data.drop and are
+//     always re-read. Afterwards only runtime/instance.ts's dispose() writes non-segment
+//     slots: it clears the memory and table slots to release them, which code already
+//     running never observes (it reads the values it captured);
 //   - a memory's views change on growth; the memory object calls every registered refresher
 //     (one per instance using it) so cached views are never stale (see VMMemory).
 
@@ -40,7 +62,7 @@ export type GlobalSlot =
   | { readonly kind: 'num'; readonly slab: SlabKind; /** index in that slab view */ readonly index: number }
   | { readonly kind: 'ref'; /** reference-slab slot of its RefCell */ readonly slot: number };
 
-export function slabKindOf(t: ValType): SlabKind | null {
+function slabKindOf(t: ValType): SlabKind | null {
   switch (t) {
     case 'i32': return SlabKind.I32;
     case 'i64': return SlabKind.I64;

@@ -8,13 +8,12 @@
 // Decided once per process, by what the host does rather than what it is called: a NaN with a
 // payload and one with the sign bit set are read from a Float64Array, passed through a call
 // and a generic array slot, and written back. On a host that changes either, the compiler and
-// the runtime carry every other NaN as a `NaNBits` object (runtime/values.ts), and
+// the runtime carry every other NaN as a `NaNBits` object (runtime/vm/values.ts), and
 // generated code is the "carrier" variant of the translation (compiler/translate/nan.ts).
 //
 // JETWASM_NAN_CARRIERS=1 in the environment selects the carriers on any host (to test them
 // under V8); every other value leaves the decision to the probe.
 
-import { hostEnv } from '../runtime/host-env';
 
 function pass(x: number): number {
   return x;
@@ -37,4 +36,7 @@ function hostKeepsNaNBits(): boolean {
  * True where NaNs other than 0x7ff8000000000000 need a carrier: the host canonicalises NaNs,
  * or the environment asks for carriers.
  */
-export const NAN_CARRIERS: boolean = hostEnv('JETWASM_NAN_CARRIERS') === '1' || !hostKeepsNaNBits();
+export const NAN_CARRIERS: boolean =
+  // Read through globalThis: pages and engine shells have no `process` (as runtime/host-env.ts).
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.JETWASM_NAN_CARRIERS === '1' ||
+  !hostKeepsNaNBits();

@@ -1,8 +1,11 @@
 // VMOffsets and VMContext: the slot order of both regions, the numeric slab's alignment and
-// the views over it, for a module with every kind of import and definition.
+// the views over it, for a module with every kind of import and definition; and the
+// write-once rule of the reference slab, as the runtime keeps it (the runtime is imported
+// only by this test: the rule is about what the runtime does with a layout).
 
 import { parseWat } from '../compiler/text';
 import { decodeModule } from '../compiler/binary';
+import { Engine, Store, Module, Instance, Memory, Table, Func } from '../runtime';
 import { VMOffsets, VMContext, SlabKind } from './index';
 
 const WAT = `(module
@@ -72,4 +75,52 @@ test('a module without globals still gets a 16-byte slab', () => {
   const empty = new VMOffsets(decodeModule(parseWat('(module)')));
   expect(empty.slabBytes).toBe(16);
   expect(empty.refSlots).toBe(0);
+});
+
+describe('the reference slab is written once (runtime/vm/instance.ts, runtime/instance.ts)', () => {
+  const SRC = `(module
+    (import "m" "mem" (memory 1))
+    (import "m" "f" (func $f))
+    (global $r (mut funcref) (ref.null func))
+    (table $t 2 funcref)
+    (memory $m 1)
+    (elem $e func $f)
+    (data $d "xy")
+    (func (export "run")
+      (elem.drop $e) (data.drop $d)
+      (global.set $r (ref.func $f))
+      (drop (memory.grow $m (i32.const 1)))
+      (drop (table.grow $t (ref.null func) (i32.const 1))))
+    (export "t" (table $t)))`;
+  const engine = new Engine();
+  const module = Module.fromBinary(engine, parseWat(SRC));
+  const off = module.offsets;
+  const store = new Store(engine);
+  const imports = [Memory.create(store, { limits: { min: 1 }, addr: 'i32', shared: false, pageSizeLog2: 16 }),
+    Func.fromHost(store, { kind: 'func', params: [], results: [] }, () => undefined)];
+  const inst = Instance.instantiate(store, module, imports);
+  const segmentSlots = new Set([off.elem(0), off.data(0)]);
+  const disposeSlots = new Set([off.memory(0), off.memory(1), off.table(0)]);
+  const before = [...inst.vm.refs];
+
+  test('after instantiation every slot is filled; running code changes only segment slots', () => {
+    expect(before.every((v) => v !== null && v !== undefined)).toBe(true);
+    inst.getFunc('run')!.call();
+    inst.vm.refs.forEach((v, i) => {
+      if (segmentSlots.has(i)) expect(v).not.toBe(before[i]);
+      else expect(v).toBe(before[i]);
+    });
+  });
+
+  test('dispose() clears the memory and table slots and no other', () => {
+    const running = [...inst.vm.refs];
+    const table = inst.getTable('t')!;
+    inst.dispose();
+    inst.vm.refs.forEach((v, i) => {
+      if (disposeSlots.has(i)) expect(v).toBeNull();
+      else expect(v).toBe(running[i]);
+    });
+    // The objects themselves live on for whoever else holds them.
+    expect(table).toBeInstanceOf(Table);
+  });
 });

@@ -14,9 +14,10 @@ export type * from './wast-types';
  * of the offending token (`prog.wat:3:7: unknown operator i32.cnst`, or `3:7: ...` without
  * a file name). `options` may be the file name alone.
  */
-export function parseWat(src: string, options?: TextOptions | string): Uint8Array {
+export function parseWat(src: string, options?: TextOptions | string): Uint8Array<ArrayBuffer> {
   try {
-    return encodeModuleText(src);
+    // The encoder writes into buffers of its own, never shared ones.
+    return encodeModuleText(src) as Uint8Array<ArrayBuffer>;
   } catch (e) {
     const file = typeof options === 'string' ? options : options?.filename;
     const err = e instanceof CompileError ? e : malformed(e instanceof Error ? e.message : String(e));

@@ -124,7 +124,7 @@ describe('official testsuite', () => {
           continue;
         }
         if (native && memoryCount(bytes) <= 1) {
-          const valid = WebAssembly.validate(bytes);
+          const valid = WebAssembly.validate(bytes as BufferSource);
           if (valid === (c.type !== 'assert_invalid')) counts.nativeAgree++;
           else {
             counts.nativeDisagree++;

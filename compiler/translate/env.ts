@@ -4,7 +4,7 @@
 
 import type { FuncType, ModuleIR, ValType, MemoryType, TableType, SubType } from '../ir';
 import { SlabKind, VMOffsets } from '../../vmctx';
-import { HELPER_NAMES } from './helpers';
+import { HELPER_NAMES } from '../../vmctx/helpers';
 import { NAN_CARRIERS, NAN_HELPER_NAMES } from './nan';
 import { CheckPoints, type CheckOptions } from './checks';
 

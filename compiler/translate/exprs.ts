@@ -3,6 +3,7 @@
 // slots and locals, number literals and the module-wide constant pool.
 
 import type { ValType } from '../ir';
+import { TRAP } from '../../vmctx/traps';
 
 /** True on little-endian hosts, where an Int32Array reads memory's little-endian words. */
 export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -189,11 +190,14 @@ export const MAX_PENDING = 160;
 /** Most int32 operands in one untruncated JS sum (see addSub). */
 export const MAX_SUM_TERMS = 64;
 
+/** The traps generated code raises inline (vmctx/traps.ts has every message). */
 export const TRAP_MSG = {
-  oob: 'out of bounds memory access',
-  unreachable: 'unreachable',
-  nullRef: 'null reference',
-  nullFunc: 'null function reference',
+  oob: TRAP.memoryOutOfBounds,
+  unreachable: TRAP.unreachable,
+  nullRef: TRAP.nullReference,
+  nullFunc: TRAP.indirectCallToNull,
+  divByZero: TRAP.integerDivisionByZero,
+  overflow: TRAP.integerOverflow,
 } as const;
 
 /** Renders a JS number literal exactly (the value must not be NaN). */

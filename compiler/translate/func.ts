@@ -87,7 +87,7 @@ export class FuncTranslator extends SimdLowering {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
       return `function ${self}b(${params}) {\n${head}${lines.join('\n')}\n}\n` +
         `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${identity}[TB] = ${self}b;` +
-        // The code of a lazy stub is what callIndirect returns (runtime/helpers.ts), so a
+        // The code of a lazy stub is what callIndirect returns (runtime/vm/helpers.ts), so a
         // tail call through a table finds the body on it too.
         (self !== identity ? `\n${self}[TB] = ${self}b;` : '');
     }
@@ -756,8 +756,8 @@ export class FuncTranslator extends SimdLowering {
       case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
         const b = this.popSimple();
         const a = this.popSimple();
-        this.emit(`if (${b} === 0) ${this.trap('integer divide by zero')}`);
-        if (op === 'div_s') this.emit(`if (${b} === -1 && ${a} === -2147483648) ${this.trap('integer overflow')}`);
+        this.emit(`if (${b} === 0) ${this.trap(TRAP_MSG.divByZero)}`);
+        if (op === 'div_s') this.emit(`if (${b} === -1 && ${a} === -2147483648) ${this.trap(TRAP_MSG.overflow)}`);
         const e = op === 'div_s' ? `(${a} / ${b} | 0)` : op === 'rem_s' ? `(${a} % ${b} | 0)`
           : op === 'div_u' ? `(${asU32(a)} / ${asU32(b)} | 0)` : `(${asU32(a)} % ${asU32(b)} | 0)`;
         this.push(e, false);

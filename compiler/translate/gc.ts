@@ -1,5 +1,5 @@
 // GC lowering: struct and array operations, ref.test / ref.cast and the casting branches,
-// i31 and the extern/any conversions, as calls of runtime/gc.ts helpers.
+// i31 and the extern/any conversions, as calls of runtime/vm/gc.ts helpers.
 
 import type { ArrayType, CompositeType, HeapType, Instr, RefType, StorageType, StructType, ValType } from '../ir';
 import * as i64 from './i64';
@@ -21,13 +21,13 @@ export function packedRead(e: string, t: StorageType, unsigned: boolean): string
 }
 
 export abstract class GcLowering extends MemoryAccess {
-  // ------------------------------------------------------------------ GC (runtime/gc.ts)
+  // ------------------------------------------------------------------ GC (runtime/vm/gc.ts)
 
   protected compositeAt(t: number): CompositeType {
     return this.env.module.types[t].comp;
   }
 
-  /** A predicate for one target type, built once per instance (runtime/gc.ts refTestFn). */
+  /** A predicate for one target type, built once per instance (runtime/vm/gc.ts refTestFn). */
   protected refTestFn(h: HeapType, nullable: boolean): string {
     return this.pool.add(`refTestFn(${this.heapLiteral(h)}, ${nullable})`);
   }
@@ -54,7 +54,7 @@ export abstract class GcLowering extends MemoryAccess {
       case 'struct.new': case 'struct.new_default': {
         const st = this.compositeAt(ins.idx!) as StructType;
         const id = this.env.canonicalTypeId(ins.idx!);
-        // The type's own allocator (runtime/gc.ts structLayout), bound once per instance: named
+        // The type's own allocator (runtime/vm/gc.ts structLayout), bound once per instance: named
         // parameters straight into the fields (packed ones are wrapped there).
         if (name === 'struct.new_default') {
           this.push(`${this.pool.add(`structLayout(${id}).createDefault`)}()`, false);

@@ -12,10 +12,11 @@ import type { ModuleIR } from '../ir';
 import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets, LAZY_STUB_NAME } from '../../vmctx';
+import { FACTORY_PARAMS } from '../../vmctx/codegen';
 import { ModuleEnvironment, type CodegenProfile } from './env';
 import { FuncTranslator } from './func';
 import { ConstPool } from './exprs';
-import type { TranslatedHelpers } from './helpers';
+import type { TranslatedHelpers } from '../../vmctx/helpers';
 import type { CheckOptions } from './checks';
 import { emptyModuleIR } from '../binary/module';
 import { anchorShape } from '../shapes';
@@ -24,7 +25,7 @@ export { ModuleEnvironment, type FuncEnvironment, type MemoryNames, type TableNa
 export { FuncTranslator } from './func';
 export { ConstPool, returnSlot, numberLiteral } from './exprs';
 export { CheckPoints, type CheckOptions } from './checks';
-export { HELPER_NAMES, type HelperName, type TranslatedHelpers } from './helpers';
+export { HELPER_NAMES, type HelperName, type TranslatedHelpers } from '../../vmctx/helpers';
 
 /** What the factory returns for one instance. */
 export interface InstanceCode {
@@ -137,7 +138,7 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
  * every function literal of the factory, and one per function was most of the factory's
  * compile time in a large module. A stub's calls share one feedback slot per maker, so the
  * stub is kept off hot paths: direct calls reach CODE, and callIndirect follows a stub to
- * its code (runtime/helpers.ts).
+ * its code (runtime/vm/helpers.ts).
  */
 function lazyModuleSource(m: ModuleIR, env: ModuleEnvironment, pool: ConstPool, t: FuncTranslator, controlDepths: readonly number[] | undefined): string {
   const n = m.codes.length;
@@ -244,7 +245,7 @@ function bindingReader(env: ModuleEnvironment): (body: string) => string[] {
  */
 function compileFactory(source: string): ModuleFactory {
   try {
-    return new Function('vm', 'H', 'LZ', 'LIMS', source) as ModuleFactory;
+    return new Function(...FACTORY_PARAMS, source) as ModuleFactory;
   } catch (e) {
     if (e instanceof RangeError) {
       throw new CompileError('invalid', 'implementation limit: control flow nested too deeply to compile to JavaScript');

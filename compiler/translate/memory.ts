@@ -5,7 +5,7 @@ import type { Instr } from '../ir';
 import type { MemoryNames } from './env';
 import * as i64 from './i64';
 import { opDesc } from './ops';
-import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG, IDENT_OR_LITERAL, entry, nameOf } from './exprs';
+import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG, IDENT_OR_LITERAL, entry } from './exprs';
 import { OperandStack } from './stack';
 import { NAN_CARRIERS, f64LoadCarrier, f64StoreCarrier } from './nan';
 

@@ -1,6 +1,6 @@
 // The carrier variant of the translation, used where the host canonicalises NaNs
 // (vmctx/nan.ts): there an f32/f64 value in generated code is a JS number or, for a NaN the
-// host would change, a NaNBits carrier (runtime/values.ts). Everything that only moves values
+// host would change, a NaNBits carrier (runtime/vm/values.ts). Everything that only moves values
 // (locals, parameters, results, select, block parameters, exception payloads) is unchanged,
 // and arithmetic on a carrier yields the canonical NaN through its valueOf. What differs:
 //   - f64 loads and stores go through the helpers f64Load/f64Store, which read and write the
@@ -11,7 +11,7 @@
 //   - a NaN test before an f32 store is `v === +v`, false for carriers as for NaNs;
 //   - float globals are cells (vmctx slabKindOf), imported ones read through `.value`;
 //   - the bit-preserving helpers (neg, abs, copysign, reinterpretation) and the helpers that
-//     test `x !== x` are the carrier-aware ones of runtime/nan.ts.
+//     test `x !== x` are the carrier-aware ones of runtime/vm/nan.ts.
 // Where NaNs keep their bits, none of this is emitted: the translation is byte for byte the
 // plain one.
 

@@ -11,7 +11,7 @@ export function laneAccessSize(kind: string): number {
 }
 
 export abstract class SimdLowering extends GcLowering {
-  // ------------------------------------------------------------------ SIMD (runtime/simd.ts)
+  // ------------------------------------------------------------------ SIMD (runtime/vm/simd.ts)
 
   protected simdOp(name: string, ins: Instr): boolean {
     const info = opByCode.get(ins.op)!;

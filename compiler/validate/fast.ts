@@ -10,7 +10,7 @@
 // finishes, and compute the same maximum operand-stack height and control depth (the
 // translator sizes its frames by them).
 
-import type { FuncBody, ModuleIR, ValType } from '../ir';
+import type { FuncBody, ModuleIR } from '../ir';
 import { OPS } from '../opcodes';
 import type { ModuleContext } from './func';
 import { HT, REF_BASE, VT, refEnc, type CanonInfo, type TypeRegistry } from './types';

@@ -453,10 +453,6 @@ export class CodeValidator {
     for (let i = 0; i < results.length; i++) if (!this.reg.valSub(results[i], expected[i])) throw invalid(TM);
   }
 
-  private refType(heap: number, nullable: boolean): number {
-    return refEnc(heap, nullable);
-  }
-
   private encodeRef(ins: Instr, i: number): number {
     const t = ins.types?.[i];
     if (t === undefined || typeof t !== 'object') throw malformed('missing reference type immediate');

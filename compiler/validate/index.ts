@@ -7,7 +7,7 @@ import type { ConstExpr, Limits, ModuleIR, RefType, TableType, MemoryType, ValTy
 import { opByName } from '../opcodes';
 import { CodeValidator, type ModuleContext } from './func';
 import { FastValidator } from './fast';
-import { CompKind, TypeRegistry, VT, encodeType, typeRegistry } from './types';
+import { CompKind, TypeRegistry, VT, asCompileError, encodeType, typeRegistry } from './types';
 
 export * from './types';
 export { CodeValidator, type ModuleContext } from './func';
@@ -41,15 +41,15 @@ export function validateModule(m: ModuleIR): void {
 
 /** validateModule, also returning what the translator may reuse. */
 export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry): ValidationResult {
-  if (m.bodyStream === undefined) return validateDecoded(m, reg);
   try {
     return validateDecoded(m, reg);
   } catch (e) {
+    const err = asCompileError(e);
     // A module that is malformed is malformed, whatever else is wrong with it. Bodies left as
     // bytes have been read only up to the first validation error, so the rest are decoded
     // now: a malformed one turns this error into its own.
-    if (e instanceof CompileError && e.kind === 'invalid') checkBodiesWellFormed(m);
-    throw e;
+    if (m.bodyStream !== undefined && err instanceof CompileError && err.kind === 'invalid') checkBodiesWellFormed(m);
+    throw err;
   }
 }
 
@@ -218,8 +218,9 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
     try {
       cv.validateFunc(typeId, locals, stream !== undefined ? stream(i) : code.body);
     } catch (e) {
-      if (e instanceof CompileError) locateInBody(e, m, i, cv.failedAt);
-      throw e;
+      const err = asCompileError(e);
+      if (err instanceof CompileError) locateInBody(err, m, i, cv.failedAt);
+      throw err;
     }
     maxStackHeights[i] = cv.maxStackHeight;
     maxControlDepths[i] = cv.maxControlDepth;

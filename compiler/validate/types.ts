@@ -1,10 +1,14 @@
 // The canonical type registry, value type encoding and extern-type matching live in
-// vmctx/types.ts (the runtime needs them without loading the compiler); this module
-// re-exports them for the validator and installs CompileError as the registry's error.
+// types/ (the runtime needs them without loading the compiler); this module re-exports them
+// for the validator, whose entry points report the registry's UnknownTypeError as
+// CompileError (asCompileError).
 
-import { invalid } from '../errors';
-import { typeErrors } from '../../vmctx/types';
+import { CompileError, invalid } from '../errors';
+import { UnknownTypeError } from '../../types';
 
-export * from '../../vmctx/types';
+export * from '../../types';
 
-typeErrors.invalid = (message: string): Error => invalid(message);
+/** The registry's UnknownTypeError as the CompileError validation reports; other values as they are. */
+export function asCompileError(e: unknown): unknown {
+  return e instanceof UnknownTypeError && !(e instanceof CompileError) ? invalid(e.message) : e;
+}

@@ -264,7 +264,7 @@ describe('TypeRegistry', () => {
       sub({ kind: 'struct', fields: [{ type: ref(true, 0), mutable: false }] }),
     ];
     const a = mod({ types: rec(), recGroups: [{ start: 0, count: 2 }] });
-    const b = mod({ types: [sub(fn([], [])), ...rec().map((t) => ({ ...t, comp: { kind: 'struct' as const, fields: [{ type: ref(true, (t.comp as { fields: { type: { heap: number } }[] }).fields[0].type.heap + 1), mutable: false }] } }))], recGroups: [{ start: 0, count: 1 }, { start: 1, count: 2 }] });
+    const b = mod({ types: [sub(fn([], [])), ...rec().map((t) => ({ ...t, comp: { kind: 'struct' as const, fields: [{ type: ref(true, (t.comp as unknown as { fields: { type: { heap: number } }[] }).fields[0].type.heap + 1), mutable: false }] } }))], recGroups: [{ start: 0, count: 1 }, { start: 1, count: 2 }] });
     const ca = reg.canonicalize(a);
     const cb = reg.canonicalize(b);
     expect(cb.slice(1)).toEqual(ca);

@@ -1,22 +1,21 @@
 // The loader of ahead-of-time output (package entry `jetwasm/aot`). A generated module calls
-// `instantiateAot(M, factory, imports)`; this file instantiates it in the spec's order
-// (imports -> allocation -> globals -> tables -> element segments -> data segments -> start)
-// and returns a JS-API-like exports object.
+// `instantiateAot(M, factory, imports)`; this file reads the JS-API import object, has
+// runtime/vm/instance.ts instantiate the module as it does every instance, and returns a
+// JS-API-like exports object.
 //
 // Invariant: nothing reachable from this file loads compiler/ code (only type imports), so
 // AOT output runs without the compiler. tests/aot checks this on every run.
 
-import type { FuncType, GlobalType, ModuleIR, ValType } from '../../compiler/ir';
-import { VMContext, VMOffsets } from '../../vmctx';
+import type { FuncType, Import, ModuleIR, ValType } from '../../compiler/ir';
+import { VMOffsets, type VMContext } from '../../vmctx';
 import { NAN_CARRIERS } from '../../vmctx/nan';
-import { typeRegistry, canonicalValType, canonicalRefType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType } from '../../vmctx/types';
+import { typeRegistry, canonicalValType, matchFuncType } from '../../types';
 import { LinkError, RuntimeError, WasmException } from '../errors';
-import { helpers } from '../helpers';
-import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, newGlobalStorage, toTrapValue, type Callable } from '../objects';
-import { f32FromBits, f64FromBits, isNaNBits } from '../values';
-import * as GC from '../gc';
-import { applyActiveSegments } from '../segments';
-import type { AotConstExpr, AotFactory, AotModule } from './format';
+import { helpers } from '../vm/helpers';
+import { InstanceHandle } from '../vm/instance';
+import { Func, Global, Memory, Table, TY, newGlobalStorage, type Callable, type Extern, type Tag } from '../objects';
+import { isNaNBits } from '../vm/values';
+import type { AotFactory, AotModule } from './format';
 
 export type { AotModule, AotFactory, AotConstExpr } from './format';
 export { LinkError, RuntimeError, WasmException };
@@ -150,7 +149,7 @@ function toApiArg(t: ValType, v: unknown): unknown {
 /** Func.call's result value -> the JS value the host sees. */
 function fromApi(t: ValType, v: unknown): unknown {
   if (isRefType(t) && v instanceof Func) return exportedFunction(v);
-  // A NaNBits carrier (runtime/values.ts) becomes the Number NaN: JS cannot hold its bits.
+  // A NaNBits carrier (runtime/vm/values.ts) becomes the Number NaN: JS cannot hold its bits.
   if (NAN_CARRIERS && isNaNBits(v)) return NaN;
   return v;
 }
@@ -243,14 +242,6 @@ class FuncOf {
 
 // ---------------------------------------------------------------- instantiation
 
-interface Spaces {
-  funcs: Callable[];
-  globals: Global[];
-  tables: Table[];
-  memories: Memory[];
-  tags: Tag[];
-}
-
 /** Instantiates AOT output. `imports` is a JS-API import object. Throws LinkError / RuntimeError. */
 export function instantiateAot(m: AotModule, factory: AotFactory, imports: unknown = undefined): Record<string, unknown> {
   if ((m.nanCarriers === true) !== NAN_CARRIERS) {
@@ -258,202 +249,64 @@ export function instantiateAot(m: AotModule, factory: AotFactory, imports: unkno
       ? 'this module was compiled for hosts that keep NaN bits; this host canonicalises NaNs: compile it with JETWASM_NAN_CARRIERS=1'
       : 'this module was compiled for hosts that canonicalise NaNs (JETWASM_NAN_CARRIERS=1); this host keeps NaN bits: compile it without');
   }
-  const ir = m as unknown as ModuleIR;
-  const canon = typeRegistry.canonicalize(ir);
-  const o = new VMOffsets(ir);
-  const vm = new VMContext(o);
-  const sp: Spaces = { funcs: [], globals: [], tables: [], memories: [], tags: [] };
-  const importedFuncs: Func[] = [];
-  const funcTypeOf = (typeIdx: number): FuncType => typeRegistry.get(canon[typeIdx]).comp as FuncType;
-
+  const canon = typeRegistry.canonicalize(m as unknown as ModuleIR);
   if (m.imports.length > 0 && (typeof imports !== 'object' || imports === null)) throw new TypeError('imports argument must be present and must be an object');
-  // ---- 1. resolve and check imports
-  for (const imp of m.imports) {
-    const ns = (imports as Record<string, unknown>)[imp.module];
-    if (typeof ns !== 'object' || ns === null) throw new TypeError(`import module ${JSON.stringify(imp.module)} is not an object`);
-    const v = (ns as Record<string, unknown>)[imp.name];
-    const fail = (): never => { throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`); };
-    const d = imp.desc;
-    switch (d.kind) {
-      case 'func': {
-        if (typeof v !== 'function') return fail();
-        let f = funcOfWrapper.get(v);
-        if (f) { if (!matchFuncType(f.typeId, canon[d.typeIdx])) fail(); }
-        else f = Func.fromHost(null, funcTypeOf(d.typeIdx), v as (...a: unknown[]) => unknown);
-        vm.refs[o.importedFunc(sp.funcs.length)] = f.callable;
-        importedFuncs.push(f);
-        sp.funcs.push(f.callable);
-        break;
-      }
-      case 'global': {
-        const want: GlobalType = { type: canonicalValType(d.type.type, canon), mutable: d.type.mutable };
-        let g: Global;
-        if (v instanceof AotGlobal) g = v.engine;
-        else if (!d.type.mutable && (typeof v === 'number' || typeof v === 'bigint')) {
-          if ((want.type === 'i64') !== (typeof v === 'bigint')) fail();
-          g = new Global(want, newGlobalStorage(want.type));
-          g.setInternal(toWasm(want.type, v));
-        } else return fail();
-        if (!matchGlobalType(g.type, want)) fail();
-        vm.refs[o.importedGlobal(sp.globals.length)] = g.importCell();
-        sp.globals.push(g);
-        break;
-      }
-      case 'table': {
-        if (!(v instanceof AotTable)) return fail();
-        if (!matchTableType(v.engine.type, { ...d.type, elem: canonicalRefType(d.type.elem, canon) })) fail();
-        vm.refs[o.table(sp.tables.length)] = v.engine;
-        sp.tables.push(v.engine);
-        break;
-      }
-      case 'memory': {
-        if (!(v instanceof AotMemory) || !matchMemoryType(v.engine.type, d.type)) return fail();
-        vm.refs[o.memory(sp.memories.length)] = v.engine;
-        sp.memories.push(v.engine);
-        break;
-      }
-      case 'tag': {
-        if (!(v instanceof AotTag) || v.engine.typeId !== canon[d.type.typeIdx]) return fail();
-        vm.refs[o.tag(sp.tags.length)] = v.engine;
-        sp.tags.push(v.engine);
-        break;
-      }
-    }
-  }
+  const h = new InstanceHandle(m, canon, new VMOffsets(m as unknown as ModuleIR), (imp) => resolveImport(imp, imports as Record<string, unknown>, canon), null);
+  // The factory's parameters (vmctx/codegen.ts): the VMContext, the helpers, no lazy
+  // source (AOT code is translated eagerly) and, as CT, this process's canonical type ids.
+  const code = (factory as (vm: VMContext, h: unknown, lz: undefined, ct: readonly number[]) => ReturnType<AotFactory>)(h.vm, helpers, undefined, canon);
+  h.link(code, new Map(m.funcNames ?? []));
+  h.initialize();
 
-  // ---- 2. allocate definitions
-  const definedGlobals = allocateDefinedGlobals(vm, o, m.numImportedGlobals, m.globals, canon);
-  try {
-    for (const t of m.tables) {
-      const table = new Table({ ...t.type, elem: canonicalRefType(t.type.elem, canon) }, null);
-      vm.refs[o.table(sp.tables.length)] = table;
-      sp.tables.push(table);
-    }
-    for (const mt of m.memories) {
-      const mem = new Memory(mt);
-      vm.refs[o.memory(sp.memories.length)] = mem;
-      sp.memories.push(mem);
-    }
-  } catch (e) {
-    throw toTrapValue(e);
-  }
-  for (const t of m.tags) {
-    const tag = new Tag(funcTypeOf(t.typeIdx), canon[t.typeIdx]);
-    vm.refs[o.tag(sp.tags.length)] = tag;
-    sp.tags.push(tag);
-  }
-  for (let s = 0; s < m.elems.length; s++) vm.refs[o.elem(s)] = helpers.EMPTY_ELEM;
-  for (let s = 0; s < m.datas.length; s++) vm.refs[o.data(s)] = m.datas[s].bytes;
-
-  // ---- generated code
-  const code = (factory as (vm: VMContext, h: unknown, lz: undefined, ct: readonly number[]) => ReturnType<AotFactory>)(vm, helpers, undefined, canon);
-  const names = new Map(m.funcNames ?? []);
-  code.funcs.forEach((f, i) => {
-    (f as Callable)[TY] = canon[m.funcs[i]];
-    const name = names.get(m.numImportedFuncs + i);
-    if (name !== undefined) Object.defineProperty(f, 'name', { value: name });
-    sp.funcs.push(f as Callable);
-  });
-  for (const mem of sp.memories) mem.refreshers.add(code.refresh);
-
-  try {
-    // ---- 3. globals, 4. table initialisers, 5. element segments, 6. data segments
-    m.globals.forEach((g, i) => {
-      definedGlobals[i].setInternal(evalConst(g.init, sp, canon));
-      sp.globals.push(definedGlobals[i]);
-    });
-    m.tables.forEach((t, i) => {
-      if (t.init) sp.tables[m.numImportedTables + i].elements.fill(evalConst(t.init, sp, canon));
-    });
-    const elemValues = m.elems.map((e) => e.init.map((x) => evalConst(x, sp, canon)));
-    m.elems.forEach((e, s) => {
-      if (e.mode === 'passive') vm.refs[o.elem(s)] = elemValues[s];
-    });
-    applyActiveSegments(m.elems, elemValues, m.datas, sp.tables, sp.memories, vm.refs, (s) => o.data(s),
-      (expr) => evalConst(expr, sp, canon));
-  } catch (e) {
-    throw toTrapValue(e);
-  }
-
-  // ---- exports
   const exports: Record<string, unknown> = Object.create(null);
-  for (const ex of m.exports) {
-    let v: unknown;
-    switch (ex.kind) {
-      case 'func': {
-        const f = ex.index < importedFuncs.length ? importedFuncs[ex.index] : new FuncOf(sp.funcs[ex.index], canon[m.funcs[ex.index - importedFuncs.length]]).func;
-        v = exportedFunction(f);
-        break;
-      }
-      case 'global': v = wrap(sp.globals[ex.index], (g) => new AotGlobal(g)); break;
-      case 'table': v = wrap(sp.tables[ex.index], (t) => new AotTable(t)); break;
-      case 'memory': v = wrap(sp.memories[ex.index], (mem) => new AotMemory(mem)); break;
-      case 'tag': v = wrap(sp.tags[ex.index], (t) => new AotTag(t)); break;
-    }
-    exports[ex.name] = v;
+  for (const [name, ext] of h.exports((c, id) => new FuncOf(c, id).func)) {
+    if (ext instanceof Func) exports[name] = exportedFunction(ext);
+    else if (ext instanceof Global) exports[name] = wrap(ext, (g) => new AotGlobal(g));
+    else if (ext instanceof Table) exports[name] = wrap(ext, (t) => new AotTable(t));
+    else if (ext instanceof Memory) exports[name] = wrap(ext, (mem) => new AotMemory(mem));
+    else exports[name] = wrap(ext, (t) => new AotTag(t));
   }
   Object.freeze(exports);
-
-  // ---- 7. start function
-  if (m.start !== undefined) {
-    try {
-      sp.funcs[m.start]();
-    } catch (e) {
-      throw toTrapValue(e);
-    }
-  }
+  h.start();
   return exports;
 }
 
-/** Evaluates a (validated) constant expression to an internal value. */
-function evalConst(expr: AotConstExpr, sp: Spaces, canon: readonly number[]): unknown {
-  const st: unknown[] = [];
-  const i32 = (): number => st.pop() as number;
-  const i64 = (): bigint => st.pop() as bigint;
-  for (const [name, a, b] of expr) {
-    switch (name) {
-      case 'i32.const': st.push(a as number); break;
-      case 'i64.const': st.push(BigInt.asIntN(64, a as bigint)); break;
-      case 'f32.const': st.push(f32FromBits(a as number)); break;
-      case 'f64.const': st.push(f64FromBits(a as bigint)); break;
-      case 'v128.const': { const u = a as Uint8Array; st.push(new Int32Array(u.buffer.slice(u.byteOffset, u.byteOffset + 16))); break; }
-      case 'ref.null': st.push(null); break;
-      case 'ref.func': st.push(sp.funcs[a as number]); break;
-      case 'global.get': st.push(sp.globals[a as number].getInternal()); break;
-      case 'i32.add': { const y = i32(); st.push((i32() + y) | 0); break; }
-      case 'i32.sub': { const y = i32(); st.push((i32() - y) | 0); break; }
-      case 'i32.mul': { const y = i32(); st.push(Math.imul(i32(), y)); break; }
-      case 'i64.add': { const y = i64(); st.push(BigInt.asIntN(64, i64() + y)); break; }
-      case 'i64.sub': { const y = i64(); st.push(BigInt.asIntN(64, i64() - y)); break; }
-      case 'i64.mul': { const y = i64(); st.push(BigInt.asIntN(64, i64() * y)); break; }
-      case 'any.convert_extern': st.push(GC.internalize(st.pop())); break;
-      case 'extern.convert_any': st.push(GC.externalize(st.pop())); break;
-      case 'ref.i31': st.push((i32() << 1) >> 1); break;
-      case 'struct.new': case 'struct.new_default': {
-        const id = canon[a as number];
-        const comp = typeRegistry.get(id).comp;
-        if (comp.kind !== 'struct') throw new Error('struct.new of a non-struct type');
-        const n = comp.fields.length;
-        const vals = name === 'struct.new' ? st.splice(st.length - n, n) : comp.fields.map((f) => GC.defaultOf(f.type));
-        st.push(GC.structNew(id, ...vals));
-        break;
-      }
-      case 'array.new': case 'array.new_default': case 'array.new_fixed': {
-        const id = canon[a as number];
-        const comp = typeRegistry.get(id).comp;
-        if (comp.kind !== 'array') throw new Error('array.new of a non-array type');
-        const kind = GC.elemKind(comp.field.type);
-        if (name === 'array.new_fixed') st.push(GC.arrayFixed(id, kind, ...st.splice(st.length - (b as number), b as number)));
-        else {
-          const n = i32() >>> 0;
-          const init = name === 'array.new' ? st.pop() : GC.defaultOf(comp.field.type);
-          st.push(GC.arrayNew(id, kind, init, n));
-        }
-        break;
-      }
-      default:
-        throw new Error(`unsupported constant instruction ${name}`);
+/**
+ * The engine object for import `imp` from a JS-API import object: exported functions,
+ * wrappers and numbers as the JS API reads imports; a plain JS function becomes a host
+ * function of the import's type. InstanceHandle checks the types.
+ */
+function resolveImport(imp: Import, imports: Record<string, unknown>, canon: readonly number[]): Extern {
+  const ns = imports[imp.module];
+  if (typeof ns !== 'object' || ns === null) throw new TypeError(`import module ${JSON.stringify(imp.module)} is not an object`);
+  const v = (ns as Record<string, unknown>)[imp.name];
+  const fail = (): never => { throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`); };
+  const d = imp.desc;
+  switch (d.kind) {
+    case 'func': {
+      if (typeof v !== 'function') return fail();
+      const f = funcOfWrapper.get(v);
+      if (f) return f;
+      const id = canon[d.typeIdx];
+      const ft = typeRegistry.get(id).comp as FuncType;
+      const host = Func.fromHost(null, ft, v as (...a: unknown[]) => unknown);
+      if (host.typeId === id) return host;
+      // Func.fromHost derives the id as if the type stood alone; the import's type may be a
+      // member of a rec group or a subtype, whose id differs.
+      (host.callable as Callable)[TY] = id;
+      return new Func(host.callable, ft, id);
     }
+    case 'global': {
+      if (v instanceof AotGlobal) return v.engine;
+      if (d.type.mutable || (typeof v !== 'number' && typeof v !== 'bigint')) return fail();
+      const t = canonicalValType(d.type.type, canon);
+      if ((t === 'i64') !== (typeof v === 'bigint')) return fail();
+      const g = new Global({ type: t, mutable: false }, newGlobalStorage(t));
+      g.setInternal(toWasm(t, v));
+      return g;
+    }
+    case 'table': return v instanceof AotTable ? v.engine : fail();
+    case 'memory': return v instanceof AotMemory ? v.engine : fail();
+    case 'tag': return v instanceof AotTag ? v.engine : fail();
   }
-  return st.pop();
 }

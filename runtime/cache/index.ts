@@ -10,7 +10,7 @@
 //     translated functions since, or V8 refused the entry's code cache.
 
 import type { ModuleIR } from '../../compiler/ir';
-import type { EngineConfig } from '../instance';
+import type { EngineConfig } from '../engine';
 import type { Artifact } from './artifact';
 import { hash64 } from './hash';
 import { cacheHost, type DiskCacheLike } from './host';

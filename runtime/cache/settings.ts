@@ -2,7 +2,7 @@
 // and cached only between engines whose settings are equal.
 
 import type { CheckOptions } from '../../compiler/translate';
-import { compilationMode, type EngineConfig } from '../instance';
+import { compilationMode, type EngineConfig } from '../engine';
 import { checkOptionsOf } from '../limits';
 import { codegenProfileFor, outlineThresholdFor } from '../optlimit';
 import { NAN_CARRIERS } from '../../vmctx/nan';

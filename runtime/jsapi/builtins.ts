@@ -14,8 +14,8 @@ import { EXTERNREF, ref, type FuncType, type ModuleIR, type RefType, type SubTyp
 import { matchFuncType, matchValType, canonicalValType, typeRegistry } from '../../compiler/validate';
 import { RuntimeError } from '../errors';
 import { Func, TY, type Callable } from '../objects';
-import type { WasmArray } from '../gc';
-import type { Module as RtModule } from '../instance';
+import type { WasmArray } from '../vm/gc';
+import type { Module as RtModule } from '../module';
 import { dictionary, sequence } from './values';
 
 // ---------------------------------------------------------------- options

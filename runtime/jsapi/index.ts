@@ -14,11 +14,13 @@
 import { CompileError as EngineCompileError } from '../../compiler/errors';
 import type { ExternKind } from '../../compiler/ir';
 import { typeRegistry } from '../../compiler/validate';
-import { Engine, Store, instantiateTracked } from '../embedder';
+import { Engine } from '../engine';
 import { RuntimeError as EngineRuntimeError } from '../errors';
-import { Instance as RtInstance, Module as RtModule } from '../instance';
+import { Instance as RtInstance } from '../instance';
+import { Module as RtModule } from '../module';
+import { Store } from '../store';
 import { hostEnv } from '../host-env';
-import { Func, Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, shareExterns, type Extern } from '../objects';
+import { Func, Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, type Extern } from '../objects';
 import { CompileError, LinkError, RuntimeError, fromEngineError } from './errors';
 import {
   Exception, Global, Memory, Table, Tag,
@@ -37,7 +39,7 @@ const domain = new Store(engine);
 
 function facadeStore(): Store {
   const store = new Store(engine);
-  shareExterns(store, domain);
+  store.shareExterns(domain);
   return store;
 }
 
@@ -266,7 +268,7 @@ const ALLOCATION_FAILURES = new Set(['table size exceeds implementation limit', 
 function instantiateCore(module: RtModule, imports: Extern[]): Record<string, unknown> {
   let inst: RtInstance;
   try {
-    inst = instantiateTracked(facadeStore(), module, imports);
+    inst = RtInstance.instantiate(facadeStore(), module, imports);
   } catch (e) {
     if (e instanceof EngineRuntimeError && ALLOCATION_FAILURES.has(e.message)) throw new RangeError(`WebAssembly.Instance: ${e.message}`);
     throw fromEngineError(e);

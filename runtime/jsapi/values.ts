@@ -18,13 +18,13 @@
 //     wrapped: Wasm never catches them.
 
 import { NAN_CARRIERS } from '../../vmctx/nan';
-import { isNaNBits } from '../values';
+import { isNaNBits } from '../vm/values';
 import type { FuncType, RefType, ValType } from '../../compiler/ir';
 import { matchFuncType, typeRegistry } from '../../compiler/validate';
 import { Func, TY, type Callable } from '../objects';
-import { GcObject, WasmArray, WasmStruct, internalize, externalize, isI31 } from '../gc';
+import { GcObject, WasmArray, WasmStruct, internalize, externalize, isI31 } from '../vm/gc';
 import { WasmException } from '../errors';
-import { newException } from '../exceptions';
+import { newException } from '../vm/exceptions';
 import { fromEngineError, isUncatchable, jsTagHolder } from './errors';
 
 // ---------------------------------------------------------------- ECMAScript / WebIDL helpers
@@ -312,7 +312,7 @@ export function toWebAssemblyValue(t: ValType, v: unknown): unknown {
 export function toJSValue(t: ValType, v: unknown): unknown {
   switch (t) {
     case 'i32': case 'i64': return v;
-    // A NaNBits carrier (runtime/values.ts) becomes the Number NaN: JS cannot hold its bits.
+    // A NaNBits carrier (runtime/vm/values.ts) becomes the Number NaN: JS cannot hold its bits.
     case 'f32': case 'f64': return typeof v === 'number' ? v : +(v as number);
     case 'v128': throw new TypeError('type incompatibility when transforming from/to JS');
   }
@@ -401,7 +401,7 @@ function directExport(direct: (...args: number[]) => unknown, params: readonly V
     const x5 = n > 5 ? conv(5, args[5]) : 0;
     try {
       const r = direct(x0, x1, x2, x3, x4, x5);
-      // A NaNBits carrier (runtime/values.ts) becomes the Number NaN, as in toJSValue.
+      // A NaNBits carrier (runtime/vm/values.ts) becomes the Number NaN, as in toJSValue.
       return NAN_CARRIERS && isNaNBits(r) ? NaN : r;
     } catch (e) {
       throw fromEngineError(e);

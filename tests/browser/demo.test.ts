@@ -141,7 +141,7 @@ run('browser build in headless Chromium without native WebAssembly', () => {
     expect(sources).toContain('runtime/aot/index.ts');
     expect(sources.filter((f) => f.startsWith('compiler/'))).toEqual([]);
     // String compilation is left only where AOT output does not go without GC struct types:
-    // struct classes (runtime/gc.ts) and lazy translation (runtime/helpers.ts; AOT code is eager).
+    // struct classes (runtime/vm/gc.ts) and lazy translation (runtime/vm/helpers.ts; AOT code is eager).
     const evalSites = new Set<string>();
     for (const f of graph) {
       let source = '?';
@@ -151,7 +151,7 @@ run('browser build in headless Chromium without native WebAssembly', () => {
         else if (/\bnew Function\(|\beval\(/.test(line)) evalSites.add(source);
       }
     }
-    expect([...evalSites].sort()).toEqual(['runtime/gc.ts', 'runtime/helpers.ts']);
+    expect([...evalSites].sort()).toEqual(['runtime/vm/gc.ts', 'runtime/vm/helpers.ts']);
   });
 
   test('a jetwasm compile module runs in a page under a CSP without unsafe-eval (jitless)', async () => {

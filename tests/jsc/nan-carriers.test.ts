@@ -1,4 +1,4 @@
-// The NaN-carrier variant (vmctx/nan.ts, compiler/translate/nan.ts, runtime/nan.ts) under
+// The NaN-carrier variant (vmctx/nan.ts, compiler/translate/nan.ts, runtime/vm/nan.ts) under
 // V8, selected through the environment before any module of the runtime loads: the same
 // code paths a host that canonicalises NaNs takes, checked where V8 can observe them. The
 // shell itself (tests/jsc/jsc.test.ts) checks that the bits survive JavaScriptCore.
@@ -10,7 +10,7 @@ import * as path from 'path';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { NAN_CARRIERS } = require('../../vmctx/nan') as typeof import('../../vmctx/nan');
-const values = require('../../runtime/values') as typeof import('../../runtime/values');
+const values = require('../../runtime/vm/values') as typeof import('../../runtime/vm/values');
 const { runScriptSource } = require('../../spec-tests/runner') as typeof import('../../spec-tests/runner');
 const { WebAssembly: Facade, parseWat } = require('../../index') as typeof import('../../index');
 // Decided when vmctx/nan.ts loaded; nothing later in this file reads the variable.
@@ -66,7 +66,7 @@ test('the JS API hands a carried NaN to JS as the Number NaN', async () => {
   const bytes = parseWat(`(module
     (func (export "f") (result f64) (f64.reinterpret_i64 (i64.const 0x7ff4000000000001)))
     (global (export "g") f64 (f64.const -nan:0x1)))`);
-  const { instance } = await Facade.instantiate(bytes);
+  const { instance } = (await Facade.instantiate(bytes)) as unknown as { instance: { exports: unknown } };
   const e = instance.exports as { f: () => unknown; g: { value: unknown } };
   expect(typeof e.f()).toBe('number');
   expect(Number.isNaN(e.f())).toBe(true);

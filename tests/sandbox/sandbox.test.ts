@@ -7,7 +7,7 @@
 import * as acorn from 'acorn';
 import { parseWat } from '../../compiler/text';
 import { HELPER_NAMES } from '../../compiler/translate';
-import { helpers } from '../../runtime/helpers';
+import { helpers } from '../../runtime/vm/helpers';
 import { CompileError, Engine, Func, Global, Linker, Memory, Module, RuntimeError, Store } from '../../runtime';
 import { append, customSection, nameBytes, nameSection, section, leb, watString } from './wasm-builder';
 
@@ -125,7 +125,7 @@ function generatedSource(module: Module): string {
   const lazy = code.lazySource;
   if (!lazy) return code.source;
   // A lazy body is compiled over the factory's bindings and the function stubs it calls
-  // (runtime/helpers.ts lazyCompile): stubs become its parameters, the rest must resolve
+  // (runtime/vm/helpers.ts lazyCompile): stubs become its parameters, the rest must resolve
   // in the factory.
   return [code.source, ...module.ir.codes.map((_, i) => {
     const lz = lazy(i);

@@ -5,7 +5,7 @@
 import { CompileError } from '../../compiler/errors';
 import { decodeModule } from '../../compiler/binary';
 import type { FuncType, GlobalType, MemoryType, ModuleIR, TableType } from '../../compiler/ir';
-export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../../runtime/values';
+export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../../runtime/vm/values';
 export { CompileError };
 
 export class LinkError extends Error {}
@@ -34,7 +34,7 @@ export class Module {
   static fromBinary(_engine: Engine, bytes: Uint8Array): Module {
     const ir = decodeModule(bytes); // throws CompileError('malformed')
     try {
-      return new Module(ir, new WebAssembly.Module(bytes));
+      return new Module(ir, new WebAssembly.Module(bytes as BufferSource));
     } catch (e) {
       throw new CompileError('invalid', (e as Error).message);
     }

@@ -5,7 +5,7 @@
 //   v128 = Int32Array(4), lane i32 k = bytes 4k..4k+3 little-endian. Values are immutable:
 //   no function here writes into an argument, and every v128 result is a fresh array.
 //   i32 = number (int32), i64 = bigint (signed), f64 = number, f32 = number carried as in
-//   runtime/values.ts (f32FromBits/f32ToBits keep signalling NaN bit patterns exactly).
+//   runtime/vm/values.ts (f32FromBits/f32ToBits keep signalling NaN bit patterns exactly).
 //
 // Entry points
 //   SIMD[name] for every SIMD instruction of compiler/opcodes.ts with Imm.None, operands in

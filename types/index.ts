@@ -8,22 +8,30 @@
 // canonical id) and they sit at the same position in the group. Ids are never reused or
 // forgotten, so they are stable for the life of the process.
 //
-// This file lives in vmctx/ because the runtime needs the registry too, including runtimes
-// that load no compiler code (ahead-of-time output, runtime/aot/). It therefore imports
-// nothing but types; the validator installs its CompileError factory in `typeErrors`.
+// This folder stands apart from compiler/ because the runtime needs the registry too,
+// including runtimes that load no compiler code (ahead-of-time output, runtime/aot/). It
+// therefore imports nothing but types. A reference to a type that does not exist raises
+// UnknownTypeError, which the validator reports as its CompileError
+// (compiler/validate/types.ts asCompileError).
 
 import type {
   CompositeType, FieldType, GlobalType, HeapType, Limits, MemoryType, ModuleIR, RefType, StorageType,
-  SubType, TableType, TagType, ValType,
+  SubType, TableType, ValType,
 } from '../compiler/ir';
 
 /**
- * How the registry reports a reference to an unknown type. compiler/validate/types.ts
- * replaces the default with one producing CompileError('invalid', 'unknown type');
- * ahead-of-time output only registers types that were validated when it was produced.
+ * A reference to a type that does not exist (out of range, or past the end of its rec
+ * group). Only unvalidated input raises it: the validator turns it into
+ * CompileError('invalid', message); the runtime and ahead-of-time output register only
+ * validated types.
  */
-export const typeErrors: { invalid: (message: string) => Error } = { invalid: (message) => new Error(message) };
-const invalid = (message: string): Error => typeErrors.invalid(message);
+export class UnknownTypeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownTypeError';
+  }
+}
+const invalid = (message: string): Error => new UnknownTypeError(message);
 
 // ---------------------------------------------------------------- value type encoding
 
@@ -97,13 +105,6 @@ export function decodeType(t: number): StorageType {
   const h = heapOf(t);
   const heap: HeapType = h >= CONCRETE_BASE ? h - CONCRETE_BASE : (HT_NAMES[h] as HeapType);
   return { kind: 'ref', nullable: isNullableEnc(t), heap };
-}
-
-export function encTypeToString(t: number): string {
-  if (t < REF_BASE) return ['unknown', 'i32', 'i64', 'f32', 'f64', 'v128', 'i8', 'i16'][t];
-  const h = heapOf(t);
-  const hs = h >= CONCRETE_BASE ? String(h - CONCRETE_BASE) : HT_NAMES[h];
-  return isNullableEnc(t) ? `(ref null ${hs})` : `(ref ${hs})`;
 }
 
 // ---------------------------------------------------------------- registry
@@ -336,9 +337,6 @@ export function canonicalRefType(t: RefType, canon: readonly number[]): RefType 
 export function matchValType(a: ValType, b: ValType): boolean {
   return typeRegistry.valSub(encodeType(a, null), encodeType(b, null));
 }
-export function matchRefType(a: RefType, b: RefType): boolean {
-  return matchValType(a, b);
-}
 /** Function imports: `a` and `b` are canonical type ids; declared subtyping. */
 export function matchFuncType(a: number, b: number): boolean {
   return typeRegistry.isSubtype(a, b);
@@ -358,8 +356,4 @@ export function matchGlobalType(a: GlobalType, b: GlobalType): boolean {
   if (a.mutable !== b.mutable) return false;
   if (!matchValType(a.type, b.type)) return false;
   return !b.mutable || matchValType(b.type, a.type);
-}
-/** Tags: `typeIdx` holds canonical type ids; tag types must be equivalent. */
-export function matchTagType(a: TagType, b: TagType): boolean {
-  return a.typeIdx === b.typeIdx;
 }

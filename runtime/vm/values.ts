@@ -16,7 +16,7 @@
 //   - only bit-preserving operations (store, reinterpret, copysign, abs, neg, moves) need
 //     to decode, through f32ToBits.
 
-import { NAN_CARRIERS } from '../vmctx/nan';
+import { NAN_CARRIERS } from '../../vmctx/nan';
 
 const scratch = new ArrayBuffer(8);
 const f64v = new Float64Array(scratch);

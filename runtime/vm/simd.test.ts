@@ -1,4 +1,4 @@
-// Tests for runtime/simd.ts.
+// Tests for runtime/vm/simd.ts.
 //
 // 1. The spec testsuite's SIMD scripts (simd_*.wast, relaxed_*.wast): a small interpreter for
 //    the folded function bodies those modules use (locals, constants, blocks, branches,
@@ -11,9 +11,9 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { opByName, parseSig, Imm, PREFIX_SIMD, OPS, type OpInfo } from '../compiler/opcodes';
-import { testsuiteRoot } from '../spec-tests/files';
-import { uleb } from '../tests/support/leb';
+import { opByName, parseSig, Imm, PREFIX_SIMD, OPS, type OpInfo } from '../../compiler/opcodes';
+import { testsuiteRoot } from '../../spec-tests/files';
+import { uleb } from '../../tests/support/leb';
 import { f32FromBits, f32ToBits } from './values';
 import {
   SIMD, v128FromBytes, v128ToBytes, v128Const, load, store, load8_lane, store16_lane,

@@ -1,4 +1,5 @@
-// Exception handling support: throwing, rethrowing and catching Wasm exceptions.
+// Exception handling support: creating and throwing Wasm exceptions. Catching is generated
+// code's (a JS catch whose value passes the helpers wrapTrap and isTrap, runtime/vm/helpers.ts).
 //
 // Representation: a Wasm exception is a WasmException (runtime/errors.ts) whose `tag` is the
 // Tag object (tags match by identity, never by type) and whose `payload` holds the tag's
@@ -18,15 +19,13 @@
 //   - exceptions are created without a JS stack trace (capturing one costs time proportional
 //     to the stack depth on every throw, and the spec gives the payload no stack).
 
-import { RuntimeError, WasmException, toTrap } from './errors';
-import type { Tag } from './objects';
+import { WasmException } from '../errors';
+import type { Tag } from '../objects';
 
 export { WasmException };
 /** The exception class; an alias of WasmException so the runtime has exactly one. */
 export const Exception = WasmException;
 export type Exception = WasmException;
-
-export const NULL_EXN = 'null exception reference';
 
 /** A payload array safe for Wasm numbers (see the invariants above). */
 function payloadArray(n: number): unknown[] {
@@ -49,39 +48,4 @@ export function newException(tag: Tag, values: ArrayLike<unknown>): WasmExceptio
 /** throw: raises a new exception of `tag` with the given payload values. */
 export function throwException(tag: Tag, ...values: unknown[]): never {
   throw newException(tag, values);
-}
-
-/** throw_ref: rethrows the exception itself; null traps. */
-export function throwRef(exn: WasmException | null): never {
-  if (exn === null) throw new RuntimeError(NULL_EXN);
-  throw exn;
-}
-
-/** True for a Wasm exception (and so an exnref value); false for traps and host errors. */
-export function isWasmException(e: unknown): e is WasmException {
-  return e instanceof WasmException;
-}
-
-/** `catch tag` / `catch_ref tag` (and legacy `catch tag`): a Wasm exception with that exact tag. */
-export function matchCatch(e: unknown, tag: Tag): e is WasmException {
-  return e instanceof WasmException && e.tag === tag;
-}
-
-/** `catch_all` / `catch_all_ref` (and legacy `catch_all`): any Wasm exception, never a trap. */
-export function matchCatchAll(e: unknown): e is WasmException {
-  return e instanceof WasmException;
-}
-
-/**
- * The entry of every generated JS catch block: returns the Wasm exception, or rethrows what
- * Wasm must not catch (converting stack exhaustion into its trap on the way).
- */
-export function catchable(e: unknown): WasmException {
-  if (e instanceof WasmException) return e;
-  throw toTrap(e);
-}
-
-/** Payload value i of a caught exception (a Wasm exception of a tag with >= i+1 params). */
-export function exceptionArg(e: WasmException, i: number): unknown {
-  return e.payload[i];
 }

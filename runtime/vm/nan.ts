@@ -5,7 +5,7 @@
 // helper that tests for NaN with `x !== x` (false for a carrier) gets `+x`, which is NaN.
 
 import { NaNBits, boxF64Words, f32FromBits, f32ToBits } from './values';
-import { rI32 } from './objects';
+import { rI32 } from '../objects';
 
 const scratch = new ArrayBuffer(8);
 const sf64 = new Float64Array(scratch);

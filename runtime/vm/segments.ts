@@ -3,9 +3,10 @@
 // segments. Each caller evaluates constant expressions in its own representation and passes
 // an evaluator; both convert what this throws into traps where they call it.
 
-import { RuntimeError } from './errors';
+import { RuntimeError } from '../errors';
 import { helpers } from './helpers';
-import type { Memory, Table } from './objects';
+import type { Memory, Table } from '../objects';
+import { TRAP } from '../../vmctx/traps';
 
 /** An address-typed constant's value (i32 number or i64 bigint) as a table/memory index. */
 function toIndex(v: unknown): number {
@@ -33,14 +34,14 @@ export function applyActiveSegments<E>(
     const table = tables[e.table];
     const off = toIndex(evalOffset(e.offset!, table.type.addr));
     const vals = elemValues[s];
-    if (off + vals.length > table.elements.length) throw new RuntimeError('out of bounds table access');
+    if (off + vals.length > table.elements.length) throw new RuntimeError(TRAP.tableOutOfBounds);
     for (let k = 0; k < vals.length; k++) table.elements[off + k] = vals[k];
   });
   datas.forEach((d, s) => {
     if (d.mode !== 'active') return;
     const mem = memories[d.memory];
     const off = toIndex(evalOffset(d.offset!, mem.type.addr));
-    if (off + d.bytes.length > mem.byteLength) throw new RuntimeError('out of bounds memory access');
+    if (off + d.bytes.length > mem.byteLength) throw new RuntimeError(TRAP.memoryOutOfBounds);
     mem.u8.set(d.bytes, off);
     refs[dataSlot(s)] = helpers.EMPTY_DATA;
   });

@@ -6,7 +6,7 @@
 //     keys: integer keys live in an elements store that V8 may keep as raw doubles, which
 //     quiets signalling NaNs, while named fields keep every bit).
 //     Field values: i32 int32; i8/i16 the sign-extended value (what Int8Array/Int16Array
-//     hold); i64 bigint; f32 the carried number (runtime/values.ts); f64 number; v128 an
+//     hold); i64 bigint; f32 the carried number (runtime/vm/values.ts); f64 number; v128 an
 //     immutable Int32Array(4); references as everywhere else.
 //   - array: a WasmArray with `$t` and `e`, the element storage: Int8Array / Int16Array
 //     (packed, sign-extended), Int32Array, BigInt64Array, Float64Array (f32 carried numbers
@@ -36,27 +36,28 @@
 // never stored in a plain JS array that could hold only numbers (V8 quiets signalling NaNs
 // there), nor passed through spread arguments.
 
-import type { HeapType, StorageType, SubType } from '../compiler/ir';
-import { typeRegistry, type TypeRegistry } from '../vmctx/types';
-import { RuntimeError, WasmException } from './errors';
-import { Func, TY } from './objects';
+import type { HeapType, StorageType, SubType } from '../../compiler/ir';
+import { typeRegistry, type TypeRegistry } from '../../types';
+import { TRAP } from '../../vmctx/traps';
+import { RuntimeError, WasmException } from '../errors';
+import { Func, TY } from '../objects';
 import { f32FromBits, f64FromWords } from './values';
-import { NAN_CARRIERS } from '../vmctx/nan';
+import { NAN_CARRIERS } from '../../vmctx/nan';
 
 function trap(msg: string): never {
   throw new RuntimeError(msg);
 }
 
-export const NULL_STRUCT = 'null structure reference';
-export const NULL_ARRAY = 'null array reference';
-export const NULL_I31 = 'null i31 reference';
-export const OOB_ARRAY = 'out of bounds array access';
-export const OOB_MEMORY = 'out of bounds memory access';
-export const OOB_TABLE = 'out of bounds table access';
-export const CAST_FAILURE = 'cast failure';
+export const NULL_STRUCT = TRAP.nullStructReference;
+export const NULL_ARRAY = TRAP.nullArrayReference;
+export const NULL_I31 = TRAP.nullI31Reference;
+export const OOB_ARRAY = TRAP.arrayOutOfBounds;
+export const OOB_MEMORY = TRAP.memoryOutOfBounds;
+export const OOB_TABLE = TRAP.tableOutOfBounds;
+export const CAST_FAILURE = TRAP.castFailure;
 /** Allocation limit for one array's storage, in bytes (references count 8). */
 export const MAX_ARRAY_BYTES = 2 ** 31;
-export const ARRAY_TOO_LARGE = 'array too large';
+export const ARRAY_TOO_LARGE = TRAP.allocationTooLarge;
 
 // ---------------------------------------------------------------- objects
 
@@ -273,12 +274,12 @@ function newArray(typeId: number, v: unknown, n: number): WasmArray {
   return new WasmArray(typeId, e);
 }
 
-/**
- * array.new: `(typeId, v, n)`, n copies of v. Transitional form: `(typeId, kind, v, n)`
- * (the kind is derived from the type anyway and ignored).
- */
-export function arrayNew(typeId: number, v: unknown, n: unknown, legacyN?: number): WasmArray {
-  return arguments.length >= 4 ? newArray(typeId, n, legacyN as number) : newArray(typeId, v, n as number);
+// The array allocators take the element kind the translator names after the type id
+// (`_kind`); the type id alone decides the storage, so the kind is not read.
+
+/** array.new: `(typeId, kind, v, n)`, n copies of v. */
+export function arrayNew(typeId: number, _kind: unknown, v: unknown, n: number): WasmArray {
+  return newArray(typeId, v, n);
 }
 
 /** array.new_default. */
@@ -286,12 +287,7 @@ export function arrayNewDefault(typeId: number, n: number): WasmArray {
   return new WasmArray(typeId, arrayLayout(typeId).alloc(n >>> 0));
 }
 
-/** array.new_fixed: the elements in order. */
-export function arrayNewFixed(typeId: number, ...values: unknown[]): WasmArray {
-  return fromValues(typeId, values);
-}
-
-/** Transitional form of array.new_fixed: `(typeId, kind, ...values)`. */
+/** array.new_fixed: `(typeId, kind, ...values)`, the elements in order. */
 export function arrayFixed(typeId: number, _kind: unknown, ...values: unknown[]): WasmArray {
   return fromValues(typeId, values);
 }
@@ -350,13 +346,11 @@ function newArrayData(typeId: number, bytes: Uint8Array | null, offset: number, 
 }
 
 /**
- * array.new_data: `(typeId, bytes, offset, length)`; `bytes` is the segment's current
- * contents (null = dropped = empty). Transitional form: `(typeId, kind, bytes, offset, length)`.
+ * array.new_data: `(typeId, kind, bytes, offset, length)`; `bytes` is the segment's current
+ * contents (null = dropped = empty).
  */
-export function arrayNewData(typeId: number, bytes: unknown, offset: unknown, length: unknown, legacyLength?: number): WasmArray {
-  return arguments.length >= 5
-    ? newArrayData(typeId, offset as Uint8Array | null, length as number, legacyLength as number)
-    : newArrayData(typeId, bytes as Uint8Array | null, offset as number, length as number);
+export function arrayNewData(typeId: number, _kind: unknown, bytes: Uint8Array | null, offset: number, length: number): WasmArray {
+  return newArrayData(typeId, bytes, offset, length);
 }
 
 /** array.new_elem: `elems` is the segment's current contents (null = dropped = empty). */
@@ -455,13 +449,11 @@ function initData(a: WasmArray | null, d: number, bytes: Uint8Array | null, s: n
 }
 
 /**
- * array.init_data: `(array, bytes, d, s, n)` (the order of memInit/tableInit); checks the
- * array range, then the segment range, as the spec orders them. Transitional form:
- * `(array, kind, bytes, d, s, n)`.
+ * array.init_data: `(array, kind, bytes, d, s, n)` (the order of memInit/tableInit); checks
+ * the array range, then the segment range, as the spec orders them.
  */
-export function arrayInitData(a: WasmArray | null, bytes: unknown, d: unknown, s: number, n: number, legacyN?: number): void {
-  if (arguments.length >= 6) initData(a, s, d as Uint8Array | null, n, legacyN as number);
-  else initData(a, d as number, bytes as Uint8Array | null, s, n);
+export function arrayInitData(a: WasmArray | null, _kind: unknown, bytes: Uint8Array | null, d: number, s: number, n: number): void {
+  initData(a, d, bytes, s, n);
 }
 
 /** array.init_elem: `(array, elems, d, s, n)`; checks the array range, then the segment range. */

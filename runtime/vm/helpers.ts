@@ -1,20 +1,21 @@
-// The helper object handed to generated code (the names are fixed by
-// compiler/translate/helpers.ts). Helpers that trap throw RuntimeError with the spec's
+// The helper object handed to generated code (names and signatures are fixed by
+// vmctx/helpers.ts VMHelpers). Helpers that trap throw RuntimeError with the spec's
 // message. All numeric helpers follow the internal value representation of objects.ts.
 
-import type { TranslatedHelpers } from '../compiler/translate/helpers';
-import { LAZY_STUB_NAME } from '../vmctx';
-import type { LazyFunction } from '../compiler/translate';
-import { typeRegistry } from '../vmctx/types';
+import type { VMHelpers } from '../../vmctx/helpers';
+import { LAZY_STUB_NAME } from '../../vmctx';
+import { TRAP } from '../../vmctx/traps';
+import type { LazyFunction } from '../../compiler/translate';
+import { typeRegistry } from '../../types';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
-import { RuntimeError, WasmException } from './errors';
-import { TY, rI32, rI64, rF64, rRef, genericArray, toTrapValue } from './objects';
-import type { Memory, Table } from './objects';
+import { RuntimeError, WasmException } from '../errors';
+import { TY, rI32, rI64, rF64, rRef, genericArray, toTrapValue } from '../objects';
+import type { Memory, Table } from '../objects';
 import * as SIMD from './simd';
 import * as GC from './gc';
 import { throwException } from './exceptions';
 import { carrierHelpers } from './nan';
-import { NAN_CARRIERS } from '../vmctx/nan';
+import { NAN_CARRIERS } from '../../vmctx/nan';
 
 
 function trap(msg: string): never {
@@ -154,23 +155,23 @@ function i64rotr(lo: number, hi: number, n: number): number {
 const inS52 = (hi: number): boolean => ((hi + 0x100000) >>> 0) < 0x200000;
 const inU52 = (hi: number): boolean => (hi >>> 0) < 0x100000;
 function i64divS(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
   if (inS52(ahi) && inS52(bhi)) return retNum(Math.trunc((ahi * 4294967296 + (alo >>> 0)) / (bhi * 4294967296 + (blo >>> 0))));
-  if (ahi === -2147483648 && alo === 0 && (blo & bhi) === -1) trap('integer overflow');
+  if (ahi === -2147483648 && alo === 0 && (blo & bhi) === -1) trap(TRAP.integerOverflow);
   return retBig(i64Box(alo, ahi) / i64Box(blo, bhi));
 }
 function i64remS(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
   if (inS52(ahi) && inS52(bhi)) return retNum((ahi * 4294967296 + (alo >>> 0)) % (bhi * 4294967296 + (blo >>> 0)));
   return retBig(i64Box(alo, ahi) % i64Box(blo, bhi));
 }
 function i64divU(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
   if (inU52(ahi) && inU52(bhi)) return retNum(Math.trunc(((ahi >>> 0) * 4294967296 + (alo >>> 0)) / ((bhi >>> 0) * 4294967296 + (blo >>> 0))));
   return retBig(BigInt.asUintN(64, i64Box(alo, ahi)) / BigInt.asUintN(64, i64Box(blo, bhi)));
 }
 function i64remU(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap('integer divide by zero');
+  if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
   if (inU52(ahi) && inU52(bhi)) return retNum(((ahi >>> 0) * 4294967296 + (alo >>> 0)) % ((bhi >>> 0) * 4294967296 + (blo >>> 0)));
   return retBig(BigInt.asUintN(64, i64Box(alo, ahi)) % BigInt.asUintN(64, i64Box(blo, bhi)));
 }
@@ -187,7 +188,7 @@ function f64FromWords(lo: number, hi: number): number {
 
 // Float -> integer truncation: bounds are exclusive limits that are exact doubles.
 function truncFail(x: number): never {
-  trap(x !== x ? 'invalid conversion to integer' : 'integer overflow');
+  trap(x !== x ? TRAP.badConversionToInteger : TRAP.integerOverflow);
 }
 function truncI32S(x: number): number {
   if (!(x > -2147483649 && x < 2147483648)) truncFail(x);
@@ -251,8 +252,8 @@ function u64ToF32(lo: number, hi: number): number {
 
 // ---------------------------------------------------------------- memories and tables
 
-const OOB_MEM = 'out of bounds memory access';
-const OOB_TABLE = 'out of bounds table access';
+const OOB_MEM = TRAP.memoryOutOfBounds;
+const OOB_TABLE = TRAP.tableOutOfBounds;
 
 function memGrow(m: Memory, delta: number): number {
   return m.grow(delta);
@@ -296,11 +297,11 @@ function tableInit(e: unknown[], seg: unknown[], d: number, s: number, n: number
 }
 type Tagged = ((...a: unknown[]) => unknown) & { [TY]?: number };
 function callIndirect(e: unknown[], i: number, typeId: number): Tagged {
-  if (i >= e.length) trap('undefined element');
+  if (i >= e.length) trap(TRAP.undefinedElement);
   const f = e[i] as Tagged | null;
-  if (f === null) trap('uninitialized element');
+  if (f === null) trap(TRAP.uninitializedElement);
   const t = f[TY]!;
-  if (t !== typeId && !typeRegistry.isSubtype(t, typeId)) trap('indirect call type mismatch');
+  if (t !== typeId && !typeRegistry.isSubtype(t, typeId)) trap(TRAP.badSignature);
   // A lazy stub's translated code, called directly: the stub's own call is shared by every
   // stub of its maker, so V8 cannot specialise it.
   return (f as { [CC]?: Tagged })[CC] ?? f;
@@ -422,7 +423,7 @@ function atomicWait(mem: Memory, addr: number, size: number, expLo: number, expH
 }
 
 /** The one helper object every instance's generated code receives. */
-export const helpers: TranslatedHelpers = {
+export const helpers: VMHelpers = {
   trap,
   unsupported: (name: string): never => { throw new Error(`unsupported instruction: ${name}`); },
   TY,
@@ -460,5 +461,5 @@ export const helpers: TranslatedHelpers = {
   atomicWait,
   atomicNotify,
 };
-// Where NaNs need carriers, the float helpers are the carrier-aware ones (runtime/nan.ts).
-if (NAN_CARRIERS) Object.assign(helpers, carrierHelpers(helpers));
+// Where NaNs need carriers, the float helpers are the carrier-aware ones (runtime/vm/nan.ts).
+if (NAN_CARRIERS) Object.assign(helpers, carrierHelpers(helpers as unknown as Record<string, unknown>));

@@ -1,0 +1,178 @@
+// The Module: a decoded and validated Wasm module, compiled for one Engine. Its generated
+// code is translated on first instantiation (all of it, or lazy stubs) and shared by its
+// instances; compilations of equal bytes under equal settings are shared too (runtime/cache).
+
+import type { ExternKind, FuncType, GlobalType, MemoryType, ModuleIR, TableType, ValType } from '../compiler/ir';
+import { decodeModule } from '../compiler/binary';
+import { canonicalRefType, canonicalValType, typeRegistry, validateModuleInfo } from '../compiler/validate';
+import type { TranslatedModule } from '../compiler/translate';
+import { VMOffsets } from '../vmctx';
+import { Artifact, compileCached, codeSettings, deserializeArtifact, serializeArtifact, settingsKey } from './cache';
+import type { CodeSettings } from './cache/settings';
+import type { Engine } from './engine';
+import { moduleInfo } from './module-info';
+import type { ModuleInfo } from './vm/module';
+
+export class Module {
+  readonly ir: ModuleIR;
+  /** Canonical type id of every type index. */
+  readonly canon: readonly number[];
+  readonly offsets: VMOffsets;
+
+  /** `compiled` may be shared with other Modules of equal bytes and settings (runtime/cache). */
+  private constructor(readonly engine: Engine, private readonly compiled: Artifact) {
+    this.ir = compiled.ir;
+    this.canon = compiled.canon;
+    this.offsets = compiled.offsets;
+  }
+
+  /**
+   * Decodes and validates; throws CompileError. Reuses an earlier compilation of the same
+   * bytes under the same code settings (runtime/cache), from this process or, with the
+   * engine option `cache`, from the persistent cache. The module keeps a private copy of
+   * `bytes` (function bodies are translated from them later), unless `transfer` says the
+   * caller hands them over and never changes them again.
+   */
+  static fromBinary(engine: Engine, bytes: Uint8Array, options?: { readonly transfer?: boolean }): Module {
+    return new Module(engine, compileCached(engine, bytes, Module.compile, Module.decode, options?.transfer === true));
+  }
+
+  /**
+   * Function bodies stay bytes through validation (one streaming pass each) and are decoded
+   * into instructions when translated.
+   */
+  private static decode(bytes: Uint8Array): ModuleIR {
+    return decodeModule(bytes, { lazyBodies: true });
+  }
+
+  private static compile(bytes: Uint8Array, settings: CodeSettings, key: string): Artifact {
+    const ir = Module.decode(bytes);
+    const v = validateModuleInfo(ir);
+    return new Artifact(bytes, ir, v.canon, new VMOffsets(ir), v.maxControlDepths, settings, key);
+  }
+
+  /**
+   * The compiled module as bytes (Wasmtime's name): its Wasm bytes, the code translated so
+   * far (lazy mode: the functions called so far) and, under V8, V8's code cache for it.
+   * Translates the module if no instance did yet.
+   */
+  serialize(): Uint8Array {
+    return serializeArtifact(this.compiled);
+  }
+
+  /**
+   * Loads what `serialize` produced, for an engine with the same code settings under the same
+   * jetwasm and V8 versions, without validating again. Throws SerializationError for damaged
+   * or foreign bytes.
+   */
+  static deserialize(engine: Engine, bytes: Uint8Array): Module {
+    const settings = codeSettings(engine);
+    return new Module(engine, deserializeArtifact(bytes, settings, Module.decode, (b) => Module.compile(b, settings, settingsKey(settings))));
+  }
+
+  private info_: ModuleInfo | undefined;
+  /** What instantiation reads of the module (runtime/vm/module.ts), derived once. */
+  get info(): ModuleInfo {
+    return (this.info_ ??= moduleInfo(this.ir));
+  }
+
+  /** The generated code, translated on first instantiation and shared afterwards. */
+  get code(): TranslatedModule {
+    return this.compiled.code();
+  }
+
+  imports(): { module: string; name: string; kind: ExternKind }[] {
+    return this.ir.imports.map((i) => ({ module: i.module, name: i.name, kind: i.desc.kind }));
+  }
+
+  exports(): { name: string; kind: ExternKind }[] {
+    return this.ir.exports.map((e) => ({ name: e.name, kind: e.kind }));
+  }
+
+  private types: ModuleTypes | undefined;
+  /** Every import with its full type. */
+  importTypes(): ImportType[] {
+    return (this.types ??= moduleTypes(this.ir, this.canon)).imports;
+  }
+  /** Every export with its full type. */
+  exportTypes(): ExportType[] {
+    return (this.types ??= moduleTypes(this.ir, this.canon)).exports;
+  }
+}
+
+// ---------------------------------------------------------------- import / export types
+
+/** The type of an extern, with concrete heap types as canonical type ids. */
+export type ExternType =
+  | { readonly kind: 'func'; readonly type: FuncType }
+  | { readonly kind: 'table'; readonly type: TableType }
+  | { readonly kind: 'memory'; readonly type: MemoryType }
+  | { readonly kind: 'global'; readonly type: GlobalType }
+  | { readonly kind: 'tag'; readonly type: FuncType };
+
+export type ImportType = { readonly module: string; readonly name: string } & ExternType;
+export type ExportType = { readonly name: string } & ExternType;
+
+function funcTypeAt(canon: readonly number[], typeIdx: number): FuncType {
+  const comp = typeRegistry.get(canon[typeIdx]).comp;
+  if (comp.kind !== 'func') throw new TypeError('not a function type');
+  return comp;
+}
+
+function canonGlobal(t: GlobalType, canon: readonly number[]): GlobalType {
+  return { type: canonicalValType(t.type, canon) as ValType, mutable: t.mutable };
+}
+function canonTable(t: TableType, canon: readonly number[]): TableType {
+  return { ...t, elem: canonicalRefType(t.elem, canon) };
+}
+
+/** Types of every index space entry of a module, imports first. */
+interface IndexSpaceTypes {
+  funcs: FuncType[];
+  tables: TableType[];
+  memories: MemoryType[];
+  globals: GlobalType[];
+  tags: FuncType[];
+}
+
+function indexSpaceTypes(ir: ModuleIR, canon: readonly number[]): IndexSpaceTypes {
+  const sp: IndexSpaceTypes = { funcs: [], tables: [], memories: [], globals: [], tags: [] };
+  for (const imp of ir.imports) {
+    const d = imp.desc;
+    switch (d.kind) {
+      case 'func': sp.funcs.push(funcTypeAt(canon, d.typeIdx)); break;
+      case 'table': sp.tables.push(canonTable(d.type, canon)); break;
+      case 'memory': sp.memories.push(d.type); break;
+      case 'global': sp.globals.push(canonGlobal(d.type, canon)); break;
+      case 'tag': sp.tags.push(funcTypeAt(canon, d.type.typeIdx)); break;
+    }
+  }
+  for (const f of ir.funcs) sp.funcs.push(funcTypeAt(canon, f));
+  for (const t of ir.tables) sp.tables.push(canonTable(t.type, canon));
+  for (const m of ir.memories) sp.memories.push(m);
+  for (const g of ir.globals) sp.globals.push(canonGlobal(g.type, canon));
+  for (const t of ir.tags) sp.tags.push(funcTypeAt(canon, t.typeIdx));
+  return sp;
+}
+
+function externTypeAt(sp: IndexSpaceTypes, kind: ExternKind, index: number): ExternType {
+  switch (kind) {
+    case 'func': return { kind, type: sp.funcs[index] };
+    case 'table': return { kind, type: sp.tables[index] };
+    case 'memory': return { kind, type: sp.memories[index] };
+    case 'global': return { kind, type: sp.globals[index] };
+    case 'tag': return { kind, type: sp.tags[index] };
+  }
+}
+
+interface ModuleTypes { readonly imports: ImportType[]; readonly exports: ExportType[] }
+
+function moduleTypes(ir: ModuleIR, canon: readonly number[]): ModuleTypes {
+  const sp = indexSpaceTypes(ir, canon);
+  const counters: Record<ExternKind, number> = { func: 0, table: 0, memory: 0, global: 0, tag: 0 };
+  const imports = ir.imports.map((imp): ImportType => ({
+    module: imp.module, name: imp.name, ...externTypeAt(sp, imp.desc.kind, counters[imp.desc.kind]++),
+  }));
+  const exports = ir.exports.map((ex): ExportType => ({ name: ex.name, ...externTypeAt(sp, ex.kind, ex.index) }));
+  return { imports, exports };
+}
