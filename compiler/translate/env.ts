@@ -25,7 +25,7 @@ export interface MemoryNames {
   readonly len: string;
   /** Cached Int32Array over the whole memory, for provably aligned in-bounds word
    *  accesses; only in the 'interpreter' profile (under TurboFan the DataView measured
-   *  faster on the same accesses: crc32 1724 against 1367–1484 MiB/s). */
+   *  faster on the same accesses, docs/PERFORMANCE.md "Memory"). */
   readonly i32: string | null;
   readonly is64: boolean;
   readonly pageSizeLog2: number;
@@ -100,7 +100,7 @@ export class ModuleEnvironment implements FuncEnvironment {
    * Generated code reads a memory's DataView through a holder object (`V0.d7`), not a
    * closure variable: V8 tracks a never-reassigned object field as a constant and folds the
    * DataView (and its bounds) into optimized code, while a reassignable closure variable is
-   * loaded and checked at every access (about 30% of a table-lookup loop's time). The
+   * loaded and checked at every access (a large share of a table-lookup loop's time). The
    * constness belongs to the holder's hidden class, which object literals with the same
    * property names share; distinct names keep one module's memory growth from turning the
    * field mutable for every other module's code.
