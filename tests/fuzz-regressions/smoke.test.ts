@@ -29,7 +29,7 @@ test('hostile inputs: 2000 mutated binaries and texts end in success or a typed 
 
 test('the fuzzers refuse options they do not have', () => {
   const run = path.join(__dirname, '..', '..', 'fuzz', 'run.js');
-  for (const [which, option] of [['diff', '--oracle'], ['bytes', '--frobnicate']]) {
+  for (const [which, option] of [['diff', '--frobnicate'], ['bytes', '--frobnicate']]) {
     const r = spawnSync(process.execPath, [run, which, option, 'x'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`unknown option ${option}`);
