@@ -2,6 +2,7 @@
 // reads and writes real files). Loading costs about half a second; each call afterwards
 // costs tens of milliseconds, which is what makes thousands of generated modules practical.
 
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -152,4 +153,20 @@ export function fuzzExec(w: WasmOpt, input: Uint8Array, features: readonly strin
   fs.writeFileSync(i, input);
   const r = w.capture([i, ...features, '--fuzz-exec-before', '-q']);
   return r.status === 0 ? r.lines : null;
+}
+
+/**
+ * `fuzzExec` in a child process with a larger stack: binaryen's interpreter recurses on the
+ * host stack, and deep Wasm recursion can exhaust the stack of this process before the
+ * interpreter reaches its own depth limit.
+ */
+export function fuzzExecDeepStack(w: WasmOpt, input: Uint8Array, features: readonly string[]): string[] | null {
+  const i = w.scratch('exec-deep-in.wasm');
+  fs.writeFileSync(i, input);
+  const r = spawnSync(process.execPath, ['--stack-size=4000', require.resolve('binaryen/bin/wasm-opt'), i, ...features, '--fuzz-exec-before', '-q'],
+    { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 120_000 });
+  if (r.status !== 0) return null;
+  const lines = r.stdout.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }

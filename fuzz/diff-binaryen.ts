@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ModuleIR } from '../compiler/ir';
-import { ALL_FEATURES, FUZZ_FEATURES, fuzzExec, generate, loadWasmOpt, optimise, type WasmOpt } from './binaryen';
+import { ALL_FEATURES, FUZZ_FEATURES, fuzzExec, fuzzExecDeepStack, generate, loadWasmOpt, optimise, type WasmOpt } from './binaryen';
 import { compareExecLogs, renderLine, type ExecComparison, type ExecDifference } from './exec-log';
 import { moduleInfo } from './observe';
 import { Worker } from './pool';
@@ -82,7 +82,15 @@ type Verdict =
 
 /** Runs `bytes` on both sides and compares the logs. */
 export async function checkExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, features: readonly string[]): Promise<Verdict> {
-  const expected = fuzzExec(w, bytes, features);
+  let expected: string[] | null;
+  try {
+    expected = fuzzExec(w, bytes, features);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // The in-process wasm-opt may be unusable after unwinding from a stack overflow.
+    await w.reload();
+    expected = fuzzExecDeepStack(w, bytes, features);
+  }
   if (expected === null) return { kind: 'harness', message: 'binaryen fuzz-exec failed' };
   let r = await worker.run({ bytes, planSeed: 0, sides: [], exec: true });
   // A time-out on a loaded machine is not a finding unless it happens again.
