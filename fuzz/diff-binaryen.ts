@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ModuleIR } from '../compiler/ir';
+import { parseWat } from '../compiler/text';
 import { ALL_FEATURES, FUZZ_FEATURES, fuzzExec, fuzzExecDeepStack, generate, loadWasmOpt, optimise, type WasmOpt } from './binaryen';
 import { compareExecLogs, renderLine, type ExecComparison, type ExecDifference } from './exec-log';
 import { moduleInfo } from './observe';
@@ -61,6 +62,36 @@ const PIPELINES: readonly string[][] = [
   [], [], ['-O1'], ['-O2'], ['-O3'], ['-Oz'], ['--local-cse', '-O1'],
   ['--simplify-locals', '--merge-blocks', '--remove-unused-brs'], ['--inlining', '--precompute', '--code-folding'],
 ];
+
+/**
+ * binaryen's generator builds one memory only, so multi-memory reaches it through initial
+ * content (`--initial-fuzz`), which it keeps (exports included) and adds to: three memories,
+ * one of them 64-bit, and functions that access, copy, fill and grow them. (binaryen 132
+ * cannot copy between memories of different address types, so the copy is 32-bit to 32-bit.)
+ */
+export const MULTI_MEMORY_SEED = `(module
+  (memory $a 1 2)
+  (memory $b i64 1 3)
+  (memory $c 1 2)
+  (data (memory $b) (i64.const 16) "multi-memory seed")
+  (data $p "passive segment")
+  (func (export "mm_copy") (param i32 i32) (result i32)
+    (memory.copy $a $c (local.get 0) (local.get 1) (i32.const 8))
+    (i32.load $a (local.get 0)))
+  (func (export "mm_grow") (param i32) (result i64)
+    (drop (memory.grow $c (local.get 0)))
+    (i64.add (memory.grow $b (i64.extend_i32_u (local.get 0))) (i64.extend_i32_u (memory.size $c))))
+  (func (export "mm_store") (param i32 i64) (result i64)
+    (i64.store $b offset=3 (i64.extend_i32_u (local.get 0)) (local.get 1))
+    (i32.store8 $c (local.get 0) (i32.wrap_i64 (local.get 1)))
+    (i64.load $b (i64.const 19)))
+  (func (export "mm_fill") (param i32) (result i32)
+    (memory.fill $b (i64.const 65530) (i32.const 7) (i64.extend_i32_u (local.get 0)))
+    (memory.init $c $p (i32.const 0) (i32.const 2) (i32.const 4))
+    (i32.add (i32.load8_u $b (i64.const 65535)) (i32.load16_u $c (i32.const 1)))))`;
+
+/** Cases generated on top of MULTI_MEMORY_SEED: one in this many. */
+const MULTI_MEMORY_EVERY = 5;
 
 /** The features a module uses, from its declarations (cheap; no opcode scan). */
 export function moduleFeatures(m: ModuleIR): FeatureName[] {
@@ -143,12 +174,16 @@ export async function runBinaryenDiff(opts: BinaryenDiffOptions): Promise<Binary
     cases: 0, agreed: 0, nanOnly: 0, hostLimits: 0, harnessErrors: 0, callsCompared: 0, trapsCompared: 0,
     exceptionsCompared: 0, gcValuesCompared: 0, byFeature, divergences: [], seconds: 0,
   };
-  const gen = (entropy: Uint8Array, extra: string[]): Uint8Array => generate(w, entropy, extra, opts.features);
+  const seedFile = w.scratch('multi-memory-seed.wasm');
+  fs.writeFileSync(seedFile, parseWat(MULTI_MEMORY_SEED));
+  const multiMemory = opts.features.includes('--enable-multimemory');
   try {
     for (let i = opts.first; i < opts.first + opts.cases; i++) {
       const rng = new Prng(caseSeed(opts.seed, i));
       const entropy = rng.bytes(500 + rng.int(rng.bool() ? 4000 : 24000));
       const pipeline = PIPELINES[rng.int(PIPELINES.length)];
+      const initial = multiMemory && rng.int(MULTI_MEMORY_EVERY) === 0 ? [`--initial-fuzz=${seedFile}`] : [];
+      const gen = (ent: Uint8Array, extra: string[]): Uint8Array => generate(w, ent, [...initial, ...extra], opts.features);
       if (i > opts.first && (i - opts.first) % RELOAD_EVERY === 0) await w.reload();
       let bytes: Uint8Array;
       try {

@@ -30,6 +30,7 @@ test('differential fuzzing: 100 all-feature modules agree with binaryen\'s inter
   expect(s.byFeature.gc.cases).toBeGreaterThan(0);
   expect(s.byFeature.exceptions.cases).toBeGreaterThan(0);
   expect(s.byFeature.memory64.cases).toBeGreaterThan(0);
+  expect(s.byFeature['multi-memory'].cases).toBeGreaterThan(0);
 }, 300_000);
 
 test('hostile inputs: 2000 mutated binaries and texts end in success or a typed error', async () => {
