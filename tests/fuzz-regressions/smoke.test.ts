@@ -50,4 +50,13 @@ test('the fuzzers refuse options they do not have', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`unknown option ${option}`);
   }
+  for (const [args, message] of [
+    [['--oracle', 'frobnicate'], 'unknown oracle frobnicate'],
+    [['--oracle', 'binaryen', '--features', 'some'], 'unknown feature set some'],
+    [['--features', 'all'], 'the native oracle runs only what Node runs'],
+  ] as const) {
+    const r = spawnSync(process.execPath, [run, 'diff', ...args], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+  }
 });
