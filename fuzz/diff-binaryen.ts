@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ModuleIR } from '../compiler/ir';
+import { PREFIX_MISC, PREFIX_SIMD } from '../compiler/opcodes';
 import { parseWat } from '../compiler/text';
 import { ALL_FEATURES, FUZZ_FEATURES, fuzzExec, fuzzExecDeepStack, generate, loadWasmOpt, optimise, type WasmOpt } from './binaryen';
 import { compareExecLogs, renderLine, type ExecComparison, type ExecDifference } from './exec-log';
@@ -26,8 +27,11 @@ export interface BinaryenDiffOptions {
   log: (line: string) => void;
 }
 
-/** Module-level features counted per case (read from the decoded module). */
-export const FEATURE_NAMES = ['gc', 'exceptions', 'memory64', 'multi-memory', 'table64', 'simd'] as const;
+/** Features counted per case (read from the decoded module's declarations and opcodes). */
+export const FEATURE_NAMES = [
+  'gc', 'exceptions', 'legacy-exceptions', 'exnref', 'typed-func-refs', 'tail-calls', 'memory64', 'multi-memory', 'table64',
+  'simd', 'relaxed-simd', 'extended-const', 'wide-arithmetic',
+] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 export interface FeatureTally { cases: number; calls: number; traps: number }
@@ -57,10 +61,17 @@ export interface BinaryenDiffStats {
   seconds: number;
 }
 
-/** As diff.ts's, without `--flatten`, which binaryen does not support on GC code (br_on_*). */
+/**
+ * As diff.ts's, without `--flatten` (and so without `-O4`), which binaryen does not support on
+ * GC code (br_on_*), plus GC and closed-world optimisations, whose output has shapes of its
+ * own (scalar-replaced allocations, refined and merged types, pruned signatures and fields).
+ */
 const PIPELINES: readonly string[][] = [
   [], [], ['-O1'], ['-O2'], ['-O3'], ['-Oz'], ['--local-cse', '-O1'],
   ['--simplify-locals', '--merge-blocks', '--remove-unused-brs'], ['--inlining', '--precompute', '--code-folding'],
+  ['--heap2local', '--optimize-casts', '-O1'], ['--gufa', '-O1'], ['--closed-world', '--type-ssa', '--type-merging', '-O2'],
+  ['--closed-world', '--gto', '--remove-unused-types', '--signature-pruning', '-O1'],
+  ['--tuple-optimization', '--optimize-instructions', '--dce', '--rse'], ['--closed-world', '-O3', '--cfp', '--gsi'],
 ];
 
 /**
@@ -93,17 +104,36 @@ export const MULTI_MEMORY_SEED = `(module
 /** Cases generated on top of MULTI_MEMORY_SEED: one in this many. */
 const MULTI_MEMORY_EVERY = 5;
 
-/** The features a module uses, from its declarations (cheap; no opcode scan). */
+/** Opcodes (compiler/opcodes.ts's codes: prefix << 16 | sub) that mark a feature. */
+const FEATURE_OPS: readonly [FeatureName, (op: number) => boolean][] = [
+  ['legacy-exceptions', (op) => op === 0x06 || op === 0x07 || op === 0x09 || op === 0x18 || op === 0x19],
+  ['exnref', (op) => op === 0x1f || op === 0x0a],
+  ['tail-calls', (op) => op === 0x12 || op === 0x13 || op === 0x15],
+  ['typed-func-refs', (op) => op === 0x14 || op === 0x15 || op === 0xd4 || op === 0xd5 || op === 0xd6],
+  ['simd', (op) => op >>> 16 === PREFIX_SIMD],
+  ['relaxed-simd', (op) => op >= ((PREFIX_SIMD << 16) | 0x100) && op <= ((PREFIX_SIMD << 16) | 0x113)],
+  ['wide-arithmetic', (op) => op >= ((PREFIX_MISC << 16) | 0x13) && op <= ((PREFIX_MISC << 16) | 0x16)],
+];
+
+/** i32/i64 add, sub, mul: in a constant expression, extended constants. */
+const EXTENDED_CONST_OPS = new Set([0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e]);
+
+/** The features a module uses, from its declarations and the opcodes of its bodies. */
 export function moduleFeatures(m: ModuleIR): FeatureName[] {
-  const out: FeatureName[] = [];
-  if (m.types.some((t) => t.comp.kind !== 'func')) out.push('gc');
-  if (m.tags.length + m.numImportedTags > 0) out.push('exceptions');
+  const seen = new Set<FeatureName>();
+  for (const code of m.codes) {
+    for (const ins of code.body) for (const [f, test] of FEATURE_OPS) if (!seen.has(f) && test(ins.op)) seen.add(f);
+  }
+  const consts = [...m.globals.map((g) => g.init), ...m.elems.flatMap((e) => [e.offset ?? [], ...e.init]), ...m.datas.map((d) => d.offset ?? [])];
+  if (consts.some((c) => c.some((ins) => EXTENDED_CONST_OPS.has(ins.op)))) seen.add('extended-const');
+  if (m.types.some((t) => t.comp.kind !== 'func')) seen.add('gc');
+  if (m.tags.length + m.numImportedTags > 0) seen.add('exceptions');
   const mems = [...m.memories, ...m.imports.flatMap((i) => (i.desc.kind === 'memory' ? [i.desc.type] : []))];
-  if (mems.some((x) => x.addr === 'i64')) out.push('memory64');
-  if (mems.length > 1) out.push('multi-memory');
-  if (m.tables.some((t) => t.type.addr === 'i64')) out.push('table64');
-  if (m.types.some((t) => t.comp.kind === 'func' && [...t.comp.params, ...t.comp.results].includes('v128')) || m.globals.some((g) => g.type.type === 'v128')) out.push('simd');
-  return out;
+  if (mems.some((x) => x.addr === 'i64')) seen.add('memory64');
+  if (mems.length > 1) seen.add('multi-memory');
+  if (m.tables.some((t) => t.type.addr === 'i64')) seen.add('table64');
+  if (m.types.some((t) => t.comp.kind === 'func' && [...t.comp.params, ...t.comp.results].includes('v128')) || m.globals.some((g) => g.type.type === 'v128')) seen.add('simd');
+  return FEATURE_NAMES.filter((f) => seen.has(f));
 }
 
 type Verdict =
@@ -143,7 +173,7 @@ export async function checkExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, f
 const signature = (v: Verdict): string => (v.kind === 'differ' ? `${v.difference.binaryen}|${v.difference.jetwasm}` : '');
 
 /** Drops function exports while the same pair of differing lines persists, then optimises. */
-async function reduceExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, features: readonly string[], log: (s: string) => void): Promise<Uint8Array> {
+export async function reduceExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, features: readonly string[], log: (s: string) => void): Promise<Uint8Array> {
   const want = signature(await checkExec(w, worker, bytes, features));
   const diverges = async (b: Uint8Array): Promise<boolean> => want !== '' && signature(await checkExec(w, worker, b, features)) === want;
   let cur = bytes;
