@@ -75,16 +75,19 @@ const PIPELINES: readonly string[][] = [
 ];
 
 /**
- * binaryen's generator builds one memory only, so multi-memory reaches it through initial
- * content (`--initial-fuzz`), which it keeps (exports included) and adds to: three memories,
- * one of them 64-bit, and functions that access, copy, fill and grow them. (binaryen 132
+ * binaryen's generator builds one memory only and no extended constant expressions, so both
+ * reach it through initial content (`--initial-fuzz`), which it keeps (exports included) and
+ * adds to: three memories, one of them 64-bit, functions that access, copy, fill and grow
+ * them, and extended constants in a global and a data segment offset. (binaryen 132
  * cannot copy between memories of different address types, so the copy is 32-bit to 32-bit.)
  */
 export const MULTI_MEMORY_SEED = `(module
   (memory $a 1 2)
   (memory $b i64 1 3)
   (memory $c 1 2)
-  (data (memory $b) (i64.const 16) "multi-memory seed")
+  (global $base i64 (i64.const 40))
+  (global (export "mm_extended_const") i64 (i64.add (global.get $base) (i64.mul (i64.const 3) (i64.const 5))))
+  (data (memory $b) (i64.sub (i64.add (global.get $base) (i64.const 16)) (i64.const 40)) "multi-memory seed")
   (data $p "passive segment")
   (func (export "mm_copy") (param i32 i32) (result i32)
     (memory.copy $a $c (local.get 0) (local.get 1) (i32.const 8))
