@@ -9,7 +9,7 @@ import type { ModuleIR } from '../compiler/ir';
 import { PREFIX_MISC, PREFIX_SIMD } from '../compiler/opcodes';
 import { parseWat } from '../compiler/text';
 import { ALL_FEATURES, FUZZ_FEATURES, fuzzExec, fuzzExecDeepStack, generate, loadWasmOpt, optimise, type WasmOpt } from './binaryen';
-import { compareExecLogs, renderLine, type ExecComparison, type ExecDifference } from './exec-log';
+import { compareExecLogs, type ExecComparison, type ExecDifference } from './exec-log';
 import { moduleInfo } from './observe';
 import { Worker } from './pool';
 import { caseSeed, Prng } from './prng';
@@ -307,4 +307,3 @@ export function summary(s: BinaryenDiffStats, features: string): string {
     `${s.harnessErrors} harness errors; by feature: ${feats || 'none'}; ${s.seconds.toFixed(1)} s`;
 }
 
-export { renderLine };

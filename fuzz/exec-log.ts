@@ -120,8 +120,8 @@ export function refText(v: unknown): string {
   return `unexpected(${typeof v})`;
 }
 
-/** Signals binaryen's TrapException path: a trap the harness itself raises. */
-class HarnessTrap extends Error {}
+/** A module the harness cannot run as binaryen does (an import it does not provide). */
+class HarnessError extends Error {}
 
 function jsError(jsTag: Tag): WasmException {
   return new WasmException(jsTag, [JS_ERROR]);
@@ -204,12 +204,11 @@ export function execJetwasm(bytes: Uint8Array, m: ModuleIR): ExecLog {
       case 'call-ref': return (f: unknown) => { callRef(f); };
       case 'call-ref-catch': return (f: unknown) => catching(() => callRef(f));
       case 'sleep': return (_ms: unknown, id: unknown) => id;
-      default: return () => { throw new HarnessTrap(`unknown import ${name}`); };
+      default: return () => { throw new HarnessError(`unknown import ${name}`); };
     }
   };
 
   const outcomeOf = (e: unknown): string[] => {
-    if (e instanceof WasmException) return [`[exception thrown: ${tagName(e.tag)}`];
     if (e instanceof Error && (e.name === 'RuntimeError' || (e instanceof RangeError && /call stack/i.test(e.message)))) return [`[trap ${e.message}]`];
     return [`[jetwasm error ${(e as Error)?.name}: ${(e as Error)?.message ?? String(e)}]`];
   };
@@ -235,11 +234,11 @@ export function execJetwasm(bytes: Uint8Array, m: ModuleIR): ExecLog {
       }
       if (d.kind === 'tag') return imp.name === 'jstag' ? jsTag : wasmTag;
       if (d.kind === 'global') return Global.create(store, d.type, new HostRef(importedGlobalPayload(imp.module, imp.name)));
-      throw new HarnessTrap(`unsupported import kind ${d.kind}`);
+      throw new HarnessError(`unsupported import kind ${d.kind}`);
     });
     instance = Instance.instantiate(store, module, externs);
   } catch (e) {
-    if (e instanceof HarnessTrap) throw e;
+    if (e instanceof HarnessError) throw e;
     lines.push(e instanceof WasmException ? ['[exception thrown: failed to instantiate module]'] : outcomeOf(e));
     return { lines, calls: 0 };
   }
@@ -268,7 +267,7 @@ export function execJetwasm(bytes: Uint8Array, m: ModuleIR): ExecLog {
         lines.push(k === 0 ? [`[fuzz-exec] note result: ${ex.name} =>`, ...toks] : toks);
       });
     } catch (e) {
-      if (e instanceof HarnessTrap) throw e;
+      if (e instanceof HarnessError) throw e;
       lines.push(e instanceof WasmException ? exceptionLine(e) : outcomeOf(e));
     }
   }

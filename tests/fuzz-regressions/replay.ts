@@ -15,12 +15,12 @@ export type Reproducer =
 /** Every `<name>.wasm` with a `<name>.json` beside it in `dir` (not recursive). */
 export function loadReproducers(dir: string): Reproducer[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.wasm')).sort().flatMap((f) => {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.wasm')).sort().flatMap((f): Reproducer[] => {
     const json = path.join(dir, f.replace(/\.wasm$/, '.json'));
     if (!fs.existsSync(json)) return [];
     const meta = JSON.parse(fs.readFileSync(json, 'utf8')) as { oracle?: string; planSeed: number; native: Observation; expectedLog: string[] };
     const bytes = new Uint8Array(fs.readFileSync(path.join(dir, f)));
-    if (meta.oracle === 'binaryen') return [{ oracle: 'binaryen' as const, file: f, bytes, expectedLog: meta.expectedLog }];
+    if (meta.oracle === 'binaryen') return [{ oracle: 'binaryen', file: f, bytes, expectedLog: meta.expectedLog }];
     return [{ file: f, bytes, planSeed: meta.planSeed, native: meta.native }];
   });
 }
