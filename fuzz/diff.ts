@@ -3,6 +3,9 @@
 // cases are shrunk and written to tests/fuzz-regressions/new/ for triage.
 //
 //   node fuzz/run.js diff --cases N [--seed S] [--timeout MS] [--out DIR] [--no-reduce]
+//                         [--oracle native|binaryen] [--features node|all]
+//
+// `--oracle binaryen` compares with binaryen's own interpreter instead (diff-binaryen.ts).
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -252,7 +255,24 @@ export function parseArgs(argv: readonly string[], defaults: Record<string, stri
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const a = parseArgs(argv, { first: '0', cases: '200', seed: String(Date.now() % 1e9), timeout: '20000', out: 'tests/fuzz-regressions/new', reduce: 'true' });
+  const a = parseArgs(argv, {
+    first: '0', cases: '200', seed: String(Date.now() % 1e9), timeout: '20000', out: 'tests/fuzz-regressions/new', reduce: 'true',
+    oracle: 'native', features: 'node',
+  });
+  if (a.oracle !== 'native' && a.oracle !== 'binaryen') throw new UsageError(`unknown oracle ${a.oracle} (oracles: native, binaryen)`);
+  if (a.features !== 'node' && a.features !== 'all') throw new UsageError(`unknown feature set ${a.features} (feature sets: node, all)`);
+  if (a.oracle === 'native' && a.features !== 'node') throw new UsageError('the native oracle runs only what Node runs: --features node');
+  if (a.oracle === 'binaryen') {
+    const { featureSet, runBinaryenDiff, summary } = await import('./diff-binaryen');
+    const cases = Number(a.cases), seed = Number(a.seed) >>> 0;
+    console.log(`fuzz:diff oracle binaryen (features ${a.features}): ${cases} cases, seed ${seed}`);
+    const s = await runBinaryenDiff({
+      cases, first: Number(a.first), seed, timeoutMs: Number(a.timeout), features: featureSet(a.features),
+      outDir: a.out, reduce: a.reduce !== 'false', log: (line) => console.log(line),
+    });
+    console.log(summary(s, a.features));
+    return s.divergences.length === 0 ? 0 : 1;
+  }
   const opts: DiffOptions = {
     cases: Number(a.cases), first: Number(a.first), seed: Number(a.seed) >>> 0, timeoutMs: Number(a.timeout),
     outDir: a.out, reduce: a.reduce !== 'false',
@@ -260,7 +280,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   console.log(`fuzz:diff: ${opts.cases} cases, seed ${opts.seed}`);
   const s = await runDiff(opts);
-  console.log(`fuzz:diff: ${s.cases} modules, ${s.callsCompared} calls compared; ${s.agreed} agreed, ${s.divergences.length} divergent, ` +
+  console.log(`fuzz:diff oracle native: ${s.cases} modules, ${s.callsCompared} calls compared; ${s.agreed} agreed, ${s.divergences.length} divergent, ` +
     `${s.nanOnly} NaN-bits-only, ${s.nativeRejects} rejected by Node, ${s.bothHung} hung on both, ${s.harnessErrors} harness errors; ${s.seconds.toFixed(1)} s`);
   return s.divergences.length === 0 ? 0 : 1;
 }

@@ -2,6 +2,7 @@
 // replies with the observations. The parent bounds each request in time and replaces a
 // child that does not answer, so a hang in either engine never stalls a run.
 
+import { execJetwasm, type ExecLog } from './exec-log';
 import { moduleInfo, observeJetwasm, observeNative, planCalls, type Observation } from './observe';
 
 export interface WorkRequest {
@@ -9,12 +10,15 @@ export interface WorkRequest {
   readonly bytes: Uint8Array;
   readonly planSeed: number;
   readonly sides: readonly ('native' | 'jetwasm')[];
+  /** The binaryen oracle: run jetwasm the way binaryen's fuzz-exec runs (exec-log.ts). */
+  readonly exec?: boolean;
 }
 
 export interface WorkReply {
   readonly id: number;
   readonly native?: Observation;
   readonly jetwasm?: Observation;
+  readonly exec?: ExecLog;
   /** jetwasm's decoder rejected the module (the plan needs its signatures). */
   readonly decodeError?: string;
   readonly nativeCompiles?: boolean;
@@ -29,6 +33,7 @@ export function work(req: WorkRequest): WorkReply {
     try { new WebAssembly.Module(req.bytes as Uint8Array<ArrayBuffer>); } catch { nativeCompiles = false; }
     return { id: req.id, decodeError: String((e as Error)?.message ?? e), nativeCompiles };
   }
+  if (req.exec) return { id: req.id, exec: execJetwasm(req.bytes, m) };
   const calls = planCalls(m, req.planSeed);
   const reply: { id: number; native?: Observation; jetwasm?: Observation } = { id: req.id };
   if (req.sides.includes('native')) reply.native = observeNative(req.bytes, m, calls);

@@ -1,16 +1,18 @@
 // Every reproducer in this folder is a bug the differential fuzzer found and that is fixed:
-// jetwasm must now observe exactly what Node's native engine recorded. Unfixed ones live in
-// open/ and are replayed here only to report their state, not asserted.
+// jetwasm must now observe exactly what the oracle recorded (Node's native engine, or
+// binaryen's interpreter log). Unfixed ones live in open/ and are replayed here only to
+// report their state, not asserted.
 
 import * as path from 'path';
 import { parseWat } from '../../compiler/text';
+import { ALL_FEATURES, fuzzExec, loadWasmOpt } from '../../fuzz/binaryen';
 import { moduleInfo, observeNative, planCalls } from '../../fuzz/observe';
 import { loadReproducers, replay, type Reproducer } from './replay';
 
 const fixed = loadReproducers(__dirname);
 const open = loadReproducers(path.join(__dirname, 'open'));
 
-test('fixed reproducers match the recorded native observations', () => {
+test('fixed reproducers match the recorded oracle observations', () => {
   const failures = fixed.map((r) => ({ file: r.file, difference: replay(r) })).filter((x) => x.difference !== null);
   expect(failures).toEqual([]);
 });
@@ -18,8 +20,13 @@ test('fixed reproducers match the recorded native observations', () => {
 test('each reproducer file is complete', () => {
   for (const r of [...fixed, ...open]) {
     expect(r.bytes.length).toBeGreaterThan(8);
-    expect(Number.isInteger(r.planSeed)).toBe(true);
-    expect(typeof r.native.instantiate).toBe('string');
+    if (r.oracle === 'binaryen') {
+      expect(r.expectedLog.length).toBeGreaterThan(0);
+      expect(r.expectedLog.every((l) => typeof l === 'string')).toBe(true);
+    } else {
+      expect(Number.isInteger(r.planSeed)).toBe(true);
+      expect(typeof r.native.instantiate).toBe('string');
+    }
   }
 });
 
@@ -56,3 +63,32 @@ test('replay compares against the recorded observations and notices a difference
   expect(replay({ ...r, native: altered })).not.toBeNull();
   expect(replay({ ...r, native: { ...native, memory: 'none' } })).not.toBeNull();
 });
+
+test('binaryen-oracle replay compares with the recorded fuzz-exec log', async () => {
+  const bytes = parseWat(`(module
+    (import "fuzzing-support" "log-i32" (func $log (param i32)))
+    (import "fuzzing-support" "log-i64" (func $log64 (param i64)))
+    (import "fuzzing-support" "throw" (func $throw (param i32)))
+    (import "fuzzing-support" "call-export-catch" (func $catch (param i32) (result i32)))
+    (import "fuzzing-support" "wasmtag" (tag $wasmtag (param i32)))
+    (tag $t (param f64))
+    (global (export "g") i64 (i64.const -5))
+    (func (export "f") (result f64 i32)
+      (call $log64 (i64.const 0x1234567887654321))
+      (call $log (call $catch (i32.const 3)))
+      (f64.div (f64.const 1) (f64.const 3)) (i32.const 7))
+    (func (export "nan") (result f32) (f32.div (f32.const 0) (f32.const 0)))
+    (func (export "trap") (param i64 v128) (i32.div_s (i32.const 1) (i32.const 0)) (drop))
+    (func (export "boom") (call $throw (i32.const 9)))
+    (func (export "own") (throw $t (f64.const -0.5))))`);
+  const w = await loadWasmOpt();
+  const expectedLog = fuzzExec(w, bytes, ALL_FEATURES)!;
+  expect(expectedLog).toContain('[exception thrown: imported-wasm-tag 9]');
+  expect(expectedLog).toContain('[exception thrown: tag$0 -0.5]');
+  const r: Reproducer = { oracle: 'binaryen', file: 'inline', bytes, expectedLog };
+  expect(replay(r)).toBeNull();
+  // The trap messages are each engine's own; a changed value is a difference.
+  const altered = expectedLog.map((l) => l.replace('-0.5', '0.5'));
+  expect(replay({ ...r, expectedLog: altered })).not.toBeNull();
+  expect(replay({ ...r, expectedLog: expectedLog.slice(0, -1) })).not.toBeNull();
+}, 60_000);
