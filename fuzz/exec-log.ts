@@ -34,7 +34,7 @@
 import type { FuncType, ModuleIR, RefType, ValType } from '../compiler/ir';
 import { Engine, Func, Global, Instance, Module, Store, Table, Tag, WasmException } from '../runtime';
 import type { Extern } from '../runtime';
-import { WasmArray, WasmStruct } from '../runtime/gc';
+import { WasmArray, WasmStruct } from '../runtime/vm/gc';
 import { funcTypeOf } from './observe';
 
 /** A float in a log line: binaryen's printed text is parsed and compared as a number. */
