@@ -3,6 +3,7 @@
 // first; the module and script parsers then walk the trees.
 
 import { CompileError, malformed } from '../errors';
+import { looksNat } from './numbers';
 
 // Source positions of text errors. An error raised while parsing text gets the offset (in
 // the text being parsed) of the token or list it is about; the parser's entry points turn
@@ -111,6 +112,28 @@ export const kwOf = (x: Sexpr | undefined): string | undefined =>
   x instanceof Atom && x.kind === Tok.Keyword ? x.text : undefined;
 /** `x`'s text when it is an `$id` atom. */
 export const idOf = (x: Sexpr | undefined): string | undefined => (x instanceof Atom && x.kind === Tok.Id ? x.text : undefined);
+
+/** An index: an identifier or a natural number. */
+export const isIndex = (x: Sexpr | undefined): x is Atom =>
+  x instanceof Atom && (x.kind === Tok.Id || (x.kind === Tok.Keyword && looksNat(x.text)));
+
+/** Malformed: `x` is not what the grammar expects here (undefined: the list ended early). */
+export function unexpected(x: Sexpr | undefined): never {
+  if (x === undefined) throw malformed('unexpected end of input');
+  if (x instanceof List) throw malformedAt(x.pos, `unexpected token "(${headOf(x) ?? ''}"`);
+  throw malformedAt(x.pos, `unexpected token "${x.kind === Tok.Id ? '$' + x.text : x.kind === Tok.String ? '"…"' : x.text}"`);
+}
+
+/** Parses the number token `x` with `parse`; its errors are placed at `x`. */
+export function numAt<T>(x: Sexpr | undefined, parse: (t: string) => T): T {
+  const t = kwOf(x);
+  if (t === undefined) unexpected(x);
+  try {
+    return parse(t);
+  } catch (e) {
+    throw atPos(e, (x as Atom).pos);
+  }
+}
 
 export interface ParseResult {
   readonly items: Sexpr[];

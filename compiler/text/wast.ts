@@ -4,7 +4,8 @@
 
 import { CompileError, malformed } from '../errors';
 import { atPos, Atom, decodeUtf8, headOf, idOf, kwOf, lineOf, lineStartsOf, List, locateText, malformedAt, movePos, parseSexprs, Sexpr, Tok } from './lexer';
-import { concatBytes, encodeModuleText, ModuleEncoder, v128Const } from './module';
+import { v128Const } from './instructions';
+import { concatBytes, encodeModuleText, ModuleEncoder } from './module';
 import { parseF32, parseF64, parseI32, parseI64, parseIntBits } from './numbers';
 import type {
   LanePattern,
