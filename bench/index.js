@@ -218,8 +218,13 @@ function main() {
   fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
   res.meta = { ...res.meta, ...commitInfo(opts.rev), quick: opts.quick, wasm2js, seconds: Math.round((Date.now() - started) / 1000), date: new Date().toISOString() };
 
+  report(res, `node ${res.meta.node}${res.meta.jitless ? ' --jitless' : ''}`, opts);
+}
+
+/** Prints the run's header, its engines and the table; writes the JSON report if asked. */
+function report(res, host, opts) {
   const m = res.meta;
-  process.stdout.write(`\njetwasm ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, node ${m.node}${m.jitless ? ' --jitless' : ''}, ` +
+  process.stdout.write(`\njetwasm ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, ${host}, ` +
     `${os.cpus().length} cpu, ${m.quick ? 'quick, ' : ''}${m.seconds} s\n`);
   for (const e of m.engines) process.stdout.write(`  ${e.name.padEnd(8)} ${e.unavailable ? `(${e.unavailable})` : e.via}\n`);
   process.stdout.write(`\n${table(res)}\n`);
@@ -234,16 +239,7 @@ function main() {
 function mainJsc(opts, started) {
   const res = runJsc(opts);
   res.meta = { ...res.meta, ...commitInfo(opts.rev), quick: opts.quick, seconds: Math.round((Date.now() - started) / 1000), date: new Date().toISOString() };
-  const m = res.meta;
-  process.stdout.write(`\njetwasm ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, ${m.host}${m.jitless ? ' --useJIT=false' : ''}, ` +
-    `${os.cpus().length} cpu, ${m.quick ? 'quick, ' : ''}${m.seconds} s\n`);
-  for (const e of m.engines) process.stdout.write(`  ${e.name.padEnd(8)} ${e.unavailable ? `(${e.unavailable})` : e.via}\n`);
-  process.stdout.write(`\n${table(res)}\n`);
-  process.stdout.write('\nmedian of timed repetitions; ratios are jetwasm speed / peer speed (above 1 = jetwasm faster)\n');
-  if (opts.json) {
-    fs.writeFileSync(opts.json, JSON.stringify(res, null, 2) + '\n');
-    process.stdout.write(`wrote ${opts.json}\n`);
-  }
+  report(res, `${res.meta.host}${res.meta.jitless ? ' --useJIT=false' : ''}`, opts);
 }
 
 try {

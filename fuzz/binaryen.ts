@@ -170,3 +170,16 @@ export function fuzzExecDeepStack(w: WasmOpt, input: Uint8Array, features: reado
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+/**
+ * The last step of shrinking a divergent module: a few simplifying pipelines, each kept only
+ * if the output is smaller and `diverges` still holds for it.
+ */
+export async function shrinkByPasses(w: WasmOpt, bytes: Uint8Array, diverges: (b: Uint8Array) => Promise<boolean>, features: readonly string[] = FUZZ_FEATURES): Promise<Uint8Array> {
+  let cur = bytes;
+  for (const passes of [['--remove-unused-module-elements'], ['-O1'], ['-Oz'], ['--vacuum', '--remove-unused-module-elements']]) {
+    const o = optimise(w, cur, passes, features);
+    if (o && o.length < cur.length && (await diverges(o))) cur = o;
+  }
+  return cur;
+}

@@ -8,7 +8,7 @@ import * as path from 'path';
 import type { ModuleIR } from '../compiler/ir';
 import { PREFIX_MISC, PREFIX_SIMD } from '../compiler/opcodes';
 import { parseWat } from '../compiler/text';
-import { ALL_FEATURES, FUZZ_FEATURES, fuzzExec, fuzzExecDeepStack, generate, loadWasmOpt, optimise, type WasmOpt } from './binaryen';
+import { ALL_FEATURES, FUZZ_FEATURES, fuzzExec, fuzzExecDeepStack, generate, loadWasmOpt, shrinkByPasses, type WasmOpt } from './binaryen';
 import { compareExecLogs, type ExecComparison, type ExecDifference } from './exec-log';
 import { moduleInfo } from './observe';
 import { Worker } from './pool';
@@ -188,10 +188,7 @@ export async function reduceExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, 
       if (await diverges(candidate)) { cur = candidate; changed = true; }
     }
   }
-  for (const passes of [['--remove-unused-module-elements'], ['-O1'], ['-Oz'], ['--vacuum', '--remove-unused-module-elements']]) {
-    const o = optimise(w, cur, passes, features);
-    if (o && o.length < cur.length && (await diverges(o))) cur = o;
-  }
+  cur = await shrinkByPasses(w, cur, diverges, features);
   log(`  reduced ${bytes.length} -> ${cur.length} bytes`);
   return cur;
 }

@@ -9,7 +9,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { generate, loadWasmOpt, optimise, type WasmOpt } from './binaryen';
+import { generate, loadWasmOpt, shrinkByPasses, type WasmOpt } from './binaryen';
 import { compareObservations, MEMORY_EXPORT, type Difference, type Observation } from './observe';
 import { Worker } from './pool';
 import { caseSeed, Prng } from './prng';
@@ -134,10 +134,7 @@ export async function reduceCase(w: WasmOpt, worker: Worker, bytes: Uint8Array, 
   }
   const globalsDropped = rewriteExports(cur, (_n, k) => k !== 3, []);
   if (await diverges(globalsDropped)) cur = globalsDropped;
-  for (const passes of [['--remove-unused-module-elements'], ['-O1'], ['-Oz'], ['--vacuum', '--remove-unused-module-elements']]) {
-    const o = optimise(w, cur, passes);
-    if (o && o.length < cur.length && (await diverges(o))) cur = o;
-  }
+  cur = await shrinkByPasses(w, cur, diverges);
   log(`  reduced ${bytes.length} -> ${cur.length} bytes`);
   return cur;
 }

@@ -1,40 +1,26 @@
 // The helpers generated code uses where NaNs need carriers (vmctx/nan.ts,
 // compiler/translate/nan.ts): they replace the plain helpers of the same names, and add
-// f64Load/f64Store. Each keeps the invariants of runtime/values.ts: a bit-preserving
+// f64Load/f64Store. Each keeps the invariants of runtime/vm/values.ts: a bit-preserving
 // operation returns a carrier exactly when its result is a NaN the host would change, and a
 // helper that tests for NaN with `x !== x` (false for a carrier) gets `+x`, which is NaN.
 
-import { NaNBits, boxF64Words, f32FromBits, f32ToBits } from './values';
+import { NaNBits, boxF64Words, carrierWords, f32FromBits, f32ToBits } from './values';
 import { rI32 } from '../objects';
-
-const scratch = new ArrayBuffer(8);
-const sf64 = new Float64Array(scratch);
-const si32 = new Int32Array(scratch);
-
-/** Puts the f64 bits of a value (number or carrier) in si32. */
-function wordsOf(x: number): void {
-  if (typeof x === 'number') sf64[0] = x;
-  else {
-    si32[0] = (x as unknown as NaNBits).lo;
-    si32[1] = (x as unknown as NaNBits).hi;
-  }
-}
 
 function f64neg(x: number): number {
   if (typeof x === 'number' && x === x) return -x;
-  wordsOf(x);
-  return boxF64Words(si32[0], si32[1] ^ 0x80000000);
+  const w = carrierWords(x);
+  return boxF64Words(w[0], w[1] ^ 0x80000000);
 }
 function f64abs(x: number): number {
   if (typeof x === 'number' && x === x) return Math.abs(x);
-  wordsOf(x);
-  return boxF64Words(si32[0], si32[1] & 0x7fffffff);
+  const w = carrierWords(x);
+  return boxF64Words(w[0], w[1] & 0x7fffffff);
 }
 function f64copysign(a: number, b: number): number {
-  wordsOf(b);
-  const sign = si32[1] & 0x80000000;
-  wordsOf(a);
-  return boxF64Words(si32[0], (si32[1] & 0x7fffffff) | sign);
+  const sign = carrierWords(b)[1] & 0x80000000;
+  const w = carrierWords(a);
+  return boxF64Words(w[0], (w[1] & 0x7fffffff) | sign);
 }
 function f32neg(x: number): number {
   return typeof x === 'number' && x === x ? -x : f32FromBits(f32ToBits(x) ^ 0x80000000);
@@ -44,9 +30,9 @@ function f32abs(x: number): number {
 }
 /** The helpers' convention: the low word returned, the high word in rI32[1]. */
 function f64ToWords(x: number): number {
-  wordsOf(x);
-  rI32[1] = si32[1];
-  return si32[0];
+  const w = carrierWords(x);
+  rI32[1] = w[1];
+  return w[0];
 }
 function f64Load(dv: DataView, ea: number): number {
   return boxF64Words(dv.getInt32(ea, true), dv.getInt32(ea + 4, true));

@@ -123,6 +123,15 @@ export function boxF64Words(lo: number, hi: number): number {
   return f64v[0];
 }
 
+/**
+ * The f64 bits of a value (number or carrier) as two words, in a scratch array that the next
+ * call (of this or any other bits helper here) overwrites: read both words before that.
+ */
+export function carrierWords(x: number): Int32Array {
+  wordsOf(x);
+  return i32v;
+}
+
 /** Puts the f64 bits of a value (number or carrier) in the scratch words. */
 function wordsOf(x: number): void {
   if (typeof x === 'number') f64v[0] = x;

@@ -47,11 +47,9 @@ function parseArgs(argv) {
 /** Per-process time limit: generous, since the interpreter-only mode is slow on big scripts. */
 const BATCH_TIMEOUT_MS = 20 * 60 * 1000;
 
-/** Runs one shell process over `files` ({key, file}); resolves to Map key -> result line. */
-function runBatch(jsc, bundle, mode, files) {
+/** Runs `jsc` with `args`, killed after BATCH_TIMEOUT_MS; resolves to its output and exit. */
+function runShell(jsc, args) {
   return new Promise((resolve) => {
-    const args = [...(mode === 'nojit' ? ['--useJIT=false'] : []), bundle, path.join(__dirname, 'shell.js'), '--'];
-    for (const f of files) args.push(f.key, f.file);
     const child = spawn(jsc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -60,23 +58,31 @@ function runBatch(jsc, bundle, mode, files) {
     const timer = setTimeout(() => child.kill('SIGKILL'), BATCH_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const results = new Map();
-      for (const line of out.split('\n')) {
-        if (!line.startsWith('@@ ')) continue;
-        const r = JSON.parse(line.slice(3));
-        results.set(r.key, r);
-      }
-      // A script whose line is missing crashed or hung the shell: it fails as a whole.
-      for (const f of files) {
-        if (!results.has(f.key)) {
-          const why = signal ? `jsc killed by ${signal}` : `jsc exited with ${code}`;
-          results.set(f.key, { key: f.key, passed: 0, failed: 1, skipped: 0, failures: [{ line: 0, message: `${why}: ${err.slice(-400)}` }] });
-          break; // later files of the batch are re-run on their own
-        }
-      }
-      resolve(results);
+      resolve({ out, err, code, signal });
     });
   });
+}
+
+/** Runs one shell process over `files` ({key, file}); resolves to Map key -> result line. */
+async function runBatch(jsc, bundle, mode, files) {
+  const args = [...(mode === 'nojit' ? ['--useJIT=false'] : []), bundle, path.join(__dirname, 'shell.js'), '--'];
+  for (const f of files) args.push(f.key, f.file);
+  const { out, err, code, signal } = await runShell(jsc, args);
+  const results = new Map();
+  for (const line of out.split('\n')) {
+    if (!line.startsWith('@@ ')) continue;
+    const r = JSON.parse(line.slice(3));
+    results.set(r.key, r);
+  }
+  // A script whose line is missing crashed or hung the shell: it fails as a whole.
+  for (const f of files) {
+    if (!results.has(f.key)) {
+      const why = signal ? `jsc killed by ${signal}` : `jsc exited with ${code}`;
+      results.set(f.key, { key: f.key, passed: 0, failed: 1, skipped: 0, failures: [{ line: 0, message: `${why}: ${err.slice(-400)}` }] });
+      break; // later files of the batch are re-run on their own
+    }
+  }
+  return results;
 }
 
 /** Runs every file in `mode`, `jobs` shell processes at a time; resolves to Map key -> result. */
@@ -117,27 +123,17 @@ async function nativeResults(which) {
 }
 
 /** A workload in jsc on jetwasm's facade: resolves to { results (JSON) | error, ms }. */
-function jscResults(jsc, bundle, mode, which) {
-  return new Promise((resolve) => {
-    const args = [...(mode === 'nojit' ? ['--useJIT=false'] : []), bundle, path.join(__dirname, 'workload-shell.js'), '--', which, ...WORKLOADS[which](), 'jetwasm'];
-    const t0 = Date.now();
-    const child = spawn(jsc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), BATCH_TIMEOUT_MS);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const ms = Date.now() - t0;
-      const line = out.split('\n').find((l) => l.startsWith('@@ '));
-      if (!line) return resolve({ error: `jsc ${signal ? `killed by ${signal}` : `exited with ${code}`}: ${(err || out).slice(-400)}`, ms });
-      const r = JSON.parse(line.slice(3));
-      if (r.error) return resolve({ error: r.error, ms });
-      if (!r.usedFacade) return resolve({ error: 'the workload did not run on the facade', ms });
-      resolve({ results: JSON.stringify(r.results), ms });
-    });
-  });
+async function jscResults(jsc, bundle, mode, which) {
+  const args = [...(mode === 'nojit' ? ['--useJIT=false'] : []), bundle, path.join(__dirname, 'workload-shell.js'), '--', which, ...WORKLOADS[which](), 'jetwasm'];
+  const t0 = Date.now();
+  const { out, err, code, signal } = await runShell(jsc, args);
+  const ms = Date.now() - t0;
+  const line = out.split('\n').find((l) => l.startsWith('@@ '));
+  if (!line) return { error: `jsc ${signal ? `killed by ${signal}` : `exited with ${code}`}: ${(err || out).slice(-400)}`, ms };
+  const r = JSON.parse(line.slice(3));
+  if (r.error) return { error: r.error, ms };
+  if (!r.usedFacade) return { error: 'the workload did not run on the facade', ms };
+  return { results: JSON.stringify(r.results), ms };
 }
 
 async function main() {
