@@ -8,18 +8,25 @@ const { makeWasm2jsWebAssembly } = require('./wasm2js');
 const ROOT = path.resolve(__dirname, '..');
 
 /**
- * jetwasm through its `WebAssembly` facade (exported by the top-level index). Before the
- * facade existed the bench used a small adapter over runtime/ that only handles modules
- * without imports; it is kept as a fallback so the bench still runs on an older tree.
+ * jetwasm through its `WebAssembly` facade, loaded as a user's `require('jetwasm')` loads it
+ * (the Node entry dist/node/index.js: one bundled script with its code cache), or on an
+ * older tree the top-level index. Before the facade existed the bench used a small adapter
+ * over runtime/ that only handles modules without imports; it is kept as a fallback so the
+ * bench still runs on an older tree.
  */
 function jetwasmEngine(dist) {
   let top = null;
-  try {
-    top = require(path.join(dist, 'index.js'));
-  } catch (e) {
-    if (e && e.code !== 'MODULE_NOT_FOUND') throw e;
+  for (const entry of ['node/index.js', 'index.js']) {
+    try {
+      top = require(path.join(dist, entry));
+      break;
+    } catch (e) {
+      if (e && e.code !== 'MODULE_NOT_FOUND') throw e;
+    }
   }
-  const rt = require(path.join(dist, 'runtime'));
+  // The package entry exports the runtime API too; requiring dist/runtime beside it would load
+  // a second, unbundled copy.
+  const rt = top && top.Engine ? top : require(path.join(dist, 'runtime'));
   if (top && top.WebAssembly) return { name: 'jetwasm', WA: top.WebAssembly, rt, via: 'WebAssembly facade' };
   return { name: 'jetwasm', WA: runtimeAdapter(rt), rt, via: 'runtime adapter (no imports)' };
 }

@@ -91,6 +91,12 @@ function build(rev) {
     }
     process.stderr.write(`warning: tsc reported ${errs.length} error(s); measuring the emitted output anyway\n`);
   }
+  // The Node entry's bundle and code cache (trees older than the bundle have no node/build.js).
+  const bundler = path.join(src, 'node', 'build.js');
+  if (fs.existsSync(bundler)) {
+    const b = spawnSync(process.execPath, [bundler, '--src', src, '--dist', dist], { cwd: src, encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(`bundling failed:\n${b.stderr}`);
+  }
   return dist;
 }
 

@@ -105,6 +105,9 @@ beforeAll(() => {
     '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
   ], { cwd: ROOT, stdio: 'ignore' });
   if (!fs.existsSync(path.join(outDir, 'index.js'))) throw new Error('the private build produced no dist/index.js');
+  // The package's Node entry (package.json "main"): the bundle and its code cache.
+  const bundled = spawnSync(process.execPath, [path.join(ROOT, 'node', 'build.js'), '--dist', outDir], { cwd: ROOT, encoding: 'utf8' });
+  if (bundled.status !== 0) throw new Error(`bundling failed: ${bundled.stderr}`);
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
   fs.mkdirSync(path.join(pkg, 'bin'));
   fs.copyFileSync(path.join(ROOT, 'bin', 'jetwasm.js'), path.join(pkg, 'bin', 'jetwasm.js'));

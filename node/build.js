@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Builds the Node entry's bundle: the package entry (index.ts) as one CommonJS script,
+// dist/node/bundle.js, and V8's code cache for it under the default flags and under
+// --jitless (node/load.ts loads them). Run after tsc, which emits the loader itself.
+//
+//   node node/build.js [--src DIR] [--dist DIR]   bundle, then both code caches
+//       (defaults: this repository, its dist/; the bench builds other trees into its own dist)
+//   node node/build.js --cache DIST               (internal) the cache for this process's flags
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const crypto = require('crypto');
+
+function bundle(root, outdir) {
+  const { BUILD_ID_LINE } = require(path.join(outdir, 'load.js'));
+  const esbuild = require('esbuild');
+  const result = esbuild.buildSync({
+    absWorkingDir: root,
+    entryPoints: ['index.ts'],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // Class and function names stay those of the sources (`constructor.name`, stack traces).
+    keepNames: true,
+    // ASCII only, so the loader can read it as latin1 without decoding UTF-8.
+    charset: 'ascii',
+    legalComments: 'none',
+    logLevel: 'error',
+    write: false,
+  });
+  const code = result.outputFiles[0].text;
+  const id = crypto.createHash('sha256').update(code).digest('hex');
+  fs.writeFileSync(path.join(outdir, 'bundle.js'), `${code}${BUILD_ID_LINE}${id}\n`);
+}
+
+/**
+ * Compiles the bundle, runs it, and has it compile, instantiate and run a module that takes the
+ * common paths (decode, validate, translate, link, call), so that the functions a program's
+ * first run needs are in the cache too; then writes the cache with its header.
+ */
+function writeCache(outdir) {
+  const load = require(path.join(outdir, 'load.js'));
+  const file = path.join(outdir, 'bundle.js');
+  const source = fs.readFileSync(file, 'latin1');
+  const script = load.compileBundle(file, source);
+  const jetwasm = load.runBundle(script, file, module);
+  const W = jetwasm.WebAssembly;
+  const bytes = jetwasm.parseWat(`(module
+    (memory (export "mem") 1)
+    (global $g (mut i32) (i32.const 0))
+    (table 2 funcref) (elem (i32.const 0) $sum $sum)
+    (type $t (func (param i32) (result i32)))
+    (func $sum (param $n i32) (result i32) (local $i i32) (local $s i32)
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (i32.load (i32.shl (local.get $i) (i32.const 2)))))
+        (i32.store (i32.const 0) (local.get $s))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (global.set $g (local.get $s))
+      (local.get $s))
+    (func (export "run") (param i32) (result i32)
+      (call_indirect (type $t) (local.get 0) (i32.const 1))))`);
+  const instance = new W.Instance(new W.Module(bytes), {});
+  if (instance.exports.run(10) !== 0) throw new Error('the bundle computed a wrong result');
+  const jitless = typeof globalThis.WebAssembly === 'undefined';
+  const id = load.bundleBuildId(source);
+  if (id === '') throw new Error('the bundle has no build id');
+  const data = script.createCachedData();
+  const header = Buffer.from(load.CODE_CACHE_MAGIC + id + load.codeCacheChecksum(data), 'latin1');
+  // Written beside, then renamed: a reader never sees half a cache.
+  const target = load.codeCacheFile(outdir, jitless);
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.concat([header, data]));
+  fs.renameSync(tmp, target);
+}
+
+/**
+ * Writes dist/node/index.js, `require('jetwasm')`: the bundle's exports, each assigned by name,
+ * because Node's ES-module loader finds the names a CommonJS module exports (for `import {
+ * WebAssembly } from 'jetwasm'`) by reading its source, and the bundle is not loaded through
+ * `require`. Its types are the package entry's.
+ */
+function writeEntry(outdir) {
+  const load = require(path.join(outdir, 'load.js'));
+  const file = path.join(outdir, 'bundle.js');
+  const names = Object.keys(load.runBundle(load.compileBundle(file, fs.readFileSync(file, 'latin1')), file, module));
+  for (const n of names) if (!/^[A-Za-z_$][\w$]*$/.test(n)) throw new Error(`export ${JSON.stringify(n)} is not an identifier`);
+  fs.writeFileSync(path.join(outdir, 'index.js'), [
+    '"use strict";',
+    '// Written by node/build.js: the package\'s exports from the bundle (node/load.ts).',
+    'const jetwasm = require("./load.js").loadBundle(module);',
+    ...names.map((n) => `exports.${n} = jetwasm.${n};`),
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(outdir, 'index.d.ts'), 'export * from "../index";\n');
+}
+
+function main(argv) {
+  if (argv[0] === '--cache') return writeCache(path.resolve(argv[1]));
+  let root = path.resolve(__dirname, '..');
+  let dist = path.join(root, 'dist');
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--src' && i + 1 < argv.length) root = path.resolve(argv[++i]);
+    else if (argv[i] === '--dist' && i + 1 < argv.length) dist = path.resolve(argv[++i]);
+    else throw new Error(`unknown option ${argv[i]} (usage: node node/build.js [--src DIR] [--dist DIR])`);
+  }
+  const outdir = path.join(dist, 'node');
+  if (!fs.existsSync(path.join(outdir, 'load.js'))) throw new Error(`${path.join(outdir, 'load.js')} is missing: run tsc first`);
+  bundle(root, outdir);
+  writeEntry(outdir);
+  // Each cache in a fresh process: V8 accepts a cache only under the flags it was made with,
+  // so the process also leaves V8's optimization limit alone (runtime/optlimit.ts).
+  for (const flags of [[], ['--jitless']]) {
+    const r = spawnSync(process.execPath, [...flags, __filename, '--cache', outdir], {
+      env: { ...process.env, JETWASM_RAISE_OPT_LIMIT: '0' },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`making the code cache (${flags.join(' ') || 'default flags'}) failed:\n${r.stderr}`);
+  }
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+}
