@@ -18,7 +18,7 @@ const { precompile } = require('./wasm2js');
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(ROOT, 'node_modules/.cache/jetwasm-bench');
-const WORKLOAD_KEYS = ['sha256', 'xxhash64', 'blake3', 'crc32', 'sqljs', 'startup', 'compile',
+const WORKLOAD_KEYS = ['sha256', 'xxhash64', 'blake3', 'crc32', 'sqljs', 'startup', 'startup-warm', 'compile',
   'compile-big', 'compile-swc', 'compile-biome',
   'firstrun', 'firstrun-swc', 'firstrun-biome', 'firstrun-asc', 'firstrun-png', 'firstrun-sqljs',
   'firstrun-tiktoken', 'firstrun-brotli', 'firstrun-pyodide'];

@@ -33,7 +33,7 @@ function plan(w, opts) {
   }
   switch (w.key) {
     case 'sqljs': return { warmup: 1, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 20e3 : 60e3 };
-    case 'startup': return { warmup: 1, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 20e3 : 60e3 };
+    case 'startup': case 'startup-warm': return { warmup: 1, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 20e3 : 60e3 };
     case 'compile': return { warmup: 1, reps: q ? 3 : 5, minReps: 3, budgetMs: q ? 15e3 : 40e3 };
     default: return { warmup: q ? 1 : 2, reps: q ? 3 : 7, minReps: 3, budgetMs: q ? 10e3 : 30e3 };
   }
