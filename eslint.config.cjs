@@ -37,7 +37,7 @@ const LAYERS = [
   { files: ['runtime/vm/**/*.ts', 'runtime/aot/index.ts', 'runtime/aot/format.ts'], patterns: [RUNTIME, NO_COMPILER_CODE, no(`^\\.\\./(index|instance|module|module-info|engine|linker|backtrace|optlimit|jsapi|wasi|cache|aot)(/|$)`, 'runtime/vm and the AOT loader may import vmctx/, types/, runtime/vm and the extern objects (objects, errors, limits, store, host-env) only.')] },
   { files: ['runtime/wasi/**/*.ts'], patterns: [RUNTIME, no(seg('compiler'), 'runtime/wasi may import compiler/ir types only.', true), no('^\\.\\./(?!index$)', 'runtime/wasi may import the public API (runtime/index.ts) only.')] },
   { files: ['spec-tests/**/*.ts'], patterns: [no(`${seg('cli')}|${top('vmctx')}|${top('types')}|compiler/(?!text|ir$)`, 'spec-tests may import compiler/text, compiler/ir types and runtime/ only.')] },
-  { files: ['node/**/*.ts'], patterns: [no(`${top('compiler')}|${top('vmctx')}|${top('types')}|${top('cli')}|${top('spec-tests')}|^\\.\\./runtime/(?!cache/node$)`, 'node/ may import runtime/cache/node and types of the package entry only.', true)] },
+  { files: ['node/**/*.ts'], patterns: [no(`${top('compiler')}|${top('vmctx')}|${top('types')}|${top('cli')}|${top('spec-tests')}|^\\.\\./runtime/(?!cache/node$|cache/host$)`, 'node/ may import runtime/cache/node, types of runtime/cache/host and of the package entry only.', true)] },
   { files: ['cli/**/*.ts'], patterns: [no(`${top('vmctx')}|${top('types')}|compiler/(?!text|ir$)`, 'cli may import spec-tests, compiler/text and runtime/ only.')] },
 ];
 
