@@ -56,7 +56,8 @@ export type HelperName = (typeof HELPER_NAMES)[number];
 /**
  * Helpers of rare instructions that generated code calls as `H.name(...)` at the call site
  * instead of binding them in the prelude (so modules that do not use them do not change):
- * memory.atomic.wait32/64 and memory.atomic.notify.
+ * memory.atomic.wait32/64 and memory.atomic.notify, and custom descriptors' ref.get_desc,
+ * descriptor casts and exact casts.
  */
 export const H_CALLED_HELPERS = [
   'atomicWait', 'atomicNotify', 'refGetDesc', 'refCastDescEq', 'refTestDescEq', 'refTestExactFn', 'refCastBy',
