@@ -24,6 +24,11 @@ export interface RefType {
   readonly kind: 'ref';
   readonly nullable: boolean;
   readonly heap: HeapType;
+  /**
+   * Custom descriptors: `(ref null? (exact x))`, a reference to a value of type x itself,
+   * not of a declared subtype. Only concrete heap types are exact; absent means inexact.
+   */
+  readonly exact?: boolean;
 }
 
 export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
@@ -59,6 +64,10 @@ export interface SubType {
   readonly final: boolean;
   readonly supers: readonly number[];
   readonly comp: CompositeType;
+  /** Custom descriptors: `(describes x)`, the type this (struct) type is the descriptor of. */
+  readonly describes?: number;
+  /** Custom descriptors: `(descriptor y)`, the type of this (struct) type's descriptors. */
+  readonly descriptor?: number;
 }
 
 /** Types `start .. start+count-1` of the module's type index space form one rec group. */
@@ -141,7 +150,10 @@ export interface Instr {
   labels?: number[];
   /** ref.null heap type; ref.test/ref.cast target heap type. */
   heap?: HeapType;
-  /** Typed select's result types; ref.test/ref.cast/br_on_cast target types. */
+  /**
+   * Typed select's result types; ref.test/ref.cast/br_on_cast target types; ref.null of an
+   * exact heap type: its (nullable, exact) reference type.
+   */
   types?: ValType[];
   /** Lane index for extract/replace/load_lane/store_lane. */
   lane?: number;
@@ -154,7 +166,7 @@ export interface Instr {
 export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
 export type ImportDesc =
-  | { readonly kind: 'func'; readonly typeIdx: number }
+  | { readonly kind: 'func'; readonly typeIdx: number; readonly exact?: boolean }
   | { readonly kind: 'table'; readonly type: TableType }
   | { readonly kind: 'memory'; readonly type: MemoryType }
   | { readonly kind: 'global'; readonly type: GlobalType }

@@ -213,6 +213,15 @@ def(P, 27, 'extern.convert_any');
 def(P, 28, 'ref.i31', Imm.None);
 def(P, 29, 'i31.get_s');
 def(P, 30, 'i31.get_u');
+// Custom descriptors. ref.cast_desc_eq's binary opcode chooses the nullability as ref.cast's
+// does, but the non-null form is the odd one (35) here.
+def(P, 32, 'struct.new_desc', Imm.Type);
+def(P, 33, 'struct.new_default_desc', Imm.Type);
+def(P, 34, 'ref.get_desc', Imm.Type);
+def(P, 35, 'ref.cast_desc_eq', Imm.RefTest);
+def(P, 36, 'ref.cast_desc_eq_null', Imm.RefTest);
+def(P, 37, 'br_on_cast_desc_eq', Imm.BrOnCast);
+def(P, 38, 'br_on_cast_desc_eq_fail', Imm.BrOnCast);
 
 // ---- 0xFC: saturating truncation, bulk memory and tables
 const M = PREFIX_MISC;

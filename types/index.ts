@@ -47,6 +47,15 @@ export const enum VT { Bot = 0, I32 = 1, I64 = 2, F32 = 3, F64 = 4, V128 = 5, I8
 export const enum HT { Func = 0, NoFunc, Extern, NoExtern, Any, Eq, I31, Struct, Array, None, Exn, NoExn, Bot }
 export const REF_BASE = 16;
 export const CONCRETE_BASE = 16;
+/**
+ * Custom descriptors: added to a concrete heap code for the exact heap type `(exact x)`.
+ * Canonical ids stay below it, so `h >= EXACT_HEAP` tells exact heap codes apart, and the
+ * encoded reference type still fits an Int32Array slot.
+ */
+export const EXACT_HEAP = 1 << 28;
+export const isExactHeap = (h: number): boolean => h >= EXACT_HEAP;
+/** The inexact form of an encoded heap type (itself if not exact). */
+export const inexactHeap = (h: number): number => (h >= EXACT_HEAP ? h - EXACT_HEAP : h);
 
 /** Composite type kinds of canonical types. */
 export const enum CompKind { Func = 0, Struct = 1, Array = 2 }
@@ -65,11 +74,11 @@ export const unpackEnc = (t: number): number => (t === VT.I8 || t === VT.I16 ? V
 export const isDefaultableEnc = (t: number): boolean => t < REF_BASE || (t & 1) === 1;
 
 /** Encodes a heap type; `canon` maps module type indices to canonical ids (null: already canonical). */
-export function encodeHeap(h: HeapType, canon: readonly number[] | null): number {
+export function encodeHeap(h: HeapType, canon: readonly number[] | null, exact?: boolean): number {
   if (typeof h === 'number') {
     const id = canon ? canon[h] : h;
     if (id === undefined) throw invalid('unknown type');
-    return CONCRETE_BASE + id;
+    return exact === true ? EXACT_HEAP + CONCRETE_BASE + id : CONCRETE_BASE + id;
   }
   const c = ABS_HEAP[h];
   if (c === undefined) throw invalid('unknown type');
@@ -86,7 +95,7 @@ export function encodeType(t: StorageType, canon: readonly number[] | null): num
     case 'v128': return VT.V128;
     case 'i8': return VT.I8;
     case 'i16': return VT.I16;
-    default: return refEnc(encodeHeap(t.heap, canon), t.nullable);
+    default: return refEnc(encodeHeap(t.heap, canon, t.exact), t.nullable);
   }
 }
 
@@ -103,6 +112,7 @@ export function decodeType(t: number): StorageType {
     case VT.Bot: throw new Error('decodeType: bottom type has no IR form');
   }
   const h = heapOf(t);
+  if (h >= EXACT_HEAP) return { kind: 'ref', nullable: isNullableEnc(t), heap: h - EXACT_HEAP - CONCRETE_BASE, exact: true };
   const heap: HeapType = h >= CONCRETE_BASE ? h - CONCRETE_BASE : (HT_NAMES[h] as HeapType);
   return { kind: 'ref', nullable: isNullableEnc(t), heap };
 }
@@ -123,6 +133,10 @@ export interface CanonInfo {
   readonly mutables: readonly boolean[];
   /** Depth in the declared supertype chain (0 = no supertype). */
   readonly depth: number;
+  /** Custom descriptors: canonical id of the type this one describes, or -1. */
+  readonly describes: number;
+  /** Custom descriptors: canonical id of this type's descriptor type, or -1. */
+  readonly descriptor: number;
 }
 
 export class TypeRegistry {
@@ -167,7 +181,7 @@ export class TypeRegistry {
     const tyStr = (t: StorageType): string => {
       if (typeof t === 'string') return t;
       const h = typeof t.heap === 'number' ? refStr(t.heap) : t.heap;
-      return (t.nullable ? 'n' : 'N') + h;
+      return (t.nullable ? 'n' : 'N') + (t.exact === true ? 'x' : '') + h;
     };
     const fieldStr = (f: FieldType): string => (f.mutable ? 'm' : 'c') + tyStr(f.type);
     let key = '';
@@ -176,6 +190,8 @@ export class TypeRegistry {
       // A declared supertype precedes its subtype in the index space, so chains are acyclic.
       for (const s of st.supers) if (s >= i) throw invalid('unknown type');
       key += (st.final ? 'F' : 'O') + st.supers.map(refStr).join(',') + ':';
+      if (st.describes !== undefined) key += `d${refStr(st.describes)}:`;
+      if (st.descriptor !== undefined) key += `D${refStr(st.descriptor)}:`;
       const c = st.comp;
       if (c.kind === 'func') key += `f(${c.params.map(tyStr).join(' ')}>${c.results.map(tyStr).join(' ')})`;
       else if (c.kind === 'struct') key += `s(${c.fields.map(fieldStr).join(' ')})`;
@@ -193,7 +209,9 @@ export class TypeRegistry {
     // Internal references now map to the new ids, external ones to existing ids.
     const mapHeap = (h: HeapType): HeapType => (typeof h === 'number' ? canon[h] : h);
     const mapType = <T extends StorageType>(t: T): T =>
-      (typeof t === 'string' ? t : ({ kind: 'ref', nullable: t.nullable, heap: mapHeap(t.heap) } as RefType as T));
+      (typeof t === 'string' ? t
+        : t.exact === true ? ({ kind: 'ref', nullable: t.nullable, heap: mapHeap(t.heap), exact: true } as RefType as T)
+          : ({ kind: 'ref', nullable: t.nullable, heap: mapHeap(t.heap) } as RefType as T));
     const mapField = (f: FieldType): FieldType => ({ type: mapType(f.type), mutable: f.mutable });
     for (let i = start; i < end; i++) {
       const st = types[i];
@@ -202,7 +220,10 @@ export class TypeRegistry {
       if (c.kind === 'func') comp = { kind: 'func', params: c.params.map(mapType), results: c.results.map(mapType) };
       else if (c.kind === 'struct') comp = { kind: 'struct', fields: c.fields.map(mapField) };
       else comp = { kind: 'array', field: mapField(c.field) };
-      this.subtypes.push({ final: st.final, supers: st.supers.map((s) => canon[s]), comp });
+      const sub: { -readonly [K in keyof SubType]: SubType[K] } = { final: st.final, supers: st.supers.map((s) => canon[s]), comp };
+      if (st.describes !== undefined) sub.describes = canon[st.describes];
+      if (st.descriptor !== undefined) sub.descriptor = canon[st.descriptor];
+      this.subtypes.push(sub);
     }
     for (let i = 0; i < count; i++) {
       const st = this.subtypes[first + i];
@@ -219,6 +240,8 @@ export class TypeRegistry {
         fields: c.kind === 'struct' ? c.fields.map((f) => enc(f.type)) : c.kind === 'array' ? [enc(c.field.type)] : [],
         mutables: c.kind === 'struct' ? c.fields.map((f) => f.mutable) : c.kind === 'array' ? [c.field.mutable] : [],
         depth,
+        describes: st.describes ?? -1,
+        descriptor: st.descriptor ?? -1,
       });
     }
   }
@@ -251,6 +274,12 @@ export class TypeRegistry {
   /** Subtyping between encoded heap types. */
   heapSub(a: number, b: number): boolean {
     if (a === b || a === HT.Bot) return true;
+    // (exact x) is below x and above only the bottom of x's hierarchy.
+    if (b >= EXACT_HEAP) {
+      if (a >= CONCRETE_BASE) return false;
+      return this.infos[b - EXACT_HEAP - CONCRETE_BASE].kind === CompKind.Func ? a === HT.NoFunc : a === HT.None;
+    }
+    if (a >= EXACT_HEAP) a -= EXACT_HEAP;
     if (b >= CONCRETE_BASE) {
       if (a >= CONCRETE_BASE) return this.isSubtype(a - CONCRETE_BASE, b - CONCRETE_BASE);
       return this.infos[b - CONCRETE_BASE].kind === CompKind.Func ? a === HT.NoFunc : a === HT.None;
@@ -282,6 +311,7 @@ export class TypeRegistry {
 
   /** The top heap type of the hierarchy an encoded heap type belongs to. */
   topHeap(h: number): number {
+    if (h >= EXACT_HEAP) h -= EXACT_HEAP;
     if (h >= CONCRETE_BASE) return this.infos[h - CONCRETE_BASE].kind === CompKind.Func ? HT.Func : HT.Any;
     switch (h) {
       case HT.Func: case HT.NoFunc: return HT.Func;
@@ -328,6 +358,7 @@ export const typeRegistry = new TypeRegistry();
 /** Converts a module-relative value type to its canonical form (concrete heaps as canonical ids). */
 export function canonicalValType(t: ValType, canon: readonly number[]): ValType {
   if (typeof t === 'string' || typeof t.heap !== 'number') return t;
+  if (t.exact === true) return { kind: 'ref', nullable: t.nullable, heap: canon[t.heap], exact: true };
   return { kind: 'ref', nullable: t.nullable, heap: canon[t.heap] };
 }
 export function canonicalRefType(t: RefType, canon: readonly number[]): RefType {
@@ -337,9 +368,12 @@ export function canonicalRefType(t: RefType, canon: readonly number[]): RefType 
 export function matchValType(a: ValType, b: ValType): boolean {
   return typeRegistry.valSub(encodeType(a, null), encodeType(b, null));
 }
-/** Function imports: `a` and `b` are canonical type ids; declared subtyping. */
-export function matchFuncType(a: number, b: number): boolean {
-  return typeRegistry.isSubtype(a, b);
+/**
+ * Function imports: `a` and `b` are canonical type ids; declared subtyping, or identity for
+ * an exact import (custom descriptors).
+ */
+export function matchFuncType(a: number, b: number, exact?: boolean): boolean {
+  return exact === true ? a === b : typeRegistry.isSubtype(a, b);
 }
 export function matchLimits(a: Limits, b: Limits): boolean {
   if (a.min < b.min) return false;

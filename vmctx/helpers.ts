@@ -56,9 +56,12 @@ export type HelperName = (typeof HELPER_NAMES)[number];
 /**
  * Helpers of rare instructions that generated code calls as `H.name(...)` at the call site
  * instead of binding them in the prelude (so modules that do not use them do not change):
- * memory.atomic.wait32/64 and memory.atomic.notify.
+ * memory.atomic.wait32/64 and memory.atomic.notify, and custom descriptors' ref.get_desc,
+ * descriptor casts and exact casts.
  */
-export const H_CALLED_HELPERS = ['atomicWait', 'atomicNotify'] as const;
+export const H_CALLED_HELPERS = [
+  'atomicWait', 'atomicNotify', 'refGetDesc', 'refCastDescEq', 'refTestDescEq', 'refTestExactFn', 'refCastBy',
+] as const;
 
 export type HCalledHelperName = (typeof H_CALLED_HELPERS)[number];
 
@@ -225,6 +228,17 @@ export interface VMHelpers {
   atomicWait(m: VMMemory, addr: number, size: number, expLo: number, expHi: number, tLo: number, tHi: number): number;
   /** memory.atomic.notify: how many waiters were woken. */
   atomicNotify(m: VMMemory, addr: number, count: number): number;
+  // ---- custom descriptors (runtime/vm/gc.ts)
+  /** ref.get_desc: the struct's descriptor, trapping on null. */
+  refGetDesc(v: unknown): unknown;
+  /** ref.cast_desc_eq: `v` if its descriptor is `desc` (or it is null and `nullable`), else a trap. */
+  refCastDescEq(v: unknown, desc: unknown, nullable: boolean): unknown;
+  /** br_on_cast_desc_eq(_fail)'s test; traps on a null descriptor. */
+  refTestDescEq(v: unknown, desc: unknown, nullable: boolean): boolean;
+  /** A predicate for one exact target type `(ref null? (exact id))`. */
+  refTestExactFn(typeId: number, nullable: boolean): (v: unknown) => boolean;
+  /** ref.cast through a predicate: `v` if it holds, else the trap "cast failure". */
+  refCastBy(v: unknown, test: (v: unknown) => boolean): unknown;
 }
 
 // HELPER_NAMES and VMHelpers list the same names.

@@ -23,6 +23,10 @@ export const TRAP = {
   nullI31Reference: 'null i31 reference',
   nullExceptionReference: 'null exception reference',
   castFailure: 'cast failure',
+  /** Custom descriptors: a null descriptor operand (struct.new_desc and the descriptor casts). */
+  nullDescriptorReference: 'null descriptor reference',
+  /** Custom descriptors: ref.cast_desc_eq of a value whose descriptor is another. */
+  descriptorCastFailure: 'descriptor cast failure',
   allocationTooLarge: 'array too large',
   stackExhausted: 'call stack exhausted',
   outOfFuel: 'all fuel consumed',

@@ -12,7 +12,7 @@ import { BlockType, Catch, CatchKind, HeapType, Instr, MemArg, ValType } from '.
 import { Imm, OPS, PREFIX_GC, PREFIX_MISC, PREFIX_SIMD, PREFIX_ATOMIC } from '../opcodes';
 import { Reader } from './reader';
 import { anchorShape } from '../shapes';
-import { blockType, heapType, refType, valType } from './types';
+import { blockType, heapType, lastHeapExact, refType, valType } from './types';
 
 /** Immediate kind per opcode, -1 where the opcode does not exist. */
 function immTable(prefix: number): Int8Array {
@@ -52,6 +52,9 @@ const OP_ARRAY_INIT_DATA = (PREFIX_GC << 16) | 18;
 const enum Frame { Block, If, Else, Try, TryCatch, TryCatchAll }
 
 const MEMARG_CACHE_OFFSETS = 1 << 24;
+
+/** ref.null's `types` when its heap type is not exact (the stream instruction is reused). */
+const NO_TYPES: ValType[] = [];
 
 // Shared instructions. Most instructions of a real module are an opcode alone, an opcode
 // with a small index or constant, a load or store at a common offset, or a block without a
@@ -231,6 +234,8 @@ export class InstrDecoder {
         break;
       case Imm.HeapType:
         s.heap = heapType(r);
+        // ref.null of an exact heap type also carries its reference type.
+        s.types = lastHeapExact ? [refType(true, s.heap, true)] : NO_TYPES;
         break;
       case Imm.SelectT: {
         const n = r.len();
@@ -248,7 +253,9 @@ export class InstrDecoder {
       case Imm.RefTest: {
         const heap: HeapType = heapType(r);
         s.heap = heap;
-        s.types = [refType((op & 1) === 1, heap)];
+        // ref.test/ref.cast (20..23): odd is nullable; ref.cast_desc_eq (35, 36): even is.
+        const sub = op & 0xffff;
+        s.types = [refType((op & 1) === (sub < 32 ? 1 : 0), heap, lastHeapExact)];
         break;
       }
       case Imm.BrOnCast: {
@@ -256,8 +263,9 @@ export class InstrDecoder {
         if ((flags & 0xfc) !== 0) r.fail('malformed br_on_cast flags');
         s.idx = r.u32();
         const h1 = heapType(r);
+        const x1 = lastHeapExact;
         const h2 = heapType(r);
-        s.types = [refType((flags & 1) !== 0, h1), refType((flags & 2) !== 0, h2)];
+        s.types = [refType((flags & 1) !== 0, h1, x1), refType((flags & 2) !== 0, h2, lastHeapExact)];
         break;
       }
       case Imm.Zero:
@@ -445,8 +453,11 @@ export class InstrDecoder {
       case Imm.V128:
       case Imm.Shuffle:
         return { op, pos, bytes: r.view(16).slice() };
-      case Imm.HeapType:
-        return { op, pos, heap: heapType(r) };
+      case Imm.HeapType: {
+        const heap = heapType(r);
+        if (lastHeapExact) return { op, pos, heap, types: [refType(true, heap, true)] };
+        return { op, pos, heap };
+      }
       case Imm.SelectT: {
         const n = r.len();
         const types: ValType[] = [];
@@ -462,16 +473,19 @@ export class InstrDecoder {
       }
       case Imm.RefTest: {
         const heap: HeapType = heapType(r);
-        // Odd sub-opcodes (ref.test_null 21, ref.cast_null 23) are the nullable forms.
-        return { op, pos, heap, types: [refType((op & 1) === 1, heap)] };
+        // Odd sub-opcodes (ref.test_null 21, ref.cast_null 23) are the nullable forms, except
+        // for ref.cast_desc_eq (35) and ref.cast_desc_eq_null (36).
+        const sub = op & 0xffff;
+        return { op, pos, heap, types: [refType((op & 1) === (sub < 32 ? 1 : 0), heap, lastHeapExact)] };
       }
       case Imm.BrOnCast: {
         const flags = r.u8();
         if ((flags & 0xfc) !== 0) r.fail('malformed br_on_cast flags');
         const idx = r.u32();
         const h1 = heapType(r);
+        const x1 = lastHeapExact;
         const h2 = heapType(r);
-        return { op, pos, idx, types: [refType((flags & 1) !== 0, h1), refType((flags & 2) !== 0, h2)] };
+        return { op, pos, idx, types: [refType((flags & 1) !== 0, h1, x1), refType((flags & 2) !== 0, h2, lastHeapExact)] };
       }
       case Imm.Zero: {
         if (r.u8() !== 0) r.fail('zero byte expected');

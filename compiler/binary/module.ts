@@ -254,6 +254,10 @@ function importSection(r: Reader, m: ModuleIR): void {
         desc = { kind: 'func', typeIdx: r.u32() };
         m.numImportedFuncs++;
         break;
+      case 0x20: // custom descriptors: an exact function import
+        desc = { kind: 'func', typeIdx: r.u32(), exact: true };
+        m.numImportedFuncs++;
+        break;
       case 1:
         desc = { kind: 'table', type: tableType(r) };
         m.numImportedTables++;

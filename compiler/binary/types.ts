@@ -36,13 +36,28 @@ for (const h of ABS_HEAP) {
 const REF_NULL = 0x63;
 const REF = 0x64;
 
-export function refType(nullable: boolean, heap: HeapType): RefType {
+export function refType(nullable: boolean, heap: HeapType, exact = false): RefType {
   if (typeof heap === 'string') return (nullable ? NULLABLE_ABS : NON_NULL_ABS).get(heap)!;
-  return { kind: 'ref', nullable, heap };
+  return exact ? { kind: 'ref', nullable, heap, exact } : { kind: 'ref', nullable, heap };
 }
+
+/** Custom descriptors: the prefix of an exact heap type, `0x62 x:u32`. */
+export const EXACT_HEAP = 0x62;
+
+/**
+ * Whether the heap type that `heapType` last returned was exact (`0x62 x`). Read right after
+ * the call; kept aside so the common inexact path allocates nothing.
+ */
+export let lastHeapExact = false;
 
 export function heapType(r: Reader): HeapType {
   const b = r.peek();
+  lastHeapExact = false;
+  if (b === EXACT_HEAP) {
+    r.pos++;
+    lastHeapExact = true;
+    return r.u32();
+  }
   // A single byte in 0x40..0x7f is a negative s33: an abstract heap type or nothing.
   if (b >= 0x40 && b < 0x80) {
     r.pos++;
@@ -58,8 +73,10 @@ export function heapType(r: Reader): HeapType {
 /** reftype: the shorthand bytes or 0x63/0x64 followed by a heap type. */
 export function refTypeAt(r: Reader): RefType {
   const b = r.u8();
-  if (b === REF_NULL) return refType(true, heapType(r));
-  if (b === REF) return refType(false, heapType(r));
+  if (b === REF_NULL || b === REF) {
+    const h = heapType(r);
+    return refType(b === REF_NULL, h, lastHeapExact);
+  }
   const h = ABS_HEAP[b];
   if (h === undefined) r.fail(b & 0x80 ? 'integer representation too long' : 'malformed reference type');
   return NULLABLE_ABS.get(h)!;
@@ -73,8 +90,10 @@ export function valType(r: Reader): ValType {
     case 0x7d: return 'f32';
     case 0x7c: return 'f64';
     case 0x7b: return 'v128';
-    case REF_NULL: return refType(true, heapType(r));
-    case REF: return refType(false, heapType(r));
+    case REF_NULL: case REF: {
+      const h = heapType(r);
+      return refType(b === REF_NULL, h, lastHeapExact);
+    }
   }
   const h = ABS_HEAP[b];
   if (h === undefined) r.fail(b & 0x80 ? 'integer representation too long' : 'malformed reference type');
@@ -145,16 +164,40 @@ function compositeType(r: Reader): CompositeType {
 
 const NO_SUPERS: readonly number[] = Object.freeze([]);
 
+/** Custom descriptors: `0x4c x` (describes x) and `0x4d y` (descriptor y) before the comptype. */
+const DESCRIBES = 0x4c;
+const DESCRIPTOR = 0x4d;
+
 function subType(r: Reader): SubType {
   const b = r.peek();
+  let final = true;
+  let supers = NO_SUPERS;
   if (b === 0x50 || b === 0x4f) {
     r.pos++;
     const n = r.len();
-    const supers: number[] = [];
-    for (let i = 0; i < n; i++) supers.push(r.u32());
-    return { final: b === 0x4f, supers, comp: compositeType(r) };
+    const s: number[] = [];
+    for (let i = 0; i < n; i++) s.push(r.u32());
+    final = b === 0x4f;
+    supers = s;
   }
-  return { final: true, supers: NO_SUPERS, comp: compositeType(r) };
+  let c = r.peek();
+  if (c !== DESCRIBES && c !== DESCRIPTOR) return { final, supers, comp: compositeType(r) };
+  let describes: number | undefined;
+  let descriptor: number | undefined;
+  if (c === DESCRIBES) {
+    r.pos++;
+    describes = r.u32();
+    c = r.peek();
+  }
+  if (c === DESCRIPTOR) {
+    r.pos++;
+    descriptor = r.u32();
+  }
+  const st: { final: boolean; supers: readonly number[]; comp: CompositeType; describes?: number; descriptor?: number } =
+    { final, supers, comp: compositeType(r) };
+  if (describes !== undefined) st.describes = describes;
+  if (descriptor !== undefined) st.descriptor = descriptor;
+  return st;
 }
 
 /** The type section: rec groups, flattened into one type index space. */

@@ -226,14 +226,17 @@ export class InstrEncoder {
         return k;
       }
       case 'ref.test':
-      case 'ref.cast': {
+      case 'ref.cast':
+      case 'ref.cast_desc_eq': {
         const rt = this.m.refType(it[k + 1]);
         this.opNamed(rt.nullable ? name + '_null' : name);
         w.bytes(rt.heap);
         return k + 2;
       }
       case 'br_on_cast':
-      case 'br_on_cast_fail': {
+      case 'br_on_cast_fail':
+      case 'br_on_cast_desc_eq':
+      case 'br_on_cast_desc_eq_fail': {
         const l = this.label(it[k + 1]);
         const r1 = this.m.refType(it[k + 2]);
         const r2 = this.m.refType(it[k + 3]);
@@ -657,7 +660,7 @@ export class InstrEncoder {
 }
 
 /** Opcode-table names that are not text instruction names. */
-const INTERNAL_NAMES = new Set(['select_t', 'ref.test_null', 'ref.cast_null', 'catch', 'delegate']);
+const INTERNAL_NAMES = new Set(['select_t', 'ref.test_null', 'ref.cast_null', 'ref.cast_desc_eq_null', 'catch', 'delegate']);
 
 const SHAPES: Record<string, [number, 'i' | 'f32' | 'f64']> = {
   i8x16: [16, 'i'], i16x8: [8, 'i'], i32x4: [4, 'i'], i64x2: [2, 'i'], f32x4: [4, 'f32'], f64x2: [2, 'f64'],

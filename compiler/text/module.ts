@@ -15,6 +15,9 @@ const utf8Decoder = new TextDecoder('utf-8');
 
 const keyOf = (ts: Enc[]): string => ts.map((t) => t.join(',')).join(';');
 
+/** Custom descriptors' type clauses, in their required order, with their binary prefixes. */
+const DESC_CLAUSES: readonly (readonly [string, number])[] = [['describes', 0x4c], ['descriptor', 0x4d]];
+
 const ABSTRACT_HEAP: Record<string, number> = {
   func: 0x70, extern: 0x6f, any: 0x6e, eq: 0x6d, i31: 0x6c, struct: 0x6b, array: 0x6a, exn: 0x69,
   none: 0x71, nofunc: 0x73, noextern: 0x72, noexn: 0x74,
@@ -334,32 +337,42 @@ export class ModuleEncoder implements ModuleScope {
       try {
         const t = te.node!;
         const it = t.items;
-        let k = idOf(it[1]) !== undefined ? 2 : 1;
-        const body = it[k++];
-        if (k !== it.length || !(body instanceof List)) unexpected(it[k] ?? body);
+        const k = idOf(it[1]) !== undefined ? 2 : 1;
+        const body = it[k];
+        if (!(body instanceof List)) unexpected(body);
         const w: Enc = [];
-        let comp: List = body;
         let final = true;
         let supers: number[] = [];
+        let items = it;
+        let j = k;
         if (headOf(body) === 'sub') {
-          const s = body.items;
-          let j = 1;
+          if (k + 1 !== it.length) unexpected(it[k + 1]);
+          items = body.items;
+          j = 1;
           final = false;
-          if (kwOf(s[j]) === 'final') {
+          if (kwOf(items[j]) === 'final') {
             final = true;
             j++;
           }
           supers = [];
-          while (isIndex(s[j])) supers.push(this.typeSpace.resolve(s[j++]));
-          const c = s[j++];
-          if (!(c instanceof List) || j !== s.length) unexpected(s[j] ?? c);
-          comp = c;
+          while (isIndex(items[j])) supers.push(this.typeSpace.resolve(items[j++]));
         }
         if (!final || supers.length > 0) {
           w.push(final ? 0x4f : 0x50);
           pushU32(w, supers.length);
           for (const s of supers) pushU32(w, s);
         }
+        // Custom descriptors: `(describes x)? (descriptor y)?` before the composite type.
+        for (const [clause, byte] of DESC_CLAUSES) {
+          if (headOf(items[j]) !== clause) continue;
+          const d = (items[j] as List).items;
+          if (d.length !== 2) unexpected(d[2] ?? items[j]);
+          w.push(byte);
+          pushU32(w, this.typeSpace.resolve(d[1]));
+          j++;
+        }
+        const comp = items[j++];
+        if (!(comp instanceof List) || j !== items.length) unexpected(items[j] ?? comp);
         this.compType(comp, w, te);
         te.enc = w;
         if (te.funcKey !== undefined && final && supers.length === 0 && te.singleton) te.reusableFunc = te.funcKey;
@@ -475,6 +488,14 @@ export class ModuleEncoder implements ModuleScope {
   heapType(x: Sexpr | undefined): Enc {
     const k = kwOf(x);
     if (k !== undefined && k in ABSTRACT_HEAP) return [ABSTRACT_HEAP[k]];
+    if (headOf(x) === 'exact') {
+      // Custom descriptors: `(exact x)` is 0x62 x:u32.
+      const it = (x as List).items;
+      if (it.length !== 2) unexpected(it[2] ?? x);
+      const w: Enc = [0x62];
+      pushU32(w, this.typeSpace.resolve(it[1]));
+      return w;
+    }
     const idx = this.typeSpace.resolve(x);
     const w: Enc = [];
     pushS33(w, idx);
@@ -670,9 +691,13 @@ export class ModuleEncoder implements ModuleScope {
     this.importCount++;
     switch (kind) {
       case 'func': {
-        const [u, k2] = this.typeUseIdx(it, k, true);
-        if (k2 !== it.length) unexpected(it[k2]);
-        w.u8(0);
+        // Custom descriptors: `(exact typeuse)` imports a function of exactly that type.
+        const exact = headOf(it[k]) === 'exact';
+        const ti = exact ? (it[k] as List).items : it;
+        const [u, k2] = this.typeUseIdx(ti, exact ? 1 : k, true);
+        if (k2 !== ti.length) unexpected(ti[k2]);
+        if (exact && k + 1 !== it.length) unexpected(it[k + 1]);
+        w.u8(exact ? 0x20 : 0);
         w.u32(u.idx);
         if (standalone) this.defIndex.func++;
         return;

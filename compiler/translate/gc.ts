@@ -32,6 +32,15 @@ export abstract class GcLowering extends MemoryAccess {
     return this.pool.add(`refTestFn(${this.heapLiteral(h)}, ${nullable})`);
   }
 
+  /**
+   * The predicate for a cast target: exact targets (custom descriptors) have their own, so
+   * other targets build the same code as before.
+   */
+  protected castTestFn(rt: RefType): string {
+    if (rt.exact === true) return this.pool.add(`H.refTestExactFn(${this.heapLiteral(rt.heap)}, ${rt.nullable})`);
+    return this.refTestFn(rt.heap, rt.nullable);
+  }
+
   protected heapLiteral(h: HeapType): string {
     return typeof h === 'number' ? String(this.env.canonicalTypeId(h)) : JSON.stringify(h);
   }
@@ -62,6 +71,41 @@ export abstract class GcLowering extends MemoryAccess {
         }
         const args = this.popN(st.fields.length);
         this.push(`${this.pool.add(`structLayout(${id}).create`)}(${args.join(', ')})`, false);
+        return true;
+      }
+      case 'struct.new_desc': case 'struct.new_default_desc': {
+        // The descriptor is the last operand and the allocator's last argument.
+        const st = this.compositeAt(ins.idx!) as StructType;
+        const id = this.env.canonicalTypeId(ins.idx!);
+        if (name === 'struct.new_default_desc') {
+          const d = this.pop();
+          this.push(`${this.pool.add(`structLayout(${id}).createDefault`)}(${d})`, false);
+          return true;
+        }
+        const args = this.popN(st.fields.length + 1);
+        this.push(`${this.pool.add(`structLayout(${id}).create`)}(${args.join(', ')})`, false);
+        return true;
+      }
+      case 'ref.get_desc':
+        this.push(`H.refGetDesc(${this.pop()})`, false);
+        return true;
+      case 'ref.cast_desc_eq': case 'ref.cast_desc_eq_null': {
+        const d = this.pop();
+        const v = this.pop();
+        this.push(`H.refCastDescEq(${v}, ${d}, ${name.endsWith('_null')})`, false);
+        return true;
+      }
+      case 'br_on_cast_desc_eq': case 'br_on_cast_desc_eq_fail': {
+        // The reference stays on the stack (it is what the branch carries); the descriptor is
+        // consumed by the test, which runs before the branch's result assignments.
+        const rt2 = ins.types![1] as RefType;
+        const n = this.stack.length;
+        this.materialize(n - 2);
+        this.materialize(n - 1);
+        const d = this.pop();
+        const v = this.stack[n - 2].e;
+        const test = `H.refTestDescEq(${v}, ${d}, ${rt2.nullable})`;
+        this.condBranchKeep(name === 'br_on_cast_desc_eq' ? test : `!${test}`, ins.idx!);
         return true;
       }
       case 'struct.get': case 'struct.get_s': case 'struct.get_u': {
@@ -178,13 +222,16 @@ export abstract class GcLowering extends MemoryAccess {
         return true;
       case 'ref.test': case 'ref.test_null': {
         const v = this.pop();
-        const c = `${this.refTestFn(ins.heap!, name.endsWith('_null'))}(${v})`;
-        this.push(`(${c} ? 1 : 0)`, false);
+        const rt = ins.types?.[0] as RefType | undefined;
+        const fn = rt?.exact === true ? this.castTestFn(rt) : this.refTestFn(ins.heap!, name.endsWith('_null'));
+        this.push(`(${fn}(${v}) ? 1 : 0)`, false);
         return true;
       }
       case 'ref.cast': case 'ref.cast_null': {
         const v = this.pop();
-        this.push(`refCast(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`, false);
+        const rt = ins.types?.[0] as RefType | undefined;
+        if (rt?.exact === true) this.push(`H.refCastBy(${v}, ${this.castTestFn(rt)})`, false);
+        else this.push(`refCast(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`, false);
         return true;
       }
       case 'br_on_cast': case 'br_on_cast_fail': {
@@ -192,7 +239,7 @@ export abstract class GcLowering extends MemoryAccess {
         const d = this.stack.length - 1;
         this.materialize(d);
         const v = this.stack[d].e;
-        const test = `${this.refTestFn(rt2.heap, rt2.nullable)}(${v})`;
+        const test = `${this.castTestFn(rt2)}(${v})`;
         this.condBranchKeep(name === 'br_on_cast' ? test : `!${test}`, ins.idx!);
         return true;
       }

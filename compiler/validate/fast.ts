@@ -202,7 +202,7 @@ function prime(reg: TypeRegistry): void {
   const m = { types: [i32ToI32, empty], recGroups: [{ start: 0, count: 1 }, { start: 1, count: 1 }] } as unknown as ModuleIR;
   const canon = reg.canonicalize(m);
   const ctx: ModuleContext = {
-    reg, canon, funcTypes: [canon[0], canon[1]], tableAddr: [VT.I32], tableElem: [refEnc(HT.Func, true)], memAddr: [VT.I32],
+    reg, canon, funcTypes: [canon[0], canon[1]], funcExact: new Uint8Array(2), tableAddr: [VT.I32], tableElem: [refEnc(HT.Func, true)], memAddr: [VT.I32],
     globalTypes: [VT.I32], globalMutable: [true], tagTypes: [], elemTypes: [], numDatas: 0, hasDataCount: false,
     refs: new Uint8Array(2),
   };

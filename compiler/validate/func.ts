@@ -9,8 +9,8 @@ import type { BlockType, BodyStream, HeapType, Instr, MemArg } from '../ir';
 import { Imm, OPS, PREFIX_GC, PREFIX_ATOMIC } from '../opcodes';
 import { anchorShape } from '../shapes';
 import {
-  CompKind, HT, REF_BASE, TypeRegistry, VT, encodeType, heapOf, isDefaultableEnc, isNullableEnc, isRefEnc,
-  refEnc, unpackEnc,
+  CompKind, EXACT_HEAP, HT, REF_BASE, TypeRegistry, VT, encodeType, heapOf, inexactHeap, isDefaultableEnc,
+  isExactHeap, isNullableEnc, isRefEnc, refEnc, unpackEnc,
 } from './types';
 
 /** Everything about the module a function body may refer to, in encoded form. */
@@ -20,6 +20,8 @@ export interface ModuleContext {
   readonly canon: readonly number[];
   /** Canonical type id of each function (imports first). */
   readonly funcTypes: readonly number[];
+  /** 1 for each function whose references are exact: defined ones and exact imports. */
+  readonly funcExact: Uint8Array;
   /** Per table: address type (VT.I32/VT.I64) and encoded element type. */
   readonly tableAddr: readonly number[];
   readonly tableElem: readonly number[];
@@ -49,7 +51,8 @@ const enum K {
   BrOnNonNull, StructNew, StructNewDefault, StructGet, StructGetPacked, StructSet, ArrayNew, ArrayNewDefault,
   ArrayNewFixed, ArrayNewData, ArrayNewElem, ArrayGet, ArrayGetPacked, ArraySet, ArrayLen, ArrayFill, ArrayCopy,
   ArrayInitData, ArrayInitElem, RefTest, RefCast, BrOnCast, BrOnCastFail, AnyConvertExtern, ExternConvertAny,
-  RefI31, I31Get, Unknown,
+  RefI31, I31Get, StructNewDesc, StructNewDefaultDesc, RefGetDesc, RefCastDescEq, BrOnCastDescEq,
+  BrOnCastDescEqFail, Unknown,
 }
 
 const KIND_BY_NAME: Record<string, K> = {
@@ -74,7 +77,10 @@ const KIND_BY_NAME: Record<string, K> = {
   'array.init_elem': K.ArrayInitElem, 'ref.test': K.RefTest, 'ref.test_null': K.RefTest, 'ref.cast': K.RefCast,
   'ref.cast_null': K.RefCast, br_on_cast: K.BrOnCast, br_on_cast_fail: K.BrOnCastFail,
   'any.convert_extern': K.AnyConvertExtern, 'extern.convert_any': K.ExternConvertAny, 'ref.i31': K.RefI31,
-  'i31.get_s': K.I31Get, 'i31.get_u': K.I31Get,
+  'i31.get_s': K.I31Get, 'i31.get_u': K.I31Get, 'struct.new_desc': K.StructNewDesc,
+  'struct.new_default_desc': K.StructNewDefaultDesc, 'ref.get_desc': K.RefGetDesc, 'ref.cast_desc_eq': K.RefCastDescEq,
+  'ref.cast_desc_eq_null': K.RefCastDescEq, br_on_cast_desc_eq: K.BrOnCastDescEq,
+  br_on_cast_desc_eq_fail: K.BrOnCastDescEqFail,
 };
 
 /** Opcode → dense table index: single-byte opcodes first, then 1024 slots per prefix 0xFB..0xFE. */
@@ -127,6 +133,7 @@ const CONST_OPS = new Set<string>([
   'i32.const', 'i64.const', 'f32.const', 'f64.const', 'v128.const', 'ref.null', 'ref.func', 'global.get',
   'i32.add', 'i32.sub', 'i32.mul', 'i64.add', 'i64.sub', 'i64.mul', 'struct.new', 'struct.new_default',
   'array.new', 'array.new_default', 'array.new_fixed', 'ref.i31', 'any.convert_extern', 'extern.convert_any',
+  'struct.new_desc', 'struct.new_default_desc',
 ]);
 const IS_CONST_OP = new Uint8Array(256 + 4 * 1024);
 for (const info of OPS) if (CONST_OPS.has(info.name)) IS_CONST_OP[denseIndex(info.code)] = 1;
@@ -796,7 +803,9 @@ export class CodeValidator {
           }
           case K.RefNull: {
             if (ins.heap === undefined) throw malformed('missing heap type');
-            this.push(refEnc(this.heap(ins.heap), true));
+            // An exact heap type comes with its reference type (binary/instructions.ts).
+            const ts = ins.types;
+            this.push(ts !== undefined && ts.length === 1 ? encodeType(ts[0], ctx.canon) : refEnc(this.heap(ins.heap), true));
             break;
           }
           case K.RefIsNull: {
@@ -809,7 +818,8 @@ export class CodeValidator {
             const id = x === undefined ? undefined : ctx.funcTypes[x];
             if (id === undefined) throw invalid('unknown function');
             if (this.constGlobals < 0 && ctx.refs[x as number] !== 1) throw invalid('undeclared function reference');
-            this.push(refEnc(16 + id, false));
+            // Inexact function imports may be given a function of a subtype.
+            this.push(refEnc((ctx.funcExact[x as number] === 1 ? EXACT_HEAP : 0) + 16 + id, false));
             break;
           }
           case K.RefEq: {
@@ -842,15 +852,59 @@ export class CodeValidator {
             break;
           }
           case K.StructNew:
-          case K.StructNewDefault: {
+          case K.StructNewDefault:
+          case K.StructNewDesc:
+          case K.StructNewDefaultDesc: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
             const fs = info.fields;
-            if (k === K.StructNew) {
+            const desc = k === K.StructNewDesc || k === K.StructNewDefaultDesc;
+            // A type with a descriptor is allocated only with one, exactly of its descriptor type.
+            if (desc !== info.descriptor >= 0) {
+              throw invalid(desc ? 'type without descriptor requires non-descriptor allocation' : 'type with descriptor requires descriptor allocation');
+            }
+            if (desc) this.pop(refEnc(EXACT_HEAP + 16 + info.descriptor, true));
+            if (k === K.StructNew || k === K.StructNewDesc) {
               for (let i = fs.length - 1; i >= 0; i--) this.pop(unpackEnc(fs[i]));
             } else {
               for (let i = 0; i < fs.length; i++) if (!isDefaultableEnc(fs[i])) throw invalid('field type is not defaultable');
             }
-            this.push(refEnc(16 + id, false));
+            this.push(refEnc(EXACT_HEAP + 16 + id, false));
+            break;
+          }
+          case K.RefGetDesc: {
+            const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
+            if (info.descriptor < 0) throw invalid(`type without descriptor ${ins.idx}`);
+            const t = this.pop(refEnc(16 + id, true));
+            // The descriptor of an exact x is exactly x's descriptor type.
+            const exact = t === VT.Bot || reg.heapSub(heapOf(t), EXACT_HEAP + 16 + id);
+            this.push(refEnc((exact ? EXACT_HEAP : 0) + 16 + info.descriptor, false));
+            break;
+          }
+          case K.RefCastDescEq: {
+            const rt = this.castTarget(ins, d);
+            this.pop(this.descOperand(rt));
+            this.pop(refEnc(reg.topHeap(heapOf(rt)), true));
+            this.push(rt);
+            break;
+          }
+          case K.BrOnCastDescEq:
+          case K.BrOnCastDescEqFail: {
+            // As br_on_cast, but the two types need only share a hierarchy, and the descriptor
+            // to compare with is an operand above the reference.
+            const c = this.labelFrame(ins.idx);
+            const rt1 = this.encodeRef(ins, 0);
+            const rt2 = this.encodeRef(ins, 1);
+            if (reg.topHeap(heapOf(rt1)) !== reg.topHeap(heapOf(rt2))) throw invalid(TM);
+            const ls = this.labelTypes(c);
+            const n = ls.length;
+            if (n === 0 || !isRefEnc(ls[n - 1])) throw invalid(TM);
+            const diff = isNullableEnc(rt2) ? refEnc(heapOf(rt1), false) : rt1;
+            const toLabel = k === K.BrOnCastDescEq ? rt2 : diff;
+            if (!reg.valSub(toLabel, ls[n - 1])) throw invalid(TM);
+            this.pop(this.descOperand(rt2));
+            this.pop(rt1);
+            this.passThrough(ls.slice(0, n - 1), false);
+            this.push(k === K.BrOnCastDescEq ? diff : rt2);
             break;
           }
           case K.StructGet:
@@ -890,7 +944,7 @@ export class CodeValidator {
               // In unreachable code the missing operands are bottom; don't loop over them.
               for (let i = Math.min(n, avail); i > 0; i--) this.pop(et);
             }
-            this.push(refEnc(16 + id, false));
+            this.push(refEnc(EXACT_HEAP + 16 + id, false));
             break;
           }
           case K.ArrayNewData:
@@ -903,7 +957,7 @@ export class CodeValidator {
             this.pop(VT.I32);
             this.pop(VT.I32);
             if (k === K.ArrayNewData) {
-              this.push(refEnc(16 + id, false));
+              this.push(refEnc(EXACT_HEAP + 16 + id, false));
             } else {
               this.pop(VT.I32);
               this.pop(refEnc(16 + id, true));
@@ -920,7 +974,7 @@ export class CodeValidator {
             this.pop(VT.I32);
             this.pop(VT.I32);
             if (k === K.ArrayNewElem) {
-              this.push(refEnc(16 + id, false));
+              this.push(refEnc(EXACT_HEAP + 16 + id, false));
             } else {
               this.pop(VT.I32);
               this.pop(refEnc(16 + id, true));
@@ -1033,6 +1087,18 @@ export class CodeValidator {
     return heapOf(encodeType({ kind: 'ref', nullable: true, heap: h }, this.ctx.canon));
   }
 
+  /**
+   * Custom descriptors: the descriptor operand of a descriptor cast to `rt`, (ref null
+   * (exact? y)) where y is the descriptor type of rt's heap type, exact if rt's is.
+   */
+  private descOperand(rt: number): number {
+    const h = heapOf(rt);
+    const x = inexactHeap(h);
+    const y = x >= 16 && x < EXACT_HEAP ? this.reg.info(x - 16).descriptor : -1;
+    if (y < 0) throw invalid('type does not have a descriptor');
+    return refEnc((isExactHeap(h) ? EXACT_HEAP : 0) + 16 + y, true);
+  }
+
   private castTarget(ins: Instr, d: number): number {
     const t = ins.types?.[0];
     if (t !== undefined && typeof t === 'object') return encodeType(t, this.ctx.canon);
@@ -1056,6 +1122,6 @@ export class CodeValidator {
 }
 
 anchorShape(new CodeValidator({
-  reg: new TypeRegistry(), canon: [], funcTypes: [], tableAddr: [], tableElem: [], memAddr: [], globalTypes: [],
+  reg: new TypeRegistry(), canon: [], funcTypes: [], funcExact: new Uint8Array(0), tableAddr: [], tableElem: [], memAddr: [], globalTypes: [],
   globalMutable: [], tagTypes: [], elemTypes: [], numDatas: 0, hasDataCount: false, refs: new Uint8Array(0),
 }));

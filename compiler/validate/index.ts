@@ -7,7 +7,7 @@ import type { ConstExpr, Limits, ModuleIR, RefType, TableType, MemoryType, ValTy
 import { opByName } from '../opcodes';
 import { CodeValidator, type ModuleContext } from './func';
 import { FastValidator } from './fast';
-import { CompKind, TypeRegistry, VT, asCompileError, encodeType, typeRegistry } from './types';
+import { CompKind, TypeRegistry, VT, asCompileError, encodeType, typeRegistry, type CanonInfo } from './types';
 
 export * from './types';
 export { CodeValidator, type ModuleContext } from './func';
@@ -84,6 +84,8 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
 
   // ---- index spaces: imports first, then definitions
   const funcTypes: number[] = [];
+  // Functions whose references are exact: defined ones and exact imports (custom descriptors).
+  const funcExact = new Uint8Array(m.numImportedFuncs + m.funcs.length).fill(1);
   const tableAddr: number[] = [];
   const tableElem: number[] = [];
   const memAddr: number[] = [];
@@ -98,7 +100,10 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
   for (const imp of m.imports) {
     const d = imp.desc;
     switch (d.kind) {
-      case 'func': funcTypes.push(funcType(d.typeIdx)); break;
+      case 'func':
+        if (d.exact !== true) funcExact[funcTypes.length] = 0;
+        funcTypes.push(funcType(d.typeIdx));
+        break;
       case 'table': checkTableType(d.type); tableAddr.push(addrEnc(d.type.addr)); tableElem.push(enc(d.type.elem)); break;
       case 'memory': checkMemoryType(d.type); memAddr.push(addrEnc(d.type.addr)); break;
       case 'global': globalTypes.push(enc(d.type.type)); globalMutable.push(d.type.mutable); break;
@@ -138,7 +143,7 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
   for (const ex of m.exports) if (ex.kind === 'func' && ex.index < refs.length) refs[ex.index] = 1;
 
   const ctx: ModuleContext = {
-    reg, canon, funcTypes, tableAddr, tableElem, memAddr, globalTypes, globalMutable, tagTypes, elemTypes,
+    reg, canon, funcTypes, funcExact, tableAddr, tableElem, memAddr, globalTypes, globalMutable, tagTypes, elemTypes,
     numDatas: m.datas.length, hasDataCount: m.dataCount !== undefined, refs,
   };
   const cv = new CodeValidator(ctx);
@@ -251,6 +256,12 @@ function locateInBody(e: CompileError, m: ModuleIR, codeIndex: number, pc: numbe
 
 function validateTypes(m: ModuleIR, reg: TypeRegistry): number[] {
   const canon = reg.canonicalize(m);
+  for (const g of m.recGroups) {
+    for (let i = g.start; i < g.start + g.count; i++) {
+      const st = m.types[i];
+      if (st.describes !== undefined || st.descriptor !== undefined) checkDescriptorClauses(m, g.start, g.start + g.count, i);
+    }
+  }
   for (let i = 0; i < m.types.length; i++) {
     const st = m.types[i];
     if (st.supers.length > 1) throw invalid('sub type');
@@ -259,8 +270,53 @@ function validateTypes(m: ModuleIR, reg: TypeRegistry): number[] {
     const superId = canon[s];
     const superInfo = reg.info(superId);
     if (superInfo.final || !reg.compSub(canon[i], superId)) throw invalid(`sub type ${i} does not match super type ${s}`);
+    const info = reg.info(canon[i]);
+    if (info.describes >= 0 || info.descriptor >= 0 || superInfo.describes >= 0 || superInfo.descriptor >= 0) {
+      checkDescriptorSubtyping(reg, info, superInfo, i, s);
+    }
   }
   return canon;
+}
+
+/**
+ * Custom descriptors: `describes` and `descriptor` clauses name types of the same rec group
+ * and agree with each other; a described type precedes its descriptor, so descriptor chains
+ * are acyclic. Both clauses are for struct types only.
+ */
+function checkDescriptorClauses(m: ModuleIR, start: number, end: number, i: number): void {
+  const st = m.types[i];
+  if (st.comp.kind !== 'struct') {
+    throw invalid(st.descriptor !== undefined ? 'descriptor type must be a struct' : 'described type must be a struct');
+  }
+  const x = st.describes;
+  if (x !== undefined) {
+    if (x < start || x >= end) throw invalid('described type is outside rec group');
+    if (m.types[x].descriptor !== i) throw invalid('described type is not described by descriptor');
+    if (x >= i) throw invalid('forward use of described type');
+  }
+  const y = st.descriptor;
+  if (y !== undefined) {
+    if (y < start || y >= end) throw invalid('descriptor type is outside rec group');
+    if (m.types[y].describes !== i) throw invalid('type is not described by its descriptor');
+  }
+}
+
+/**
+ * Custom descriptors' rules for a declared supertype: a described (descriptor) type's
+ * supertype is also a described (descriptor) type of a supertype of what it describes
+ * (of its descriptor type); a type without a descriptor has supertypes without one. The
+ * latter keeps ref.get_desc sound; the former keeps descriptor layouts compatible.
+ */
+function checkDescriptorSubtyping(reg: TypeRegistry, sub: CanonInfo, sup: CanonInfo, i: number, s: number): void {
+  const mismatch = (): never => {
+    throw invalid(`sub type ${i} does not match super type ${s}`);
+  };
+  if ((sub.describes >= 0) !== (sup.describes >= 0)) mismatch();
+  if (sub.describes >= 0 && !reg.isSubtype(sub.describes, sup.describes)) throw invalid('described type does not match');
+  if (sup.descriptor >= 0) {
+    if (sub.descriptor < 0) mismatch();
+    if (!reg.isSubtype(sub.descriptor, sup.descriptor)) throw invalid('descriptor type does not match');
+  }
 }
 
 // ---------------------------------------------------------------- limits

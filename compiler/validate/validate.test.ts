@@ -415,3 +415,45 @@ describe('bodies kept as bytes (decodeModule lazyBodies) and validated by stream
     expect(lazy.codes[0].body).toBe(lazy.codes[0].body);
   });
 });
+
+describe('custom descriptors', () => {
+  const valid = (src: string): void => {
+    validateModule(decodeModule(parseWat(src)));
+  };
+  const kindOf = (src: string): string | undefined => {
+    try {
+      valid(src);
+      return undefined;
+    } catch (e) {
+      return e instanceof CompileError ? e.kind : String(e);
+    }
+  };
+  const pair = '(rec (type $s (sub (descriptor $d) (struct (field i32)))) (type $d (sub (describes $s) (struct))))';
+
+  test('exact references sit below their type and above its bottom only', () => {
+    const [t] = typeRegistry.canonicalize(decodeModule(parseWat('(type (sub (struct)))')));
+    expect(matchValType(ref(false, t), ref(false, t))).toBe(true);
+    expect(matchValType({ kind: 'ref', nullable: false, heap: t, exact: true }, ref(false, t))).toBe(true);
+    expect(matchValType(ref(false, t), { kind: 'ref', nullable: false, heap: t, exact: true })).toBe(false);
+    expect(matchValType(ref(false, 'none'), { kind: 'ref', nullable: false, heap: t, exact: true })).toBe(true);
+  });
+
+  test('allocation and descriptor access', () => {
+    expect(kindOf(`${pair}
+      (func (param (ref null (exact $d))) (result (ref (exact $s)))
+        (struct.new_desc $s (i32.const 1) (local.get 0)))
+      (func (param (ref $s)) (result (ref $d)) (ref.get_desc $s (local.get 0)))
+      (func (param (ref (exact $s))) (result (ref (exact $d))) (ref.get_desc $s (local.get 0)))`)).toBeUndefined();
+    // The descriptor operand must be exact; plain struct.new cannot allocate a described type.
+    expect(kindOf(`${pair} (func (param (ref null $d)) (drop (struct.new_default_desc $s (local.get 0))))`)).toBe('invalid');
+    expect(kindOf(`${pair} (func (drop (struct.new_default $s)))`)).toBe('invalid');
+    expect(kindOf(`${pair} (func (param (ref $s)) (result (ref (exact $d))) (ref.get_desc $s (local.get 0)))`)).toBe('invalid');
+  });
+
+  test('clauses must agree and stay in their rec group', () => {
+    expect(kindOf('(rec (type $a (descriptor $b) (struct)) (type $b (describes $a) (struct)))')).toBeUndefined();
+    expect(kindOf('(rec (type $b (describes $a) (struct)) (type $a (descriptor $b) (struct)))')).toBe('invalid');
+    expect(kindOf('(rec (type $a (descriptor $b) (struct)) (type $b (struct)))')).toBe('invalid');
+    expect(kindOf('(rec (type $a (descriptor $b) (array i8)) (type $b (describes $a) (struct)))')).toBe('invalid');
+  });
+});

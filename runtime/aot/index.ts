@@ -188,7 +188,7 @@ function toWasm(t: ValType, v: unknown): unknown {
       if (isFuncRef(t)) {
         const f = typeof v === 'function' ? funcOfWrapper.get(v) : undefined;
         if (!f || t.heap === 'nofunc') throw new TypeError('type incompatibility when transforming from/to JS: not an exported WebAssembly function');
-        if (typeof t.heap === 'number' && !matchFuncType(f.typeId, t.heap)) throw new TypeError('type incompatibility when transforming from/to JS: function type mismatch');
+        if (typeof t.heap === 'number' && !matchFuncType(f.typeId, t.heap, t.exact)) throw new TypeError('type incompatibility when transforming from/to JS: function type mismatch');
         return f.callable;
       }
       return v;

@@ -260,7 +260,9 @@ export function funcOfExportedFunction(v: unknown): Func | undefined {
   return typeof v === 'function' ? funcOfExported.get(v) : undefined;
 }
 
-function anyRefOk(v: unknown, heap: RefType['heap']): boolean {
+function anyRefOk(v: unknown, heap: RefType['heap'], exact?: boolean): boolean {
+  // An exact type (custom descriptors) admits only objects of that very type.
+  if (exact === true) return v instanceof GcObject && v.$t === heap;
   switch (heap) {
     case 'any': return true;
     case 'none': return false;
@@ -290,7 +292,7 @@ export function toWebAssemblyValue(t: ValType, v: unknown): unknown {
     case RefHierarchy.Func: {
       const f = funcOfExportedFunction(v);
       if (!f || t.heap === 'nofunc') throw new TypeError('type incompatibility when transforming from/to JS: not an exported WebAssembly function');
-      if (typeof t.heap === 'number' && !matchFuncType(f.typeId, t.heap)) {
+      if (typeof t.heap === 'number' && !matchFuncType(f.typeId, t.heap, t.exact)) {
         throw new TypeError('type incompatibility when transforming from/to JS: function type mismatch');
       }
       return f;
@@ -302,7 +304,7 @@ export function toWebAssemblyValue(t: ValType, v: unknown): unknown {
       throw new TypeError('type incompatibility when transforming from/to JS: exnref');
     case RefHierarchy.Any: {
       const r = internalize(unwrapGc(v));
-      if (!anyRefOk(r, t.heap)) throw new TypeError('type incompatibility when transforming from/to JS');
+      if (!anyRefOk(r, t.heap, t.exact)) throw new TypeError('type incompatibility when transforming from/to JS');
       return r;
     }
   }

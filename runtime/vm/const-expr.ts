@@ -39,13 +39,16 @@ export function evalConstExpr(expr: ConstOps, env: ConstEnv): unknown {
       case 'any.convert_extern': st.push(GC.internalize(st.pop())); break;
       case 'extern.convert_any': st.push(GC.externalize(st.pop())); break;
       case 'ref.i31': st.push((i32() << 1) >> 1); break;
-      case 'struct.new': case 'struct.new_default': {
+      case 'struct.new': case 'struct.new_default': case 'struct.new_desc': case 'struct.new_default_desc': {
         const id = env.canon[a as number];
         const comp = typeRegistry.get(id).comp;
         if (comp.kind !== 'struct') throw new Error('struct.new of a non-struct type');
+        // The _desc forms take the descriptor above the fields; structNew takes it last.
+        const desc = name === 'struct.new_desc' || name === 'struct.new_default_desc' ? [st.pop()] : [];
         const n = comp.fields.length;
-        const vals = name === 'struct.new' ? st.splice(st.length - n, n) : comp.fields.map((f) => GC.defaultOf(f.type));
-        st.push(GC.structNew(id, ...vals));
+        const explicit = name === 'struct.new' || name === 'struct.new_desc';
+        const vals = explicit ? st.splice(st.length - n, n) : comp.fields.map((f) => GC.defaultOf(f.type));
+        st.push(GC.structNew(id, ...vals, ...desc));
         break;
       }
       case 'array.new': case 'array.new_default': case 'array.new_fixed': {

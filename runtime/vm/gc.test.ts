@@ -10,7 +10,8 @@ import {
   structRef, i31, arrayFill, arrayGet, arrayGetS, arrayGetU, arrayInitData, arrayInitElem, arrayLayout,
   arrayLen, arrayNew, arrayNewData, arrayNewDefault, arrayNewElem, arraySet, externConvertAny,
   i31GetS, i31GetU, refCast, refEq, refI31, refKind, refTest, refTestFn, structGet, structGetS, structGetU,
-  structLayout, structNew, structNewDefault, structSet,
+  structLayout, structNew, structNewDefault, structSet, refGetDesc, refCastDescEq, refTestDescEq, refTestExactFn,
+  refCastBy,
 } from './gc';
 
 // ---------------------------------------------------------------- type sections by hand
@@ -650,5 +651,66 @@ describe('the kind argument generated code passes is not what decides the storag
     expect(defaultOf('f32')).toBe(0);
     expect(Array.from(defaultOf('v128') as Int32Array)).toEqual([0, 0, 0, 0]);
     expect(canonicalSubType(A8).comp.kind).toBe('array');
+  });
+});
+
+describe('custom descriptors', () => {
+  // One rec group: $s (descriptor $d), $d (describes $s), $s2 a subtype of $s with $d2.
+  const dsub = (st: SubType, extra: { describes?: number; descriptor?: number }): SubType => ({ ...st, ...extra });
+  const [S, D, S2, D2] = canonicalize([
+    /* 0 $s  */ dsub(sub(struct(mut('i32'))), { descriptor: 1 }),
+    /* 1 $d  */ dsub(sub(struct()), { describes: 0 }),
+    /* 2 $s2 */ dsub(sub(struct(mut('i32')), [0]), { descriptor: 3 }),
+    /* 3 $d2 */ dsub(sub(struct(), [1]), { describes: 2 }),
+  ], [[0, 4]]);
+
+  test('the registry records both clauses', () => {
+    expect(typeRegistry.info(S).descriptor).toBe(D);
+    expect(typeRegistry.info(D).describes).toBe(S);
+    expect(typeRegistry.info(S2).descriptor).toBe(D2);
+    expect(typeRegistry.info(D).descriptor).toBe(-1);
+  });
+
+  test('described structs carry their descriptor; a null one traps', () => {
+    const d = structNewDefault(D);
+    const s = structLayout(S).create(7, d);
+    expect(s.f0).toBe(7);
+    expect(refGetDesc(s)).toBe(d);
+    expect(refGetDesc(structNew(S, 1, d))).toBe(d);
+    expect(refGetDesc(structLayout(S).createDefault(d))).toBe(d);
+    expect(() => structLayout(S).create(1, null)).toThrow('null descriptor reference');
+    expect(() => structLayout(S).createDefault(null)).toThrow('null descriptor reference');
+    expect(() => refGetDesc(null)).toThrow('null reference');
+    // Types without a descriptor keep their layout: no $d.
+    expect('$d' in structLayout(D).createDefault()).toBe(false);
+  });
+
+  test('descriptor casts compare descriptors by identity', () => {
+    const d1 = structNewDefault(D);
+    const d2 = structNewDefault(D);
+    const s = structLayout(S).create(0, d1);
+    expect(refTestDescEq(s, d1, false)).toBe(true);
+    expect(refTestDescEq(s, d2, false)).toBe(false);
+    expect(refTestDescEq(null, d1, true)).toBe(true);
+    expect(refTestDescEq(null, d1, false)).toBe(false);
+    expect(refTestDescEq(5, d1, false)).toBe(false);
+    expect(() => refTestDescEq(s, null, true)).toThrow('null descriptor reference');
+    expect(refCastDescEq(s, d1, false)).toBe(s);
+    expect(() => refCastDescEq(s, d2, false)).toThrow('descriptor cast failure');
+    expect(() => refCastDescEq(null, d1, false)).toThrow('descriptor cast failure');
+    expect(refCastDescEq(null, d1, true)).toBe(null);
+  });
+
+  test('exact casts accept the type itself, not its subtypes', () => {
+    const s = structLayout(S).create(0, structNewDefault(D));
+    const s2 = structLayout(S2).create(0, structNewDefault(D2));
+    const exact = refTestExactFn(S, false);
+    expect(exact(s)).toBe(true);
+    expect(exact(s2)).toBe(false);
+    expect(exact(null)).toBe(false);
+    expect(refTestExactFn(S, true)(null)).toBe(true);
+    expect(refTestFn(S, false)(s2)).toBe(true);
+    expect(refCastBy(s, exact)).toBe(s);
+    expect(() => refCastBy(s2, exact)).toThrow(CAST_FAILURE);
   });
 });

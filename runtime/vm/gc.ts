@@ -2,7 +2,9 @@
 //
 // Representation (internal values, as generated code carries them):
 //   - struct: an instance of a per-canonical-type subclass of WasmStruct. `$t` is the
-//     canonical type id; field i is the own property `f<i>` (named properties, never integer
+//     canonical type id; a struct of a type with a descriptor clause (custom descriptors)
+//     also has `$d`, its descriptor: another WasmStruct, set at allocation and never null
+//     nor changed; field i is the own property `f<i>` (named properties, never integer
 //     keys: integer keys live in an elements store that V8 may keep as raw doubles, which
 //     quiets signalling NaNs, while named fields keep every bit).
 //     Field values: i32 int32; i8/i16 the sign-extended value (what Int8Array/Int16Array
@@ -55,6 +57,8 @@ export const OOB_ARRAY = TRAP.arrayOutOfBounds;
 export const OOB_MEMORY = TRAP.memoryOutOfBounds;
 export const OOB_TABLE = TRAP.tableOutOfBounds;
 export const CAST_FAILURE = TRAP.castFailure;
+export const NULL_DESCRIPTOR = TRAP.nullDescriptorReference;
+export const DESCRIPTOR_CAST_FAILURE = TRAP.descriptorCastFailure;
 /** Allocation limit for one array's storage, in bytes (references count 8). */
 export const MAX_ARRAY_BYTES = 2 ** 31;
 export const ARRAY_TOO_LARGE = TRAP.allocationTooLarge;
@@ -124,10 +128,15 @@ export function fieldName(i: number): string {
 export interface StructLayout {
   readonly typeId: number;
   readonly kinds: readonly StorageKind[];
-  /** Allocates a struct from one argument per field (packed fields are wrapped here). */
+  /**
+   * Allocates a struct from one argument per field (packed fields are wrapped here); for a
+   * type with a descriptor, the descriptor follows the fields (a null one traps).
+   */
   readonly create: (...fields: unknown[]) => WasmStruct;
-  /** Allocates a struct with every field at its default value. */
-  readonly createDefault: () => WasmStruct;
+  /** Allocates a struct with every field at its default value (and the descriptor argument, if any). */
+  readonly createDefault: (...desc: unknown[]) => WasmStruct;
+  /** Whether the type has a descriptor clause: its structs carry `$d`. */
+  readonly described: boolean;
 }
 
 export interface ArrayLayout {
@@ -151,25 +160,34 @@ export function structLayout(typeId: number): StructLayout {
   const comp = typeRegistry.get(typeId).comp;
   if (comp.kind !== 'struct') throw new TypeError(`canonical type ${typeId} is not a struct type`);
   const kinds = comp.fields.map((f) => storageKind(f.type));
-  const params = kinds.map((_, i) => `a${i}`);
+  const described = typeRegistry.info(typeId).descriptor >= 0;
+  const fieldParams = kinds.map((_, i) => `a${i}`);
+  // A described type's structs take their descriptor last; `$d` is assigned first so that
+  // every struct of the type has the same property order.
+  const params = described ? [...fieldParams, 'd'] : fieldParams;
   const assigns = kinds.map((k, i) => {
-    const a = params[i];
+    const a = fieldParams[i];
     const v = k === StorageKind.I8 ? `((${a} << 24) >> 24)` : k === StorageKind.I16 ? `((${a} << 16) >> 16)` : a;
     return `this.${fieldName(i)} = ${v};`;
   });
   const defaults = kinds.map((k) =>
     k === StorageKind.I64 ? '0n' : k === StorageKind.V128 ? 'new Int32Array(4)' : k === StorageKind.Ref ? 'null' : '0');
   // Only positional identifiers and our own literals appear in this source.
-  const source = [
+  const source = described ? [
+    '"use strict";',
+    `class S extends Base { constructor(${params.join(', ')}) { super(${typeId | 0}); this.$d = d; ${assigns.join(' ')} } }`,
+    `return [S, function (${params.join(', ')}) { if (d === null) nullDesc(); return new S(${params.join(', ')}); },`,
+    `        function (d) { if (d === null) nullDesc(); return new S(${[...defaults, 'd'].join(', ')}); }];`,
+  ].join('\n') : [
     '"use strict";',
     `class S extends Base { constructor(${params.join(', ')}) { super(${typeId | 0}); ${assigns.join(' ')} } }`,
     `return [S, function (${params.join(', ')}) { return new S(${params.join(', ')}); },`,
     `        function () { return new S(${defaults.join(', ')}); }];`,
   ].join('\n');
-  const [ctor, create, createDefault] = new Function('Base', source)(WasmStruct) as
+  const [ctor, create, createDefault] = new Function('Base', 'nullDesc', source)(WasmStruct, nullDescriptor) as
     [{ prototype: object }, StructLayout['create'], StructLayout['createDefault']];
   defineIndexedFieldAccess(ctor.prototype, kinds);
-  const layout: StructLayout = { typeId, kinds, create, createDefault };
+  const layout: StructLayout = { typeId, kinds, create, createDefault, described };
   structLayouts[typeId] = layout;
   return layout;
 }
@@ -220,10 +238,17 @@ export function arrayLayout(typeId: number): ArrayLayout {
 
 // ---------------------------------------------------------------- structs
 
-/** struct.new: one value per field, in field order (generic path; see structLayout). */
+function nullDescriptor(): never {
+  trap(NULL_DESCRIPTOR);
+}
+
+/**
+ * struct.new: one value per field, in field order, then the descriptor for a type with one
+ * (struct.new_desc) (generic path; see structLayout).
+ */
 export function structNew(typeId: number, ...fields: unknown[]): WasmStruct {
   const layout = structLayout(typeId);
-  const s = layout.createDefault();
+  const s = layout.described ? layout.createDefault(fields[layout.kinds.length]) : layout.createDefault();
   const kinds = layout.kinds;
   for (let i = 0; i < kinds.length; i++) s[fieldName(i)] = pack(kinds[i], fields[i]);
   return s;
@@ -592,6 +617,46 @@ export function refTestFn(heap: HeapType, nullable: boolean, registry: TypeRegis
     default:
       return nullable ? (v) => v === null : () => false;
   }
+}
+
+/**
+ * A ref.test predicate for an exact target type `(ref null? (exact typeId))`: only values
+ * of that very type, not of its subtypes (custom descriptors).
+ */
+export function refTestExactFn(typeId: number, nullable: boolean): RefPredicate {
+  const test = typeRegistry.get(typeId).comp.kind === 'func'
+    ? (v: unknown): boolean => canonicalFuncId(v) === typeId
+    : (v: unknown): boolean => v instanceof GcObject && v.$t === typeId;
+  return nullable ? (v) => v === null || test(v) : test;
+}
+
+/** ref.cast through a predicate: the value itself, or the trap "cast failure". */
+export function refCastBy<T>(v: T, test: RefPredicate): T {
+  if (!test(v)) trap(CAST_FAILURE);
+  return v;
+}
+
+/** ref.get_desc: the descriptor of a struct of a described type. */
+export function refGetDesc(v: unknown): unknown {
+  if (v === null) trap(TRAP.nullReference);
+  return (v as WasmStruct).$d;
+}
+
+/**
+ * br_on_cast_desc_eq(_fail)'s test: whether `v` is a struct whose descriptor is `desc` (a
+ * null `v` passes iff the target is nullable). The descriptor is checked first: null traps.
+ * Descriptors are identities, so equal descriptors mean the same (exact) type.
+ */
+export function refTestDescEq(v: unknown, desc: unknown, nullable: boolean): boolean {
+  if (desc === null) trap(NULL_DESCRIPTOR);
+  if (v === null) return nullable;
+  return v instanceof WasmStruct && v.$d === desc;
+}
+
+/** ref.cast_desc_eq: the value itself, or the trap "descriptor cast failure". */
+export function refCastDescEq<T>(v: T, desc: unknown, nullable: boolean): T {
+  if (!refTestDescEq(v, desc, nullable)) trap(DESCRIPTOR_CAST_FAILURE);
+  return v;
 }
 
 /** ref.eq as an i32: identity for GC objects and null, value equality for i31s. */

@@ -460,6 +460,8 @@ export const helpers: VMHelpers = {
   CC,
   atomicWait,
   atomicNotify,
+  refGetDesc: GC.refGetDesc, refCastDescEq: GC.refCastDescEq, refTestDescEq: GC.refTestDescEq,
+  refTestExactFn: GC.refTestExactFn, refCastBy: GC.refCastBy,
 };
 // Where NaNs need carriers, the float helpers are the carrier-aware ones (runtime/vm/nan.ts).
 if (NAN_CARRIERS) Object.assign(helpers, carrierHelpers(helpers as unknown as Record<string, unknown>));

@@ -71,7 +71,7 @@ export class InstanceHandle implements ConstEnv {
       const fail = (): never => { throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`); };
       switch (d.kind) {
         case 'func': {
-          if (!(ext instanceof Func) || !matchFuncType(ext.typeId, canon[d.typeIdx])) return fail();
+          if (!(ext instanceof Func) || !matchFuncType(ext.typeId, canon[d.typeIdx], d.exact)) return fail();
           vm.refs[o.importedFunc(this.funcs.length)] = ext.callable;
           this.importedFuncs.push(ext);
           this.funcs.push(ext.callable);
