@@ -12,11 +12,13 @@
 //   - disposing drops the instance's reference-slab slots for memories and tables (the only
 //     slots written after the generated code was instantiated, vmctx/index.ts) and removes its
 //     memory-view refresher from every memory it used, so a memory shared with other
-//     instances no longer keeps the disposed one alive.
+//     instances no longer keeps the disposed one alive;
+//   - an instantiation that fails disposes its partial instance unless something of it
+//     can have escaped (mayHaveEscaped); one that can have escaped stays with the store.
 
 import type { Import } from '../compiler/ir';
 import type { VMContext } from '../vmctx';
-import { DisposedError, LinkError } from './errors';
+import { DisposedError, LinkError, WasmException } from './errors';
 import { checkMemoryCreation, checkTableCreation } from './limits';
 import type { Module } from './module';
 import { Func, Global, Memory, Table, Tag, disposedCallables, externStore, setExternStore, type Callable, type Extern } from './objects';
@@ -92,10 +94,20 @@ export class Instance {
     // Owned before the segments are applied: a failing segment leaves the ones before it
     // applied, with this instance's functions possibly in imported tables.
     store.instances.push(instance);
-    h.initialize();
-    // Exports before start, so a trapping start leaves nothing half-visible but its effects.
-    instance.exportMap = h.exports();
-    h.start();
+    try {
+      h.initialize();
+      // Exports before start, so a trapping start leaves nothing half-visible but its effects.
+      instance.exportMap = h.exports();
+      h.start();
+    } catch (e) {
+      // A failed instantiation returns no Instance, so the embedder can never dispose it.
+      // When nothing of it can have reached anyone else, nothing can observe it any more:
+      // disposing it keeps a long-lived store (and an imported memory's refreshers) from
+      // growing with every failure. Otherwise the store keeps it, with the effects the
+      // spec requires to stay (functions in imported tables remain callable).
+      if (!mayHaveEscaped(module, e)) instance.dispose();
+      throw e;
+    }
     return instance;
   }
 
@@ -137,6 +149,26 @@ export class Instance {
     this.isDisposed = true;
     this.store.release(this);
   }
+}
+
+/**
+ * Whether a partly initialised instance of `module` that failed with `e` can have handed
+ * a reference to one of its functions or objects to someone else: through an imported
+ * table, a mutable imported global of reference type, an imported function taking
+ * references, or the payload of an uncaught exception. Imported memories carry no
+ * references (bytes only); the refresher registered with them is removed by dispose().
+ */
+function mayHaveEscaped(module: Module, e: unknown): boolean {
+  if (e instanceof WasmException) return true;
+  const isRef = (t: unknown): boolean => typeof t === 'object' && t !== null;
+  return module.importTypes().some((imp) => {
+    switch (imp.kind) {
+      case 'table': return true;
+      case 'global': return imp.type.mutable && isRef(imp.type.type);
+      case 'func': return imp.type.params.some(isRef);
+      default: return false;
+    }
+  });
 }
 
 /** Instantiate like Instance.instantiate (kept for embedders written against it). */

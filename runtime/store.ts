@@ -3,8 +3,10 @@
 // code's check points use, runtime/limits.ts), host data, and its extern domain.
 //
 // Lifecycle invariants:
-//   - a store keeps each of its instances until the instance is disposed; a disposed store
-//     has disposed every instance it owned, and instantiating in it fails with DisposedError;
+//   - a store keeps each of its instances until the instance is disposed (a failed
+//     instantiation's partial instance only if it can have escaped, runtime/instance.ts);
+//     a disposed store has disposed every instance it owned, and instantiating in it fails
+//     with DisposedError;
 //   - a store instantiates only modules of its own engine, and imports only externs of its
 //     own extern domain (itself, unless the WebAssembly facade joined it to another store's).
 

@@ -203,6 +203,39 @@ describe('instance lifetime', () => {
     expect(inst.vm.refs.some((r) => r instanceof Memory)).toBe(false);
   });
 
+  test('a failed instantiation that nothing escaped is not kept by the store or an imported memory', () => {
+    const store = new Store(new Engine());
+    const mem = Memory.create(store, { addr: 'i32', limits: { min: 1 }, shared: false, pageSizeLog2: 16 } as never);
+    const refreshers = mem.refreshers.size;
+    const startTraps = Module.fromBinary(store.engine, parseWat(`(module (import "m" "mem" (memory 1))
+      (global (mut i32) (i32.const 0)) (func $s (i32.store (i32.const 0) (i32.const 9)) unreachable) (start $s))`));
+    const segmentTraps = Module.fromBinary(store.engine, parseWat('(module (import "m" "mem" (memory 1)) (data (i32.const 4) "a") (data (i32.const 65535) "ab"))'));
+    for (let i = 0; i < 20; i++) {
+      expect(() => instantiateTracked(store, i % 2 ? startTraps : segmentTraps, [mem])).toThrow(RuntimeError);
+    }
+    expect(store.instances).toHaveLength(0);
+    expect(mem.refreshers.size).toBe(refreshers);
+    // The effects done before the trap stay, as the spec requires.
+    expect(mem.u8[0]).toBe(9);
+    expect(mem.u8[4]).toBe(0x61);
+  });
+
+  test('a failed instantiation whose functions reached an imported table stays with the store', () => {
+    const store = new Store(new Engine());
+    const tab = Table.create(store, { elem: { kind: 'ref', nullable: true, heap: 'func' }, limits: { min: 2 }, addr: 'i32' }, null);
+    const inst = () => instantiateTracked(store, Module.fromBinary(store.engine, parseWat(`(module
+      (import "m" "tab" (table 2 funcref)) (memory 1)
+      (func $seven (result i32) (i32.const 7))
+      (elem (i32.const 1) $seven) (data (i32.const 65535) "ab"))`)), [tab]);
+    expect(inst).toThrow(RuntimeError);
+    expect(store.instances).toHaveLength(1);
+    const user = instantiate(store, `(module (import "m" "tab" (table 2 funcref))
+      (func (export "call") (result i32) (call_indirect (result i32) (i32.const 1))))`, [tab]);
+    expect(user.getFunc('call')!.call()).toEqual([7]);
+    store.dispose();
+    expect(store.instances).toHaveLength(0);
+  });
+
   test('disposed instances and their memories become collectable while the store lives', () => {
     // In a process of its own: in a shared test worker, code and feedback V8 keeps from
     // other test files can hold objects for a while, which says nothing about jetwasm.
