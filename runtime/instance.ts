@@ -21,7 +21,7 @@ import type { VMContext } from '../vmctx';
 import { DisposedError, LinkError, WasmException } from './errors';
 import { checkMemoryCreation, checkTableCreation } from './limits';
 import type { Module } from './module';
-import { Func, Global, Memory, Table, Tag, disposedCallables, externStore, setExternStore, type Callable, type Extern } from './objects';
+import { Func, Global, Memory, Table, Tag, disposedCallables, externStore, setExternStore, setCodeStore, type Callable, type Extern } from './objects';
 import type { Store } from './store';
 import { helpers } from './vm/helpers';
 import { InstanceHandle, type StoreContext } from './vm/instance';
@@ -84,6 +84,7 @@ export class Instance {
       tableLimiter: (t) => checkTableCreation(store.resourceLimiter, t),
       memoryLimiter: (t) => checkMemoryCreation(store.resourceLimiter, t),
       own: (obj) => setExternStore(obj, store),
+      ownCode: (code) => setCodeStore(code, store),
     };
     const h = new InstanceHandle(module.info, module.canon, module.offsets, resolve, context);
     // The generated code reads the reference slab filled above.

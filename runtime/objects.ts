@@ -70,14 +70,26 @@ function canonicalFuncTypeId(type: FuncType): number {
  */
 const externStores = new WeakMap<object, Store>();
 
+/**
+ * The owner of a defined function's callable, kept on the callable itself (like its type,
+ * TY): a module may define hundreds of thousands of functions, and a WeakMap entry each is
+ * instantiation time and collector work. Only callables the generated code made carry it.
+ */
+const CODE_STORE = Symbol('jetwasm.store');
+
 /** Records `store` (when it is one) as the owner of an extern or of a function's callable. */
 export function setExternStore(ext: object, store: unknown): void {
   if (store instanceof Store) externStores.set(ext, store);
 }
 
+/** Records `store` (when it is one) as the owner of `code`, a callable the generated code made. */
+export function setCodeStore(code: object, store: unknown): void {
+  if (store instanceof Store) (code as { [CODE_STORE]?: Store })[CODE_STORE] = store;
+}
+
 /** The store an extern belongs to, or undefined for store-independent externs. */
 export function externStore(ext: unknown): Store | undefined {
-  if (ext instanceof Func) return externStores.get(ext.callable);
+  if (ext instanceof Func) return (ext.callable as { [CODE_STORE]?: Store })[CODE_STORE] ?? externStores.get(ext.callable);
   return ext !== null && typeof ext === 'object' ? externStores.get(ext) : undefined;
 }
 

@@ -27,8 +27,10 @@ export interface StoreContext {
   /** Throws if a defined table of this type may not be created; its limiter otherwise. */
   tableLimiter(type: TableType): ResourceLimiter | null;
   memoryLimiter(type: MemoryType): ResourceLimiter | null;
-  /** Records that the store owns `obj`: a defined extern or a defined function's callable. */
+  /** Records that the store owns `obj`: a defined extern. */
   own(obj: object): void;
+  /** Records that the store owns `code`: a defined function's callable. */
+  ownCode(code: object): void;
 }
 
 /** The generated code of one instance: what the module's factory returns. */
@@ -155,7 +157,7 @@ export class InstanceHandle implements ConstEnv {
     const m = this.module;
     code.funcs.forEach((f, i) => {
       (f as Callable)[TY] = this.canon[m.funcs[i]];
-      this.adopt(f);
+      if (this.store) this.store.ownCode(f);
       // Names from the name section label backtraces; they never enter generated source.
       // A lazy stub keeps its name (backtraces skip it), and lazyCompile names the code it
       // makes: redefining `name` turns a function's properties into a dictionary, which for
