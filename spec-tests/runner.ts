@@ -341,8 +341,7 @@ export function runCommands(script: Script, commands: readonly WastCommand[], ba
     if (t === undefined) return fail(`unknown thread ${name}`);
     threads.delete(name);
     pending.splice(pending.indexOf(name), 1);
-    if (t.handle === null) return fail(`thread ${name} did not start`);
-    const r = t.handle.join();
+    const r = t.handle === null ? { outcomes: [], error: 'did not start' } : t.handle.join();
     t.commands.forEach((c, i) => {
       const o = r.outcomes[i];
       emit(t.first + i, c.line, commandKeyword(c), o ?? fail(`not run: thread ${name} ${r.error ?? 'ended early'}`));
