@@ -136,3 +136,32 @@ test('share() refuses an unshared memory; fromShared refuses what share() did no
   expect(() => mem.share()).toThrow(TypeError);
   expect(() => Memory.fromShared(store, { buffer: new SharedArrayBuffer(8) } as unknown as SharedMemoryHandle)).toThrow(TypeError);
 });
+
+test("the facade: a shared WebAssembly.Memory's handle is posted to a worker's facade", async () => {
+  const { WebAssembly: W, shareMemory } = await import('../../index');
+  const memory = new W.Memory({ initial: 1, maximum: 4, shared: true });
+  const src = `(module (import "env" "mem" (memory 1 4 shared))
+    (func (export "inc") (param $n i32)
+      (loop $l
+        (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
+  const bytes = parseWat(src);
+  const run = (): Promise<unknown> => new Promise((resolve, reject) => {
+    const w = new Worker(`
+      const { workerData, parentPort } = require('worker_threads');
+      const { WebAssembly, memoryFromShared } = require(workerData.dist);
+      const mem = memoryFromShared(workerData.handle);
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(workerData.bytes), { env: { mem } });
+      inst.exports.inc(10000);
+      mem.grow(1);
+      parentPort.postMessage(mem.buffer.byteLength);
+    `, { eval: true, workerData: { dist: DIST, handle: shareMemory(memory), bytes } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  const sizes = await Promise.all([run(), run()]);
+  expect(Atomics.load(new Int32Array(memory.buffer), 0)).toBe(20000);
+  expect(sizes.sort()).toEqual([2 * 65536, 3 * 65536]);
+  expect(memory.buffer.byteLength).toBe(3 * 65536);
+  expect(memory.grow(0)).toBe(3);
+});
