@@ -7,7 +7,7 @@ import { Engine, type EngineConfig, type EngineOptions, type WasmFeatures } from
 import { Store } from './store';
 import { Module, type ExternType, type ImportType, type ExportType } from './module';
 import { Instance, instantiateTracked } from './instance';
-import { Func, Global, Memory, Table, Tag, type Extern } from './objects';
+import { Func, Global, Memory, Table, Tag, type Extern, type SharedMemoryHandle } from './objects';
 import { Linker, type Signature, type ValueOf, type ValuesOf, type ResultOf } from './linker';
 import { DisposedError, LinkError, RuntimeError, WasmException } from './errors';
 import { WasmStruct, WasmArray } from './vm/gc';
@@ -15,7 +15,7 @@ import { WasmStruct, WasmArray } from './vm/gc';
 export { CompileError, LinkError, RuntimeError, WasmException, DisposedError };
 export { Engine, Store, Module, Instance, Linker, instantiateTracked, type EngineConfig, type EngineOptions, type WasmFeatures };
 export { type ExternType, type ImportType, type ExportType, type Signature, type ValueOf, type ValuesOf, type ResultOf };
-export { Func, Global, Memory, Table, Tag, type Extern };
+export { Func, Global, Memory, Table, Tag, type Extern, type SharedMemoryHandle };
 export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './vm/values';
 export { wasmBacktrace, formatWasmBacktrace, type WasmFrame } from './backtrace';
 export { SerializationError, flushCaches } from './cache';

@@ -344,6 +344,17 @@ function growableSharedBuffer(bytes: number, max: number): GrowableSharedBuffer 
   return typeof b.grow === 'function' ? b : null;
 }
 
+/**
+ * What another agent needs to use a shared memory (`Memory.prototype.share`): its growable
+ * SharedArrayBuffer, the word that orders growth between agents, and the declared type.
+ * Structured-cloneable: post it to a Worker.
+ */
+export interface SharedMemoryHandle {
+  readonly buffer: SharedArrayBuffer;
+  readonly lock: Int32Array;
+  readonly type: MemoryType;
+}
+
 /** Largest memory we allocate, in bytes (ArrayBuffer limit on Node 20 is above this). */
 const MAX_MEMORY_BYTES = 2 ** 32;
 
@@ -377,11 +388,20 @@ export class Memory implements VMMemory {
   private store: ArrayBuffer;
   /** `buffer` was read since the last growth. */
   private exposed = false;
+  /**
+   * Set once the memory is shared with another agent (`share`, `fromShared`): a word that
+   * every agent's growth takes in turn, so that concurrent growths each see the size the
+   * previous one left. From then on the views track the buffer's length, so an access
+   * sees pages another agent added (see trackLength).
+   */
+  private growLock: Int32Array | null = null;
+  /** Views for Atomics (index = address / width), over the current store; see atomicView. */
+  private atomicViews: [ArrayBuffer, Uint8Array, Uint16Array, Int32Array, BigInt64Array] | null = null;
 
-  /** @internal use Memory.create. */
-  constructor(type: MemoryType) {
+  /** @internal use Memory.create or Memory.fromShared. */
+  constructor(type: MemoryType, from?: SharedMemoryHandle) {
     this.declared = type;
-    const bytes = type.limits.min * this.pageSize;
+    const bytes = from !== undefined ? from.buffer.byteLength : type.limits.min * this.pageSize;
     if (bytes > MAX_MEMORY_BYTES) throw new RuntimeError('memory size exceeds implementation limit');
     // A shared memory is one growable SharedArrayBuffer for its whole life: it grows in
     // place and is never detached (the JS API's rule for shared memories), and its `buffer`
@@ -389,13 +409,17 @@ export class Memory implements VMMemory {
     // V8 length-tracking views over a growable buffer are many times slower. A host without
     // growable SharedArrayBuffers (or without SharedArrayBuffer, as a page that is not
     // cross-origin isolated) gets an ordinary buffer: one agent sees no difference but the
-    // buffer's class.
-    const shared = type.shared ? growableSharedBuffer(bytes, this.maxBytes()) : null;
+    // buffer's class, and the memory cannot be shared with another.
+    const shared = from !== undefined ? from.buffer as GrowableSharedBuffer : type.shared ? growableSharedBuffer(bytes, this.maxBytes()) : null;
     this.growsInPlace = shared !== null;
     this.store = shared !== null ? Object.freeze(shared) as unknown as ArrayBuffer : new ArrayBuffer(bytes);
     this.dv = new DataView(this.store, 0, bytes);
     this.u8 = new Uint8Array(this.store, 0, bytes);
     this.byteLength = bytes;
+    if (from !== undefined) {
+      this.growLock = from.lock;
+      this.trackLength();
+    }
   }
 
   static create(store: unknown, type: MemoryType): Memory {
@@ -412,7 +436,93 @@ export class Memory implements VMMemory {
     return { ...this.declared, limits: { min: this.size(), max: this.declared.limits.max } };
   }
 
-  size(): number { return this.byteLength / this.pageSize; }
+  size(): number {
+    if (this.growLock !== null) this.syncLength();
+    return this.byteLength / this.pageSize;
+  }
+
+  /**
+   * A handle to this shared memory's storage for another agent (a worker): structured-
+   * cloneable, so it can be posted to a Worker (postMessage, workerData), where
+   * `Memory.fromShared` wraps it as a Memory of the same bytes. Throws for an unshared
+   * memory, or where the host has no growable SharedArrayBuffer.
+   */
+  share(): SharedMemoryHandle {
+    if (!this.declared.shared) throw new TypeError('only a shared memory can be shared with another agent');
+    if (!this.growsInPlace) throw new TypeError('this host has no growable SharedArrayBuffer: the memory cannot be shared');
+    if (this.growLock === null) {
+      this.growLock = new Int32Array(new SharedArrayBuffer(4));
+      this.trackLength();
+    }
+    return { buffer: this.store as unknown as SharedArrayBuffer, lock: this.growLock, type: { ...this.declared, limits: { ...this.declared.limits } } };
+  }
+
+  /**
+   * A Memory of `handle`'s storage (from `share()` in any agent), owned by `store`: its
+   * type is the shared memory's declared type with the current size.
+   */
+  static fromShared(store: unknown, handle: SharedMemoryHandle): Memory {
+    const h = handle as Partial<SharedMemoryHandle> | null;
+    const buf = h?.buffer as GrowableSharedBuffer | undefined;
+    if (h === null || h === undefined || typeof SharedArrayBuffer !== 'function' || !(buf instanceof SharedArrayBuffer) || typeof buf.grow !== 'function'
+      || !(h.lock instanceof Int32Array) || h.type === undefined || !h.type.shared) {
+      throw new TypeError('not a shared memory handle (see Memory.prototype.share)');
+    }
+    const type = h.type;
+    const limiter = checkMemoryCreation(limiterOf(store), { ...type, limits: { min: buf.byteLength / 2 ** type.pageSizeLog2, max: type.limits.max } });
+    const m = new Memory(type, h as SharedMemoryHandle);
+    m.limiter = limiter;
+    setExternStore(m, store);
+    return m;
+  }
+
+  /**
+   * Views of the whole buffer that follow its length, then the instances' copies refreshed:
+   * for a memory other agents may grow, whose fixed-length views would end at the size this
+   * agent last saw. `byteLength` stays what this agent last saw until `syncLength`.
+   */
+  private trackLength(): void {
+    this.byteLength = this.store.byteLength;
+    this.dv = new DataView(this.store);
+    this.u8 = new Uint8Array(this.store);
+    this.refresh();
+  }
+
+  /**
+   * Brings `byteLength` (and the instances' copies of it) up to the buffer's length where
+   * another agent grew the memory; true if it changed. Generated code calls it (through
+   * the helpers) before it reports an explicit bounds check of a shared memory failed.
+   */
+  syncLength(): boolean {
+    if (this.growLock === null || this.store.byteLength === this.byteLength) return false;
+    this.trackLength();
+    return true;
+  }
+
+  /**
+   * A view of the whole store for Atomics, by access width in bytes (1, 2, 4, 8). A shared
+   * memory's growable buffer is never replaced, so its length-tracking views last; other
+   * stores are replaced by growth, which the store identity check notices.
+   */
+  atomicView(width: 1): Uint8Array;
+  atomicView(width: 2): Uint16Array;
+  atomicView(width: 4): Int32Array;
+  atomicView(width: 8): BigInt64Array;
+  atomicView(width: number): Uint8Array | Uint16Array | Int32Array | BigInt64Array;
+  atomicView(width: number): Uint8Array | Uint16Array | Int32Array | BigInt64Array {
+    let v = this.atomicViews;
+    if (v === null || v[0] !== this.store) {
+      const b = this.store;
+      // Bounds are the caller's (generated code checks them against byteLength). The views
+      // of a growable buffer track its length; an ordinary store (whose length a custom
+      // page size may leave odd) is covered in whole elements.
+      const n = this.growsInPlace ? undefined : b.byteLength;
+      v = this.atomicViews = n === undefined
+        ? [b, new Uint8Array(b), new Uint16Array(b), new Int32Array(b), new BigInt64Array(b)]
+        : [b, new Uint8Array(b), new Uint16Array(b, 0, n >>> 1), new Int32Array(b, 0, n >>> 2), new BigInt64Array(b, 0, n >>> 3)];
+    }
+    return width === 1 ? v[1] : width === 2 ? v[2] : width === 4 ? v[3] : v[4];
+  }
 
   /** The memory's bytes as an ArrayBuffer of exactly its length; detached by growth. */
   get buffer(): ArrayBuffer {
@@ -441,6 +551,20 @@ export class Memory implements VMMemory {
    * capacity (the JS API's `grow`, after which JS reads `buffer`).
    */
   grow(delta: number, exact = false): number {
+    const lock = this.growLock;
+    if (lock === null) return this.growBy(delta, exact);
+    // Agents share the buffer: one growth at a time, each from the size the last one left.
+    // A spin, not Atomics.wait: growth is short, and a browser's main thread may not block.
+    while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) { /* another agent is growing */ }
+    try {
+      this.syncLength();
+      return this.growBy(delta, exact);
+    } finally {
+      Atomics.store(lock, 0, 0);
+    }
+  }
+
+  private growBy(delta: number, exact: boolean): number {
     const old = this.size();
     if (delta === 0) return old;
     const pages = old + delta;
@@ -464,6 +588,10 @@ export class Memory implements VMMemory {
     // Inside the store's capacity the bytes past the old length are zero: no view ever
     // reached them (a store with spare capacity was never handed to JS).
     this.exposed = false;
+    if (this.growLock !== null) {
+      this.trackLength();
+      return old;
+    }
     this.dv = new DataView(this.store, 0, bytes);
     this.u8 = new Uint8Array(this.store, 0, bytes);
     this.byteLength = bytes;

@@ -118,10 +118,11 @@ export async function runFiles(jobs: readonly ToWorker[], opts: PoolOptions): Pr
   if (opts.jobs <= 0) {
     // In-thread mode (debugging, or environments without the compiled worker): no time limit.
     const { runScriptSource } = await import('./runner');
+    const { nodeThreads } = await import('./threads');
     jobs.forEach((job, i) => {
       let r: FileResult;
       try {
-        r = runScriptSource(readFileSync(job.path, 'utf8'), job.file);
+        r = runScriptSource(readFileSync(job.path, 'utf8'), job.file, {}, { threads: nodeThreads() });
       } catch (e) {
         r = emptyFileResult(job.file);
         record(r, 0, 'script', 'failed', `cannot run script: ${(e as Error).message}`);

@@ -21,6 +21,35 @@ export interface PlannedCommand {
   readonly command: string;
 }
 
+/**
+ * A thread of a script (`(thread $t (shared (module $m))* cmd*)`) as another agent runs it:
+ * the script's text and the thread command's place in it (indices into the parsed command
+ * lists, outermost first), with the shareable exports of the modules it names.
+ */
+export interface ThreadJob {
+  readonly src: string;
+  readonly file: string;
+  readonly path: readonly number[];
+  readonly shared: ReadonlyArray<{ readonly name: string; readonly memories: ReadonlyArray<readonly [string, rt.SharedMemoryHandle]> }>;
+}
+
+/** A started thread. `join` blocks until it finished (or was given up) and returns one
+ *  outcome per command of the thread, nested threads' commands included, in plan order;
+ *  commands without one did not finish. */
+export interface ThreadHandle {
+  join(): { outcomes: Array<{ outcome: Outcome; message: string } | undefined>; error?: string };
+}
+
+/** Runs threads on other agents (spec-tests/threads.ts: worker threads). */
+export interface ThreadHost {
+  start(job: ThreadJob): ThreadHandle;
+}
+
+export interface RunOptions {
+  /** Without a host, thread commands (and so their commands) fail. */
+  readonly threads?: ThreadHost;
+}
+
 /** Progress callbacks, used by the worker to stream outcomes to the pool. */
 export interface ScriptEvents {
   plan?(commands: PlannedCommand[]): void;
@@ -61,7 +90,13 @@ export function describeError(e: unknown): string {
   return `unexpected throw of ${typeof e}: ${String(e)}`;
 }
 
-type Slot = { readonly instance: rt.Instance } | { readonly error: string };
+/** What commands use of an instance: its exports (a thread's shared modules have only these). */
+interface Exports {
+  readonly exports: ReadonlyMap<string, rt.Extern>;
+  getExport(name: string): rt.Extern | undefined;
+}
+
+type Slot = { readonly instance: Exports } | { readonly error: string };
 
 const REFS: RefOracle = { refKind: (v) => rt.refKind(v), hostRef: (n) => rt.hostRef(n) };
 
@@ -74,7 +109,7 @@ interface Result {
 const PASS: Result = { outcome: 'passed', message: '' };
 const fail = (message: string): Result => ({ outcome: 'failed', message });
 
-class Script {
+export class Script {
   private readonly engine = new rt.Engine();
   private readonly store = new rt.Store(this.engine);
   /** Registered module names -> their exports (`spectest` and `register`ed instances). */
@@ -101,7 +136,28 @@ class Script {
     return rt.Instance.instantiate(this.store, module, imports);
   }
 
-  private slot(id: string | undefined): rt.Instance {
+  /** Makes `exports` available as module `$name`, as a thread's shared modules are. */
+  defineShared(name: string, exports: ReadonlyMap<string, rt.Extern>): void {
+    this.named.set(name, { instance: { exports, getExport: (n) => exports.get(n) } });
+  }
+
+  /** The modules a thread shares, as their shared memories' handles (the only exports the
+   *  threads proposal lets agents share). */
+  sharedOf(names: readonly string[]): ThreadJob['shared'] {
+    return names.map((n) => {
+      const inst = this.slot(n);
+      const memories: Array<readonly [string, rt.SharedMemoryHandle]> = [];
+      for (const [field, ext] of inst.exports) if (ext instanceof rt.Memory && ext.type.shared) memories.push([field, ext.share()]);
+      return { name: strip(n)!, memories };
+    });
+  }
+
+  /** Wraps handles from another agent for this script's store. */
+  adopt(shared: ThreadJob['shared']): void {
+    for (const s of shared) this.defineShared(s.name, new Map(s.memories.map(([field, h]) => [field, rt.Memory.fromShared(this.store, h)])));
+  }
+
+  private slot(id: string | undefined): Exports {
     const key = strip(id);
     const s = key === undefined ? this.current : this.named.get(key);
     if (!s) throw new HarnessError(key === undefined ? 'no module instantiated yet' : `unknown module $${key}`);
@@ -256,10 +312,84 @@ class Script {
 
 const MAX_MESSAGE = 400;
 
+/** The commands in plan order: each thread command followed by its own commands. */
+export function flattenCommands(commands: readonly WastCommand[]): WastCommand[] {
+  const out: WastCommand[] = [];
+  const walk = (cs: readonly WastCommand[]): void => {
+    for (const c of cs) {
+      out.push(c);
+      if (c.type === 'thread') walk(c.commands);
+    }
+  };
+  walk(commands);
+  return out;
+}
+
+type Emit = (index: number, line: number, command: string, r: Result) => void;
+
+/**
+ * Runs `commands` (a script's, or a thread's) in `script`; `base` is the first one's plan
+ * index. A thread command passes once its agent started, and its commands report when it
+ * is joined: by its `(wait)`, or at the end of the commands that started it.
+ */
+export function runCommands(script: Script, commands: readonly WastCommand[], base: number, emit: Emit, job: Omit<ThreadJob, 'shared'>, opts: RunOptions): void {
+  const threads = new Map<string, { handle: ThreadHandle | null; first: number; commands: WastCommand[] }>();
+  const pending: string[] = [];
+  let anonymous = 0;
+  const join = (name: string): Result => {
+    const t = threads.get(name);
+    if (t === undefined) return fail(`unknown thread ${name}`);
+    threads.delete(name);
+    pending.splice(pending.indexOf(name), 1);
+    const r = t.handle === null ? { outcomes: [], error: 'did not start' } : t.handle.join();
+    t.commands.forEach((c, i) => {
+      const o = r.outcomes[i];
+      emit(t.first + i, c.line, commandKeyword(c), o ?? fail(`not run: thread ${name} ${r.error ?? 'ended early'}`));
+    });
+    return r.error === undefined ? PASS : fail(`thread ${name} ${r.error}`);
+  };
+  let index = base;
+  commands.forEach((c, k) => {
+    const at = index++;
+    let r: Result;
+    if (c.type === 'thread') {
+      const name = c.name ?? `#${anonymous++}`;
+      const inner = flattenCommands(c.commands);
+      index += inner.length;
+      let handle: ThreadHandle | null = null;
+      try {
+        if (threads.has(name)) throw new HarnessError(`duplicate thread ${name}`);
+        if (opts.threads === undefined) throw new HarnessError('threads need a host with worker threads');
+        handle = opts.threads.start({ ...job, path: [...job.path, k], shared: script.sharedOf(c.shared) });
+        r = PASS;
+      } catch (e) {
+        r = fail(describeError(e));
+      }
+      // A thread that did not start still reports each of its commands (as failed).
+      threads.set(name, { handle, first: at + 1, commands: inner });
+      pending.push(name);
+      emit(at, c.line, 'thread', r);
+      return;
+    }
+    if (c.type === 'wait') {
+      emit(at, c.line, 'wait', join(c.thread));
+      return;
+    }
+    try {
+      r = script.run(c);
+    } catch (e) {
+      r = fail(describeError(e));
+    }
+    emit(at, c.line, commandKeyword(c), r);
+  });
+  // Threads never waited for end with the commands that started them.
+  while (pending.length > 0) join(pending[0]);
+}
+
 /** Parses and runs one script; `file` is used in the report (and in parser messages). */
-export function runScriptSource(src: string, file: string, events: ScriptEvents = {}): FileResult {
+export function runScriptSource(src: string, file: string, events: ScriptEvents = {}, opts: RunOptions = {}): FileResult {
   const result = emptyFileResult(file);
-  const emit = (i: number, line: number, command: string, r: Result): void => {
+  const emit: Emit = (i, line, command, r) => {
     // Engine messages can embed whole modules or stacks; the report needs only the gist.
     const message = r.message.length > MAX_MESSAGE ? r.message.slice(0, MAX_MESSAGE) + '…' : r.message;
     record(result, line, command, r.outcome, message);
@@ -274,26 +404,39 @@ export function runScriptSource(src: string, file: string, events: ScriptEvents 
     emit(0, line, 'script', fail(`script failed to parse: ${describeError(e)}`));
     return result;
   }
-  events.plan?.(commands.map((c) => ({ line: c.line, command: commandKeyword(c) })));
+  const flat = flattenCommands(commands);
+  events.plan?.(flat.map((c) => ({ line: c.line, command: commandKeyword(c) })));
   let script: Script;
   try {
     script = new Script();
   } catch (e) {
     // Without the spectest module nothing can run; every command fails with the reason.
     const why = `could not set up the spectest host module: ${describeError(e)}`;
-    commands.forEach((c, i) => emit(i, c.line, commandKeyword(c), fail(why)));
+    flat.forEach((c, i) => emit(i, c.line, commandKeyword(c), fail(why)));
     return result;
   }
-  commands.forEach((c, i) => {
-    let r: Result;
-    try {
-      r = script.run(c);
-    } catch (e) {
-      r = fail(describeError(e));
-    }
-    emit(i, c.line, commandKeyword(c), r);
-  });
+  runCommands(script, commands, 0, emit, { src, file, path: [] }, opts);
   return result;
+}
+
+/**
+ * Runs the thread `job` names in this agent (spec-tests/thread-worker.ts): its commands in a
+ * script of their own, where the shared modules' memories are those of the agent that
+ * started it. `emit` receives plan indices relative to the thread's first command.
+ */
+export function runThread(job: ThreadJob, emit: (index: number, outcome: Outcome, message: string) => void, opts: RunOptions): void {
+  let cs: readonly WastCommand[] = parseWast(job.src, job.file) as WastCommand[];
+  for (const k of job.path) {
+    const c = cs[k];
+    if (c?.type !== 'thread') throw new Error(`no thread command at ${job.path.join('/')}`);
+    cs = c.commands;
+  }
+  const script = new Script();
+  script.adopt(job.shared);
+  runCommands(script, cs, 0, (i, _line, _command, r) => {
+    const message = r.message.length > MAX_MESSAGE ? r.message.slice(0, MAX_MESSAGE) + '…' : r.message;
+    emit(i, r.outcome, message);
+  }, { src: job.src, file: job.file, path: job.path }, opts);
 }
 
 /** Best-effort line number carried by a parse error (`line` property or "file:LINE:" text). */

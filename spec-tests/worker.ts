@@ -4,6 +4,7 @@
 import { parentPort } from 'worker_threads';
 import { readFileSync } from 'fs';
 import { runScriptSource } from './runner';
+import { nodeThreads } from './threads';
 import type { ToPool, ToWorker } from './pool';
 
 const port = parentPort;
@@ -23,6 +24,6 @@ port.on('message', (msg: ToWorker) => {
   runScriptSource(src, msg.file, {
     plan: (commands) => post({ kind: 'plan', commands }),
     outcome: (index, outcome, message) => post({ kind: 'outcome', index, outcome, message }),
-  });
+  }, { threads: nodeThreads() });
   post({ kind: 'done' });
 });

@@ -56,14 +56,18 @@ export type HelperName = (typeof HELPER_NAMES)[number];
 /**
  * Helpers of rare instructions that generated code calls as `H.name(...)` at the call site
  * instead of binding them in the prelude (so modules that do not use them do not change):
- * memory.atomic.wait32/64 and memory.atomic.notify, and custom descriptors' ref.get_desc,
- * descriptor casts and exact casts.
+ * memory.atomic.wait32/64 and memory.atomic.notify, the atomic accesses and bounds of shared
+ * memories, and custom descriptors' ref.get_desc, descriptor casts and exact casts.
  */
 export const H_CALLED_HELPERS = [
-  'atomicWait', 'atomicNotify', 'refGetDesc', 'refCastDescEq', 'refTestDescEq', 'refTestExactFn', 'refCastBy',
+  'atomicWait', 'atomicNotify', 'atomicRmw', 'atomicRmw64', 'memBeyond', 'memPages',
+  'refGetDesc', 'refCastDescEq', 'refTestDescEq', 'refTestExactFn', 'refCastBy',
 ] as const;
 
 export type HCalledHelperName = (typeof H_CALLED_HELPERS)[number];
+
+/** Operation codes of atomicRmw / atomicRmw64. */
+export const ATOMIC_OPS = { load: 0, store: 1, add: 2, sub: 3, and: 4, or: 5, xor: 6, xchg: 7, cmpxchg: 8 } as const;
 
 /** A Wasm function as generated code holds it; `[TY]` is its canonical type id. */
 type Callable = (...args: never[]) => unknown;
@@ -228,6 +232,16 @@ export interface VMHelpers {
   atomicWait(m: VMMemory, addr: number, size: number, expLo: number, expHi: number, tLo: number, tHi: number): number;
   /** memory.atomic.notify: how many waiters were woken. */
   atomicNotify(m: VMMemory, addr: number, count: number): number;
+  /** An atomic access of 1, 2 or 4 bytes to a shared memory (ATOMIC_OPS code `op`): the
+   *  value read (zero-extended below 4 bytes; 0 for a store). `x`: cmpxchg's replacement. */
+  atomicRmw(m: VMMemory, op: number, size: number, addr: number, v: number, x: number): number;
+  /** The same for 8 bytes; values as words, result i64 (high word in rI32[1]). */
+  atomicRmw64(m: VMMemory, op: number, addr: number, lo: number, hi: number, xlo: number, xhi: number): I64Lo;
+  /** Whether `end` lies beyond a shared memory once its length is brought up to date
+   *  (another agent may have grown it): the slow path of a failed explicit bounds check. */
+  memBeyond(m: VMMemory, end: number): boolean;
+  /** memory.size of a shared memory, in pages, after such an update. */
+  memPages(m: VMMemory): number;
   // ---- custom descriptors (runtime/vm/gc.ts)
   /** ref.get_desc: the struct's descriptor, trapping on null. */
   refGetDesc(v: unknown): unknown;

@@ -266,7 +266,7 @@ function parseScript(script: ScriptText): WastCommand[] {
     if (r.annots) l.annots = r.annots.map((a) => ((a.annotAt += 1), a));
     return [{ type: 'module', line: lineOf(src, r.items[0].pos, starts), module: moduleSource(l, check, script) }];
   }
-  for (const x of r.items) {
+  const command = (x: Sexpr, out: WastCommand[]): void => {
     if (!(x instanceof List)) bad('unexpected token', x);
     const line = lineOf(src, x.pos, starts);
     const it = x.items;
@@ -319,6 +319,30 @@ function parseScript(script: ScriptText): WastCommand[] {
         case 'assert_invalid_custom':
           // Invalid custom-section contents (e.g. branch hints): not a property of the core module.
           break;
+        case 'thread': {
+          let k = 1;
+          const name = idOf(it[k]);
+          if (name !== undefined) k++;
+          const shared: string[] = [];
+          for (; headOf(it[k]) === 'shared'; k++) {
+            const s = (it[k] as List).items;
+            const m = s[1];
+            if (headOf(m) !== 'module' || s.length !== 2) bad('expected (shared (module $name))', it[k]);
+            const id = idOf((m as List).items[1]);
+            if (id === undefined || (m as List).items.length !== 2) bad('expected a module name', m);
+            shared.push(id);
+          }
+          const commands: WastCommand[] = [];
+          for (; k < it.length; k++) command(it[k], commands);
+          out.push({ type: 'thread', line, name, shared, commands });
+          break;
+        }
+        case 'wait': {
+          const thread = idOf(it[1]);
+          if (thread === undefined || it.length !== 2) bad('expected a thread name', it[1] ?? x);
+          out.push({ type: 'wait', line, thread });
+          break;
+        }
         default:
           bad('unknown script command', x);
       }
@@ -326,6 +350,7 @@ function parseScript(script: ScriptText): WastCommand[] {
       // Errors without a more precise place are placed at their command.
       throw atPos(e, x.pos);
     }
-  }
+  };
+  for (const x of r.items) command(x, out);
   return out;
 }

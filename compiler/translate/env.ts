@@ -35,6 +35,9 @@ export interface MemoryNames {
    *  maximum is at most the declared one): every address at or above 2^31 is out of
    *  bounds, so an i32 address read as a signed int32 stays a correct DataView offset. */
   readonly below2GiB: boolean;
+  /** A shared memory: other agents may grow it and access it concurrently, so its atomic
+   *  accesses use Atomics and a failed explicit bounds check first looks for growth. */
+  readonly shared: boolean;
 }
 export interface TableNames {
   /** The VMTable object and its (identity-stable) elements array. */
@@ -198,8 +201,9 @@ export class ModuleEnvironment implements FuncEnvironment {
     const is64 = t.addr === 'i64', pageSizeLog2 = t.pageSizeLog2;
     const minBytes = t.limits.min * 2 ** pageSizeLog2;
     const below2GiB = !is64 && t.limits.max !== undefined && t.limits.max * 2 ** pageSizeLog2 <= 2 ** 31;
-    if (this.viewsAsVariables) return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes, below2GiB };
-    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: null, is64, pageSizeLog2, minBytes, below2GiB };
+    const shared = t.shared;
+    if (this.viewsAsVariables) return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes, below2GiB, shared };
+    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: null, is64, pageSizeLog2, minBytes, below2GiB, shared };
   }
   table(t: number): TableNames {
     return { obj: `T${t}`, elems: `E${t}`, is64: this.tableTypes[t].addr === 'i64' };

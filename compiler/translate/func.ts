@@ -395,7 +395,8 @@ export class FuncTranslator extends SimdLowering {
       // ------------------------------------------------------------ memory
       case TK.MemorySize: {
         const m = this.env.memory(ins.idx!);
-        const pages = `(${m.len} / ${2 ** m.pageSizeLog2})`;
+        // A shared memory's size is read from its buffer: another agent may have grown it.
+        const pages = m.shared ? `H.memPages(${m.obj})` : `(${m.len} / ${2 ** m.pageSizeLog2})`;
         this.pushAddress(m.is64 ? pages : `(${pages} | 0)`, m.is64);
         return;
       }

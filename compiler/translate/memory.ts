@@ -8,6 +8,7 @@ import { opDesc } from './ops';
 import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG, IDENT_OR_LITERAL, entry } from './exprs';
 import { OperandStack } from './stack';
 import { NAN_CARRIERS, f64LoadCarrier, f64StoreCarrier } from './nan';
+import { ATOMIC_OPS } from '../../vmctx/helpers';
 
 
 
@@ -43,7 +44,10 @@ export abstract class MemoryAccess extends OperandStack {
     }
     this.usesTmp = true;
     const ea = offset === 0 ? base : `${base} + ${offset}`;
-    this.emit(`a = ${ea}; if (a > ${m.len} - ${size}) ${this.trap(TRAP_MSG.oob)}`);
+    // A shared memory's views end where this agent last saw its end; another agent may
+    // have grown it since, so a failed check looks at the buffer before trapping.
+    const beyond = m.shared ? ` && H.memBeyond(${m.obj}, a + ${size})` : '';
+    this.emit(`a = ${ea}; if (a > ${m.len} - ${size}${beyond}) ${this.trap(TRAP_MSG.oob)}`);
     return 'a';
   }
 
@@ -174,11 +178,13 @@ export abstract class MemoryAccess extends OperandStack {
 
   // ------------------------------------------------------------------ atomics
   //
-  // Memories are accessed by one agent (there are no threads), so an atomic access is the
-  // plain access plus the checks the threads proposal adds: bounds first, then alignment
-  // (trap "unaligned atomic"). Read-modify-write reads the old value into the result slot,
-  // then stores the new one computed from it; narrow forms read zero-extended and store the
-  // low bits. wait and notify are runtime calls (H.atomicWait / H.atomicNotify).
+  // An atomic access checks bounds first, then alignment (trap "unaligned atomic"). On a
+  // shared memory, which other agents may access concurrently, it is an Atomics operation
+  // (runtime calls H.atomicRmw / H.atomicRmw64). An unshared memory is accessed by one agent
+  // only, so there an atomic access is the plain access: read-modify-write reads the old
+  // value into the result slot, then stores the new one computed from it; narrow forms read
+  // zero-extended and store the low bits. wait and notify are runtime calls (H.atomicWait /
+  // H.atomicNotify).
 
   protected atomic(ins: Instr, name: string): void {
     if (name === 'atomic.fence') return;
@@ -196,6 +202,10 @@ export abstract class MemoryAccess extends OperandStack {
       const expected = wide ? this.popPairSimple() : { lo: this.popSimple(), hi: '0' };
       const a = this.atomicAddress(m, ma.offset, wide ? 8 : 4);
       this.pushStatement((r) => `${r} = H.atomicWait(${m.obj}, ${a}, ${wide ? 8 : 4}, ${expected.lo}, ${expected.hi}, ${timeout.lo}, ${timeout.hi});`);
+      return;
+    }
+    if (m.shared) {
+      this.sharedAtomic(m, ma.offset, name);
       return;
     }
     const p = /^(i32|i64)\.atomic\.(load|store|rmw)(8|16|32)?(?:\.([a-z]+?))?(?:_u)?$/.exec(name);
@@ -261,6 +271,35 @@ export abstract class MemoryAccess extends OperandStack {
     const op = ({ add: '+', sub: '-', and: '&', or: '|', xor: '^' } as Record<string, string>)[rmw!];
     if (rmw !== 'xchg' && op === undefined) throw new Error(`unknown atomic operation ${name}`);
     this.pushStatement((r) => `${r} = ${get32(a)}; ${set32(a, rmw === 'xchg' ? v : `${r} ${op} ${v} | 0`)}`);
+  }
+
+  /** An atomic access to a shared memory: one Atomics operation on a view of its buffer. */
+  private sharedAtomic(m: MemoryNames, offset: number, name: string): void {
+    const p = /^(i32|i64)\.atomic\.(load|store|rmw)(8|16|32)?(?:\.([a-z]+?))?(?:_u)?$/.exec(name);
+    if (p === null) throw new Error(`unknown atomic instruction ${name}`);
+    const wide = p[1] === 'i64';
+    const size = p[3] !== undefined ? Number(p[3]) / 8 : wide ? 8 : 4;
+    const opName = p[2] === 'rmw' ? p[4]! : p[2];
+    const op = (ATOMIC_OPS as Record<string, number>)[opName];
+    if (op === undefined) throw new Error(`unknown atomic operation ${name}`);
+    const operands = p[2] === 'load' ? 0 : opName === 'cmpxchg' ? 2 : 1;
+    if (size === 8) {
+      const x = operands === 2 ? this.popPairSimple() : { lo: '0', hi: '0' };
+      const v = operands >= 1 ? this.popPairSimple() : { lo: '0', hi: '0' };
+      const a = this.atomicAddress(m, offset, 8);
+      const call = `H.atomicRmw64(${m.obj}, ${op}, ${a}, ${v.lo}, ${v.hi}, ${x.lo}, ${x.hi})`;
+      if (p[2] === 'store') this.emit(`${call};`);
+      else this.pushPairCall(call);
+      return;
+    }
+    // The narrow i64 forms use the low word; their result is zero-extended.
+    const x = operands === 2 ? (wide ? this.popPairSimple().lo : this.popSimple()) : '0';
+    const v = operands >= 1 ? (wide ? this.popPairSimple().lo : this.popSimple()) : '0';
+    const a = this.atomicAddress(m, offset, size);
+    const call = `H.atomicRmw(${m.obj}, ${op}, ${size}, ${a}, ${v}, ${x})`;
+    if (p[2] === 'store') this.emit(`${call};`);
+    else if (wide) this.pushPairStmt((lo, hi) => `${lo} = ${call}; ${hi} = 0;`);
+    else this.pushStatement((r) => `${r} = ${call};`);
   }
 
   /** Pops an atomic access's address: bounds checked, then alignment; left in `a`. */

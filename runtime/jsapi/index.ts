@@ -445,3 +445,4 @@ Object.defineProperty(WebAssembly, 'JSTag', { get: getJSTag, enumerable: true, c
 export type WebAssemblyNamespace = typeof WebAssembly;
 
 export { Memory, Table, Global, Tag, Exception, CompileError, LinkError, RuntimeError };
+export { shareMemory, memoryFromShared } from './objects';

@@ -13,7 +13,7 @@
 // and V8 have it.
 
 import { EXTERNREF, FUNCREF, ref, type FuncType, type GlobalType, type MemoryType, type RefType, type TableType, type ValType } from '../../compiler/ir';
-import { Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, genericArray, toApi, toInternal } from '../objects';
+import { Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, genericArray, toApi, toInternal, type SharedMemoryHandle } from '../objects';
 import { WasmException } from '../errors';
 import {
   addressValue, defaultJSValue, dictionary, enforceRange, enumValue, hasNoJSValue, sequence, toAddressValue,
@@ -113,6 +113,21 @@ export function wrapMemory(mem: RtMemory): Memory {
     facadeMemory.set(mem, m);
   }
   return m;
+}
+
+/**
+ * A handle to a shared WebAssembly.Memory's storage for another agent (runtime/objects.ts
+ * `Memory.prototype.share`). A native engine's Memory can itself be posted to a worker; the
+ * facade's objects keep their state out of reach of structured cloning, so a worker is
+ * posted this handle and makes a Memory of the same storage with `memoryFromShared`.
+ */
+export function shareMemory(m: Memory): SharedMemoryHandle {
+  return engineMemory(m).share();
+}
+
+/** The facade Memory of a handle from `shareMemory` (in any agent). */
+export function memoryFromShared(handle: SharedMemoryHandle): Memory {
+  return wrapMemory(RtMemory.fromShared(null, handle));
 }
 
 // ---------------------------------------------------------------- Table

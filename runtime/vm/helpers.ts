@@ -259,16 +259,16 @@ function memGrow(m: Memory, delta: number): number {
   return m.grow(delta);
 }
 function memFill(m: Memory, d: number, v: number, n: number): void {
-  if (d + n > m.byteLength) trap(OOB_MEM);
+  if (d + n > m.byteLength && memBeyond(m, d + n)) trap(OOB_MEM);
   m.u8.fill(v & 0xff, d, d + n);
 }
 function memCopy(dst: Memory, src: Memory, d: number, s: number, n: number): void {
-  if (s + n > src.byteLength || d + n > dst.byteLength) trap(OOB_MEM);
+  if ((s + n > src.byteLength && memBeyond(src, s + n)) || (d + n > dst.byteLength && memBeyond(dst, d + n))) trap(OOB_MEM);
   if (dst === src) dst.u8.copyWithin(d, s, s + n);
   else dst.u8.set(src.u8.subarray(s, s + n), d);
 }
 function memInit(m: Memory, data: Uint8Array, d: number, s: number, n: number): void {
-  if (s + n > data.length || d + n > m.byteLength) trap(OOB_MEM);
+  if (s + n > data.length || (d + n > m.byteLength && memBeyond(m, d + n))) trap(OOB_MEM);
   m.u8.set(data.subarray(s, s + n), d);
 }
 function tableGet(e: unknown[], i: number): unknown {
@@ -382,29 +382,55 @@ function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: 
   return g;
 }
 
-// ---------------------------------------------------------------- wait and notify
+// ---------------------------------------------------------------- threads
 //
-// A memory is used by one agent (there are no threads yet), so nothing can be waiting on it
-// and nothing can end a wait but its timeout. Generated code has checked the address's
-// bounds and alignment.
+// A shared memory may be used by several agents (Memory.prototype.share): its accesses that
+// the threads proposal makes atomic go through Atomics on views of its buffer, and wait and
+// notify are Atomics.wait / Atomics.notify on the same words, so a Wasm wait is woken by a
+// Wasm notify or a JS Atomics.notify in any agent, and the other way round. Generated code
+// has checked the address's bounds and alignment before each call.
 
 let sleeper: Int32Array | null | undefined;
 
-/** memory.atomic.notify: the number of waiters woken, always 0 here. */
-function atomicNotify(_mem: Memory, _addr: number, _count: number): number {
-  return 0;
+/** memory.atomic.notify: the number of waiters woken (0 for an unshared memory, which no
+ *  agent can wait on). `count` is unsigned. */
+function atomicNotify(mem: Memory, addr: number, count: number): number {
+  if (!mem.type.shared) return 0;
+  return Atomics.notify(mem.atomicView(4), addr >>> 2, count >>> 0);
 }
+
+const WAIT_RESULT: Readonly<Record<string, number>> = { ok: 0, 'not-equal': 1, 'timed-out': 2 };
 
 /**
  * memory.atomic.wait32/64: 1 ("not-equal") if the memory does not hold `expected` at
- * `addr`, else 2 ("timed-out") once the timeout (i64 nanoseconds, negative: none) has passed.
+ * `addr`, else suspends this agent until a notify of the address (0, "ok") or the timeout
+ * (i64 nanoseconds, negative: none) passes (2, "timed-out"). An unshared memory traps
+ * ("expected shared memory"). Where the host forbids blocking (a browser's main thread,
+ * where Atomics.wait throws), it traps as V8 and SpiderMonkey do, whatever the memory holds.
  */
 function atomicWait(mem: Memory, addr: number, size: number, expLo: number, expHi: number, tLo: number, tHi: number): number {
   if (!mem.type.shared) trap('expected shared memory');
+  const ms = tHi < 0 ? Infinity : (tHi * 4294967296 + (tLo >>> 0)) / 1e6;
+  const view = mem.atomicView(size === 8 ? 8 : 4);
+  if (typeof SharedArrayBuffer !== 'function' || !(view.buffer instanceof SharedArrayBuffer)) return waitAlone(mem, addr, size, expLo, expHi, ms);
+  let r: string;
+  try {
+    r = size === 8
+      ? Atomics.wait(view as BigInt64Array, addr >>> 3, (BigInt(expHi | 0) << 32n) | BigInt(expLo >>> 0), ms)
+      : Atomics.wait(view as Int32Array, addr >>> 2, expLo | 0, ms);
+  } catch (e) {
+    if (e instanceof TypeError) trap('Atomics.wait cannot be called in this context');
+    throw e;
+  }
+  return WAIT_RESULT[r];
+}
+
+/** Wait on a shared memory of a host without SharedArrayBuffer: no other agent exists, so
+ *  only the timeout can end it, and a wait without one could never end. */
+function waitAlone(mem: Memory, addr: number, size: number, expLo: number, expHi: number, ms: number): number {
   const dv = mem.dv;
   if (dv.getInt32(addr, true) !== expLo || (size === 8 && dv.getInt32(addr + 4, true) !== expHi)) return 1;
-  if (tHi < 0) trap('wait without a timeout on a memory no other thread can notify');
-  const ms = (tHi * 4294967296 + (tLo >>> 0)) / 1e6;
+  if (ms === Infinity) trap('wait without a timeout on a memory no other agent can notify');
   if (sleeper === undefined) {
     try {
       sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -416,10 +442,59 @@ function atomicWait(mem: Memory, addr: number, size: number, expLo: number, expH
     try {
       Atomics.wait(sleeper, 0, 0, ms);
     } catch {
-      // A host that may not block here (a browser's main thread): the timeout ends at once.
+      // A host that may not block here: the timeout ends at once.
     }
   }
   return 2;
+}
+
+/** atomicRmw's view of `size` bytes: zero-extending below 4 bytes, as the proposal's narrow
+ *  forms read. */
+type NarrowView = Uint8Array | Uint16Array | Int32Array;
+
+function atomicRmw(mem: Memory, op: number, size: number, addr: number, v: number, x: number): number {
+  const a = mem.atomicView(size) as NarrowView;
+  const i = size === 4 ? addr >>> 2 : size === 2 ? addr >>> 1 : addr;
+  // Atomics convert each operand to the view's element type: the low bits, as Wasm wraps.
+  switch (op) {
+    case 0: return Atomics.load(a, i);
+    case 1: Atomics.store(a, i, v); return 0;
+    case 2: return Atomics.add(a, i, v);
+    case 3: return Atomics.sub(a, i, v);
+    case 4: return Atomics.and(a, i, v);
+    case 5: return Atomics.or(a, i, v);
+    case 6: return Atomics.xor(a, i, v);
+    case 7: return Atomics.exchange(a, i, v);
+    default: return Atomics.compareExchange(a, i, v, x);
+  }
+}
+
+function atomicRmw64(mem: Memory, op: number, addr: number, lo: number, hi: number, xlo: number, xhi: number): number {
+  const a = mem.atomicView(8);
+  const i = addr >>> 3;
+  const v = (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
+  let r: bigint;
+  switch (op) {
+    case 0: r = Atomics.load(a, i); break;
+    case 1: Atomics.store(a, i, v); r = 0n; break;
+    case 2: r = Atomics.add(a, i, v); break;
+    case 3: r = Atomics.sub(a, i, v); break;
+    case 4: r = Atomics.and(a, i, v); break;
+    case 5: r = Atomics.or(a, i, v); break;
+    case 6: r = Atomics.xor(a, i, v); break;
+    case 7: r = Atomics.exchange(a, i, v); break;
+    default: r = Atomics.compareExchange(a, i, v, (BigInt(xhi | 0) << 32n) | BigInt(xlo >>> 0));
+  }
+  return retBig(r);
+}
+
+function memBeyond(mem: Memory, end: number): boolean {
+  mem.syncLength();
+  return end > mem.byteLength;
+}
+
+function memPages(mem: Memory): number {
+  return mem.size();
 }
 
 /** The one helper object every instance's generated code receives. */
@@ -462,6 +537,10 @@ export const helpers: VMHelpers = {
   atomicNotify,
   refGetDesc: GC.refGetDesc, refCastDescEq: GC.refCastDescEq, refTestDescEq: GC.refTestDescEq,
   refTestExactFn: GC.refTestExactFn, refCastBy: GC.refCastBy,
+  atomicRmw,
+  atomicRmw64,
+  memBeyond,
+  memPages,
 };
 // Where NaNs need carriers, the float helpers are the carrier-aware ones (runtime/vm/nan.ts).
 if (NAN_CARRIERS) Object.assign(helpers, carrierHelpers(helpers as unknown as Record<string, unknown>));
