@@ -10,6 +10,7 @@
 
 import { BlockType, Catch, CatchKind, HeapType, Instr, MemArg, ValType } from '../ir';
 import { Imm, OPS, PREFIX_GC, PREFIX_MISC, PREFIX_SIMD, PREFIX_ATOMIC } from '../opcodes';
+import { LIMITS, limitMessage } from '../limits';
 import { Reader } from './reader';
 import { anchorShape } from '../shapes';
 import { blockType, heapType, lastHeapExact, refType, valType } from './types';
@@ -188,15 +189,18 @@ export class InstrDecoder {
       case Imm.ElemTable:
       case Imm.TableTable:
       case Imm.StructField:
-      case Imm.ArrayFixed:
       case Imm.ArrayData:
       case Imm.ArrayElem:
       case Imm.ArrayArray:
         s.idx = r.u32();
         s.idx2 = r.u32();
         break;
+      case Imm.ArrayFixed:
+        s.idx = r.u32();
+        s.idx2 = this.arrayFixedCount();
+        break;
       case Imm.BrTable: {
-        const n = r.len();
+        const n = this.brTableCount();
         const labels = s.labels;
         labels.length = 0;
         for (let i = 0; i < n; i++) labels.push(r.u32());
@@ -305,12 +309,15 @@ export class InstrDecoder {
           case OP_BLOCK:
           case OP_LOOP:
           case OP_TRY_TABLE:
+            if (frames.length >= LIMITS.nesting) this.tooDeep(pos);
             frames.push(Frame.Block);
             break;
           case OP_IF:
+            if (frames.length >= LIMITS.nesting) this.tooDeep(pos);
             frames.push(Frame.If);
             break;
           case OP_TRY:
+            if (frames.length >= LIMITS.nesting) this.tooDeep(pos);
             frames.push(Frame.Try);
             break;
           case OP_ELSE:
@@ -352,6 +359,25 @@ export class InstrDecoder {
     }
     this.imm = imm;
     return op;
+  }
+
+  /** A construct opened at `pos` with LIMITS.nesting others open. */
+  private tooDeep(pos: number): never {
+    return this.r.fail(`control constructs nested too deeply (${LIMITS.nesting + 1}; the implementation limit is ${LIMITS.nesting})`, pos);
+  }
+
+  /** A br_table's label count, within LIMITS.brTableTargets. */
+  private brTableCount(): number {
+    return this.r.count(LIMITS.brTableTargets, 'br_table targets');
+  }
+
+  /** An array.new_fixed's operand count (its second immediate), within LIMITS.arrayNewFixed. */
+  private arrayFixedCount(): number {
+    const r = this.r;
+    const at = r.pos;
+    const n = r.u32();
+    if (n > LIMITS.arrayNewFixed) r.fail(limitMessage('array.new_fixed operands', n, LIMITS.arrayNewFixed), at);
+    return n;
   }
 
   /**
@@ -411,15 +437,18 @@ export class InstrDecoder {
       case Imm.ElemTable:
       case Imm.TableTable:
       case Imm.StructField:
-      case Imm.ArrayFixed:
       case Imm.ArrayData:
       case Imm.ArrayElem:
       case Imm.ArrayArray: {
         const idx = r.u32();
         return { op, pos, idx, idx2: r.u32() };
       }
+      case Imm.ArrayFixed: {
+        const idx = r.u32();
+        return { op, pos, idx, idx2: this.arrayFixedCount() };
+      }
       case Imm.BrTable: {
-        const n = r.len();
+        const n = this.brTableCount();
         const labels: number[] = [];
         for (let i = 0; i < n; i++) labels.push(r.u32());
         return { op, pos, labels, idx: r.u32() };

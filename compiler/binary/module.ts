@@ -6,6 +6,7 @@ import {
   Instr, ModuleIR, RefType, SegmentMode, Table, ValType,
 } from '../ir';
 import { InstrDecoder, StreamInstr } from './instructions';
+import { LIMITS, limitMessage } from '../limits';
 import { decodeNameSection } from './names';
 import { Reader } from './reader';
 import { globalType, memoryType, refType, refTypeAt, tableType, tagType, typeSection, valType } from './types';
@@ -29,42 +30,7 @@ const SECTION_RANK: number[] = [];
 const MAGIC = 0x6d736100;
 const VERSION = 1;
 
-/**
- * Implementation limits on what a module declares: the WebAssembly JS API's (V8 uses the
- * same numbers), enforced on every module while it is decoded. Each is checked on a count or
- * size before the items it counts are read, so an oversized module is rejected for the cost
- * of reading that count. A limit that valid core modules cross (the JS API bounds 64-bit
- * memories far below the core 2^48 pages) is left to the JS API facade (runtime/jsapi).
- */
-export const LIMITS = {
-  moduleBytes: 2 ** 30,
-  /** Defined types, and recursion groups. */
-  types: 1_000_000,
-  /** Defined functions, globals and tags. */
-  functions: 1_000_000,
-  globals: 1_000_000,
-  tags: 1_000_000,
-  imports: 1_000_000,
-  exports: 1_000_000,
-  dataSegments: 100_000,
-  elementSegments: 10_000_000,
-  /** Entries of one element segment. */
-  tableInitEntries: 10_000_000,
-  /** Imported and defined. */
-  tables: 100_000,
-  memories: 100,
-  /** Of any function type, and so of any block type. */
-  params: 1_000,
-  results: 1_000,
-  structFields: 10_000,
-  /** A function body's size, its locals declarations included. */
-  functionBodyBytes: 7_654_321,
-  /**
-   * Declared locals plus parameters. Bodies are expanded to one entry per declared local,
-   * so the limit also bounds that allocation.
-   */
-  locals: 50_000,
-} as const;
+export { LIMITS } from '../limits';
 
 /** The limit on a function's locals, parameters included (LIMITS.locals). */
 export const MAX_LOCALS = LIMITS.locals;
@@ -133,12 +99,12 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
       case SectionId.Type: {
         // The vector counts recursion groups; a group may hold many types.
         const at = r.pos;
-        r.count(LIMITS.types, 'recursion groups');
+        r.count(LIMITS.recGroups, 'recursion groups');
         r.pos = at;
         const first = m.types.length;
-        typeSection(r, m.types, m.recGroups);
-        if (m.types.length > LIMITS.types) r.fail(`too many types (${m.types.length}; the implementation limit is ${LIMITS.types})`, at);
+        typeSection(r, m.types, m.recGroups, LIMITS.types);
         checkTypeSizes(r, m, first, at);
+        checkSubtypeDepths(r, m, first, at);
         break;
       }
       case SectionId.Import:
@@ -306,6 +272,26 @@ function checkTypeSizes(r: Reader, m: ModuleIR, first: number, at: number): void
     } else if (c.kind === 'struct' && c.fields.length > LIMITS.structFields) {
       r.fail(`too many fields in type ${i} (${c.fields.length}; the implementation limit is ${LIMITS.structFields})`, at);
     }
+  }
+}
+
+/**
+ * The subtype chain depths of the types from index `first` on (LIMITS.subtypeDepth). A
+ * declared supertype precedes its subtype in valid modules, so one pass in index order
+ * computes every depth from the depths before it; a supertype index that does not precede
+ * its subtype is left for validation to report (its chain counts as depth 0 here).
+ */
+function checkSubtypeDepths(r: Reader, m: ModuleIR, first: number, at: number): void {
+  const depths = new Int32Array(m.types.length);
+  for (let i = first; i < m.types.length; i++) {
+    const supers = m.types[i].supers;
+    if (supers.length === 0) continue;
+    const s = supers[0];
+    const depth = s < i ? depths[s] + 1 : 0;
+    if (depth > LIMITS.subtypeDepth) {
+      r.fail(`subtype chain too deep at type ${i} (depth ${depth}; the implementation limit is ${LIMITS.subtypeDepth})`, at);
+    }
+    depths[i] = depth;
   }
 }
 
@@ -556,7 +542,8 @@ function localGroups(r: Reader, max: number): number {
     groupTypes[i] = valType(r);
     total += n;
   }
-  if (total >= 2 ** 32 || total > max) r.fail('too many locals');
+  if (total >= 2 ** 32) r.fail('too many locals');
+  if (total > max) r.fail(limitMessage('locals', total + LIMITS.locals - max, LIMITS.locals));
   return groups;
 }
 

@@ -200,17 +200,23 @@ function subType(r: Reader): SubType {
   return st;
 }
 
-/** The type section: rec groups, flattened into one type index space. */
-export function typeSection(r: Reader, types: SubType[], recGroups: RecGroup[]): void {
+/**
+ * The type section: rec groups, flattened into one type index space. `maxTypes` bounds the
+ * total; a group's size is checked against it before the group's types are read.
+ */
+export function typeSection(r: Reader, types: SubType[], recGroups: RecGroup[], maxTypes: number): void {
   const n = r.len();
   for (let i = 0; i < n; i++) {
     const start = types.length;
+    const at = r.pos;
     if (r.peek() === 0x4e) {
       r.pos++;
       const m = r.len();
+      if (start + m > maxTypes) r.fail(`too many types (${start + m}; the implementation limit is ${maxTypes})`, at);
       for (let j = 0; j < m; j++) types.push(subType(r));
       recGroups.push({ start, count: m });
     } else {
+      if (start + 1 > maxTypes) r.fail(`too many types (${start + 1}; the implementation limit is ${maxTypes})`, at);
       types.push(subType(r));
       recGroups.push({ start, count: 1 });
     }

@@ -86,6 +86,15 @@ function subFuncType(st: SubType | undefined): FuncType {
 }
 
 /** An Int32Array over all whole words of memory m (its DataView's buffer and length). */
+/**
+ * Imported functions and globals, reference globals, tables and tags of an index below this
+ * get a prelude variable each; the others are read from their `R` slot where used. Variables
+ * no function captures are registers of the factory's frame, and a module at the limits
+ * (100,000 tables, a million tags or imports) would otherwise need a frame larger than the
+ * stack.
+ */
+const PRELUDE_VARS = 10_000;
+
 const words = (m: number): string => `new Int32Array(M${m}.dv.buffer, 0, M${m}.byteLength >>> 2)`;
 
 let nextViewsKey = 0;
@@ -139,23 +148,41 @@ export class ModuleEnvironment implements FuncEnvironment {
   funcTypeIndex(f: number): number { return this.funcTypeIdx[f]; }
   typeAt(t: number): FuncType { return subFuncType(this.module.types[t]); }
   canonicalTypeId(t: number): number { return this.canon[t]; }
-  callee(f: number): string { return f < this.numImportedFuncs ? `F${f}` : `f${f}`; }
+  callee(f: number): string { return f < this.numImportedFuncs ? this.importedFunc(f) : `f${f}`; }
   directCallee(f: number): string {
-    if (f < this.numImportedFuncs) return `F${f}`;
+    if (f < this.numImportedFuncs) return this.importedFunc(f);
     // Lazy mode: the factory's CODE array (translate/index.ts lazyModuleSource), called
     // without the array as receiver (stack traces would name the frame `Array.fN`).
     return this.lazy ? `(0, CODE[${f - this.numImportedFuncs}])` : `f${f}`;
   }
   globalType(g: number): ValType { return this.globalTypes[g]; }
 
+  /** Imported function `f` (a call through the slot has no receiver). */
+  private importedFunc(f: number): string {
+    return f < PRELUDE_VARS ? `F${f}` : `(0, R[${this.offsets.importedFunc(f)}])`;
+  }
+
+  /** The prelude binding of imported or reference global `g`, or its value without one. */
+  private globalCell(g: number): string {
+    if (g < PRELUDE_VARS) return `G${g}`;
+    const o = this.offsets;
+    if (!o.isImportedGlobal(g)) {
+      const s = o.definedGlobal(g);
+      if (s.kind !== 'ref') throw new Error(`global ${g} is in a slab, not a slot`);
+      return `R[${s.slot}]`;
+    }
+    const cell = `R[${o.importedGlobal(g)}]`;
+    return this.globalTypes[g] === 'i64' ? `new Int32Array(${cell}.buffer, ${cell}.byteOffset, 2)` : cell;
+  }
+
   globalGet(g: number): string {
     const t = this.globalTypes[g];
     if (this.offsets.isImportedGlobal(g)) {
-      if (typeof t === 'object' || (NAN_CARRIERS && (t === 'f32' || t === 'f64'))) return `G${g}.value`;
-      return t === 'v128' ? `G${g}.slice(0, 4)` : `G${g}[0]`;
+      if (typeof t === 'object' || (NAN_CARRIERS && (t === 'f32' || t === 'f64'))) return `${this.globalCell(g)}.value`;
+      return t === 'v128' ? `${this.globalCell(g)}.slice(0, 4)` : `${this.globalCell(g)}[0]`;
     }
     const s = this.offsets.definedGlobal(g);
-    if (s.kind === 'ref') return `G${g}.value`;
+    if (s.kind === 'ref') return `${this.globalCell(g)}.value`;
     switch (s.slab) {
       case SlabKind.I32: return `I32[${s.index}]`;
       case SlabKind.I64: return `I64[${s.index}]`;
@@ -165,7 +192,7 @@ export class ModuleEnvironment implements FuncEnvironment {
   }
 
   globalI64Words(g: number): { lo: string; hi: string } {
-    if (this.offsets.isImportedGlobal(g)) return { lo: `G${g}[0]`, hi: `G${g}[1]` };
+    if (this.offsets.isImportedGlobal(g)) return { lo: `${this.globalCell(g)}[0]`, hi: `${this.globalCell(g)}[1]` };
     const s = this.offsets.definedGlobal(g);
     if (s.kind !== 'num' || s.slab !== SlabKind.I64) throw new Error('not an i64 global');
     // The I64 slab index k covers int32 words 2k (low) and 2k+1 (high): little-endian.
@@ -175,11 +202,11 @@ export class ModuleEnvironment implements FuncEnvironment {
   globalSet(g: number, v: string): string {
     const t = this.globalTypes[g];
     if (this.offsets.isImportedGlobal(g)) {
-      if (typeof t === 'object' || (NAN_CARRIERS && (t === 'f32' || t === 'f64'))) return `G${g}.value = ${v};`;
-      return t === 'v128' ? `G${g}.set(${v});` : `G${g}[0] = ${v};`;
+      if (typeof t === 'object' || (NAN_CARRIERS && (t === 'f32' || t === 'f64'))) return `${this.globalCell(g)}.value = ${v};`;
+      return t === 'v128' ? `${this.globalCell(g)}.set(${v});` : `${this.globalCell(g)}[0] = ${v};`;
     }
     const s = this.offsets.definedGlobal(g);
-    if (s.kind === 'ref') return `G${g}.value = ${v};`;
+    if (s.kind === 'ref') return `${this.globalCell(g)}.value = ${v};`;
     switch (s.slab) {
       case SlabKind.I32: return `I32[${s.index}] = ${v};`;
       case SlabKind.I64: return `I64[${s.index}] = ${v};`;
@@ -206,13 +233,17 @@ export class ModuleEnvironment implements FuncEnvironment {
     return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: null, is64, pageSizeLog2, minBytes, below2GiB, shared };
   }
   table(t: number): TableNames {
-    return { obj: `T${t}`, elems: `E${t}`, is64: this.tableTypes[t].addr === 'i64' };
+    const is64 = this.tableTypes[t].addr === 'i64';
+    if (t < PRELUDE_VARS) return { obj: `T${t}`, elems: `E${t}`, is64 };
+    // A table's elements array is the same for its whole life (it grows in place).
+    const slot = `R[${this.offsets.table(t)}]`;
+    return { obj: slot, elems: `${slot}.elements`, is64 };
   }
   elemSegment(s: number): string { return `R[${this.offsets.elem(s)}]`; }
   dropElem(s: number): string { return `R[${this.offsets.elem(s)}] = EMPTY_ELEM;`; }
   dataSegment(s: number): string { return `R[${this.offsets.data(s)}]`; }
   dropData(s: number): string { return `R[${this.offsets.data(s)}] = EMPTY_DATA;`; }
-  tag(t: number): string { return `X${t}`; }
+  tag(t: number): string { return t < PRELUDE_VARS ? `X${t}` : `R[${this.offsets.tag(t)}]`; }
 
   /**
    * The module prelude: captures helpers, slab views and every write-once reference slot,
@@ -229,8 +260,8 @@ export class ModuleEnvironment implements FuncEnvironment {
     // a property load and a method call; a binding is one context load (TurboFan inlines
     // either through the call's feedback).
     lines.push('var imul = Math.imul, clz32 = Math.clz32, fround = Math.fround, sqrt = Math.sqrt;');
-    for (let f = 0; f < this.numImportedFuncs; f++) lines.push(`var F${f} = R[${o.importedFunc(f)}];`);
-    for (let g = 0; g < this.globalTypes.length; g++) {
+    for (let f = 0; f < Math.min(this.numImportedFuncs, PRELUDE_VARS); f++) lines.push(`var F${f} = R[${o.importedFunc(f)}];`);
+    for (let g = 0; g < Math.min(this.globalTypes.length, PRELUDE_VARS); g++) {
       if (o.isImportedGlobal(g)) {
         const cell = `R[${o.importedGlobal(g)}]`;
         // A numeric import's cell is a typed-array view of the exporter's slot; i64 words
@@ -243,9 +274,9 @@ export class ModuleEnvironment implements FuncEnvironment {
         if (s.kind === 'ref') lines.push(`var G${g} = R[${s.slot}];`);
       }
     }
-    for (let t = 0; t < this.tableTypes.length; t++) lines.push(`var T${t} = R[${o.table(t)}], E${t} = T${t}.elements;`);
+    for (let t = 0; t < Math.min(this.tableTypes.length, PRELUDE_VARS); t++) lines.push(`var T${t} = R[${o.table(t)}], E${t} = T${t}.elements;`);
     const numTags = this.module.numImportedTags + this.module.tags.length;
-    for (let t = 0; t < numTags; t++) lines.push(`var X${t} = R[${o.tag(t)}];`);
+    for (let t = 0; t < Math.min(numTags, PRELUDE_VARS); t++) lines.push(`var X${t} = R[${o.tag(t)}];`);
     const refresh: string[] = [];
     const k = this.viewsKey;
     for (let m = 0; m < this.memTypes.length; m++) {
@@ -311,13 +342,13 @@ export class ModuleEnvironment implements FuncEnvironment {
   preludeBindings(): string[] {
     const o = this.offsets;
     const names: string[] = [...HELPER_NAMES, ...(NAN_CARRIERS ? NAN_HELPER_NAMES : []), 'I32', 'I64', 'F64', 'R', 'imul', 'clz32', 'fround', 'sqrt', 'refresh', 'vm', 'H', 'LIMS'];
-    for (let f = 0; f < this.numImportedFuncs; f++) names.push(`F${f}`);
-    for (let g = 0; g < this.globalTypes.length; g++) {
+    for (let f = 0; f < Math.min(this.numImportedFuncs, PRELUDE_VARS); f++) names.push(`F${f}`);
+    for (let g = 0; g < Math.min(this.globalTypes.length, PRELUDE_VARS); g++) {
       if (o.isImportedGlobal(g) || o.definedGlobal(g).kind === 'ref') names.push(`G${g}`);
     }
-    for (let t = 0; t < this.tableTypes.length; t++) names.push(`T${t}`, `E${t}`);
+    for (let t = 0; t < Math.min(this.tableTypes.length, PRELUDE_VARS); t++) names.push(`T${t}`, `E${t}`);
     const numTags = this.module.numImportedTags + this.module.tags.length;
-    for (let t = 0; t < numTags; t++) names.push(`X${t}`);
+    for (let t = 0; t < Math.min(numTags, PRELUDE_VARS); t++) names.push(`X${t}`);
     for (let m = 0; m < this.memTypes.length; m++) {
       names.push(`M${m}`);
       if (!this.viewsAsVariables) names.push(`V${m}`);

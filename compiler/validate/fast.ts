@@ -11,6 +11,7 @@
 // translator sizes its frames by them).
 
 import type { FuncBody, ModuleIR } from '../ir';
+import { LIMITS } from '../limits';
 import { OPS } from '../opcodes';
 import type { ModuleContext } from './func';
 import { HT, REF_BASE, VT, refEnc, type CanonInfo, type TypeRegistry } from './types';
@@ -288,6 +289,9 @@ export class FastValidator {
     const empty = EMPTY;
     const numBodies = codes.length;
     const undecided: number[] = [];
+    // ch counts the function's own frame, which the nesting limit does not.
+    const nestingLimit = LIMITS.nesting;
+    const brTableLimit = LIMITS.brTableTargets;
 
     let localTypes = this.localTypes;
     let vals = this.vals;
@@ -445,6 +449,8 @@ export class FastValidator {
                   if (!unreach) break ok;
                 } else if ((t = vals[--vh]) !== VT.I32 && t !== VT.Bot) break ok;
               }
+              // Past the nesting limit the decoder's error is due: CodeValidator reports it.
+              if (ch > nestingLimit) break ok;
               cKind[ch] = op === 0x02 ? K.BLOCK : op === 0x03 ? K.LOOP : K.IF;
               cHeight[ch] = vh;
               cUnreach[ch - 1] = unreach ? 1 : 0;
@@ -546,7 +552,7 @@ export class FastValidator {
               continue;
             case 0x0e: { // br_table
               const n = readU32(bytes, pos, end);
-              if ((pos = lebEnd) < 0 || n > end - pos) break ok;
+              if ((pos = lebEnd) < 0 || n > end - pos || n > brTableLimit) break ok;
               const labelsAt = pos;
               for (let k = 0; k < n; k++) {
                 readU32(bytes, pos, end);

@@ -13,7 +13,6 @@
 
 import { CompileError as EngineCompileError } from '../../compiler/errors';
 import type { ExternKind } from '../../compiler/ir';
-import { typeRegistry } from '../../compiler/validate';
 import { Engine } from '../engine';
 import { RuntimeError as EngineRuntimeError } from '../errors';
 import { Instance as RtInstance } from '../instance';
@@ -78,8 +77,8 @@ function checkImportObject(importObject: unknown, what: string): void {
 
 /**
  * Limits of the JS API that valid core modules cross, so the decoder does not check them
- * (compiler/binary/module.ts LIMITS has the others): a 64-bit memory of at most 2^37 - 1
- * pages, and subtype chains at most 63 deep. Null when the module keeps them.
+ * (compiler/limits.ts LIMITS has the others): a 64-bit memory of at most 2^37 - 1
+ * pages. Null when the module keeps it.
  */
 function jsApiLimitError(m: RtModule): string | null {
   const MAX_PAGES_64 = 2 ** 37 - 1;
@@ -90,9 +89,6 @@ function jsApiLimitError(m: RtModule): string | null {
     if (mem.limits.min > MAX_PAGES_64 || (mem.limits.max !== undefined && mem.limits.max > MAX_PAGES_64)) {
       return `a 64-bit memory size exceeds the implementation limit of ${MAX_PAGES_64} pages`;
     }
-  }
-  for (const id of m.canon) {
-    if (typeRegistry.info(id).depth > 63) return 'a subtype chain exceeds the implementation limit of 63';
   }
   return null;
 }
