@@ -47,6 +47,66 @@ export const enum Imm {
   /** none (binary: one reserved byte that must be 0x00; text: nothing) */ Zero,
 }
 
+/**
+ * What kind of instruction an opcode is, for the validator's and the translator's dispatch
+ * (each switches over these small integers, which V8 compiles to a jump table). Instructions
+ * typed by their signature alone are Plain, Mem (memarg), Lane or MemLane; constants and nop
+ * have classes of their own because the translator handles them apart. Named after the
+ * spec's instructions.
+ */
+export const enum OpClass {
+  Plain, Mem, Lane, MemLane, Nop, I32Const, I64Const, F32Const, F64Const, V128Const,
+  LocalGet, LocalSet, LocalTee, GlobalGet, GlobalSet, Block, Loop, If, Else, End,
+  Br, BrIf, BrTable, Return, Call, CallIndirect, ReturnCall, ReturnCallIndirect, CallRef, ReturnCallRef, Drop,
+  Select, SelectT, Unreachable, MemorySize, MemoryGrow, Shuffle, Try, Catch, CatchAll, Delegate, Rethrow, Throw,
+  ThrowRef, TryTable, TableGet, TableSet, TableSize, TableGrow, TableFill, TableCopy, TableInit, ElemDrop,
+  MemoryInit, DataDrop, MemoryCopy, MemoryFill, RefNull, RefIsNull, RefFunc, RefEq, RefAsNonNull, BrOnNull,
+  BrOnNonNull, StructNew, StructNewDefault, StructGet, StructGetPacked, StructSet, ArrayNew, ArrayNewDefault,
+  ArrayNewFixed, ArrayNewData, ArrayNewElem, ArrayGet, ArrayGetPacked, ArraySet, ArrayLen, ArrayFill, ArrayCopy,
+  ArrayInitData, ArrayInitElem, RefTest, RefCast, BrOnCast, BrOnCastFail, AnyConvertExtern, ExternConvertAny,
+  RefI31, I31Get, StructNewDesc, StructNewDefaultDesc, RefGetDesc, RefCastDescEq, BrOnCastDescEq,
+  BrOnCastDescEqFail,
+  /** No class: an instruction whose typing needs context the table does not describe. */
+  Unknown,
+}
+
+/** The classes of instructions that are not typed by signature alone. */
+const CLASS_BY_NAME: ReadonlyMap<string, OpClass> = new Map<string, OpClass>([
+  ['nop', OpClass.Nop], ['i32.const', OpClass.I32Const], ['i64.const', OpClass.I64Const],
+  ['f32.const', OpClass.F32Const], ['f64.const', OpClass.F64Const], ['v128.const', OpClass.V128Const],
+  ['local.get', OpClass.LocalGet], ['local.set', OpClass.LocalSet], ['local.tee', OpClass.LocalTee],
+  ['global.get', OpClass.GlobalGet], ['global.set', OpClass.GlobalSet], ['block', OpClass.Block], ['loop', OpClass.Loop],
+  ['if', OpClass.If], ['else', OpClass.Else], ['end', OpClass.End], ['br', OpClass.Br], ['br_if', OpClass.BrIf],
+  ['br_table', OpClass.BrTable], ['return', OpClass.Return], ['call', OpClass.Call], ['call_indirect', OpClass.CallIndirect],
+  ['return_call', OpClass.ReturnCall], ['return_call_indirect', OpClass.ReturnCallIndirect], ['call_ref', OpClass.CallRef],
+  ['return_call_ref', OpClass.ReturnCallRef], ['drop', OpClass.Drop], ['select', OpClass.Select], ['select_t', OpClass.SelectT],
+  ['unreachable', OpClass.Unreachable], ['memory.size', OpClass.MemorySize], ['memory.grow', OpClass.MemoryGrow],
+  ['i8x16.shuffle', OpClass.Shuffle], ['try', OpClass.Try], ['catch', OpClass.Catch], ['catch_all', OpClass.CatchAll],
+  ['delegate', OpClass.Delegate], ['rethrow', OpClass.Rethrow], ['throw', OpClass.Throw], ['throw_ref', OpClass.ThrowRef],
+  ['try_table', OpClass.TryTable], ['table.get', OpClass.TableGet], ['table.set', OpClass.TableSet],
+  ['table.size', OpClass.TableSize], ['table.grow', OpClass.TableGrow], ['table.fill', OpClass.TableFill],
+  ['table.copy', OpClass.TableCopy], ['table.init', OpClass.TableInit], ['elem.drop', OpClass.ElemDrop],
+  ['memory.init', OpClass.MemoryInit], ['data.drop', OpClass.DataDrop], ['memory.copy', OpClass.MemoryCopy],
+  ['memory.fill', OpClass.MemoryFill], ['ref.null', OpClass.RefNull], ['ref.is_null', OpClass.RefIsNull],
+  ['ref.func', OpClass.RefFunc], ['ref.eq', OpClass.RefEq], ['ref.as_non_null', OpClass.RefAsNonNull],
+  ['br_on_null', OpClass.BrOnNull], ['br_on_non_null', OpClass.BrOnNonNull], ['struct.new', OpClass.StructNew],
+  ['struct.new_default', OpClass.StructNewDefault], ['struct.get', OpClass.StructGet],
+  ['struct.get_s', OpClass.StructGetPacked], ['struct.get_u', OpClass.StructGetPacked], ['struct.set', OpClass.StructSet],
+  ['array.new', OpClass.ArrayNew], ['array.new_default', OpClass.ArrayNewDefault], ['array.new_fixed', OpClass.ArrayNewFixed],
+  ['array.new_data', OpClass.ArrayNewData], ['array.new_elem', OpClass.ArrayNewElem], ['array.get', OpClass.ArrayGet],
+  ['array.get_s', OpClass.ArrayGetPacked], ['array.get_u', OpClass.ArrayGetPacked], ['array.set', OpClass.ArraySet],
+  ['array.len', OpClass.ArrayLen], ['array.fill', OpClass.ArrayFill], ['array.copy', OpClass.ArrayCopy],
+  ['array.init_data', OpClass.ArrayInitData], ['array.init_elem', OpClass.ArrayInitElem], ['ref.test', OpClass.RefTest],
+  ['ref.test_null', OpClass.RefTest], ['ref.cast', OpClass.RefCast], ['ref.cast_null', OpClass.RefCast],
+  ['br_on_cast', OpClass.BrOnCast], ['br_on_cast_fail', OpClass.BrOnCastFail],
+  ['any.convert_extern', OpClass.AnyConvertExtern], ['extern.convert_any', OpClass.ExternConvertAny],
+  ['ref.i31', OpClass.RefI31], ['i31.get_s', OpClass.I31Get], ['i31.get_u', OpClass.I31Get],
+  ['struct.new_desc', OpClass.StructNewDesc], ['struct.new_default_desc', OpClass.StructNewDefaultDesc],
+  ['ref.get_desc', OpClass.RefGetDesc], ['ref.cast_desc_eq', OpClass.RefCastDescEq],
+  ['ref.cast_desc_eq_null', OpClass.RefCastDescEq], ['br_on_cast_desc_eq', OpClass.BrOnCastDescEq],
+  ['br_on_cast_desc_eq_fail', OpClass.BrOnCastDescEqFail],
+]);
+
 export interface OpInfo {
   readonly name: string;
   /** (prefix << 16) | sub for prefixed opcodes, else the byte. */
@@ -61,6 +121,7 @@ export interface OpInfo {
   readonly sig?: string;
   /** Natural alignment (log2) for memory instructions. */
   readonly natAlign?: number;
+  readonly cls: OpClass;
 }
 
 export const PREFIX_GC = 0xfb;
@@ -74,7 +135,10 @@ export const opByCode = new Map<number, OpInfo>();
 
 function def(prefix: number, sub: number, name: string, imm: Imm = Imm.None, sig?: string, natAlign?: number): void {
   const code = prefix ? (prefix << 16) | sub : sub;
-  const info: OpInfo = { name, code, prefix, sub, imm, sig, natAlign };
+  const cls = CLASS_BY_NAME.get(name)
+    ?? (sig === undefined ? OpClass.Unknown
+      : imm === Imm.MemArg ? OpClass.Mem : imm === Imm.Lane ? OpClass.Lane : imm === Imm.MemArgLane ? OpClass.MemLane : OpClass.Plain);
+  const info: OpInfo = { name, code, prefix, sub, imm, sig, natAlign, cls };
   OPS.push(info);
   opByName.set(name, info);
   opByCode.set(code, info);

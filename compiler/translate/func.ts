@@ -18,7 +18,8 @@ import { CatchKind } from '../ir';
 import * as i64 from './i64';
 import { outlineBody } from './outline';
 import { CheckPoints } from './checks';
-import { TK, opDesc } from './ops';
+import { opDesc } from './ops';
+import { OpClass } from '../opcodes';
 import type { OpDesc } from './ops';
 import { NAN_CARRIERS, floatEqualityCarrier } from './nan';
 import { asU32, entry, paramList, MAX_SUM_TERMS, TRAP_MSG, numberLiteral, f32Value, f64Value } from './exprs';
@@ -115,16 +116,16 @@ export class FuncTranslator extends SimdLowering {
     }
     // Dead code: skipped, tracking only block structure.
     switch (desc.kind) {
-      case TK.Block: case TK.Loop: case TK.If: case TK.TryTable: case TK.Try:
+      case OpClass.Block: case OpClass.Loop: case OpClass.If: case OpClass.TryTable: case OpClass.Try:
         this.deadDepth++;
         return;
-      case TK.End:
+      case OpClass.End:
         if (this.deadDepth > 0) { this.deadDepth--; return; }
         break;
-      case TK.Else: case TK.Catch:
+      case OpClass.Else: case OpClass.Catch: case OpClass.CatchAll:
         if (this.deadDepth > 0) return;
         break;
-      case TK.Delegate:
+      case OpClass.Delegate:
         if (this.deadDepth > 0) { this.deadDepth--; return; }
         break;
       default:
@@ -139,23 +140,23 @@ export class FuncTranslator extends SimdLowering {
     const name = desc.name;
     switch (desc.kind) {
       // ------------------------------------------------------------ control
-      case TK.Nop: return;
-      case TK.Unreachable:
+      case OpClass.Nop: return;
+      case OpClass.Unreachable:
         this.emit(this.trap(TRAP_MSG.unreachable));
         this.setUnreachable();
         return;
-      case TK.Block: case TK.Loop: {
+      case OpClass.Block: case OpClass.Loop: {
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
-        this.frames.push(newFrame(desc.kind === TK.Block ? 'block' : 'loop', label, this.stack.length - sig.params.length, sig.params, sig.results, this.out.length));
+        this.frames.push(newFrame(desc.kind === OpClass.Block ? 'block' : 'loop', label, this.stack.length - sig.params.length, sig.params, sig.results, this.out.length));
         this.emit(name === 'block' ? `${label}: {` : `${label}: for (;;) {`);
         this.indent++;
         if (name === 'loop') this.openCheckRegion();
         else this.extendBlockRun();
         return;
       }
-      case TK.If: {
+      case OpClass.If: {
         const sig = this.blockSig(ins.bt);
         const c = this.popCond();
         this.flushAll();
@@ -165,7 +166,7 @@ export class FuncTranslator extends SimdLowering {
         this.indent++;
         return;
       }
-      case TK.Else: {
+      case OpClass.Else: {
         const f = this.frames[this.frames.length - 1];
         this.endOfArm(f);
         f.hasElse = true;
@@ -176,7 +177,7 @@ export class FuncTranslator extends SimdLowering {
         this.reachable = true;
         return;
       }
-      case TK.End: {
+      case OpClass.End: {
         const f = this.frames[this.frames.length - 1];
         if (f.kind === 'func') {
           // The function's final end is implicit in FuncBody; an explicit one ends it too.
@@ -187,11 +188,11 @@ export class FuncTranslator extends SimdLowering {
         this.endBlock(f);
         return;
       }
-      case TK.Br:
+      case OpClass.Br:
         this.emit(this.branchStatement(ins.idx!));
         this.setUnreachable();
         return;
-      case TK.BrIf: {
+      case OpClass.BrIf: {
         const c = this.popCond();
         const mark = this.out.length;
         this.indent++;
@@ -207,7 +208,7 @@ export class FuncTranslator extends SimdLowering {
         }
         return;
       }
-      case TK.BrTable: {
+      case OpClass.BrTable: {
         const idx = this.pop();
         const labels = ins.labels!;
         const groups = new Map<number, number[]>();
@@ -237,17 +238,17 @@ export class FuncTranslator extends SimdLowering {
         this.setUnreachable();
         return;
       }
-      case TK.Return:
+      case OpClass.Return:
         this.emitReturn();
         this.setUnreachable();
         return;
-      case TK.Call: {
+      case OpClass.Call: {
         const ft = this.env.funcType(ins.idx!);
         const args = this.popArgs(ft.params.length);
         this.pushCallResults(`${this.env.directCallee(ins.idx!)}(${args.join(', ')})`, ft.results);
         return;
       }
-      case TK.CallIndirect: {
+      case OpClass.CallIndirect: {
         const ft = this.env.typeAt(ins.idx!);
         const t = this.env.table(ins.idx2!);
         const i = this.addrOperand(t.is64);
@@ -255,7 +256,7 @@ export class FuncTranslator extends SimdLowering {
         this.pushCallResults(`callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`, ft.results);
         return;
       }
-      case TK.CallRef: {
+      case OpClass.CallRef: {
         const ft = this.env.typeAt(ins.idx!);
         const f = this.popSimple();
         const args = this.popArgs(ft.params.length);
@@ -263,7 +264,7 @@ export class FuncTranslator extends SimdLowering {
         this.pushCallResults(`${f}(${args.join(', ')})`, ft.results);
         return;
       }
-      case TK.ReturnCall: {
+      case OpClass.ReturnCall: case OpClass.ReturnCallIndirect: case OpClass.ReturnCallRef: {
         // The function is trampolined (see translateFunction): a tail call stores its
         // arguments in TA and returns the TAIL sentinel to the caller's runTail loop, so the
         // JS stack does not grow.
@@ -292,10 +293,10 @@ export class FuncTranslator extends SimdLowering {
         this.setUnreachable();
         return;
       }
-      case TK.Drop:
+      case OpClass.Drop:
         this.pop();
         return;
-      case TK.Select: {
+      case OpClass.Select: case OpClass.SelectT: {
         const top = this.stack[this.stack.length - 2];
         if (top.hi !== undefined) {
           const c = this.popSimple();
@@ -312,24 +313,24 @@ export class FuncTranslator extends SimdLowering {
       }
 
       // ------------------------------------------------------------ variables
-      case TK.LocalGet:
+      case OpClass.LocalGet:
         this.pushLocal(ins.idx!);
         return;
-      case TK.LocalSet:
+      case OpClass.LocalSet:
         this.localSet(ins.idx!, this.popEntry());
         return;
-      case TK.LocalTee: {
+      case OpClass.LocalTee: {
         this.localSet(ins.idx!, this.popEntry());
         this.pushLocal(ins.idx!);
         return;
       }
-      case TK.GlobalGet:
+      case OpClass.GlobalGet:
         if (this.env.globalType(ins.idx!) === 'i64') {
           const w = this.env.globalI64Words(ins.idx!);
           this.pushPairStmt((lo, hi) => `${lo} = ${w.lo}; ${hi} = ${w.hi};`);
         } else this.push(this.env.globalGet(ins.idx!), false);
         return;
-      case TK.GlobalSet:
+      case OpClass.GlobalSet:
         if (this.env.globalType(ins.idx!) === 'i64') {
           const w = this.env.globalI64Words(ins.idx!);
           const v = this.popPair();
@@ -338,32 +339,32 @@ export class FuncTranslator extends SimdLowering {
         return;
 
       // ------------------------------------------------------------ tables
-      case TK.TableGet: {
+      case OpClass.TableGet: {
         const t = this.env.table(ins.idx!);
         const i = this.addrOperand(t.is64);
         this.push(`tableGet(${t.elems}, ${i})`, false);
         return;
       }
-      case TK.TableSet: {
+      case OpClass.TableSet: {
         const t = this.env.table(ins.idx!);
         const v = this.pop();
         const i = this.addrOperand(t.is64);
         this.emit(`tableSet(${t.elems}, ${i}, ${v});`);
         return;
       }
-      case TK.TableSize: {
+      case OpClass.TableSize: {
         const t = this.env.table(ins.idx!);
         this.pushAddress(`${t.elems}.length`, t.is64);
         return;
       }
-      case TK.TableGrow: {
+      case OpClass.TableGrow: {
         const t = this.env.table(ins.idx!);
         const n = this.addrOperand(t.is64);
         const v = this.pop();
         this.pushAddress(`tableGrow(${t.obj}, ${v}, ${n})`, t.is64);
         return;
       }
-      case TK.TableFill: {
+      case OpClass.TableFill: {
         const t = this.env.table(ins.idx!);
         const n = this.addrOperand(t.is64);
         const v = this.pop();
@@ -371,7 +372,7 @@ export class FuncTranslator extends SimdLowering {
         this.emit(`tableFill(${t.elems}, ${i}, ${v}, ${n});`);
         return;
       }
-      case TK.TableCopy: {
+      case OpClass.TableCopy: {
         const dt = this.env.table(ins.idx!);
         const st = this.env.table(ins.idx2!);
         const n = this.addrOperand(dt.is64 && st.is64);
@@ -380,7 +381,7 @@ export class FuncTranslator extends SimdLowering {
         this.emit(`tableCopy(${dt.elems}, ${st.elems}, ${d}, ${s}, ${n});`);
         return;
       }
-      case TK.TableInit: {
+      case OpClass.TableInit: {
         const t = this.env.table(ins.idx2!);
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
@@ -388,25 +389,25 @@ export class FuncTranslator extends SimdLowering {
         this.emit(`tableInit(${t.elems}, ${this.env.elemSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
         return;
       }
-      case TK.ElemDrop:
+      case OpClass.ElemDrop:
         this.emit(this.env.dropElem(ins.idx!));
         return;
 
       // ------------------------------------------------------------ memory
-      case TK.MemorySize: {
+      case OpClass.MemorySize: {
         const m = this.env.memory(ins.idx!);
         // A shared memory's size is read from its buffer: another agent may have grown it.
         const pages = m.shared ? `H.memPages(${m.obj})` : `(${m.len} / ${2 ** m.pageSizeLog2})`;
         this.pushAddress(m.is64 ? pages : `(${pages} | 0)`, m.is64);
         return;
       }
-      case TK.MemoryGrow: {
+      case OpClass.MemoryGrow: {
         const m = this.env.memory(ins.idx!);
         const n = this.addrOperand(m.is64);
         this.pushAddress(`memGrow(${m.obj}, ${n})`, m.is64);
         return;
       }
-      case TK.MemoryFill: {
+      case OpClass.MemoryFill: {
         const m = this.env.memory(ins.idx!);
         const n = this.addrOperand(m.is64);
         const v = this.pop();
@@ -414,7 +415,7 @@ export class FuncTranslator extends SimdLowering {
         this.emit(`memFill(${m.obj}, ${d}, ${v}, ${n});`);
         return;
       }
-      case TK.MemoryCopy: {
+      case OpClass.MemoryCopy: {
         const dm = this.env.memory(ins.idx!);
         const sm = this.env.memory(ins.idx2!);
         const n = this.addrOperand(dm.is64 && sm.is64);
@@ -423,7 +424,7 @@ export class FuncTranslator extends SimdLowering {
         this.emit(`memCopy(${dm.obj}, ${sm.obj}, ${d}, ${s}, ${n});`);
         return;
       }
-      case TK.MemoryInit: {
+      case OpClass.MemoryInit: {
         const m = this.env.memory(ins.idx2!);
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
@@ -431,31 +432,31 @@ export class FuncTranslator extends SimdLowering {
         this.emit(`memInit(${m.obj}, ${this.env.dataSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
         return;
       }
-      case TK.DataDrop:
+      case OpClass.DataDrop:
         this.emit(this.env.dropData(ins.idx!));
         return;
 
       // ------------------------------------------------------------ constants
-      case TK.I32Const:
+      case OpClass.I32Const:
         this.push(String(ins.value as number), true);
         return;
-      case TK.I64Const:
+      case OpClass.I64Const:
         this.pushPair(i64.i64Const(ins.value as bigint), true);
         return;
-      case TK.F32Const: {
+      case OpClass.F32Const: {
         const bits = (ins.value as number) >>> 0;
         if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) this.push(this.pool.add(`f32FromBits(${bits})`), true);
         else this.push(numberLiteral(f32Value(bits)), true);
         return;
       }
-      case TK.F64Const: {
+      case OpClass.F64Const: {
         const bits = BigInt.asUintN(64, ins.value as bigint);
         const x = f64Value(bits);
         if (Number.isNaN(x)) this.push(this.pool.add(`f64FromBits(0x${bits.toString(16)}n)`), true);
         else this.push(numberLiteral(x), true);
         return;
       }
-      case TK.V128Const: {
+      case OpClass.V128Const: {
         const b = ins.bytes!;
         const w = new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + 16));
         this.push(this.pool.add(`V128(${w[0]}, ${w[1]}, ${w[2]}, ${w[3]})`), true);
@@ -463,30 +464,30 @@ export class FuncTranslator extends SimdLowering {
       }
 
       // ------------------------------------------------------------ references
-      case TK.RefNull:
+      case OpClass.RefNull:
         this.push('null', true);
         return;
-      case TK.RefIsNull: {
+      case OpClass.RefIsNull: {
         const v = this.pop();
         this.push(`(${v} === null ? 1 : 0)`, true, `${v} === null`);
         return;
       }
-      case TK.RefFunc:
+      case OpClass.RefFunc:
         this.push(this.env.callee(ins.idx!), true);
         return;
-      case TK.RefAsNonNull: {
+      case OpClass.RefAsNonNull: {
         const v = this.popSimple();
         this.emit(`if (${v} === null) ${this.trap(TRAP_MSG.nullRef)}`);
         this.push(v, true);
         return;
       }
-      case TK.RefEq: {
+      case OpClass.RefEq: {
         const b = this.pop();
         const a = this.pop();
         this.push(`(${a} === ${b} ? 1 : 0)`, true, `${a} === ${b}`);
         return;
       }
-      case TK.BrOnNull: {
+      case OpClass.BrOnNull: {
         const v = this.popSimple();
         const mark = this.out.length;
         this.indent++;
@@ -500,7 +501,7 @@ export class FuncTranslator extends SimdLowering {
         this.push(v, true);
         return;
       }
-      case TK.BrOnNonNull: {
+      case OpClass.BrOnNonNull: {
         const v = this.popSimple();
         this.push(v, true);
         const mark = this.out.length;
@@ -517,7 +518,7 @@ export class FuncTranslator extends SimdLowering {
       }
 
       // ------------------------------------------------------------ exceptions
-      case TK.Throw: {
+      case OpClass.Throw: {
         const ft = this.env.typeAt(this.tagTypeIdx(ins.idx!));
         const args = this.popN(ft.params.length);
         // Arguments, not an array literal: a literal of numbers may become a double array,
@@ -526,18 +527,18 @@ export class FuncTranslator extends SimdLowering {
         this.setUnreachable();
         return;
       }
-      case TK.ThrowRef: {
+      case OpClass.ThrowRef: {
         const v = this.popSimple();
         this.emit(`if (${v} === null) ${this.trap(TRAP_MSG.nullRef)}`);
         this.emit(`throw ${v};`);
         this.setUnreachable();
         return;
       }
-      case TK.TryTable: {
+      case OpClass.TryTable: {
         this.tryTable(ins);
         return;
       }
-      case TK.Try: {
+      case OpClass.Try: {
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
@@ -547,7 +548,7 @@ export class FuncTranslator extends SimdLowering {
         this.indent++;
         return;
       }
-      case TK.Catch: {
+      case OpClass.Catch: case OpClass.CatchAll: {
         const f = this.frames[this.frames.length - 1];
         this.endOfArm(f);
         this.indent--;
@@ -574,13 +575,13 @@ export class FuncTranslator extends SimdLowering {
         this.reachable = true;
         return;
       }
-      case TK.Rethrow: {
+      case OpClass.Rethrow: {
         const f = this.frames[this.frames.length - 1 - ins.idx!];
         this.emit(`throw ${f.exnVar};`);
         this.setUnreachable();
         return;
       }
-      case TK.Delegate: {
+      case OpClass.Delegate: {
         // try ... delegate l: an exception leaving the body is rethrown as if from the
         // block at label l (counted from outside this try): the handlers of the try blocks
         // in between must not see it. Every try/try_table here has a JS catch that first

@@ -2,7 +2,7 @@
 // is a plain load or store and of how many bytes, and which case of FuncTranslator's
 // operator switch handles it. Computed once per opcode from compiler/opcodes.ts.
 
-import { opByCode, PREFIX_ATOMIC } from '../opcodes';
+import { opByCode, PREFIX_ATOMIC, type OpClass } from '../opcodes';
 
 /** What the translator needs from an opcode's name, parsed once per opcode (not per
  *  instruction: name parsing with regexes was a measurable part of translation time). */
@@ -22,88 +22,11 @@ export interface OpDesc {
    *  translateNamed, not by any case of translateOperator's switch (a switch over ~150 strings
    *  is a chain of comparisons, which was the hottest line of translation). */
   readonly numeric: boolean;
-  /** translateOperator's case (TK.Other: none, so translateNamed). */
-  readonly kind: TK;
+  /** The opcode's class: translateOther's case (none for numeric and the rest, which
+   *  translateNamed handles). */
+  readonly kind: OpClass;
 }
 
-/** translateOperator's cases. Its switch is over these small integers, which V8 dispatches
- *  with a jump table; over opcode names it was a chain of string comparisons. */
-export const enum TK {
-  Other,
-  Nop,
-  Unreachable,
-  Block,
-  Loop,
-  If,
-  Else,
-  End,
-  Br,
-  BrIf,
-  BrTable,
-  Return,
-  Call,
-  CallIndirect,
-  CallRef,
-  ReturnCall,
-  Drop,
-  Select,
-  LocalGet,
-  LocalSet,
-  LocalTee,
-  GlobalGet,
-  GlobalSet,
-  TableGet,
-  TableSet,
-  TableSize,
-  TableGrow,
-  TableFill,
-  TableCopy,
-  TableInit,
-  ElemDrop,
-  MemorySize,
-  MemoryGrow,
-  MemoryFill,
-  MemoryCopy,
-  MemoryInit,
-  DataDrop,
-  I32Const,
-  I64Const,
-  F32Const,
-  F64Const,
-  V128Const,
-  RefNull,
-  RefIsNull,
-  RefFunc,
-  RefAsNonNull,
-  RefEq,
-  BrOnNull,
-  BrOnNonNull,
-  Throw,
-  ThrowRef,
-  TryTable,
-  Try,
-  Catch,
-  Rethrow,
-  Delegate,
-}
-
-export const TK_BY_NAME = new Map<string, TK>([
-  ['nop', TK.Nop], ['unreachable', TK.Unreachable], ['block', TK.Block], ['loop', TK.Loop],
-  ['if', TK.If], ['else', TK.Else], ['end', TK.End], ['br', TK.Br],
-  ['br_if', TK.BrIf], ['br_table', TK.BrTable], ['return', TK.Return], ['call', TK.Call],
-  ['call_indirect', TK.CallIndirect], ['call_ref', TK.CallRef], ['return_call', TK.ReturnCall], ['return_call_indirect', TK.ReturnCall],
-  ['return_call_ref', TK.ReturnCall], ['drop', TK.Drop], ['select', TK.Select], ['select_t', TK.Select],
-  ['local.get', TK.LocalGet], ['local.set', TK.LocalSet], ['local.tee', TK.LocalTee], ['global.get', TK.GlobalGet],
-  ['global.set', TK.GlobalSet], ['table.get', TK.TableGet], ['table.set', TK.TableSet], ['table.size', TK.TableSize],
-  ['table.grow', TK.TableGrow], ['table.fill', TK.TableFill], ['table.copy', TK.TableCopy], ['table.init', TK.TableInit],
-  ['elem.drop', TK.ElemDrop], ['memory.size', TK.MemorySize], ['memory.grow', TK.MemoryGrow], ['memory.fill', TK.MemoryFill],
-  ['memory.copy', TK.MemoryCopy], ['memory.init', TK.MemoryInit], ['data.drop', TK.DataDrop], ['i32.const', TK.I32Const],
-  ['i64.const', TK.I64Const], ['f32.const', TK.F32Const], ['f64.const', TK.F64Const], ['v128.const', TK.V128Const],
-  ['ref.null', TK.RefNull], ['ref.is_null', TK.RefIsNull], ['ref.func', TK.RefFunc], ['ref.as_non_null', TK.RefAsNonNull],
-  ['ref.eq', TK.RefEq], ['br_on_null', TK.BrOnNull], ['br_on_non_null', TK.BrOnNonNull], ['throw', TK.Throw],
-  ['throw_ref', TK.ThrowRef], ['try_table', TK.TryTable], ['try', TK.Try], ['catch', TK.Catch],
-  ['catch_all', TK.Catch], ['rethrow', TK.Rethrow], ['delegate', TK.Delegate],
-]);
 
 export const NUMERIC_TYPES = new Set(['i32', 'i64', 'f32', 'f64']);
 
@@ -131,7 +54,7 @@ export function opDesc(code: number): OpDesc | undefined {
     tail: name === 'return_call' || name === 'return_call_indirect' || name === 'return_call_ref',
     atomic: (code >>> 16) === PREFIX_ATOMIC,
     numeric: NUMERIC_TYPES.has(ty) && op !== 'const',
-    kind: TK_BY_NAME.get(name) ?? TK.Other,
+    kind: info.cls,
   };
   if (code < 256) DESC_SMALL[code] = d;
   else DESC_PREFIXED.set(code, d);

@@ -6,7 +6,7 @@
 import { invalid, malformed } from '../errors';
 import { CatchKind } from '../ir';
 import type { BlockType, BodyStream, HeapType, Instr, MemArg } from '../ir';
-import { Imm, OPS, PREFIX_GC, PREFIX_ATOMIC } from '../opcodes';
+import { Imm, OpClass, OPS, PREFIX_GC, PREFIX_ATOMIC } from '../opcodes';
 import { anchorShape } from '../shapes';
 import {
   CompKind, EXACT_HEAP, HT, REF_BASE, TypeRegistry, VT, encodeType, heapOf, inexactHeap, isDefaultableEnc,
@@ -40,48 +40,8 @@ export interface ModuleContext {
   readonly refs: Uint8Array;
 }
 
-// ---------------------------------------------------------------- opcode classification
-
-const enum K {
-  Plain, Mem, Lane, MemLane, LocalGet, LocalSet, LocalTee, GlobalGet, GlobalSet, Block, Loop, If, Else, End,
-  Br, BrIf, BrTable, Return, Call, CallIndirect, ReturnCall, ReturnCallIndirect, CallRef, ReturnCallRef, Drop,
-  Select, SelectT, Unreachable, MemorySize, MemoryGrow, Shuffle, Try, Catch, CatchAll, Delegate, Rethrow, Throw,
-  ThrowRef, TryTable, TableGet, TableSet, TableSize, TableGrow, TableFill, TableCopy, TableInit, ElemDrop,
-  MemoryInit, DataDrop, MemoryCopy, MemoryFill, RefNull, RefIsNull, RefFunc, RefEq, RefAsNonNull, BrOnNull,
-  BrOnNonNull, StructNew, StructNewDefault, StructGet, StructGetPacked, StructSet, ArrayNew, ArrayNewDefault,
-  ArrayNewFixed, ArrayNewData, ArrayNewElem, ArrayGet, ArrayGetPacked, ArraySet, ArrayLen, ArrayFill, ArrayCopy,
-  ArrayInitData, ArrayInitElem, RefTest, RefCast, BrOnCast, BrOnCastFail, AnyConvertExtern, ExternConvertAny,
-  RefI31, I31Get, StructNewDesc, StructNewDefaultDesc, RefGetDesc, RefCastDescEq, BrOnCastDescEq,
-  BrOnCastDescEqFail, Unknown,
-}
-
-const KIND_BY_NAME: Record<string, K> = {
-  'local.get': K.LocalGet, 'local.set': K.LocalSet, 'local.tee': K.LocalTee, 'global.get': K.GlobalGet,
-  'global.set': K.GlobalSet, block: K.Block, loop: K.Loop, if: K.If, else: K.Else, end: K.End, br: K.Br,
-  br_if: K.BrIf, br_table: K.BrTable, return: K.Return, call: K.Call, call_indirect: K.CallIndirect,
-  return_call: K.ReturnCall, return_call_indirect: K.ReturnCallIndirect, call_ref: K.CallRef,
-  return_call_ref: K.ReturnCallRef, drop: K.Drop, select: K.Select, select_t: K.SelectT, unreachable: K.Unreachable,
-  'memory.size': K.MemorySize, 'memory.grow': K.MemoryGrow, 'i8x16.shuffle': K.Shuffle, try: K.Try, catch: K.Catch,
-  catch_all: K.CatchAll, delegate: K.Delegate, rethrow: K.Rethrow, throw: K.Throw, throw_ref: K.ThrowRef,
-  try_table: K.TryTable, 'table.get': K.TableGet, 'table.set': K.TableSet, 'table.size': K.TableSize,
-  'table.grow': K.TableGrow, 'table.fill': K.TableFill, 'table.copy': K.TableCopy, 'table.init': K.TableInit,
-  'elem.drop': K.ElemDrop, 'memory.init': K.MemoryInit, 'data.drop': K.DataDrop, 'memory.copy': K.MemoryCopy,
-  'memory.fill': K.MemoryFill, 'ref.null': K.RefNull, 'ref.is_null': K.RefIsNull, 'ref.func': K.RefFunc,
-  'ref.eq': K.RefEq, 'ref.as_non_null': K.RefAsNonNull, br_on_null: K.BrOnNull, br_on_non_null: K.BrOnNonNull,
-  'struct.new': K.StructNew, 'struct.new_default': K.StructNewDefault, 'struct.get': K.StructGet,
-  'struct.get_s': K.StructGetPacked, 'struct.get_u': K.StructGetPacked, 'struct.set': K.StructSet,
-  'array.new': K.ArrayNew, 'array.new_default': K.ArrayNewDefault, 'array.new_fixed': K.ArrayNewFixed,
-  'array.new_data': K.ArrayNewData, 'array.new_elem': K.ArrayNewElem, 'array.get': K.ArrayGet,
-  'array.get_s': K.ArrayGetPacked, 'array.get_u': K.ArrayGetPacked, 'array.set': K.ArraySet, 'array.len': K.ArrayLen,
-  'array.fill': K.ArrayFill, 'array.copy': K.ArrayCopy, 'array.init_data': K.ArrayInitData,
-  'array.init_elem': K.ArrayInitElem, 'ref.test': K.RefTest, 'ref.test_null': K.RefTest, 'ref.cast': K.RefCast,
-  'ref.cast_null': K.RefCast, br_on_cast: K.BrOnCast, br_on_cast_fail: K.BrOnCastFail,
-  'any.convert_extern': K.AnyConvertExtern, 'extern.convert_any': K.ExternConvertAny, 'ref.i31': K.RefI31,
-  'i31.get_s': K.I31Get, 'i31.get_u': K.I31Get, 'struct.new_desc': K.StructNewDesc,
-  'struct.new_default_desc': K.StructNewDefaultDesc, 'ref.get_desc': K.RefGetDesc, 'ref.cast_desc_eq': K.RefCastDescEq,
-  'ref.cast_desc_eq_null': K.RefCastDescEq, br_on_cast_desc_eq: K.BrOnCastDescEq,
-  br_on_cast_desc_eq_fail: K.BrOnCastDescEqFail,
-};
+// ---------------------------------------------------------------- opcode tables
+// Each opcode's class (compiler/opcodes.ts OpClass) and signature, as dense arrays.
 
 /** Opcode → dense table index: single-byte opcodes first, then 1024 slots per prefix 0xFB..0xFE. */
 const denseIndex = (op: number): number => {
@@ -94,7 +54,7 @@ const denseIndex = (op: number): number => {
 const ADDR = -1; // placeholder for the memory's address type in signatures
 const SIG_CHAR: Record<string, number> = { i: VT.I32, I: VT.I64, f: VT.F32, F: VT.F64, v: VT.V128, a: ADDR };
 
-const OP_KIND = new Uint8Array(256 + 4 * 1024).fill(K.Unknown);
+const OP_KIND = new Uint8Array(256 + 4 * 1024).fill(OpClass.Unknown);
 const OP_PARAMS: (readonly number[])[] = [];
 const OP_RESULTS: (readonly number[])[] = [];
 const OP_NAT_ALIGN = new Uint8Array(256 + 4 * 1024);
@@ -112,11 +72,8 @@ function laneCount(name: string): number {
 for (const info of OPS) {
   const d = denseIndex(info.code);
   if (d < 0) continue;
-  let k = KIND_BY_NAME[info.name];
-  if (k === undefined) {
-    if (info.sig === undefined) continue;
-    k = info.imm === Imm.MemArg ? K.Mem : info.imm === Imm.Lane ? K.Lane : info.imm === Imm.MemArgLane ? K.MemLane : K.Plain;
-  }
+  const k = info.cls;
+  if (k === OpClass.Unknown) continue;
   OP_KIND[d] = k;
   if (info.sig !== undefined) {
     const [p, r] = info.sig.split('>');
@@ -125,7 +82,7 @@ for (const info of OPS) {
   }
   OP_NAT_ALIGN[d] = info.natAlign ?? 0;
   if (info.prefix === PREFIX_ATOMIC && info.imm === Imm.MemArg) OP_ATOMIC[d] = 1;
-  if (k === K.Lane || k === K.MemLane) OP_LANES[d] = laneCount(info.name);
+  if (k === OpClass.Lane || k === OpClass.MemLane) OP_LANES[d] = laneCount(info.name);
 }
 
 /** Opcodes allowed in constant expressions (spec 3.0 "Constant Expressions", extended-const). */
@@ -251,7 +208,7 @@ export class CodeValidator {
     for (const ins of expr) {
       const d = denseIndex(ins.op);
       if (d < 0 || IS_CONST_OP[d] === 0) throw invalid('constant expression required');
-      if (OP_KIND[d] === K.GlobalGet) {
+      if (OP_KIND[d] === OpClass.GlobalGet) {
         const g = ins.idx as number;
         if (!(g < numGlobals)) throw invalid('unknown global');
         if (this.ctx.globalMutable[g]) throw invalid('constant expression required');
@@ -485,21 +442,22 @@ export class CodeValidator {
       for (; body.next(); pc++) {
         const ins = body.instr;
         const d = denseIndex(ins.op);
-        const k: K = d < 0 ? K.Unknown : OP_KIND[d];
+        const k: OpClass = d < 0 ? OpClass.Unknown : OP_KIND[d];
         switch (k) {
-          case K.Plain: {
+          case OpClass.Plain: case OpClass.Nop: case OpClass.I32Const: case OpClass.I64Const: case OpClass.F32Const:
+          case OpClass.F64Const: case OpClass.V128Const: {
             this.popAll(OP_PARAMS[d]);
             this.pushAll(OP_RESULTS[d]);
             break;
           }
-          case K.LocalGet: {
+          case OpClass.LocalGet: {
             const x = this.local(ins.idx);
             if (this.localInit[x] === 0) throw invalid('uninitialized local');
             this.push(this.localTypes[x]);
             break;
           }
-          case K.LocalSet:
-          case K.LocalTee: {
+          case OpClass.LocalSet:
+          case OpClass.LocalTee: {
             const x = this.local(ins.idx);
             const t = this.localTypes[x];
             this.pop(t);
@@ -512,38 +470,38 @@ export class CodeValidator {
               }
               this.initStack[this.initH++] = x;
             }
-            if (k === K.LocalTee) this.push(t);
+            if (k === OpClass.LocalTee) this.push(t);
             break;
           }
-          case K.GlobalGet: {
+          case OpClass.GlobalGet: {
             this.push(ctx.globalTypes[this.global(ins.idx)]);
             break;
           }
-          case K.GlobalSet: {
+          case OpClass.GlobalSet: {
             const g = this.global(ins.idx);
             if (!ctx.globalMutable[g]) throw invalid('immutable global');
             this.pop(ctx.globalTypes[g]);
             break;
           }
-          case K.Mem: {
+          case OpClass.Mem: {
             const a = this.memarg(ins.memarg, OP_NAT_ALIGN[d], OP_ATOMIC[d] === 1);
             const ps = OP_PARAMS[d];
             for (let i = ps.length - 1; i >= 0; i--) this.pop(ps[i] === ADDR ? a : ps[i]);
             this.pushAll(OP_RESULTS[d]);
             break;
           }
-          case K.Block:
-          case K.Loop:
-          case K.If:
-          case K.Try: {
+          case OpClass.Block:
+          case OpClass.Loop:
+          case OpClass.If:
+          case OpClass.Try: {
             const params = this.blockType(ins.bt, 'params');
             const results = this.blockType(ins.bt, 'results');
-            if (k === K.If) this.pop(VT.I32);
+            if (k === OpClass.If) this.pop(VT.I32);
             this.popAll(params);
-            this.pushCtrl(k === K.Block ? F.Block : k === K.Loop ? F.Loop : k === K.If ? F.If : F.Try, params, results);
+            this.pushCtrl(k === OpClass.Block ? F.Block : k === OpClass.Loop ? F.Loop : k === OpClass.If ? F.If : F.Try, params, results);
             break;
           }
-          case K.TryTable: {
+          case OpClass.TryTable: {
             const params = this.blockType(ins.bt, 'params');
             const results = this.blockType(ins.bt, 'results');
             this.popAll(params);
@@ -551,13 +509,13 @@ export class CodeValidator {
             this.pushCtrl(F.TryTable, params, results);
             break;
           }
-          case K.Else: {
+          case OpClass.Else: {
             if (this.ch < 2 || this.cKind[this.ch - 1] !== F.If) throw malformed('else without matching if');
             const c = this.popCtrl();
             this.pushCtrl(F.Else, this.cParams[c], this.cResults[c]);
             break;
           }
-          case K.End: {
+          case OpClass.End: {
             if (this.ch < 2) throw malformed('unexpected end');
             if (this.cKind[this.ch - 1] === F.If) {
               // An if without else behaves as if its else branch were empty.
@@ -568,18 +526,18 @@ export class CodeValidator {
             this.pushAll(this.cResults[c]);
             break;
           }
-          case K.Br: {
+          case OpClass.Br: {
             this.popAll(this.labelTypes(this.labelFrame(ins.idx)));
             this.setUnreachable();
             break;
           }
-          case K.BrIf: {
+          case OpClass.BrIf: {
             const c = this.labelFrame(ins.idx);
             this.pop(VT.I32);
             this.passThrough(this.labelTypes(c), false);
             break;
           }
-          case K.BrTable: {
+          case OpClass.BrTable: {
             this.pop(VT.I32);
             const m = this.labelTypes(this.labelFrame(ins.idx));
             const arity = m.length;
@@ -593,50 +551,50 @@ export class CodeValidator {
             this.setUnreachable();
             break;
           }
-          case K.Return: {
+          case OpClass.Return: {
             this.popAll(this.cResults[0]);
             this.setUnreachable();
             break;
           }
-          case K.Call: {
+          case OpClass.Call: {
             const f = this.funcType(ins.idx);
             this.popAll(f.params);
             this.pushAll(f.results);
             break;
           }
-          case K.ReturnCall: {
+          case OpClass.ReturnCall: {
             const f = this.funcType(ins.idx);
             this.checkReturnResults(f.results);
             this.popAll(f.params);
             this.setUnreachable();
             break;
           }
-          case K.CallIndirect:
-          case K.ReturnCallIndirect: {
+          case OpClass.CallIndirect:
+          case OpClass.ReturnCallIndirect: {
             const t = this.table(ins.idx2);
             if (!reg.valSub(ctx.tableElem[t], refEnc(HT.Func, true))) throw invalid(TM);
             const { info } = this.typeInfo(ins.idx, CompKind.Func);
             this.pop(ctx.tableAddr[t]);
-            if (k === K.ReturnCallIndirect) this.checkReturnResults(info.results);
+            if (k === OpClass.ReturnCallIndirect) this.checkReturnResults(info.results);
             this.popAll(info.params);
-            if (k === K.ReturnCallIndirect) this.setUnreachable();
+            if (k === OpClass.ReturnCallIndirect) this.setUnreachable();
             else this.pushAll(info.results);
             break;
           }
-          case K.CallRef:
-          case K.ReturnCallRef: {
+          case OpClass.CallRef:
+          case OpClass.ReturnCallRef: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Func);
             this.pop(refEnc(16 + id, true));
-            if (k === K.ReturnCallRef) this.checkReturnResults(info.results);
+            if (k === OpClass.ReturnCallRef) this.checkReturnResults(info.results);
             this.popAll(info.params);
-            if (k === K.ReturnCallRef) this.setUnreachable();
+            if (k === OpClass.ReturnCallRef) this.setUnreachable();
             else this.pushAll(info.results);
             break;
           }
-          case K.Drop:
+          case OpClass.Drop:
             this.pop(VT.Bot);
             break;
-          case K.Select: {
+          case OpClass.Select: {
             this.pop(VT.I32);
             const t1 = this.pop(VT.Bot);
             const t2 = this.pop(VT.Bot);
@@ -645,7 +603,7 @@ export class CodeValidator {
             this.push(t1 === VT.Bot ? t2 : t1);
             break;
           }
-          case K.SelectT: {
+          case OpClass.SelectT: {
             const ts = ins.types ?? [];
             if (ts.length !== 1) throw invalid('invalid result arity');
             const t = encodeType(ts[0], ctx.canon);
@@ -655,30 +613,30 @@ export class CodeValidator {
             this.push(t);
             break;
           }
-          case K.Unreachable:
+          case OpClass.Unreachable:
             this.setUnreachable();
             break;
-          case K.MemorySize: {
+          case OpClass.MemorySize: {
             this.push(this.memAddr(ins.idx));
             break;
           }
-          case K.MemoryGrow: {
+          case OpClass.MemoryGrow: {
             const a = this.memAddr(ins.idx);
             this.pop(a);
             this.push(a);
             break;
           }
-          case K.Lane:
-          case K.MemLane: {
+          case OpClass.Lane:
+          case OpClass.MemLane: {
             const lane = ins.lane;
             if (lane === undefined || !(lane < OP_LANES[d]) || lane < 0) throw invalid('invalid lane index');
-            const a = k === K.MemLane ? this.memarg(ins.memarg, OP_NAT_ALIGN[d]) : VT.I32;
+            const a = k === OpClass.MemLane ? this.memarg(ins.memarg, OP_NAT_ALIGN[d]) : VT.I32;
             const ps = OP_PARAMS[d];
             for (let i = ps.length - 1; i >= 0; i--) this.pop(ps[i] === ADDR ? a : ps[i]);
             this.pushAll(OP_RESULTS[d]);
             break;
           }
-          case K.Shuffle: {
+          case OpClass.Shuffle: {
             const b = ins.bytes;
             if (b === undefined || b.length !== 16) throw malformed('invalid lane length');
             for (let i = 0; i < 16; i++) if (b[i] >= 32) throw invalid('invalid lane index');
@@ -687,72 +645,72 @@ export class CodeValidator {
             this.push(VT.V128);
             break;
           }
-          case K.Catch:
-          case K.CatchAll: {
+          case OpClass.Catch:
+          case OpClass.CatchAll: {
             const top = this.ch - 1;
             const fk = this.cKind[top];
-            if (this.ch < 2 || (fk !== F.Try && fk !== F.Catch)) throw invalid(k === K.Catch ? 'catch' : 'catch_all');
-            const tagParams = k === K.Catch ? this.tag(ins.idx).params : EMPTY;
+            if (this.ch < 2 || (fk !== F.Try && fk !== F.Catch)) throw invalid(k === OpClass.Catch ? 'catch' : 'catch_all');
+            const tagParams = k === OpClass.Catch ? this.tag(ins.idx).params : EMPTY;
             const c = this.popCtrl();
-            this.pushCtrl(k === K.Catch ? F.Catch : F.CatchAll, tagParams, this.cResults[c]);
+            this.pushCtrl(k === OpClass.Catch ? F.Catch : F.CatchAll, tagParams, this.cResults[c]);
             break;
           }
-          case K.Delegate: {
+          case OpClass.Delegate: {
             if (this.ch < 2 || this.cKind[this.ch - 1] !== F.Try) throw invalid('delegate');
             const c = this.popCtrl();
             this.labelFrame(ins.idx);
             this.pushAll(this.cResults[c]);
             break;
           }
-          case K.Rethrow: {
+          case OpClass.Rethrow: {
             const c = this.labelFrame(ins.idx);
             const fk = this.cKind[c];
             if (fk !== F.Catch && fk !== F.CatchAll) throw invalid('invalid rethrow label');
             this.setUnreachable();
             break;
           }
-          case K.Throw: {
+          case OpClass.Throw: {
             const t = this.tag(ins.idx);
             this.popAll(t.params);
             this.setUnreachable();
             break;
           }
-          case K.ThrowRef: {
+          case OpClass.ThrowRef: {
             this.pop(EXNREF);
             this.setUnreachable();
             break;
           }
-          case K.TableGet: {
+          case OpClass.TableGet: {
             const t = this.table(ins.idx);
             this.pop(ctx.tableAddr[t]);
             this.push(ctx.tableElem[t]);
             break;
           }
-          case K.TableSet: {
+          case OpClass.TableSet: {
             const t = this.table(ins.idx);
             this.pop(ctx.tableElem[t]);
             this.pop(ctx.tableAddr[t]);
             break;
           }
-          case K.TableSize: {
+          case OpClass.TableSize: {
             this.push(ctx.tableAddr[this.table(ins.idx)]);
             break;
           }
-          case K.TableGrow: {
+          case OpClass.TableGrow: {
             const t = this.table(ins.idx);
             this.pop(ctx.tableAddr[t]);
             this.pop(ctx.tableElem[t]);
             this.push(ctx.tableAddr[t]);
             break;
           }
-          case K.TableFill: {
+          case OpClass.TableFill: {
             const t = this.table(ins.idx);
             this.pop(ctx.tableAddr[t]);
             this.pop(ctx.tableElem[t]);
             this.pop(ctx.tableAddr[t]);
             break;
           }
-          case K.TableCopy: {
+          case OpClass.TableCopy: {
             const dst = this.table(ins.idx);
             const src = this.table(ins.idx2);
             if (!reg.valSub(ctx.tableElem[src], ctx.tableElem[dst])) throw invalid(TM);
@@ -763,7 +721,7 @@ export class CodeValidator {
             this.pop(ad);
             break;
           }
-          case K.TableInit: {
+          case OpClass.TableInit: {
             const t = this.table(ins.idx2);
             const e = this.elemType(ins.idx);
             if (!reg.valSub(e, ctx.tableElem[t])) throw invalid(TM);
@@ -772,10 +730,10 @@ export class CodeValidator {
             this.pop(ctx.tableAddr[t]);
             break;
           }
-          case K.ElemDrop:
+          case OpClass.ElemDrop:
             this.elemType(ins.idx);
             break;
-          case K.MemoryInit: {
+          case OpClass.MemoryInit: {
             const a = this.memAddr(ins.idx2);
             this.data(ins.idx);
             this.pop(VT.I32);
@@ -783,10 +741,10 @@ export class CodeValidator {
             this.pop(a);
             break;
           }
-          case K.DataDrop:
+          case OpClass.DataDrop:
             this.data(ins.idx);
             break;
-          case K.MemoryCopy: {
+          case OpClass.MemoryCopy: {
             const ad = this.memAddr(ins.idx);
             const as = this.memAddr(ins.idx2);
             this.pop(ad === VT.I64 && as === VT.I64 ? VT.I64 : VT.I32);
@@ -794,26 +752,26 @@ export class CodeValidator {
             this.pop(ad);
             break;
           }
-          case K.MemoryFill: {
+          case OpClass.MemoryFill: {
             const a = this.memAddr(ins.idx);
             this.pop(a);
             this.pop(VT.I32);
             this.pop(a);
             break;
           }
-          case K.RefNull: {
+          case OpClass.RefNull: {
             if (ins.heap === undefined) throw malformed('missing heap type');
             // An exact heap type comes with its reference type (binary/instructions.ts).
             const ts = ins.types;
             this.push(ts !== undefined && ts.length === 1 ? encodeType(ts[0], ctx.canon) : refEnc(this.heap(ins.heap), true));
             break;
           }
-          case K.RefIsNull: {
+          case OpClass.RefIsNull: {
             this.popRef();
             this.push(VT.I32);
             break;
           }
-          case K.RefFunc: {
+          case OpClass.RefFunc: {
             const x = ins.idx;
             const id = x === undefined ? undefined : ctx.funcTypes[x];
             if (id === undefined) throw invalid('unknown function');
@@ -822,26 +780,26 @@ export class CodeValidator {
             this.push(refEnc((ctx.funcExact[x as number] === 1 ? EXACT_HEAP : 0) + 16 + id, false));
             break;
           }
-          case K.RefEq: {
+          case OpClass.RefEq: {
             const eq = refEnc(HT.Eq, true);
             this.pop(eq);
             this.pop(eq);
             this.push(VT.I32);
             break;
           }
-          case K.RefAsNonNull: {
+          case OpClass.RefAsNonNull: {
             const t = this.popRef();
             this.push(refEnc(heapOf(t), false));
             break;
           }
-          case K.BrOnNull: {
+          case OpClass.BrOnNull: {
             const c = this.labelFrame(ins.idx);
             const t = this.popRef();
             this.passThrough(this.labelTypes(c), false);
             this.push(refEnc(heapOf(t), false));
             break;
           }
-          case K.BrOnNonNull: {
+          case OpClass.BrOnNonNull: {
             const c = this.labelFrame(ins.idx);
             const ls = this.labelTypes(c);
             const n = ls.length;
@@ -851,19 +809,19 @@ export class CodeValidator {
             this.passThrough(ls.slice(0, n - 1), false);
             break;
           }
-          case K.StructNew:
-          case K.StructNewDefault:
-          case K.StructNewDesc:
-          case K.StructNewDefaultDesc: {
+          case OpClass.StructNew:
+          case OpClass.StructNewDefault:
+          case OpClass.StructNewDesc:
+          case OpClass.StructNewDefaultDesc: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
             const fs = info.fields;
-            const desc = k === K.StructNewDesc || k === K.StructNewDefaultDesc;
+            const desc = k === OpClass.StructNewDesc || k === OpClass.StructNewDefaultDesc;
             // A type with a descriptor is allocated only with one, exactly of its descriptor type.
             if (desc !== info.descriptor >= 0) {
               throw invalid(desc ? 'type without descriptor requires non-descriptor allocation' : 'type with descriptor requires descriptor allocation');
             }
             if (desc) this.pop(refEnc(EXACT_HEAP + 16 + info.descriptor, true));
-            if (k === K.StructNew || k === K.StructNewDesc) {
+            if (k === OpClass.StructNew || k === OpClass.StructNewDesc) {
               for (let i = fs.length - 1; i >= 0; i--) this.pop(unpackEnc(fs[i]));
             } else {
               for (let i = 0; i < fs.length; i++) if (!isDefaultableEnc(fs[i])) throw invalid('field type is not defaultable');
@@ -871,7 +829,7 @@ export class CodeValidator {
             this.push(refEnc(EXACT_HEAP + 16 + id, false));
             break;
           }
-          case K.RefGetDesc: {
+          case OpClass.RefGetDesc: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
             if (info.descriptor < 0) throw invalid(`type without descriptor ${ins.idx}`);
             const t = this.pop(refEnc(16 + id, true));
@@ -880,15 +838,15 @@ export class CodeValidator {
             this.push(refEnc((exact ? EXACT_HEAP : 0) + 16 + info.descriptor, false));
             break;
           }
-          case K.RefCastDescEq: {
+          case OpClass.RefCastDescEq: {
             const rt = this.castTarget(ins, d);
             this.pop(this.descOperand(rt));
             this.pop(refEnc(reg.topHeap(heapOf(rt)), true));
             this.push(rt);
             break;
           }
-          case K.BrOnCastDescEq:
-          case K.BrOnCastDescEqFail: {
+          case OpClass.BrOnCastDescEq:
+          case OpClass.BrOnCastDescEqFail: {
             // As br_on_cast, but the two types need only share a hierarchy, and the descriptor
             // to compare with is an operand above the reference.
             const c = this.labelFrame(ins.idx);
@@ -899,42 +857,42 @@ export class CodeValidator {
             const n = ls.length;
             if (n === 0 || !isRefEnc(ls[n - 1])) throw invalid(TM);
             const diff = isNullableEnc(rt2) ? refEnc(heapOf(rt1), false) : rt1;
-            const toLabel = k === K.BrOnCastDescEq ? rt2 : diff;
+            const toLabel = k === OpClass.BrOnCastDescEq ? rt2 : diff;
             if (!reg.valSub(toLabel, ls[n - 1])) throw invalid(TM);
             this.pop(this.descOperand(rt2));
             this.pop(rt1);
             this.passThrough(ls.slice(0, n - 1), false);
-            this.push(k === K.BrOnCastDescEq ? diff : rt2);
+            this.push(k === OpClass.BrOnCastDescEq ? diff : rt2);
             break;
           }
-          case K.StructGet:
-          case K.StructGetPacked:
-          case K.StructSet: {
+          case OpClass.StructGet:
+          case OpClass.StructGetPacked:
+          case OpClass.StructSet: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Struct);
             const f = ins.idx2;
             if (f === undefined || !(f < info.fields.length) || f < 0) throw invalid('unknown field');
             const ft = info.fields[f];
             const packed = ft === VT.I8 || ft === VT.I16;
-            if (k === K.StructSet) {
+            if (k === OpClass.StructSet) {
               if (!info.mutables[f]) throw invalid('immutable field');
               this.pop(unpackEnc(ft));
               this.pop(refEnc(16 + id, true));
             } else {
-              if (packed !== (k === K.StructGetPacked)) throw invalid(packed ? 'field is packed' : 'field is not packed');
+              if (packed !== (k === OpClass.StructGetPacked)) throw invalid(packed ? 'field is packed' : 'field is not packed');
               this.pop(refEnc(16 + id, true));
               this.push(unpackEnc(ft));
             }
             break;
           }
-          case K.ArrayNew:
-          case K.ArrayNewDefault:
-          case K.ArrayNewFixed: {
+          case OpClass.ArrayNew:
+          case OpClass.ArrayNewDefault:
+          case OpClass.ArrayNewFixed: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
             const et = unpackEnc(info.fields[0]);
-            if (k === K.ArrayNew) {
+            if (k === OpClass.ArrayNew) {
               this.pop(VT.I32);
               this.pop(et);
-            } else if (k === K.ArrayNewDefault) {
+            } else if (k === OpClass.ArrayNewDefault) {
               if (!isDefaultableEnc(info.fields[0])) throw invalid('array type is not defaultable');
               this.pop(VT.I32);
             } else {
@@ -947,16 +905,16 @@ export class CodeValidator {
             this.push(refEnc(EXACT_HEAP + 16 + id, false));
             break;
           }
-          case K.ArrayNewData:
-          case K.ArrayInitData: {
+          case OpClass.ArrayNewData:
+          case OpClass.ArrayInitData: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
             const et = info.fields[0];
             if (et >= REF_BASE) throw invalid('array type is not numeric or vector');
-            if (k === K.ArrayInitData && !info.mutables[0]) throw invalid('immutable array');
+            if (k === OpClass.ArrayInitData && !info.mutables[0]) throw invalid('immutable array');
             this.data(ins.idx2);
             this.pop(VT.I32);
             this.pop(VT.I32);
-            if (k === K.ArrayNewData) {
+            if (k === OpClass.ArrayNewData) {
               this.push(refEnc(EXACT_HEAP + 16 + id, false));
             } else {
               this.pop(VT.I32);
@@ -964,16 +922,16 @@ export class CodeValidator {
             }
             break;
           }
-          case K.ArrayNewElem:
-          case K.ArrayInitElem: {
+          case OpClass.ArrayNewElem:
+          case OpClass.ArrayInitElem: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
             const et = info.fields[0];
-            if (k === K.ArrayInitElem && !info.mutables[0]) throw invalid('immutable array');
+            if (k === OpClass.ArrayInitElem && !info.mutables[0]) throw invalid('immutable array');
             const e = this.elemType(ins.idx2);
             if (!reg.valSub(e, et)) throw invalid(TM);
             this.pop(VT.I32);
             this.pop(VT.I32);
-            if (k === K.ArrayNewElem) {
+            if (k === OpClass.ArrayNewElem) {
               this.push(refEnc(EXACT_HEAP + 16 + id, false));
             } else {
               this.pop(VT.I32);
@@ -981,31 +939,31 @@ export class CodeValidator {
             }
             break;
           }
-          case K.ArrayGet:
-          case K.ArrayGetPacked:
-          case K.ArraySet: {
+          case OpClass.ArrayGet:
+          case OpClass.ArrayGetPacked:
+          case OpClass.ArraySet: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
             const ft = info.fields[0];
             const packed = ft === VT.I8 || ft === VT.I16;
-            if (k === K.ArraySet) {
+            if (k === OpClass.ArraySet) {
               if (!info.mutables[0]) throw invalid('immutable array');
               this.pop(unpackEnc(ft));
               this.pop(VT.I32);
               this.pop(refEnc(16 + id, true));
             } else {
-              if (packed !== (k === K.ArrayGetPacked)) throw invalid(packed ? 'array is packed' : 'array is not packed');
+              if (packed !== (k === OpClass.ArrayGetPacked)) throw invalid(packed ? 'array is packed' : 'array is not packed');
               this.pop(VT.I32);
               this.pop(refEnc(16 + id, true));
               this.push(unpackEnc(ft));
             }
             break;
           }
-          case K.ArrayLen: {
+          case OpClass.ArrayLen: {
             this.pop(refEnc(HT.Array, true));
             this.push(VT.I32);
             break;
           }
-          case K.ArrayFill: {
+          case OpClass.ArrayFill: {
             const { id, info } = this.typeInfo(ins.idx, CompKind.Array);
             if (!info.mutables[0]) throw invalid('immutable array');
             this.pop(VT.I32);
@@ -1014,7 +972,7 @@ export class CodeValidator {
             this.pop(refEnc(16 + id, true));
             break;
           }
-          case K.ArrayCopy: {
+          case OpClass.ArrayCopy: {
             const dst = this.typeInfo(ins.idx, CompKind.Array);
             const src = this.typeInfo(ins.idx2, CompKind.Array);
             if (!dst.info.mutables[0]) throw invalid('immutable array');
@@ -1028,15 +986,15 @@ export class CodeValidator {
             this.pop(refEnc(16 + dst.id, true));
             break;
           }
-          case K.RefTest:
-          case K.RefCast: {
+          case OpClass.RefTest:
+          case OpClass.RefCast: {
             const rt = this.castTarget(ins, d);
             this.pop(refEnc(reg.topHeap(heapOf(rt)), true));
-            this.push(k === K.RefTest ? VT.I32 : rt);
+            this.push(k === OpClass.RefTest ? VT.I32 : rt);
             break;
           }
-          case K.BrOnCast:
-          case K.BrOnCastFail: {
+          case OpClass.BrOnCast:
+          case OpClass.BrOnCastFail: {
             const c = this.labelFrame(ins.idx);
             const rt1 = this.encodeRef(ins, 0);
             const rt2 = this.encodeRef(ins, 1);
@@ -1045,27 +1003,27 @@ export class CodeValidator {
             const n = ls.length;
             if (n === 0 || !isRefEnc(ls[n - 1])) throw invalid(TM);
             const diff = isNullableEnc(rt2) ? refEnc(heapOf(rt1), false) : rt1;
-            const toLabel = k === K.BrOnCast ? rt2 : diff;
+            const toLabel = k === OpClass.BrOnCast ? rt2 : diff;
             if (!reg.valSub(toLabel, ls[n - 1])) throw invalid(TM);
             this.pop(rt1);
             this.passThrough(ls.slice(0, n - 1), false);
-            this.push(k === K.BrOnCast ? diff : rt2);
+            this.push(k === OpClass.BrOnCast ? diff : rt2);
             break;
           }
-          case K.AnyConvertExtern:
-          case K.ExternConvertAny: {
-            const from = k === K.AnyConvertExtern ? HT.Extern : HT.Any;
+          case OpClass.AnyConvertExtern:
+          case OpClass.ExternConvertAny: {
+            const from = k === OpClass.AnyConvertExtern ? HT.Extern : HT.Any;
             const t = this.popRef();
             if (!reg.heapSub(heapOf(t), from)) throw invalid(TM);
-            this.push(refEnc(k === K.AnyConvertExtern ? HT.Any : HT.Extern, isNullableEnc(t)));
+            this.push(refEnc(k === OpClass.AnyConvertExtern ? HT.Any : HT.Extern, isNullableEnc(t)));
             break;
           }
-          case K.RefI31: {
+          case OpClass.RefI31: {
             this.pop(VT.I32);
             this.push(refEnc(HT.I31, false));
             break;
           }
-          case K.I31Get: {
+          case OpClass.I31Get: {
             this.pop(refEnc(HT.I31, true));
             this.push(VT.I32);
             break;
