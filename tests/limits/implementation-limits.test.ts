@@ -10,6 +10,7 @@ import { EXTERNREF } from '../../compiler/ir';
 import { parseWat } from '../../compiler/text';
 import { CompileError, Engine, Func, Global, Linker, Module, RuntimeError, Store, type Instance } from '../../runtime/index';
 import { WebAssembly as W } from '../../runtime/jsapi/index';
+import { uleb } from '../support/leb';
 
 // ------------------------------------------------------------------ byte-level helpers
 
@@ -58,16 +59,6 @@ class Bytes {
   }
 }
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
 
 /** A vector: its count, then `count` copies of `entry`. */
 function vec(count: number, entry: number[]): Bytes {
