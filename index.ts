@@ -3,6 +3,12 @@
 
 export * from './runtime/index';
 export { WebAssembly, shareMemory, memoryFromShared } from './runtime/jsapi/index';
-export type { WebAssemblyNamespace, Imports, BufferSource, ResponseLike, WebAssemblyInstantiatedSource } from './runtime/jsapi/index';
+export type {
+  WebAssemblyNamespace,
+  Imports,
+  BufferSource,
+  ResponseLike,
+  WebAssemblyInstantiatedSource,
+} from './runtime/jsapi/index';
 /** Parses one module in the text format (.wat) to its binary encoding. */
 export { parseWat } from './compiler/text';

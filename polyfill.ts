@@ -5,7 +5,12 @@ import { WebAssembly } from './runtime/jsapi/index';
 
 const g = globalThis as { WebAssembly?: unknown };
 if (typeof g.WebAssembly === 'undefined') {
-  Object.defineProperty(globalThis, 'WebAssembly', { value: WebAssembly, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, 'WebAssembly', {
+    value: WebAssembly,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 export { WebAssembly };

@@ -70,7 +70,8 @@ export class CompileError extends Error implements ErrorPlace {
 
 function formatMessage(e: CompileError): string {
   let s = e.reason;
-  if (e.funcIndex !== undefined) s += ` in function ${e.funcIndex}${e.funcName !== undefined ? ` ($${e.funcName})` : ''}`;
+  if (e.funcIndex !== undefined)
+    s += ` in function ${e.funcIndex}${e.funcName !== undefined ? ` ($${e.funcName})` : ''}`;
   if (e.offset !== undefined) s += ` at offset 0x${e.offset.toString(16)}`;
   if (e.line !== undefined) s = `${e.line}:${e.column ?? 1}: ${s}`;
   if (e.file !== undefined) s = e.line !== undefined ? `${e.file}:${s}` : `${e.file}: ${s}`;

@@ -8,10 +8,7 @@
 
 /** Abstract heap types (spec 2.3.3). A concrete heap type is a type index (number). */
 export type AbsHeapType =
-  | 'func' | 'nofunc'
-  | 'extern' | 'noextern'
-  | 'any' | 'eq' | 'i31' | 'struct' | 'array' | 'none'
-  | 'exn' | 'noexn';
+  'func' | 'nofunc' | 'extern' | 'noextern' | 'any' | 'eq' | 'i31' | 'struct' | 'array' | 'none' | 'exn' | 'noexn';
 
 /**
  * A heap type: abstract, or a concrete type index into the module's type section.
@@ -118,7 +115,12 @@ export interface MemArg {
 }
 
 /** try_table catch clause kinds, numbered as in the binary format. */
-export const enum CatchKind { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 }
+export const enum CatchKind {
+  Catch = 0,
+  CatchRef = 1,
+  CatchAll = 2,
+  CatchAllRef = 3,
+}
 export interface Catch {
   readonly kind: CatchKind;
   /** Tag index; absent for catch_all / catch_all_ref. */

@@ -63,12 +63,22 @@ type Program = { callMain(args: string[]): number };
 
 async function instantiateProgram(file: string, src: string): Promise<Program> {
   let ready!: () => void;
-  const initialised = new Promise<void>((r) => { ready = r; });
+  const initialised = new Promise<void>((r) => {
+    ready = r;
+  });
   const quiet = (): void => {};
   // The program's own `var Module` picks up this object; noInitialRun keeps main() for us.
-  const wrapper = new Function('require', '__filename', '__dirname', 'module', 'ready', 'quiet',
+  const wrapper = new Function(
+    'require',
+    '__filename',
+    '__dirname',
+    'module',
+    'ready',
+    'quiet',
     'var Module = { noInitialRun: true, print: quiet, printErr: quiet, onRuntimeInitialized: ready };\n' +
-    src + '\n;return { callMain: callMain };');
+      src +
+      '\n;return { callMain: callMain };',
+  );
   const api = wrapper(require, file, path.dirname(file), { exports: {} }, ready, quiet) as Program;
   await initialised;
   return api;
@@ -87,8 +97,15 @@ async function load(): Promise<WasmOpt> {
       const chunks: Buffer[] = [];
       const nodeFs = require('fs') as { writeSync: unknown };
       const writeSync = nodeFs.writeSync;
-      nodeFs.writeSync = (fd: number, buffer: Uint8Array, offset?: number, length?: number, ...rest: unknown[]): number => {
-        if (fd !== 1 || typeof buffer === 'string') return (writeSync as (...a: unknown[]) => number)(fd, buffer, offset, length, ...rest);
+      nodeFs.writeSync = (
+        fd: number,
+        buffer: Uint8Array,
+        offset?: number,
+        length?: number,
+        ...rest: unknown[]
+      ): number => {
+        if (fd !== 1 || typeof buffer === 'string')
+          return (writeSync as (...a: unknown[]) => number)(fd, buffer, offset, length, ...rest);
         const start = offset ?? 0;
         const n = length ?? buffer.length - start;
         chunks.push(Buffer.from(buffer.subarray(start, start + n)));
@@ -117,13 +134,20 @@ async function load(): Promise<WasmOpt> {
     async reload(): Promise<void> {
       api = await instantiateProgram(file, src);
     },
-    scratch(name: string): string { return path.join(dir, name); },
+    scratch(name: string): string {
+      return path.join(dir, name);
+    },
   };
   return w;
 }
 
 /** Runs wasm-opt on `input` bytes with `args` and returns the output module, or null. */
-export function optimise(w: WasmOpt, input: Uint8Array, args: string[], features: readonly string[] = FUZZ_FEATURES): Uint8Array | null {
+export function optimise(
+  w: WasmOpt,
+  input: Uint8Array,
+  args: string[],
+  features: readonly string[] = FUZZ_FEATURES,
+): Uint8Array | null {
   const i = w.scratch('opt-in.wasm');
   const o = w.scratch('opt-out.wasm');
   fs.writeFileSync(i, input);
@@ -134,7 +158,12 @@ export function optimise(w: WasmOpt, input: Uint8Array, args: string[], features
 }
 
 /** translate-to-fuzz: a random valid module from `entropy` bytes. */
-export function generate(w: WasmOpt, entropy: Uint8Array, extra: string[] = [], features: readonly string[] = FUZZ_FEATURES): Uint8Array {
+export function generate(
+  w: WasmOpt,
+  entropy: Uint8Array,
+  extra: string[] = [],
+  features: readonly string[] = FUZZ_FEATURES,
+): Uint8Array {
   const i = w.scratch('ttf-in.dat');
   const o = w.scratch('ttf-out.wasm');
   fs.writeFileSync(i, entropy);
@@ -163,8 +192,11 @@ export function fuzzExec(w: WasmOpt, input: Uint8Array, features: readonly strin
 export function fuzzExecDeepStack(w: WasmOpt, input: Uint8Array, features: readonly string[]): string[] | null {
   const i = w.scratch('exec-deep-in.wasm');
   fs.writeFileSync(i, input);
-  const r = spawnSync(process.execPath, ['--stack-size=4000', require.resolve('binaryen/bin/wasm-opt'), i, ...features, '--fuzz-exec-before', '-q'],
-    { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    ['--stack-size=4000', require.resolve('binaryen/bin/wasm-opt'), i, ...features, '--fuzz-exec-before', '-q'],
+    { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 120_000 },
+  );
   if (r.status !== 0) return null;
   const lines = r.stdout.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -175,9 +207,19 @@ export function fuzzExecDeepStack(w: WasmOpt, input: Uint8Array, features: reado
  * The last step of shrinking a divergent module: a few simplifying pipelines, each kept only
  * if the output is smaller and `diverges` still holds for it.
  */
-export async function shrinkByPasses(w: WasmOpt, bytes: Uint8Array, diverges: (b: Uint8Array) => Promise<boolean>, features: readonly string[] = FUZZ_FEATURES): Promise<Uint8Array> {
+export async function shrinkByPasses(
+  w: WasmOpt,
+  bytes: Uint8Array,
+  diverges: (b: Uint8Array) => Promise<boolean>,
+  features: readonly string[] = FUZZ_FEATURES,
+): Promise<Uint8Array> {
   let cur = bytes;
-  for (const passes of [['--remove-unused-module-elements'], ['-O1'], ['-Oz'], ['--vacuum', '--remove-unused-module-elements']]) {
+  for (const passes of [
+    ['--remove-unused-module-elements'],
+    ['-O1'],
+    ['-Oz'],
+    ['--vacuum', '--remove-unused-module-elements'],
+  ]) {
     const o = optimise(w, cur, passes, features);
     if (o && o.length < cur.length && (await diverges(o))) cur = o;
   }

@@ -5,7 +5,20 @@
 import type { FuncType, ModuleIR, ValType } from '../compiler/ir';
 import { CompileError } from '../compiler/errors';
 import { parseWat } from '../compiler/text';
-import { Engine, Func, Global, Instance, LinkError, Memory, Module, RuntimeError, Store, Table, Tag, WasmException } from '../runtime';
+import {
+  Engine,
+  Func,
+  Global,
+  Instance,
+  LinkError,
+  Memory,
+  Module,
+  RuntimeError,
+  Store,
+  Table,
+  Tag,
+  WasmException,
+} from '../runtime';
 import type { Extern } from '../runtime';
 
 /** A batch of inputs (one request per input would make IPC the dominant cost). */
@@ -50,12 +63,18 @@ function stubImports(store: Store, m: ModuleIR): Extern[] {
       case 'func': {
         const t = m.types[d.typeIdx]?.comp as FuncType;
         const results = t.results.map(defaultValue);
-        return Func.fromHost(store, t, () => (results.length === 0 ? undefined : results.length === 1 ? results[0] : results));
+        return Func.fromHost(store, t, () =>
+          results.length === 0 ? undefined : results.length === 1 ? results[0] : results,
+        );
       }
-      case 'global': return Global.create(store, d.type, defaultValue(d.type.type));
-      case 'memory': return Memory.create(store, d.type);
-      case 'table': return Table.create(store, d.type, null);
-      case 'tag': return Tag.create(store, m.types[d.type.typeIdx].comp as FuncType);
+      case 'global':
+        return Global.create(store, d.type, defaultValue(d.type.type));
+      case 'memory':
+        return Memory.create(store, d.type);
+      case 'table':
+        return Table.create(store, d.type, null);
+      case 'tag':
+        return Tag.create(store, m.types[d.type.typeIdx].comp as FuncType);
     }
   });
 }
@@ -64,7 +83,10 @@ const LARGE = 1 << 14;
 
 /** Instantiating a module that declares gigabytes of memory is legitimate but not useful here. */
 function tooLargeToInstantiate(m: ModuleIR): boolean {
-  return m.memories.some((mt) => Number(mt.limits.min) > LARGE) || m.tables.some((t) => Number(t.type.limits.min) > 1_000_000);
+  return (
+    m.memories.some((mt) => Number(mt.limits.min) > LARGE) ||
+    m.tables.some((t) => Number(t.type.limits.min) > 1_000_000)
+  );
 }
 
 function classify(e: unknown): string {

@@ -8,7 +8,16 @@ import * as path from 'path';
 import type { ModuleIR } from '../compiler/ir';
 import { PREFIX_MISC, PREFIX_SIMD } from '../compiler/opcodes';
 import { parseWat } from '../compiler/text';
-import { ALL_FEATURES, FUZZ_FEATURES, fuzzExec, fuzzExecDeepStack, generate, loadWasmOpt, shrinkByPasses, type WasmOpt } from './binaryen';
+import {
+  ALL_FEATURES,
+  FUZZ_FEATURES,
+  fuzzExec,
+  fuzzExecDeepStack,
+  generate,
+  loadWasmOpt,
+  shrinkByPasses,
+  type WasmOpt,
+} from './binaryen';
 import { compareExecLogs, type ExecComparison, type ExecDifference } from './exec-log';
 import { moduleInfo } from './observe';
 import { Worker } from './pool';
@@ -29,12 +38,27 @@ export interface BinaryenDiffOptions {
 
 /** Features counted per case (read from the decoded module's declarations and opcodes). */
 export const FEATURE_NAMES = [
-  'gc', 'exceptions', 'legacy-exceptions', 'exnref', 'typed-func-refs', 'tail-calls', 'memory64', 'multi-memory', 'table64',
-  'simd', 'relaxed-simd', 'extended-const', 'wide-arithmetic',
+  'gc',
+  'exceptions',
+  'legacy-exceptions',
+  'exnref',
+  'typed-func-refs',
+  'tail-calls',
+  'memory64',
+  'multi-memory',
+  'table64',
+  'simd',
+  'relaxed-simd',
+  'extended-const',
+  'wide-arithmetic',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
-export interface FeatureTally { cases: number; calls: number; traps: number }
+export interface FeatureTally {
+  cases: number;
+  calls: number;
+  traps: number;
+}
 
 export interface BinaryenDivergence {
   readonly case: number;
@@ -67,11 +91,21 @@ export interface BinaryenDiffStats {
  * own (scalar-replaced allocations, refined and merged types, pruned signatures and fields).
  */
 const PIPELINES: readonly string[][] = [
-  [], [], ['-O1'], ['-O2'], ['-O3'], ['-Oz'], ['--local-cse', '-O1'],
-  ['--simplify-locals', '--merge-blocks', '--remove-unused-brs'], ['--inlining', '--precompute', '--code-folding'],
-  ['--heap2local', '--optimize-casts', '-O1'], ['--gufa', '-O1'], ['--closed-world', '--type-ssa', '--type-merging', '-O2'],
+  [],
+  [],
+  ['-O1'],
+  ['-O2'],
+  ['-O3'],
+  ['-Oz'],
+  ['--local-cse', '-O1'],
+  ['--simplify-locals', '--merge-blocks', '--remove-unused-brs'],
+  ['--inlining', '--precompute', '--code-folding'],
+  ['--heap2local', '--optimize-casts', '-O1'],
+  ['--gufa', '-O1'],
+  ['--closed-world', '--type-ssa', '--type-merging', '-O2'],
   ['--closed-world', '--gto', '--remove-unused-types', '--signature-pruning', '-O1'],
-  ['--tuple-optimization', '--optimize-instructions', '--dce', '--rse'], ['--closed-world', '-O3', '--cfp', '--gsi'],
+  ['--tuple-optimization', '--optimize-instructions', '--dce', '--rse'],
+  ['--closed-world', '-O3', '--cfp', '--gsi'],
 ];
 
 /**
@@ -127,7 +161,11 @@ export function moduleFeatures(m: ModuleIR): FeatureName[] {
   for (const code of m.codes) {
     for (const ins of code.body) for (const [f, test] of FEATURE_OPS) if (!seen.has(f) && test(ins.op)) seen.add(f);
   }
-  const consts = [...m.globals.map((g) => g.init), ...m.elems.flatMap((e) => [e.offset ?? [], ...e.init]), ...m.datas.map((d) => d.offset ?? [])];
+  const consts = [
+    ...m.globals.map((g) => g.init),
+    ...m.elems.flatMap((e) => [e.offset ?? [], ...e.init]),
+    ...m.datas.map((d) => d.offset ?? []),
+  ];
   if (consts.some((c) => c.some((ins) => EXTENDED_CONST_OPS.has(ins.op)))) seen.add('extended-const');
   if (m.types.some((t) => t.comp.kind !== 'func')) seen.add('gc');
   if (m.tags.length + m.numImportedTags > 0) seen.add('exceptions');
@@ -135,7 +173,11 @@ export function moduleFeatures(m: ModuleIR): FeatureName[] {
   if (mems.some((x) => x.addr === 'i64')) seen.add('memory64');
   if (mems.length > 1) seen.add('multi-memory');
   if (m.tables.some((t) => t.type.addr === 'i64')) seen.add('table64');
-  if (m.types.some((t) => t.comp.kind === 'func' && [...t.comp.params, ...t.comp.results].includes('v128')) || m.globals.some((g) => g.type.type === 'v128')) seen.add('simd');
+  if (
+    m.types.some((t) => t.comp.kind === 'func' && [...t.comp.params, ...t.comp.results].includes('v128')) ||
+    m.globals.some((g) => g.type.type === 'v128')
+  )
+    seen.add('simd');
   return FEATURE_NAMES.filter((f) => seen.has(f));
 }
 
@@ -145,7 +187,12 @@ type Verdict =
   | { kind: 'harness'; message: string };
 
 /** Runs `bytes` on both sides and compares the logs. */
-export async function checkExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, features: readonly string[]): Promise<Verdict> {
+export async function checkExec(
+  w: WasmOpt,
+  worker: Worker,
+  bytes: Uint8Array,
+  features: readonly string[],
+): Promise<Verdict> {
   let expected: string[] | null;
   try {
     expected = fuzzExec(w, bytes, features);
@@ -161,8 +208,13 @@ export async function checkExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, f
   if (r === null) r = await worker.run({ bytes, planSeed: 0, sides: [], exec: true });
   if (r === null) {
     // binaryen stops at its interpreter limits where jetwasm may run on for a long time.
-    if (expected.some((l) => l.startsWith('[host limit'))) return { kind: 'harness', message: 'host limit and time-out' };
-    return { kind: 'differ', difference: { where: 'termination', binaryen: 'finished', jetwasm: 'time limit exceeded or crashed' }, expected };
+    if (expected.some((l) => l.startsWith('[host limit')))
+      return { kind: 'harness', message: 'host limit and time-out' };
+    return {
+      kind: 'differ',
+      difference: { where: 'termination', binaryen: 'finished', jetwasm: 'time limit exceeded or crashed' },
+      expected,
+    };
   }
   if (r.decodeError !== undefined) {
     if (r.decodeError.startsWith('harness:')) return { kind: 'harness', message: r.decodeError };
@@ -173,19 +225,30 @@ export async function checkExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, f
   return { kind: 'agree', cmp, calls: r.exec!.calls };
 }
 
-const signature = (v: Verdict): string => (v.kind === 'differ' ? `${v.difference.binaryen}|${v.difference.jetwasm}` : '');
+const signature = (v: Verdict): string =>
+  v.kind === 'differ' ? `${v.difference.binaryen}|${v.difference.jetwasm}` : '';
 
 /** Drops function exports while the same pair of differing lines persists, then optimises. */
-export async function reduceExec(w: WasmOpt, worker: Worker, bytes: Uint8Array, features: readonly string[], log: (s: string) => void): Promise<Uint8Array> {
+export async function reduceExec(
+  w: WasmOpt,
+  worker: Worker,
+  bytes: Uint8Array,
+  features: readonly string[],
+  log: (s: string) => void,
+): Promise<Uint8Array> {
   const want = signature(await checkExec(w, worker, bytes, features));
-  const diverges = async (b: Uint8Array): Promise<boolean> => want !== '' && signature(await checkExec(w, worker, b, features)) === want;
+  const diverges = async (b: Uint8Array): Promise<boolean> =>
+    want !== '' && signature(await checkExec(w, worker, b, features)) === want;
   let cur = bytes;
   for (let changed = true; changed;) {
     changed = false;
     const names = moduleInfo(cur).exports.map((e) => e.name);
     for (const name of names) {
       const candidate = rewriteExports(cur, (n) => n !== name, []);
-      if (await diverges(candidate)) { cur = candidate; changed = true; }
+      if (await diverges(candidate)) {
+        cur = candidate;
+        changed = true;
+      }
     }
   }
   cur = await shrinkByPasses(w, cur, diverges, features);
@@ -199,10 +262,23 @@ export async function runBinaryenDiff(opts: BinaryenDiffOptions): Promise<Binary
   const t0 = Date.now();
   const w = await loadWasmOpt();
   const worker = new Worker(opts.timeoutMs);
-  const byFeature = Object.fromEntries(FEATURE_NAMES.map((f) => [f, { cases: 0, calls: 0, traps: 0 }])) as Record<FeatureName, FeatureTally>;
+  const byFeature = Object.fromEntries(FEATURE_NAMES.map((f) => [f, { cases: 0, calls: 0, traps: 0 }])) as Record<
+    FeatureName,
+    FeatureTally
+  >;
   const stats: BinaryenDiffStats = {
-    cases: 0, agreed: 0, nanOnly: 0, hostLimits: 0, harnessErrors: 0, callsCompared: 0, trapsCompared: 0,
-    exceptionsCompared: 0, gcValuesCompared: 0, byFeature, divergences: [], seconds: 0,
+    cases: 0,
+    agreed: 0,
+    nanOnly: 0,
+    hostLimits: 0,
+    harnessErrors: 0,
+    callsCompared: 0,
+    trapsCompared: 0,
+    exceptionsCompared: 0,
+    gcValuesCompared: 0,
+    byFeature,
+    divergences: [],
+    seconds: 0,
   };
   const seedFile = w.scratch('multi-memory-seed.wasm');
   fs.writeFileSync(seedFile, parseWat(MULTI_MEMORY_SEED));
@@ -213,21 +289,27 @@ export async function runBinaryenDiff(opts: BinaryenDiffOptions): Promise<Binary
       const entropy = rng.bytes(500 + rng.int(rng.bool() ? 4000 : 24000));
       const pipeline = PIPELINES[rng.int(PIPELINES.length)];
       const initial = multiMemory && rng.int(MULTI_MEMORY_EVERY) === 0 ? [`--initial-fuzz=${seedFile}`] : [];
-      const gen = (ent: Uint8Array, extra: string[]): Uint8Array => generate(w, ent, [...initial, ...extra], opts.features);
+      const gen = (ent: Uint8Array, extra: string[]): Uint8Array =>
+        generate(w, ent, [...initial, ...extra], opts.features);
       if (i > opts.first && (i - opts.first) % RELOAD_EVERY === 0) await w.reload();
       let bytes: Uint8Array;
       try {
         bytes = gen(entropy, pipeline);
       } catch {
         await w.reload();
-        try { bytes = gen(entropy, pipeline); } catch (e) {
+        try {
+          bytes = gen(entropy, pipeline);
+        } catch (e) {
           stats.harnessErrors++;
           opts.log(`case ${i}: generator failed: ${(e as Error).message}`);
           continue;
         }
       }
       stats.cases++;
-      if (stats.cases % 100 === 0) opts.log(`${stats.cases} cases, ${stats.divergences.length} divergent, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (stats.cases % 100 === 0)
+        opts.log(
+          `${stats.cases} cases, ${stats.divergences.length} divergent, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
       let v: Verdict;
       try {
         v = await checkExec(w, worker, bytes, opts.features);
@@ -242,10 +324,20 @@ export async function runBinaryenDiff(opts: BinaryenDiffOptions): Promise<Binary
       if (v.kind === 'differ' && v.difference.where !== 'decode' && v.difference.where !== 'termination') {
         const clean = gen(entropy, ['--denan', ...pipeline]);
         const v2 = await checkExec(w, worker, clean, opts.features);
-        if (v2.kind === 'agree') { stats.nanOnly++; continue; }
-        if (v2.kind === 'differ') { bytes = clean; v = v2; }
+        if (v2.kind === 'agree') {
+          stats.nanOnly++;
+          continue;
+        }
+        if (v2.kind === 'differ') {
+          bytes = clean;
+          v = v2;
+        }
       }
-      if (v.kind === 'harness') { stats.harnessErrors++; opts.log(`case ${i}: ${v.message}`); continue; }
+      if (v.kind === 'harness') {
+        stats.harnessErrors++;
+        opts.log(`case ${i}: ${v.message}`);
+        continue;
+      }
       if (v.kind === 'agree') {
         stats.agreed++;
         stats.callsCompared += v.calls;
@@ -260,23 +352,37 @@ export async function runBinaryenDiff(opts: BinaryenDiffOptions): Promise<Binary
         }
         continue;
       }
-      opts.log(`case ${i} (seed ${opts.seed}): DIVERGENCE at ${v.difference.where}: binaryen ${v.difference.binaryen} / jetwasm ${v.difference.jetwasm}`);
+      opts.log(
+        `case ${i} (seed ${opts.seed}): DIVERGENCE at ${v.difference.where}: binaryen ${v.difference.binaryen} / jetwasm ${v.difference.jetwasm}`,
+      );
       let reduced = bytes;
       if (opts.reduce) reduced = await reduceExec(w, worker, bytes, opts.features, opts.log);
       const final = await checkExec(w, worker, reduced, opts.features);
-      const div: BinaryenDivergence = { case: i, seed: opts.seed, difference: final.kind === 'differ' ? final.difference : v.difference, bytes: reduced };
+      const div: BinaryenDivergence = {
+        case: i,
+        seed: opts.seed,
+        difference: final.kind === 'differ' ? final.difference : v.difference,
+        bytes: reduced,
+      };
       if (opts.outDir) {
         fs.mkdirSync(opts.outDir, { recursive: true });
         const base = path.join(opts.outDir, `exec-s${opts.seed}-c${i}`);
         fs.writeFileSync(`${base}.wasm`, reduced);
-        fs.writeFileSync(`${base}.json`, JSON.stringify({
-          source: `npm run fuzz:diff -- --oracle binaryen --features ${opts.features === ALL_FEATURES ? 'all' : 'node'} --seed ${opts.seed} --first ${i} --cases 1`,
-          oracle: 'binaryen',
-          features: opts.features,
-          pipeline,
-          difference: div.difference,
-          expectedLog: final.kind === 'differ' ? final.expected : fuzzExec(w, reduced, opts.features),
-        }, null, 2) + '\n');
+        fs.writeFileSync(
+          `${base}.json`,
+          JSON.stringify(
+            {
+              source: `npm run fuzz:diff -- --oracle binaryen --features ${opts.features === ALL_FEATURES ? 'all' : 'node'} --seed ${opts.seed} --first ${i} --cases 1`,
+              oracle: 'binaryen',
+              features: opts.features,
+              pipeline,
+              difference: div.difference,
+              expectedLog: final.kind === 'differ' ? final.expected : fuzzExec(w, reduced, opts.features),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
         (div as { file?: string }).file = `${base}.wasm`;
         opts.log(`  saved ${base}.wasm`);
       }
@@ -297,10 +403,12 @@ export function featureSet(name: string): readonly string[] {
 
 export function summary(s: BinaryenDiffStats, features: string): string {
   const feats = FEATURE_NAMES.filter((f) => s.byFeature[f].cases > 0)
-    .map((f) => `${f} ${s.byFeature[f].cases} cases/${s.byFeature[f].calls} calls/${s.byFeature[f].traps} traps`).join(', ');
-  return `fuzz:diff oracle binaryen (features ${features}): ${s.cases} modules, ${s.callsCompared} calls compared, ` +
+    .map((f) => `${f} ${s.byFeature[f].cases} cases/${s.byFeature[f].calls} calls/${s.byFeature[f].traps} traps`)
+    .join(', ');
+  return (
+    `fuzz:diff oracle binaryen (features ${features}): ${s.cases} modules, ${s.callsCompared} calls compared, ` +
     `${s.trapsCompared} traps, ${s.exceptionsCompared} exceptions, ${s.gcValuesCompared} GC values; ${s.agreed} agreed, ` +
     `${s.divergences.length} divergent, ${s.nanOnly} NaN-bits-only, ${s.hostLimits} cut at a binaryen host limit, ` +
-    `${s.harnessErrors} harness errors; by feature: ${feats || 'none'}; ${s.seconds.toFixed(1)} s`;
+    `${s.harnessErrors} harness errors; by feature: ${feats || 'none'}; ${s.seconds.toFixed(1)} s`
+  );
 }
-

@@ -65,8 +65,15 @@ type Verdict =
  * locals).
  */
 const PIPELINES: readonly string[][] = [
-  [], [], ['-O1'], ['-O2'], ['-O3'], ['-Oz'], ['--flatten', '--local-cse', '-O1'],
-  ['--simplify-locals', '--merge-blocks', '--remove-unused-brs'], ['--inlining', '--precompute', '--code-folding'],
+  [],
+  [],
+  ['-O1'],
+  ['-O2'],
+  ['-O3'],
+  ['-Oz'],
+  ['--flatten', '--local-cse', '-O1'],
+  ['--simplify-locals', '--merge-blocks', '--remove-unused-brs'],
+  ['--inlining', '--precompute', '--code-folding'],
 ];
 
 export function withMemoryExport(bytes: Uint8Array): Uint8Array {
@@ -80,11 +87,16 @@ export async function check(worker: Worker, bytes: Uint8Array, planSeed: number)
     const n = await worker.run({ bytes, planSeed, sides: ['native'] });
     if (n === null) return { kind: 'both-hung' };
     if (n.decodeError !== undefined) return decodeVerdict(n.decodeError, n.nativeCompiles);
-    return { kind: 'differ', difference: { where: 'termination', native: 'finished', jetwasm: 'time limit exceeded or crashed' }, native: n.native ?? null };
+    return {
+      kind: 'differ',
+      difference: { where: 'termination', native: 'finished', jetwasm: 'time limit exceeded or crashed' },
+      native: n.native ?? null,
+    };
   }
   if (r.decodeError !== undefined) return decodeVerdict(r.decodeError, r.nativeCompiles);
   // A module Node's engine cannot compile (a feature it lacks) says nothing about jetwasm.
-  if (r.native!.instantiate.startsWith('error:CompileError')) return { kind: 'harness', message: `native rejects: ${r.native!.instantiate}` };
+  if (r.native!.instantiate.startsWith('error:CompileError'))
+    return { kind: 'harness', message: `native rejects: ${r.native!.instantiate}` };
   const d = compareObservations(r.native!, r.jetwasm!);
   if (d) return { kind: 'differ', difference: d, native: r.native! };
   return { kind: 'agree', native: r.native!, calls: r.native!.calls.length };
@@ -102,7 +114,8 @@ function funcExportNames(bytes: Uint8Array): string[] {
   const out: string[] = [];
   const b = sec.body;
   let pos = 0;
-  const count = readU32(b, pos); pos = count.next;
+  const count = readU32(b, pos);
+  pos = count.next;
   for (let i = 0; i < count.value; i++) {
     const len = readU32(b, pos);
     const name = Buffer.from(b.subarray(len.next, len.next + len.value)).toString('utf8');
@@ -119,13 +132,21 @@ function funcExportNames(bytes: Uint8Array): string[] {
  * (fewer calls), then let wasm-opt remove what became unreachable and try a few
  * simplifying pipelines, keeping each step only if the difference survives.
  */
-export async function reduceCase(w: WasmOpt, worker: Worker, bytes: Uint8Array, planSeed: number, log: (s: string) => void): Promise<Uint8Array> {
+export async function reduceCase(
+  w: WasmOpt,
+  worker: Worker,
+  bytes: Uint8Array,
+  planSeed: number,
+  log: (s: string) => void,
+): Promise<Uint8Array> {
   const first = await check(worker, bytes, planSeed);
-  const signature = (v: Verdict): string => (v.kind === 'differ' ? `${v.difference.native}|${v.difference.jetwasm}` : '');
+  const signature = (v: Verdict): string =>
+    v.kind === 'differ' ? `${v.difference.native}|${v.difference.jetwasm}` : '';
   const want = signature(first);
   // Only steps that keep the same pair of observations count, so shrinking cannot wander
   // off to a different difference.
-  const diverges = async (b: Uint8Array): Promise<boolean> => want !== '' && signature(await check(worker, b, planSeed)) === want;
+  const diverges = async (b: Uint8Array): Promise<boolean> =>
+    want !== '' && signature(await check(worker, b, planSeed)) === want;
   let cur = bytes;
   const names = funcExportNames(cur);
   for (const name of names) {
@@ -145,7 +166,17 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
   const t0 = Date.now();
   const w = await loadWasmOpt();
   const worker = new Worker(opts.timeoutMs);
-  const stats: DiffStats = { cases: 0, agreed: 0, nanOnly: 0, nativeRejects: 0, bothHung: 0, harnessErrors: 0, callsCompared: 0, divergences: [], seconds: 0 };
+  const stats: DiffStats = {
+    cases: 0,
+    agreed: 0,
+    nanOnly: 0,
+    nativeRejects: 0,
+    bothHung: 0,
+    harnessErrors: 0,
+    callsCompared: 0,
+    divergences: [],
+    seconds: 0,
+  };
   try {
     for (let i = opts.first; i < opts.first + opts.cases; i++) {
       const cs = caseSeed(opts.seed, i);
@@ -172,7 +203,10 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
         }
       }
       stats.cases++;
-      if (stats.cases % 100 === 0) opts.log(`${stats.cases} cases, ${stats.divergences.length} divergent, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (stats.cases % 100 === 0)
+        opts.log(
+          `${stats.cases} cases, ${stats.divergences.length} divergent, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
       let v = await check(worker, bytes, planSeed);
       // A time-out on a loaded machine is not a finding unless it happens again.
       if (v.kind === 'differ' && v.difference.where === 'termination') v = await check(worker, bytes, planSeed);
@@ -182,19 +216,43 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
       if (v.kind === 'differ' && v.difference.where !== 'decode' && v.difference.where !== 'termination') {
         const clean = withMemoryExport(generate(w, entropy, ['--denan', ...pipeline]));
         const v2 = await check(worker, clean, planSeed);
-        if (v2.kind === 'agree') { stats.nanOnly++; continue; }
-        if (v2.kind === 'differ') { bytes = clean; v = v2; }
+        if (v2.kind === 'agree') {
+          stats.nanOnly++;
+          continue;
+        }
+        if (v2.kind === 'differ') {
+          bytes = clean;
+          v = v2;
+        }
       }
-      if (v.kind === 'agree') { stats.agreed++; stats.callsCompared += v.calls; continue; }
-      if (v.kind === 'both-hung') { stats.bothHung++; opts.log(`case ${i}: both engines exceeded the time limit`); continue; }
-      if (v.kind === 'harness' && v.message.startsWith('native rejects')) { stats.nativeRejects++; continue; }
-      if (v.kind === 'harness') { stats.harnessErrors++; opts.log(`case ${i}: ${v.message}`); continue; }
-      opts.log(`case ${i} (seed ${opts.seed}): DIVERGENCE at ${v.difference.where}: native ${v.difference.native} / jetwasm ${v.difference.jetwasm}`);
+      if (v.kind === 'agree') {
+        stats.agreed++;
+        stats.callsCompared += v.calls;
+        continue;
+      }
+      if (v.kind === 'both-hung') {
+        stats.bothHung++;
+        opts.log(`case ${i}: both engines exceeded the time limit`);
+        continue;
+      }
+      if (v.kind === 'harness' && v.message.startsWith('native rejects')) {
+        stats.nativeRejects++;
+        continue;
+      }
+      if (v.kind === 'harness') {
+        stats.harnessErrors++;
+        opts.log(`case ${i}: ${v.message}`);
+        continue;
+      }
+      opts.log(
+        `case ${i} (seed ${opts.seed}): DIVERGENCE at ${v.difference.where}: native ${v.difference.native} / jetwasm ${v.difference.jetwasm}`,
+      );
       let reduced = bytes;
       if (opts.reduce) reduced = await reduceCase(w, worker, bytes, planSeed, opts.log);
       const final = await check(worker, reduced, planSeed);
       const div: Divergence = {
-        case: i, seed: opts.seed,
+        case: i,
+        seed: opts.seed,
         difference: final.kind === 'differ' ? final.difference : v.difference,
         bytes: reduced,
         native: final.kind === 'differ' ? final.native : v.native,
@@ -203,13 +261,20 @@ export async function runDiff(opts: DiffOptions): Promise<DiffStats> {
         fs.mkdirSync(opts.outDir, { recursive: true });
         const base = path.join(opts.outDir, `diff-s${opts.seed}-c${i}`);
         fs.writeFileSync(`${base}.wasm`, reduced);
-        fs.writeFileSync(`${base}.json`, JSON.stringify({
-          source: `npm run fuzz:diff -- --seed ${opts.seed} --first ${i} --cases 1`,
-          pipeline,
-          planSeed,
-          difference: div.difference,
-          native: div.native,
-        }, null, 2) + '\n');
+        fs.writeFileSync(
+          `${base}.json`,
+          JSON.stringify(
+            {
+              source: `npm run fuzz:diff -- --seed ${opts.seed} --first ${i} --cases 1`,
+              pipeline,
+              planSeed,
+              difference: div.difference,
+              native: div.native,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
         (div as { file?: string }).file = `${base}.wasm`;
         opts.log(`  saved ${base}.wasm`);
       }
@@ -234,17 +299,28 @@ export function parseArgs(argv: readonly string[], defaults: Record<string, stri
   const out = { ...defaults };
   const known = (key: string): void => {
     if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
-      throw new UsageError(`unknown option --${key} (options: ${Object.keys(defaults).map((k) => `--${k}`).join(', ')})`);
+      throw new UsageError(
+        `unknown option --${key} (options: ${Object.keys(defaults)
+          .map((k) => `--${k}`)
+          .join(', ')})`,
+      );
     }
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${a}`);
     const key = a.slice(2);
-    if (key.startsWith('no-')) { known(key.slice(3)); out[key.slice(3)] = 'false'; continue; }
+    if (key.startsWith('no-')) {
+      known(key.slice(3));
+      out[key.slice(3)] = 'false';
+      continue;
+    }
     known(key);
     const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) { out[key] = 'true'; continue; }
+    if (v === undefined || v.startsWith('--')) {
+      out[key] = 'true';
+      continue;
+    }
     out[key] = v;
     i++;
   }
@@ -253,31 +329,53 @@ export function parseArgs(argv: readonly string[], defaults: Record<string, stri
 
 export async function main(argv: readonly string[]): Promise<number> {
   const a = parseArgs(argv, {
-    first: '0', cases: '200', seed: String(Date.now() % 1e9), timeout: '20000', out: 'tests/fuzz-regressions/new', reduce: 'true',
-    oracle: 'native', features: 'node',
+    first: '0',
+    cases: '200',
+    seed: String(Date.now() % 1e9),
+    timeout: '20000',
+    out: 'tests/fuzz-regressions/new',
+    reduce: 'true',
+    oracle: 'native',
+    features: 'node',
   });
-  if (a.oracle !== 'native' && a.oracle !== 'binaryen') throw new UsageError(`unknown oracle ${a.oracle} (oracles: native, binaryen)`);
-  if (a.features !== 'node' && a.features !== 'all') throw new UsageError(`unknown feature set ${a.features} (feature sets: node, all)`);
-  if (a.oracle === 'native' && a.features !== 'node') throw new UsageError('the native oracle runs only what Node runs: --features node');
+  if (a.oracle !== 'native' && a.oracle !== 'binaryen')
+    throw new UsageError(`unknown oracle ${a.oracle} (oracles: native, binaryen)`);
+  if (a.features !== 'node' && a.features !== 'all')
+    throw new UsageError(`unknown feature set ${a.features} (feature sets: node, all)`);
+  if (a.oracle === 'native' && a.features !== 'node')
+    throw new UsageError('the native oracle runs only what Node runs: --features node');
   if (a.oracle === 'binaryen') {
     const { featureSet, runBinaryenDiff, summary } = await import('./diff-binaryen');
-    const cases = Number(a.cases), seed = Number(a.seed) >>> 0;
+    const cases = Number(a.cases),
+      seed = Number(a.seed) >>> 0;
     console.log(`fuzz:diff oracle binaryen (features ${a.features}): ${cases} cases, seed ${seed}`);
     const s = await runBinaryenDiff({
-      cases, first: Number(a.first), seed, timeoutMs: Number(a.timeout), features: featureSet(a.features),
-      outDir: a.out, reduce: a.reduce !== 'false', log: (line) => console.log(line),
+      cases,
+      first: Number(a.first),
+      seed,
+      timeoutMs: Number(a.timeout),
+      features: featureSet(a.features),
+      outDir: a.out,
+      reduce: a.reduce !== 'false',
+      log: (line) => console.log(line),
     });
     console.log(summary(s, a.features));
     return s.divergences.length === 0 ? 0 : 1;
   }
   const opts: DiffOptions = {
-    cases: Number(a.cases), first: Number(a.first), seed: Number(a.seed) >>> 0, timeoutMs: Number(a.timeout),
-    outDir: a.out, reduce: a.reduce !== 'false',
+    cases: Number(a.cases),
+    first: Number(a.first),
+    seed: Number(a.seed) >>> 0,
+    timeoutMs: Number(a.timeout),
+    outDir: a.out,
+    reduce: a.reduce !== 'false',
     log: (s) => console.log(s),
   };
   console.log(`fuzz:diff: ${opts.cases} cases, seed ${opts.seed}`);
   const s = await runDiff(opts);
-  console.log(`fuzz:diff oracle native: ${s.cases} modules, ${s.callsCompared} calls compared; ${s.agreed} agreed, ${s.divergences.length} divergent, ` +
-    `${s.nanOnly} NaN-bits-only, ${s.nativeRejects} rejected by Node, ${s.bothHung} hung on both, ${s.harnessErrors} harness errors; ${s.seconds.toFixed(1)} s`);
+  console.log(
+    `fuzz:diff oracle native: ${s.cases} modules, ${s.callsCompared} calls compared; ${s.agreed} agreed, ${s.divergences.length} divergent, ` +
+      `${s.nanOnly} NaN-bits-only, ${s.nativeRejects} rejected by Node, ${s.bothHung} hung on both, ${s.harnessErrors} harness errors; ${s.seconds.toFixed(1)} s`,
+  );
   return s.divergences.length === 0 ? 0 : 1;
 }

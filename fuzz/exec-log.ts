@@ -85,10 +85,16 @@ function defaultable(t: ValType): boolean {
 
 function zero(t: ValType): unknown {
   switch (t) {
-    case 'i32': case 'f32': case 'f64': return 0;
-    case 'i64': return 0n;
-    case 'v128': return new Uint8Array(16);
-    default: return null;
+    case 'i32':
+    case 'f32':
+    case 'f64':
+      return 0;
+    case 'i64':
+      return 0n;
+    case 'v128':
+      return new Uint8Array(16);
+    default:
+      return null;
   }
 }
 
@@ -99,15 +105,20 @@ function hex32(x: number): string {
 /** A value as binaryen prints it (execution-results.h's printValue), as tokens. */
 export function valueTokens(t: ValType, v: unknown): (string | FloatToken)[] {
   switch (t) {
-    case 'i32': return [String((v as number) | 0)];
-    case 'i64': return [BigInt.asIntN(64, BigInt(v as bigint)).toString()];
-    case 'f32': case 'f64': return [{ t, v: v as number }];
+    case 'i32':
+      return [String((v as number) | 0)];
+    case 'i64':
+      return [BigInt.asIntN(64, BigInt(v as bigint)).toString()];
+    case 'f32':
+    case 'f64':
+      return [{ t, v: v as number }];
     case 'v128': {
       const b = v as Uint8Array;
       const dv = new DataView(b.buffer, b.byteOffset, 16);
       return ['i32x4', ...[0, 4, 8, 12].map((k) => hex32(dv.getUint32(k, true)))];
     }
-    default: return [refText(v)];
+    default:
+      return [refText(v)];
   }
 }
 
@@ -146,7 +157,8 @@ export function execJetwasm(bytes: Uint8Array, m: ModuleIR): ExecLog {
     const inst = instance as unknown as { vm: { refs: unknown[] } } | null;
     const offsets = (module as unknown as { offsets: { tag(i: number): number } }).offsets;
     const count = m.numImportedTags + m.tags.length;
-    for (let i = m.numImportedTags; i < count && inst; i++) if (inst.vm.refs[offsets.tag(i)] === tag) return `tag$${i - m.numImportedTags}`;
+    for (let i = m.numImportedTags; i < count && inst; i++)
+      if (inst.vm.refs[offsets.tag(i)] === tag) return `tag$${i - m.numImportedTags}`;
     return 'tag$?';
   };
 
@@ -168,7 +180,10 @@ export function execJetwasm(bytes: Uint8Array, m: ModuleIR): ExecLog {
     callAsJs(f);
   };
   const catching = (body: () => void): number => {
-    try { body(); return 0; } catch (e) {
+    try {
+      body();
+      return 0;
+    } catch (e) {
       if (e instanceof WasmException) return 1;
       throw e;
     }
@@ -183,7 +198,9 @@ export function execJetwasm(bytes: Uint8Array, m: ModuleIR): ExecLog {
   const host = (name: string, type: FuncType): ((...a: unknown[]) => unknown) => {
     if (name.startsWith('log')) {
       return (...args: unknown[]) => {
-        const line: (string | FloatToken)[] = [`[LoggingExternalInterface ${name === 'log-branch' ? 'log-branch' : 'logging'}`];
+        const line: (string | FloatToken)[] = [
+          `[LoggingExternalInterface ${name === 'log-branch' ? 'log-branch' : 'logging'}`,
+        ];
         type.params.forEach((p, k) => {
           if (p === 'i64') {
             const x = BigInt.asIntN(64, args[k] as bigint);
@@ -196,25 +213,47 @@ export function execJetwasm(bytes: Uint8Array, m: ModuleIR): ExecLog {
       };
     }
     switch (name) {
-      case 'throw': return (x: unknown) => { throw (x as number) === 0 ? jsError(jsTag) : new WasmException(wasmTag, [x]); };
-      case 'table-get': return (i: unknown) => table(i).get(Number(BigInt.asUintN(64, BigInt(i as number))));
-      case 'table-set': return (i: unknown, v: unknown) => { table(i).set(Number(BigInt.asUintN(64, BigInt(i as number))), v); };
-      case 'call-export': return (i: unknown) => { callExport(i as number); };
-      case 'call-export-catch': return (i: unknown) => catching(() => callExport(i as number));
-      case 'call-ref': return (f: unknown) => { callRef(f); };
-      case 'call-ref-catch': return (f: unknown) => catching(() => callRef(f));
-      case 'sleep': return (_ms: unknown, id: unknown) => id;
-      default: return () => { throw new HarnessError(`unknown import ${name}`); };
+      case 'throw':
+        return (x: unknown) => {
+          throw (x as number) === 0 ? jsError(jsTag) : new WasmException(wasmTag, [x]);
+        };
+      case 'table-get':
+        return (i: unknown) => table(i).get(Number(BigInt.asUintN(64, BigInt(i as number))));
+      case 'table-set':
+        return (i: unknown, v: unknown) => {
+          table(i).set(Number(BigInt.asUintN(64, BigInt(i as number))), v);
+        };
+      case 'call-export':
+        return (i: unknown) => {
+          callExport(i as number);
+        };
+      case 'call-export-catch':
+        return (i: unknown) => catching(() => callExport(i as number));
+      case 'call-ref':
+        return (f: unknown) => {
+          callRef(f);
+        };
+      case 'call-ref-catch':
+        return (f: unknown) => catching(() => callRef(f));
+      case 'sleep':
+        return (_ms: unknown, id: unknown) => id;
+      default:
+        return () => {
+          throw new HarnessError(`unknown import ${name}`);
+        };
     }
   };
 
   const outcomeOf = (e: unknown): string[] => {
-    if (e instanceof Error && (e.name === 'RuntimeError' || (e instanceof RangeError && /call stack/i.test(e.message)))) return [`[trap ${e.message}]`];
+    if (e instanceof Error && (e.name === 'RuntimeError' || (e instanceof RangeError && /call stack/i.test(e.message))))
+      return [`[trap ${e.message}]`];
     return [`[jetwasm error ${(e as Error)?.name}: ${(e as Error)?.message ?? String(e)}]`];
   };
   const exceptionLine = (e: WasmException): (string | FloatToken)[] => {
     const line: (string | FloatToken)[] = [`[exception thrown: ${tagName(e.tag)}`];
-    e.tag.type.params.forEach((p, k) => line.push(...valueTokens(p, e.payload[k] === undefined ? null : externalValue(p, e.payload[k]))));
+    e.tag.type.params.forEach((p, k) =>
+      line.push(...valueTokens(p, e.payload[k] === undefined ? null : externalValue(p, e.payload[k]))),
+    );
     line.push(']');
     return line;
   };
@@ -233,7 +272,8 @@ export function execJetwasm(bytes: Uint8Array, m: ModuleIR): ExecLog {
         return Func.fromHost(store, type, host(imp.name, type));
       }
       if (d.kind === 'tag') return imp.name === 'jstag' ? jsTag : wasmTag;
-      if (d.kind === 'global') return Global.create(store, d.type, new HostRef(importedGlobalPayload(imp.module, imp.name)));
+      if (d.kind === 'global')
+        return Global.create(store, d.type, new HostRef(importedGlobalPayload(imp.module, imp.name)));
       throw new HarnessError(`unsupported import kind ${d.kind}`);
     });
     instance = Instance.instantiate(store, module, externs);
@@ -289,7 +329,10 @@ function externalValue(t: ValType, v: unknown): unknown {
 export function parseBinaryenFloat(s: string): number | null {
   let neg = false;
   let x = s;
-  if (x.startsWith('-')) { neg = true; x = x.slice(1); }
+  if (x.startsWith('-')) {
+    neg = true;
+    x = x.slice(1);
+  }
   let v: number;
   if (x === 'nan' || x.startsWith('nan:')) v = NaN;
   else if (x === 'inf') v = Infinity;
@@ -307,7 +350,10 @@ function floatText(f: FloatToken): string {
 }
 
 export function renderLine(l: LogLine): string {
-  return l.map((p) => (typeof p === 'string' ? p : floatText(p))).join(' ').replace(/ \]$/, ']');
+  return l
+    .map((p) => (typeof p === 'string' ? p : floatText(p)))
+    .join(' ')
+    .replace(/ \]$/, ']');
 }
 
 /**
@@ -328,7 +374,9 @@ function splitBinaryen(line: string): string[] {
 
 function splitTokens(l: LogLine): (string | FloatToken)[] {
   const out: (string | FloatToken)[] = [];
-  for (const p of l) if (typeof p === 'string') out.push(...p.split(' ')); else out.push(p);
+  for (const p of l)
+    if (typeof p === 'string') out.push(...p.split(' '));
+    else out.push(p);
   return splitBracket(out);
 }
 
@@ -354,7 +402,10 @@ const BINARYEN_TRAPS: readonly [RegExp, string][] = [
   [/^unreachable$/, 'unreachable'],
   [/^null ref$/, 'null'],
   [/^cast error$/, 'cast'],
-  [/^final > memory|out of bounds memory access|segment access in memory\.|^memory\.(fill|copy|init)|unaligned|load|store/i, 'memory'],
+  [
+    /^final > memory|out of bounds memory access|segment access in memory\.|^memory\.(fill|copy|init)|unaligned|load|store/i,
+    'memory',
+  ],
   [/table/i, 'table'],
   [/^array oob$|^oob$|array/i, 'array'],
   [/ by 0$/, 'div-zero'],
@@ -418,22 +469,47 @@ export interface ExecComparison {
 
 /** The first difference between binaryen's log and jetwasm's, or null. */
 export function compareExecLogs(binaryen: readonly string[], jet: readonly LogLine[]): ExecComparison {
-  let traps = 0, exceptions = 0, gcValues = 0;
+  let traps = 0,
+    exceptions = 0,
+    gcValues = 0;
   let where = 'instantiate';
   for (let i = 0; i < binaryen.length; i++) {
     const b = binaryen[i];
-    if (b.startsWith('[host limit')) return { difference: null, hostLimit: true, lines: i, traps, exceptions, gcValues };
+    if (b.startsWith('[host limit'))
+      return { difference: null, hostLimit: true, lines: i, traps, exceptions, gcValues };
     const j = jet[i];
     if (b.startsWith('[fuzz-exec] export ')) where = b.slice('[fuzz-exec] export '.length);
     if (j === undefined || !sameLine(b, j)) {
-      return { difference: { where: `line ${i + 1} (export ${where})`, binaryen: b, jetwasm: j === undefined ? 'missing' : renderLine(j) }, hostLimit: false, lines: i, traps, exceptions, gcValues };
+      return {
+        difference: {
+          where: `line ${i + 1} (export ${where})`,
+          binaryen: b,
+          jetwasm: j === undefined ? 'missing' : renderLine(j),
+        },
+        hostLimit: false,
+        lines: i,
+        traps,
+        exceptions,
+        gcValues,
+      };
     }
     if (isTrapLine(b)) traps++;
     if (b.startsWith('[exception thrown')) exceptions++;
     if (/object\(|i31ref\(/.test(b)) gcValues++;
   }
   if (jet.length > binaryen.length) {
-    return { difference: { where: `line ${binaryen.length + 1}`, binaryen: 'missing', jetwasm: renderLine(jet[binaryen.length]) }, hostLimit: false, lines: binaryen.length, traps, exceptions, gcValues };
+    return {
+      difference: {
+        where: `line ${binaryen.length + 1}`,
+        binaryen: 'missing',
+        jetwasm: renderLine(jet[binaryen.length]),
+      },
+      hostLimit: false,
+      lines: binaryen.length,
+      traps,
+      exceptions,
+      gcValues,
+    };
   }
   return { difference: null, hostLimit: false, lines: binaryen.length, traps, exceptions, gcValues };
 }

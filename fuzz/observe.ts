@@ -68,8 +68,10 @@ export function hostExtern(label: string): object {
 
 export function formatValue(t: string, v: unknown, jet: boolean): string {
   switch (t) {
-    case 'i32': return `i32:${(v as number) | 0}`;
-    case 'i64': return `i64:${BigInt.asIntN(64, BigInt(v as bigint))}`;
+    case 'i32':
+      return `i32:${(v as number) | 0}`;
+    case 'i64':
+      return `i64:${BigInt.asIntN(64, BigInt(v as bigint))}`;
     case 'f32': {
       const x = v as number;
       if (x !== x) return 'f32:nan';
@@ -83,12 +85,14 @@ export function formatValue(t: string, v: unknown, jet: boolean): string {
       f64[0] = x;
       return `f64:${u64[0].toString(16)}`;
     }
-    case 'funcref': return v === null ? 'funcref:null' : 'funcref:func';
+    case 'funcref':
+      return v === null ? 'funcref:null' : 'funcref:func';
     case 'externref':
       if (v === null) return 'externref:null';
       if (typeof v === 'object' && externLabels.has(v)) return `externref:${externLabels.get(v)}`;
       return `externref:${typeof v}`;
-    default: return `${t}:${v === null ? 'null' : typeof v}`;
+    default:
+      return `${t}:${v === null ? 'null' : typeof v}`;
   }
 }
 
@@ -99,7 +103,10 @@ const TRAP_CLASSES: readonly [RegExp, string][] = [
   [/divide by zero|remainder by zero|integer divide by zero/i, 'div-zero'],
   [/divide result unrepresentable|integer overflow/i, 'int-overflow'],
   [/float unrepresentable|invalid conversion to integer/i, 'conversion'],
-  [/table|undefined element|uninitialized element|indirect call|signature mismatch|null function/i, 'table-or-indirect'],
+  [
+    /table|undefined element|uninitialized element|indirect call|signature mismatch|null function/i,
+    'table-or-indirect',
+  ],
   [/null|dereferenc/i, 'null-ref'],
   [/call stack|stack size/i, 'stack'],
 ];
@@ -139,7 +146,9 @@ export function exportedFuncs(m: ModuleIR): ExportedFunc[] {
 
 /** The JS API cannot pass v128 (nor exact GC references) across the boundary. */
 export function jsCallable(t: FuncType): boolean {
-  return [...t.params, ...t.results].every((p) => ['i32', 'i64', 'f32', 'f64', 'funcref', 'externref'].includes(typeName(p)));
+  return [...t.params, ...t.results].every((p) =>
+    ['i32', 'i64', 'f32', 'f64', 'funcref', 'externref'].includes(typeName(p)),
+  );
 }
 
 const I32S = [0, 1, -1, 2, 0x7fffffff, -0x80000000, 255, 65536, 100];
@@ -149,19 +158,29 @@ const F64S = [0, -0, 1, -1, 0.5, NaN, Infinity, -Infinity, 1.7976931348623157e30
 
 function randomArg(t: string, rng: Prng): Arg {
   switch (t) {
-    case 'i32': return rng.bool() ? rng.pick(I32S) : rng.u32() | 0;
-    case 'i64': return rng.bool() ? rng.pick(I64S) : BigInt.asIntN(64, (BigInt(rng.u32()) << 32n) | BigInt(rng.u32()));
-    case 'f32': return rng.bool() ? rng.pick(F32S) : Math.fround((rng.u32() | 0) / (1 + rng.int(1000)));
-    case 'f64': return rng.bool() ? rng.pick(F64S) : (rng.u32() | 0) / (1 + rng.int(1000)) * 2 ** (rng.int(80) - 40);
-    default: return null;
+    case 'i32':
+      return rng.bool() ? rng.pick(I32S) : rng.u32() | 0;
+    case 'i64':
+      return rng.bool() ? rng.pick(I64S) : BigInt.asIntN(64, (BigInt(rng.u32()) << 32n) | BigInt(rng.u32()));
+    case 'f32':
+      return rng.bool() ? rng.pick(F32S) : Math.fround((rng.u32() | 0) / (1 + rng.int(1000)));
+    case 'f64':
+      return rng.bool() ? rng.pick(F64S) : ((rng.u32() | 0) / (1 + rng.int(1000))) * 2 ** (rng.int(80) - 40);
+    default:
+      return null;
   }
 }
 
 export function defaultArg(t: ValType): Arg {
   switch (typeName(t)) {
-    case 'i32': case 'f32': case 'f64': return 0;
-    case 'i64': return 0n;
-    default: return null;
+    case 'i32':
+    case 'f32':
+    case 'f64':
+      return 0;
+    case 'i64':
+      return 0n;
+    default:
+      return null;
   }
 }
 
@@ -196,13 +215,23 @@ interface HostSide {
 }
 
 /** The host implementation of one `fuzzing-support` import, identical for both engines. */
-function hostImport(name: string, type: FuncType, side: HostSide, logs: () => string[]): (...args: unknown[]) => unknown {
+function hostImport(
+  name: string,
+  type: FuncType,
+  side: HostSide,
+  logs: () => string[],
+): (...args: unknown[]) => unknown {
   // The JS API throws a TypeError when Wasm calls a JS function whose signature has a v128
   // (or a non-JS-representable reference); jetwasm's host functions do the same here.
-  if (!jsCallable(type)) return () => { throw new TypeError('type incompatibility when transforming from/to JS'); };
+  if (!jsCallable(type))
+    return () => {
+      throw new TypeError('type incompatibility when transforming from/to JS');
+    };
   if (name.startsWith('log-')) {
     const t = name.slice(4);
-    return (v: unknown) => { logs().push(`log:${formatValue(t, v, side.jet)}`); };
+    return (v: unknown) => {
+      logs().push(`log:${formatValue(t, v, side.jet)}`);
+    };
   }
   // A trap resets binaryen's hang limit, so a loop that re-enters through a catching import
   // could run forever; a fixed re-entry budget per top-level call bounds it identically on
@@ -212,19 +241,48 @@ function hostImport(name: string, type: FuncType, side: HostSide, logs: () => st
     side.reentries--;
   };
   switch (name) {
-    case 'call-export': return (i: unknown) => { reenter(); side.callExport(i as number); };
-    case 'call-export-catch': return (i: unknown) => {
-      try { reenter(); side.callExport(i as number); return 0; } catch { return 1; }
-    };
-    case 'call-ref': return (f: unknown) => { reenter(); side.callRef(f); };
-    case 'call-ref-catch': return (f: unknown) => {
-      try { reenter(); side.callRef(f); return 0; } catch { return 1; }
-    };
-    case 'sleep': return (_ms: unknown, id: unknown) => id;
-    case 'table-get': return (i: unknown) => side.tableGet(i as number);
-    case 'table-set': return (i: unknown, f: unknown) => { side.tableSet(i as number, f); };
+    case 'call-export':
+      return (i: unknown) => {
+        reenter();
+        side.callExport(i as number);
+      };
+    case 'call-export-catch':
+      return (i: unknown) => {
+        try {
+          reenter();
+          side.callExport(i as number);
+          return 0;
+        } catch {
+          return 1;
+        }
+      };
+    case 'call-ref':
+      return (f: unknown) => {
+        reenter();
+        side.callRef(f);
+      };
+    case 'call-ref-catch':
+      return (f: unknown) => {
+        try {
+          reenter();
+          side.callRef(f);
+          return 0;
+        } catch {
+          return 1;
+        }
+      };
+    case 'sleep':
+      return (_ms: unknown, id: unknown) => id;
+    case 'table-get':
+      return (i: unknown) => side.tableGet(i as number);
+    case 'table-set':
+      return (i: unknown, f: unknown) => {
+        side.tableSet(i as number, f);
+      };
     default:
-      return () => { throw new FuzzHostError(`unknown import ${name} (${type.params.length} params)`); };
+      return () => {
+        throw new FuzzHostError(`unknown import ${name} (${type.params.length} params)`);
+      };
   }
 }
 
@@ -274,7 +332,7 @@ export function observeNative(bytes: Uint8Array, m: ModuleIR, calls: readonly Pl
   const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
   const hostTypes = new Map<unknown, FuncType>();
   for (const imp of m.imports) {
-    (imports[imp.module] ??= {});
+    imports[imp.module] ??= {};
     if (imp.desc.kind === 'func') {
       const type = m.types[imp.desc.typeIdx].comp as FuncType;
       const fn = hostImport(imp.name, type, side, () => current);
@@ -282,8 +340,10 @@ export function observeNative(bytes: Uint8Array, m: ModuleIR, calls: readonly Pl
       imports[imp.module][imp.name] = fn;
     } else if (imp.desc.kind === 'global') {
       const t = typeName(imp.desc.type.type);
-      imports[imp.module][imp.name] = new WebAssembly.Global({ value: t as WebAssembly.ValueType, mutable: imp.desc.type.mutable },
-        t === 'externref' ? hostExtern(imp.name) : t === 'i64' ? 0n : t === 'funcref' ? null : 0);
+      imports[imp.module][imp.name] = new WebAssembly.Global(
+        { value: t as WebAssembly.ValueType, mutable: imp.desc.type.mutable },
+        t === 'externref' ? hostExtern(imp.name) : t === 'i64' ? 0n : t === 'funcref' ? null : 0,
+      );
     }
   }
   let instantiate = 'ok';
@@ -371,11 +431,19 @@ export function observeJetwasm(bytes: Uint8Array, m: ModuleIR, calls: readonly P
     const externs: Extern[] = m.imports.map((imp) => {
       if (imp.desc.kind === 'func') {
         const type = m.types[imp.desc.typeIdx].comp as FuncType;
-        return Func.fromHost(store, type, hostImport(imp.name, type, side, () => current));
+        return Func.fromHost(
+          store,
+          type,
+          hostImport(imp.name, type, side, () => current),
+        );
       }
       if (imp.desc.kind === 'global') {
         const t = typeName(imp.desc.type.type);
-        return Global.create(store, imp.desc.type, t === 'externref' ? hostExtern(imp.name) : t === 'i64' ? 0n : t === 'funcref' ? null : 0);
+        return Global.create(
+          store,
+          imp.desc.type,
+          t === 'externref' ? hostExtern(imp.name) : t === 'i64' ? 0n : t === 'funcref' ? null : 0,
+        );
       }
       throw new FuzzHostError(`unsupported import kind ${imp.desc.kind}`);
     });
@@ -408,7 +476,13 @@ export function observeJetwasm(bytes: Uint8Array, m: ModuleIR, calls: readonly P
     globals[e.name] = formatValue(t, g.getInternal(), true);
   }
   const mem = exportOf(MEMORY_EXPORT);
-  return { instantiate, startLogs, calls: out, globals, memory: memoryDigest(mem instanceof Memory ? mem.u8.subarray(0, mem.byteLength) : null) };
+  return {
+    instantiate,
+    startLogs,
+    calls: out,
+    globals,
+    memory: memoryDigest(mem instanceof Memory ? mem.u8.subarray(0, mem.byteLength) : null),
+  };
 }
 
 /** Decodes with jetwasm's decoder (only to learn signatures; its errors are findings). */
@@ -433,13 +507,18 @@ export function sameOutcome(native: string, jet: string): boolean {
 
 /** The first difference between two observations, or null. */
 export function compareObservations(a: Observation, b: Observation): Difference | null {
-  const d = (where: string, x: string, y: string): Difference | null => (x === y ? null : { where, native: x, jetwasm: y });
-  let r = (sameOutcome(a.instantiate, b.instantiate) ? null : d('instantiate', a.instantiate, b.instantiate)) ?? d('start logs', a.startLogs.join(' '), b.startLogs.join(' '));
+  const d = (where: string, x: string, y: string): Difference | null =>
+    x === y ? null : { where, native: x, jetwasm: y };
+  let r =
+    (sameOutcome(a.instantiate, b.instantiate) ? null : d('instantiate', a.instantiate, b.instantiate)) ??
+    d('start logs', a.startLogs.join(' '), b.startLogs.join(' '));
   if (r) return r;
   for (let i = 0; i < Math.max(a.calls.length, b.calls.length); i++) {
-    const x = a.calls[i], y = b.calls[i];
+    const x = a.calls[i],
+      y = b.calls[i];
     if (!x || !y) return d(`call #${i}`, x ? x.name : 'missing', y ? y.name : 'missing');
-    r = d(`call #${i} ${x.name} logs`, x.logs.join(' '), y.logs.join(' ')) ??
+    r =
+      d(`call #${i} ${x.name} logs`, x.logs.join(' '), y.logs.join(' ')) ??
       (sameOutcome(x.outcome, y.outcome) ? null : d(`call #${i} ${x.name}`, x.outcome, y.outcome));
     if (r) return r;
   }

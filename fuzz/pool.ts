@@ -4,14 +4,21 @@
 import { fork, type ChildProcess } from 'child_process';
 import * as path from 'path';
 
-export class Worker<Req extends { id: number } = import('./worker').WorkRequest, Reply extends { id: number } = import('./worker').WorkReply> {
+export class Worker<
+  Req extends { id: number } = import('./worker').WorkRequest,
+  Reply extends { id: number } = import('./worker').WorkReply,
+> {
   private child: ChildProcess | null = null;
   private ready: Promise<boolean> | null = null;
   private nextId = 1;
   /** Child restarts caused by time-outs or crashes. */
   restarts = 0;
 
-  constructor(private readonly timeoutMs: number, private readonly entry = 'worker-entry.js', private readonly maxHeapMb = 2048) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly entry = 'worker-entry.js',
+    private readonly maxHeapMb = 2048,
+  ) {}
 
   private start(): ChildProcess {
     const c = fork(path.join(__dirname, this.entry), [], {
@@ -24,15 +31,24 @@ export class Worker<Req extends { id: number } = import('./worker').WorkRequest,
     // Start-up (loading the sources) is not part of any case's time limit.
     this.ready = new Promise((resolve) => {
       const t = setTimeout(() => resolve(false), 180_000);
-      c.once('message', () => { clearTimeout(t); resolve(true); });
-      c.once('exit', () => { clearTimeout(t); resolve(false); });
+      c.once('message', () => {
+        clearTimeout(t);
+        resolve(true);
+      });
+      c.once('exit', () => {
+        clearTimeout(t);
+        resolve(false);
+      });
     });
     return c;
   }
 
   async run(req: Omit<Req, 'id'>): Promise<Reply | null> {
     const c = this.child ?? this.start();
-    if (!(await this.ready)) { this.kill(); return null; }
+    if (!(await this.ready)) {
+      this.kill();
+      return null;
+    }
     const id = this.nextId++;
     return new Promise((resolve) => {
       let done = false;
@@ -45,8 +61,13 @@ export class Worker<Req extends { id: number } = import('./worker').WorkRequest,
         if (r === null) this.kill();
         resolve(r);
       };
-      const onMessage = (m: Reply): void => { if (m.id === id) finish(m); };
-      const onExit = (): void => { this.child = null; finish(null); };
+      const onMessage = (m: Reply): void => {
+        if (m.id === id) finish(m);
+      };
+      const onExit = (): void => {
+        this.child = null;
+        finish(null);
+      };
       const timer = setTimeout(() => finish(null), this.timeoutMs);
       c.on('message', onMessage);
       c.on('exit', onExit);

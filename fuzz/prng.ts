@@ -3,7 +3,9 @@
 
 export class Prng {
   private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
   /** Uniform uint32. */
   u32(): number {
     let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
@@ -12,9 +14,15 @@ export class Prng {
     return (t ^ (t >>> 14)) >>> 0;
   }
   /** Uniform integer in [0, n). */
-  int(n: number): number { return n <= 1 ? 0 : this.u32() % n; }
-  bool(): boolean { return (this.u32() & 1) === 1; }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]; }
+  int(n: number): number {
+    return n <= 1 ? 0 : this.u32() % n;
+  }
+  bool(): boolean {
+    return (this.u32() & 1) === 1;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)];
+  }
   bytes(n: number): Uint8Array {
     const b = new Uint8Array(n);
     for (let i = 0; i < n; i++) b[i] = this.u32() & 0xff;

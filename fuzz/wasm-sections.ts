@@ -83,16 +83,28 @@ export function memoryCount(b: Uint8Array): number {
   if (imports) {
     // Walk the import section just far enough to count memory imports.
     let pos = 0;
-    const count = readU32(imports, pos); pos = count.next;
+    const count = readU32(imports, pos);
+    pos = count.next;
     for (let i = 0; i < count.value; i++) {
-      for (let k = 0; k < 2; k++) { const l = readU32(imports, pos); pos = l.next + l.value; }
+      for (let k = 0; k < 2; k++) {
+        const l = readU32(imports, pos);
+        pos = l.next + l.value;
+      }
       const kind = imports[pos++];
       if (kind === 0x00) pos = readU32(imports, pos).next;
-      else if (kind === 0x01) { pos++; pos = skipLimits(imports, pos); }
-      else if (kind === 0x02) { n++; pos = skipLimits(imports, pos); }
-      else if (kind === 0x03) { pos = skipValType(imports, pos); pos++; }
-      else if (kind === 0x04) { pos++; pos = readU32(imports, pos).next; }
-      else throw new Error('unknown import kind');
+      else if (kind === 0x01) {
+        pos++;
+        pos = skipLimits(imports, pos);
+      } else if (kind === 0x02) {
+        n++;
+        pos = skipLimits(imports, pos);
+      } else if (kind === 0x03) {
+        pos = skipValType(imports, pos);
+        pos++;
+      } else if (kind === 0x04) {
+        pos++;
+        pos = readU32(imports, pos).next;
+      } else throw new Error('unknown import kind');
     }
   }
   return n;
@@ -123,14 +135,19 @@ export interface ExtraExport {
 }
 
 /** Replaces the export section by `keep(existing)` plus `extra` entries. */
-export function rewriteExports(b: Uint8Array, keep: (name: string, kind: number) => boolean, extra: readonly ExtraExport[]): Uint8Array {
+export function rewriteExports(
+  b: Uint8Array,
+  keep: (name: string, kind: number) => boolean,
+  extra: readonly ExtraExport[],
+): Uint8Array {
   const secs = splitSections(b).slice();
   const at = secs.findIndex((s) => s.id === 7);
   const entries: number[][] = [];
   if (at >= 0) {
     const body = secs[at].body;
     let pos = 0;
-    const count = readU32(body, pos); pos = count.next;
+    const count = readU32(body, pos);
+    pos = count.next;
     for (let i = 0; i < count.value; i++) {
       const start = pos;
       const len = readU32(body, pos);
@@ -150,7 +167,10 @@ export function rewriteExports(b: Uint8Array, keep: (name: string, kind: number)
     let insert = secs.length;
     for (let i = 0; i < secs.length; i++) {
       const r = SECTION_ORDER.indexOf(secs[i].id);
-      if (r > rank) { insert = i; break; }
+      if (r > rank) {
+        insert = i;
+        break;
+      }
     }
     secs.splice(insert, 0, section);
   }

@@ -30,7 +30,11 @@ export function work(req: WorkRequest): WorkReply {
     m = moduleInfo(req.bytes);
   } catch (e) {
     let nativeCompiles = true;
-    try { new WebAssembly.Module(req.bytes as Uint8Array<ArrayBuffer>); } catch { nativeCompiles = false; }
+    try {
+      new WebAssembly.Module(req.bytes as Uint8Array<ArrayBuffer>);
+    } catch {
+      nativeCompiles = false;
+    }
     return { id: req.id, decodeError: String((e as Error)?.message ?? e), nativeCompiles };
   }
   if (req.exec) return { id: req.id, exec: execJetwasm(req.bytes, m) };

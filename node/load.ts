@@ -22,7 +22,6 @@ export function codeCacheChecksum(data: Uint8Array): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
-
 /**
  * The bundle's last line, `//# jetwasmBuild=` and 64 hex digits: the SHA-256 of the text before
  * it, written by node/build.js with the caches. Checking it costs no hashing at load (loading

@@ -7,7 +7,12 @@ const jetwasm = loadBundle(module) as typeof import('../index');
 
 const g = globalThis as { WebAssembly?: unknown };
 if (typeof g.WebAssembly === 'undefined') {
-  Object.defineProperty(globalThis, 'WebAssembly', { value: jetwasm.WebAssembly, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, 'WebAssembly', {
+    value: jetwasm.WebAssembly,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 export const WebAssembly = jetwasm.WebAssembly;

@@ -101,7 +101,12 @@ export function wasmBacktrace(error: unknown, module: { readonly ir: ModuleIR })
     const c = classify(f.name);
     if (!c || c.role === 'region') continue;
     const prev = out[out.length - 1];
-    if (prev && prev.func === c.func && c.role !== 'body' && (prev.role === 'body' || c.role === 'wrapper' || prev.origin !== f.origin)) {
+    if (
+      prev &&
+      prev.func === c.func &&
+      c.role !== 'body' &&
+      (prev.role === 'body' || c.role === 'wrapper' || prev.origin !== f.origin)
+    ) {
       continue;
     }
     out.push({ func: c.func, origin: f.origin, role: c.role });

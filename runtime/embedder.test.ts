@@ -1,9 +1,25 @@
 import { parseWat } from '../compiler/text';
-import { Engine, Store, Module, Linker, Func, Memory, Table, Global, Tag, DisposedError, LinkError, Instance, instantiateTracked } from './index';
+import {
+  Engine,
+  Store,
+  Module,
+  Linker,
+  Func,
+  Memory,
+  Table,
+  Global,
+  Tag,
+  DisposedError,
+  LinkError,
+  Instance,
+  instantiateTracked,
+} from './index';
 
 const engine = new Engine({ features: { threads: false }, compilation: 'eager' });
 
-const LIB = Module.fromBinary(engine, parseWat(`(module
+const LIB = Module.fromBinary(
+  engine,
+  parseWat(`(module
   (import "host" "log" (func $log (param i64)))
   (memory (export "memory") 1 3)
   (table (export "table") 2 funcref)
@@ -12,13 +28,17 @@ const LIB = Module.fromBinary(engine, parseWat(`(module
   (func (export "bump") (param i64) (result i32)
     (call $log (local.get 0))
     (global.set 0 (i32.add (global.get 0) (i32.const 1)))
-    (global.get 0)))`));
+    (global.get 0)))`),
+);
 
-const USER = Module.fromBinary(engine, parseWat(`(module
+const USER = Module.fromBinary(
+  engine,
+  parseWat(`(module
   (import "lib" "memory" (memory 1))
   (import "lib" "bump" (func $bump (param i64) (result i32)))
   (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
-  (func (export "twice") (result i32) (drop (call $bump (i64.const 1))) (call $bump (i64.const 2))))`));
+  (func (export "twice") (result i32) (drop (call $bump (i64.const 1))) (call $bump (i64.const 2))))`),
+);
 
 describe('Engine', () => {
   test('keeps its configuration', () => {
@@ -36,7 +56,10 @@ describe('Module types', () => {
     ]);
     const ex = Object.fromEntries(LIB.exportTypes().map((e) => [e.name, e]));
     expect(ex.memory).toMatchObject({ kind: 'memory', type: { limits: { min: 1, max: 3 }, addr: 'i32' } });
-    expect(ex.table).toMatchObject({ kind: 'table', type: { limits: { min: 2 }, elem: { kind: 'ref', heap: 'func', nullable: true } } });
+    expect(ex.table).toMatchObject({
+      kind: 'table',
+      type: { limits: { min: 2 }, elem: { kind: 'ref', heap: 'func', nullable: true } },
+    });
     expect(ex.counter).toEqual({ name: 'counter', kind: 'global', type: { type: 'i32', mutable: true } });
     expect(ex.oops).toMatchObject({ kind: 'tag', type: { params: ['i32'], results: [] } });
     expect(ex.bump).toMatchObject({ kind: 'func', type: { params: ['i64'], results: ['i32'] } });
@@ -48,7 +71,9 @@ describe('Module types', () => {
 function setup(): { store: Store<{ logged: bigint[] }>; lib: Instance; user: Instance; linker: Linker } {
   const store = new Store(engine, { logged: [] as bigint[] });
   const linker = new Linker(engine);
-  linker.func('host', 'log', { params: ['i64'], results: [] }, (v) => { store.data.logged.push(v); });
+  linker.func('host', 'log', { params: ['i64'], results: [] }, (v) => {
+    store.data.logged.push(v);
+  });
   const lib = linker.instantiate(store, LIB);
   linker.instance('lib', lib);
   const user = linker.instantiate(store, USER);
@@ -77,10 +102,18 @@ describe('Linker, Store and typed accessors', () => {
   });
 
   test('a host function with several results returns an array', () => {
-    const m = Module.fromBinary(engine, parseWat(`(module
+    const m = Module.fromBinary(
+      engine,
+      parseWat(`(module
       (import "h" "pair" (func $p (result i32 i64)))
-      (func (export "sum") (result i64) (local i64) (call $p) (local.set 0) (i64.extend_i32_s) (local.get 0) (i64.add)))`));
-    const linker = new Linker(engine).func('h', 'pair', { params: [], results: ['i32', 'i64'] }, (): [number, bigint] => [40, 2n]);
+      (func (export "sum") (result i64) (local i64) (call $p) (local.set 0) (i64.extend_i32_s) (local.get 0) (i64.add)))`),
+    );
+    const linker = new Linker(engine).func(
+      'h',
+      'pair',
+      { params: [], results: ['i32', 'i64'] },
+      (): [number, bigint] => [40, 2n],
+    );
     expect(linker.instantiate(new Store(engine), m).getFunc('sum')!.call()).toEqual([42n]);
   });
 });
@@ -139,7 +172,8 @@ describe('one engine per store', () => {
     const store = new Store(limited);
     store.setFuel(1000);
     store.setDeadline(100);
-    const crossEngine = /cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine/;
+    const crossEngine =
+      /cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine/;
     expect(() => new Linker(limited).instantiate(store, mod)).toThrow(LinkError);
     expect(() => new Linker(limited).instantiate(store, mod)).toThrow(crossEngine);
     expect(() => instantiateTracked(store, mod, [])).toThrow(crossEngine);
@@ -152,11 +186,13 @@ describe('one engine per store', () => {
 
   test('a Linker of another engine is refused, and so are its definitions', () => {
     const other = new Engine();
-    expect(() => new Linker(other).instantiate(new Store(engine), LIB))
-      .toThrow(/cross-`Engine` instantiation is not currently supported: the Linker belongs to a different Engine/);
+    expect(() => new Linker(other).instantiate(new Store(engine), LIB)).toThrow(
+      /cross-`Engine` instantiation is not currently supported: the Linker belongs to a different Engine/,
+    );
     const store = new Store(other);
-    expect(() => new Linker(other).instantiate(store, LIB))
-      .toThrow(/the module was compiled by a different Engine than the Linker's/);
+    expect(() => new Linker(other).instantiate(store, LIB)).toThrow(
+      /the module was compiled by a different Engine than the Linker's/,
+    );
     const mem = Memory.create(store, { limits: { min: 1 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
     expect(() => new Linker(engine).define('lib', 'memory', mem)).toThrow(LinkError);
     expect(() => new Linker(engine).define('lib', 'memory', mem)).toThrow(/cross-`Engine` use/);
@@ -164,13 +200,17 @@ describe('one engine per store', () => {
 
   test('externs of one store are refused as imports of another', () => {
     const { lib } = setup();
-    const crossStore = /cross-`Store` instantiation is not currently supported: import "lib" "\w+" belongs to a different Store/;
-    const IMPORTS_ALL = Module.fromBinary(engine, parseWat(`(module
+    const crossStore =
+      /cross-`Store` instantiation is not currently supported: import "lib" "\w+" belongs to a different Store/;
+    const IMPORTS_ALL = Module.fromBinary(
+      engine,
+      parseWat(`(module
       (import "lib" "bump" (func (param i64) (result i32)))
       (import "lib" "memory" (memory 1))
       (import "lib" "table" (table 2 funcref))
       (import "lib" "counter" (global (mut i32)))
-      (import "lib" "oops" (tag (param i32))))`));
+      (import "lib" "oops" (tag (param i32))))`),
+    );
     const names = ['bump', 'memory', 'table', 'counter', 'oops'];
     // Each kind alone is refused: every other import comes from the target store itself.
     for (const foreign of names) {
@@ -181,7 +221,13 @@ describe('one engine per store', () => {
       linker.define('lib', foreign, lib.exports.get(foreign)!);
       expect(() => linker.instantiate(other, IMPORTS_ALL)).toThrow(LinkError);
       expect(() => linker.instantiate(other, IMPORTS_ALL)).toThrow(crossStore);
-      expect(() => Instance.instantiate(other, IMPORTS_ALL, names.map((n) => lib.exports.get(n)!))).toThrow(crossStore);
+      expect(() =>
+        Instance.instantiate(
+          other,
+          IMPORTS_ALL,
+          names.map((n) => lib.exports.get(n)!),
+        ),
+      ).toThrow(crossStore);
       linker.instance('lib', other.instances[0]);
       expect(linker.instantiate(other, IMPORTS_ALL)).toBeInstanceOf(Instance);
     }
@@ -194,22 +240,43 @@ describe('one engine per store', () => {
     const glob = Global.create(a, { type: 'i32', mutable: true }, 1);
     const tag = Tag.create(a, { kind: 'func', params: ['i32'], results: [] });
     const host = Func.fromHost(a, { kind: 'func', params: ['i64'], results: [] }, () => undefined);
-    const m = Module.fromBinary(engine, parseWat(`(module (import "m" "x" (memory 1)) (import "g" "x" (global (mut i32)))
-      (import "t" "x" (tag (param i32))) (import "f" "x" (func (param i64))))`));
-    expect(() => Instance.instantiate(b, m, [mem, glob, tag, host])).toThrow(/import "m" "x" belongs to a different Store/);
+    const m = Module.fromBinary(
+      engine,
+      parseWat(`(module (import "m" "x" (memory 1)) (import "g" "x" (global (mut i32)))
+      (import "t" "x" (tag (param i32))) (import "f" "x" (func (param i64))))`),
+    );
+    expect(() => Instance.instantiate(b, m, [mem, glob, tag, host])).toThrow(
+      /import "m" "x" belongs to a different Store/,
+    );
     expect(() => Instance.instantiate(b, m, [Memory.create(b, mem.type), glob, tag, host])).toThrow(/import "g" "x"/);
     expect(Instance.instantiate(a, m, [mem, glob, tag, host])).toBeInstanceOf(Instance);
     // Store-independent externs (created with a null store) are accepted everywhere.
-    const free = [Memory.create(null, mem.type), Global.create(null, glob.type, 2), Tag.create(null, tag.type),
-      Func.fromHost(null, host.type, () => undefined)];
+    const free = [
+      Memory.create(null, mem.type),
+      Global.create(null, glob.type, 2),
+      Tag.create(null, tag.type),
+      Func.fromHost(null, host.type, () => undefined),
+    ];
     expect(Instance.instantiate(b, m, free)).toBeInstanceOf(Instance);
     expect(Instance.instantiate(a, m, free)).toBeInstanceOf(Instance);
 
-    const withTable = new Linker(engine).instantiate(a, Module.fromBinary(engine, parseWat(`(module
-      (table (export "t") 1 funcref) (func $f (param i64)) (elem (i32.const 0) $f))`)));
+    const withTable = new Linker(engine).instantiate(
+      a,
+      Module.fromBinary(
+        engine,
+        parseWat(`(module
+      (table (export "t") 1 funcref) (func $f (param i64)) (elem (i32.const 0) $f))`),
+      ),
+    );
     const fromTable = withTable.getTable('t')!.get(0) as Func;
     expect(fromTable).toBeInstanceOf(Func);
-    expect(() => Instance.instantiate(b, m, [Memory.create(b, mem.type), Global.create(b, glob.type, 0),
-      Tag.create(b, tag.type), fromTable])).toThrow(/import "f" "x" belongs to a different Store/);
+    expect(() =>
+      Instance.instantiate(b, m, [
+        Memory.create(b, mem.type),
+        Global.create(b, glob.type, 0),
+        Tag.create(b, tag.type),
+        fromTable,
+      ]),
+    ).toThrow(/import "f" "x" belongs to a different Store/);
   });
 });

@@ -70,8 +70,16 @@ export function compilationMode(config: EngineConfig): 'lazy' | 'eager' {
 }
 
 const ALL_FEATURES: Required<WasmFeatures> = {
-  simd: true, threads: true, exceptions: true, gc: true, tailCall: true, memory64: true,
-  multiMemory: true, customPageSizes: true, extendedConst: true, relaxedSimd: true,
+  simd: true,
+  threads: true,
+  exceptions: true,
+  gc: true,
+  tailCall: true,
+  memory64: true,
+  multiMemory: true,
+  customPageSizes: true,
+  extendedConst: true,
+  relaxedSimd: true,
 };
 
 export class Engine {
@@ -100,7 +108,8 @@ export class Engine {
   get interrupts(): EngineInterrupts {
     if (!this.interruptState) {
       const c = this.config.epochCounter;
-      if (c !== undefined && !(c instanceof Int32Array && c.length >= 1)) throw new TypeError('epochCounter must be an Int32Array');
+      if (c !== undefined && !(c instanceof Int32Array && c.length >= 1))
+        throw new TypeError('epochCounter must be an Int32Array');
       this.interruptState = new EngineInterrupts(c);
     }
     return this.interruptState;

@@ -30,7 +30,10 @@ export class DisposedError extends Error {
 
 /** A Wasm exception: thrown by `throw`, caught by try_table/try clauses by tag identity. */
 export class WasmException extends Error {
-  constructor(readonly tag: Tag, readonly payload: unknown[]) {
+  constructor(
+    readonly tag: Tag,
+    readonly payload: unknown[],
+  ) {
     super('uncaught wasm exception');
     this.name = 'WasmException';
   }

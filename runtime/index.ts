@@ -13,8 +13,26 @@ import { DisposedError, LinkError, RuntimeError, WasmException } from './errors'
 import { WasmStruct, WasmArray } from './vm/gc';
 
 export { CompileError, LinkError, RuntimeError, WasmException, DisposedError };
-export { Engine, Store, Module, Instance, Linker, instantiateTracked, type EngineConfig, type EngineOptions, type WasmFeatures };
-export { type ExternType, type ImportType, type ExportType, type Signature, type ValueOf, type ValuesOf, type ResultOf };
+export {
+  Engine,
+  Store,
+  Module,
+  Instance,
+  Linker,
+  instantiateTracked,
+  type EngineConfig,
+  type EngineOptions,
+  type WasmFeatures,
+};
+export {
+  type ExternType,
+  type ImportType,
+  type ExportType,
+  type Signature,
+  type ValueOf,
+  type ValuesOf,
+  type ResultOf,
+};
 export { Func, Global, Memory, Table, Tag, type Extern, type SharedMemoryHandle };
 export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './vm/values';
 export { wasmBacktrace, formatWasmBacktrace, type WasmFrame } from './backtrace';

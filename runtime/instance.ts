@@ -21,7 +21,19 @@ import type { VMContext } from '../vmctx';
 import { DisposedError, LinkError, WasmException } from './errors';
 import { checkMemoryCreation, checkTableCreation } from './limits';
 import type { Module } from './module';
-import { Func, Global, Memory, Table, Tag, disposedCallables, externStore, setExternStore, setCodeStore, type Callable, type Extern } from './objects';
+import {
+  Func,
+  Global,
+  Memory,
+  Table,
+  Tag,
+  disposedCallables,
+  externStore,
+  setExternStore,
+  setCodeStore,
+  type Callable,
+  type Extern,
+} from './objects';
 import type { Store } from './store';
 import { helpers } from './vm/helpers';
 import { InstanceHandle, type StoreContext } from './vm/instance';
@@ -30,9 +42,13 @@ export class Instance {
   private exportMap: Map<string, Extern>;
   private isDisposed = false;
 
-  private constructor(readonly module: Module, readonly store: Store, readonly vm: VMContext,
+  private constructor(
+    readonly module: Module,
+    readonly store: Store,
+    readonly vm: VMContext,
     /** The generated code's memory-view refresher, registered with every memory it uses. */
-    private readonly refresher: () => void) {
+    private readonly refresher: () => void,
+  ) {
     this.exportMap = new Map();
   }
 
@@ -47,11 +63,21 @@ export class Instance {
   }
 
   /** The exported function `name`, or undefined (also when the export is not a function). */
-  getFunc(name: string): Func | undefined { return this.typedExport(name, Func); }
-  getMemory(name: string): Memory | undefined { return this.typedExport(name, Memory); }
-  getTable(name: string): Table | undefined { return this.typedExport(name, Table); }
-  getGlobal(name: string): Global | undefined { return this.typedExport(name, Global); }
-  getTag(name: string): Tag | undefined { return this.typedExport(name, Tag); }
+  getFunc(name: string): Func | undefined {
+    return this.typedExport(name, Func);
+  }
+  getMemory(name: string): Memory | undefined {
+    return this.typedExport(name, Memory);
+  }
+  getTable(name: string): Table | undefined {
+    return this.typedExport(name, Table);
+  }
+  getGlobal(name: string): Global | undefined {
+    return this.typedExport(name, Global);
+  }
+  getTag(name: string): Tag | undefined {
+    return this.typedExport(name, Tag);
+  }
 
   private typedExport<T>(name: string, kind: abstract new (...args: never[]) => T): T | undefined {
     const e = this.exports.get(name);
@@ -69,14 +95,18 @@ export class Instance {
     // One engine per store: the module's code is translated with its engine's fuel and
     // interrupt checks (or none), which the store's settings must match.
     if (module.engine !== store.engine) {
-      throw new LinkError('cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine than the store\'s');
+      throw new LinkError(
+        "cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine than the store's",
+      );
     }
     if (imports.length < m.imports.length) throw new LinkError('unknown import: missing imports');
     const resolve = (imp: Import, i: number): Extern => {
       const ext = imports[i];
       const owner = externStore(ext);
       if (owner !== undefined && owner.domain !== store.domain) {
-        throw new LinkError(`cross-\`Store\` instantiation is not currently supported: import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)} belongs to a different Store`);
+        throw new LinkError(
+          `cross-\`Store\` instantiation is not currently supported: import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)} belongs to a different Store`,
+        );
       }
       return ext;
     };
@@ -135,7 +165,10 @@ export class Instance {
     for (let i = 0; i < m.numImportedFuncs; i++) imported.add(refs[o.importedFunc(i)]);
     for (const [name, ext] of this.exportMap) {
       if (ext instanceof Func && !imported.has(ext.callable)) {
-        disposedCallables.set(ext.callable as Callable, `function ${JSON.stringify(name)} called after ${what} was disposed`);
+        disposedCallables.set(
+          ext.callable as Callable,
+          `function ${JSON.stringify(name)} called after ${what} was disposed`,
+        );
       }
     }
     const nMem = m.numImportedMemories + m.memories.length;
@@ -164,10 +197,14 @@ function mayHaveEscaped(module: Module, e: unknown): boolean {
   const isRef = (t: unknown): boolean => typeof t === 'object' && t !== null;
   return module.importTypes().some((imp) => {
     switch (imp.kind) {
-      case 'table': return true;
-      case 'global': return imp.type.mutable && isRef(imp.type.type);
-      case 'func': return imp.type.params.some(isRef);
-      default: return false;
+      case 'table':
+        return true;
+      case 'global':
+        return imp.type.mutable && isRef(imp.type.type);
+      case 'func':
+        return imp.type.params.some(isRef);
+      default:
+        return false;
     }
   });
 }

@@ -1,11 +1,13 @@
 import { hostHasJit, nodeHasJit, probeHasJit } from './jit-probe';
 
 describe('whether the host has a JIT', () => {
-  test('under Node, V8\'s --jitless on the command line or in NODE_OPTIONS answers', () => {
+  test("under Node, V8's --jitless on the command line or in NODE_OPTIONS answers", () => {
     const node = { versions: { node: '20.0.0' } };
     expect(nodeHasJit({ ...node, execArgv: [], env: {} })).toBe(true);
     expect(nodeHasJit({ ...node, execArgv: ['--jitless'], env: {} })).toBe(false);
-    expect(nodeHasJit({ ...node, execArgv: [], env: { NODE_OPTIONS: '--max-old-space-size=4096 --jitless' } })).toBe(false);
+    expect(nodeHasJit({ ...node, execArgv: [], env: { NODE_OPTIONS: '--max-old-space-size=4096 --jitless' } })).toBe(
+      false,
+    );
     expect(nodeHasJit({ ...node, execArgv: ['--jitless-foo'], env: { NODE_OPTIONS: '--jitlessness' } })).toBe(true);
   });
 
@@ -14,7 +16,7 @@ describe('whether the host has a JIT', () => {
     expect(nodeHasJit({ env: {} })).toBeUndefined();
   });
 
-  test('the probe finds V8\'s JIT, and the answer is cached', () => {
+  test("the probe finds V8's JIT, and the answer is cached", () => {
     expect(probeHasJit()).toBe(true);
     expect(hostHasJit()).toBe(true);
     expect(hostHasJit()).toBe(true);

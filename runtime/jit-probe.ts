@@ -27,7 +27,9 @@ export function hostHasJit(): boolean {
 }
 
 /** Node's answer from V8's flags, or undefined where the host is not Node. */
-export function nodeHasJit(proc: ProcessLike | null = (globalThis as { process?: ProcessLike }).process ?? null): boolean | undefined {
+export function nodeHasJit(
+  proc: ProcessLike | null = (globalThis as { process?: ProcessLike }).process ?? null,
+): boolean | undefined {
   if (proc === null || typeof proc.versions?.node !== 'string') return undefined;
   const argv = Array.isArray(proc.execArgv) ? (proc.execArgv as unknown[]) : [];
   if (argv.some((a) => a === '--jitless')) return false;

@@ -65,7 +65,9 @@ export class StoreLimiter implements ResourceLimiter {
 
 // ---------------------------------------------------------------- engine state
 
-interface EngineLike { readonly config: { readonly [key: string]: unknown } }
+interface EngineLike {
+  readonly config: { readonly [key: string]: unknown };
+}
 
 /** Engine-wide interrupt state (Engine.interrupts): the epoch and the poll countdown. */
 export class EngineInterrupts {
@@ -138,7 +140,8 @@ export class StoreLimitsState {
   poll(): void {
     this.countdown[0] = POLL_INTERVAL;
     if (Atomics.load(this.interrupts.epoch, 0) >= this.epochDeadline) throw new RuntimeError(TRAP.interrupt);
-    if (this.timeDeadline !== Infinity && performance.now() >= this.timeDeadline) throw new RuntimeError(TRAP.interrupt);
+    if (this.timeDeadline !== Infinity && performance.now() >= this.timeDeadline)
+      throw new RuntimeError(TRAP.interrupt);
   }
 }
 

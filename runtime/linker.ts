@@ -10,19 +10,24 @@ import { Func, externStore, type Extern } from './objects';
 import type { Store } from './store';
 
 /** The API value of a Wasm value type (see runtime/index.ts, WasmValue). */
-export type ValueOf<T extends ValType> =
-  T extends 'i32' | 'f32' | 'f64' ? number
-    : T extends 'i64' ? bigint
-      : T extends 'v128' ? Uint8Array
-        : unknown;
+export type ValueOf<T extends ValType> = T extends 'i32' | 'f32' | 'f64'
+  ? number
+  : T extends 'i64'
+    ? bigint
+    : T extends 'v128'
+      ? Uint8Array
+      : unknown;
 
-export type ValuesOf<T extends readonly ValType[]> = { -readonly [K in keyof T]: T[K] extends ValType ? ValueOf<T[K]> : never };
+export type ValuesOf<T extends readonly ValType[]> = {
+  -readonly [K in keyof T]: T[K] extends ValType ? ValueOf<T[K]> : never;
+};
 
 /** What a host function returns for result types R: nothing, one value, or an array. */
-export type ResultOf<R extends readonly ValType[]> =
-  R extends readonly [] ? void
-    : R extends readonly [infer A extends ValType] ? ValueOf<A>
-      : ValuesOf<R>;
+export type ResultOf<R extends readonly ValType[]> = R extends readonly []
+  ? void
+  : R extends readonly [infer A extends ValType]
+    ? ValueOf<A>
+    : ValuesOf<R>;
 
 /** A function signature given as value types; `kind` may be omitted. */
 export interface Signature<P extends readonly ValType[], R extends readonly ValType[]> {
@@ -44,7 +49,9 @@ export class Linker {
   define(module: string, name: string, ext: Extern): this {
     const owner = externStore(ext) as Store | undefined;
     if (owner !== undefined && owner.engine !== this.engine) {
-      throw new LinkError(`cross-\`Engine\` use is not supported: ${JSON.stringify(module)} ${JSON.stringify(name)} belongs to a Store of a different Engine than the Linker's`);
+      throw new LinkError(
+        `cross-\`Engine\` use is not supported: ${JSON.stringify(module)} ${JSON.stringify(name)} belongs to a Store of a different Engine than the Linker's`,
+      );
     }
     this.defs.set(Linker.key(module, name), ext);
     return this;
@@ -56,11 +63,16 @@ export class Linker {
    *   linker.func('env', 'add', { params: ['i64', 'i64'], results: ['i64'] }, (a, b) => a + b)
    */
   func<const P extends readonly ValType[], const R extends readonly ValType[]>(
-    module: string, name: string, type: Signature<P, R>,
+    module: string,
+    name: string,
+    type: Signature<P, R>,
     fn: (...args: ValuesOf<P>) => ResultOf<R>,
   ): this {
-    const f = Func.fromHost(null, { kind: 'func', params: type.params, results: type.results },
-      fn as unknown as (...args: unknown[]) => unknown);
+    const f = Func.fromHost(
+      null,
+      { kind: 'func', params: type.params, results: type.results },
+      fn as unknown as (...args: unknown[]) => unknown,
+    );
     return this.define(module, name, f);
   }
 
@@ -84,10 +96,14 @@ export class Linker {
    *  store must belong to `store` (Instance.instantiate checks that). */
   instantiate(store: Store, module: Module): Instance {
     if (store.engine !== this.engine) {
-      throw new LinkError('cross-`Engine` instantiation is not currently supported: the Linker belongs to a different Engine than the store\'s');
+      throw new LinkError(
+        "cross-`Engine` instantiation is not currently supported: the Linker belongs to a different Engine than the store's",
+      );
     }
     if (module.engine !== this.engine) {
-      throw new LinkError('cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine than the Linker\'s');
+      throw new LinkError(
+        "cross-`Engine` instantiation is not currently supported: the module was compiled by a different Engine than the Linker's",
+      );
     }
     const imports = module.imports().map((imp) => {
       const ext = this.get(imp.module, imp.name);

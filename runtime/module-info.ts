@@ -12,10 +12,17 @@ export function constOps(e: ConstExpr): ConstOps {
     if (!info) throw new Error(`unknown opcode ${ins.op} in a constant expression`);
     const n = info.name;
     switch (n) {
-      case 'i32.const': case 'i64.const': case 'f32.const': case 'f64.const': return [n, ins.value!];
-      case 'v128.const': return [n, ins.bytes!];
-      case 'array.new_fixed': return [n, ins.idx!, ins.idx2!];
-      default: return ins.idx !== undefined ? [n, ins.idx] : [n];
+      case 'i32.const':
+      case 'i64.const':
+      case 'f32.const':
+      case 'f64.const':
+        return [n, ins.value!];
+      case 'v128.const':
+        return [n, ins.bytes!];
+      case 'array.new_fixed':
+        return [n, ins.idx!, ins.idx2!];
+      default:
+        return ins.idx !== undefined ? [n, ins.idx] : [n];
     }
   });
 }
@@ -33,8 +40,19 @@ export function moduleInfo(m: ModuleIR): ModuleInfo {
     tags: m.tags,
     exports: m.exports.map((e) => ({ name: e.name, kind: e.kind, index: e.index })),
     ...(m.start !== undefined ? { start: m.start } : {}),
-    elems: m.elems.map((e) => ({ mode: e.mode, table: e.table, ...(e.offset ? { offset: constOps(e.offset) } : {}), type: e.type, init: e.init.map(constOps) })),
-    datas: m.datas.map((d) => ({ mode: d.mode, memory: d.memory, ...(d.offset ? { offset: constOps(d.offset) } : {}), bytes: d.bytes })),
+    elems: m.elems.map((e) => ({
+      mode: e.mode,
+      table: e.table,
+      ...(e.offset ? { offset: constOps(e.offset) } : {}),
+      type: e.type,
+      init: e.init.map(constOps),
+    })),
+    datas: m.datas.map((d) => ({
+      mode: d.mode,
+      memory: d.memory,
+      ...(d.offset ? { offset: constOps(d.offset) } : {}),
+      bytes: d.bytes,
+    })),
     numImportedFuncs: m.numImportedFuncs,
     numImportedTables: m.numImportedTables,
     numImportedMemories: m.numImportedMemories,

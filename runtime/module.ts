@@ -20,7 +20,10 @@ export class Module {
   readonly offsets: VMOffsets;
 
   /** `compiled` may be shared with other Modules of equal bytes and settings (runtime/cache). */
-  private constructor(readonly engine: Engine, private readonly compiled: Artifact) {
+  private constructor(
+    readonly engine: Engine,
+    private readonly compiled: Artifact,
+  ) {
     this.ir = compiled.ir;
     this.canon = compiled.canon;
     this.offsets = compiled.offsets;
@@ -67,7 +70,10 @@ export class Module {
    */
   static deserialize(engine: Engine, bytes: Uint8Array): Module {
     const settings = codeSettings(engine);
-    return new Module(engine, deserializeArtifact(bytes, settings, Module.decode, (b) => Module.compile(b, settings, settingsKey(settings))));
+    return new Module(
+      engine,
+      deserializeArtifact(bytes, settings, Module.decode, (b) => Module.compile(b, settings, settingsKey(settings))),
+    );
   }
 
   private info_: ModuleInfo | undefined;
@@ -140,11 +146,21 @@ function indexSpaceTypes(ir: ModuleIR, canon: readonly number[]): IndexSpaceType
   for (const imp of ir.imports) {
     const d = imp.desc;
     switch (d.kind) {
-      case 'func': sp.funcs.push(funcTypeAt(canon, d.typeIdx)); break;
-      case 'table': sp.tables.push(canonTable(d.type, canon)); break;
-      case 'memory': sp.memories.push(d.type); break;
-      case 'global': sp.globals.push(canonGlobal(d.type, canon)); break;
-      case 'tag': sp.tags.push(funcTypeAt(canon, d.type.typeIdx)); break;
+      case 'func':
+        sp.funcs.push(funcTypeAt(canon, d.typeIdx));
+        break;
+      case 'table':
+        sp.tables.push(canonTable(d.type, canon));
+        break;
+      case 'memory':
+        sp.memories.push(d.type);
+        break;
+      case 'global':
+        sp.globals.push(canonGlobal(d.type, canon));
+        break;
+      case 'tag':
+        sp.tags.push(funcTypeAt(canon, d.type.typeIdx));
+        break;
     }
   }
   for (const f of ir.funcs) sp.funcs.push(funcTypeAt(canon, f));
@@ -157,21 +173,31 @@ function indexSpaceTypes(ir: ModuleIR, canon: readonly number[]): IndexSpaceType
 
 function externTypeAt(sp: IndexSpaceTypes, kind: ExternKind, index: number): ExternType {
   switch (kind) {
-    case 'func': return { kind, type: sp.funcs[index] };
-    case 'table': return { kind, type: sp.tables[index] };
-    case 'memory': return { kind, type: sp.memories[index] };
-    case 'global': return { kind, type: sp.globals[index] };
-    case 'tag': return { kind, type: sp.tags[index] };
+    case 'func':
+      return { kind, type: sp.funcs[index] };
+    case 'table':
+      return { kind, type: sp.tables[index] };
+    case 'memory':
+      return { kind, type: sp.memories[index] };
+    case 'global':
+      return { kind, type: sp.globals[index] };
+    case 'tag':
+      return { kind, type: sp.tags[index] };
   }
 }
 
-interface ModuleTypes { readonly imports: ImportType[]; readonly exports: ExportType[] }
+interface ModuleTypes {
+  readonly imports: ImportType[];
+  readonly exports: ExportType[];
+}
 
 function moduleTypes(ir: ModuleIR, canon: readonly number[]): ModuleTypes {
   const sp = indexSpaceTypes(ir, canon);
   const counters: Record<ExternKind, number> = { func: 0, table: 0, memory: 0, global: 0, tag: 0 };
   const imports = ir.imports.map((imp): ImportType => ({
-    module: imp.module, name: imp.name, ...externTypeAt(sp, imp.desc.kind, counters[imp.desc.kind]++),
+    module: imp.module,
+    name: imp.name,
+    ...externTypeAt(sp, imp.desc.kind, counters[imp.desc.kind]++),
   }));
   const exports = ir.exports.map((ex): ExportType => ({ name: ex.name, ...externTypeAt(sp, ex.kind, ex.index) }));
   return { imports, exports };

@@ -29,23 +29,38 @@ const retBuf = new ArrayBuffer(8 * RET_SLOTS);
 export const rI32 = new Int32Array(retBuf);
 export const rI64 = new BigInt64Array(retBuf);
 /** Where NaNs need carriers (vmctx/nan.ts) a generic array, since a Float64Array cannot hold one. */
-export const rF64: Float64Array | number[] = NAN_CARRIERS ? new Array<number>(RET_SLOTS).fill(0) : new Float64Array(retBuf);
+export const rF64: Float64Array | number[] = NAN_CARRIERS
+  ? new Array<number>(RET_SLOTS).fill(0)
+  : new Float64Array(retBuf);
 export const rRef: unknown[] = new Array<unknown>(RET_SLOTS).fill(null);
 
 function readReturnSlot(t: ValType, i: number): unknown {
   switch (t) {
-    case 'i32': return rI32[2 * i];
-    case 'i64': return rI64[i];
-    case 'f32': case 'f64': return rF64[i];
-    default: return rRef[i];
+    case 'i32':
+      return rI32[2 * i];
+    case 'i64':
+      return rI64[i];
+    case 'f32':
+    case 'f64':
+      return rF64[i];
+    default:
+      return rRef[i];
   }
 }
 function writeReturnSlot(t: ValType, i: number, v: unknown): void {
   switch (t) {
-    case 'i32': rI32[2 * i] = v as number; break;
-    case 'i64': rI64[i] = v as bigint; break;
-    case 'f32': case 'f64': rF64[i] = v as number; break;
-    default: rRef[i] = v;
+    case 'i32':
+      rI32[2 * i] = v as number;
+      break;
+    case 'i64':
+      rI64[i] = v as bigint;
+      break;
+    case 'f32':
+    case 'f64':
+      rF64[i] = v as number;
+      break;
+    default:
+      rRef[i] = v;
   }
 }
 
@@ -53,7 +68,10 @@ function writeReturnSlot(t: ValType, i: number, v: unknown): void {
 
 /** Canonical id of a stand-alone function type (no concrete heap types inside). */
 function canonicalFuncTypeId(type: FuncType): number {
-  const m = { types: [{ final: true, supers: [], comp: type }], recGroups: [{ start: 0, count: 1 }] } as unknown as ModuleIR;
+  const m = {
+    types: [{ final: true, supers: [], comp: type }],
+    recGroups: [{ start: 0, count: 1 }],
+  } as unknown as ModuleIR;
   return typeRegistry.canonicalize(m)[0];
 }
 
@@ -89,7 +107,8 @@ export function setCodeStore(code: object, store: unknown): void {
 
 /** The store an extern belongs to, or undefined for store-independent externs. */
 export function externStore(ext: unknown): Store | undefined {
-  if (ext instanceof Func) return (ext.callable as { [CODE_STORE]?: Store })[CODE_STORE] ?? externStores.get(ext.callable);
+  if (ext instanceof Func)
+    return (ext.callable as { [CODE_STORE]?: Store })[CODE_STORE] ?? externStores.get(ext.callable);
   return ext !== null && typeof ext === 'object' ? externStores.get(ext) : undefined;
 }
 
@@ -99,11 +118,18 @@ const funcOfCallable = new WeakMap<Function, Func>();
 
 export function toInternal(t: ValType, v: unknown): unknown {
   switch (t) {
-    case 'i32': return Number(v) | 0;
-    case 'i64': return BigInt.asIntN(64, BigInt(v as bigint));
+    case 'i32':
+      return Number(v) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, BigInt(v as bigint));
     // A NaNBits carrier (runtime/vm/values.ts) is already the internal value.
-    case 'f32': { if (isNaNBits(v)) return v; const x = Number(v); return x === x ? Math.fround(x) : x; }
-    case 'f64': return isNaNBits(v) ? v : Number(v);
+    case 'f32': {
+      if (isNaNBits(v)) return v;
+      const x = Number(v);
+      return x === x ? Math.fround(x) : x;
+    }
+    case 'f64':
+      return isNaNBits(v) ? v : Number(v);
     case 'v128':
       if (v instanceof Int32Array && v.length === 4) return Int32Array.from(v);
       return v128FromBytes(v as ArrayLike<number>);
@@ -124,7 +150,8 @@ export function toApi(t: ValType, v: unknown): unknown {
   if (t === 'v128') return v128ToBytes(v as Int32Array);
   if (typeof t === 'object' && typeof v === 'function') {
     const h = t.heap;
-    if ((v as Callable)[TY] !== undefined || h === 'func' || h === 'nofunc' || typeof h === 'number') return funcFromCallable(v as Callable);
+    if ((v as Callable)[TY] !== undefined || h === 'func' || h === 'nofunc' || typeof h === 'number')
+      return funcFromCallable(v as Callable);
   }
   return v;
 }
@@ -183,7 +210,8 @@ const DATAVIEW_BOUNDS_MESSAGES: ReadonlySet<string> = ((): Set<string> => {
  * becomes the trap "out of bounds memory access". Other values pass through.
  */
 export function toTrapValue(e: unknown): unknown {
-  if (e instanceof RangeError && DATAVIEW_BOUNDS_MESSAGES.has(e.message)) return new RuntimeError(TRAP.memoryOutOfBounds);
+  if (e instanceof RangeError && DATAVIEW_BOUNDS_MESSAGES.has(e.message))
+    return new RuntimeError(TRAP.memoryOutOfBounds);
   return toTrap(e);
 }
 
@@ -204,7 +232,11 @@ export const disposedCallables = new WeakMap<Function, string>();
 
 export class Func {
   /** @internal use Func.fromHost or an instance's exports. */
-  constructor(readonly callable: Callable, readonly type: FuncType, readonly typeId: number) {
+  constructor(
+    readonly callable: Callable,
+    readonly type: FuncType,
+    readonly typeId: number,
+  ) {
     funcOfCallable.set(callable, this);
   }
 
@@ -215,14 +247,17 @@ export class Func {
       const apiArgs = genericArray(params.length);
       // Generated code passes an i64 argument as two int32 words (lo, hi).
       for (let i = 0, k = 0; i < params.length; i++) {
-        if (params[i] === 'i64') { apiArgs[i] = wordsToBig(args[k] as number, args[k + 1] as number); k += 2; }
-        else apiArgs[i] = toApi(params[i], args[k++]);
+        if (params[i] === 'i64') {
+          apiArgs[i] = wordsToBig(args[k] as number, args[k + 1] as number);
+          k += 2;
+        } else apiArgs[i] = toApi(params[i], args[k++]);
       }
       const r = fn(...apiArgs);
       if (results.length === 0) return undefined;
       if (results.length === 1) return returnFirst(results[0], toInternal(results[0], Array.isArray(r) ? r[0] : r));
       const arr = r as unknown[];
-      if (!Array.isArray(arr) || arr.length !== results.length) throw new TypeError('host function returned the wrong number of results');
+      if (!Array.isArray(arr) || arr.length !== results.length)
+        throw new TypeError('host function returned the wrong number of results');
       for (let i = 1; i < results.length; i++) writeReturnSlot(results[i], i, toInternal(results[i], arr[i]));
       return returnFirst(results[0], toInternal(results[0], arr[0]));
     };
@@ -241,15 +276,18 @@ export class Func {
     if (disposed !== undefined) throw new DisposedError(disposed);
     const { params, results } = this.type;
     if (this.plain === undefined) {
-      this.plain = params.length <= 4 && results.length <= 1 && params.every(isNumberType) && results.every(isNumberType);
+      this.plain =
+        params.length <= 4 && results.length <= 1 && params.every(isNumberType) && results.every(isNumberType);
     }
     if (this.plain) return this.callPlain(params, results, args);
     if (args.length !== params.length) throw new TypeError(`expected ${params.length} arguments, got ${args.length}`);
     const internal = genericArray(params.length + params.filter((t) => t === 'i64').length);
     for (let i = 0, k = 0; i < params.length; i++) {
       const v = toInternal(params[i], args[i]);
-      if (params[i] === 'i64') { internal[k++] = Number(BigInt.asIntN(32, v as bigint)); internal[k++] = Number(BigInt.asIntN(32, (v as bigint) >> 32n)); }
-      else internal[k++] = v;
+      if (params[i] === 'i64') {
+        internal[k++] = Number(BigInt.asIntN(32, v as bigint));
+        internal[k++] = Number(BigInt.asIntN(32, (v as bigint) >> 32n));
+      } else internal[k++] = v;
     }
     let r: unknown;
     try {
@@ -274,7 +312,13 @@ export class Func {
    */
   directCaller(): ((...args: number[]) => unknown) | null {
     const { params, results } = this.type;
-    if (params.length > 6 || !params.every(isNumberType) || results.length > 1 || (results.length === 1 && !isNumberType(results[0]) && results[0] !== 'i64')) return null;
+    if (
+      params.length > 6 ||
+      !params.every(isNumberType) ||
+      results.length > 1 ||
+      (results.length === 1 && !isNumberType(results[0]) && results[0] !== 'i64')
+    )
+      return null;
     const c = this.callable;
     const kind = results.length === 0 ? 0 : results[0] === 'i64' ? 2 : 1;
     return (x0?: number, x1?: number, x2?: number, x3?: number, x4?: number, x5?: number): unknown => {
@@ -298,11 +342,25 @@ export class Func {
     let r: unknown;
     try {
       switch (n) {
-        case 0: r = c(); break;
-        case 1: r = c(plainArg(params[0], args[0])); break;
-        case 2: r = c(plainArg(params[0], args[0]), plainArg(params[1], args[1])); break;
-        case 3: r = c(plainArg(params[0], args[0]), plainArg(params[1], args[1]), plainArg(params[2], args[2])); break;
-        default: r = c(plainArg(params[0], args[0]), plainArg(params[1], args[1]), plainArg(params[2], args[2]), plainArg(params[3], args[3]));
+        case 0:
+          r = c();
+          break;
+        case 1:
+          r = c(plainArg(params[0], args[0]));
+          break;
+        case 2:
+          r = c(plainArg(params[0], args[0]), plainArg(params[1], args[1]));
+          break;
+        case 3:
+          r = c(plainArg(params[0], args[0]), plainArg(params[1], args[1]), plainArg(params[2], args[2]));
+          break;
+        default:
+          r = c(
+            plainArg(params[0], args[0]),
+            plainArg(params[1], args[1]),
+            plainArg(params[2], args[2]),
+            plainArg(params[3], args[3]),
+          );
       }
     } catch (e) {
       throw toTrapValue(e);
@@ -410,9 +468,14 @@ export class Memory implements VMMemory {
     // growable SharedArrayBuffers (or without SharedArrayBuffer, as a page that is not
     // cross-origin isolated) gets an ordinary buffer: one agent sees no difference but the
     // buffer's class, and the memory cannot be shared with another.
-    const shared = from !== undefined ? from.buffer as GrowableSharedBuffer : type.shared ? growableSharedBuffer(bytes, this.maxBytes()) : null;
+    const shared =
+      from !== undefined
+        ? (from.buffer as GrowableSharedBuffer)
+        : type.shared
+          ? growableSharedBuffer(bytes, this.maxBytes())
+          : null;
     this.growsInPlace = shared !== null;
-    this.store = shared !== null ? Object.freeze(shared) as unknown as ArrayBuffer : new ArrayBuffer(bytes);
+    this.store = shared !== null ? (Object.freeze(shared) as unknown as ArrayBuffer) : new ArrayBuffer(bytes);
     this.dv = new DataView(this.store, 0, bytes);
     this.u8 = new Uint8Array(this.store, 0, bytes);
     this.byteLength = bytes;
@@ -430,7 +493,9 @@ export class Memory implements VMMemory {
     return m;
   }
 
-  get pageSize(): number { return 2 ** this.declared.pageSizeLog2; }
+  get pageSize(): number {
+    return 2 ** this.declared.pageSizeLog2;
+  }
 
   get type(): MemoryType {
     return { ...this.declared, limits: { min: this.size(), max: this.declared.limits.max } };
@@ -449,12 +514,17 @@ export class Memory implements VMMemory {
    */
   share(): SharedMemoryHandle {
     if (!this.declared.shared) throw new TypeError('only a shared memory can be shared with another agent');
-    if (!this.growsInPlace) throw new TypeError('this host has no growable SharedArrayBuffer: the memory cannot be shared');
+    if (!this.growsInPlace)
+      throw new TypeError('this host has no growable SharedArrayBuffer: the memory cannot be shared');
     if (this.growLock === null) {
       this.growLock = new Int32Array(new SharedArrayBuffer(4));
       this.trackLength();
     }
-    return { buffer: this.store as unknown as SharedArrayBuffer, lock: this.growLock, type: { ...this.declared, limits: { ...this.declared.limits } } };
+    return {
+      buffer: this.store as unknown as SharedArrayBuffer,
+      lock: this.growLock,
+      type: { ...this.declared, limits: { ...this.declared.limits } },
+    };
   }
 
   /**
@@ -464,12 +534,23 @@ export class Memory implements VMMemory {
   static fromShared(store: unknown, handle: SharedMemoryHandle): Memory {
     const h = handle as Partial<SharedMemoryHandle> | null;
     const buf = h?.buffer as GrowableSharedBuffer | undefined;
-    if (h === null || h === undefined || typeof SharedArrayBuffer !== 'function' || !(buf instanceof SharedArrayBuffer) || typeof buf.grow !== 'function'
-      || !(h.lock instanceof Int32Array) || h.type === undefined || !h.type.shared) {
+    if (
+      h === null ||
+      h === undefined ||
+      typeof SharedArrayBuffer !== 'function' ||
+      !(buf instanceof SharedArrayBuffer) ||
+      typeof buf.grow !== 'function' ||
+      !(h.lock instanceof Int32Array) ||
+      h.type === undefined ||
+      !h.type.shared
+    ) {
       throw new TypeError('not a shared memory handle (see Memory.prototype.share)');
     }
     const type = h.type;
-    const limiter = checkMemoryCreation(limiterOf(store), { ...type, limits: { min: buf.byteLength / 2 ** type.pageSizeLog2, max: type.limits.max } });
+    const limiter = checkMemoryCreation(limiterOf(store), {
+      ...type,
+      limits: { min: buf.byteLength / 2 ** type.pageSizeLog2, max: type.limits.max },
+    });
     const m = new Memory(type, h as SharedMemoryHandle);
     m.limiter = limiter;
     setExternStore(m, store);
@@ -517,9 +598,16 @@ export class Memory implements VMMemory {
       // of a growable buffer track its length; an ordinary store (whose length a custom
       // page size may leave odd) is covered in whole elements.
       const n = this.growsInPlace ? undefined : b.byteLength;
-      v = this.atomicViews = n === undefined
-        ? [b, new Uint8Array(b), new Uint16Array(b), new Int32Array(b), new BigInt64Array(b)]
-        : [b, new Uint8Array(b), new Uint16Array(b, 0, n >>> 1), new Int32Array(b, 0, n >>> 2), new BigInt64Array(b, 0, n >>> 3)];
+      v = this.atomicViews =
+        n === undefined
+          ? [b, new Uint8Array(b), new Uint16Array(b), new Int32Array(b), new BigInt64Array(b)]
+          : [
+              b,
+              new Uint8Array(b),
+              new Uint16Array(b, 0, n >>> 1),
+              new Int32Array(b, 0, n >>> 2),
+              new BigInt64Array(b, 0, n >>> 3),
+            ];
     }
     return width === 1 ? v[1] : width === 2 ? v[2] : width === 4 ? v[3] : v[4];
   }
@@ -555,7 +643,9 @@ export class Memory implements VMMemory {
     if (lock === null) return this.growBy(delta, exact);
     // Agents share the buffer: one growth at a time, each from the size the last one left.
     // A spin, not Atomics.wait: growth is short, and a browser's main thread may not block.
-    while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) { /* another agent is growing */ }
+    while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) {
+      /* another agent is growing */
+    }
     try {
       this.syncLength();
       return this.growBy(delta, exact);
@@ -582,7 +672,10 @@ export class Memory implements VMMemory {
       }
     } else if (bytes > this.store.byteLength) {
       // Spare capacity only for a program growing again without JS reading `buffer`.
-      const spare = !exact && !this.exposed ? Math.min(this.maxBytes(), bytes + Math.ceil(bytes / 2 / this.pageSize) * this.pageSize) : bytes;
+      const spare =
+        !exact && !this.exposed
+          ? Math.min(this.maxBytes(), bytes + Math.ceil(bytes / 2 / this.pageSize) * this.pageSize)
+          : bytes;
       if (!this.replaceStore(spare) && (spare === bytes || !this.replaceStore(bytes))) return -1;
     }
     // Inside the store's capacity the bytes past the old length are zero: no view ever
@@ -632,7 +725,11 @@ export class Memory implements VMMemory {
       new Uint8Array(nb).set(this.u8);
       // Detach the old store (the JS API requires it of a buffer JS saw); views of it
       // become empty.
-      try { structuredClone(old, { transfer: [old] }); } catch { /* not detachable: harmless */ }
+      try {
+        structuredClone(old, { transfer: [old] });
+      } catch {
+        /* not detachable: harmless */
+      }
     }
     this.store = nb;
     this.dv = new DataView(nb, 0, this.byteLength);
@@ -669,9 +766,13 @@ export class Table implements VMTable {
   get type(): TableType {
     return { ...this.declared, limits: { min: this.elements.length, max: this.declared.limits.max } };
   }
-  get elemType(): RefType { return this.declared.elem; }
+  get elemType(): RefType {
+    return this.declared.elem;
+  }
 
-  size(): number { return this.elements.length; }
+  size(): number {
+    return this.elements.length;
+  }
 
   get(i: number): unknown {
     if (i < 0 || i >= this.elements.length) throw new RuntimeError(TRAP.tableOutOfBounds);
@@ -713,7 +814,10 @@ export type GlobalStorage =
 
 export class Global {
   /** @internal */
-  constructor(readonly type: GlobalType, readonly storage: GlobalStorage) {}
+  constructor(
+    readonly type: GlobalType,
+    readonly storage: GlobalStorage,
+  ) {}
 
   static create(store: unknown, type: GlobalType, value: unknown): Global {
     const g = new Global(type, newGlobalStorage(type.type));
@@ -722,7 +826,9 @@ export class Global {
     return g;
   }
 
-  get(): unknown { return toApi(this.type.type, this.getInternal()); }
+  get(): unknown {
+    return toApi(this.type.type, this.getInternal());
+  }
 
   set(value: unknown): void {
     if (!this.type.mutable) throw new TypeError('cannot set an immutable global');
@@ -758,8 +864,13 @@ export class Global {
  * global's cell is stored in the refs slab, a numeric one is a view of its slab. Values are
  * set afterwards, in the spec's order.
  */
-export function allocateDefinedGlobals(vm: VMContext, o: VMOffsets, numImported: number,
-  globals: readonly { readonly type: GlobalType }[], canon: readonly number[]): Global[] {
+export function allocateDefinedGlobals(
+  vm: VMContext,
+  o: VMOffsets,
+  numImported: number,
+  globals: readonly { readonly type: GlobalType }[],
+  canon: readonly number[],
+): Global[] {
   return globals.map((g, i) => {
     const slot = o.definedGlobal(numImported + i);
     const type: GlobalType = { type: canonicalValType(g.type.type, canon), mutable: g.type.mutable };
@@ -777,11 +888,17 @@ export function allocateDefinedGlobals(vm: VMContext, o: VMOffsets, numImported:
 
 export function newGlobalStorage(t: ValType): GlobalStorage {
   switch (t) {
-    case 'i32': return { kind: 'num', view: new Int32Array(2), index: 0 };
-    case 'i64': return { kind: 'num', view: new BigInt64Array(1), index: 0 };
-    case 'f32': case 'f64': return NAN_CARRIERS ? { kind: 'ref', cell: { value: 0 } } : { kind: 'num', view: new Float64Array(1), index: 0 };
-    case 'v128': return { kind: 'num', view: new Int32Array(4), index: 0 };
-    default: return { kind: 'ref', cell: { value: null } };
+    case 'i32':
+      return { kind: 'num', view: new Int32Array(2), index: 0 };
+    case 'i64':
+      return { kind: 'num', view: new BigInt64Array(1), index: 0 };
+    case 'f32':
+    case 'f64':
+      return NAN_CARRIERS ? { kind: 'ref', cell: { value: 0 } } : { kind: 'num', view: new Float64Array(1), index: 0 };
+    case 'v128':
+      return { kind: 'num', view: new Int32Array(4), index: 0 };
+    default:
+      return { kind: 'ref', cell: { value: null } };
   }
 }
 
@@ -789,7 +906,10 @@ export function newGlobalStorage(t: ValType): GlobalStorage {
 
 export class Tag {
   /** @internal */
-  constructor(readonly type: FuncType, readonly typeId: number) {}
+  constructor(
+    readonly type: FuncType,
+    readonly typeId: number,
+  ) {}
   static create(store: unknown, type: FuncType): Tag {
     const t = new Tag(type, canonicalFuncTypeId(type));
     setExternStore(t, store);

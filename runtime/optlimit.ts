@@ -37,7 +37,8 @@ function tryRaise(): boolean {
     try {
       // A plain `require` would make bundlers pull in (or fail on) node:v8; the lookup
       // through `module` keeps this a run-time question.
-      const req = typeof module !== 'undefined' && typeof module.require === 'function' ? module.require.bind(module) : null;
+      const req =
+        typeof module !== 'undefined' && typeof module.require === 'function' ? module.require.bind(module) : null;
       const v8 = req ? (req('v8') as { setFlagsFromString?: (f: string) => void }) : null;
       if (v8 && typeof v8.setFlagsFromString === 'function') {
         v8.setFlagsFromString(`--max-optimized-bytecode-size=${RAISED_LIMIT}`);

@@ -55,7 +55,12 @@ function run(outline: boolean): unknown[] {
     for (const n of [1, 5, 1000]) r.push(f('loop').call(n));
     for (const n of [0, 1, 2, 3, 9]) r.push(f('table').call(n));
     r.push(f('trap').call(4));
-    try { f('trap').call(65535); r.push('no trap'); } catch (e) { r.push((e as Error).message); }
+    try {
+      f('trap').call(65535);
+      r.push('no trap');
+    } catch (e) {
+      r.push((e as Error).message);
+    }
     r.push(f('exn').call(0), f('exn').call(41));
     r.push(f('fact').call(20n));
     return r;

@@ -1,7 +1,21 @@
 import { parseWat } from '../compiler/text';
 import {
-  Engine, Store, Module, Instance, Func, Global, Memory, Table, RuntimeError, LinkError, WasmException,
-  f32FromBits, f32ToBits, f64FromBits, f64ToBits, type Extern,
+  Engine,
+  Store,
+  Module,
+  Instance,
+  Func,
+  Global,
+  Memory,
+  Table,
+  RuntimeError,
+  LinkError,
+  WasmException,
+  f32FromBits,
+  f32ToBits,
+  f64FromBits,
+  f64ToBits,
+  type Extern,
 } from './index';
 import { I32_SUMS_WAT } from '../tests/support/i32-sums';
 
@@ -135,8 +149,11 @@ describe('memory', () => {
   test('a trapping data segment leaves earlier segments written', () => {
     const store = new Store(engine);
     const mem = Memory.create(store, { limits: { min: 1 }, shared: false, addr: 'i32', pageSizeLog2: 16 });
-    const mod = Module.fromBinary(engine, parseWat(`(module (import "m" "mem" (memory 1))
-      (data (i32.const 0) "ab") (data (i32.const 65535) "cd"))`));
+    const mod = Module.fromBinary(
+      engine,
+      parseWat(`(module (import "m" "mem" (memory 1))
+      (data (i32.const 0) "ab") (data (i32.const 65535) "cd"))`),
+    );
     expect(() => Instance.instantiate(store, mod, [mem])).toThrow(RuntimeError);
     expect(new Uint8Array(mem.buffer)[1]).toBe(0x62);
   });
@@ -145,11 +162,17 @@ describe('memory', () => {
 describe('imports, exports and linking', () => {
   test('host functions, multi-value results and NaN payloads', () => {
     const store = new Store(engine);
-    const host = Func.fromHost(store, { kind: 'func', params: ['i32'], results: ['f64'] }, () => f64FromBits(0x7ff4000000000001n));
-    const inst = instantiate(`(module (import "h" "f" (func $f (param i32) (result f64)))
+    const host = Func.fromHost(store, { kind: 'func', params: ['i32'], results: ['f64'] }, () =>
+      f64FromBits(0x7ff4000000000001n),
+    );
+    const inst = instantiate(
+      `(module (import "h" "f" (func $f (param i32) (result f64)))
       (func $pair (param i32) (result f64 i32) (call $f (local.get 0)) (i32.add (local.get 0) (i32.const 1)))
       (func (export "g") (param i32) (result i32 f64) (call $pair (local.get 0)) (call $swap))
-      (func $swap (param f64 i32) (result i32 f64) (local.get 1) (local.get 0)))`, [host], store);
+      (func $swap (param f64 i32) (result i32 f64) (local.get 1) (local.get 0)))`,
+      [host],
+      store,
+    );
     const [i, d] = fn(inst, 'g').call(41) as [number, number];
     expect(i).toBe(42);
     expect(f64ToBits(d)).toBe(0x7ff4000000000001n);
@@ -157,11 +180,19 @@ describe('imports, exports and linking', () => {
 
   test('mutable globals are shared by exporter and importer', () => {
     const store = new Store(engine);
-    const a = instantiate(`(module (global (export "g") (mut i64) (i64.const 5))
-      (func (export "get") (result i64) (global.get 0)))`, [], store);
+    const a = instantiate(
+      `(module (global (export "g") (mut i64) (i64.const 5))
+      (func (export "get") (result i64) (global.get 0)))`,
+      [],
+      store,
+    );
     const g = a.getExport('g') as Global;
-    const b = instantiate(`(module (import "a" "g" (global (mut i64)))
-      (func (export "inc") (global.set 0 (i64.add (global.get 0) (i64.const 1)))))`, [g], store);
+    const b = instantiate(
+      `(module (import "a" "g" (global (mut i64)))
+      (func (export "inc") (global.set 0 (i64.add (global.get 0) (i64.const 1)))))`,
+      [g],
+      store,
+    );
     fn(b, 'inc').call();
     expect(fn(a, 'get').call()).toEqual([6n]);
     g.set(100n);
@@ -179,13 +210,25 @@ describe('imports, exports and linking', () => {
 
   test('call_indirect checks types across modules', () => {
     const store = new Store(engine);
-    const table = Table.create(store, { limits: { min: 2 }, elem: { kind: 'ref', nullable: true, heap: 'func' }, addr: 'i32' });
-    instantiate(`(module (import "t" "t" (table 2 funcref))
-      (func $f (result i32) (i32.const 7)) (elem (i32.const 0) $f))`, [table], store);
-    const b = instantiate(`(module (import "t" "t" (table 2 funcref)) (type $r (func (result i32)))
+    const table = Table.create(store, {
+      limits: { min: 2 },
+      elem: { kind: 'ref', nullable: true, heap: 'func' },
+      addr: 'i32',
+    });
+    instantiate(
+      `(module (import "t" "t" (table 2 funcref))
+      (func $f (result i32) (i32.const 7)) (elem (i32.const 0) $f))`,
+      [table],
+      store,
+    );
+    const b = instantiate(
+      `(module (import "t" "t" (table 2 funcref)) (type $r (func (result i32)))
       (type $p (func (param i32)))
       (func (export "call") (param i32) (result i32) (call_indirect (type $r) (local.get 0)))
-      (func (export "bad") (call_indirect (type $p) (i32.const 0) (i32.const 0))))`, [table], store);
+      (func (export "bad") (call_indirect (type $p) (i32.const 0) (i32.const 0))))`,
+      [table],
+      store,
+    );
     expect(fn(b, 'call').call(0)).toEqual([7]);
     expect(trapMessage(() => fn(b, 'call').call(1))).toBe('uninitialized element');
     expect(trapMessage(() => fn(b, 'call').call(2))).toBe('undefined element');
@@ -228,7 +271,11 @@ describe('stack and control', () => {
     expect(fn(inst, 'catch').call(12)).toEqual([12]);
     expect(trapMessage(() => fn(inst, 'trap').call())).toBe('unreachable');
     let caught: unknown;
-    try { fn(inst, 'escape').call(); } catch (e) { caught = e; }
+    try {
+      fn(inst, 'escape').call();
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).toBeInstanceOf(WasmException);
     expect((caught as WasmException).payload).toEqual([9]);
   });
@@ -273,8 +320,9 @@ describe("i32 sums under the 'interpreter' profile (one truncation per chain)", 
       const call = (name: string, ...args: number[]): unknown => (fn(inst, name).call(...args) as unknown[])[0];
       for (const a of values) {
         for (const b of values) {
-          const A = BigInt(a), B = BigInt(b);
-          expect(call('sum', a, b, a ^ b, b - 7 | 0)).toBe(wrap(A + B + BigInt(a ^ b) - (BigInt(b - 7 | 0) + A)));
+          const A = BigInt(a),
+            B = BigInt(b);
+          expect(call('sum', a, b, a ^ b, (b - 7) | 0)).toBe(wrap(A + B + BigInt(a ^ b) - (BigInt((b - 7) | 0) + A)));
           expect(call('mix', a, b)).toBe(wrap(BigInt.asIntN(32, A + B) ^ (BigInt.asUintN(32, A) >> 3n)));
           expect(call('shift', a, b)).toBe(wrap(A << (BigInt.asUintN(32, B + B) & 31n)));
         }

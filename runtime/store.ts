@@ -13,7 +13,14 @@
 import type { Engine } from './engine';
 import { DisposedError } from './errors';
 import type { Instance } from './instance';
-import { StoreLimiter, StoreLimitsState, fuelEnabled, interruptEnabled, type ResourceLimiter, type StoreLimits } from './limits';
+import {
+  StoreLimiter,
+  StoreLimitsState,
+  fuelEnabled,
+  interruptEnabled,
+  type ResourceLimiter,
+  type StoreLimits,
+} from './limits';
 
 export class Store<T = unknown> {
   /** Host state, available to host functions through their closure or the store. */
@@ -25,7 +32,10 @@ export class Store<T = unknown> {
   private limitsState: StoreLimitsState | undefined;
   private isDisposed = false;
 
-  constructor(readonly engine: Engine, data?: T) {
+  constructor(
+    readonly engine: Engine,
+    data?: T,
+  ) {
     this.data = data as T;
   }
 
@@ -93,7 +103,8 @@ export class Store<T = unknown> {
     return this.limits;
   }
   private requireInterrupts(): StoreLimitsState {
-    if (!interruptEnabled(this.engine)) throw new Error('interrupts are not enabled: create the Engine with { epochInterruption: true }');
+    if (!interruptEnabled(this.engine))
+      throw new Error('interrupts are not enabled: create the Engine with { epochInterruption: true }');
     return this.limits;
   }
 

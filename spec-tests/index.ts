@@ -113,7 +113,9 @@ export async function runWast(opts: WastOptions, io: Io): Promise<number> {
     if (opts.updateExpect) {
       // Merge: files not run this time keep their recorded counts.
       const merged = { files: { ...expected.files, ...buildExpected(suite, keyOf).files } };
-      const sorted: ExpectedFile = { files: Object.fromEntries(Object.entries(merged.files).sort(([a], [b]) => a.localeCompare(b))) };
+      const sorted: ExpectedFile = {
+        files: Object.fromEntries(Object.entries(merged.files).sort(([a], [b]) => a.localeCompare(b))),
+      };
       writeFileSync(expectPath, expectedToJson(sorted));
       io.out(`recorded ${files.length} file(s) in ${expectPath}`);
       code = 0;

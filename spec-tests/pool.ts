@@ -69,7 +69,9 @@ class Lane {
   ) {}
 
   run(job: ToWorker): Promise<FileResult> {
-    const worker = (this.worker ??= new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } }));
+    const worker = (this.worker ??= new Worker(this.workerPath, {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    }));
     const o: Outcomes = { outcomes: [] };
     return new Promise((resolve) => {
       let settled = false;
@@ -93,11 +95,17 @@ class Lane {
       };
       const died = (why: string): void => {
         const at = o.plan?.[o.outcomes.length]?.line;
-        settle(finish(job, o, { first: why, rest: `not run: ${why}${at !== undefined ? ` at line ${at}` : ''}` }), true);
+        settle(
+          finish(job, o, { first: why, rest: `not run: ${why}${at !== undefined ? ` at line ${at}` : ''}` }),
+          true,
+        );
       };
       const onError = (e: Error): void => died(`worker crashed: ${e.message}`);
       const onExit = (code: number): void => died(`worker exited with code ${code}`);
-      const timer = setTimeout(() => died(`timed out after ${Math.round(this.timeoutMs / 1000)} s (per-file limit)`), this.timeoutMs);
+      const timer = setTimeout(
+        () => died(`timed out after ${Math.round(this.timeoutMs / 1000)} s (per-file limit)`),
+        this.timeoutMs,
+      );
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
@@ -136,7 +144,10 @@ export async function runFiles(jobs: readonly ToWorker[], opts: PoolOptions): Pr
   if (!existsSync(workerPath)) {
     throw new Error(`compiled worker not found at ${workerPath}: build first (npm run build) or run with --jobs 0`);
   }
-  const lanes = Array.from({ length: Math.min(opts.jobs, Math.max(jobs.length, 1)) }, () => new Lane(workerPath, opts.timeoutMs));
+  const lanes = Array.from(
+    { length: Math.min(opts.jobs, Math.max(jobs.length, 1)) },
+    () => new Lane(workerPath, opts.timeoutMs),
+  );
   let next = 0;
   try {
     await Promise.all(

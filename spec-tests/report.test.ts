@@ -34,7 +34,9 @@ describe('JSON report', () => {
     expect(parsed.failed).toBe(1);
     expect(parsed.skipped).toBe(1);
     expect(Object.keys(parsed.files[0])).toEqual(['file', 'passed', 'failed', 'skipped', 'problems']);
-    expect(parsed.files[0].problems).toEqual([{ line: 100, command: 'assert_trap', outcome: 'failed', message: 'bad 0' }]);
+    expect(parsed.files[0].problems).toEqual([
+      { line: 100, command: 'assert_trap', outcome: 'failed', message: 'bad 0' },
+    ]);
     expect(parsed.files[1]).toEqual({
       file: 'dir/b.wast',
       passed: 0,
@@ -80,7 +82,9 @@ describe('expected results', () => {
     expect(cmp.regressions).toHaveLength(2);
     expect(cmp.regressions[0]).toMatch(/^a\.wast: 10 passed, 0 failed, 1 skipped \(was fully passing/);
     expect(cmp.regressions[1]).toMatch(/^b\.wast: 4 passed, 6 failed/);
-    expect(cmp.improvements).toEqual(['c.wast: 7 passed, 3 failed, 0 skipped (expected 5 passed, 5 failed, 0 skipped)']);
+    expect(cmp.improvements).toEqual([
+      'c.wast: 7 passed, 3 failed, 0 skipped (expected 5 passed, 5 failed, 0 skipped)',
+    ]);
     expect(cmp.unknown).toEqual(['e.wast']);
   });
   test('a partially passing file that still passes as many is not a regression', () => {
@@ -148,7 +152,9 @@ parentPort.on('message', (job) => {
 });
 
 test('expectedToJson writes one file per line and reads back', () => {
-  const e = { files: { 'a.wast': { passed: 1, failed: 2, skipped: 3 }, 'legacy/b.wast': { passed: 4, failed: 0, skipped: 0 } } };
+  const e = {
+    files: { 'a.wast': { passed: 1, failed: 2, skipped: 3 }, 'legacy/b.wast': { passed: 4, failed: 0, skipped: 0 } },
+  };
   const text = expectedToJson(e);
   expect(text.split('\n')).toHaveLength(5);
   expect(parseExpected(text)).toEqual(e);

@@ -70,10 +70,19 @@ export function formatTable(s: SuiteResult): string {
     const status = f.failed === 0 && f.skipped === 0 ? 'ok' : f.passed === 0 ? 'FAIL' : 'partial';
     rows.push([f.file, String(f.passed), String(f.failed), String(f.skipped), status]);
   }
-  rows.push(['total', String(s.passed), String(s.failed), String(s.skipped), `${s.files.filter(fullyPassing).length}/${s.files.length} files ok`]);
+  rows.push([
+    'total',
+    String(s.passed),
+    String(s.failed),
+    String(s.skipped),
+    `${s.files.filter(fullyPassing).length}/${s.files.length} files ok`,
+  ]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const fmt = (r: string[]): string =>
-    r.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+    r
+      .map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd();
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
   const out = [fmt(rows[0]), sep, ...rows.slice(1, -1).map(fmt), sep, fmt(rows[rows.length - 1])];
   return out.join('\n') + '\n';

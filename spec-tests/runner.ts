@@ -30,7 +30,10 @@ export interface ThreadJob {
   readonly src: string;
   readonly file: string;
   readonly path: readonly number[];
-  readonly shared: ReadonlyArray<{ readonly name: string; readonly memories: ReadonlyArray<readonly [string, rt.SharedMemoryHandle]> }>;
+  readonly shared: ReadonlyArray<{
+    readonly name: string;
+    readonly memories: ReadonlyArray<readonly [string, rt.SharedMemoryHandle]>;
+  }>;
 }
 
 /** A started thread. `join` blocks until it finished (or was given up) and returns one
@@ -100,7 +103,8 @@ type Slot = { readonly instance: Exports } | { readonly error: string };
 
 const REFS: RefOracle = { refKind: (v) => rt.refKind(v), hostRef: (n) => rt.hostRef(n) };
 
-const strip = (id: string | undefined): string | undefined => (id !== undefined && id.startsWith('$') ? id.slice(1) : id);
+const strip = (id: string | undefined): string | undefined =>
+  id !== undefined && id.startsWith('$') ? id.slice(1) : id;
 
 interface Result {
   readonly outcome: Outcome;
@@ -147,14 +151,16 @@ export class Script {
     return names.map((n) => {
       const inst = this.slot(n);
       const memories: Array<readonly [string, rt.SharedMemoryHandle]> = [];
-      for (const [field, ext] of inst.exports) if (ext instanceof rt.Memory && ext.type.shared) memories.push([field, ext.share()]);
+      for (const [field, ext] of inst.exports)
+        if (ext instanceof rt.Memory && ext.type.shared) memories.push([field, ext.share()]);
       return { name: strip(n)!, memories };
     });
   }
 
   /** Wraps handles from another agent for this script's store. */
   adopt(shared: ThreadJob['shared']): void {
-    for (const s of shared) this.defineShared(s.name, new Map(s.memories.map(([field, h]) => [field, rt.Memory.fromShared(this.store, h)])));
+    for (const s of shared)
+      this.defineShared(s.name, new Map(s.memories.map(([field, h]) => [field, rt.Memory.fromShared(this.store, h)])));
   }
 
   private slot(id: string | undefined): Exports {
@@ -297,7 +303,11 @@ export class Script {
         return this.expectActionError(c.action, (e) => e instanceof rt.WasmException, 'an uncaught Wasm exception');
       case 'assert_trap_module':
       case 'assert_uninstantiable':
-        return this.expectInstantiationError(c.module, (e) => e instanceof rt.RuntimeError, `trap "${c.message}" during instantiation`);
+        return this.expectInstantiationError(
+          c.module,
+          (e) => e instanceof rt.RuntimeError,
+          `trap "${c.message}" during instantiation`,
+        );
       case 'assert_unlinkable':
         return this.expectInstantiationError(c.module, (e) => e instanceof rt.LinkError, `LinkError "${c.message}"`);
       case 'assert_invalid':
@@ -332,7 +342,14 @@ type Emit = (index: number, line: number, command: string, r: Result) => void;
  * index. A thread command passes once its agent started, and its commands report when it
  * is joined: by its `(wait)`, or at the end of the commands that started it.
  */
-export function runCommands(script: Script, commands: readonly WastCommand[], base: number, emit: Emit, job: Omit<ThreadJob, 'shared'>, opts: RunOptions): void {
+export function runCommands(
+  script: Script,
+  commands: readonly WastCommand[],
+  base: number,
+  emit: Emit,
+  job: Omit<ThreadJob, 'shared'>,
+  opts: RunOptions,
+): void {
   const threads = new Map<string, { handle: ThreadHandle | null; first: number; commands: WastCommand[] }>();
   const pending: string[] = [];
   let anonymous = 0;
@@ -387,7 +404,12 @@ export function runCommands(script: Script, commands: readonly WastCommand[], ba
 }
 
 /** Parses and runs one script; `file` is used in the report (and in parser messages). */
-export function runScriptSource(src: string, file: string, events: ScriptEvents = {}, opts: RunOptions = {}): FileResult {
+export function runScriptSource(
+  src: string,
+  file: string,
+  events: ScriptEvents = {},
+  opts: RunOptions = {},
+): FileResult {
   const result = emptyFileResult(file);
   const emit: Emit = (i, line, command, r) => {
     // Engine messages can embed whole modules or stacks; the report needs only the gist.
@@ -424,7 +446,11 @@ export function runScriptSource(src: string, file: string, events: ScriptEvents 
  * script of their own, where the shared modules' memories are those of the agent that
  * started it. `emit` receives plan indices relative to the thread's first command.
  */
-export function runThread(job: ThreadJob, emit: (index: number, outcome: Outcome, message: string) => void, opts: RunOptions): void {
+export function runThread(
+  job: ThreadJob,
+  emit: (index: number, outcome: Outcome, message: string) => void,
+  opts: RunOptions,
+): void {
   let cs: readonly WastCommand[] = parseWast(job.src, job.file) as WastCommand[];
   for (const k of job.path) {
     const c = cs[k];
@@ -433,10 +459,17 @@ export function runThread(job: ThreadJob, emit: (index: number, outcome: Outcome
   }
   const script = new Script();
   script.adopt(job.shared);
-  runCommands(script, cs, 0, (i, _line, _command, r) => {
-    const message = r.message.length > MAX_MESSAGE ? r.message.slice(0, MAX_MESSAGE) + '…' : r.message;
-    emit(i, r.outcome, message);
-  }, { src: job.src, file: job.file, path: job.path }, opts);
+  runCommands(
+    script,
+    cs,
+    0,
+    (i, _line, _command, r) => {
+      const message = r.message.length > MAX_MESSAGE ? r.message.slice(0, MAX_MESSAGE) + '…' : r.message;
+      emit(i, r.outcome, message);
+    },
+    { src: job.src, file: job.file, path: job.path },
+    opts,
+  );
 }
 
 /** Best-effort line number carried by a parse error (`line` property or "file:LINE:" text). */

@@ -9,7 +9,9 @@ const data = workerData as ThreadWorkerData;
 const port = data.port;
 const post = (m: FromThread): void => port.postMessage(m);
 try {
-  runThread(data.job, (index, outcome, message) => post({ kind: 'outcome', index, outcome, message }), { threads: nodeThreads() });
+  runThread(data.job, (index, outcome, message) => post({ kind: 'outcome', index, outcome, message }), {
+    threads: nodeThreads(),
+  });
 } catch (e) {
   post({ kind: 'error', message: `failed: ${e instanceof Error ? e.message : String(e)}` });
 } finally {

@@ -29,7 +29,10 @@ const JOIN_LIMIT_MS = 120_000;
 
 /** The compiled thread worker: next to this file when it is compiled, else in dist/. */
 function workerPath(): string {
-  for (const p of [path.join(__dirname, 'thread-worker.js'), path.join(__dirname, '..', 'dist', 'spec-tests', 'thread-worker.js')]) {
+  for (const p of [
+    path.join(__dirname, 'thread-worker.js'),
+    path.join(__dirname, '..', 'dist', 'spec-tests', 'thread-worker.js'),
+  ]) {
     if (existsSync(p)) return p;
   }
   throw new Error('threads need the compiled runner: build first (npm run build)');

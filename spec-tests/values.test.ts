@@ -90,7 +90,9 @@ describe('scalar constants', () => {
     expect(constToValue({ type: 'i32', value: 7 }, refs)).toBe(7);
     expect(constToValue({ type: 'i64', value: 0xffffffffffffffffn }, refs)).toBe(-1n);
     expect(f32ToBits(constToValue({ type: 'f32', bits: 0x7f800001 }, refs) as number) >>> 0).toBe(0x7f800001);
-    expect(f64ToBits(constToValue({ type: 'f64', bits: 0xfff0000000000001n }, refs) as number)).toBe(0xfff0000000000001n);
+    expect(f64ToBits(constToValue({ type: 'f64', bits: 0xfff0000000000001n }, refs) as number)).toBe(
+      0xfff0000000000001n,
+    );
     expect(constToValue({ type: 'ref.null', heap: 'func' }, refs)).toBeNull();
     expect(constToValue({ type: 'ref.extern', value: 3 }, refs)).toBe(refs.hostRef(3));
   });
@@ -114,12 +116,18 @@ describe('v128', () => {
   });
   test('integer lanes by shape, little-endian', () => {
     const v = le32(0xffffffff, 1, 0x80000000, 0x00010002);
-    expect(matchValue(v, { type: 'v128', shape: 'i32x4', lanes: [0xffffffff, 1, 0x80000000, 0x10002] }, refs)).toBe(true);
-    expect(matchValue(v, { type: 'v128', shape: 'i32x4', lanes: [0xffffffff, 1, 0x80000000, 0x10003] }, refs)).toBe(false);
-    expect(
-      matchValue(v, { type: 'v128', shape: 'i16x8', lanes: [0xffff, 0xffff, 1, 0, 0, 0x8000, 2, 1] }, refs),
-    ).toBe(true);
-    expect(matchValue(v, { type: 'v128', shape: 'i64x2', lanes: [0x1ffffffffn, 0x0001000280000000n] }, refs)).toBe(true);
+    expect(matchValue(v, { type: 'v128', shape: 'i32x4', lanes: [0xffffffff, 1, 0x80000000, 0x10002] }, refs)).toBe(
+      true,
+    );
+    expect(matchValue(v, { type: 'v128', shape: 'i32x4', lanes: [0xffffffff, 1, 0x80000000, 0x10003] }, refs)).toBe(
+      false,
+    );
+    expect(matchValue(v, { type: 'v128', shape: 'i16x8', lanes: [0xffff, 0xffff, 1, 0, 0, 0x8000, 2, 1] }, refs)).toBe(
+      true,
+    );
+    expect(matchValue(v, { type: 'v128', shape: 'i64x2', lanes: [0x1ffffffffn, 0x0001000280000000n] }, refs)).toBe(
+      true,
+    );
   });
   test('float lanes: each lane checked on its own (canonical vs arithmetic vs exact)', () => {
     const v = le32(0x7fc00000, 0xffc00001, 0x3f800000, 0x7fa00000);
@@ -133,13 +141,21 @@ describe('v128', () => {
     expect(matchValue(v, lanes({ nan: 'arithmetic' }), refs)).toBe(false);
     // lane 1 has a payload: not canonical
     expect(
-      matchValue(v, { type: 'v128', shape: 'f32x4', lanes: [{ nan: 'canonical' }, { nan: 'canonical' }, 0x3f800000, 0x7fa00000] }, refs),
+      matchValue(
+        v,
+        { type: 'v128', shape: 'f32x4', lanes: [{ nan: 'canonical' }, { nan: 'canonical' }, 0x3f800000, 0x7fa00000] },
+        refs,
+      ),
     ).toBe(false);
     const d = new Uint8Array(16);
     new DataView(d.buffer).setBigUint64(0, 0xfff8000000000000n, true);
     new DataView(d.buffer).setBigUint64(8, 0x4000000000000000n, true);
-    expect(matchValue(d, { type: 'v128', shape: 'f64x2', lanes: [{ nan: 'canonical' }, 0x4000000000000000n] }, refs)).toBe(true);
-    expect(matchValue(d, { type: 'v128', shape: 'f64x2', lanes: [{ nan: 'canonical' }, { nan: 'arithmetic' }] }, refs)).toBe(false);
+    expect(
+      matchValue(d, { type: 'v128', shape: 'f64x2', lanes: [{ nan: 'canonical' }, 0x4000000000000000n] }, refs),
+    ).toBe(true);
+    expect(
+      matchValue(d, { type: 'v128', shape: 'f64x2', lanes: [{ nan: 'canonical' }, { nan: 'arithmetic' }] }, refs),
+    ).toBe(false);
   });
 });
 
@@ -168,14 +184,20 @@ describe('references', () => {
     expect(matchValue(kinded('array'), { type: 'ref.array' }, refs)).toBe(true);
     expect(matchValue(kinded('i31'), { type: 'ref.i31' }, refs)).toBe(true);
     expect(matchValue(kinded('exn'), { type: 'ref.exn' }, refs)).toBe(true);
-    for (const k of ['i31', 'struct', 'array'] as const) expect(matchValue(kinded(k), { type: 'ref.eq' }, refs)).toBe(true);
+    for (const k of ['i31', 'struct', 'array'] as const)
+      expect(matchValue(kinded(k), { type: 'ref.eq' }, refs)).toBe(true);
     expect(matchValue(kinded('host'), { type: 'ref.eq' }, refs)).toBe(false);
     expect(matchValue(kinded('host'), { type: 'ref.any' }, refs)).toBe(true);
     expect(matchValue(kinded('func'), { type: 'ref.any' }, refs)).toBe(false);
     expect(matchValue(null, { type: 'ref.any' }, refs)).toBe(false);
   });
   test('a refKind that throws is a mismatch, not a crash', () => {
-    const throwing: RefOracle = { refKind: () => { throw new TypeError('not a reference'); }, hostRef: refs.hostRef };
+    const throwing: RefOracle = {
+      refKind: () => {
+        throw new TypeError('not a reference');
+      },
+      hostRef: refs.hostRef,
+    };
     expect(matchValue(5, { type: 'ref.func' }, throwing)).toBe(false);
   });
 });
@@ -194,9 +216,25 @@ describe('either and result lists', () => {
     expect(matchValue(2, either, refs)).toBe(false);
   });
   test('matchResults reports count mismatches and the first wrong value', () => {
-    expect(matchResults([1, 2n], [{ type: 'i32', value: 1 }, { type: 'i64', value: 2n }], refs)).toBeUndefined();
+    expect(
+      matchResults(
+        [1, 2n],
+        [
+          { type: 'i32', value: 1 },
+          { type: 'i64', value: 2n },
+        ],
+        refs,
+      ),
+    ).toBeUndefined();
     expect(matchResults([1], [], refs)).toMatch(/expected 0 result\(s\), got 1/);
-    const msg = matchResults([1, 3n], [{ type: 'i32', value: 1 }, { type: 'i64', value: 2n }], refs);
+    const msg = matchResults(
+      [1, 3n],
+      [
+        { type: 'i32', value: 1 },
+        { type: 'i64', value: 2n },
+      ],
+      refs,
+    );
     expect(msg).toMatch(/result 1: expected \(i64\.const 2\), got 3n/);
   });
 });

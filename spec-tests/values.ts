@@ -47,11 +47,11 @@ const F32_CANONICAL = 0x7fc00000; // without the sign bit
 
 /** Canonical NaN: exponent all ones, quiet bit set, rest of the payload zero; either sign. */
 export function isCanonicalNanF32(bits: number): boolean {
-  return ((bits & 0x7fffffff) >>> 0) === F32_CANONICAL;
+  return (bits & 0x7fffffff) >>> 0 === F32_CANONICAL;
 }
 /** Arithmetic NaN: exponent all ones and the quiet bit set; any payload, either sign. */
 export function isArithmeticNanF32(bits: number): boolean {
-  return ((bits & (F32_EXP | F32_QUIET)) >>> 0) === (F32_EXP | F32_QUIET) >>> 0;
+  return (bits & (F32_EXP | F32_QUIET)) >>> 0 === (F32_EXP | F32_QUIET) >>> 0;
 }
 
 const F64_ABS = 0x7fffffffffffffffn;
@@ -78,7 +78,8 @@ export function formatValue(v: unknown, refs?: RefOracle): string {
     if (Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff && !Object.is(v, -0)) return String(v);
     return `${v} (f64 ${hex64(f64ToBits(v))}, f32 ${hex32(f32ToBits(v))})`;
   }
-  if (isNaNBits(v)) return `NaN (f64 ${hex64(f64ToBits(v as unknown as number))}, f32 ${hex32(f32ToBits(v as unknown as number))})`;
+  if (isNaNBits(v))
+    return `NaN (f64 ${hex64(f64ToBits(v as unknown as number))}, f32 ${hex32(f32ToBits(v as unknown as number))})`;
   if (typeof v === 'bigint') return `${v}n`;
   if (v instanceof Uint8Array) return 'v128 ' + Array.from(v, (b) => b.toString(16).padStart(2, '0')).join(' ');
   if (refs) {
@@ -262,7 +263,11 @@ export function matchValue(actual: unknown, e: WastExpected, refs: RefOracle): b
  * Checks a whole result list. Returns undefined on a match, otherwise a message naming the
  * first mismatch (or the count mismatch).
  */
-export function matchResults(actual: readonly unknown[], expected: readonly WastExpected[], refs: RefOracle): string | undefined {
+export function matchResults(
+  actual: readonly unknown[],
+  expected: readonly WastExpected[],
+  refs: RefOracle,
+): string | undefined {
   if (actual.length !== expected.length) {
     return `expected ${expected.length} result(s), got ${actual.length}: [${actual.map((v) => formatValue(v, refs)).join(', ')}]`;
   }

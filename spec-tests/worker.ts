@@ -21,9 +21,14 @@ port.on('message', (msg: ToWorker) => {
     post({ kind: 'done' });
     return;
   }
-  runScriptSource(src, msg.file, {
-    plan: (commands) => post({ kind: 'plan', commands }),
-    outcome: (index, outcome, message) => post({ kind: 'outcome', index, outcome, message }),
-  }, { threads: nodeThreads() });
+  runScriptSource(
+    src,
+    msg.file,
+    {
+      plan: (commands) => post({ kind: 'plan', commands }),
+      outcome: (index, outcome, message) => post({ kind: 'outcome', index, outcome, message }),
+    },
+    { threads: nodeThreads() },
+  );
   post({ kind: 'done' });
 });

@@ -23,7 +23,8 @@ const UNSHARED = `(module (memory 1)
 
 describe.each(['jit', 'interpreter'] as const)('atomics, %s profile', (codegen) => {
   const engine = new Engine({ codegen });
-  const instantiate = (wat: string) => new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(wat)));
+  const instantiate = (wat: string) =>
+    new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(wat)));
   const inst = instantiate(WAT);
   const call = (name: string, ...args: (number | bigint)[]): unknown => inst.getFunc(name)!.call(...args)[0];
   const trapOf = (f: () => unknown): string => {

@@ -33,11 +33,36 @@ function chainModule(n: number, typed: boolean, spaced = false): Uint8Array {
   const code = [0x01, ...uleb(body.length), ...body];
   const exportName = [...'run'].map((c) => c.charCodeAt(0));
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, // type 0: [i32] -> [i32]
-    0x03, 0x02, 0x01, 0x00,
-    0x07, 0x07, 0x01, 0x03, ...exportName, 0x00, 0x00,
-    0x0a, ...uleb(code.length), ...code,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    0x01,
+    0x06,
+    0x01,
+    0x60,
+    0x01,
+    0x7f,
+    0x01,
+    0x7f, // type 0: [i32] -> [i32]
+    0x03,
+    0x02,
+    0x01,
+    0x00,
+    0x07,
+    0x07,
+    0x01,
+    0x03,
+    ...exportName,
+    0x00,
+    0x00,
+    0x0a,
+    ...uleb(code.length),
+    ...code,
   ]);
 }
 
@@ -94,7 +119,7 @@ test('1,000 nested blocks that form no chain translate on first call, even from 
   const module = Module.fromBinary(engine, bytes);
   const run = new Linker(engine).instantiate(new Store(engine), module).getFunc('run')!;
   // The first call, which translates and parses the function, comes from deep in the JS stack.
-  const deep = (d: number): number => (d === 0 ? run.call(xs[0])[0] as number : deep(d - 1));
+  const deep = (d: number): number => (d === 0 ? (run.call(xs[0])[0] as number) : deep(d - 1));
   const first = deep(5_000);
   const got = [first, ...xs.slice(1).map((x) => run.call(x)[0])];
   if (want) expect(got).toEqual(want);

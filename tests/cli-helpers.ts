@@ -31,8 +31,14 @@ const mtime = (p: string): number => {
 
 /** Builds dist/ (the project's `npm run build`) unless it is newer than every source. */
 export function ensureBuilt(): void {
-  const built = Math.min(...['dist/cli/index.js', 'dist/spec-tests/worker.js', 'dist/node/bundle.js'].map((f) => mtime(path.join(ROOT, f))));
-  const sources = Math.max(...['cli', 'spec-tests', 'compiler', 'runtime', 'vmctx', 'types', 'node'].map((d) => newestSource(path.join(ROOT, d))));
+  const built = Math.min(
+    ...['dist/cli/index.js', 'dist/spec-tests/worker.js', 'dist/node/bundle.js'].map((f) => mtime(path.join(ROOT, f))),
+  );
+  const sources = Math.max(
+    ...['cli', 'spec-tests', 'compiler', 'runtime', 'vmctx', 'types', 'node'].map((d) =>
+      newestSource(path.join(ROOT, d)),
+    ),
+  );
   if (built > sources) return;
   // Type errors elsewhere do not stop tsc from emitting; the tests below judge the result.
   spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], {

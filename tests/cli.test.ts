@@ -72,7 +72,9 @@ test('--expect with a missing expected file is an error', () => {
 
 // ---------------------------------------------------------------- version, option syntax
 
-const PKG_VERSION = (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+const PKG_VERSION = (
+  JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 test('--version prints the package version', () => {
   const r = jetwasm(['--version']);
@@ -86,10 +88,17 @@ test('--help documents the exit codes', () => {
 });
 
 test('options take their value as --opt=value too', () => {
-  expect(jetwasm(['run', 'examples/fib.wat', '--invoke=fib', '10'])).toMatchObject({ code: 0, stdout: '55\n', stderr: '' });
+  expect(jetwasm(['run', 'examples/fib.wat', '--invoke=fib', '10'])).toMatchObject({
+    code: 0,
+    stdout: '55\n',
+    stderr: '',
+  });
   const json = path.join(tmp, 'eq.json');
   const file = path.join(tmp, 'ok.wast');
-  writeFileSync(file, '(module (func (export "f") (result i32) (i32.const 1)))\n(assert_return (invoke "f") (i32.const 1))\n');
+  writeFileSync(
+    file,
+    '(module (func (export "f") (result i32) (i32.const 1)))\n(assert_return (invoke "f") (i32.const 1))\n',
+  );
   const r = jetwasm(['wast', `--json=${json}`, '--jobs=0', '--timeout=30s', file]);
   expect(r.code).toBe(0);
   expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ passed: 2, failed: 0 });
@@ -116,18 +125,29 @@ test.each([
     const r = jetwasm(['run', ...limit, spinFile, ...tail]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n').slice(0, 3)).toEqual(['jetwasm: trap: ' + trap, 'wasm backtrace:', expect.stringMatching(/^ {4}0: spin \(function 1\)/)]);
+    expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+      'jetwasm: trap: ' + trap,
+      'wasm backtrace:',
+      expect.stringMatching(/^ {4}0: spin \(function 1\)/),
+    ]);
   }
 });
 
 test('with enough fuel and time a WASI program runs to its exit code', () => {
   const file = path.join(tmp, 'exit3.wat');
   writeFileSync(file, SPIN.replace('(call $spin) ', ''));
-  expect(jetwasm(['run', '--fuel', '1000', '--timeout', '5s', file])).toMatchObject({ code: 3, stdout: '', stderr: '' });
+  expect(jetwasm(['run', '--fuel', '1000', '--timeout', '5s', file])).toMatchObject({
+    code: 3,
+    stdout: '',
+    stderr: '',
+  });
 });
 
 test('run rejects bad --fuel and --timeout values', () => {
-  expect(jetwasm(['run', '--fuel', '-1', spinFile])).toMatchObject({ code: 2, stderr: 'jetwasm: --fuel needs a non-negative integer, got "-1"\n' });
+  expect(jetwasm(['run', '--fuel', '-1', spinFile])).toMatchObject({
+    code: 2,
+    stderr: 'jetwasm: --fuel needs a non-negative integer, got "-1"\n',
+  });
   expect(jetwasm(['run', '--timeout=soon', spinFile]).stderr).toMatch(/^jetwasm: --timeout needs a positive duration/);
 });
 
@@ -178,7 +198,12 @@ test('wasmBacktrace (runtime API): recursion keeps one frame per call, in every 
     }
     expect(err).toBeInstanceOf(rt.RuntimeError);
     const frames = rt.wasmBacktrace(err, module);
-    expect(frames.map((f) => [f.func, f.name])).toEqual([[0, 'down'], [0, 'down'], [0, 'down'], [0, 'down']]);
+    expect(frames.map((f) => [f.func, f.name])).toEqual([
+      [0, 'down'],
+      [0, 'down'],
+      [0, 'down'],
+      [0, 'down'],
+    ]);
     expect(frames[0].offset).toBe(module.ir.codes[0].pos);
     // The host's own stack trace names the function as the name section does.
     expect(String((err as Error).stack)).toMatch(/\bat down \(/);
@@ -217,7 +242,9 @@ test('wast gives the reason a script does not parse', () => {
   const r = jetwasm(['wast', file]);
   expect(r.code).toBe(1);
   expect(r.lines[0]).toBe(`${file}: 0 passed, 1 failed, 0 skipped`);
-  expect(r.lines[1]).toMatch(new RegExp(`^  ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?: script: script failed to parse: .*\\S`));
+  expect(r.lines[1]).toMatch(
+    new RegExp(`^  ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?: script: script failed to parse: .*\\S`),
+  );
   expect(r.lines[1]).toMatch(/unclosed|unexpected|end of (file|input)|parenthes/i);
 });
 
@@ -228,8 +255,16 @@ test.each([
   ['run', ['run', 'nope.wasm'], 'jetwasm: cannot read nope.wasm: no such file or directory'],
   ['run a directory', ['run', 'examples'], 'jetwasm: cannot read examples: is a directory'],
   ['validate', ['validate', 'nope.wat'], 'jetwasm: cannot read nope.wat: no such file or directory'],
-  ['compile -o into a missing directory', ['compile', 'examples/fib.wat', '-o', 'nodir/x.mjs'], 'jetwasm: nodir/x.mjs: cannot write: no such file or directory'],
-  ['compile --output=', ['compile', 'examples/fib.wat', '--output=nodir/x.mjs'], 'jetwasm: nodir/x.mjs: cannot write: no such file or directory'],
+  [
+    'compile -o into a missing directory',
+    ['compile', 'examples/fib.wat', '-o', 'nodir/x.mjs'],
+    'jetwasm: nodir/x.mjs: cannot write: no such file or directory',
+  ],
+  [
+    'compile --output=',
+    ['compile', 'examples/fib.wat', '--output=nodir/x.mjs'],
+    'jetwasm: nodir/x.mjs: cannot write: no such file or directory',
+  ],
 ])('%s: a file that cannot be used is one jetwasm: line on stderr, exit 2', (_name, args, line) => {
   const r = jetwasm(args);
   expect(r).toMatchObject({ code: 2, stdout: '', stderr: line + '\n' });
@@ -274,15 +309,30 @@ test('compile errors are one line with their place: file:line:col, byte offset, 
   const cases: [string, string | Uint8Array, RegExp][] = [
     ['op.wat', '(module\n  (func\n    i32.cnst 1))', /^jetwasm: .*op\.wat:3:5: unknown operator i32\.cnst$/],
     ['paren.wat', '(module\n  (func', /^jetwasm: .*paren\.wat:2:3: unclosed parenthesis/],
-    ['local.wat', '(module\n  (func (result i32)\n    (local.get $nope)))', /^jetwasm: .*local\.wat:3:16: unknown local \$nope$/],
-    ['mismatch.wat', '(module (func $add (result i32) i64.const 1))', /^jetwasm: .*mismatch\.wat: type mismatch in function 0 \(\$add\) at offset 0x[0-9a-f]+$/],
+    [
+      'local.wat',
+      '(module\n  (func (result i32)\n    (local.get $nope)))',
+      /^jetwasm: .*local\.wat:3:16: unknown local \$nope$/,
+    ],
+    [
+      'mismatch.wat',
+      '(module (func $add (result i32) i64.const 1))',
+      /^jetwasm: .*mismatch\.wat: type mismatch in function 0 \(\$add\) at offset 0x[0-9a-f]+$/,
+    ],
     // Header, then a type section that claims 5 bytes and has 1.
-    ['truncated.wasm', new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1]), /^jetwasm: .*truncated\.wasm: .* at offset 0x[0-9a-f]+$/],
+    [
+      'truncated.wasm',
+      new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1]),
+      /^jetwasm: .*truncated\.wasm: .* at offset 0x[0-9a-f]+$/,
+    ],
   ];
   for (const [name, content, expected] of cases) {
     const file = path.join(tmp, name);
     writeFileSync(file, content);
-    for (const cmd of [['validate', file], ['run', file]]) {
+    for (const cmd of [
+      ['validate', file],
+      ['run', file],
+    ]) {
       const r = jetwasm(cmd);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
@@ -293,7 +343,10 @@ test('compile errors are one line with their place: file:line:col, byte offset, 
 
 test('call stack exhaustion prints the recursion in its backtrace', () => {
   const file = path.join(tmp, 'recurse.wat');
-  writeFileSync(file, '(module (func $down (export "down") (param i32) (result i32)\n  (call $down (i32.add (local.get 0) (i32.const 1)))))');
+  writeFileSync(
+    file,
+    '(module (func $down (export "down") (param i32) (result i32)\n  (call $down (i32.add (local.get 0) (i32.const 1)))))',
+  );
   const r = jetwasm(['run', file, '--invoke', 'down', '0']);
   expect(r.code).toBe(1);
   const lines = r.stderr.trimEnd().split('\n');

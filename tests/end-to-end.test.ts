@@ -81,7 +81,15 @@ test('every command gets the right outcome, in the JSON report and the totals li
   expect(r.lines[r.lines.length - 1]).toBe(`${passed} passed, ${failedLines.length} failed, 0 skipped`);
   expect(r.code).toBe(1); // failures and no --expect
   const kinds = report.files[0].problems.map((p: { command: string }) => p.command);
-  expect(kinds).toEqual(['assert_return', 'assert_return', 'assert_trap', 'assert_invalid', 'assert_malformed', 'module', 'assert_return']);
+  expect(kinds).toEqual([
+    'assert_return',
+    'assert_return',
+    'assert_trap',
+    'assert_invalid',
+    'assert_malformed',
+    'module',
+    'assert_return',
+  ]);
 });
 
 test('--update-expect records counts; --expect then passes, and flags a regression', () => {
@@ -91,7 +99,9 @@ test('--update-expect records counts; --expect then passes, and flags a regressi
   const expected = path.join(tmp, 'expected.json');
   const rec = jetwasm(['wast', '--suite', dir, '--expect', expected, '--update-expect']);
   expect(rec.code).toBe(0);
-  expect(JSON.parse(readFileSync(expected, 'utf8'))).toEqual({ files: { 'a.wast': { passed: 2, failed: 0, skipped: 0 } } });
+  expect(JSON.parse(readFileSync(expected, 'utf8'))).toEqual({
+    files: { 'a.wast': { passed: 2, failed: 0, skipped: 0 } },
+  });
   expect(jetwasm(['wast', '--suite', dir, '--expect', expected]).code).toBe(0);
   writeFileSync(path.join(dir, 'a.wast'), good.replace('(i32.const 1))\n', '(i32.const 2))\n'));
   const reg = jetwasm(['wast', '--suite', dir, '--expect', expected]);

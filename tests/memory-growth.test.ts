@@ -38,14 +38,24 @@ describe.each(['transfer', 'copy'] as const)('memory.grow by %s', (how) => {
   const calls: number[] = [];
   beforeAll(() => {
     if (how === 'transfer') {
-      if (hostTransfer === undefined) Object.defineProperty(ArrayBuffer.prototype, 'transfer', { value: standIn(calls), configurable: true, writable: true });
+      if (hostTransfer === undefined)
+        Object.defineProperty(ArrayBuffer.prototype, 'transfer', {
+          value: standIn(calls),
+          configurable: true,
+          writable: true,
+        });
     } else if (hostTransfer !== undefined) {
       delete proto.transfer;
     }
   });
   afterAll(() => {
     if (hostTransfer === undefined) delete proto.transfer;
-    else Object.defineProperty(ArrayBuffer.prototype, 'transfer', { value: hostTransfer, configurable: true, writable: true });
+    else
+      Object.defineProperty(ArrayBuffer.prototype, 'transfer', {
+        value: hostTransfer,
+        configurable: true,
+        writable: true,
+      });
   });
 
   test('contents kept, new pages zero, old buffer detached, code sees the new size', () => {

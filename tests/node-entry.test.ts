@@ -14,7 +14,10 @@ beforeAll(() => ensureBuilt(), 300_000);
 
 /** Runs `script` in a fresh node with `flags`; returns its stdout parsed as JSON. */
 function run(script: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}): unknown {
-  const r = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [...flags, '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -35,9 +38,19 @@ const probe = (dir: string): string => `
 
 test('the entry runs from the bundle with its code cache, under the default flags and --jitless', () => {
   expect(run(probe(NODE_DIST))).toEqual({ state: 'accepted', sum: 42, sameFacade: true, engine: 'function' });
-  expect(run(probe(NODE_DIST), ['--jitless'])).toEqual({ state: 'accepted', sum: 42, sameFacade: true, engine: 'function' });
+  expect(run(probe(NODE_DIST), ['--jitless'])).toEqual({
+    state: 'accepted',
+    sum: 42,
+    sameFacade: true,
+    engine: 'function',
+  });
   // Other V8 flags: V8 refuses the cache and the bundle compiles from source.
-  expect(run(probe(NODE_DIST), ['--expose-gc'])).toEqual({ state: 'rejected', sum: 42, sameFacade: true, engine: 'function' });
+  expect(run(probe(NODE_DIST), ['--expose-gc'])).toEqual({
+    state: 'rejected',
+    sum: 42,
+    sameFacade: true,
+    engine: 'function',
+  });
 }, 60_000);
 
 describe('a cache that does not belong to the bundle is never used', () => {
@@ -46,7 +59,10 @@ describe('a cache that does not belong to the bundle is never used', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-node-entry-'));
     for (const f of fs.readdirSync(NODE_DIST)) fs.copyFileSync(path.join(NODE_DIST, f), path.join(dir, f));
     // The copied loader's `module.require('./node')` must still find the cache host.
-    fs.writeFileSync(path.join(dir, 'node.js'), `module.exports = require(${JSON.stringify(path.join(NODE_DIST, 'node.js'))});`);
+    fs.writeFileSync(
+      path.join(dir, 'node.js'),
+      `module.exports = require(${JSON.stringify(path.join(NODE_DIST, 'node.js'))});`,
+    );
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -47,13 +47,18 @@ test('no tracked source, test or script names a folder outside the repository', 
   expect(files.length).toBeGreaterThan(100);
   // Absolute folders of a particular machine, or relative paths that climb out of the clone.
   const outside = /['"`](\/(work|home|root|tmp|usr\/local)\/|(\.\.\/){3}|\.\.\/shared\b)/;
-  const offenders = files.filter((f) => existsSync(path.join(ROOT, f)) && outside.test(readFileSync(path.join(ROOT, f), 'utf8')));
+  const offenders = files.filter(
+    (f) => existsSync(path.join(ROOT, f)) && outside.test(readFileSync(path.join(ROOT, f), 'utf8')),
+  );
   expect(offenders).toEqual([]);
 });
 
 test('jest runs the TypeScript tests without configuration warnings', () => {
   const jestBin = require.resolve('jest/bin/jest');
-  const r = spawnSync(process.execPath, [jestBin, '--ci', 'spec-tests/values.test.ts'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [jestBin, '--ci', 'spec-tests/values.test.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   expect(r.status).toBe(0);
   expect(r.stderr).toMatch(/Tests:\s+\d+ passed/);
   expect(r.stdout + r.stderr).not.toMatch(/WARN|deprecated/i);

@@ -62,7 +62,12 @@ function statedOutput(code: string): string[] {
     if (call < 0) continue;
     const c = line.indexOf(' // ', call);
     if (c < 0) continue;
-    out.push(line.slice(c + 4).trim().replace(/\s+\([^()]*\)$/, ''));
+    out.push(
+      line
+        .slice(c + 4)
+        .trim()
+        .replace(/\s+\([^()]*\)$/, ''),
+    );
   }
   return out;
 }
@@ -100,13 +105,25 @@ beforeAll(() => {
   pkg = fs.mkdtempSync(path.join(CACHE, 'jetwasm-readme-test-'));
   const outDir = path.join(pkg, 'dist');
   // Type errors elsewhere do not stop tsc from emitting; the tests below judge the result.
-  spawnSync(process.execPath, [
-    require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
-    '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
-  ], { cwd: ROOT, stdio: 'ignore' });
+  spawnSync(
+    process.execPath,
+    [
+      require.resolve('typescript/bin/tsc'),
+      '-p',
+      path.join(ROOT, 'tsconfig.json'),
+      '--outDir',
+      outDir,
+      '--tsBuildInfoFile',
+      path.join(outDir, '.tsbuildinfo'),
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
   if (!fs.existsSync(path.join(outDir, 'index.js'))) throw new Error('the private build produced no dist/index.js');
   // The package's Node entry (package.json "main"): the bundle and its code cache.
-  const bundled = spawnSync(process.execPath, [path.join(ROOT, 'node', 'build.js'), '--dist', outDir], { cwd: ROOT, encoding: 'utf8' });
+  const bundled = spawnSync(process.execPath, [path.join(ROOT, 'node', 'build.js'), '--dist', outDir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (bundled.status !== 0) throw new Error(`bundling failed: ${bundled.stderr}`);
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
   fs.mkdirSync(path.join(pkg, 'bin'));
@@ -125,12 +142,16 @@ test('README.md has JavaScript examples, and every one is run', () => {
 });
 
 test('stated output is read from console.log comments', () => {
-  expect(statedOutput([
-    'console.log(f(1));        // [ 2n ]',
-    'x(); // not output',
-    'try { g(); } catch (e) { console.log(e.message); } // interrupt',
-    'console.log(h());         // -1 (a remark)',
-  ].join('\n'))).toEqual(['[ 2n ]', 'interrupt', '-1']);
+  expect(
+    statedOutput(
+      [
+        'console.log(f(1));        // [ 2n ]',
+        'x(); // not output',
+        'try { g(); } catch (e) { console.log(e.message); } // interrupt',
+        'console.log(h());         // -1 (a remark)',
+      ].join('\n'),
+    ),
+  ).toEqual(['[ 2n ]', 'interrupt', '-1']);
 });
 
 describe.each(runnable.map((b) => [`${b.section}, line ${b.line}`, b] as const))('README.md %s', (_name, block) => {

@@ -115,7 +115,16 @@ test('register, module definitions and instances', () => {
     '(module instance $J $Nope)',
     '(assert_return (invoke $J "one") (i32.const 1))',
   ].join('\n');
-  expect(byLine(src)).toEqual({ 1: 'passed', 2: 'passed', 3: 'passed', 4: 'passed', 5: 'passed', 6: 'passed', 7: 'failed', 8: 'failed' });
+  expect(byLine(src)).toEqual({
+    1: 'passed',
+    2: 'passed',
+    3: 'passed',
+    4: 'passed',
+    5: 'passed',
+    6: 'passed',
+    7: 'failed',
+    8: 'failed',
+  });
 });
 
 test('a script that does not parse is one failed entry', () => {

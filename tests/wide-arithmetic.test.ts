@@ -32,7 +32,20 @@ const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 const split = (v: bigint): [bigint, bigint] => [s64(v & M64), s64(v >> 64n)];
 
 function operands(): bigint[] {
-  const edges = [0n, 1n, 2n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, 0x7fffffffffffffffn, 0x8000000000000000n, M64, 0xffffffff00000000n, 0x00000000ffffffffn];
+  const edges = [
+    0n,
+    1n,
+    2n,
+    0x7fffffffn,
+    0x80000000n,
+    0xffffffffn,
+    0x100000000n,
+    0x7fffffffffffffffn,
+    0x8000000000000000n,
+    M64,
+    0xffffffff00000000n,
+    0x00000000ffffffffn,
+  ];
   let seed = 0x2545f491n;
   const rnd = (): bigint => {
     seed = (seed * 6364136223846793005n + 1442695040888963407n) & M64;

@@ -15,8 +15,18 @@
 // (compiler/validate/types.ts asCompileError).
 
 import type {
-  CompositeType, FieldType, GlobalType, HeapType, Limits, MemoryType, ModuleIR, RefType, StorageType,
-  SubType, TableType, ValType,
+  CompositeType,
+  FieldType,
+  GlobalType,
+  HeapType,
+  Limits,
+  MemoryType,
+  ModuleIR,
+  RefType,
+  StorageType,
+  SubType,
+  TableType,
+  ValType,
 } from '../compiler/ir';
 
 /**
@@ -42,9 +52,32 @@ const invalid = (message: string): Error => new UnknownTypeError(message);
  * types or `CONCRETE_BASE + canonicalId` for concrete ones. `VT.Bot` is the unknown type of
  * unreachable code, a subtype of every value type.
  */
-export const enum VT { Bot = 0, I32 = 1, I64 = 2, F32 = 3, F64 = 4, V128 = 5, I8 = 6, I16 = 7 }
+export const enum VT {
+  Bot = 0,
+  I32 = 1,
+  I64 = 2,
+  F32 = 3,
+  F64 = 4,
+  V128 = 5,
+  I8 = 6,
+  I16 = 7,
+}
 /** Abstract heap type codes. `HT.Bot` is the heap type of `ref.as_non_null` on unknown input. */
-export const enum HT { Func = 0, NoFunc, Extern, NoExtern, Any, Eq, I31, Struct, Array, None, Exn, NoExn, Bot }
+export const enum HT {
+  Func = 0,
+  NoFunc,
+  Extern,
+  NoExtern,
+  Any,
+  Eq,
+  I31,
+  Struct,
+  Array,
+  None,
+  Exn,
+  NoExn,
+  Bot,
+}
 export const REF_BASE = 16;
 export const CONCRETE_BASE = 16;
 /**
@@ -58,13 +91,41 @@ export const isExactHeap = (h: number): boolean => h >= EXACT_HEAP;
 export const inexactHeap = (h: number): number => (h >= EXACT_HEAP ? h - EXACT_HEAP : h);
 
 /** Composite type kinds of canonical types. */
-export const enum CompKind { Func = 0, Struct = 1, Array = 2 }
+export const enum CompKind {
+  Func = 0,
+  Struct = 1,
+  Array = 2,
+}
 
 const ABS_HEAP: Record<string, HT> = {
-  func: HT.Func, nofunc: HT.NoFunc, extern: HT.Extern, noextern: HT.NoExtern, any: HT.Any, eq: HT.Eq,
-  i31: HT.I31, struct: HT.Struct, array: HT.Array, none: HT.None, exn: HT.Exn, noexn: HT.NoExn,
+  func: HT.Func,
+  nofunc: HT.NoFunc,
+  extern: HT.Extern,
+  noextern: HT.NoExtern,
+  any: HT.Any,
+  eq: HT.Eq,
+  i31: HT.I31,
+  struct: HT.Struct,
+  array: HT.Array,
+  none: HT.None,
+  exn: HT.Exn,
+  noexn: HT.NoExn,
 };
-const HT_NAMES = ['func', 'nofunc', 'extern', 'noextern', 'any', 'eq', 'i31', 'struct', 'array', 'none', 'exn', 'noexn', 'bot'];
+const HT_NAMES = [
+  'func',
+  'nofunc',
+  'extern',
+  'noextern',
+  'any',
+  'eq',
+  'i31',
+  'struct',
+  'array',
+  'none',
+  'exn',
+  'noexn',
+  'bot',
+];
 
 export const refEnc = (heap: number, nullable: boolean): number => REF_BASE + heap * 2 + (nullable ? 1 : 0);
 export const isRefEnc = (t: number): boolean => t >= REF_BASE;
@@ -88,31 +149,48 @@ export function encodeHeap(h: HeapType, canon: readonly number[] | null, exact?:
 /** Encodes a storage type; `canon` maps module type indices to canonical ids (null: already canonical). */
 export function encodeType(t: StorageType, canon: readonly number[] | null): number {
   switch (t) {
-    case 'i32': return VT.I32;
-    case 'i64': return VT.I64;
-    case 'f32': return VT.F32;
-    case 'f64': return VT.F64;
-    case 'v128': return VT.V128;
-    case 'i8': return VT.I8;
-    case 'i16': return VT.I16;
-    default: return refEnc(encodeHeap(t.heap, canon, t.exact), t.nullable);
+    case 'i32':
+      return VT.I32;
+    case 'i64':
+      return VT.I64;
+    case 'f32':
+      return VT.F32;
+    case 'f64':
+      return VT.F64;
+    case 'v128':
+      return VT.V128;
+    case 'i8':
+      return VT.I8;
+    case 'i16':
+      return VT.I16;
+    default:
+      return refEnc(encodeHeap(t.heap, canon, t.exact), t.nullable);
   }
 }
 
 /** Decodes an encoded type back to IR form, with concrete heap types as canonical ids. */
 export function decodeType(t: number): StorageType {
   switch (t) {
-    case VT.I32: return 'i32';
-    case VT.I64: return 'i64';
-    case VT.F32: return 'f32';
-    case VT.F64: return 'f64';
-    case VT.V128: return 'v128';
-    case VT.I8: return 'i8';
-    case VT.I16: return 'i16';
-    case VT.Bot: throw new Error('decodeType: bottom type has no IR form');
+    case VT.I32:
+      return 'i32';
+    case VT.I64:
+      return 'i64';
+    case VT.F32:
+      return 'f32';
+    case VT.F64:
+      return 'f64';
+    case VT.V128:
+      return 'v128';
+    case VT.I8:
+      return 'i8';
+    case VT.I16:
+      return 'i16';
+    case VT.Bot:
+      throw new Error('decodeType: bottom type has no IR form');
   }
   const h = heapOf(t);
-  if (h >= EXACT_HEAP) return { kind: 'ref', nullable: isNullableEnc(t), heap: h - EXACT_HEAP - CONCRETE_BASE, exact: true };
+  if (h >= EXACT_HEAP)
+    return { kind: 'ref', nullable: isNullableEnc(t), heap: h - EXACT_HEAP - CONCRETE_BASE, exact: true };
   const heap: HeapType = h >= CONCRETE_BASE ? h - CONCRETE_BASE : (HT_NAMES[h] as HeapType);
   return { kind: 'ref', nullable: isNullableEnc(t), heap };
 }
@@ -209,9 +287,11 @@ export class TypeRegistry {
     // Internal references now map to the new ids, external ones to existing ids.
     const mapHeap = (h: HeapType): HeapType => (typeof h === 'number' ? canon[h] : h);
     const mapType = <T extends StorageType>(t: T): T =>
-      (typeof t === 'string' ? t
-        : t.exact === true ? ({ kind: 'ref', nullable: t.nullable, heap: mapHeap(t.heap), exact: true } as RefType as T)
-          : ({ kind: 'ref', nullable: t.nullable, heap: mapHeap(t.heap) } as RefType as T));
+      typeof t === 'string'
+        ? t
+        : t.exact === true
+          ? ({ kind: 'ref', nullable: t.nullable, heap: mapHeap(t.heap), exact: true } as RefType as T)
+          : ({ kind: 'ref', nullable: t.nullable, heap: mapHeap(t.heap) } as RefType as T);
     const mapField = (f: FieldType): FieldType => ({ type: mapType(f.type), mutable: f.mutable });
     for (let i = start; i < end; i++) {
       const st = types[i];
@@ -220,7 +300,11 @@ export class TypeRegistry {
       if (c.kind === 'func') comp = { kind: 'func', params: c.params.map(mapType), results: c.results.map(mapType) };
       else if (c.kind === 'struct') comp = { kind: 'struct', fields: c.fields.map(mapField) };
       else comp = { kind: 'array', field: mapField(c.field) };
-      const sub: { -readonly [K in keyof SubType]: SubType[K] } = { final: st.final, supers: st.supers.map((s) => canon[s]), comp };
+      const sub: { -readonly [K in keyof SubType]: SubType[K] } = {
+        final: st.final,
+        supers: st.supers.map((s) => canon[s]),
+        comp,
+      };
       if (st.describes !== undefined) sub.describes = canon[st.describes];
       if (st.descriptor !== undefined) sub.descriptor = canon[st.descriptor];
       this.subtypes.push(sub);
@@ -291,13 +375,22 @@ export class TypeRegistry {
       return b === (k === CompKind.Struct ? HT.Struct : HT.Array);
     }
     switch (a) {
-      case HT.NoFunc: return b === HT.Func;
-      case HT.NoExtern: return b === HT.Extern;
-      case HT.NoExn: return b === HT.Exn;
-      case HT.None: return b === HT.Any || b === HT.Eq || b === HT.I31 || b === HT.Struct || b === HT.Array;
-      case HT.Eq: return b === HT.Any;
-      case HT.I31: case HT.Struct: case HT.Array: return b === HT.Any || b === HT.Eq;
-      default: return false;
+      case HT.NoFunc:
+        return b === HT.Func;
+      case HT.NoExtern:
+        return b === HT.Extern;
+      case HT.NoExn:
+        return b === HT.Exn;
+      case HT.None:
+        return b === HT.Any || b === HT.Eq || b === HT.I31 || b === HT.Struct || b === HT.Array;
+      case HT.Eq:
+        return b === HT.Any;
+      case HT.I31:
+      case HT.Struct:
+      case HT.Array:
+        return b === HT.Any || b === HT.Eq;
+      default:
+        return false;
     }
   }
 
@@ -314,11 +407,19 @@ export class TypeRegistry {
     if (h >= EXACT_HEAP) h -= EXACT_HEAP;
     if (h >= CONCRETE_BASE) return this.infos[h - CONCRETE_BASE].kind === CompKind.Func ? HT.Func : HT.Any;
     switch (h) {
-      case HT.Func: case HT.NoFunc: return HT.Func;
-      case HT.Extern: case HT.NoExtern: return HT.Extern;
-      case HT.Exn: case HT.NoExn: return HT.Exn;
-      case HT.Bot: return HT.Bot;
-      default: return HT.Any;
+      case HT.Func:
+      case HT.NoFunc:
+        return HT.Func;
+      case HT.Extern:
+      case HT.NoExtern:
+        return HT.Extern;
+      case HT.Exn:
+      case HT.NoExn:
+        return HT.Exn;
+      case HT.Bot:
+        return HT.Bot;
+      default:
+        return HT.Any;
     }
   }
 
@@ -381,10 +482,14 @@ export function matchLimits(a: Limits, b: Limits): boolean {
   return a.max !== undefined && a.max <= b.max;
 }
 export function matchTableType(a: TableType, b: TableType): boolean {
-  return a.addr === b.addr && matchLimits(a.limits, b.limits) && matchValType(a.elem, b.elem) && matchValType(b.elem, a.elem);
+  return (
+    a.addr === b.addr && matchLimits(a.limits, b.limits) && matchValType(a.elem, b.elem) && matchValType(b.elem, a.elem)
+  );
 }
 export function matchMemoryType(a: MemoryType, b: MemoryType): boolean {
-  return a.addr === b.addr && a.shared === b.shared && a.pageSizeLog2 === b.pageSizeLog2 && matchLimits(a.limits, b.limits);
+  return (
+    a.addr === b.addr && a.shared === b.shared && a.pageSizeLog2 === b.pageSizeLog2 && matchLimits(a.limits, b.limits)
+  );
 }
 export function matchGlobalType(a: GlobalType, b: GlobalType): boolean {
   if (a.mutable !== b.mutable) return false;

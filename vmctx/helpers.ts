@@ -15,40 +15,119 @@ import type { TrapMessage } from './traps';
 /** Names generated code may reference, in prelude order. */
 export const HELPER_NAMES = [
   // traps and type ids
-  'trap', 'unsupported', 'TY', 'funcSubtype',
+  'trap',
+  'unsupported',
+  'TY',
+  'funcSubtype',
   // float bit carriers (runtime/vm/values.ts semantics)
-  'f32FromBits', 'f32ToBits', 'f64FromBits', 'f64ToBits',
-  'f32neg', 'f32abs', 'f32copysign', 'f64neg', 'f64abs', 'f64copysign',
-  'fmin', 'fmax', 'nearest', 'fceil', 'ffloor', 'ftrunc',
+  'f32FromBits',
+  'f32ToBits',
+  'f64FromBits',
+  'f64ToBits',
+  'f32neg',
+  'f32abs',
+  'f32copysign',
+  'f64neg',
+  'f64abs',
+  'f64copysign',
+  'fmin',
+  'fmax',
+  'nearest',
+  'fceil',
+  'ffloor',
+  'ftrunc',
   // integer helpers
-  'ctz32', 'popcnt32', 'rotl32', 'rotr32',
-  'truncI32S', 'truncI32U',
-  'truncSatI32S', 'truncSatI32U',
+  'ctz32',
+  'popcnt32',
+  'rotl32',
+  'rotr32',
+  'truncI32S',
+  'truncI32U',
+  'truncSatI32S',
+  'truncSatI32U',
   // i64 as (lo, hi) int32 words: helpers producing an i64 return the low word and leave the
   // high word in rI32[1] (the hi register); see compiler/translate/i64.ts
-  'i64shl', 'i64shrS', 'i64shrU', 'i64rotl', 'i64rotr', 'i64divS', 'i64divU', 'i64remS', 'i64remU',
-  'truncI64S', 'truncI64U', 'truncSatI64', 'truncSatU64', 'i64ToF32', 'u64ToF32',
-  'f64ToWords', 'f64FromWords', 'i64Box', 'i64Unbox', 'i64Lo', 'i64Hi',
+  'i64shl',
+  'i64shrS',
+  'i64shrU',
+  'i64rotl',
+  'i64rotr',
+  'i64divS',
+  'i64divU',
+  'i64remS',
+  'i64remU',
+  'truncI64S',
+  'truncI64U',
+  'truncSatI64',
+  'truncSatU64',
+  'i64ToF32',
+  'u64ToF32',
+  'f64ToWords',
+  'f64FromWords',
+  'i64Box',
+  'i64Unbox',
+  'i64Lo',
+  'i64Hi',
   // memories, tables, segments
-  'memGrow', 'memFill', 'memCopy', 'memInit',
-  'tableGet', 'tableSet', 'tableGrow', 'tableFill', 'tableCopy', 'tableInit', 'callIndirect',
-  'EMPTY_ELEM', 'EMPTY_DATA',
+  'memGrow',
+  'memFill',
+  'memCopy',
+  'memInit',
+  'tableGet',
+  'tableSet',
+  'tableGrow',
+  'tableFill',
+  'tableCopy',
+  'tableInit',
+  'callIndirect',
+  'EMPTY_ELEM',
+  'EMPTY_DATA',
   // multi-value return area: slot i is rI32[2i] / rF64[i] / rRef[i]; an i64 result i is the
   // words rI32[2i], rI32[2i+1]; rI32[1] is the hi register
-  'rI32', 'rI64', 'rF64', 'rRef',
+  'rI32',
+  'rI64',
+  'rF64',
+  'rRef',
   // v128
-  'V128', 'v128Load', 'v128Store', 'SIMD',
+  'V128',
+  'v128Load',
+  'v128Store',
+  'SIMD',
   // tail calls: argument registers, request, driver loop, body-function key
-  'TA', 'tail', 'runTail', 'TB',
+  'TA',
+  'tail',
+  'runTail',
+  'TB',
   // GC (runtime/vm/gc.ts)
-  'structNew', 'structRef', 'arrayNew', 'arrayFixed', 'arrayNewData', 'arrayNewElem', 'arrayGet', 'arraySet',
-  'arrayLen', 'arrayFill', 'arrayCopy', 'arrayInitData', 'arrayInitElem', 'i31', 'externalize', 'internalize',
-  'refTest', 'refCast', 'structLayout', 'refTestFn',
+  'structNew',
+  'structRef',
+  'arrayNew',
+  'arrayFixed',
+  'arrayNewData',
+  'arrayNewElem',
+  'arrayGet',
+  'arraySet',
+  'arrayLen',
+  'arrayFill',
+  'arrayCopy',
+  'arrayInitData',
+  'arrayInitElem',
+  'i31',
+  'externalize',
+  'internalize',
+  'refTest',
+  'refCast',
+  'structLayout',
+  'refTestFn',
   // exceptions
-  'WasmException', 'throwException', 'isTrap', 'wrapTrap',
+  'WasmException',
+  'throwException',
+  'isTrap',
+  'wrapTrap',
   // lazy translation: compiles a function's source on its first call (translate/index.ts);
   // CC keys a lazy stub's translated code
-  'lazyCompile', 'CC',
+  'lazyCompile',
+  'CC',
 ] as const;
 
 export type HelperName = (typeof HELPER_NAMES)[number];
@@ -60,8 +139,17 @@ export type HelperName = (typeof HELPER_NAMES)[number];
  * memories, and custom descriptors' ref.get_desc, descriptor casts and exact casts.
  */
 export const H_CALLED_HELPERS = [
-  'atomicWait', 'atomicNotify', 'atomicRmw', 'atomicRmw64', 'memBeyond', 'memPages',
-  'refGetDesc', 'refCastDescEq', 'refTestDescEq', 'refTestExactFn', 'refCastBy',
+  'atomicWait',
+  'atomicNotify',
+  'atomicRmw',
+  'atomicRmw64',
+  'memBeyond',
+  'memPages',
+  'refGetDesc',
+  'refCastDescEq',
+  'refTestDescEq',
+  'refTestExactFn',
+  'refCastBy',
 ] as const;
 
 export type HCalledHelperName = (typeof H_CALLED_HELPERS)[number];
@@ -222,7 +310,14 @@ export interface VMHelpers {
 
   // ---- lazy translation (compiler/translate/index.ts)
   /** Compiles a lazy stub's function on its first call; returns the function. */
-  lazyCompile(lz: unknown, bindings: Record<string, unknown>, stub: { readonly name: string }, funcs: readonly unknown[], numImported: number, index: number): unknown;
+  lazyCompile(
+    lz: unknown,
+    bindings: Record<string, unknown>,
+    stub: { readonly name: string },
+    funcs: readonly unknown[],
+    numImported: number,
+    index: number,
+  ): unknown;
   /** The property of a lazy stub holding its translated code. */
   readonly CC: symbol;
 

@@ -55,7 +55,12 @@ import { NAN_CARRIERS } from './nan';
  */
 export const LAZY_STUB_NAME = 'lazyStub';
 
-export const enum SlabKind { I32, I64, F64, V128 }
+export const enum SlabKind {
+  I32,
+  I64,
+  F64,
+  V128,
+}
 
 /** Storage of a defined global. */
 export type GlobalSlot =
@@ -64,18 +69,26 @@ export type GlobalSlot =
 
 function slabKindOf(t: ValType): SlabKind | null {
   switch (t) {
-    case 'i32': return SlabKind.I32;
-    case 'i64': return SlabKind.I64;
+    case 'i32':
+      return SlabKind.I32;
+    case 'i64':
+      return SlabKind.I64;
     // f32 is stored as its carried f64 number; where NaNs need carriers (vmctx/nan.ts) a
     // float global is a cell, since a typed-array slot cannot hold a carrier.
-    case 'f32': case 'f64': return NAN_CARRIERS ? null : SlabKind.F64;
-    case 'v128': return SlabKind.V128;
-    default: return null;
+    case 'f32':
+    case 'f64':
+      return NAN_CARRIERS ? null : SlabKind.F64;
+    case 'v128':
+      return SlabKind.V128;
+    default:
+      return null;
   }
 }
 
 /** A reference-typed global's storage: shared by exporter and importers. */
-export interface RefCell { value: unknown }
+export interface RefCell {
+  value: unknown;
+}
 
 /**
  * The shape of a memory as generated code sees it. Owned by the runtime's Memory.
@@ -120,22 +133,39 @@ export class VMOffsets {
     const importedGlobalTypes: ValType[] = [];
     for (const imp of m.imports) {
       switch (imp.desc.kind) {
-        case 'func': this.importedFuncSlots.push(ref++); break;
-        case 'global': importedGlobalTypes.push(imp.desc.type.type); this.globalSlots.push({ kind: 'import', slot: ref++ }); break;
-        case 'table': this.tableSlots.push(ref++); break;
-        case 'memory': this.memorySlots.push(ref++); break;
-        case 'tag': this.tagSlots.push(ref++); break;
+        case 'func':
+          this.importedFuncSlots.push(ref++);
+          break;
+        case 'global':
+          importedGlobalTypes.push(imp.desc.type.type);
+          this.globalSlots.push({ kind: 'import', slot: ref++ });
+          break;
+        case 'table':
+          this.tableSlots.push(ref++);
+          break;
+        case 'memory':
+          this.memorySlots.push(ref++);
+          break;
+        case 'tag':
+          this.tagSlots.push(ref++);
+          break;
       }
     }
     // v128 globals first so that 16-byte alignment needs no padding bookkeeping.
     const defined: GlobalSlot[] = new Array(m.globals.length);
     m.globals.forEach((g, i) => {
-      if (g.type.type === 'v128') { defined[i] = { kind: 'num', slab: SlabKind.V128, index: bytes / 4 }; bytes += 16; }
+      if (g.type.type === 'v128') {
+        defined[i] = { kind: 'num', slab: SlabKind.V128, index: bytes / 4 };
+        bytes += 16;
+      }
     });
     m.globals.forEach((g, i) => {
       const k = slabKindOf(g.type.type);
       if (k === SlabKind.V128) return;
-      if (k === null) { defined[i] = { kind: 'ref', slot: ref++ }; return; }
+      if (k === null) {
+        defined[i] = { kind: 'ref', slot: ref++ };
+        return;
+      }
       defined[i] = { kind: 'num', slab: k, index: k === SlabKind.I32 ? bytes / 4 : bytes / 8 };
       bytes += 8;
     });
@@ -152,9 +182,13 @@ export class VMOffsets {
   }
 
   /** Reference-slab slot of imported function i's callable. */
-  importedFunc(i: number): number { return this.importedFuncSlots[i]; }
+  importedFunc(i: number): number {
+    return this.importedFuncSlots[i];
+  }
   /** For an imported global: the reference-slab slot holding its cell (typed-array view or RefCell). */
-  isImportedGlobal(g: number): boolean { return this.globalSlots[g].kind === 'import'; }
+  isImportedGlobal(g: number): boolean {
+    return this.globalSlots[g].kind === 'import';
+  }
   importedGlobal(g: number): number {
     const s = this.globalSlots[g];
     if (s.kind !== 'import') throw new Error('not an imported global');
@@ -166,13 +200,23 @@ export class VMOffsets {
     if (s.kind === 'import') throw new Error('not a defined global');
     return s;
   }
-  table(t: number): number { return this.tableSlots[t]; }
-  memory(m: number): number { return this.memorySlots[m]; }
-  tag(t: number): number { return this.tagSlots[t]; }
+  table(t: number): number {
+    return this.tableSlots[t];
+  }
+  memory(m: number): number {
+    return this.memorySlots[m];
+  }
+  tag(t: number): number {
+    return this.tagSlots[t];
+  }
   /** Current contents of element segment s (an array; empty after drop). */
-  elem(s: number): number { return this.elemSlots[s]; }
+  elem(s: number): number {
+    return this.elemSlots[s];
+  }
   /** Current contents of data segment s (a Uint8Array; empty after drop). */
-  data(s: number): number { return this.dataSlots[s]; }
+  data(s: number): number {
+    return this.dataSlots[s];
+  }
 }
 
 /** One instance's context. Allocated once per instance by the runtime. */

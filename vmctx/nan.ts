@@ -14,7 +14,6 @@
 // JETWASM_NAN_CARRIERS=1 in the environment selects the carriers on any host (to test them
 // under V8); every other value leaves the decision to the probe.
 
-
 function pass(x: number): number {
   return x;
 }
@@ -22,8 +21,10 @@ function pass(x: number): number {
 function hostKeepsNaNBits(): boolean {
   const f = new Float64Array(4);
   const w = new Int32Array(f.buffer);
-  w[0] = 1; w[1] = 0x7ff40000; // a signalling NaN with a payload
-  w[2] = 0; w[3] = 0xfff80000 | 0; // the quiet NaN with the sign bit set
+  w[0] = 1;
+  w[1] = 0x7ff40000; // a signalling NaN with a payload
+  w[2] = 0;
+  w[3] = 0xfff80000 | 0; // the quiet NaN with the sign bit set
   const held: unknown[] = [null, null];
   held[0] = pass(f[0]);
   held[1] = pass(f[1]);
@@ -38,5 +39,5 @@ function hostKeepsNaNBits(): boolean {
  */
 export const NAN_CARRIERS: boolean =
   // Read through globalThis: pages and engine shells have no `process` (as runtime/host-env.ts).
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.JETWASM_NAN_CARRIERS === '1' ||
-  !hostKeepsNaNBits();
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.JETWASM_NAN_CARRIERS ===
+    '1' || !hostKeepsNaNBits();

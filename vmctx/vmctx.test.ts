@@ -34,8 +34,15 @@ const o = new VMOffsets(ir);
 
 test('reference slots: imports in import order, then tables, memories, tags, elements, data', () => {
   // Imports take slots 0..6 in the order they are declared, whatever their kind.
-  expect([o.importedFunc(0), o.importedGlobal(0), o.table(0), o.importedFunc(1), o.memory(0), o.tag(0), o.importedGlobal(1)])
-    .toEqual([0, 1, 2, 3, 4, 5, 6]);
+  expect([
+    o.importedFunc(0),
+    o.importedGlobal(0),
+    o.table(0),
+    o.importedFunc(1),
+    o.memory(0),
+    o.tag(0),
+    o.importedGlobal(1),
+  ]).toEqual([0, 1, 2, 3, 4, 5, 6]);
   expect(o.isImportedGlobal(1)).toBe(true);
   expect(o.isImportedGlobal(2)).toBe(false);
   // The one reference-typed defined global takes the next slot, then the definitions.
@@ -58,7 +65,7 @@ test('numeric slab: v128 globals first (16-byte aligned), then 8 bytes per numer
   expect(() => o.importedGlobal(2)).toThrow();
 });
 
-test('a VMContext has views over one slab and a reference slab of the layout\'s length', () => {
+test("a VMContext has views over one slab and a reference slab of the layout's length", () => {
   const vm = new VMContext(o);
   expect(vm.slab.byteLength).toBe(o.slabBytes);
   expect(vm.refs.length).toBe(o.refSlots);
@@ -96,8 +103,10 @@ describe('the reference slab is written once (runtime/vm/instance.ts, runtime/in
   const module = Module.fromBinary(engine, parseWat(SRC));
   const off = module.offsets;
   const store = new Store(engine);
-  const imports = [Memory.create(store, { limits: { min: 1 }, addr: 'i32', shared: false, pageSizeLog2: 16 }),
-    Func.fromHost(store, { kind: 'func', params: [], results: [] }, () => undefined)];
+  const imports = [
+    Memory.create(store, { limits: { min: 1 }, addr: 'i32', shared: false, pageSizeLog2: 16 }),
+    Func.fromHost(store, { kind: 'func', params: [], results: [] }, () => undefined),
+  ];
   const inst = Instance.instantiate(store, module, imports);
   const segmentSlots = new Set([off.elem(0), off.data(0)]);
   const disposeSlots = new Set([off.memory(0), off.memory(1), off.table(0)]);

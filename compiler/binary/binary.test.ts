@@ -110,7 +110,9 @@ describe('binary modules of the spec testsuite', () => {
       if (!(e instanceof CompileError) || e.kind !== 'malformed') {
         failures.push(`${m.where}: ${e === undefined ? 'decoded' : String(e)}`);
       } else if (
-        m.expected !== undefined && !e.reason.startsWith(m.expected) && !messageExceptions.has(m.where) &&
+        m.expected !== undefined &&
+        !e.reason.startsWith(m.expected) &&
+        !messageExceptions.has(m.where) &&
         !m.where.includes('custom-descriptors')
       ) {
         wrongMessage.push(`${m.where}: expected "${m.expected}", got "${e.reason}"`);
@@ -194,7 +196,9 @@ describe('header and sections', () => {
     // Data count (12) comes before code (10); tag (13) between memory (5) and global (6).
     expect(() => decodeModule(Uint8Array.from([...HEADER, ...section(12, [0]), ...section(10, [0])]))).not.toThrow();
     expectMalformed([...HEADER, ...section(10, [0]), ...section(12, [0])], 'unexpected content after last section');
-    expect(() => decodeModule(Uint8Array.from([...HEADER, ...section(5, [0]), ...section(13, [0]), ...section(6, [0])]))).not.toThrow();
+    expect(() =>
+      decodeModule(Uint8Array.from([...HEADER, ...section(5, [0]), ...section(13, [0]), ...section(6, [0])])),
+    ).not.toThrow();
     expectMalformed([...HEADER, ...section(6, [0]), ...section(13, [0])], 'unexpected content after last section');
   });
 
@@ -233,14 +237,29 @@ describe('header and sections', () => {
       ]),
     );
     expect(m.imports.map((i) => i.desc.kind)).toEqual(['func', 'table', 'memory', 'global', 'tag']);
-    expect(m.imports[1].desc).toEqual({ kind: 'table', type: { limits: { min: 1, max: 2 }, elem: { kind: 'ref', nullable: true, heap: 'func' }, addr: 'i64' } });
+    expect(m.imports[1].desc).toEqual({
+      kind: 'table',
+      type: { limits: { min: 1, max: 2 }, elem: { kind: 'ref', nullable: true, heap: 'func' }, addr: 'i64' },
+    });
     // Flags 0x0b: max, shared, custom page size; page size 2^0.
-    expect(m.imports[2].desc).toEqual({ kind: 'memory', type: { limits: { min: 0, max: 5 }, shared: true, addr: 'i32', pageSizeLog2: 0 } });
+    expect(m.imports[2].desc).toEqual({
+      kind: 'memory',
+      type: { limits: { min: 0, max: 5 }, shared: true, addr: 'i32', pageSizeLog2: 0 },
+    });
     expect(m.imports[3].desc).toEqual({ kind: 'global', type: { type: 'i64', mutable: true } });
     expect(m.imports[4].desc).toEqual({ kind: 'tag', type: { typeIdx: 0 } });
-    expect([m.numImportedFuncs, m.numImportedTables, m.numImportedMemories, m.numImportedGlobals, m.numImportedTags]).toEqual([1, 1, 1, 1, 1]);
+    expect([
+      m.numImportedFuncs,
+      m.numImportedTables,
+      m.numImportedMemories,
+      m.numImportedGlobals,
+      m.numImportedTags,
+    ]).toEqual([1, 1, 1, 1, 1]);
     expectMalformed([...HEADER, ...section(2, vec([[...str('m'), ...str('x'), 0x05, 0x00]]))], 'malformed import kind');
-    expectMalformed([...HEADER, ...section(2, vec([[...str('m'), ...str('t'), 0x01, 0x70, 0x08, 0]]))], 'malformed limits flags');
+    expectMalformed(
+      [...HEADER, ...section(2, vec([[...str('m'), ...str('t'), 0x01, 0x70, 0x08, 0]]))],
+      'malformed limits flags',
+    );
     expectMalformed([...HEADER, ...section(5, vec([[0x08, 0, 65]]))], 'invalid custom page size');
   });
 
@@ -257,15 +276,32 @@ describe('header and sections', () => {
         ),
       ]),
     );
-    expect(m.recGroups).toEqual([{ start: 0, count: 2 }, { start: 2, count: 1 }]);
+    expect(m.recGroups).toEqual([
+      { start: 0, count: 2 },
+      { start: 2, count: 1 },
+    ]);
     expect(m.types[0]).toEqual({
-      final: false, supers: [],
-      comp: { kind: 'struct', fields: [{ type: 'i8', mutable: true }, { type: { kind: 'ref', nullable: true, heap: 1 }, mutable: false }] },
+      final: false,
+      supers: [],
+      comp: {
+        kind: 'struct',
+        fields: [
+          { type: 'i8', mutable: true },
+          { type: { kind: 'ref', nullable: true, heap: 1 }, mutable: false },
+        ],
+      },
     });
-    expect(m.types[1]).toEqual({ final: true, supers: [0], comp: { kind: 'array', field: { type: 'i16', mutable: false } } });
+    expect(m.types[1]).toEqual({
+      final: true,
+      supers: [0],
+      comp: { kind: 'array', field: { type: 'i16', mutable: false } },
+    });
     expect(m.types[2].comp).toEqual({
       kind: 'func',
-      params: [{ kind: 'ref', nullable: false, heap: 'any' }, { kind: 'ref', nullable: true, heap: 'exn' }],
+      params: [
+        { kind: 'ref', nullable: false, heap: 'any' },
+        { kind: 'ref', nullable: true, heap: 'exn' },
+      ],
       results: [{ kind: 'ref', nullable: true, heap: 'noexn' }],
     });
     expectMalformed([...HEADER, ...section(1, vec([[0x61]]))], 'malformed definition type');
@@ -280,9 +316,21 @@ describe('header and sections', () => {
         ...HEADER,
         ...section(1, vec([[0x60, 0x00, 0x00]])),
         ...section(3, vec([[0x00]])),
-        ...section(4, vec([[0x40, 0x00, 0x64, 0x70, 0x00, 1, 0xd2, 0x00, 0x0b], [0x6f, 0x00, 0]])),
+        ...section(
+          4,
+          vec([
+            [0x40, 0x00, 0x64, 0x70, 0x00, 1, 0xd2, 0x00, 0x0b],
+            [0x6f, 0x00, 0],
+          ]),
+        ),
         ...section(6, vec([[0x7c, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f, 0x0b]])),
-        ...section(7, vec([[...str('f'), 0x00, 0x00], [...str('t'), 0x01, 0x01]])),
+        ...section(
+          7,
+          vec([
+            [...str('f'), 0x00, 0x00],
+            [...str('t'), 0x01, 0x01],
+          ]),
+        ),
         ...section(8, [0x00]),
         ...section(10, vec([[2, 0, 0x0b]])),
       ]),
@@ -291,7 +339,10 @@ describe('header and sections', () => {
     expect(m.tables[1].init).toBeUndefined();
     expect(m.tables[1].type.elem).toEqual({ kind: 'ref', nullable: true, heap: 'extern' });
     expect(m.globals[0].init[0].value).toBe(0x7ff8000000000000n);
-    expect(m.exports).toEqual([{ name: 'f', kind: 'func', index: 0 }, { name: 't', kind: 'table', index: 1 }]);
+    expect(m.exports).toEqual([
+      { name: 'f', kind: 'func', index: 0 },
+      { name: 't', kind: 'table', index: 1 },
+    ]);
     expect(m.start).toBe(0);
     expect(m.codes[0].pos).toBeGreaterThan(0);
   });
@@ -319,7 +370,16 @@ describe('header and sections', () => {
         ...section(10, vec([[2, 0, 0x0b]])),
       ]),
     );
-    expect(m.elems.map((s) => s.mode)).toEqual(['active', 'passive', 'active', 'declarative', 'active', 'passive', 'active', 'declarative']);
+    expect(m.elems.map((s) => s.mode)).toEqual([
+      'active',
+      'passive',
+      'active',
+      'declarative',
+      'active',
+      'passive',
+      'active',
+      'declarative',
+    ]);
     expect(m.elems.map((s) => s.table)).toEqual([0, 0, 1, 0, 0, 0, 2, 0]);
     expect(m.elems[0].type).toEqual({ kind: 'ref', nullable: false, heap: 'func' });
     expect(m.elems[4].type).toEqual({ kind: 'ref', nullable: true, heap: 'func' });
@@ -337,14 +397,26 @@ describe('header and sections', () => {
         ...HEADER,
         ...section(5, vec([[0, 1]])),
         ...section(12, [3]),
-        ...section(11, vec([[0, 0x41, 1, 0x0b, 2, 7, 8], [1, 1, 9], [2, 0, 0x41, 0, 0x0b, 0]])),
+        ...section(
+          11,
+          vec([
+            [0, 0x41, 1, 0x0b, 2, 7, 8],
+            [1, 1, 9],
+            [2, 0, 0x41, 0, 0x0b, 0],
+          ]),
+        ),
       ]),
     );
     expect(m.dataCount).toBe(3);
     expect(m.datas.map((s) => [s.mode, s.memory, [...s.bytes]])).toEqual([
-      ['active', 0, [7, 8]], ['passive', 0, [9]], ['active', 0, []],
+      ['active', 0, [7, 8]],
+      ['passive', 0, [9]],
+      ['active', 0, []],
     ]);
-    expectMalformed([...HEADER, ...section(12, [2]), ...section(11, vec([[1, 0]]))], 'data count and data section have inconsistent lengths');
+    expectMalformed(
+      [...HEADER, ...section(12, [2]), ...section(11, vec([[1, 0]]))],
+      'data count and data section have inconsistent lengths',
+    );
     expectMalformed([...HEADER, ...section(11, vec([[3, 0]]))], 'malformed data segment kind');
     expectMalformed(oneFunc([0, 0xfc, 9, 0, 0x0b]), 'data count section required');
     expect(decodeModule(oneFunc([0, 0xfc, 9, 0, 0x0b], section(12, [0]))).codes[0].body).toHaveLength(1);
@@ -359,13 +431,22 @@ describe('function bodies', () => {
     const m = decodeModule(oneFunc([2, 2, 0x7f, 1, 0x7e, 0x0b]));
     expect(m.codes[0].locals).toEqual(['i32', 'i32', 'i64']);
     expectMalformed(oneFunc([2, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f, 1, 0x7e, 0x0b]), 'too many locals');
-    expectMalformed(oneFunc([1, ...leb(MAX_LOCALS + 1), 0x7f, 0x0b]), `too many locals (${MAX_LOCALS + 1}; the implementation limit is ${MAX_LOCALS})`);
+    expectMalformed(
+      oneFunc([1, ...leb(MAX_LOCALS + 1), 0x7f, 0x0b]),
+      `too many locals (${MAX_LOCALS + 1}; the implementation limit is ${MAX_LOCALS})`,
+    );
     expectMalformed(oneFunc([1, 0x80, 0x80, 0x80, 0x80, 0x10, 0x7f, 0x0b]), 'integer too large');
   });
 
   test('function/code count mismatch', () => {
-    expectMalformed([...HEADER, ...section(1, vec([[0x60, 0, 0]])), ...section(3, vec([[0]]))], 'function and code section have inconsistent lengths');
-    expectMalformed([...HEADER, ...section(10, vec([[2, 0, 0x0b]]))], 'function and code section have inconsistent lengths');
+    expectMalformed(
+      [...HEADER, ...section(1, vec([[0x60, 0, 0]])), ...section(3, vec([[0]]))],
+      'function and code section have inconsistent lengths',
+    );
+    expectMalformed(
+      [...HEADER, ...section(10, vec([[2, 0, 0x0b]]))],
+      'function and code section have inconsistent lengths',
+    );
   });
 
   test('flat block structure; the final end is not emitted', () => {
@@ -396,7 +477,14 @@ describe('function bodies', () => {
 
   test('legacy exception handling decodes', () => {
     const m = decodeModule(oneFunc([0, 0x06, 0x40, 0x07, 0, 0x19, 0x0b, 0x06, 0x40, 0x18, 0, 0x0b]));
-    expect(strip(body(m)).map((i) => i.op)).toEqual([op('try'), op('catch'), op('catch_all'), op('end'), op('try'), op('delegate')]);
+    expect(strip(body(m)).map((i) => i.op)).toEqual([
+      op('try'),
+      op('catch'),
+      op('catch_all'),
+      op('end'),
+      op('try'),
+      op('delegate'),
+    ]);
     expectMalformed(oneFunc([0, 0x07, 0, 0x0b]), 'END opcode expected');
     expectMalformed(oneFunc([0, 0x06, 0x40, 0x19, 0x07, 0, 0x0b, 0x0b]), 'END opcode expected');
   });
@@ -404,24 +492,85 @@ describe('function bodies', () => {
   test('immediates of every kind', () => {
     const code = [
       0,
-      0x0e, 2, 0, 1, 2, // br_table 0 1 default 2
-      0x11, 3, 1, // call_indirect type 3 table 1
-      0x1c, 1, 0x7d, // select (result f32)
-      0x1f, 0x40, 2, 0x00, 4, 5, 0x03, 6, 0x0b, // try_table (catch 4 5) (catch_all_ref 6)
-      0x28, 0x42, 1, 8, // i32.load align=2 mem=1 offset=8
-      0x41, 0x7f, // i32.const -1
-      0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f, // i64.const -2^63
-      0x43, 0x01, 0x00, 0x80, 0x7f, // f32.const sNaN bits
-      0xd0, 0x05, // ref.null (type 5)
-      0xfb, 0x15, 0x6c, // ref.test (ref null i31)
-      0xfb, 0x18, 0x02, 0, 0x6e, 0x6b, // br_on_cast 0 (ref any) (ref null struct)
-      0xfb, 0x08, 1, 4, // array.new_fixed 1 4
-      0xfc, 0x0a, 1, 0, // memory.copy 1 0
-      0xfc, 0x0c, 3, 2, // table.init elem 3 table 2
-      0xfd, 0x0c, ...Array.from({ length: 16 }, (_, i) => i), // v128.const
-      0xfd, 0x16, 7, // i8x16.extract_lane_u 7
-      0xfd, 0x54, 0x00, 0x00, 3, // v128.load8_lane align 0 offset 0 lane 3
-      0xfd, 0x80, 0x02, // i8x16.relaxed_swizzle (sub-opcode 0x100)
+      0x0e,
+      2,
+      0,
+      1,
+      2, // br_table 0 1 default 2
+      0x11,
+      3,
+      1, // call_indirect type 3 table 1
+      0x1c,
+      1,
+      0x7d, // select (result f32)
+      0x1f,
+      0x40,
+      2,
+      0x00,
+      4,
+      5,
+      0x03,
+      6,
+      0x0b, // try_table (catch 4 5) (catch_all_ref 6)
+      0x28,
+      0x42,
+      1,
+      8, // i32.load align=2 mem=1 offset=8
+      0x41,
+      0x7f, // i32.const -1
+      0x42,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x7f, // i64.const -2^63
+      0x43,
+      0x01,
+      0x00,
+      0x80,
+      0x7f, // f32.const sNaN bits
+      0xd0,
+      0x05, // ref.null (type 5)
+      0xfb,
+      0x15,
+      0x6c, // ref.test (ref null i31)
+      0xfb,
+      0x18,
+      0x02,
+      0,
+      0x6e,
+      0x6b, // br_on_cast 0 (ref any) (ref null struct)
+      0xfb,
+      0x08,
+      1,
+      4, // array.new_fixed 1 4
+      0xfc,
+      0x0a,
+      1,
+      0, // memory.copy 1 0
+      0xfc,
+      0x0c,
+      3,
+      2, // table.init elem 3 table 2
+      0xfd,
+      0x0c,
+      ...Array.from({ length: 16 }, (_, i) => i), // v128.const
+      0xfd,
+      0x16,
+      7, // i8x16.extract_lane_u 7
+      0xfd,
+      0x54,
+      0x00,
+      0x00,
+      3, // v128.load8_lane align 0 offset 0 lane 3
+      0xfd,
+      0x80,
+      0x02, // i8x16.relaxed_swizzle (sub-opcode 0x100)
       0x0b,
     ];
     const m = decodeModule(oneFunc(code, section(12, [0])));
@@ -429,7 +578,14 @@ describe('function bodies', () => {
       { op: op('br_table'), labels: [0, 1], idx: 2 },
       { op: op('call_indirect'), idx: 3, idx2: 1 },
       { op: op('select_t'), types: ['f32'] },
-      { op: op('try_table'), bt: null, catches: [{ kind: 0, tag: 4, label: 5 }, { kind: 3, label: 6 }] },
+      {
+        op: op('try_table'),
+        bt: null,
+        catches: [
+          { kind: 0, tag: 4, label: 5 },
+          { kind: 3, label: 6 },
+        ],
+      },
       { op: op('end') },
       { op: op('i32.load'), memarg: { align: 2, offset: 8, mem: 1 } },
       { op: op('i32.const'), value: -1 },
@@ -437,7 +593,14 @@ describe('function bodies', () => {
       { op: op('f32.const'), value: 0x7f800001 },
       { op: op('ref.null'), heap: 5 },
       { op: op('ref.test_null'), heap: 'i31', types: [{ kind: 'ref', nullable: true, heap: 'i31' }] },
-      { op: op('br_on_cast'), idx: 0, types: [{ kind: 'ref', nullable: false, heap: 'any' }, { kind: 'ref', nullable: true, heap: 'struct' }] },
+      {
+        op: op('br_on_cast'),
+        idx: 0,
+        types: [
+          { kind: 'ref', nullable: false, heap: 'any' },
+          { kind: 'ref', nullable: true, heap: 'struct' },
+        ],
+      },
       { op: op('array.new_fixed'), idx: 1, idx2: 4 },
       { op: op('memory.copy'), idx: 1, idx2: 0 },
       { op: op('table.init'), idx: 3, idx2: 2 },
@@ -455,15 +618,23 @@ describe('function bodies', () => {
     expect(body(decodeModule(oneFunc([0, 0x41, 0xff, 0xff, 0xff, 0xff, 0x07, 0x0b])))[0].value).toBe(0x7fffffff);
     expect(body(decodeModule(oneFunc([0, 0x41, 0x80, 0x80, 0x80, 0x80, 0x78, 0x0b])))[0].value).toBe(-0x80000000);
     // i64.const: 10th byte may only be sign bits.
-    expectMalformed(oneFunc([0, 0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02, 0x0b]), 'integer too large');
-    expect(body(decodeModule(oneFunc([0, 0x42, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x0b])))[0].value).toBe(2n ** 63n - 1n);
+    expectMalformed(
+      oneFunc([0, 0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02, 0x0b]),
+      'integer too large',
+    );
+    expect(
+      body(decodeModule(oneFunc([0, 0x42, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x0b])))[0].value,
+    ).toBe(2n ** 63n - 1n);
     expect(body(decodeModule(oneFunc([0, 0x42, 0xc0, 0xbb, 0x78, 0x0b])))[0].value).toBe(-123456n);
     // Redundant but well-formed padding.
     expect(body(decodeModule(oneFunc([0, 0x41, 0x80, 0x80, 0x00, 0x0b])))[0].value).toBe(0);
     // memarg flags >= 0x80 and index LEBs.
     expectMalformed(oneFunc([0, 0x28, 0x80, 0x01, 0, 0x0b], section(5, vec([[0, 1]]))), 'malformed memop flags');
     // Offset u64: ten bytes max.
-    expectMalformed(oneFunc([0, 0x28, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x0b]), 'integer too large');
+    expectMalformed(
+      oneFunc([0, 0x28, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x0b]),
+      'integer too large',
+    );
     // Block type as an s33 type index.
     expect(body(decodeModule(oneFunc([0, 0x02, 0x80, 0x01, 0x0b, 0x0b])))[0].bt).toBe(128);
   });
@@ -492,17 +663,52 @@ describe('function bodies', () => {
   });
 
   test('function names are read on demand, by index, in any order', () => {
-    const funcNames = (entries: number[][]): number[] => section(0, [...str('name'), 1, ...leb(vec(entries).length), ...vec(entries)]);
-    const sorted = decodeModule(oneFunc([0, 0x0b], funcNames([[0, ...str('a')], [3, ...str('héllo')], [7, ...str('c')]])));
+    const funcNames = (entries: number[][]): number[] =>
+      section(0, [...str('name'), 1, ...leb(vec(entries).length), ...vec(entries)]);
+    const sorted = decodeModule(
+      oneFunc(
+        [0, 0x0b],
+        funcNames([
+          [0, ...str('a')],
+          [3, ...str('héllo')],
+          [7, ...str('c')],
+        ]),
+      ),
+    );
     const f = sorted.names!.funcs;
     expect([f.get(0), f.get(3), f.get(7), f.get(1), f.get(8)]).toEqual(['a', 'héllo', 'c', undefined, undefined]);
     expect(f.size).toBe(3);
-    expect([...f]).toEqual([[0, 'a'], [3, 'héllo'], [7, 'c']]);
+    expect([...f]).toEqual([
+      [0, 'a'],
+      [3, 'héllo'],
+      [7, 'c'],
+    ]);
     // Out of order (which the spec does not allow) still reads; a repeated index keeps the last.
-    const unsorted = decodeModule(oneFunc([0, 0x0b], funcNames([[5, ...str('x')], [2, ...str('y')], [5, ...str('z')]])));
-    expect([unsorted.names!.funcs.get(2), unsorted.names!.funcs.get(5), unsorted.names!.funcs.size]).toEqual(['y', 'z', 2]);
+    const unsorted = decodeModule(
+      oneFunc(
+        [0, 0x0b],
+        funcNames([
+          [5, ...str('x')],
+          [2, ...str('y')],
+          [5, ...str('z')],
+        ]),
+      ),
+    );
+    expect([unsorted.names!.funcs.get(2), unsorted.names!.funcs.get(5), unsorted.names!.funcs.size]).toEqual([
+      'y',
+      'z',
+      2,
+    ]);
     // A name that is not UTF-8 makes the whole section malformed, as when names were strings.
-    const badUtf8 = decodeModule(oneFunc([0, 0x0b], funcNames([[0, ...str('ok')], [1, 2, 0xc3, 0x28]])));
+    const badUtf8 = decodeModule(
+      oneFunc(
+        [0, 0x0b],
+        funcNames([
+          [0, ...str('ok')],
+          [1, 2, 0xc3, 0x28],
+        ]),
+      ),
+    );
     expect(badUtf8.names).toBeUndefined();
   });
 });
@@ -532,11 +738,13 @@ describe('robustness', () => {
       const src = seeds[i % seeds.length];
       const b = src.slice(0, src.length - (i % 3 === 0 ? Math.floor(rand() * src.length) : 0));
       const flips = 1 + Math.floor(rand() * 3);
-      for (let k = 0; k < flips && b.length > 8; k++) b[8 + Math.floor(rand() * (b.length - 8))] = Math.floor(rand() * 256);
+      for (let k = 0; k < flips && b.length > 8; k++)
+        b[8 + Math.floor(rand() * (b.length - 8))] = Math.floor(rand() * 256);
       const e = decodeError(b);
       if (e !== undefined) {
         thrown++;
-        if (!(e instanceof CompileError) || e.kind !== 'malformed') throw new Error(`non-malformed error ${String(e)} for ${Buffer.from(b).toString('hex')}`);
+        if (!(e instanceof CompileError) || e.kind !== 'malformed')
+          throw new Error(`non-malformed error ${String(e)} for ${Buffer.from(b).toString('hex')}`);
       }
     }
     expect(thrown).toBeGreaterThan(1000);
@@ -629,8 +837,15 @@ describe('modules built by binaryen', () => {
       fs.writeFileSync(out + '/meta.json', JSON.stringify(meta));
     `;
     fs.writeFileSync(path.join(out, 'texts.json'), JSON.stringify(texts));
-    execFileSync(process.execPath, ['--input-type=module', '-e', script, binaryenJs, out, path.join(out, 'texts.json')], { stdio: 'pipe' });
-    const meta = JSON.parse(fs.readFileSync(path.join(out, 'meta.json'), 'utf8')) as { funcs: number; exports: string[] }[];
+    execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', script, binaryenJs, out, path.join(out, 'texts.json')],
+      { stdio: 'pipe' },
+    );
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'meta.json'), 'utf8')) as {
+      funcs: number;
+      exports: string[];
+    }[];
 
     texts.forEach((_, i) => {
       ['.wasm', '.opt.wasm'].forEach((suffix, k) => {
@@ -643,7 +858,16 @@ describe('modules built by binaryen', () => {
     });
     const unopt = decodeModule(fs.readFileSync(path.join(out, 'm0.wasm')));
     const ops = new Set(unopt.codes.flatMap((c) => c.body.map((i) => i.op)));
-    const wanted = ['struct.new', 'try_table', 'memory.init', 'memory.copy', 'i8x16.extract_lane_u', 'return_call', 'br_table', 'loop'];
+    const wanted = [
+      'struct.new',
+      'try_table',
+      'memory.init',
+      'memory.copy',
+      'i8x16.extract_lane_u',
+      'return_call',
+      'br_table',
+      'loop',
+    ];
     expect(wanted.filter((name) => !ops.has(op(name)))).toEqual([]);
     expect(unopt.memories.map((mem) => mem.addr)).toEqual(['i32', 'i64']);
 
@@ -657,7 +881,8 @@ describe('modules built by binaryen', () => {
 
 describe('shared instructions', () => {
   test('common instructions are decoded once per module and shared; others are not', () => {
-    const m = decodeModule(parseWat(`(module (global (mut i32) (i32.const 0))
+    const m = decodeModule(
+      parseWat(`(module (global (mut i32) (i32.const 0))
       (func (param i32) (result i32)
         (i32.add (local.get 0) (i32.const 7)) (drop)
         (i32.add (local.get 0) (i32.const 7)) (drop)
@@ -666,9 +891,11 @@ describe('shared instructions', () => {
         (block (drop (i32.load offset=4 (local.get 0))))
         (block (drop (i32.load offset=4 (local.get 0))))
         (local.get 0))
-      (memory 1))`));
+      (memory 1))`),
+    );
     const b = m.codes[0].body;
-    const at = (name: string, n: number): number => b.map((ins, i) => [ins, i] as const).filter(([ins]) => ins.op === op(name))[n][1];
+    const at = (name: string, n: number): number =>
+      b.map((ins, i) => [ins, i] as const).filter(([ins]) => ins.op === op(name))[n][1];
     expect(b[at('local.get', 0)]).toBe(b[at('local.get', 1)]);
     expect(b[at('i32.add', 0)]).toBe(b[at('i32.add', 1)]);
     expect(b[at('i32.const', 0)]).toBe(b[at('i32.const', 1)]);
@@ -702,7 +929,12 @@ describe('error places', () => {
 
   test('an illegal opcode is reported at its own offset', () => {
     // type () -> (); one function; body: no locals, 0xff, end.
-    const bytes = [...HEADER, ...section(1, [1, 0x60, 0, 0]), ...section(3, [1, 0]), ...section(10, [1, 3, 0, 0xff, 0x0b])];
+    const bytes = [
+      ...HEADER,
+      ...section(1, [1, 0x60, 0, 0]),
+      ...section(3, [1, 0]),
+      ...section(10, [1, 3, 0, 0xff, 0x0b]),
+    ];
     const e = decodeError(Uint8Array.from(bytes)) as CompileError;
     expect(e.reason).toBe('illegal opcode ff');
     expect(e.offset).toBe(bytes.length - 2);

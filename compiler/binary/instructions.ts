@@ -50,7 +50,14 @@ const OP_ARRAY_NEW_DATA = (PREFIX_GC << 16) | 9;
 const OP_ARRAY_INIT_DATA = (PREFIX_GC << 16) | 18;
 
 /** Kinds of open control frames, for the grammar checks on else/catch/delegate/end. */
-const enum Frame { Block, If, Else, Try, TryCatch, TryCatchAll }
+const enum Frame {
+  Block,
+  If,
+  Else,
+  Try,
+  TryCatch,
+  TryCatchAll,
+}
 
 const MEMARG_CACHE_OFFSETS = 1 << 24;
 
@@ -118,7 +125,9 @@ export class InstrDecoder {
   private plainPrefixed = new Map<number, Instr>();
   /** Shared single-byte-opcode instructions with an index below SHARED_IDX: indexed[op][idx]
    *  (a row is created at the opcode's first shared occurrence). */
-  private indexed: ((Instr | undefined)[] | undefined)[] = new Array<(Instr | undefined)[] | undefined>(256).fill(undefined);
+  private indexed: ((Instr | undefined)[] | undefined)[] = new Array<(Instr | undefined)[] | undefined>(256).fill(
+    undefined,
+  );
   /** Shared i32.const instructions, by value - SHARED_I32_MIN. */
   private i32Consts: (Instr | undefined)[] = new Array<Instr | undefined>(SHARED_I32_MAX - SHARED_I32_MIN);
 
@@ -363,7 +372,10 @@ export class InstrDecoder {
 
   /** A construct opened at `pos` with LIMITS.nesting others open. */
   private tooDeep(pos: number): never {
-    return this.r.fail(`control constructs nested too deeply (${LIMITS.nesting + 1}; the implementation limit is ${LIMITS.nesting})`, pos);
+    return this.r.fail(
+      `control constructs nested too deeply (${LIMITS.nesting + 1}; the implementation limit is ${LIMITS.nesting})`,
+      pos,
+    );
   }
 
   /** A br_table's label count, within LIMITS.brTableTargets. */
@@ -393,7 +405,16 @@ export class InstrDecoder {
     if (op < 0xfb) imm = IMM_SINGLE[op];
     else {
       const sub = r.u32();
-      const table = op === PREFIX_GC ? IMM_GC : op === PREFIX_MISC ? IMM_MISC : op === PREFIX_SIMD ? IMM_SIMD : op === PREFIX_ATOMIC ? IMM_ATOMIC : null;
+      const table =
+        op === PREFIX_GC
+          ? IMM_GC
+          : op === PREFIX_MISC
+            ? IMM_MISC
+            : op === PREFIX_SIMD
+              ? IMM_SIMD
+              : op === PREFIX_ATOMIC
+                ? IMM_ATOMIC
+                : null;
       imm = table !== null && sub < table.length ? table[sub] : -1;
       op = (op << 16) | sub;
     }
@@ -407,7 +428,7 @@ export class InstrDecoder {
       case Imm.None: {
         if (op < 0x100) return this.plain[op] ?? (this.plain[op] = { op });
         let ins = this.plainPrefixed.get(op);
-        if (ins === undefined) this.plainPrefixed.set(op, ins = { op });
+        if (ins === undefined) this.plainPrefixed.set(op, (ins = { op }));
         return ins;
       }
       case Imm.Block: {
@@ -514,12 +535,17 @@ export class InstrDecoder {
         const h1 = heapType(r);
         const x1 = lastHeapExact;
         const h2 = heapType(r);
-        return { op, pos, idx, types: [refType((flags & 1) !== 0, h1, x1), refType((flags & 2) !== 0, h2, lastHeapExact)] };
+        return {
+          op,
+          pos,
+          idx,
+          types: [refType((flags & 1) !== 0, h1, x1), refType((flags & 2) !== 0, h2, lastHeapExact)],
+        };
       }
       case Imm.Zero: {
         if (r.u8() !== 0) r.fail('zero byte expected');
         let ins = this.plainPrefixed.get(op);
-        if (ins === undefined) this.plainPrefixed.set(op, ins = { op });
+        if (ins === undefined) this.plainPrefixed.set(op, (ins = { op }));
         return ins;
       }
     }

@@ -2,8 +2,22 @@
 // cross-section consistency checks that the binary format (not validation) imposes.
 
 import {
-  BodyStream, ConstExpr, DataSegment, ElemSegment, Export, ExternKind, FuncBody, Global, Import, ImportDesc,
-  Instr, ModuleIR, RefType, SegmentMode, Table, ValType,
+  BodyStream,
+  ConstExpr,
+  DataSegment,
+  ElemSegment,
+  Export,
+  ExternKind,
+  FuncBody,
+  Global,
+  Import,
+  ImportDesc,
+  Instr,
+  ModuleIR,
+  RefType,
+  SegmentMode,
+  Table,
+  ValType,
 } from '../ir';
 import { InstrDecoder, StreamInstr } from './instructions';
 import { LIMITS, limitMessage } from '../limits';
@@ -12,8 +26,20 @@ import { Reader } from './reader';
 import { globalType, memoryType, refType, refTypeAt, tableType, tagType, typeSection, valType } from './types';
 
 const enum SectionId {
-  Custom = 0, Type = 1, Import = 2, Function = 3, Table = 4, Memory = 5, Global = 6, Export = 7,
-  Start = 8, Element = 9, Code = 10, Data = 11, DataCount = 12, Tag = 13,
+  Custom = 0,
+  Type = 1,
+  Import = 2,
+  Function = 3,
+  Table = 4,
+  Memory = 5,
+  Global = 6,
+  Export = 7,
+  Start = 8,
+  Element = 9,
+  Code = 10,
+  Data = 11,
+  DataCount = 12,
+  Tag = 13,
 }
 
 /**
@@ -22,8 +48,18 @@ const enum SectionId {
  */
 const SECTION_RANK: number[] = [];
 [
-  SectionId.Type, SectionId.Import, SectionId.Function, SectionId.Table, SectionId.Memory, SectionId.Tag,
-  SectionId.Global, SectionId.Export, SectionId.Start, SectionId.Element, SectionId.DataCount, SectionId.Code,
+  SectionId.Type,
+  SectionId.Import,
+  SectionId.Function,
+  SectionId.Table,
+  SectionId.Memory,
+  SectionId.Tag,
+  SectionId.Global,
+  SectionId.Export,
+  SectionId.Start,
+  SectionId.Element,
+  SectionId.DataCount,
+  SectionId.Code,
   SectionId.Data,
 ].forEach((id, rank) => (SECTION_RANK[id] = rank + 1));
 
@@ -43,9 +79,24 @@ const OP_REF_FUNC = 0xd2;
 /** A module with no sections: what decoding `\0asm` and the version alone gives. */
 export function emptyModuleIR(): ModuleIR {
   return {
-    types: [], recGroups: [], imports: [], funcs: [], tables: [], memories: [], globals: [], tags: [],
-    exports: [], elems: [], datas: [], codes: [], customs: [],
-    numImportedFuncs: 0, numImportedTables: 0, numImportedMemories: 0, numImportedGlobals: 0, numImportedTags: 0,
+    types: [],
+    recGroups: [],
+    imports: [],
+    funcs: [],
+    tables: [],
+    memories: [],
+    globals: [],
+    tags: [],
+    exports: [],
+    elems: [],
+    datas: [],
+    codes: [],
+    customs: [],
+    numImportedFuncs: 0,
+    numImportedTables: 0,
+    numImportedMemories: 0,
+    numImportedGlobals: 0,
+    numImportedTags: 0,
     instrOffset: undefined,
   };
 }
@@ -63,7 +114,8 @@ export interface DecodeOptions {
 export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): ModuleIR {
   const lazy = options?.lazyBodies === true;
   const r = new Reader(bytes);
-  if (bytes.length > LIMITS.moduleBytes) r.fail(`module too large (${bytes.length} bytes; the implementation limit is ${LIMITS.moduleBytes})`, 0);
+  if (bytes.length > LIMITS.moduleBytes)
+    r.fail(`module too large (${bytes.length} bytes; the implementation limit is ${LIMITS.moduleBytes})`, 0);
   r.eofMessage = 'unexpected end';
   if (r.u32le() !== MAGIC) r.fail('magic header not detected');
   if (r.u32le() !== VERSION) r.fail('unknown binary version');
@@ -155,7 +207,8 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
       case SectionId.DataCount: {
         const at = r.pos;
         m.dataCount = r.u32();
-        if (m.dataCount > LIMITS.dataSegments) r.fail(`too many data segments (${m.dataCount}; the implementation limit is ${LIMITS.dataSegments})`, at);
+        if (m.dataCount > LIMITS.dataSegments)
+          r.fail(`too many data segments (${m.dataCount}; the implementation limit is ${LIMITS.dataSegments})`, at);
         break;
       }
       case SectionId.Code: {
@@ -246,8 +299,10 @@ function importSection(r: Reader, m: ModuleIR): void {
     const imp: Import = { module, name, desc };
     m.imports.push(imp);
   }
-  if (m.numImportedTables > LIMITS.tables) r.fail(`too many tables (${m.numImportedTables}; the implementation limit is ${LIMITS.tables})`);
-  if (m.numImportedMemories > LIMITS.memories) r.fail(`too many memories (${m.numImportedMemories}; the implementation limit is ${LIMITS.memories})`);
+  if (m.numImportedTables > LIMITS.tables)
+    r.fail(`too many tables (${m.numImportedTables}; the implementation limit is ${LIMITS.tables})`);
+  if (m.numImportedMemories > LIMITS.memories)
+    r.fail(`too many memories (${m.numImportedMemories}; the implementation limit is ${LIMITS.memories})`);
 }
 
 /** A section's vector length whose items count towards `limit` with `imported` others. */
@@ -267,10 +322,21 @@ function checkTypeSizes(r: Reader, m: ModuleIR, first: number, at: number): void
   for (let i = first; i < m.types.length; i++) {
     const c = m.types[i].comp;
     if (c.kind === 'func') {
-      if (c.params.length > LIMITS.params) r.fail(`too many parameters in type ${i} (${c.params.length}; the implementation limit is ${LIMITS.params})`, at);
-      if (c.results.length > LIMITS.results) r.fail(`too many results in type ${i} (${c.results.length}; the implementation limit is ${LIMITS.results})`, at);
+      if (c.params.length > LIMITS.params)
+        r.fail(
+          `too many parameters in type ${i} (${c.params.length}; the implementation limit is ${LIMITS.params})`,
+          at,
+        );
+      if (c.results.length > LIMITS.results)
+        r.fail(
+          `too many results in type ${i} (${c.results.length}; the implementation limit is ${LIMITS.results})`,
+          at,
+        );
     } else if (c.kind === 'struct' && c.fields.length > LIMITS.structFields) {
-      r.fail(`too many fields in type ${i} (${c.fields.length}; the implementation limit is ${LIMITS.structFields})`, at);
+      r.fail(
+        `too many fields in type ${i} (${c.fields.length}; the implementation limit is ${LIMITS.structFields})`,
+        at,
+      );
     }
   }
 }
@@ -289,7 +355,10 @@ function checkSubtypeDepths(r: Reader, m: ModuleIR, first: number, at: number): 
     const s = supers[0];
     const depth = s < i ? depths[s] + 1 : 0;
     if (depth > LIMITS.subtypeDepth) {
-      r.fail(`subtype chain too deep at type ${i} (depth ${depth}; the implementation limit is ${LIMITS.subtypeDepth})`, at);
+      r.fail(
+        `subtype chain too deep at type ${i} (depth ${depth}; the implementation limit is ${LIMITS.subtypeDepth})`,
+        at,
+      );
     }
     depths[i] = depth;
   }
@@ -520,7 +589,8 @@ class CodeReader implements BodyStream {
 function bodySize(r: Reader): number {
   const at = r.pos;
   const size = r.len();
-  if (size > LIMITS.functionBodyBytes) r.fail(`function body too large (${size} bytes; the implementation limit is ${LIMITS.functionBodyBytes})`, at);
+  if (size > LIMITS.functionBodyBytes)
+    r.fail(`function body too large (${size} bytes; the implementation limit is ${LIMITS.functionBodyBytes})`, at);
   return size;
 }
 

@@ -11,7 +11,11 @@ import { CompileError } from '../errors';
 import type { NameMap, NameSection } from '../ir';
 import { Reader } from './reader';
 
-const enum NameSubsection { Module = 0, Function = 1, Local = 2 }
+const enum NameSubsection {
+  Module = 0,
+  Function = 1,
+  Local = 2,
+}
 
 /**
  * A namemap kept as the positions of its names in the section's bytes. Entries are sorted
@@ -25,7 +29,11 @@ class LazyNameMap implements NameMap {
   private readonly positions: Uint32Array;
   private readonly map: Map<number, string> | undefined;
 
-  constructor(private readonly bytes: Uint8Array, indices: Uint32Array, positions: Uint32Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    indices: Uint32Array,
+    positions: Uint32Array,
+  ) {
     let sorted = true;
     for (let i = 1; i < indices.length; i++) {
       if (indices[i] <= indices[i - 1]) {

@@ -2,8 +2,22 @@
 // sub types, rec groups, limits, memory/table/global/tag types and block types.
 
 import {
-  AbsHeapType, AddrType, BlockType, CompositeType, FieldType, GlobalType, HeapType, Limits,
-  MemoryType, RecGroup, RefType, StorageType, SubType, TableType, TagType, ValType,
+  AbsHeapType,
+  AddrType,
+  BlockType,
+  CompositeType,
+  FieldType,
+  GlobalType,
+  HeapType,
+  Limits,
+  MemoryType,
+  RecGroup,
+  RefType,
+  StorageType,
+  SubType,
+  TableType,
+  TagType,
+  ValType,
 } from '../ir';
 import { Reader } from './reader';
 
@@ -85,12 +99,18 @@ export function refTypeAt(r: Reader): RefType {
 export function valType(r: Reader): ValType {
   const b = r.u8();
   switch (b) {
-    case 0x7f: return 'i32';
-    case 0x7e: return 'i64';
-    case 0x7d: return 'f32';
-    case 0x7c: return 'f64';
-    case 0x7b: return 'v128';
-    case REF_NULL: case REF: {
+    case 0x7f:
+      return 'i32';
+    case 0x7e:
+      return 'i64';
+    case 0x7d:
+      return 'f32';
+    case 0x7c:
+      return 'f64';
+    case 0x7b:
+      return 'v128';
+    case REF_NULL:
+    case REF: {
       const h = heapType(r);
       return refType(b === REF_NULL, h, lastHeapExact);
     }
@@ -193,8 +213,13 @@ function subType(r: Reader): SubType {
     r.pos++;
     descriptor = r.u32();
   }
-  const st: { final: boolean; supers: readonly number[]; comp: CompositeType; describes?: number; descriptor?: number } =
-    { final, supers, comp: compositeType(r) };
+  const st: {
+    final: boolean;
+    supers: readonly number[];
+    comp: CompositeType;
+    describes?: number;
+    descriptor?: number;
+  } = { final, supers, comp: compositeType(r) };
   if (describes !== undefined) st.describes = describes;
   if (descriptor !== undefined) st.descriptor = descriptor;
   return st;

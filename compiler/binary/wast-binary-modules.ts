@@ -29,12 +29,24 @@ export function stringLiteralBytes(src: string, start: number, end: number): num
     const e = src[i + 1];
     i += 2;
     switch (e) {
-      case 'n': out.push(10); break;
-      case 't': out.push(9); break;
-      case 'r': out.push(13); break;
-      case '\\': out.push(0x5c); break;
-      case "'": out.push(0x27); break;
-      case '"': out.push(0x22); break;
+      case 'n':
+        out.push(10);
+        break;
+      case 't':
+        out.push(9);
+        break;
+      case 'r':
+        out.push(13);
+        break;
+      case '\\':
+        out.push(0x5c);
+        break;
+      case "'":
+        out.push(0x27);
+        break;
+      case '"':
+        out.push(0x22);
+        break;
       case 'u': {
         const close = src.indexOf('}', i);
         const cp = parseInt(src.slice(i + 1, close), 16);
@@ -60,9 +72,13 @@ function skipSpaceAndComments(src: string, i: number): number {
       let depth = 1;
       i += 2;
       while (i < src.length && depth > 0) {
-        if (src[i] === '(' && src[i + 1] === ';') { depth++; i += 2; }
-        else if (src[i] === ';' && src[i + 1] === ')') { depth--; i += 2; }
-        else i++;
+        if (src[i] === '(' && src[i + 1] === ';') {
+          depth++;
+          i += 2;
+        } else if (src[i] === ';' && src[i + 1] === ')') {
+          depth--;
+          i += 2;
+        } else i++;
       }
     } else return i;
   }
@@ -80,9 +96,15 @@ function formEnd(src: string, i: number): number {
   let depth = 0;
   while (i < src.length) {
     const j = skipSpaceAndComments(src, i);
-    if (j !== i) { i = j; continue; }
+    if (j !== i) {
+      i = j;
+      continue;
+    }
     const c = src[i];
-    if (c === '"') { i = stringEnd(src, i); continue; }
+    if (c === '"') {
+      i = stringEnd(src, i);
+      continue;
+    }
     if (c === '(') depth++;
     else if (c === ')') {
       depth--;
@@ -103,7 +125,10 @@ export function binaryModules(src: string): WastBinaryModule[] {
   while (i < src.length) {
     i = skipSpaceAndComments(src, i);
     if (i >= src.length) break;
-    if (src[i] !== '(') { i++; continue; }
+    if (src[i] !== '(') {
+      i++;
+      continue;
+    }
     const end = formEnd(src, i);
     for (let k = lineAt; k < i; k++) if (src[k] === '\n') line++;
     lineAt = i;
@@ -125,7 +150,8 @@ export function binaryModules(src: string): WastBinaryModule[] {
       }
       let expected: string | undefined;
       const k = skipSpaceAndComments(cmd, mEnd);
-      if (cmd[k] === '"') expected = Buffer.from(stringLiteralBytes(cmd, k + 1, stringEnd(cmd, k) - 1)).toString('utf8');
+      if (cmd[k] === '"')
+        expected = Buffer.from(stringLiteralBytes(cmd, k + 1, stringEnd(cmd, k) - 1)).toString('utf8');
       out.push({ command, bytes: Uint8Array.from(bytes), expected, line });
     }
     i = end;

@@ -92,7 +92,8 @@ export class InstrEncoder {
   private label(x: Sexpr | undefined): number {
     if (x instanceof Atom) {
       if (x.kind === Tok.Id) {
-        for (let i = this.labels.length - 1; i >= 0; i--) if (this.labels[i] === x.text) return this.labels.length - 1 - i;
+        for (let i = this.labels.length - 1; i >= 0; i--)
+          if (this.labels[i] === x.text) return this.labels.length - 1 - i;
         throw malformedAt(x.pos, `unknown label $${x.text}`);
       }
       if (x.kind === Tok.Keyword) {
@@ -317,7 +318,9 @@ export class InstrEncoder {
         const after = kwOf(it[k + 1]);
         if (
           isIndex(it[k]) &&
-          (info.imm === Imm.MemArg || idOf(it[k]) !== undefined || isIndex(it[k + 1]) ||
+          (info.imm === Imm.MemArg ||
+            idOf(it[k]) !== undefined ||
+            isIndex(it[k + 1]) ||
             (after !== undefined && (after.startsWith('offset=') || after.startsWith('align='))))
         ) {
           mem = this.m.mems.resolve(it[k++]);
@@ -335,7 +338,8 @@ export class InstrEncoder {
         if (t !== undefined && t.startsWith('align=')) {
           const v = parseNatBig(t.slice(6));
           if (v === undefined) unexpected(it[k]);
-          if (v === 0n || (v & (v - 1n)) !== 0n) throw malformedAt((it[k] as Atom).pos, 'alignment must be a power of two');
+          if (v === 0n || (v & (v - 1n)) !== 0n)
+            throw malformedAt((it[k] as Atom).pos, 'alignment must be a power of two');
           align = v.toString(2).length - 1;
           k++;
         }
@@ -660,10 +664,22 @@ export class InstrEncoder {
 }
 
 /** Opcode-table names that are not text instruction names. */
-const INTERNAL_NAMES = new Set(['select_t', 'ref.test_null', 'ref.cast_null', 'ref.cast_desc_eq_null', 'catch', 'delegate']);
+const INTERNAL_NAMES = new Set([
+  'select_t',
+  'ref.test_null',
+  'ref.cast_null',
+  'ref.cast_desc_eq_null',
+  'catch',
+  'delegate',
+]);
 
 const SHAPES: Record<string, [number, 'i' | 'f32' | 'f64']> = {
-  i8x16: [16, 'i'], i16x8: [8, 'i'], i32x4: [4, 'i'], i64x2: [2, 'i'], f32x4: [4, 'f32'], f64x2: [2, 'f64'],
+  i8x16: [16, 'i'],
+  i16x8: [8, 'i'],
+  i32x4: [4, 'i'],
+  i64x2: [2, 'i'],
+  f32x4: [4, 'f32'],
+  f64x2: [2, 'f64'],
 };
 
 /** `v128.const shape lane*` at it[k] (the shape); returns the 16 bytes and next index. */
@@ -694,6 +710,7 @@ export function v128Const(it: Sexpr[], k: number): [Uint8Array, number] {
     }
   }
   const next = kwOf(it[k]);
-  if (next !== undefined && /^[+-]?[0-9]|^[+-]?(inf|nan)/.test(next)) throw malformedAt((it[k] as Atom).pos, 'wrong number of lane literals');
+  if (next !== undefined && /^[+-]?[0-9]|^[+-]?(inf|nan)/.test(next))
+    throw malformedAt((it[k] as Atom).pos, 'wrong number of lane literals');
   return [out, k];
 }

@@ -35,7 +35,12 @@ export function movePos(e: unknown, pos: number): unknown {
  * Resolves `e`'s source offset in `src` to line, column and token and adds `file`; returns
  * `e`. An error without an offset gets only the file name.
  */
-export function locateText(e: CompileError, src: string, file: string | undefined, lineStarts?: number[]): CompileError {
+export function locateText(
+  e: CompileError,
+  src: string,
+  file: string | undefined,
+  lineStarts?: number[],
+): CompileError {
   const pos = textPos.get(e);
   if (pos === undefined || e.line !== undefined) {
     if (file !== undefined && e.file === undefined) e.locate({ file });
@@ -111,7 +116,8 @@ export const headOf = (x: Sexpr | undefined): string | undefined => {
 export const kwOf = (x: Sexpr | undefined): string | undefined =>
   x instanceof Atom && x.kind === Tok.Keyword ? x.text : undefined;
 /** `x`'s text when it is an `$id` atom. */
-export const idOf = (x: Sexpr | undefined): string | undefined => (x instanceof Atom && x.kind === Tok.Id ? x.text : undefined);
+export const idOf = (x: Sexpr | undefined): string | undefined =>
+  x instanceof Atom && x.kind === Tok.Id ? x.text : undefined;
 
 /** An index: an identifier or a natural number. */
 export const isIndex = (x: Sexpr | undefined): x is Atom =>
@@ -121,7 +127,10 @@ export const isIndex = (x: Sexpr | undefined): x is Atom =>
 export function unexpected(x: Sexpr | undefined): never {
   if (x === undefined) throw malformed('unexpected end of input');
   if (x instanceof List) throw malformedAt(x.pos, `unexpected token "(${headOf(x) ?? ''}"`);
-  throw malformedAt(x.pos, `unexpected token "${x.kind === Tok.Id ? '$' + x.text : x.kind === Tok.String ? '"…"' : x.text}"`);
+  throw malformedAt(
+    x.pos,
+    `unexpected token "${x.kind === Tok.Id ? '$' + x.text : x.kind === Tok.String ? '"…"' : x.text}"`,
+  );
 }
 
 /** Parses the number token `x` with `parse`; its errors are placed at `x`. */
@@ -201,13 +210,26 @@ export function parseSexprs(src: string): ParseResult {
         const e = src.charCodeAt(i + 1);
         i += 2;
         switch (e) {
-          case 116: out.push(9); break; // t
-          case 110: out.push(10); break; // n
-          case 114: out.push(13); break; // r
-          case 34: out.push(34); break;
-          case 39: out.push(39); break;
-          case 92: out.push(92); break;
-          case 117: { // u{hex}
+          case 116:
+            out.push(9);
+            break; // t
+          case 110:
+            out.push(10);
+            break; // n
+          case 114:
+            out.push(13);
+            break; // r
+          case 34:
+            out.push(34);
+            break;
+          case 39:
+            out.push(39);
+            break;
+          case 92:
+            out.push(92);
+            break;
+          case 117: {
+            // u{hex}
             if (src.charCodeAt(i) !== 123) throw malformedAt(esc, 'illegal escape');
             i++;
             let cp = 0;
@@ -215,7 +237,10 @@ export function parseSexprs(src: string): ParseResult {
             for (;;) {
               const ch = src.charCodeAt(i);
               if (ch === 125) break;
-              if (ch === 95 && digits > 0) { i++; continue; }
+              if (ch === 95 && digits > 0) {
+                i++;
+                continue;
+              }
               const h = hexVal(ch);
               if (h < 0) throw malformedAt(esc, 'illegal escape');
               cp = cp * 16 + h;
@@ -238,7 +263,8 @@ export function parseSexprs(src: string): ParseResult {
         }
         continue;
       }
-      if (c < 0x20 || c === 0x7f) throw c === 10 ? malformedAt(start, 'unclosed string') : malformedAt(i, 'illegal control character');
+      if (c < 0x20 || c === 0x7f)
+        throw c === 10 ? malformedAt(start, 'unclosed string') : malformedAt(i, 'illegal control character');
       if (c < 0x80) {
         out.push(c);
         i++;
@@ -331,9 +357,16 @@ export function parseSexprs(src: string): ParseResult {
         if (d === 59 && src.charCodeAt(i + 1) === 59) break;
         i++;
       }
-      if (i === start) throw malformedAt(i, c >= 0x80 ? 'illegal character (malformed UTF-8 encoding)' : 'illegal character');
+      if (i === start)
+        throw malformedAt(i, c >= 0x80 ? 'illegal character (malformed UTF-8 encoding)' : 'illegal character');
       const text = src.slice(start, i);
-      cur.items.push(new Atom(text.charCodeAt(0) === 36 && text.length > 1 ? Tok.Id : Tok.Keyword, text.charCodeAt(0) === 36 ? text.slice(1) : text, start));
+      cur.items.push(
+        new Atom(
+          text.charCodeAt(0) === 36 && text.length > 1 ? Tok.Id : Tok.Keyword,
+          text.charCodeAt(0) === 36 ? text.slice(1) : text,
+          start,
+        ),
+      );
       continue;
     }
     // A token: a maximal run of idchars and strings. Only a pure idchar run, a lone

@@ -6,7 +6,22 @@
 
 import { malformed } from '../errors';
 import { type Enc, InstrEncoder, type ModuleScope } from './instructions';
-import { atPos, Atom, decodeUtf8, headOf, idOf, isIndex, kwOf, List, malformedAt, movePos, parseSexprs, Sexpr, Tok, unexpected } from './lexer';
+import {
+  atPos,
+  Atom,
+  decodeUtf8,
+  headOf,
+  idOf,
+  isIndex,
+  kwOf,
+  List,
+  malformedAt,
+  movePos,
+  parseSexprs,
+  Sexpr,
+  Tok,
+  unexpected,
+} from './lexer';
 import { looksNat, parseNatBig, parseU32 } from './numbers';
 import { ByteWriter } from './writer';
 
@@ -16,22 +31,56 @@ const utf8Decoder = new TextDecoder('utf-8');
 const keyOf = (ts: Enc[]): string => ts.map((t) => t.join(',')).join(';');
 
 /** Custom descriptors' type clauses, in their required order, with their binary prefixes. */
-const DESC_CLAUSES: readonly (readonly [string, number])[] = [['describes', 0x4c], ['descriptor', 0x4d]];
+const DESC_CLAUSES: readonly (readonly [string, number])[] = [
+  ['describes', 0x4c],
+  ['descriptor', 0x4d],
+];
 
 const ABSTRACT_HEAP: Record<string, number> = {
-  func: 0x70, extern: 0x6f, any: 0x6e, eq: 0x6d, i31: 0x6c, struct: 0x6b, array: 0x6a, exn: 0x69,
-  none: 0x71, nofunc: 0x73, noextern: 0x72, noexn: 0x74,
+  func: 0x70,
+  extern: 0x6f,
+  any: 0x6e,
+  eq: 0x6d,
+  i31: 0x6c,
+  struct: 0x6b,
+  array: 0x6a,
+  exn: 0x69,
+  none: 0x71,
+  nofunc: 0x73,
+  noextern: 0x72,
+  noexn: 0x74,
 };
 const REF_SHORTHAND: Record<string, number> = {
-  funcref: 0x70, externref: 0x6f, anyref: 0x6e, eqref: 0x6d, i31ref: 0x6c, structref: 0x6b, arrayref: 0x6a,
-  exnref: 0x69, nullref: 0x71, nullfuncref: 0x73, nullexternref: 0x72, nullexnref: 0x74,
+  funcref: 0x70,
+  externref: 0x6f,
+  anyref: 0x6e,
+  eqref: 0x6d,
+  i31ref: 0x6c,
+  structref: 0x6b,
+  arrayref: 0x6a,
+  exnref: 0x69,
+  nullref: 0x71,
+  nullfuncref: 0x73,
+  nullexternref: 0x72,
+  nullexnref: 0x74,
 };
 const NUM_TYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** Binary section ids in their required order, with the names `@custom` placement uses. */
 const SECTION_ORDER: [string, number][] = [
-  ['type', 1], ['import', 2], ['func', 3], ['table', 4], ['memory', 5], ['tag', 13], ['global', 6],
-  ['export', 7], ['start', 8], ['elem', 9], ['datacount', 12], ['code', 10], ['data', 11],
+  ['type', 1],
+  ['import', 2],
+  ['func', 3],
+  ['table', 4],
+  ['memory', 5],
+  ['tag', 13],
+  ['global', 6],
+  ['export', 7],
+  ['start', 8],
+  ['elem', 9],
+  ['datacount', 12],
+  ['code', 10],
+  ['data', 11],
 ];
 
 const EXTERN_KIND: Record<string, number> = { func: 0, table: 1, memory: 2, global: 3, tag: 4 };
@@ -191,7 +240,8 @@ export class ModuleEncoder implements ModuleScope {
         if (sawName) throw malformedAt(a.pos, '@name annotation: multiple module');
         if (a.annotAt !== 0) throw malformedAt(a.pos, 'misplaced @name annotation');
         sawName = true;
-      } else if (a.annot!.startsWith('metadata.code.')) throw malformedAt(a.pos, `@${a.annot} annotation: not in a function`);
+      } else if (a.annot!.startsWith('metadata.code.'))
+        throw malformedAt(a.pos, `@${a.annot} annotation: not in a function`);
     }
     const walk = (l: List, inStart: boolean): void => {
       const annots = l.annots ?? [];
@@ -199,7 +249,12 @@ export class ModuleEncoder implements ModuleScope {
         const a = annots[i];
         if (a.annot === 'custom') throw malformedAt(a.pos, 'misplaced @custom annotation');
         if (a.annot === 'name' && inStart) throw malformedAt(a.pos, 'misplaced @name annotation');
-        if (a.annot!.startsWith('metadata.code.') && i > 0 && annots[i - 1].annot === a.annot && annots[i - 1].annotAt === a.annotAt) {
+        if (
+          a.annot!.startsWith('metadata.code.') &&
+          i > 0 &&
+          annots[i - 1].annot === a.annot &&
+          annots[i - 1].annotAt === a.annotAt
+        ) {
           throw malformedAt(a.pos, `@${a.annot} annotation: duplicate annotation`);
         }
       }
@@ -211,7 +266,8 @@ export class ModuleEncoder implements ModuleScope {
   private parseCustom(a: List): CustomSec {
     const it = a.items;
     const nameTok = it[0];
-    if (!(nameTok instanceof Atom) || nameTok.kind !== Tok.String) throw malformedAt(a.pos, '@custom annotation: missing section name');
+    if (!(nameTok instanceof Atom) || nameTok.kind !== Tok.String)
+      throw malformedAt(a.pos, '@custom annotation: missing section name');
     let name: Uint8Array;
     try {
       name = nameOf(nameTok);
@@ -224,7 +280,8 @@ export class ModuleEncoder implements ModuleScope {
       const p = it[k] as List;
       const where = kwOf(p.items[0]);
       const kind = kwOf(p.items[1]);
-      if (p.items.length !== 2 || kind === undefined) throw malformedAt(a.pos, '@custom annotation: malformed section kind');
+      if (p.items.length !== 2 || kind === undefined)
+        throw malformedAt(a.pos, '@custom annotation: malformed section kind');
       if (where !== 'before' && where !== 'after') throw malformedAt(a.pos, '@custom annotation: malformed placement');
       if (kind === 'first' || kind === 'last') slot = kind === 'first' ? -1 : 1e9;
       else {
@@ -237,7 +294,8 @@ export class ModuleEncoder implements ModuleScope {
     const parts: Uint8Array[] = [];
     for (; k < it.length; k++) {
       const x = it[k];
-      if (!(x instanceof Atom) || x.kind !== Tok.String) throw malformedAt(a.pos, '@custom annotation: unexpected token');
+      if (!(x instanceof Atom) || x.kind !== Tok.String)
+        throw malformedAt(a.pos, '@custom annotation: unexpected token');
       parts.push(x.bytes!);
     }
     return { name, data: concatBytes(parts), slot };
@@ -314,11 +372,16 @@ export class ModuleEncoder implements ModuleScope {
 
   private spaceOf(kind: string): Space {
     switch (kind) {
-      case 'func': return this.funcs;
-      case 'table': return this.tables;
-      case 'memory': return this.mems;
-      case 'global': return this.globals;
-      case 'tag': return this.tags;
+      case 'func':
+        return this.funcs;
+      case 'table':
+        return this.tables;
+      case 'memory':
+        return this.mems;
+      case 'global':
+        return this.globals;
+      case 'tag':
+        return this.tags;
     }
     throw malformed(`unexpected token "${kind}"`);
   }
@@ -640,11 +703,16 @@ export class ModuleEncoder implements ModuleScope {
           return;
         }
         switch (h) {
-          case 'func': return this.defineFunc(it, k);
-          case 'table': return this.defineTable(it, k, index);
-          case 'memory': return this.defineMemory(it, k, index);
-          case 'global': return this.defineGlobal(it, k);
-          case 'tag': return this.defineTag(it, k);
+          case 'func':
+            return this.defineFunc(it, k);
+          case 'table':
+            return this.defineTable(it, k, index);
+          case 'memory':
+            return this.defineMemory(it, k, index);
+          case 'global':
+            return this.defineGlobal(it, k);
+          case 'tag':
+            return this.defineTag(it, k);
         }
         return;
       }
@@ -1131,13 +1199,27 @@ export class ModuleEncoder implements ModuleScope {
           out.sized(1, b);
           break;
         }
-        case 2: vecSection(2, this.importCount, this.importSec); break;
-        case 3: vecSection(3, this.funcCount, this.funcSec); break;
-        case 4: vecSection(4, this.tableCount, this.tableSec); break;
-        case 5: vecSection(5, this.memCount, this.memSec); break;
-        case 13: vecSection(13, this.tagCount, this.tagSec); break;
-        case 6: vecSection(6, this.globalCount, this.globalSec); break;
-        case 7: vecSection(7, this.exportCount, this.exportSec); break;
+        case 2:
+          vecSection(2, this.importCount, this.importSec);
+          break;
+        case 3:
+          vecSection(3, this.funcCount, this.funcSec);
+          break;
+        case 4:
+          vecSection(4, this.tableCount, this.tableSec);
+          break;
+        case 5:
+          vecSection(5, this.memCount, this.memSec);
+          break;
+        case 13:
+          vecSection(13, this.tagCount, this.tagSec);
+          break;
+        case 6:
+          vecSection(6, this.globalCount, this.globalSec);
+          break;
+        case 7:
+          vecSection(7, this.exportCount, this.exportSec);
+          break;
         case 8:
           if (this.start !== undefined) {
             const b = new ByteWriter();
@@ -1145,7 +1227,9 @@ export class ModuleEncoder implements ModuleScope {
             out.sized(8, b);
           }
           break;
-        case 9: vecSection(9, this.elemCount, this.elemSec); break;
+        case 9:
+          vecSection(9, this.elemCount, this.elemSec);
+          break;
         case 12:
           if (this.dataCount > 0 || this.usesDataIndex) {
             const b = new ByteWriter();
@@ -1153,8 +1237,12 @@ export class ModuleEncoder implements ModuleScope {
             out.sized(12, b);
           }
           break;
-        case 10: vecSection(10, this.codeCount, this.codeSec); break;
-        case 11: vecSection(11, this.dataCount, this.dataSec); break;
+        case 10:
+          vecSection(10, this.codeCount, this.codeSec);
+          break;
+        case 11:
+          vecSection(11, this.dataCount, this.dataSec);
+          break;
       }
       customsAt(2 * rank + 1);
     });

@@ -83,7 +83,8 @@ function memoryCount(b: Uint8Array): number {
 }
 
 /** Files whose modules use only features Node 20 validates natively (MVP, SIMD, bulk memory, reference types). */
-const NATIVE = /^(address|align|binary-leb128|call\.|call_indirect\.|comments|const|conversions|custom|endianness|f32|f64|fac|float_|forward|i32|i64|int_|left-to-right|load|memory_|names|nop|return\.|select|simd_|skip-stack|stack|start|store|switch|traps|token|unreachable|unwind|utf8)/;
+const NATIVE =
+  /^(address|align|binary-leb128|call\.|call_indirect\.|comments|const|conversions|custom|endianness|f32|f64|fac|float_|forward|i32|i64|int_|left-to-right|load|memory_|names|nop|return\.|select|simd_|skip-stack|stack|start|store|switch|traps|token|unreachable|unwind|utf8)/;
 
 describe('official testsuite', () => {
   const files = suiteFiles();
@@ -165,11 +166,44 @@ describe('module encoding', () => {
   test('a small module encodes to the expected bytes', () => {
     const b = parseWat('(module (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (i32.const -1))))');
     expect(Array.from(b)).toEqual([
-      0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-      1, 6, 1, 0x60, 1, 0x7f, 1, 0x7f, // type section
-      3, 2, 1, 0, // function section
-      7, 5, 1, 1, 0x66, 0, 0, // export "f"
-      10, 9, 1, 7, 0, 0x20, 0, 0x41, 0x7f, 0x6a, 0x0b, // code
+      0,
+      0x61,
+      0x73,
+      0x6d,
+      1,
+      0,
+      0,
+      0,
+      1,
+      6,
+      1,
+      0x60,
+      1,
+      0x7f,
+      1,
+      0x7f, // type section
+      3,
+      2,
+      1,
+      0, // function section
+      7,
+      5,
+      1,
+      1,
+      0x66,
+      0,
+      0, // export "f"
+      10,
+      9,
+      1,
+      7,
+      0,
+      0x20,
+      0,
+      0x41,
+      0x7f,
+      0x6a,
+      0x0b, // code
     ]);
     expect(WebAssembly.validate(b)).toBe(true);
   });
@@ -190,13 +224,17 @@ describe('module encoding', () => {
 
   test('flat and folded forms encode identically', () => {
     const flat = parseWat('(func (param i32) (result i32) block $l (result i32) local.get 0 br_if $l i32.const 1 end)');
-    const folded = parseWat('(func (param i32) (result i32) (block $l (result i32) (br_if $l (local.get 0)) (i32.const 1)))');
+    const folded = parseWat(
+      '(func (param i32) (result i32) (block $l (result i32) (br_if $l (local.get 0)) (i32.const 1)))',
+    );
     // br_if needs a value on the stack in the flat form; compare only the structure of the code.
     expect(flat.length).toBe(folded.length);
   });
 
   test('memory64, multi-memory memargs and inline data', () => {
-    const b = parseWat('(memory $a 1) (memory $b i64 (data "xy")) (func (drop (i32.load $b offset=0x10 align=2 (i64.const 0))))');
+    const b = parseWat(
+      '(memory $a 1) (memory $b i64 (data "xy")) (func (drop (i32.load $b offset=0x10 align=2 (i64.const 0))))',
+    );
     expect(b.length).toBeGreaterThan(8);
     expect(Array.from(b)).toEqual(expect.arrayContaining([0x28, 0x41, 1, 0x10]));
   });
@@ -272,7 +310,9 @@ describe('error places', () => {
       err = e;
     }
     expect((err as CompileError).message).toBe('x.wast:3:9: unknown operator i32.cnst');
-    expect(() => parseWast('(module)\n(assert_return (invoke "f") (i32.const 1x))', 'y.wast')).toThrow('y.wast:2:40: unknown operator');
+    expect(() => parseWast('(module)\n(assert_return (invoke "f") (i32.const 1x))', 'y.wast')).toThrow(
+      'y.wast:2:40: unknown operator',
+    );
   });
 });
 
@@ -294,8 +334,17 @@ describe('script parsing', () => {
       ].join('\n'),
     );
     expect(cmds.map((c) => c.type)).toEqual([
-      'module', 'module', 'module', 'module_instance', 'register', 'assert_return', 'assert_return', 'assert_return',
-      'assert_trap_module', 'assert_malformed', 'assert_exception',
+      'module',
+      'module',
+      'module',
+      'module_instance',
+      'register',
+      'assert_return',
+      'assert_return',
+      'assert_return',
+      'assert_trap_module',
+      'assert_malformed',
+      'assert_exception',
     ]);
     expect(cmds[0].line).toBe(1);
     const quote = moduleOf(cmds[1])!;
@@ -309,7 +358,11 @@ describe('script parsing', () => {
     if (ar.type !== 'assert_return' || ar.action.type !== 'invoke') throw new Error('shape');
     const arg = ar.action.args[0];
     expect(arg.type === 'v128' && Array.from(arg.bytes.subarray(12))).toEqual([7, 0, 0xff, 0xff]);
-    expect(ar.expected[0]).toEqual({ type: 'v128', shape: 'f32x4', lanes: [{ nan: 'arithmetic' }, 0x3f800000, 0x80000000, 0x7f800000] });
+    expect(ar.expected[0]).toEqual({
+      type: 'v128',
+      shape: 'f32x4',
+      lanes: [{ nan: 'arithmetic' }, 0x3f800000, 0x80000000, 0x7f800000],
+    });
     const either = cmds[7];
     expect(either.type === 'assert_return' && either.expected[0]).toEqual({
       type: 'either',

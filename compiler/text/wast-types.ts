@@ -83,7 +83,12 @@ export type WastCommand = At &
       }
     /** (thread $name (shared (module $m))* cmd*): runs `commands` in another agent, where
      *  the `shared` modules' instances are available by name (threads proposal scripts). */
-    | { readonly type: 'thread'; readonly name?: string; readonly shared: readonly string[]; readonly commands: readonly WastCommand[] }
+    | {
+        readonly type: 'thread';
+        readonly name?: string;
+        readonly shared: readonly string[];
+        readonly commands: readonly WastCommand[];
+      }
     /** (wait $name): joins the thread. */
     | { readonly type: 'wait'; readonly thread: string }
   );

@@ -3,7 +3,23 @@
 // module fails its own command rather than the whole script.
 
 import { CompileError, malformed } from '../errors';
-import { atPos, Atom, decodeUtf8, headOf, idOf, kwOf, lineOf, lineStartsOf, List, locateText, malformedAt, movePos, parseSexprs, Sexpr, Tok } from './lexer';
+import {
+  atPos,
+  Atom,
+  decodeUtf8,
+  headOf,
+  idOf,
+  kwOf,
+  lineOf,
+  lineStartsOf,
+  List,
+  locateText,
+  malformedAt,
+  movePos,
+  parseSexprs,
+  Sexpr,
+  Tok,
+} from './lexer';
 import { v128Const } from './instructions';
 import { concatBytes, encodeModuleText, ModuleEncoder } from './module';
 import { parseF32, parseF64, parseI32, parseI64, parseIntBits } from './numbers';
@@ -16,7 +32,6 @@ import type {
   WastModuleSource,
   TextOptions,
 } from './wast-types';
-
 
 function bad(what: string, x?: Sexpr): never {
   const at = x instanceof Atom ? ` "${x.text}"` : x instanceof List ? ` "(${headOf(x) ?? ''}"` : '';
@@ -95,16 +110,23 @@ function moduleSource(l: List, checkAnnots: boolean, script: ScriptText): WastMo
     return new ScriptModule('quote', id, definition, quoted, l, script);
   }
   const first = k;
-  return new ScriptModule('text', id, definition, () => {
-    const fields: List[] = [];
-    for (let j = first; j < it.length; j++) {
-      const x = it[j];
-      if (!(x instanceof List)) bad('unexpected token', x);
-      fields.push(x);
-    }
-    if (l.annots) for (const a of l.annots) a.annotAt = Math.max(0, a.annotAt - first);
-    return new ModuleEncoder(fields).encode(l.annots, checkAnnots);
-  }, l, script);
+  return new ScriptModule(
+    'text',
+    id,
+    definition,
+    () => {
+      const fields: List[] = [];
+      for (let j = first; j < it.length; j++) {
+        const x = it[j];
+        if (!(x instanceof List)) bad('unexpected token', x);
+        fields.push(x);
+      }
+      if (l.annots) for (const a of l.annots) a.annotAt = Math.max(0, a.annotAt - first);
+      return new ModuleEncoder(fields).encode(l.annots, checkAnnots);
+    },
+    l,
+    script,
+  );
 }
 
 function constOf(x: Sexpr | undefined): WastConst {
@@ -149,7 +171,20 @@ function num<T>(x: List, parse: (t: string) => T): T {
   }
 }
 
-const MODULE_FIELDS = new Set(['type', 'rec', 'import', 'func', 'table', 'memory', 'global', 'tag', 'export', 'start', 'elem', 'data']);
+const MODULE_FIELDS = new Set([
+  'type',
+  'rec',
+  'import',
+  'func',
+  'table',
+  'memory',
+  'global',
+  'tag',
+  'export',
+  'start',
+  'elem',
+  'data',
+]);
 
 const NAN_PATTERNS = new Set(['nan:canonical', 'nan:arithmetic']);
 
@@ -167,7 +202,14 @@ function expectedOf(x: Sexpr | undefined): WastExpected {
       return constOf(x);
     case 'v128.const': {
       const shape = arg;
-      if (shape === 'i8x16' || shape === 'i16x8' || shape === 'i32x4' || shape === 'i64x2' || shape === 'f32x4' || shape === 'f64x2') {
+      if (
+        shape === 'i8x16' ||
+        shape === 'i16x8' ||
+        shape === 'i32x4' ||
+        shape === 'i64x2' ||
+        shape === 'f32x4' ||
+        shape === 'f64x2'
+      ) {
         const n = { i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2, f32x4: 4, f64x2: 2 }[shape];
         if (it.length !== n + 2) throw malformedAt(x.pos, 'wrong number of lane literals');
         const lanes: LanePattern[] = [];
@@ -184,7 +226,7 @@ function expectedOf(x: Sexpr | undefined): WastExpected {
             if (shape === 'f32x4') lanes.push(parseF32(t) >>> 0);
             else if (shape === 'f64x2') lanes.push(parseF64(t));
             else if (shape === 'i64x2') lanes.push(parseIntBits(t, 64));
-            else lanes.push(Number(parseIntBits(t, 16 / n * 8)));
+            else lanes.push(Number(parseIntBits(t, (16 / n) * 8)));
           } catch (e) {
             throw atPos(e, lane.pos);
           }
@@ -296,7 +338,12 @@ function parseScript(script: ScriptText): WastCommand[] {
         }
         case 'assert_trap':
           if (headOf(it[1]) === 'module') {
-            out.push({ type: 'assert_trap_module', line, module: moduleSource(it[1] as List, check, script), message: messageOf(it[2]) });
+            out.push({
+              type: 'assert_trap_module',
+              line,
+              module: moduleSource(it[1] as List, check, script),
+              message: messageOf(it[2]),
+            });
           } else out.push({ type: 'assert_trap', line, action: actionOf(it[1]), message: messageOf(it[2]) });
           break;
         case 'assert_exhaustion':

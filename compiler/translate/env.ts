@@ -124,7 +124,15 @@ export class ModuleEnvironment implements FuncEnvironment {
    * TY tag) forwarding to the binding `cN`, which starts as a compile trampoline and is
    * replaced by the translated function on first call; direct calls go through `cN`.
    */
-  constructor(readonly module: ModuleIR, readonly offsets: VMOffsets, readonly canon: readonly number[], readonly lazy = false, readonly checkOptions?: CheckOptions, readonly outlineThreshold?: number, readonly profile: CodegenProfile = 'jit') {
+  constructor(
+    readonly module: ModuleIR,
+    readonly offsets: VMOffsets,
+    readonly canon: readonly number[],
+    readonly lazy = false,
+    readonly checkOptions?: CheckOptions,
+    readonly outlineThreshold?: number,
+    readonly profile: CodegenProfile = 'jit',
+  ) {
     for (const imp of module.imports) {
       const d = imp.desc;
       if (d.kind === 'func') this.funcTypeIdx.push(d.typeIdx);
@@ -134,7 +142,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     }
     this.numImportedFuncs = this.funcTypeIdx.length;
     let key = viewsKeys.get(module);
-    if (key === undefined) viewsKeys.set(module, key = nextViewsKey++);
+    if (key === undefined) viewsKeys.set(module, (key = nextViewsKey++));
     this.viewsKey = key;
     // Loops, not push(...spread): a spread passes every element as an argument, and a
     // module may define up to a million functions or globals (the JS API's limits).
@@ -144,18 +152,30 @@ export class ModuleEnvironment implements FuncEnvironment {
     for (const t of module.tables) this.tableTypes.push(t.type);
   }
 
-  funcType(f: number): FuncType { return subFuncType(this.module.types[this.funcTypeIdx[f]]); }
-  funcTypeIndex(f: number): number { return this.funcTypeIdx[f]; }
-  typeAt(t: number): FuncType { return subFuncType(this.module.types[t]); }
-  canonicalTypeId(t: number): number { return this.canon[t]; }
-  callee(f: number): string { return f < this.numImportedFuncs ? this.importedFunc(f) : `f${f}`; }
+  funcType(f: number): FuncType {
+    return subFuncType(this.module.types[this.funcTypeIdx[f]]);
+  }
+  funcTypeIndex(f: number): number {
+    return this.funcTypeIdx[f];
+  }
+  typeAt(t: number): FuncType {
+    return subFuncType(this.module.types[t]);
+  }
+  canonicalTypeId(t: number): number {
+    return this.canon[t];
+  }
+  callee(f: number): string {
+    return f < this.numImportedFuncs ? this.importedFunc(f) : `f${f}`;
+  }
   directCallee(f: number): string {
     if (f < this.numImportedFuncs) return this.importedFunc(f);
     // Lazy mode: the factory's CODE array (translate/index.ts lazyModuleSource), called
     // without the array as receiver (stack traces would name the frame `Array.fN`).
     return this.lazy ? `(0, CODE[${f - this.numImportedFuncs}])` : `f${f}`;
   }
-  globalType(g: number): ValType { return this.globalTypes[g]; }
+  globalType(g: number): ValType {
+    return this.globalTypes[g];
+  }
 
   /** Imported function `f` (a call through the slot has no receiver). */
   private importedFunc(f: number): string {
@@ -184,10 +204,14 @@ export class ModuleEnvironment implements FuncEnvironment {
     const s = this.offsets.definedGlobal(g);
     if (s.kind === 'ref') return `${this.globalCell(g)}.value`;
     switch (s.slab) {
-      case SlabKind.I32: return `I32[${s.index}]`;
-      case SlabKind.I64: return `I64[${s.index}]`;
-      case SlabKind.F64: return `F64[${s.index}]`;
-      case SlabKind.V128: return `I32.slice(${s.index}, ${s.index + 4})`;
+      case SlabKind.I32:
+        return `I32[${s.index}]`;
+      case SlabKind.I64:
+        return `I64[${s.index}]`;
+      case SlabKind.F64:
+        return `F64[${s.index}]`;
+      case SlabKind.V128:
+        return `I32.slice(${s.index}, ${s.index + 4})`;
     }
   }
 
@@ -202,16 +226,21 @@ export class ModuleEnvironment implements FuncEnvironment {
   globalSet(g: number, v: string): string {
     const t = this.globalTypes[g];
     if (this.offsets.isImportedGlobal(g)) {
-      if (typeof t === 'object' || (NAN_CARRIERS && (t === 'f32' || t === 'f64'))) return `${this.globalCell(g)}.value = ${v};`;
+      if (typeof t === 'object' || (NAN_CARRIERS && (t === 'f32' || t === 'f64')))
+        return `${this.globalCell(g)}.value = ${v};`;
       return t === 'v128' ? `${this.globalCell(g)}.set(${v});` : `${this.globalCell(g)}[0] = ${v};`;
     }
     const s = this.offsets.definedGlobal(g);
     if (s.kind === 'ref') return `${this.globalCell(g)}.value = ${v};`;
     switch (s.slab) {
-      case SlabKind.I32: return `I32[${s.index}] = ${v};`;
-      case SlabKind.I64: return `I64[${s.index}] = ${v};`;
-      case SlabKind.F64: return `F64[${s.index}] = ${v};`;
-      case SlabKind.V128: return `I32.set(${v}, ${s.index});`;
+      case SlabKind.I32:
+        return `I32[${s.index}] = ${v};`;
+      case SlabKind.I64:
+        return `I64[${s.index}] = ${v};`;
+      case SlabKind.F64:
+        return `F64[${s.index}] = ${v};`;
+      case SlabKind.V128:
+        return `I32.set(${v}, ${s.index});`;
     }
   }
 
@@ -225,12 +254,36 @@ export class ModuleEnvironment implements FuncEnvironment {
   private memoryNamesOf(m: number): MemoryNames {
     const t = this.memTypes[m];
     const k = this.viewsKey;
-    const is64 = t.addr === 'i64', pageSizeLog2 = t.pageSizeLog2;
+    const is64 = t.addr === 'i64',
+      pageSizeLog2 = t.pageSizeLog2;
     const minBytes = t.limits.min * 2 ** pageSizeLog2;
     const below2GiB = !is64 && t.limits.max !== undefined && t.limits.max * 2 ** pageSizeLog2 <= 2 ** 31;
     const shared = t.shared;
-    if (this.viewsAsVariables) return { obj: `M${m}`, dv: `D${m}`, u8: `U${m}`, len: `L${m}`, i32: `W${m}`, is64, pageSizeLog2, minBytes, below2GiB, shared };
-    return { obj: `M${m}`, dv: `V${m}.d${k}`, u8: `V${m}.u${k}`, len: `V${m}.l${k}`, i32: null, is64, pageSizeLog2, minBytes, below2GiB, shared };
+    if (this.viewsAsVariables)
+      return {
+        obj: `M${m}`,
+        dv: `D${m}`,
+        u8: `U${m}`,
+        len: `L${m}`,
+        i32: `W${m}`,
+        is64,
+        pageSizeLog2,
+        minBytes,
+        below2GiB,
+        shared,
+      };
+    return {
+      obj: `M${m}`,
+      dv: `V${m}.d${k}`,
+      u8: `V${m}.u${k}`,
+      len: `V${m}.l${k}`,
+      i32: null,
+      is64,
+      pageSizeLog2,
+      minBytes,
+      below2GiB,
+      shared,
+    };
   }
   table(t: number): TableNames {
     const is64 = this.tableTypes[t].addr === 'i64';
@@ -239,11 +292,21 @@ export class ModuleEnvironment implements FuncEnvironment {
     const slot = `R[${this.offsets.table(t)}]`;
     return { obj: slot, elems: `${slot}.elements`, is64 };
   }
-  elemSegment(s: number): string { return `R[${this.offsets.elem(s)}]`; }
-  dropElem(s: number): string { return `R[${this.offsets.elem(s)}] = EMPTY_ELEM;`; }
-  dataSegment(s: number): string { return `R[${this.offsets.data(s)}]`; }
-  dropData(s: number): string { return `R[${this.offsets.data(s)}] = EMPTY_DATA;`; }
-  tag(t: number): string { return t < PRELUDE_VARS ? `X${t}` : `R[${this.offsets.tag(t)}]`; }
+  elemSegment(s: number): string {
+    return `R[${this.offsets.elem(s)}]`;
+  }
+  dropElem(s: number): string {
+    return `R[${this.offsets.elem(s)}] = EMPTY_ELEM;`;
+  }
+  dataSegment(s: number): string {
+    return `R[${this.offsets.data(s)}]`;
+  }
+  dropData(s: number): string {
+    return `R[${this.offsets.data(s)}] = EMPTY_DATA;`;
+  }
+  tag(t: number): string {
+    return t < PRELUDE_VARS ? `X${t}` : `R[${this.offsets.tag(t)}]`;
+  }
 
   /**
    * The module prelude: captures helpers, slab views and every write-once reference slot,
@@ -260,21 +323,23 @@ export class ModuleEnvironment implements FuncEnvironment {
     // a property load and a method call; a binding is one context load (TurboFan inlines
     // either through the call's feedback).
     lines.push('var imul = Math.imul, clz32 = Math.clz32, fround = Math.fround, sqrt = Math.sqrt;');
-    for (let f = 0; f < Math.min(this.numImportedFuncs, PRELUDE_VARS); f++) lines.push(`var F${f} = R[${o.importedFunc(f)}];`);
+    for (let f = 0; f < Math.min(this.numImportedFuncs, PRELUDE_VARS); f++)
+      lines.push(`var F${f} = R[${o.importedFunc(f)}];`);
     for (let g = 0; g < Math.min(this.globalTypes.length, PRELUDE_VARS); g++) {
       if (o.isImportedGlobal(g)) {
         const cell = `R[${o.importedGlobal(g)}]`;
         // A numeric import's cell is a typed-array view of the exporter's slot; i64 words
         // are read through an Int32Array view of the same eight bytes.
-        if (this.globalTypes[g] === 'i64') lines.push(`var G${g} = new Int32Array(${cell}.buffer, ${cell}.byteOffset, 2);`);
+        if (this.globalTypes[g] === 'i64')
+          lines.push(`var G${g} = new Int32Array(${cell}.buffer, ${cell}.byteOffset, 2);`);
         else lines.push(`var G${g} = ${cell};`);
-      }
-      else {
+      } else {
         const s = o.definedGlobal(g);
         if (s.kind === 'ref') lines.push(`var G${g} = R[${s.slot}];`);
       }
     }
-    for (let t = 0; t < Math.min(this.tableTypes.length, PRELUDE_VARS); t++) lines.push(`var T${t} = R[${o.table(t)}], E${t} = T${t}.elements;`);
+    for (let t = 0; t < Math.min(this.tableTypes.length, PRELUDE_VARS); t++)
+      lines.push(`var T${t} = R[${o.table(t)}], E${t} = T${t}.elements;`);
     const numTags = this.module.numImportedTags + this.module.tags.length;
     for (let t = 0; t < Math.min(numTags, PRELUDE_VARS); t++) lines.push(`var X${t} = R[${o.tag(t)}];`);
     const refresh: string[] = [];
@@ -288,7 +353,9 @@ export class ModuleEnvironment implements FuncEnvironment {
       }
       lines.push(`var V${m} = { d${k}: M${m}.dv, u${k}: M${m}.u8, l${k}: M${m}.byteLength };`);
       // Stores only on change: re-storing a field that V8 tracks as constant would end that.
-      refresh.push(`if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; }`);
+      refresh.push(
+        `if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; }`,
+      );
     }
     if (this.checkOptions) lines.push(...new CheckPoints(this.checkOptions).prelude());
     if (this.lazyViews) {
@@ -309,7 +376,9 @@ export class ModuleEnvironment implements FuncEnvironment {
    * Ignition a closure variable is one bytecode, a holder object's field an inline-cache
    * lookup. The 'jit' profile reads the holder (see viewsKey).
    */
-  private get viewsAsVariables(): boolean { return this.profile === 'interpreter'; }
+  private get viewsAsVariables(): boolean {
+    return this.profile === 'interpreter';
+  }
 
   /**
    * Lazily translated interpreter-profile code with memories. Such a function is compiled
@@ -317,7 +386,9 @@ export class ModuleEnvironment implements FuncEnvironment {
    * cannot see the factory's view variables change; it declares its own and registers a
    * setter for them with the factory's `viewsTo`, which `refresh` calls on every change.
    */
-  private get lazyViews(): boolean { return this.viewsAsVariables && this.lazy && this.memTypes.length > 0; }
+  private get lazyViews(): boolean {
+    return this.viewsAsVariables && this.lazy && this.memTypes.length > 0;
+  }
 
   /** The view variables of every memory, in the order `viewsTo` setters receive them. */
   private viewVariables(): string[] {
@@ -332,7 +403,10 @@ export class ModuleEnvironment implements FuncEnvironment {
     if (!this.lazyViews) return [];
     const vars = this.viewVariables();
     const params = vars.map((_, i) => `v${i}`);
-    return [`var ${vars.join(', ')};`, `viewsTo(function (${params.join(', ')}) { ${vars.map((v, i) => `${v} = ${params[i]};`).join(' ')} });`];
+    return [
+      `var ${vars.join(', ')};`,
+      `viewsTo(function (${params.join(', ')}) { ${vars.map((v, i) => `${v} = ${params[i]};`).join(' ')} });`,
+    ];
   }
 
   /**
@@ -341,7 +415,22 @@ export class ModuleEnvironment implements FuncEnvironment {
    */
   preludeBindings(): string[] {
     const o = this.offsets;
-    const names: string[] = [...HELPER_NAMES, ...(NAN_CARRIERS ? NAN_HELPER_NAMES : []), 'I32', 'I64', 'F64', 'R', 'imul', 'clz32', 'fround', 'sqrt', 'refresh', 'vm', 'H', 'LIMS'];
+    const names: string[] = [
+      ...HELPER_NAMES,
+      ...(NAN_CARRIERS ? NAN_HELPER_NAMES : []),
+      'I32',
+      'I64',
+      'F64',
+      'R',
+      'imul',
+      'clz32',
+      'fround',
+      'sqrt',
+      'refresh',
+      'vm',
+      'H',
+      'LIMS',
+    ];
     for (let f = 0; f < Math.min(this.numImportedFuncs, PRELUDE_VARS); f++) names.push(`F${f}`);
     for (let g = 0; g < Math.min(this.globalTypes.length, PRELUDE_VARS); g++) {
       if (o.isImportedGlobal(g) || o.definedGlobal(g).kind === 'ref') names.push(`G${g}`);
@@ -361,5 +450,7 @@ export class ModuleEnvironment implements FuncEnvironment {
   }
 
   /** Memories whose refresher the runtime must register (all of them). */
-  get numMemories(): number { return this.memTypes.length; }
+  get numMemories(): number {
+    return this.memTypes.length;
+  }
 }

@@ -27,7 +27,9 @@ export function asU32(e: string): string {
 
 /** Splits `A op B` at its only operator outside parentheses, else null. */
 export function splitTopLevel(e: string): [string, string, string] | null {
-  let depth = 0, at = -1, op = '';
+  let depth = 0,
+    at = -1,
+    op = '';
   for (let i = 0; i < e.length; i++) {
     const c = e[i];
     if (c === '(' || c === '[') depth++;
@@ -72,7 +74,8 @@ export function addrFacts(e: string): { max: number; align: number } | null {
   const [x, op, y] = parts;
   if (op === '&' && /^\d+$/.test(y)) return addrFacts(y);
   if (op === '<<' && /^\d+$/.test(y) && Number(y) < 31) {
-    const k = Number(y), f = addrFacts(x);
+    const k = Number(y),
+      f = addrFacts(x);
     if (f === null || f.max * 2 ** k > 0x7fffffff) return null;
     return { max: f.max * 2 ** k, align: Math.min(31, f.align + k) };
   }
@@ -226,10 +229,15 @@ export class ConstPool {
 /** The return-area slot for result i (i >= 1) of type t. */
 export function returnSlot(t: ValType, i: number): string {
   switch (t) {
-    case 'i32': return `rI32[${2 * i}]`;
-    case 'i64': return `rI64[${i}]`;
-    case 'f32': case 'f64': return `rF64[${i}]`;
-    default: return `rRef[${i}]`;
+    case 'i32':
+      return `rI32[${2 * i}]`;
+    case 'i64':
+      return `rI64[${i}]`;
+    case 'f32':
+    case 'f64':
+      return `rF64[${i}]`;
+    default:
+      return `rRef[${i}]`;
   }
 }
 

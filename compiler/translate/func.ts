@@ -12,7 +12,6 @@
 // Everything that traps or has an effect (loads, calls, global reads, division) is emitted
 // as a statement at its position in the instruction sequence.
 
-
 import type { FuncType, Instr, FuncBody } from '../ir';
 import { CatchKind } from '../ir';
 import * as i64 from './i64';
@@ -86,11 +85,13 @@ export class FuncTranslator extends SimdLowering {
     }
     if (this.tailCalls) {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
-      return `function ${self}b(${params}) {\n${head}${lines.join('\n')}\n}\n` +
+      return (
+        `function ${self}b(${params}) {\n${head}${lines.join('\n')}\n}\n` +
         `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${identity}[TB] = ${self}b;` +
         // The code of a lazy stub is what callIndirect returns (runtime/vm/helpers.ts), so a
         // tail call through a table finds the body on it too.
-        (self !== identity ? `\n${self}[TB] = ${self}b;` : '');
+        (self !== identity ? `\n${self}[TB] = ${self}b;` : '')
+      );
     }
     return `function ${self}(${params}) {\n${head}${lines.join('\n')}\n}`;
   }
@@ -116,17 +117,29 @@ export class FuncTranslator extends SimdLowering {
     }
     // Dead code: skipped, tracking only block structure.
     switch (desc.kind) {
-      case OpClass.Block: case OpClass.Loop: case OpClass.If: case OpClass.TryTable: case OpClass.Try:
+      case OpClass.Block:
+      case OpClass.Loop:
+      case OpClass.If:
+      case OpClass.TryTable:
+      case OpClass.Try:
         this.deadDepth++;
         return;
       case OpClass.End:
-        if (this.deadDepth > 0) { this.deadDepth--; return; }
+        if (this.deadDepth > 0) {
+          this.deadDepth--;
+          return;
+        }
         break;
-      case OpClass.Else: case OpClass.Catch: case OpClass.CatchAll:
+      case OpClass.Else:
+      case OpClass.Catch:
+      case OpClass.CatchAll:
         if (this.deadDepth > 0) return;
         break;
       case OpClass.Delegate:
-        if (this.deadDepth > 0) { this.deadDepth--; return; }
+        if (this.deadDepth > 0) {
+          this.deadDepth--;
+          return;
+        }
         break;
       default:
         return;
@@ -140,16 +153,27 @@ export class FuncTranslator extends SimdLowering {
     const name = desc.name;
     switch (desc.kind) {
       // ------------------------------------------------------------ control
-      case OpClass.Nop: return;
+      case OpClass.Nop:
+        return;
       case OpClass.Unreachable:
         this.emit(this.trap(TRAP_MSG.unreachable));
         this.setUnreachable();
         return;
-      case OpClass.Block: case OpClass.Loop: {
+      case OpClass.Block:
+      case OpClass.Loop: {
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
-        this.frames.push(newFrame(desc.kind === OpClass.Block ? 'block' : 'loop', label, this.stack.length - sig.params.length, sig.params, sig.results, this.out.length));
+        this.frames.push(
+          newFrame(
+            desc.kind === OpClass.Block ? 'block' : 'loop',
+            label,
+            this.stack.length - sig.params.length,
+            sig.params,
+            sig.results,
+            this.out.length,
+          ),
+        );
         this.emit(name === 'block' ? `${label}: {` : `${label}: for (;;) {`);
         this.indent++;
         if (name === 'loop') this.openCheckRegion();
@@ -215,7 +239,8 @@ export class FuncTranslator extends SimdLowering {
         labels.forEach((l, i) => {
           if (l === ins.idx) return;
           const g = groups.get(l);
-          if (g) g.push(i); else groups.set(l, [i]);
+          if (g) g.push(i);
+          else groups.set(l, [i]);
         });
         if (groups.size === 0) {
           this.emit(this.branchStatement(ins.idx!));
@@ -253,7 +278,10 @@ export class FuncTranslator extends SimdLowering {
         const t = this.env.table(ins.idx2!);
         const i = this.addrOperand(t.is64);
         const args = this.popArgs(ft.params.length);
-        this.pushCallResults(`callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`, ft.results);
+        this.pushCallResults(
+          `callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`,
+          ft.results,
+        );
         return;
       }
       case OpClass.CallRef: {
@@ -264,7 +292,9 @@ export class FuncTranslator extends SimdLowering {
         this.pushCallResults(`${f}(${args.join(', ')})`, ft.results);
         return;
       }
-      case OpClass.ReturnCall: case OpClass.ReturnCallIndirect: case OpClass.ReturnCallRef: {
+      case OpClass.ReturnCall:
+      case OpClass.ReturnCallIndirect:
+      case OpClass.ReturnCallRef: {
         // The function is trampolined (see translateFunction): a tail call stores its
         // arguments in TA and returns the TAIL sentinel to the caller's runTail loop, so the
         // JS stack does not grow.
@@ -296,7 +326,8 @@ export class FuncTranslator extends SimdLowering {
       case OpClass.Drop:
         this.pop();
         return;
-      case OpClass.Select: case OpClass.SelectT: {
+      case OpClass.Select:
+      case OpClass.SelectT: {
         const top = this.stack[this.stack.length - 2];
         if (top.hi !== undefined) {
           const c = this.popSimple();
@@ -445,7 +476,8 @@ export class FuncTranslator extends SimdLowering {
         return;
       case OpClass.F32Const: {
         const bits = (ins.value as number) >>> 0;
-        if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) this.push(this.pool.add(`f32FromBits(${bits})`), true);
+        if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0)
+          this.push(this.pool.add(`f32FromBits(${bits})`), true);
         else this.push(numberLiteral(f32Value(bits)), true);
         return;
       }
@@ -543,12 +575,15 @@ export class FuncTranslator extends SimdLowering {
         this.flushAll();
         const label = this.newLabel();
         const exnVar = `x${this.exnCounter++}`;
-        this.frames.push(newFrame('try', label, this.stack.length - sig.params.length, sig.params, sig.results, -1, exnVar));
+        this.frames.push(
+          newFrame('try', label, this.stack.length - sig.params.length, sig.params, sig.results, -1, exnVar),
+        );
         this.emit(`${label}: try {`);
         this.indent++;
         return;
       }
-      case OpClass.Catch: case OpClass.CatchAll: {
+      case OpClass.Catch:
+      case OpClass.CatchAll: {
         const f = this.frames[this.frames.length - 1];
         this.endOfArm(f);
         this.indent--;
@@ -634,13 +669,17 @@ export class FuncTranslator extends SimdLowering {
           } else this.stack.push(entry(v, undefined, true, undefined));
         });
       }
-      if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) this.stack.push(entry(exnVar, undefined, true, undefined));
+      if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef)
+        this.stack.push(entry(exnVar, undefined, true, undefined));
       const stmt = target.kind === 'func' ? this.returnStatement() : this.branchStatement(c.label);
       const body = [...this.out.map((l) => l.trim()), stmt].join(' ');
       this.stack = saved;
       this.out = savedOut;
       this.indent = savedIndent;
-      const cond = c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef ? `${exnVar}.tag === ${this.env.tag(c.tag!)}` : 'true';
+      const cond =
+        c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef
+          ? `${exnVar}.tag === ${this.env.tag(c.tag!)}`
+          : 'true';
       handlers.push(`if (${cond}) { ${body} }`);
     }
     this.frames.push(newFrame('try_table', label, height, sig.params, sig.results, -1, exnVar, handlers));
@@ -663,10 +702,18 @@ export class FuncTranslator extends SimdLowering {
     const ty = desc.ty;
     const op = desc.op;
     switch (ty) {
-      case 'i32': if (this.i32Op(op)) return; break;
-      case 'i64': if (this.i64Op(op)) return; break;
-      case 'f32': if (this.floatOp(op, true)) return; break;
-      case 'f64': if (this.floatOp(op, false)) return; break;
+      case 'i32':
+        if (this.i32Op(op)) return;
+        break;
+      case 'i64':
+        if (this.i64Op(op)) return;
+        break;
+      case 'f32':
+        if (this.floatOp(op, true)) return;
+        break;
+      case 'f64':
+        if (this.floatOp(op, false)) return;
+        break;
     }
     if (this.gcOp(name, ins)) return;
     if (this.simdOp(name, ins)) return;
@@ -674,8 +721,6 @@ export class FuncTranslator extends SimdLowering {
     this.emit(`unsupported(${JSON.stringify(name)});`);
     this.setUnreachable();
   }
-
-
 
   /** Float eq/ne in the carrier variant (compiler/translate/nan.ts). */
   private compareFloatEquality(op: string): void {
@@ -705,7 +750,8 @@ export class FuncTranslator extends SimdLowering {
       this.push(`(${a} ${op} ${b} | 0)`, true);
       return;
     }
-    const sa = this.sums.get(a), sb = this.sums.get(b);
+    const sa = this.sums.get(a),
+      sb = this.sums.get(b);
     const terms = (sa?.terms ?? 1) + (sb?.terms ?? 1);
     if (terms > MAX_SUM_TERMS) {
       this.push(`(${a} ${op} ${b} | 0)`, true);
@@ -733,18 +779,41 @@ export class FuncTranslator extends SimdLowering {
 
   private i32Op(op: string): boolean {
     switch (op) {
-      case 'add': this.addSub('+'); return true;
-      case 'sub': this.addSub('-'); return true;
-      case 'mul': this.binary((a, b) => `imul(${a}, ${b})`); return true;
-      case 'and': this.bitwise((a, b) => `(${a} & ${b})`); return true;
-      case 'or': this.bitwise((a, b) => `(${a} | ${b})`); return true;
-      case 'xor': this.bitwise((a, b) => `(${a} ^ ${b})`); return true;
-      case 'shl': this.bitwise((a, b) => `(${a} << ${b})`); return true;
-      case 'shr_s': this.bitwise((a, b) => `(${a} >> ${b})`); return true;
+      case 'add':
+        this.addSub('+');
+        return true;
+      case 'sub':
+        this.addSub('-');
+        return true;
+      case 'mul':
+        this.binary((a, b) => `imul(${a}, ${b})`);
+        return true;
+      case 'and':
+        this.bitwise((a, b) => `(${a} & ${b})`);
+        return true;
+      case 'or':
+        this.bitwise((a, b) => `(${a} | ${b})`);
+        return true;
+      case 'xor':
+        this.bitwise((a, b) => `(${a} ^ ${b})`);
+        return true;
+      case 'shl':
+        this.bitwise((a, b) => `(${a} << ${b})`);
+        return true;
+      case 'shr_s':
+        this.bitwise((a, b) => `(${a} >> ${b})`);
+        return true;
       // A shift by a constant 1..31 leaves a non-negative int32: no `| 0` needed. Only in
       // the 'interpreter' profile, where it saves a bytecode; TurboFan types both the same.
-      case 'shr_u': this.bitwise((a, b) => (this.env.profile === 'interpreter' && /^-?\d+$/.test(b) && (Number(b) & 31) !== 0 ? `(${a} >>> ${Number(b) & 31})` : `(${a} >>> ${b} | 0)`)); return true;
-      case 'rotl': case 'rotr': {
+      case 'shr_u':
+        this.bitwise((a, b) =>
+          this.env.profile === 'interpreter' && /^-?\d+$/.test(b) && (Number(b) & 31) !== 0
+            ? `(${a} >>> ${Number(b) & 31})`
+            : `(${a} >>> ${b} | 0)`,
+        );
+        return true;
+      case 'rotl':
+      case 'rotr': {
         // Inline: helper calls are not inlined into large functions by TurboFan.
         const b = this.popSimple();
         const a = this.popSimple();
@@ -755,24 +824,53 @@ export class FuncTranslator extends SimdLowering {
         else this.push(`(${a} >>> ${b} | ${a} << (32 - ${b}))`, true);
         return true;
       }
-      case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
+      case 'div_s':
+      case 'div_u':
+      case 'rem_s':
+      case 'rem_u': {
         const b = this.popSimple();
         const a = this.popSimple();
         this.emit(`if (${b} === 0) ${this.trap(TRAP_MSG.divByZero)}`);
         if (op === 'div_s') this.emit(`if (${b} === -1 && ${a} === -2147483648) ${this.trap(TRAP_MSG.overflow)}`);
-        const e = op === 'div_s' ? `(${a} / ${b} | 0)` : op === 'rem_s' ? `(${a} % ${b} | 0)`
-          : op === 'div_u' ? `(${asU32(a)} / ${asU32(b)} | 0)` : `(${asU32(a)} % ${asU32(b)} | 0)`;
+        const e =
+          op === 'div_s'
+            ? `(${a} / ${b} | 0)`
+            : op === 'rem_s'
+              ? `(${a} % ${b} | 0)`
+              : op === 'div_u'
+                ? `(${asU32(a)} / ${asU32(b)} | 0)`
+                : `(${asU32(a)} % ${asU32(b)} | 0)`;
         this.push(e, false);
         return true;
       }
-      case 'eqz': this.unary((a) => `(${a} === 0 ? 1 : 0)`, (a) => `${a} === 0`); return true;
-      case 'eq': this.compare('==='); return true;
-      case 'ne': this.compare('!=='); return true;
-      case 'lt_s': this.compare('<'); return true;
-      case 'gt_s': this.compare('>'); return true;
-      case 'le_s': this.compare('<='); return true;
-      case 'ge_s': this.compare('>='); return true;
-      case 'lt_u': case 'gt_u': case 'le_u': case 'ge_u': {
+      case 'eqz':
+        this.unary(
+          (a) => `(${a} === 0 ? 1 : 0)`,
+          (a) => `${a} === 0`,
+        );
+        return true;
+      case 'eq':
+        this.compare('===');
+        return true;
+      case 'ne':
+        this.compare('!==');
+        return true;
+      case 'lt_s':
+        this.compare('<');
+        return true;
+      case 'gt_s':
+        this.compare('>');
+        return true;
+      case 'le_s':
+        this.compare('<=');
+        return true;
+      case 'ge_s':
+        this.compare('>=');
+        return true;
+      case 'lt_u':
+      case 'gt_u':
+      case 'le_u':
+      case 'ge_u': {
         const o = { lt_u: '<', gt_u: '>', le_u: '<=', ge_u: '>=' }[op];
         const b = this.pop();
         const a = this.pop();
@@ -780,25 +878,61 @@ export class FuncTranslator extends SimdLowering {
         this.push(`(${c} ? 1 : 0)`, true, c);
         return true;
       }
-      case 'clz': this.unary((a) => `clz32(${a})`); return true;
-      case 'ctz': this.unary((a) => `ctz32(${a})`); return true;
-      case 'popcnt': this.unary((a) => `popcnt32(${a})`); return true;
-      case 'extend8_s': this.unary((a) => `(${a} << 24 >> 24)`); return true;
-      case 'extend16_s': this.unary((a) => `(${a} << 16 >> 16)`); return true;
-      case 'wrap_i64': this.push(i64.i32WrapI64(this.popPair()), true); return true;
-      case 'trunc_f32_s': case 'trunc_f64_s': this.push(`truncI32S(${this.pop()})`, false); return true;
-      case 'trunc_f32_u': case 'trunc_f64_u': this.push(`truncI32U(${this.pop()})`, false); return true;
-      case 'trunc_sat_f32_s': case 'trunc_sat_f64_s': this.unary((a) => `truncSatI32S(${a})`); return true;
-      case 'trunc_sat_f32_u': case 'trunc_sat_f64_u': this.unary((a) => `truncSatI32U(${a})`); return true;
-      case 'reinterpret_f32': this.unary((a) => `f32ToBits(${a})`); return true;
-      default: return false;
+      case 'clz':
+        this.unary((a) => `clz32(${a})`);
+        return true;
+      case 'ctz':
+        this.unary((a) => `ctz32(${a})`);
+        return true;
+      case 'popcnt':
+        this.unary((a) => `popcnt32(${a})`);
+        return true;
+      case 'extend8_s':
+        this.unary((a) => `(${a} << 24 >> 24)`);
+        return true;
+      case 'extend16_s':
+        this.unary((a) => `(${a} << 16 >> 16)`);
+        return true;
+      case 'wrap_i64':
+        this.push(i64.i32WrapI64(this.popPair()), true);
+        return true;
+      case 'trunc_f32_s':
+      case 'trunc_f64_s':
+        this.push(`truncI32S(${this.pop()})`, false);
+        return true;
+      case 'trunc_f32_u':
+      case 'trunc_f64_u':
+        this.push(`truncI32U(${this.pop()})`, false);
+        return true;
+      case 'trunc_sat_f32_s':
+      case 'trunc_sat_f64_s':
+        this.unary((a) => `truncSatI32S(${a})`);
+        return true;
+      case 'trunc_sat_f32_u':
+      case 'trunc_sat_f64_u':
+        this.unary((a) => `truncSatI32U(${a})`);
+        return true;
+      case 'reinterpret_f32':
+        this.unary((a) => `f32ToBits(${a})`);
+        return true;
+      default:
+        return false;
     }
   }
 
   private i64Op(op: string): boolean {
     switch (op) {
-      case 'add': case 'sub': case 'mul': case 'and': case 'or': case 'xor':
-      case 'shl': case 'shr_s': case 'shr_u': case 'rotl': case 'rotr': {
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'and':
+      case 'or':
+      case 'xor':
+      case 'shl':
+      case 'shr_s':
+      case 'shr_u':
+      case 'rotl':
+      case 'rotr': {
         if (op === 'mul' && this.env.profile === 'interpreter') {
           // Under Ignition every Math.imul is a call: compute the low product once, for
           // both words. (TurboFan shares the repeated product by itself.)
@@ -816,8 +950,16 @@ export class FuncTranslator extends SimdLowering {
         else this.pushPairCall(i64.i64ShiftCall(op, a, b.lo));
         return true;
       }
-      case 'eq': case 'ne': case 'lt_s': case 'gt_s': case 'le_s': case 'ge_s':
-      case 'lt_u': case 'gt_u': case 'le_u': case 'ge_u': {
+      case 'eq':
+      case 'ne':
+      case 'lt_s':
+      case 'gt_s':
+      case 'le_s':
+      case 'ge_s':
+      case 'lt_u':
+      case 'gt_u':
+      case 'le_u':
+      case 'ge_u': {
         const b = this.popPairSimple();
         const a = this.popPairSimple();
         const c = i64.i64Compare(op, a, b)!;
@@ -829,18 +971,27 @@ export class FuncTranslator extends SimdLowering {
         this.push(`(${c} ? 1 : 0)`, true, c);
         return true;
       }
-      case 'clz': case 'ctz': case 'popcnt': case 'extend8_s': case 'extend16_s': case 'extend32_s': {
+      case 'clz':
+      case 'ctz':
+      case 'popcnt':
+      case 'extend8_s':
+      case 'extend16_s':
+      case 'extend32_s': {
         const a = op === 'popcnt' ? this.popPair() : this.popPairSimple();
         this.pushPair(i64.i64Unary(op, a)!, true);
         return true;
       }
-      case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
+      case 'div_s':
+      case 'div_u':
+      case 'rem_s':
+      case 'rem_u': {
         const b = this.popPair();
         const a = this.popPair();
         this.pushPairCall(i64.i64DivRemCall(op, a, b));
         return true;
       }
-      case 'add128': case 'sub128': {
+      case 'add128':
+      case 'sub128': {
         const bHi = this.popPairSimple();
         const bLo = this.popPairSimple();
         const aHi = this.popPairSimple();
@@ -848,55 +999,134 @@ export class FuncTranslator extends SimdLowering {
         this.pushPairsStmt(2, (r) => i64.i128AddSub(op === 'sub128', aLo, aHi, bLo, bHi, r));
         return true;
       }
-      case 'mul_wide_s': case 'mul_wide_u': {
+      case 'mul_wide_s':
+      case 'mul_wide_u': {
         const b = this.popPairSimple();
         const a = this.popPairSimple();
         this.pushPairsStmt(2, (r) => i64.i128MulWide(op === 'mul_wide_s', a, b, r));
         return true;
       }
-      case 'extend_i32_s': this.pushPair(i64.i64ExtendI32S(this.popSimple()), true); return true;
-      case 'extend_i32_u': this.pushPair(i64.i64ExtendI32U(this.pop()), true); return true;
-      case 'trunc_f32_s': case 'trunc_f64_s': this.pushPairCall(i64.i64TruncCall(this.pop(), true, false)); return true;
-      case 'trunc_f32_u': case 'trunc_f64_u': this.pushPairCall(i64.i64TruncCall(this.pop(), false, false)); return true;
-      case 'trunc_sat_f32_s': case 'trunc_sat_f64_s': this.pushPairCall(i64.i64TruncCall(this.pop(), true, true)); return true;
-      case 'trunc_sat_f32_u': case 'trunc_sat_f64_u': this.pushPairCall(i64.i64TruncCall(this.pop(), false, true)); return true;
-      case 'reinterpret_f64': this.pushPairCall(i64.i64ReinterpretF64Call(this.pop())); return true;
-      default: return false;
+      case 'extend_i32_s':
+        this.pushPair(i64.i64ExtendI32S(this.popSimple()), true);
+        return true;
+      case 'extend_i32_u':
+        this.pushPair(i64.i64ExtendI32U(this.pop()), true);
+        return true;
+      case 'trunc_f32_s':
+      case 'trunc_f64_s':
+        this.pushPairCall(i64.i64TruncCall(this.pop(), true, false));
+        return true;
+      case 'trunc_f32_u':
+      case 'trunc_f64_u':
+        this.pushPairCall(i64.i64TruncCall(this.pop(), false, false));
+        return true;
+      case 'trunc_sat_f32_s':
+      case 'trunc_sat_f64_s':
+        this.pushPairCall(i64.i64TruncCall(this.pop(), true, true));
+        return true;
+      case 'trunc_sat_f32_u':
+      case 'trunc_sat_f64_u':
+        this.pushPairCall(i64.i64TruncCall(this.pop(), false, true));
+        return true;
+      case 'reinterpret_f64':
+        this.pushPairCall(i64.i64ReinterpretF64Call(this.pop()));
+        return true;
+      default:
+        return false;
     }
   }
 
   private floatOp(op: string, f32: boolean): boolean {
     const r = (e: string): string => (f32 ? `fround(${e})` : `(${e})`);
     switch (op) {
-      case 'add': this.binary((a, b) => r(`${a} + ${b}`)); return true;
-      case 'sub': this.binary((a, b) => r(`${a} - ${b}`)); return true;
-      case 'mul': this.binary((a, b) => r(`${a} * ${b}`)); return true;
-      case 'div': this.binary((a, b) => r(`${a} / ${b}`)); return true;
-      case 'min': this.binary((a, b) => (f32 ? `fround(fmin(${a}, ${b}))` : `fmin(${a}, ${b})`)); return true;
-      case 'max': this.binary((a, b) => (f32 ? `fround(fmax(${a}, ${b}))` : `fmax(${a}, ${b})`)); return true;
-      case 'copysign': this.binary((a, b) => `${f32 ? 'f32' : 'f64'}copysign(${a}, ${b})`); return true;
-      case 'abs': this.unary((a) => `${f32 ? 'f32' : 'f64'}abs(${a})`); return true;
-      case 'neg': this.unary((a) => `${f32 ? 'f32' : 'f64'}neg(${a})`); return true;
-      case 'sqrt': this.unary((a) => r(`sqrt(${a})`)); return true;
-      case 'ceil': this.unary((a) => r(`fceil(${a})`)); return true;
-      case 'floor': this.unary((a) => r(`ffloor(${a})`)); return true;
-      case 'trunc': this.unary((a) => r(`ftrunc(${a})`)); return true;
-      case 'nearest': this.unary((a) => r(`nearest(${a})`)); return true;
-      case 'eq': if (NAN_CARRIERS) this.compareFloatEquality('==='); else this.compare('==='); return true;
-      case 'ne': if (NAN_CARRIERS) this.compareFloatEquality('!=='); else this.compare('!=='); return true;
-      case 'lt': this.compare('<'); return true;
-      case 'gt': this.compare('>'); return true;
-      case 'le': this.compare('<='); return true;
-      case 'ge': this.compare('>='); return true;
-      case 'convert_i32_s': this.unary((a) => (f32 ? `fround(${a})` : `(+${a})`)); return true;
-      case 'convert_i32_u': this.unary((a) => (f32 ? `fround(${a} >>> 0)` : `(${a} >>> 0)`)); return true;
-      case 'convert_i64_s': this.push((f32 ? i64.f32ConvertI64S : i64.f64ConvertI64S)(this.popPair()), true); return true;
-      case 'convert_i64_u': this.push((f32 ? i64.f32ConvertI64U : i64.f64ConvertI64U)(this.popPair()), true); return true;
-      case 'demote_f64': this.unary((a) => `fround(${a})`); return true;
-      case 'promote_f32': this.unary((a) => `(+${a})`); return true;
-      case 'reinterpret_i32': this.unary((a) => `f32FromBits(${a})`); return true;
-      case 'reinterpret_i64': this.push(i64.f64ReinterpretI64(this.popPair()), true); return true;
-      default: return false;
+      case 'add':
+        this.binary((a, b) => r(`${a} + ${b}`));
+        return true;
+      case 'sub':
+        this.binary((a, b) => r(`${a} - ${b}`));
+        return true;
+      case 'mul':
+        this.binary((a, b) => r(`${a} * ${b}`));
+        return true;
+      case 'div':
+        this.binary((a, b) => r(`${a} / ${b}`));
+        return true;
+      case 'min':
+        this.binary((a, b) => (f32 ? `fround(fmin(${a}, ${b}))` : `fmin(${a}, ${b})`));
+        return true;
+      case 'max':
+        this.binary((a, b) => (f32 ? `fround(fmax(${a}, ${b}))` : `fmax(${a}, ${b})`));
+        return true;
+      case 'copysign':
+        this.binary((a, b) => `${f32 ? 'f32' : 'f64'}copysign(${a}, ${b})`);
+        return true;
+      case 'abs':
+        this.unary((a) => `${f32 ? 'f32' : 'f64'}abs(${a})`);
+        return true;
+      case 'neg':
+        this.unary((a) => `${f32 ? 'f32' : 'f64'}neg(${a})`);
+        return true;
+      case 'sqrt':
+        this.unary((a) => r(`sqrt(${a})`));
+        return true;
+      case 'ceil':
+        this.unary((a) => r(`fceil(${a})`));
+        return true;
+      case 'floor':
+        this.unary((a) => r(`ffloor(${a})`));
+        return true;
+      case 'trunc':
+        this.unary((a) => r(`ftrunc(${a})`));
+        return true;
+      case 'nearest':
+        this.unary((a) => r(`nearest(${a})`));
+        return true;
+      case 'eq':
+        if (NAN_CARRIERS) this.compareFloatEquality('===');
+        else this.compare('===');
+        return true;
+      case 'ne':
+        if (NAN_CARRIERS) this.compareFloatEquality('!==');
+        else this.compare('!==');
+        return true;
+      case 'lt':
+        this.compare('<');
+        return true;
+      case 'gt':
+        this.compare('>');
+        return true;
+      case 'le':
+        this.compare('<=');
+        return true;
+      case 'ge':
+        this.compare('>=');
+        return true;
+      case 'convert_i32_s':
+        this.unary((a) => (f32 ? `fround(${a})` : `(+${a})`));
+        return true;
+      case 'convert_i32_u':
+        this.unary((a) => (f32 ? `fround(${a} >>> 0)` : `(${a} >>> 0)`));
+        return true;
+      case 'convert_i64_s':
+        this.push((f32 ? i64.f32ConvertI64S : i64.f64ConvertI64S)(this.popPair()), true);
+        return true;
+      case 'convert_i64_u':
+        this.push((f32 ? i64.f32ConvertI64U : i64.f64ConvertI64U)(this.popPair()), true);
+        return true;
+      case 'demote_f64':
+        this.unary((a) => `fround(${a})`);
+        return true;
+      case 'promote_f32':
+        this.unary((a) => `(+${a})`);
+        return true;
+      case 'reinterpret_i32':
+        this.unary((a) => `f32FromBits(${a})`);
+        return true;
+      case 'reinterpret_i64':
+        this.push(i64.f64ReinterpretI64(this.popPair()), true);
+        return true;
+      default:
+        return false;
     }
   }
 }

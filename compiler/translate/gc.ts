@@ -60,7 +60,8 @@ export abstract class GcLowering extends MemoryAccess {
 
   protected gcOp(name: string, ins: Instr): boolean {
     switch (name) {
-      case 'struct.new': case 'struct.new_default': {
+      case 'struct.new':
+      case 'struct.new_default': {
         const st = this.compositeAt(ins.idx!) as StructType;
         const id = this.env.canonicalTypeId(ins.idx!);
         // The type's own allocator (runtime/vm/gc.ts structLayout), bound once per instance: named
@@ -73,7 +74,8 @@ export abstract class GcLowering extends MemoryAccess {
         this.push(`${this.pool.add(`structLayout(${id}).create`)}(${args.join(', ')})`, false);
         return true;
       }
-      case 'struct.new_desc': case 'struct.new_default_desc': {
+      case 'struct.new_desc':
+      case 'struct.new_default_desc': {
         // The descriptor is the last operand and the allocator's last argument.
         const st = this.compositeAt(ins.idx!) as StructType;
         const id = this.env.canonicalTypeId(ins.idx!);
@@ -89,13 +91,15 @@ export abstract class GcLowering extends MemoryAccess {
       case 'ref.get_desc':
         this.push(`H.refGetDesc(${this.pop()})`, false);
         return true;
-      case 'ref.cast_desc_eq': case 'ref.cast_desc_eq_null': {
+      case 'ref.cast_desc_eq':
+      case 'ref.cast_desc_eq_null': {
         const d = this.pop();
         const v = this.pop();
         this.push(`H.refCastDescEq(${v}, ${d}, ${name.endsWith('_null')})`, false);
         return true;
       }
-      case 'br_on_cast_desc_eq': case 'br_on_cast_desc_eq_fail': {
+      case 'br_on_cast_desc_eq':
+      case 'br_on_cast_desc_eq_fail': {
         // The reference stays on the stack (it is what the branch carries); the descriptor is
         // consumed by the test, which runs before the branch's result assignments.
         const rt2 = ins.types![1] as RefType;
@@ -108,7 +112,9 @@ export abstract class GcLowering extends MemoryAccess {
         this.condBranchKeep(name === 'br_on_cast_desc_eq' ? test : `!${test}`, ins.idx!);
         return true;
       }
-      case 'struct.get': case 'struct.get_s': case 'struct.get_u': {
+      case 'struct.get':
+      case 'struct.get_s':
+      case 'struct.get_u': {
         const st = this.compositeAt(ins.idx!) as StructType;
         const ft = st.fields[ins.idx2!].type;
         const r = this.pop();
@@ -126,33 +132,48 @@ export abstract class GcLowering extends MemoryAccess {
         this.emit(`structRef(${r}).f${ins.idx2} = ${packed};`);
         return true;
       }
-      case 'array.new': case 'array.new_default': {
+      case 'array.new':
+      case 'array.new_default': {
         const at = this.compositeAt(ins.idx!) as ArrayType;
         const n = this.addrOperand(false);
         const init = name === 'array.new' ? this.popBoxed() : this.defaultValue(unpacked(at.field.type));
-        this.push(`arrayNew(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${init}, ${n})`, false);
+        this.push(
+          `arrayNew(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${init}, ${n})`,
+          false,
+        );
         return true;
       }
       case 'array.new_fixed': {
         const at = this.compositeAt(ins.idx!) as ArrayType;
         const args = this.popN(ins.idx2!);
-        this.push(`arrayFixed(${[String(this.env.canonicalTypeId(ins.idx!)), JSON.stringify(elemKindOf(at.field.type)), ...args].join(', ')})`, false);
+        this.push(
+          `arrayFixed(${[String(this.env.canonicalTypeId(ins.idx!)), JSON.stringify(elemKindOf(at.field.type)), ...args].join(', ')})`,
+          false,
+        );
         return true;
       }
       case 'array.new_data': {
         const at = this.compositeAt(ins.idx!) as ArrayType;
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
-        this.push(`arrayNewData(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${s}, ${n})`, false);
+        this.push(
+          `arrayNewData(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${s}, ${n})`,
+          false,
+        );
         return true;
       }
       case 'array.new_elem': {
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
-        this.push(`arrayNewElem(${this.env.canonicalTypeId(ins.idx!)}, ${this.env.elemSegment(ins.idx2!)}, ${s}, ${n})`, false);
+        this.push(
+          `arrayNewElem(${this.env.canonicalTypeId(ins.idx!)}, ${this.env.elemSegment(ins.idx2!)}, ${s}, ${n})`,
+          false,
+        );
         return true;
       }
-      case 'array.get': case 'array.get_s': case 'array.get_u': {
+      case 'array.get':
+      case 'array.get_s':
+      case 'array.get_u': {
         const at = this.compositeAt(ins.idx!) as ArrayType;
         const i = this.addrOperand(false);
         const a = this.pop();
@@ -194,7 +215,9 @@ export abstract class GcLowering extends MemoryAccess {
         const s = this.addrOperand(false);
         const d = this.addrOperand(false);
         const a = this.pop();
-        this.emit(`arrayInitData(${a}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${d}, ${s}, ${n});`);
+        this.emit(
+          `arrayInitData(${a}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${d}, ${s}, ${n});`,
+        );
         return true;
       }
       case 'array.init_elem': {
@@ -220,21 +243,24 @@ export abstract class GcLowering extends MemoryAccess {
       case 'extern.convert_any':
         this.push(`externalize(${this.pop()})`, false);
         return true;
-      case 'ref.test': case 'ref.test_null': {
+      case 'ref.test':
+      case 'ref.test_null': {
         const v = this.pop();
         const rt = ins.types?.[0] as RefType | undefined;
         const fn = rt?.exact === true ? this.castTestFn(rt) : this.refTestFn(ins.heap!, name.endsWith('_null'));
         this.push(`(${fn}(${v}) ? 1 : 0)`, false);
         return true;
       }
-      case 'ref.cast': case 'ref.cast_null': {
+      case 'ref.cast':
+      case 'ref.cast_null': {
         const v = this.pop();
         const rt = ins.types?.[0] as RefType | undefined;
         if (rt?.exact === true) this.push(`H.refCastBy(${v}, ${this.castTestFn(rt)})`, false);
         else this.push(`refCast(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`, false);
         return true;
       }
-      case 'br_on_cast': case 'br_on_cast_fail': {
+      case 'br_on_cast':
+      case 'br_on_cast_fail': {
         const rt2 = ins.types![1] as RefType;
         const d = this.stack.length - 1;
         this.materialize(d);

@@ -13,7 +13,10 @@
 // BigInt appears only at the boundaries (GC fields, exception payloads, SIMD lane moves),
 // through `i64Box` / `i64Unbox`.
 
-export interface Pair { lo: string; hi: string }
+export interface Pair {
+  lo: string;
+  hi: string;
+}
 
 /** Where helpers and callees leave the high word of an i64 result. */
 export const HI_REG = 'rI32[1]';
@@ -39,7 +42,9 @@ function mulHighU32(a: string, b: string, lo: string): string {
 /** High word of a * b (mod 2^64) when `lo` holds its low word, imul(a.lo, b.lo). (simple) */
 export function i64MulHigh(a: Pair, b: Pair, lo: string): string {
   const cross = (x: string, y: string): string | null => (x === '0' || y === '0' ? null : `imul(${x}, ${y})`);
-  const terms = [mulHighU32(a.lo, b.lo, lo), cross(a.lo, b.hi), cross(a.hi, b.lo)].filter((t): t is string => t !== null);
+  const terms = [mulHighU32(a.lo, b.lo, lo), cross(a.lo, b.hi), cross(a.hi, b.lo)].filter(
+    (t): t is string => t !== null,
+  );
   return `(${terms.join(' + ')} | 0)`;
 }
 
@@ -47,19 +52,30 @@ export function i64MulHigh(a: Pair, b: Pair, lo: string): string {
 export function i64Binary(name: string, a: Pair, b: Pair): Pair | null {
   switch (name) {
     case 'add':
-      return { lo: `(${a.lo} + ${b.lo} | 0)`, hi: `(${a.hi} + ${b.hi} + ((${a.lo} + ${b.lo} | 0) >>> 0 < ${u32(a.lo)} ? 1 : 0) | 0)` };
+      return {
+        lo: `(${a.lo} + ${b.lo} | 0)`,
+        hi: `(${a.hi} + ${b.hi} + ((${a.lo} + ${b.lo} | 0) >>> 0 < ${u32(a.lo)} ? 1 : 0) | 0)`,
+      };
     case 'sub':
       return { lo: `(${a.lo} - ${b.lo} | 0)`, hi: `(${a.hi} - ${b.hi} - (${u32(a.lo)} < ${u32(b.lo)} ? 1 : 0) | 0)` };
     case 'mul': {
       const lo = `imul(${a.lo}, ${b.lo})`;
       return { lo, hi: i64MulHigh(a, b, lo) };
     }
-    case 'and': return { lo: `(${a.lo} & ${b.lo})`, hi: `(${a.hi} & ${b.hi})` };
-    case 'or': return { lo: `(${a.lo} | ${b.lo})`, hi: `(${a.hi} | ${b.hi})` };
-    case 'xor': return { lo: `(${a.lo} ^ ${b.lo})`, hi: `(${a.hi} ^ ${b.hi})` };
-    case 'shl': case 'shr_s': case 'shr_u': case 'rotl': case 'rotr':
+    case 'and':
+      return { lo: `(${a.lo} & ${b.lo})`, hi: `(${a.hi} & ${b.hi})` };
+    case 'or':
+      return { lo: `(${a.lo} | ${b.lo})`, hi: `(${a.hi} | ${b.hi})` };
+    case 'xor':
+      return { lo: `(${a.lo} ^ ${b.lo})`, hi: `(${a.hi} ^ ${b.hi})` };
+    case 'shl':
+    case 'shr_s':
+    case 'shr_u':
+    case 'rotl':
+    case 'rotr':
       return isLit(b.lo) ? constShift(name, a, Number(b.lo) & 63) : null;
-    default: return null;
+    default:
+      return null;
   }
 }
 
@@ -81,7 +97,8 @@ function constShift(name: string, a: Pair, k: number): Pair {
     case 'shr_s':
       if (k < 32) return { lo: `(${a.lo} >>> ${k} | ${a.hi} << ${32 - k})`, hi: `(${a.hi} >> ${k})` };
       return { lo: k === 32 ? a.hi : `(${a.hi} >> ${k - 32})`, hi: `(${a.hi} >> 31)` };
-    default: { // rotl
+    default: {
+      // rotl
       if (k === 32) return { lo: a.hi, hi: a.lo };
       const [x, y, j] = k < 32 ? [a.lo, a.hi, k] : [a.hi, a.lo, k - 32];
       return { lo: `(${x} << ${j} | ${y} >>> ${32 - j})`, hi: `(${y} << ${j} | ${x} >>> ${32 - j})` };
@@ -100,19 +117,31 @@ export function i64Compare(name: string, a: Pair, b: Pair): string | null {
   const lo = (op: string): string => `${u32(a.lo)} ${op} ${u32(b.lo)}`;
   const s = (op: string, strict: string): string => `(${a.hi} ${strict} ${b.hi} || ${a.hi} === ${b.hi} && ${lo(op)})`;
   const uh = (x: string): string => u32(x);
-  const u = (op: string, strict: string): string => `(${uh(a.hi)} ${strict} ${uh(b.hi)} || ${a.hi} === ${b.hi} && ${lo(op)})`;
+  const u = (op: string, strict: string): string =>
+    `(${uh(a.hi)} ${strict} ${uh(b.hi)} || ${a.hi} === ${b.hi} && ${lo(op)})`;
   switch (name) {
-    case 'eq': return `(${a.lo} === ${b.lo} && ${a.hi} === ${b.hi})`;
-    case 'ne': return `(${a.lo} !== ${b.lo} || ${a.hi} !== ${b.hi})`;
-    case 'lt_s': return s('<', '<');
-    case 'gt_s': return s('>', '>');
-    case 'le_s': return s('<=', '<');
-    case 'ge_s': return s('>=', '>');
-    case 'lt_u': return u('<', '<');
-    case 'gt_u': return u('>', '>');
-    case 'le_u': return u('<=', '<');
-    case 'ge_u': return u('>=', '>');
-    default: return null;
+    case 'eq':
+      return `(${a.lo} === ${b.lo} && ${a.hi} === ${b.hi})`;
+    case 'ne':
+      return `(${a.lo} !== ${b.lo} || ${a.hi} !== ${b.hi})`;
+    case 'lt_s':
+      return s('<', '<');
+    case 'gt_s':
+      return s('>', '>');
+    case 'le_s':
+      return s('<=', '<');
+    case 'ge_s':
+      return s('>=', '>');
+    case 'lt_u':
+      return u('<', '<');
+    case 'gt_u':
+      return u('>', '>');
+    case 'le_u':
+      return u('<=', '<');
+    case 'ge_u':
+      return u('>=', '>');
+    default:
+      return null;
   }
 }
 
@@ -121,13 +150,20 @@ export const i64Eqz = (a: Pair): string => `(${a.lo} | ${a.hi}) === 0`;
 /** Unary operators producing an i64. (simple) */
 export function i64Unary(name: string, a: Pair): Pair | null {
   switch (name) {
-    case 'clz': return { lo: `(${a.hi} === 0 ? 32 + clz32(${a.lo}) : clz32(${a.hi}))`, hi: '0' };
-    case 'ctz': return { lo: `(${a.lo} === 0 ? 32 + ctz32(${a.hi}) : ctz32(${a.lo}))`, hi: '0' };
-    case 'popcnt': return { lo: `(popcnt32(${a.lo}) + popcnt32(${a.hi}))`, hi: '0' };
-    case 'extend8_s': return { lo: `(${a.lo} << 24 >> 24)`, hi: `(${a.lo} << 24 >> 31)` };
-    case 'extend16_s': return { lo: `(${a.lo} << 16 >> 16)`, hi: `(${a.lo} << 16 >> 31)` };
-    case 'extend32_s': return { lo: a.lo, hi: `(${a.lo} >> 31)` };
-    default: return null;
+    case 'clz':
+      return { lo: `(${a.hi} === 0 ? 32 + clz32(${a.lo}) : clz32(${a.hi}))`, hi: '0' };
+    case 'ctz':
+      return { lo: `(${a.lo} === 0 ? 32 + ctz32(${a.hi}) : ctz32(${a.lo}))`, hi: '0' };
+    case 'popcnt':
+      return { lo: `(popcnt32(${a.lo}) + popcnt32(${a.hi}))`, hi: '0' };
+    case 'extend8_s':
+      return { lo: `(${a.lo} << 24 >> 24)`, hi: `(${a.lo} << 24 >> 31)` };
+    case 'extend16_s':
+      return { lo: `(${a.lo} << 16 >> 16)`, hi: `(${a.lo} << 16 >> 31)` };
+    case 'extend32_s':
+      return { lo: a.lo, hi: `(${a.lo} >> 31)` };
+    default:
+      return null;
   }
 }
 
@@ -152,7 +188,7 @@ export const f32ConvertI64S = (a: Pair): string => `i64ToF32(${a.lo}, ${a.hi})`;
 export const f32ConvertI64U = (a: Pair): string => `u64ToF32(${a.lo}, ${a.hi})`;
 /** Float -> i64 helper calls (trapping or saturating; return lo, high word in HI_REG). */
 export const i64TruncCall = (x: string, signed: boolean, sat: boolean): string =>
-  `${sat ? (signed ? 'truncSatI64' : 'truncSatU64') : (signed ? 'truncI64S' : 'truncI64U')}(${x})`;
+  `${sat ? (signed ? 'truncSatI64' : 'truncSatU64') : signed ? 'truncI64S' : 'truncI64U'}(${x})`;
 
 // ---- bit casts
 export const i64ReinterpretF64Call = (a: string): string => `f64ToWords(${a})`;
@@ -171,23 +207,36 @@ export const i64UnboxPure = (b: string): Pair => ({ lo: `i64Lo(${b})`, hi: `i64H
 // any byte changes, so a trapping store leaves memory untouched.
 export function i64LoadWords(kind: string, dv: string, ea: string, lo: string, hi: string): string {
   switch (kind) {
-    case 'load': return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = ${dv}.getInt32(${ea} + 4, 1);`;
-    case 'load8_s': return `${lo} = ${dv}.getInt8(${ea}); ${hi} = ${lo} >> 31;`;
-    case 'load8_u': return `${lo} = ${dv}.getUint8(${ea}); ${hi} = 0;`;
-    case 'load16_s': return `${lo} = ${dv}.getInt16(${ea}, 1); ${hi} = ${lo} >> 31;`;
-    case 'load16_u': return `${lo} = ${dv}.getUint16(${ea}, 1); ${hi} = 0;`;
-    case 'load32_s': return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = ${lo} >> 31;`;
-    case 'load32_u': return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = 0;`;
-    default: throw new Error(`i64Load: ${kind}`);
+    case 'load':
+      return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = ${dv}.getInt32(${ea} + 4, 1);`;
+    case 'load8_s':
+      return `${lo} = ${dv}.getInt8(${ea}); ${hi} = ${lo} >> 31;`;
+    case 'load8_u':
+      return `${lo} = ${dv}.getUint8(${ea}); ${hi} = 0;`;
+    case 'load16_s':
+      return `${lo} = ${dv}.getInt16(${ea}, 1); ${hi} = ${lo} >> 31;`;
+    case 'load16_u':
+      return `${lo} = ${dv}.getUint16(${ea}, 1); ${hi} = 0;`;
+    case 'load32_s':
+      return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = ${lo} >> 31;`;
+    case 'load32_u':
+      return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = 0;`;
+    default:
+      throw new Error(`i64Load: ${kind}`);
   }
 }
 export function i64Store(kind: string, dv: string, ea: string, v: Pair): string {
   switch (kind) {
-    case 'store': return `${dv}.setInt32(${ea} + 4, ${v.hi}, 1); ${dv}.setInt32(${ea}, ${v.lo}, 1);`;
-    case 'store8': return `${dv}.setInt8(${ea}, ${v.lo});`;
-    case 'store16': return `${dv}.setInt16(${ea}, ${v.lo}, 1);`;
-    case 'store32': return `${dv}.setInt32(${ea}, ${v.lo}, 1);`;
-    default: throw new Error(`i64Store: ${kind}`);
+    case 'store':
+      return `${dv}.setInt32(${ea} + 4, ${v.hi}, 1); ${dv}.setInt32(${ea}, ${v.lo}, 1);`;
+    case 'store8':
+      return `${dv}.setInt8(${ea}, ${v.lo});`;
+    case 'store16':
+      return `${dv}.setInt16(${ea}, ${v.lo}, 1);`;
+    case 'store32':
+      return `${dv}.setInt32(${ea}, ${v.lo}, 1);`;
+    default:
+      throw new Error(`i64Store: ${kind}`);
   }
 }
 
@@ -227,7 +276,9 @@ export function i128AddSub(sub: boolean, aLo: Pair, aHi: Pair, bLo: Pair, bHi: P
 export function i128MulWide(signed: boolean, a: Pair, b: Pair, r: readonly string[]): string {
   const x = [`${a.lo} & 65535`, `${a.lo} >>> 16`, `${a.hi} & 65535`, `${a.hi} >>> 16`];
   const y = [`${b.lo} & 65535`, `${b.lo} >>> 16`, `${b.hi} & 65535`, `${b.hi} >>> 16`];
-  const out: string[] = [`{ let x0 = ${x[0]}, x1 = ${x[1]}, x2 = ${x[2]}, x3 = ${x[3]}, y0 = ${y[0]}, y1 = ${y[1]}, y2 = ${y[2]}, y3 = ${y[3]}, t = 0, z0, z1, z2, z3, z4, z5, z6, z7;`];
+  const out: string[] = [
+    `{ let x0 = ${x[0]}, x1 = ${x[1]}, x2 = ${x[2]}, x3 = ${x[3]}, y0 = ${y[0]}, y1 = ${y[1]}, y2 = ${y[2]}, y3 = ${y[3]}, t = 0, z0, z1, z2, z3, z4, z5, z6, z7;`,
+  ];
   // Column k of the schoolbook product of the 16-bit limbs, plus the carry from column k-1.
   for (let k = 0; k <= 6; k++) {
     const terms: string[] = [];
@@ -238,8 +289,12 @@ export function i128MulWide(signed: boolean, a: Pair, b: Pair, r: readonly strin
   out.push('let w2 = z4 | z5 << 16, w3 = z6 | z7 << 16;');
   if (signed) {
     // The signed product's high half is the unsigned one's minus b if a < 0 and minus a if b < 0.
-    out.push(`if (${a.hi} < 0) { t = (w2 >>> 0) - ${u32(b.lo)}; w3 = w3 - ${b.hi} - (t < 0 ? 1 : 0) | 0; w2 = t | 0; }`);
-    out.push(`if (${b.hi} < 0) { t = (w2 >>> 0) - ${u32(a.lo)}; w3 = w3 - ${a.hi} - (t < 0 ? 1 : 0) | 0; w2 = t | 0; }`);
+    out.push(
+      `if (${a.hi} < 0) { t = (w2 >>> 0) - ${u32(b.lo)}; w3 = w3 - ${b.hi} - (t < 0 ? 1 : 0) | 0; w2 = t | 0; }`,
+    );
+    out.push(
+      `if (${b.hi} < 0) { t = (w2 >>> 0) - ${u32(a.lo)}; w3 = w3 - ${a.hi} - (t < 0 ? 1 : 0) | 0; w2 = t | 0; }`,
+    );
   }
   out.push(`${r[0]} = z0 | z1 << 16; ${r[1]} = z2 | z3 << 16; ${r[2]} = w2; ${r[3]} = w3; }`);
   return out.join(' ');

@@ -37,7 +37,12 @@ export interface InstanceCode {
 
 /** `limits` (LIMS in generated code) is the store's limits state (runtime/limits.ts), read
  *  only by fuel / interrupt checks. */
-export type ModuleFactory = (vm: VMContext, helpers: TranslatedHelpers, lazySource?: (i: number) => LazyFunction, limits?: unknown) => InstanceCode;
+export type ModuleFactory = (
+  vm: VMContext,
+  helpers: TranslatedHelpers,
+  lazySource?: (i: number) => LazyFunction,
+  limits?: unknown,
+) => InstanceCode;
 
 /** Lazy mode: what the runtime's `lazyCompile` compiles for one function. */
 export interface LazyFunction {
@@ -107,8 +112,21 @@ export interface TranslateOptions {
 const LAZY_MAX_CONTROL_DEPTH = 1000;
 
 /** Produces the JS source of a whole module (the body of the factory). */
-export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): string {
-  const env = new ModuleEnvironment(m, offsets, canon, opts.lazy === true, opts.checks, opts.outlineThreshold, opts.profile);
+export function translateModuleSource(
+  m: ModuleIR,
+  offsets: VMOffsets,
+  canon: readonly number[],
+  opts: TranslateOptions = {},
+): string {
+  const env = new ModuleEnvironment(
+    m,
+    offsets,
+    canon,
+    opts.lazy === true,
+    opts.checks,
+    opts.outlineThreshold,
+    opts.profile,
+  );
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   if (opts.lazy) return lazyModuleSource(m, env, pool, t, opts.controlDepths);
@@ -140,7 +158,13 @@ export function translateModuleSource(m: ModuleIR, offsets: VMOffsets, canon: re
  * stub is kept off hot paths: direct calls reach CODE, and callIndirect follows a stub to
  * its code (runtime/vm/helpers.ts).
  */
-function lazyModuleSource(m: ModuleIR, env: ModuleEnvironment, pool: ConstPool, t: FuncTranslator, controlDepths: readonly number[] | undefined): string {
+function lazyModuleSource(
+  m: ModuleIR,
+  env: ModuleEnvironment,
+  pool: ConstPool,
+  t: FuncTranslator,
+  controlDepths: readonly number[] | undefined,
+): string {
   const n = m.codes.length;
   const imported = m.numImportedFuncs;
   const arity: number[] = new Array<number>(n);
@@ -160,7 +184,9 @@ function lazyModuleSource(m: ModuleIR, env: ModuleEnvironment, pool: ConstPool, 
   const makers: string[] = [];
   for (const k of [...new Set(arity)].sort((a, b) => a - b)) {
     const ps = Array.from({ length: k }, (_, j) => `a${j}`).join(', ');
-    makers.push(`S[${k}] = function (i) { var f = function ${LAZY_STUB_NAME}(${ps}) { var c = CODE[i]; return (c !== f ? c : lzc(i))(${ps}); }; f[CC] = undefined; return f; };`);
+    makers.push(
+      `S[${k}] = function (i) { var f = function ${LAZY_STUB_NAME}(${ps}) { var c = CODE[i]; return (c !== f ? c : lzc(i))(${ps}); }; f[CC] = undefined; return f; };`,
+    );
   }
   // The stubs that translated-now functions name (ref.func, return_call) as factory bindings.
   const deepText = deep.join('\n');
@@ -248,14 +274,22 @@ function compileFactory(source: string): ModuleFactory {
     return new Function(...FACTORY_PARAMS, source) as ModuleFactory;
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new CompileError('invalid', 'implementation limit: control flow nested too deeply to compile to JavaScript');
+      throw new CompileError(
+        'invalid',
+        'implementation limit: control flow nested too deeply to compile to JavaScript',
+      );
     }
     throw e;
   }
 }
 
 /** Translates and compiles a module. The factory is shared by all instances. */
-export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}): TranslatedModule {
+export function translateModule(
+  m: ModuleIR,
+  offsets: VMOffsets,
+  canon: readonly number[],
+  opts: TranslateOptions = {},
+): TranslatedModule {
   const source = translateModuleSource(m, offsets, canon, opts);
   const factory = compileFactory(source);
   if (!opts.lazy) return { source, factory };
@@ -269,7 +303,13 @@ export function translateModule(m: ModuleIR, offsets: VMOffsets, canon: readonly
  * module). `seed` holds functions translated earlier (a deserialized module's), returned as
  * they are. The translator's environment is built on the first function not in `seed`.
  */
-export function lazyTranslator(m: ModuleIR, offsets: VMOffsets, canon: readonly number[], opts: TranslateOptions = {}, seed?: ReadonlyMap<number, LazyFunction>): { lazySource: (i: number) => LazyFunction; translated: ReadonlyMap<number, LazyFunction> } {
+export function lazyTranslator(
+  m: ModuleIR,
+  offsets: VMOffsets,
+  canon: readonly number[],
+  opts: TranslateOptions = {},
+  seed?: ReadonlyMap<number, LazyFunction>,
+): { lazySource: (i: number) => LazyFunction; translated: ReadonlyMap<number, LazyFunction> } {
   const translated = new Map<number, LazyFunction>(seed ?? []);
   let env: ModuleEnvironment | null = null;
   let reads: ((body: string) => string[]) | null = null;
@@ -287,7 +327,11 @@ export function lazyTranslator(m: ModuleIR, offsets: VMOffsets, canon: readonly 
       }
       const body = lazyFunctionSource(m, env, i);
       const names = inB!;
-      lz = { body, bindings: reads!(body).filter((n) => names.has(n)), name: m.names?.funcs.get(m.numImportedFuncs + i) };
+      lz = {
+        body,
+        bindings: reads!(body).filter((n) => names.has(n)),
+        name: m.names?.funcs.get(m.numImportedFuncs + i),
+      };
       translated.set(i, lz);
     }
     return lz;

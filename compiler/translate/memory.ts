@@ -5,12 +5,19 @@ import type { Instr } from '../ir';
 import type { MemoryNames } from './env';
 import * as i64 from './i64';
 import { opDesc } from './ops';
-import { LITTLE_ENDIAN_HOST, unparen, splitTopLevel, addrFacts, maskedShiftIndex, TRAP_MSG, IDENT_OR_LITERAL, entry } from './exprs';
+import {
+  LITTLE_ENDIAN_HOST,
+  unparen,
+  splitTopLevel,
+  addrFacts,
+  maskedShiftIndex,
+  TRAP_MSG,
+  IDENT_OR_LITERAL,
+  entry,
+} from './exprs';
 import { OperandStack } from './stack';
 import { NAN_CARRIERS, f64LoadCarrier, f64StoreCarrier } from './nan';
 import { ATOMIC_OPS } from '../../vmctx/helpers';
-
-
 
 export abstract class MemoryAccess extends OperandStack {
   // ------------------------------------------------------------------ memory
@@ -25,7 +32,13 @@ export abstract class MemoryAccess extends OperandStack {
    * Otherwise (memory64, SIMD helpers on the Uint8Array) the check is explicit and the address
    * is left in the temporary `a`.
    */
-  protected effectiveAddress(m: MemoryNames, offset: number, size: number, viaDataView = false, twoWords = false): string {
+  protected effectiveAddress(
+    m: MemoryNames,
+    offset: number,
+    size: number,
+    viaDataView = false,
+    twoWords = false,
+  ): string {
     let base: string;
     if (m.is64) base = i64.i64ToAddress(this.popPair());
     else {
@@ -68,9 +81,12 @@ export abstract class MemoryAccess extends OperandStack {
     // `(x << 2)` is non-negative and did not overflow (addrFacts), so its word index is x.
     const inner = unparen(top.e);
     const parts = inner === null ? null : splitTopLevel(inner);
-    const index = parts === null ? `${top.e} >> 2`
-      : parts[1] === '<<' && parts[2] === '2' ? parts[0]
-      : maskedShiftIndex(parts) ?? `${top.e} >> 2`;
+    const index =
+      parts === null
+        ? `${top.e} >> 2`
+        : parts[1] === '<<' && parts[2] === '2'
+          ? parts[0]
+          : (maskedShiftIndex(parts) ?? `${top.e} >> 2`);
     return offset === 0 ? index : `(${index}) + ${offset / 4}`;
   }
 
@@ -87,14 +103,16 @@ export abstract class MemoryAccess extends OperandStack {
     const ma = ins.memarg!;
     const m = this.env.memory(ma.mem);
     const desc = opDesc(ins.op)!;
-    const ty = desc.ty, kind = desc.op;
+    const ty = desc.ty,
+      kind = desc.op;
     const size = desc.size;
     if (ty === 'i64') {
-      const pa = kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
+      const pa =
+        kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
       this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.dv, pa, lo, hi));
       return;
     }
-    const w = (kind === 'load' && (ty === 'i32' || ty === 'f32')) ? this.wordIndex(m, ma.offset) : null;
+    const w = kind === 'load' && (ty === 'i32' || ty === 'f32') ? this.wordIndex(m, ma.offset) : null;
     if (w !== null) {
       this.push(ty === 'f32' ? `f32FromBits(${m.i32}[${w}])` : `${m.i32}[${w}]`, false);
       return;
@@ -106,12 +124,23 @@ export abstract class MemoryAccess extends OperandStack {
     else if (ty === 'f64') e = NAN_CARRIERS ? f64LoadCarrier(m.dv, ea) : `${m.dv}.getFloat64(${ea}, 1)`;
     else {
       switch (kind) {
-        case 'load': e = `${m.dv}.getInt32(${ea}, 1)`; break;
-        case 'load8_s': e = `${m.dv}.getInt8(${ea})`; break;
-        case 'load8_u': e = `${m.dv}.getUint8(${ea})`; break;
-        case 'load16_s': e = `${m.dv}.getInt16(${ea}, 1)`; break;
-        case 'load16_u': e = `${m.dv}.getUint16(${ea}, 1)`; break;
-        default: throw new Error(`unknown load ${name}`);
+        case 'load':
+          e = `${m.dv}.getInt32(${ea}, 1)`;
+          break;
+        case 'load8_s':
+          e = `${m.dv}.getInt8(${ea})`;
+          break;
+        case 'load8_u':
+          e = `${m.dv}.getUint8(${ea})`;
+          break;
+        case 'load16_s':
+          e = `${m.dv}.getInt16(${ea}, 1)`;
+          break;
+        case 'load16_u':
+          e = `${m.dv}.getUint16(${ea}, 1)`;
+          break;
+        default:
+          throw new Error(`unknown load ${name}`);
       }
     }
     this.push(e, false);
@@ -121,17 +150,19 @@ export abstract class MemoryAccess extends OperandStack {
     const ma = ins.memarg!;
     const m = this.env.memory(ma.mem);
     const desc = opDesc(ins.op)!;
-    const ty = desc.ty, kind = desc.op;
+    const ty = desc.ty,
+      kind = desc.op;
     if (ty === 'i64') {
       const p = this.popPair();
       const size = desc.size;
-      const ea64 = kind === 'store' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
+      const ea64 =
+        kind === 'store' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
       this.emit(i64.i64Store(kind, m.dv, ea64, p));
       return;
     }
     const f32Direct = ty === 'f32' && this.env.profile === 'interpreter';
     const v = f32Direct ? this.popSimple() : this.pop();
-    const w = (kind === 'store' && (ty === 'i32' || ty === 'f32')) ? this.wordIndex(m, ma.offset) : null;
+    const w = kind === 'store' && (ty === 'i32' || ty === 'f32') ? this.wordIndex(m, ma.offset) : null;
     if (w !== null) {
       this.emit(ty === 'f32' ? `${m.i32}[${w}] = f32ToBits(${v});` : `${m.i32}[${w}] = ${v};`);
       return;
@@ -143,7 +174,8 @@ export abstract class MemoryAccess extends OperandStack {
     const ea = this.effectiveAddress(m, ma.offset, desc.size, ty !== 'v128');
     if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
     else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), 1);`);
-    else if (ty === 'f64') this.emit(NAN_CARRIERS ? f64StoreCarrier(m.dv, ea, v) : `${m.dv}.setFloat64(${ea}, ${v}, 1);`);
+    else if (ty === 'f64')
+      this.emit(NAN_CARRIERS ? f64StoreCarrier(m.dv, ea, v) : `${m.dv}.setFloat64(${ea}, ${v}, 1);`);
     else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, 1);`);
     else if (kind === 'store8') this.emit(`${m.dv}.setInt8(${ea}, ${v});`);
     else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, 1);`);
@@ -201,7 +233,10 @@ export abstract class MemoryAccess extends OperandStack {
       const wide = name === 'memory.atomic.wait64';
       const expected = wide ? this.popPairSimple() : { lo: this.popSimple(), hi: '0' };
       const a = this.atomicAddress(m, ma.offset, wide ? 8 : 4);
-      this.pushStatement((r) => `${r} = H.atomicWait(${m.obj}, ${a}, ${wide ? 8 : 4}, ${expected.lo}, ${expected.hi}, ${timeout.lo}, ${timeout.hi});`);
+      this.pushStatement(
+        (r) =>
+          `${r} = H.atomicWait(${m.obj}, ${a}, ${wide ? 8 : 4}, ${expected.lo}, ${expected.hi}, ${timeout.lo}, ${timeout.hi});`,
+      );
       return;
     }
     if (m.shared) {
@@ -218,8 +253,14 @@ export abstract class MemoryAccess extends OperandStack {
     // Narrow widths read zero-extended; the i64 forms name i64.ts's load/store kinds.
     const loadKind = size === 8 ? 'load' : `load${size * 8}_u`;
     const storeKind = size === 8 ? 'store' : `store${size * 8}`;
-    const get32 = (at: string): string => size === 4 ? `${dv}.getInt32(${at}, 1)` : size === 2 ? `${dv}.getUint16(${at}, 1)` : `${dv}.getUint8(${at})`;
-    const set32 = (at: string, v: string): string => size === 4 ? `${dv}.setInt32(${at}, ${v}, 1);` : size === 2 ? `${dv}.setInt16(${at}, ${v}, 1);` : `${dv}.setInt8(${at}, ${v});`;
+    const get32 = (at: string): string =>
+      size === 4 ? `${dv}.getInt32(${at}, 1)` : size === 2 ? `${dv}.getUint16(${at}, 1)` : `${dv}.getUint8(${at})`;
+    const set32 = (at: string, v: string): string =>
+      size === 4
+        ? `${dv}.setInt32(${at}, ${v}, 1);`
+        : size === 2
+          ? `${dv}.setInt16(${at}, ${v}, 1);`
+          : `${dv}.setInt8(${at}, ${v});`;
     const mask = size === 2 ? ' & 65535' : size === 1 ? ' & 255' : '';
     if (access === 'load') {
       const a = this.atomicAddress(m, ma.offset, size);
@@ -245,8 +286,16 @@ export abstract class MemoryAccess extends OperandStack {
         const exp = this.popPairSimple();
         const a = this.atomicAddress(m, ma.offset, size);
         // The expected value is compared at the access's width.
-        const same = (lo: string, hi: string): string => size === 8 ? `${lo} === ${exp.lo} && ${hi} === ${exp.hi}` : size === 4 ? `${lo} === ${exp.lo}` : `${lo} === (${exp.lo}${mask})`;
-        this.pushPairStmt((lo, hi) => `${i64.i64LoadWords(loadKind, dv, a, lo, hi)} if (${same(lo, hi)}) { ${i64.i64Store(storeKind, dv, a, repl)} }`);
+        const same = (lo: string, hi: string): string =>
+          size === 8
+            ? `${lo} === ${exp.lo} && ${hi} === ${exp.hi}`
+            : size === 4
+              ? `${lo} === ${exp.lo}`
+              : `${lo} === (${exp.lo}${mask})`;
+        this.pushPairStmt(
+          (lo, hi) =>
+            `${i64.i64LoadWords(loadKind, dv, a, lo, hi)} if (${same(lo, hi)}) { ${i64.i64Store(storeKind, dv, a, repl)} }`,
+        );
       } else {
         const repl = this.popSimple();
         const exp = this.popSimple();
@@ -325,7 +374,10 @@ export abstract class MemoryAccess extends OperandStack {
 
   /** Pushes a number-valued expression (an address, size or -1) as an address-typed value. */
   protected pushAddress(e: string, is64: boolean): void {
-    if (!is64) { this.push(e, false); return; }
+    if (!is64) {
+      this.push(e, false);
+      return;
+    }
     this.usesQ = true;
     this.emit(`q = ${e};`);
     this.pushPairStmt((lo, hi) => i64.addressToI64Words('q', lo, hi));

@@ -27,7 +27,6 @@ export interface OpDesc {
   readonly kind: OpClass;
 }
 
-
 export const NUMERIC_TYPES = new Set(['i32', 'i64', 'f32', 'f64']);
 
 export const DESC_SMALL: (OpDesc | undefined)[] = new Array<OpDesc | undefined>(256).fill(undefined);
@@ -52,7 +51,7 @@ export function opDesc(code: number): OpDesc | undefined {
     mem,
     size: mem === null ? 0 : accessSize(op, ty),
     tail: name === 'return_call' || name === 'return_call_indirect' || name === 'return_call_ref',
-    atomic: (code >>> 16) === PREFIX_ATOMIC,
+    atomic: code >>> 16 === PREFIX_ATOMIC,
     numeric: NUMERIC_TYPES.has(ty) && op !== 'const',
     kind: info.cls,
   };
@@ -79,9 +78,14 @@ export function computeAccessSize(kind: string, ty: string): number {
   if (/x/.test(kind)) return 8; // load8x8 etc.
   if (/splat|zero/.test(kind)) return Number(/(8|16|32|64)/.exec(kind)![1]) / 8;
   switch (ty) {
-    case 'i32': case 'f32': return 4;
-    case 'i64': case 'f64': return 8;
-    case 'v128': return 16;
+    case 'i32':
+    case 'f32':
+      return 4;
+    case 'i64':
+    case 'f64':
+      return 8;
+    case 'v128':
+      return 16;
   }
   return 0;
 }

@@ -187,7 +187,10 @@ class Outliner {
         if (defined.has(label)) return all;
         const key = `${kind} ${label}`;
         let c = codes.get(key);
-        if (c === undefined) { c = codes.size + 1; codes.set(key, c); }
+        if (c === undefined) {
+          c = codes.size + 1;
+          codes.set(key, c);
+        }
         return `return ${c};`;
       });
       return r;
@@ -213,7 +216,10 @@ function sizeOf(items: Item[]): number {
  * declarations). Returns the new body lines and the region declarations to put at the top
  * of the function, or null when the body is small enough.
  */
-export function outlineBody(lines: string[], threshold = outlineLimits.threshold): { body: string[]; decls: string[] } | null {
+export function outlineBody(
+  lines: string[],
+  threshold = outlineLimits.threshold,
+): { body: string[]; decls: string[] } | null {
   let total = 0;
   for (const l of lines) total += l.length + 1;
   if (total <= threshold) return null;

@@ -21,7 +21,17 @@ import type { BlockType, ValType } from '../ir';
 import type { FuncEnvironment } from './env';
 import * as i64 from './i64';
 import { CheckPoints } from './checks';
-import { entry, IDENT_OR_LITERAL, wholeNameRe, localRe, refsOtherSlotOf, nameOf, MAX_PENDING, ConstPool, returnSlot } from './exprs';
+import {
+  entry,
+  IDENT_OR_LITERAL,
+  wholeNameRe,
+  localRe,
+  refsOtherSlotOf,
+  nameOf,
+  MAX_PENDING,
+  ConstPool,
+  returnSlot,
+} from './exprs';
 import type { Entry } from './exprs';
 
 export type FrameKind = 'func' | 'block' | 'loop' | 'if' | 'try_table' | 'try';
@@ -68,8 +78,34 @@ export interface Frame {
 export const CHAIN_MIN = 400;
 
 /** Every frame gets every field at creation: one object shape for all frames. */
-export function newFrame(kind: FrameKind, label: string, height: number, params: readonly ValType[], results: readonly ValType[], openLine = -1, exnVar = '', handlers: readonly string[] = NO_HANDLERS): Frame {
-  return { kind, label, height, params, results, branched: false, hasElse: false, armFallsThrough: false, exnVar, inCatch: false, hasCatchAll: false, openLine, handlers, run: 0, chain: -1, chainCase: 0 };
+export function newFrame(
+  kind: FrameKind,
+  label: string,
+  height: number,
+  params: readonly ValType[],
+  results: readonly ValType[],
+  openLine = -1,
+  exnVar = '',
+  handlers: readonly string[] = NO_HANDLERS,
+): Frame {
+  return {
+    kind,
+    label,
+    height,
+    params,
+    results,
+    branched: false,
+    hasElse: false,
+    armFallsThrough: false,
+    exnVar,
+    inCatch: false,
+    hasCatchAll: false,
+    openLine,
+    handlers,
+    run: 0,
+    chain: -1,
+    chainCase: 0,
+  };
 }
 
 export const NO_HANDLERS: readonly string[] = [];
@@ -108,7 +144,10 @@ export abstract class OperandStack {
   /** Split functions above outline.ts's size threshold (see there). */
   outlining = true;
 
-  constructor(protected readonly env: FuncEnvironment, protected readonly pool: ConstPool) {}
+  constructor(
+    protected readonly env: FuncEnvironment,
+    protected readonly pool: ConstPool,
+  ) {}
 
   protected head(numParams: number): string {
     const decls: string[] = [];
@@ -142,10 +181,16 @@ export abstract class OperandStack {
 
   protected defaultValue(t: ValType): string {
     switch (t) {
-      case 'i32': case 'f32': case 'f64': return '0';
-      case 'i64': return '0n'; // boxed: only GC defaults use it (locals are word pairs)
-      case 'v128': return this.pool.add('V128(0, 0, 0, 0)');
-      default: return 'null';
+      case 'i32':
+      case 'f32':
+      case 'f64':
+        return '0';
+      case 'i64':
+        return '0n'; // boxed: only GC defaults use it (locals are word pairs)
+      case 'v128':
+        return this.pool.add('V128(0, 0, 0, 0)');
+      default:
+        return 'null';
     }
   }
 
@@ -187,7 +232,12 @@ export abstract class OperandStack {
   /** Pushes an i64; `pure` ones may stay pending. */
   protected pushPair(p: i64.Pair, pure: boolean): void {
     const d = this.stack.length;
-    if (pure && p.lo.length + p.hi.length <= MAX_PENDING && !this.refsOtherSlot(p.lo, d) && !this.refsOtherSlot(p.hi, d)) {
+    if (
+      pure &&
+      p.lo.length + p.hi.length <= MAX_PENDING &&
+      !this.refsOtherSlot(p.lo, d) &&
+      !this.refsOtherSlot(p.hi, d)
+    ) {
       this.stack.push(entry(p.lo, p.hi, true, undefined));
       if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
       return;
@@ -224,12 +274,25 @@ export abstract class OperandStack {
   /** Emits L = lo; H = hi; without either write changing the other's operand. */
   protected assignPair(L: string, H: string, lo: string, hi: string): void {
     const re = wholeNameRe;
-    const loSame = lo === L, hiSame = hi === H;
+    const loSame = lo === L,
+      hiSame = hi === H;
     if (loSame && hiSame) return;
-    if (hiSame) { this.emit(`${L} = ${lo};`); return; }
-    if (loSame) { this.emit(`${H} = ${hi};`); return; }
-    if (!re(L).test(hi)) { this.emit(`${L} = ${lo}; ${H} = ${hi};`); return; }
-    if (!re(H).test(lo)) { this.emit(`${H} = ${hi}; ${L} = ${lo};`); return; }
+    if (hiSame) {
+      this.emit(`${L} = ${lo};`);
+      return;
+    }
+    if (loSame) {
+      this.emit(`${H} = ${hi};`);
+      return;
+    }
+    if (!re(L).test(hi)) {
+      this.emit(`${L} = ${lo}; ${H} = ${hi};`);
+      return;
+    }
+    if (!re(H).test(lo)) {
+      this.emit(`${H} = ${hi}; ${L} = ${lo};`);
+      return;
+    }
     this.usesQ = true;
     this.emit(`q = ${lo}; ${H} = ${hi}; ${L} = q;`);
   }
@@ -404,7 +467,11 @@ export abstract class OperandStack {
     }
     const lx = nameOf('l', x);
     if (v.hi !== undefined) this.assignPair(lx, nameOf('h', x), v.e, v.hi);
-    else if (!v.pending && this.lastSlotAssign === this.out.length - 1 && this.out[this.lastSlotAssign] === `${v.e} = ${this.lastSlotExpr};`) {
+    else if (
+      !v.pending &&
+      this.lastSlotAssign === this.out.length - 1 &&
+      this.out[this.lastSlotAssign] === `${v.e} = ${this.lastSlotExpr};`
+    ) {
       // The value was stored to its (now popped, so dead) slot by the line just emitted:
       // store it to the local there instead (`s0 = load; l3 = s0;` → `l3 = load;`).
       this.out[this.lastSlotAssign] = `${lx} = ${this.lastSlotExpr};`;
@@ -579,7 +646,13 @@ export abstract class OperandStack {
   }
 
   protected afterBlock(f: Frame): void {
-    const endReachable = this.reachable || f.armFallsThrough || (f.kind !== 'loop' && f.branched) || (f.kind === 'if' && !f.hasElse) || f.kind === 'try' || f.kind === 'try_table';
+    const endReachable =
+      this.reachable ||
+      f.armFallsThrough ||
+      (f.kind !== 'loop' && f.branched) ||
+      (f.kind === 'if' && !f.hasElse) ||
+      f.kind === 'try' ||
+      f.kind === 'try_table';
     this.resetStackTo(f.height, f.results);
     this.reachable = endReachable;
   }

@@ -82,13 +82,46 @@ describe('FuncTranslator', () => {
     // bytes (the text parser has its own nesting limit). Nested ifs keep their JS nesting, and
     // V8's parser cannot recurse that deep.
     const n = 20_000;
-    const body = [0x00, ...Array<number[]>(n).fill([0x20, 0x00, 0x04, 0x40]).flat(), ...Array<number>(n + 1).fill(0x0b)];
-    const leb = (x: number): number[] => { const o: number[] = []; do { let b = x & 127; x >>>= 7; if (x) b |= 128; o.push(b); } while (x); return o; };
+    const body = [
+      0x00,
+      ...Array<number[]>(n).fill([0x20, 0x00, 0x04, 0x40]).flat(),
+      ...Array<number>(n + 1).fill(0x0b),
+    ];
+    const leb = (x: number): number[] => {
+      const o: number[] = [];
+      do {
+        let b = x & 127;
+        x >>>= 7;
+        if (x) b |= 128;
+        o.push(b);
+      } while (x);
+      return o;
+    };
     const code = [0x01, ...leb(body.length), ...body];
-    const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-      0x01, 0x05, 0x01, 0x60, 0x01, 0x7f, 0x00, // type 0: [i32] -> []
-      0x03, 0x02, 0x01, 0x00, // func 0: type 0
-      0x0a, ...leb(code.length), ...code]);
+    const bytes = new Uint8Array([
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      1,
+      0,
+      0,
+      0,
+      0x01,
+      0x05,
+      0x01,
+      0x60,
+      0x01,
+      0x7f,
+      0x00, // type 0: [i32] -> []
+      0x03,
+      0x02,
+      0x01,
+      0x00, // func 0: type 0
+      0x0a,
+      ...leb(code.length),
+      ...code,
+    ]);
     const m = decodeModule(bytes);
     const { canon } = validateModuleInfo(m);
     expect(() => translateModule(m, new VMOffsets(m), canon)).toThrow(CompileError);
@@ -185,11 +218,14 @@ describe("'interpreter' profile: fewer truncations", () => {
 
 describe("'interpreter' profile: byte-indexed table lookups", () => {
   test('((x >>> k) & M) >> 2 becomes one shift (and a mask only when it drops bits)', () => {
-    const src = source(`(module (memory 1)
+    const src = source(
+      `(module (memory 1)
       (func (param i32) (result i32)
         (i32.xor
           (i32.load offset=1024 (i32.and (i32.shr_u (local.get 0) (i32.const 14)) (i32.const 1020)))
-          (i32.load offset=2048 (i32.and (i32.shr_u (local.get 0) (i32.const 22)) (i32.const 1020))))))`, 'interpreter');
+          (i32.load offset=2048 (i32.and (i32.shr_u (local.get 0) (i32.const 22)) (i32.const 1020))))))`,
+      'interpreter',
+    );
     expect(src).toContain('W0[((l0 >>> 16 & 255)) + 256]');
     expect(src).toContain('W0[((l0 >>> 24)) + 512]');
   });
@@ -197,19 +233,25 @@ describe("'interpreter' profile: byte-indexed table lookups", () => {
 
 describe('a value stored to a local goes there directly', () => {
   test('a load or call result is assigned to the local, not through its stack slot', () => {
-    const src = source(`(module (memory 1) (func $g (result i32) (i32.const 1))
+    const src = source(
+      `(module (memory 1) (func $g (result i32) (i32.const 1))
       (func (param i32) (local i32 i32)
         (local.set 1 (i32.load (local.get 0)))
-        (local.set 2 (call $g))))`, 'interpreter');
+        (local.set 2 (call $g))))`,
+      'interpreter',
+    );
     expect(src).toContain('l1 = D0.getInt32((l0 >>> 0), 1);');
     expect(src).toContain('l2 = f0();');
     expect(src).not.toMatch(/l[12] = s\d+;/);
   });
 
   test('not when an older read of that local is still pending', () => {
-    const src = source(`(module (memory 1)
+    const src = source(
+      `(module (memory 1)
       (func (param i32 i32) (result i32 i32)
-        (local.get 1) (local.set 1 (i32.load (local.get 0))) (local.get 1)))`, 'interpreter');
+        (local.get 1) (local.set 1 (i32.load (local.get 0))) (local.get 1)))`,
+      'interpreter',
+    );
     const body = src.slice(src.indexOf('function f0'));
     // The load goes to its slot, the old l1 is saved, then the local is written.
     expect(body.indexOf('s1 = D0.getInt32((l0 >>> 0), 1);')).toBeGreaterThan(-1);

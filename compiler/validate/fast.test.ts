@@ -49,7 +49,10 @@ const ROOT = testsuiteRoot();
 
 function suiteModules(): { where: string; bytes: Uint8Array }[] {
   const out: { where: string; bytes: Uint8Array }[] = [];
-  for (const f of fs.readdirSync(ROOT).filter((n) => n.endsWith('.wast')).sort()) {
+  for (const f of fs
+    .readdirSync(ROOT)
+    .filter((n) => n.endsWith('.wast'))
+    .sort()) {
     let cmds: WastCommand[];
     try {
       cmds = parseWast(fs.readFileSync(path.join(ROOT, f), 'utf8'), f) as WastCommand[];
@@ -87,7 +90,9 @@ test('every testsuite module: same verdict, message and stack figures with and w
 });
 
 test('sql.js: the fast path finishes every body, with the same figures', () => {
-  const bytes = new Uint8Array(fs.readFileSync(path.resolve(__dirname, '../../node_modules/sql.js/dist/sql-wasm.wasm')));
+  const bytes = new Uint8Array(
+    fs.readFileSync(path.resolve(__dirname, '../../node_modules/sql.js/dist/sql-wasm.wasm')),
+  );
   let a = '';
   const n = countFast(() => (a = outcome(bytes, true)));
   expect(a).toMatch(/^valid /);
@@ -114,7 +119,9 @@ test('damaged modules: the fast path never accepts what CodeValidator rejects', 
     const bytes = m.bytes.slice();
     // Mostly the tail (where the code section is), sometimes anywhere after the header.
     const at = rand(4) === 0 ? 8 + rand(bytes.length - 8) : bytes.length - 1 - rand(Math.min(64, bytes.length - 8));
-    const choices = [0x00, 0x01, 0x0b, 0x0c, 0x0d, 0x1a, 0x1b, 0x20, 0x21, 0x41, 0x42, 0x45, 0x6a, 0x7c, 0x7e, 0x7f, 0x40, 0x80, 0xff];
+    const choices = [
+      0x00, 0x01, 0x0b, 0x0c, 0x0d, 0x1a, 0x1b, 0x20, 0x21, 0x41, 0x42, 0x45, 0x6a, 0x7c, 0x7e, 0x7f, 0x40, 0x80, 0xff,
+    ];
     bytes[at] = rand(3) === 0 ? rand(256) : choices[rand(choices.length)];
     const a = outcome(bytes, true);
     const b = outcome(bytes, false);
@@ -161,7 +168,12 @@ function cutBody(bytes: Uint8Array, index: number, cut: number): Uint8Array | un
         out.push(...uleb(body.length), ...body);
         p = bodyAt + bodySize;
       }
-      return Uint8Array.from([...bytes.subarray(0, pos + 1), ...uleb(out.length), ...out, ...bytes.subarray(sectionEnd)]);
+      return Uint8Array.from([
+        ...bytes.subarray(0, pos + 1),
+        ...uleb(out.length),
+        ...out,
+        ...bytes.subarray(sectionEnd),
+      ]);
     }
     pos = sectionEnd;
   }

@@ -51,7 +51,8 @@ for (const op of OPS) {
   if (op.sig === undefined) continue;
   const [p, r] = op.sig.split('>');
   if (op.prefix === 0 && op.code >= 0x45 && op.code <= 0xc4) {
-    if (op.imm !== 0 || p.length < 1 || p.length > 2 || r.length !== 1) throw new Error(`fast validator: ${op.name} is not a plain operator`);
+    if (op.imm !== 0 || p.length < 1 || p.length > 2 || r.length !== 1)
+      throw new Error(`fast validator: ${op.name} is not a plain operator`);
     if (p.length === 2 && p[1] !== p[0]) throw new Error(`fast validator: the operands of ${op.name} differ`);
     PLAIN[op.code] = sigType(r, op.name) | (sigType(p[0], op.name) << 3) | (p.length === 2 ? 64 : 0);
   } else if (op.prefix === 0 && op.code >= 0x28 && op.code <= 0x3e) {
@@ -130,7 +131,14 @@ function skipSigned(bytes: Uint8Array, pos: number, end: number, bits: number): 
 }
 
 /** Pops `ts` (the last first), each a subtype of its expectation; the new height or -1. */
-function popTypes(vals: Int32Array, vh: number, floor: number, unreach: boolean, ts: readonly number[], reg: TypeRegistry): number {
+function popTypes(
+  vals: Int32Array,
+  vh: number,
+  floor: number,
+  unreach: boolean,
+  ts: readonly number[],
+  reg: TypeRegistry,
+): number {
   for (let i = ts.length - 1; i >= 0; i--) {
     if (vh === floor) {
       if (unreach) continue;
@@ -153,44 +161,300 @@ function popTypes(vals: Int32Array, vh: number, floor: number, unreach: boolean,
 
 /** (func (param i32) (result i32) (local i32 x130 i64 f32 f64 v128) ...), instructions only. */
 const PRIMER_BODY = [
-  0x02, 0x40, 0x03, 0x40, // block, loop
-  0x20, 0x00, 0x0d, 0x01, // local.get 0, br_if 1
-  0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00, // local.set 0 (i32.sub (local.get 0) (i32.const 1))
-  0x0c, 0x00, 0x0b, 0x0b, // br 0, end, end
-  0x20, 0x00, 0x04, 0x7f, 0x41, 0x80, 0x01, 0x05, 0x20, 0x82, 0x01, 0x0b, // if (result i32) / else, LEB operands
-  0x22, 0x82, 0x01, 0x1a, // local.tee 130, drop
-  0x20, 0x80, 0x80, 0x00, 0x21, 0x80, 0x80, 0x00, // local.get 0, local.set 0: three-byte indices
-  0x20, 0x00, 0x22, 0x80, 0x80, 0x00, 0x1a, // local.tee 0 (three bytes), drop
-  0x41, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1a, 0x41, 0x80, 0x80, 0x01, 0x1a, // i32.const of five and three bytes
-  0x41, 0x80, 0x80, 0x80, 0x00, 0x1a, // and of four bytes
-  0x42, 0x80, 0x80, 0x00, 0x1a, // i64.const of three bytes
-  0x41, 0x00, 0x28, 0x02, 0x80, 0x80, 0x01, 0x1a, // i32.load offset=16384
-  0x20, 0x00, 0x10, 0x80, 0x00, 0x1a, 0x20, 0x00, 0x10, 0x80, 0x80, 0x00, 0x1a, // call 0 (two, three bytes)
-  0x02, 0x40, 0x20, 0x00, 0x0d, 0x80, 0x00, 0x20, 0x00, 0x0d, 0x80, 0x80, 0x00, // block, br_if 0 (two, three bytes)
-  0x0c, 0x80, 0x00, 0x0b, 0x02, 0x40, 0x0c, 0x80, 0x80, 0x00, 0x0b, // br 0 (two bytes), end, block, br 0 (three)
-  0x20, 0x00, 0x04, 0x40, 0x01, 0x0b, // if without else
-  0x42, 0x80, 0x01, 0x42, 0x01, 0x7c, 0x21, 0x83, 0x01, // i64.add into local 131
-  0x43, 0x00, 0x00, 0x80, 0x3f, 0x20, 0x84, 0x01, 0x92, 0x21, 0x84, 0x01, // f32.add into local 132
-  0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0x20, 0x85, 0x01, 0xa0, 0xfc, 0x02, 0x1a, // f64.add, i32.trunc_sat_f64_s, drop
-  0x41, 0x00, 0x28, 0x02, 0x00, // i32.load
-  0x41, 0x00, 0x29, 0x03, 0x80, 0x01, 0xa7, 0x6a, 0x21, 0x01, // i64.load offset=128, i32.wrap_i64, i32.add, local.set 1
-  0x41, 0x00, 0x20, 0x01, 0x36, 0x02, 0x04, // i32.store offset=4
-  0x3f, 0x00, 0x40, 0x00, 0x1a, // memory.size, memory.grow, drop
-  0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0b, 0x00, // memory.fill
-  0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0a, 0x00, 0x00, // memory.copy
-  0x23, 0x00, 0x41, 0x01, 0x6a, 0x24, 0x00, // global.set 0 (i32.add (global.get 0) (i32.const 1))
-  0x20, 0x00, 0x10, 0x00, 0x1a, 0x10, 0x01, // call 0, drop, call 1
-  0x20, 0x00, 0x41, 0x00, 0x11, 0x00, 0x00, 0x1a, // call_indirect (type 0) table 0, drop
-  0x41, 0x01, 0x41, 0x02, 0x20, 0x00, 0x1b, 0x1a, // select, drop
-  0x02, 0x7f, 0x41, 0x07, 0x20, 0x00, 0x0e, 0x01, 0x00, 0x00, 0x0b, 0x1a, // br_table in a block (result i32)
-  0x20, 0x86, 0x01, 0x1a, // local.get 134 (v128), drop
-  0x02, 0x40, 0x41, 0x00, 0x0f, 0x00, 0x1a, 0x0b, // block: return, then unreachable code
+  0x02,
+  0x40,
+  0x03,
+  0x40, // block, loop
+  0x20,
+  0x00,
+  0x0d,
+  0x01, // local.get 0, br_if 1
+  0x20,
+  0x00,
+  0x41,
+  0x01,
+  0x6b,
+  0x21,
+  0x00, // local.set 0 (i32.sub (local.get 0) (i32.const 1))
+  0x0c,
+  0x00,
+  0x0b,
+  0x0b, // br 0, end, end
+  0x20,
+  0x00,
+  0x04,
+  0x7f,
+  0x41,
+  0x80,
+  0x01,
+  0x05,
+  0x20,
+  0x82,
+  0x01,
+  0x0b, // if (result i32) / else, LEB operands
+  0x22,
+  0x82,
+  0x01,
+  0x1a, // local.tee 130, drop
+  0x20,
+  0x80,
+  0x80,
+  0x00,
+  0x21,
+  0x80,
+  0x80,
+  0x00, // local.get 0, local.set 0: three-byte indices
+  0x20,
+  0x00,
+  0x22,
+  0x80,
+  0x80,
+  0x00,
+  0x1a, // local.tee 0 (three bytes), drop
+  0x41,
+  0x80,
+  0x80,
+  0x80,
+  0x80,
+  0x00,
+  0x1a,
+  0x41,
+  0x80,
+  0x80,
+  0x01,
+  0x1a, // i32.const of five and three bytes
+  0x41,
+  0x80,
+  0x80,
+  0x80,
+  0x00,
+  0x1a, // and of four bytes
+  0x42,
+  0x80,
+  0x80,
+  0x00,
+  0x1a, // i64.const of three bytes
+  0x41,
+  0x00,
+  0x28,
+  0x02,
+  0x80,
+  0x80,
+  0x01,
+  0x1a, // i32.load offset=16384
+  0x20,
+  0x00,
+  0x10,
+  0x80,
+  0x00,
+  0x1a,
+  0x20,
+  0x00,
+  0x10,
+  0x80,
+  0x80,
+  0x00,
+  0x1a, // call 0 (two, three bytes)
+  0x02,
+  0x40,
+  0x20,
+  0x00,
+  0x0d,
+  0x80,
+  0x00,
+  0x20,
+  0x00,
+  0x0d,
+  0x80,
+  0x80,
+  0x00, // block, br_if 0 (two, three bytes)
+  0x0c,
+  0x80,
+  0x00,
+  0x0b,
+  0x02,
+  0x40,
+  0x0c,
+  0x80,
+  0x80,
+  0x00,
+  0x0b, // br 0 (two bytes), end, block, br 0 (three)
+  0x20,
+  0x00,
+  0x04,
+  0x40,
+  0x01,
+  0x0b, // if without else
+  0x42,
+  0x80,
+  0x01,
+  0x42,
+  0x01,
+  0x7c,
+  0x21,
+  0x83,
+  0x01, // i64.add into local 131
+  0x43,
+  0x00,
+  0x00,
+  0x80,
+  0x3f,
+  0x20,
+  0x84,
+  0x01,
+  0x92,
+  0x21,
+  0x84,
+  0x01, // f32.add into local 132
+  0x44,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0x20,
+  0x85,
+  0x01,
+  0xa0,
+  0xfc,
+  0x02,
+  0x1a, // f64.add, i32.trunc_sat_f64_s, drop
+  0x41,
+  0x00,
+  0x28,
+  0x02,
+  0x00, // i32.load
+  0x41,
+  0x00,
+  0x29,
+  0x03,
+  0x80,
+  0x01,
+  0xa7,
+  0x6a,
+  0x21,
+  0x01, // i64.load offset=128, i32.wrap_i64, i32.add, local.set 1
+  0x41,
+  0x00,
+  0x20,
+  0x01,
+  0x36,
+  0x02,
+  0x04, // i32.store offset=4
+  0x3f,
+  0x00,
+  0x40,
+  0x00,
+  0x1a, // memory.size, memory.grow, drop
+  0x41,
+  0x00,
+  0x41,
+  0x00,
+  0x41,
+  0x00,
+  0xfc,
+  0x0b,
+  0x00, // memory.fill
+  0x41,
+  0x00,
+  0x41,
+  0x00,
+  0x41,
+  0x00,
+  0xfc,
+  0x0a,
+  0x00,
+  0x00, // memory.copy
+  0x23,
+  0x00,
+  0x41,
+  0x01,
+  0x6a,
+  0x24,
+  0x00, // global.set 0 (i32.add (global.get 0) (i32.const 1))
+  0x20,
+  0x00,
+  0x10,
+  0x00,
+  0x1a,
+  0x10,
+  0x01, // call 0, drop, call 1
+  0x20,
+  0x00,
+  0x41,
+  0x00,
+  0x11,
+  0x00,
+  0x00,
+  0x1a, // call_indirect (type 0) table 0, drop
+  0x41,
+  0x01,
+  0x41,
+  0x02,
+  0x20,
+  0x00,
+  0x1b,
+  0x1a, // select, drop
+  0x02,
+  0x7f,
+  0x41,
+  0x07,
+  0x20,
+  0x00,
+  0x0e,
+  0x01,
+  0x00,
+  0x00,
+  0x0b,
+  0x1a, // br_table in a block (result i32)
+  0x20,
+  0x86,
+  0x01,
+  0x1a, // local.get 134 (v128), drop
+  0x02,
+  0x40,
+  0x41,
+  0x00,
+  0x0f,
+  0x00,
+  0x1a,
+  0x0b, // block: return, then unreachable code
   // Operators whose operands are missing (unreachable code): i32.add, drop, i32.eqz, drop,
   // i32.load, i32.store, drop, local.tee 0, drop, then a block in unreachable code.
-  0x02, 0x40, 0x00, 0x6a, 0x1a, 0x45, 0x1a, 0x28, 0x02, 0x00, 0x36, 0x02, 0x00, 0x1a,
-  0x22, 0x00, 0x1a, 0x02, 0x40, 0x0b, 0x0b,
-  0x42, 0x00, 0x42, 0x00, 0x51, 0x45, 0x1a, // i64.eq, i32.eqz, drop
-  0x20, 0x00, 0x0b, // local.get 0, end
+  0x02,
+  0x40,
+  0x00,
+  0x6a,
+  0x1a,
+  0x45,
+  0x1a,
+  0x28,
+  0x02,
+  0x00,
+  0x36,
+  0x02,
+  0x00,
+  0x1a,
+  0x22,
+  0x00,
+  0x1a,
+  0x02,
+  0x40,
+  0x0b,
+  0x0b,
+  0x42,
+  0x00,
+  0x42,
+  0x00,
+  0x51,
+  0x45,
+  0x1a, // i64.eq, i32.eqz, drop
+  0x20,
+  0x00,
+  0x0b, // local.get 0, end
 ];
 
 let primed = false;
@@ -198,13 +462,34 @@ let primed = false;
 /** Runs the fast path once over PRIMER_BODY (see above); throws if it does not finish it. */
 function prime(reg: TypeRegistry): void {
   primed = true;
-  const i32ToI32 = { final: true, supers: [], comp: { kind: 'func' as const, params: ['i32' as const], results: ['i32' as const] } };
+  const i32ToI32 = {
+    final: true,
+    supers: [],
+    comp: { kind: 'func' as const, params: ['i32' as const], results: ['i32' as const] },
+  };
   const empty = { final: true, supers: [], comp: { kind: 'func' as const, params: [], results: [] } };
-  const m = { types: [i32ToI32, empty], recGroups: [{ start: 0, count: 1 }, { start: 1, count: 1 }] } as unknown as ModuleIR;
+  const m = {
+    types: [i32ToI32, empty],
+    recGroups: [
+      { start: 0, count: 1 },
+      { start: 1, count: 1 },
+    ],
+  } as unknown as ModuleIR;
   const canon = reg.canonicalize(m);
   const ctx: ModuleContext = {
-    reg, canon, funcTypes: [canon[0], canon[1]], funcExact: new Uint8Array(2), tableAddr: [VT.I32], tableElem: [refEnc(HT.Func, true)], memAddr: [VT.I32],
-    globalTypes: [VT.I32], globalMutable: [true], tagTypes: [], elemTypes: [], numDatas: 0, hasDataCount: false,
+    reg,
+    canon,
+    funcTypes: [canon[0], canon[1]],
+    funcExact: new Uint8Array(2),
+    tableAddr: [VT.I32],
+    tableElem: [refEnc(HT.Func, true)],
+    memAddr: [VT.I32],
+    globalTypes: [VT.I32],
+    globalMutable: [true],
+    tagTypes: [],
+    elemTypes: [],
+    numDatas: 0,
+    hasDataCount: false,
     refs: new Uint8Array(2),
   };
   // Local groups: 130 i32 (a two-byte count), then one each of i64, f32, f64 and v128.
@@ -265,8 +550,12 @@ export class FastValidator {
    * replacement inside a nested loop does), and compiles it once for the whole module.
    */
   validateBodies(
-    bytes: Uint8Array, codes: readonly FuncBody[], funcTypes: readonly number[], typeBase: number,
-    heights: number[], depths: number[],
+    bytes: Uint8Array,
+    codes: readonly FuncBody[],
+    funcTypes: readonly number[],
+    typeBase: number,
+    heights: number[],
+    depths: number[],
   ): number[] {
     const reg = this.reg;
     const ctx = this.ctx;
@@ -329,24 +618,26 @@ export class FastValidator {
       ok: if (pos < end) {
         const op = bytes[pos];
         pos++;
-        if (op === 0x20) { // local.get
+        if (op === 0x20) {
+          // local.get
           let x = bytes[pos];
           if (x <= 0x7f) pos++;
           else if ((t = bytes[pos + 1]) <= 0x7f) {
             x = (x & 0x7f) | (t << 7);
             pos += 2;
-          }
-          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+          } else if (((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
           if (!(x < nl)) break ok;
           vals[vh] = localTypes[x];
           vh++;
           if (vh > maxHeight) maxHeight = vh;
           continue;
         }
-        if (op === 0x41) { // i32.const
+        if (op === 0x41) {
+          // i32.const
           if (bytes[pos] <= 0x7f) pos++;
           else if (bytes[pos + 1] <= 0x7f) pos += 2;
-          else if (bytes[pos + 2] <= 0x7f) pos += 3; // addresses in data
+          else if (bytes[pos + 2] <= 0x7f)
+            pos += 3; // addresses in data
           else if (bytes[pos + 3] <= 0x7f) pos += 4;
           else if ((pos = skipSigned(bytes, pos, end, 32)) < 0) break ok;
           vals[vh] = VT.I32;
@@ -356,7 +647,8 @@ export class FastValidator {
         }
         if (op < 0x28) {
           switch (op) {
-            case 0x0b: { // end
+            case 0x0b: {
+              // end
               const c = ch - 1;
               const res = cRes[c];
               const n = res.length;
@@ -389,14 +681,14 @@ export class FastValidator {
               if (vh > maxHeight) maxHeight = vh;
               continue;
             }
-            case 0x0d: { // br_if
+            case 0x0d: {
+              // br_if
               let l = bytes[pos];
               if (l <= 0x7f) pos++;
               else if ((t = bytes[pos + 1]) <= 0x7f) {
                 l = (l & 0x7f) | (t << 7);
                 pos += 2;
-              }
-              else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              } else if (((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
               if (!(l < ch)) break ok;
               if (vh === floor) {
                 if (!unreach) break ok;
@@ -413,14 +705,14 @@ export class FastValidator {
               continue;
             }
             case 0x21: // local.set
-            case 0x22: { // local.tee
+            case 0x22: {
+              // local.tee
               let x = bytes[pos];
               if (x <= 0x7f) pos++;
               else if ((t = bytes[pos + 1]) <= 0x7f) {
                 x = (x & 0x7f) | (t << 7);
                 pos += 2;
-              }
-              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              } else if (((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
               if (!(x < nl)) break ok;
               const lt = localTypes[x];
               // local.tee of a value of the local's own type leaves the stack as it is.
@@ -437,7 +729,8 @@ export class FastValidator {
             }
             case 0x02: // block
             case 0x03: // loop
-            case 0x04: { // if
+            case 0x04: {
+              // if
               const bt = bytes[pos];
               pos++;
               let res: readonly number[];
@@ -462,14 +755,14 @@ export class FastValidator {
               unreach = false;
               continue;
             }
-            case 0x10: { // call
+            case 0x10: {
+              // call
               let x = bytes[pos];
               if (x <= 0x7f) pos++;
               else if ((t = bytes[pos + 1]) <= 0x7f) {
                 x = (x & 0x7f) | (t << 7);
                 pos += 2;
-              }
-              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              } else if (((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
               const fi = funcInfos[x];
               if (fi === undefined) break ok;
               const ps = fi.params;
@@ -494,14 +787,14 @@ export class FastValidator {
               if (vh > maxHeight) maxHeight = vh;
               continue;
             }
-            case 0x0c: { // br
+            case 0x0c: {
+              // br
               let l = bytes[pos];
               if (l <= 0x7f) pos++;
               else if ((t = bytes[pos + 1]) <= 0x7f) {
                 l = (l & 0x7f) | (t << 7);
                 pos += 2;
-              }
-              else if ((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              } else if (((l = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
               if (!(l < ch)) break ok;
               const ts = cLabel[ch - 1 - l];
               if (ts.length !== 0 && popTypes(vals, vh, floor, unreach, ts, reg) < 0) break ok;
@@ -513,7 +806,8 @@ export class FastValidator {
               vh = floor;
               unreach = true;
               continue;
-            case 0x1b: { // select
+            case 0x1b: {
+              // select
               if (vh === floor) {
                 if (!unreach) break ok;
               } else if ((t = vals[--vh]) !== VT.I32 && t !== VT.Bot) break ok;
@@ -527,10 +821,11 @@ export class FastValidator {
               continue;
             }
             case 0x23: // global.get
-            case 0x24: { // global.set
+            case 0x24: {
+              // global.set
               let x = bytes[pos];
               if (x <= 0x7f) pos++;
-              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              else if (((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
               if (!(x < globalTypes.length)) break ok;
               const gt = globalTypes[x];
               if (op === 0x23) {
@@ -550,7 +845,8 @@ export class FastValidator {
               vh = floor;
               unreach = true;
               continue;
-            case 0x0e: { // br_table
+            case 0x0e: {
+              // br_table
               const n = readU32(bytes, pos, end);
               if ((pos = lebEnd) < 0 || n > end - pos || n > brTableLimit) break ok;
               const labelsAt = pos;
@@ -599,7 +895,8 @@ export class FastValidator {
                 if (!unreach) break ok;
               } else vh--;
               continue;
-            case 0x05: { // else
+            case 0x05: {
+              // else
               if (ch < 2 || cKind[ch - 1] !== K.IF) break ok;
               const c = ch - 1;
               if ((vh = popTypes(vals, vh, floor, unreach, cRes[c], reg)) < 0 || vh !== floor) break ok;
@@ -609,13 +906,14 @@ export class FastValidator {
             }
             case 0x01: // nop
               continue;
-            case 0x11: { // call_indirect
+            case 0x11: {
+              // call_indirect
               let x = bytes[pos];
               if (x <= 0x7f) pos++;
-              else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              else if (((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
               let tb = bytes[pos];
               if (tb <= 0x7f) pos++;
-              else if ((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+              else if (((tb = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
               if (!(tb < funcTable.length) || funcTable[tb] === 0) break ok;
               const ft = canon[x];
               if (ft === undefined) break ok;
@@ -738,7 +1036,8 @@ export class FastValidator {
             if ((pos = lebEnd) < 0) break ok;
           }
           if (a === VT.I32 && offset > 0xffffffff) break ok;
-          if (op < 0x36) { // load
+          if (op < 0x36) {
+            // load
             if (vh > floor && vals[vh - 1] === a) {
               if (v !== a) vals[vh - 1] = v;
               continue;
@@ -764,21 +1063,25 @@ export class FastValidator {
           } else if ((t = vals[--vh]) !== a && t !== VT.Bot) break ok;
           continue;
         }
-        if (op === 0x42) { // i64.const
+        if (op === 0x42) {
+          // i64.const
           if (bytes[pos] <= 0x7f) pos++;
           else if (bytes[pos + 1] <= 0x7f) pos += 2;
           else if ((pos = skipSigned(bytes, pos, end, 64)) < 0) break ok;
           vals[vh] = VT.I64;
-        } else if (op === 0x44) { // f64.const
+        } else if (op === 0x44) {
+          // f64.const
           if ((pos += 8) > end) break ok;
           vals[vh] = VT.F64;
-        } else if (op === 0x43) { // f32.const
+        } else if (op === 0x43) {
+          // f32.const
           if ((pos += 4) > end) break ok;
           vals[vh] = VT.F32;
-        } else { // memory.size, memory.grow
+        } else {
+          // memory.size, memory.grow
           let x = bytes[pos];
           if (x <= 0x7f) pos++;
-          else if ((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0) break ok;
+          else if (((x = readU32(bytes, pos, end)), (pos = lebEnd) < 0)) break ok;
           if (!(x < numMems)) break ok;
           const a = memAddr[x];
           if (op === 0x40) {
@@ -835,11 +1138,21 @@ export class FastValidator {
           }
           let e: number;
           switch (bytes[lp++]) {
-            case 0x7f: e = VT.I32; break;
-            case 0x7e: e = VT.I64; break;
-            case 0x7d: e = VT.F32; break;
-            case 0x7c: e = VT.F64; break;
-            case 0x7b: e = VT.V128; break;
+            case 0x7f:
+              e = VT.I32;
+              break;
+            case 0x7e:
+              e = VT.I64;
+              break;
+            case 0x7d:
+              e = VT.F32;
+              break;
+            case 0x7c:
+              e = VT.F64;
+              break;
+            case 0x7b:
+              e = VT.V128;
+              break;
             default:
               undecided.push(i);
               continue next;

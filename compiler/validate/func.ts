@@ -9,8 +9,21 @@ import type { BlockType, BodyStream, HeapType, Instr, MemArg } from '../ir';
 import { Imm, OpClass, OPS, PREFIX_GC, PREFIX_ATOMIC } from '../opcodes';
 import { anchorShape } from '../shapes';
 import {
-  CompKind, EXACT_HEAP, HT, REF_BASE, TypeRegistry, VT, encodeType, heapOf, inexactHeap, isDefaultableEnc,
-  isExactHeap, isNullableEnc, isRefEnc, refEnc, unpackEnc,
+  CompKind,
+  EXACT_HEAP,
+  HT,
+  REF_BASE,
+  TypeRegistry,
+  VT,
+  encodeType,
+  heapOf,
+  inexactHeap,
+  isDefaultableEnc,
+  isExactHeap,
+  isNullableEnc,
+  isRefEnc,
+  refEnc,
+  unpackEnc,
 } from './types';
 
 /** Everything about the module a function body may refer to, in encoded form. */
@@ -87,16 +100,46 @@ for (const info of OPS) {
 
 /** Opcodes allowed in constant expressions (spec 3.0 "Constant Expressions", extended-const). */
 const CONST_OPS = new Set<string>([
-  'i32.const', 'i64.const', 'f32.const', 'f64.const', 'v128.const', 'ref.null', 'ref.func', 'global.get',
-  'i32.add', 'i32.sub', 'i32.mul', 'i64.add', 'i64.sub', 'i64.mul', 'struct.new', 'struct.new_default',
-  'array.new', 'array.new_default', 'array.new_fixed', 'ref.i31', 'any.convert_extern', 'extern.convert_any',
-  'struct.new_desc', 'struct.new_default_desc',
+  'i32.const',
+  'i64.const',
+  'f32.const',
+  'f64.const',
+  'v128.const',
+  'ref.null',
+  'ref.func',
+  'global.get',
+  'i32.add',
+  'i32.sub',
+  'i32.mul',
+  'i64.add',
+  'i64.sub',
+  'i64.mul',
+  'struct.new',
+  'struct.new_default',
+  'array.new',
+  'array.new_default',
+  'array.new_fixed',
+  'ref.i31',
+  'any.convert_extern',
+  'extern.convert_any',
+  'struct.new_desc',
+  'struct.new_default_desc',
 ]);
 const IS_CONST_OP = new Uint8Array(256 + 4 * 1024);
 for (const info of OPS) if (CONST_OPS.has(info.name)) IS_CONST_OP[denseIndex(info.code)] = 1;
 
 /** Control frame kinds. */
-const enum F { Block, Loop, If, Else, Try, Catch, CatchAll, TryTable, Func }
+const enum F {
+  Block,
+  Loop,
+  If,
+  Else,
+  Try,
+  Catch,
+  CatchAll,
+  TryTable,
+  Func,
+}
 
 const EMPTY: readonly number[] = [];
 const EXNREF = refEnc(HT.Exn, true);
@@ -444,8 +487,13 @@ export class CodeValidator {
         const d = denseIndex(ins.op);
         const k: OpClass = d < 0 ? OpClass.Unknown : OP_KIND[d];
         switch (k) {
-          case OpClass.Plain: case OpClass.Nop: case OpClass.I32Const: case OpClass.I64Const: case OpClass.F32Const:
-          case OpClass.F64Const: case OpClass.V128Const: {
+          case OpClass.Plain:
+          case OpClass.Nop:
+          case OpClass.I32Const:
+          case OpClass.I64Const:
+          case OpClass.F32Const:
+          case OpClass.F64Const:
+          case OpClass.V128Const: {
             this.popAll(OP_PARAMS[d]);
             this.pushAll(OP_RESULTS[d]);
             break;
@@ -498,7 +546,11 @@ export class CodeValidator {
             const results = this.blockType(ins.bt, 'results');
             if (k === OpClass.If) this.pop(VT.I32);
             this.popAll(params);
-            this.pushCtrl(k === OpClass.Block ? F.Block : k === OpClass.Loop ? F.Loop : k === OpClass.If ? F.If : F.Try, params, results);
+            this.pushCtrl(
+              k === OpClass.Block ? F.Block : k === OpClass.Loop ? F.Loop : k === OpClass.If ? F.If : F.Try,
+              params,
+              results,
+            );
             break;
           }
           case OpClass.TryTable: {
@@ -649,7 +701,8 @@ export class CodeValidator {
           case OpClass.CatchAll: {
             const top = this.ch - 1;
             const fk = this.cKind[top];
-            if (this.ch < 2 || (fk !== F.Try && fk !== F.Catch)) throw invalid(k === OpClass.Catch ? 'catch' : 'catch_all');
+            if (this.ch < 2 || (fk !== F.Try && fk !== F.Catch))
+              throw invalid(k === OpClass.Catch ? 'catch' : 'catch_all');
             const tagParams = k === OpClass.Catch ? this.tag(ins.idx).params : EMPTY;
             const c = this.popCtrl();
             this.pushCtrl(k === OpClass.Catch ? F.Catch : F.CatchAll, tagParams, this.cResults[c]);
@@ -763,7 +816,9 @@ export class CodeValidator {
             if (ins.heap === undefined) throw malformed('missing heap type');
             // An exact heap type comes with its reference type (binary/instructions.ts).
             const ts = ins.types;
-            this.push(ts !== undefined && ts.length === 1 ? encodeType(ts[0], ctx.canon) : refEnc(this.heap(ins.heap), true));
+            this.push(
+              ts !== undefined && ts.length === 1 ? encodeType(ts[0], ctx.canon) : refEnc(this.heap(ins.heap), true),
+            );
             break;
           }
           case OpClass.RefIsNull: {
@@ -818,13 +873,18 @@ export class CodeValidator {
             const desc = k === OpClass.StructNewDesc || k === OpClass.StructNewDefaultDesc;
             // A type with a descriptor is allocated only with one, exactly of its descriptor type.
             if (desc !== info.descriptor >= 0) {
-              throw invalid(desc ? 'type without descriptor requires non-descriptor allocation' : 'type with descriptor requires descriptor allocation');
+              throw invalid(
+                desc
+                  ? 'type without descriptor requires non-descriptor allocation'
+                  : 'type with descriptor requires descriptor allocation',
+              );
             }
             if (desc) this.pop(refEnc(EXACT_HEAP + 16 + info.descriptor, true));
             if (k === OpClass.StructNew || k === OpClass.StructNewDesc) {
               for (let i = fs.length - 1; i >= 0; i--) this.pop(unpackEnc(fs[i]));
             } else {
-              for (let i = 0; i < fs.length; i++) if (!isDefaultableEnc(fs[i])) throw invalid('field type is not defaultable');
+              for (let i = 0; i < fs.length; i++)
+                if (!isDefaultableEnc(fs[i])) throw invalid('field type is not defaultable');
             }
             this.push(refEnc(EXACT_HEAP + 16 + id, false));
             break;
@@ -878,7 +938,8 @@ export class CodeValidator {
               this.pop(unpackEnc(ft));
               this.pop(refEnc(16 + id, true));
             } else {
-              if (packed !== (k === OpClass.StructGetPacked)) throw invalid(packed ? 'field is packed' : 'field is not packed');
+              if (packed !== (k === OpClass.StructGetPacked))
+                throw invalid(packed ? 'field is packed' : 'field is not packed');
               this.pop(refEnc(16 + id, true));
               this.push(unpackEnc(ft));
             }
@@ -951,7 +1012,8 @@ export class CodeValidator {
               this.pop(VT.I32);
               this.pop(refEnc(16 + id, true));
             } else {
-              if (packed !== (k === OpClass.ArrayGetPacked)) throw invalid(packed ? 'array is packed' : 'array is not packed');
+              if (packed !== (k === OpClass.ArrayGetPacked))
+                throw invalid(packed ? 'array is packed' : 'array is not packed');
               this.pop(VT.I32);
               this.pop(refEnc(16 + id, true));
               this.push(unpackEnc(ft));
@@ -978,7 +1040,8 @@ export class CodeValidator {
             if (!dst.info.mutables[0]) throw invalid('immutable array');
             const ds = dst.info.fields[0];
             const ss = src.info.fields[0];
-            if (!(ds === ss || (ds !== VT.I8 && ds !== VT.I16 && reg.valSub(ss, ds)))) throw invalid('array types do not match');
+            if (!(ds === ss || (ds !== VT.I8 && ds !== VT.I16 && reg.valSub(ss, ds))))
+              throw invalid('array types do not match');
             this.pop(VT.I32);
             this.pop(VT.I32);
             this.pop(refEnc(16 + src.id, true));
@@ -1079,7 +1142,21 @@ export class CodeValidator {
   }
 }
 
-anchorShape(new CodeValidator({
-  reg: new TypeRegistry(), canon: [], funcTypes: [], funcExact: new Uint8Array(0), tableAddr: [], tableElem: [], memAddr: [], globalTypes: [],
-  globalMutable: [], tagTypes: [], elemTypes: [], numDatas: 0, hasDataCount: false, refs: new Uint8Array(0),
-}));
+anchorShape(
+  new CodeValidator({
+    reg: new TypeRegistry(),
+    canon: [],
+    funcTypes: [],
+    funcExact: new Uint8Array(0),
+    tableAddr: [],
+    tableElem: [],
+    memAddr: [],
+    globalTypes: [],
+    globalMutable: [],
+    tagTypes: [],
+    elemTypes: [],
+    numDatas: 0,
+    hasDataCount: false,
+    refs: new Uint8Array(0),
+  }),
+);

@@ -59,7 +59,8 @@ function checkBodiesWellFormed(m: ModuleIR): void {
     try {
       void m.codes[i].body;
     } catch (e) {
-      if (e instanceof CompileError) e.locate({ funcIndex: m.numImportedFuncs + i, funcName: m.names?.funcs.get(m.numImportedFuncs + i) });
+      if (e instanceof CompileError)
+        e.locate({ funcIndex: m.numImportedFuncs + i, funcName: m.names?.funcs.get(m.numImportedFuncs + i) });
       throw e;
     }
   }
@@ -104,10 +105,22 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
         if (d.exact !== true) funcExact[funcTypes.length] = 0;
         funcTypes.push(funcType(d.typeIdx));
         break;
-      case 'table': checkTableType(d.type); tableAddr.push(addrEnc(d.type.addr)); tableElem.push(enc(d.type.elem)); break;
-      case 'memory': checkMemoryType(d.type); memAddr.push(addrEnc(d.type.addr)); break;
-      case 'global': globalTypes.push(enc(d.type.type)); globalMutable.push(d.type.mutable); break;
-      case 'tag': tagTypes.push(tagType(d.type.typeIdx)); break;
+      case 'table':
+        checkTableType(d.type);
+        tableAddr.push(addrEnc(d.type.addr));
+        tableElem.push(enc(d.type.elem));
+        break;
+      case 'memory':
+        checkMemoryType(d.type);
+        memAddr.push(addrEnc(d.type.addr));
+        break;
+      case 'global':
+        globalTypes.push(enc(d.type.type));
+        globalMutable.push(d.type.mutable);
+        break;
+      case 'tag':
+        tagTypes.push(tagType(d.type.typeIdx));
+        break;
     }
   }
   const numImportedGlobals = globalTypes.length;
@@ -131,7 +144,9 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
   // ---- C.refs: functions referenced outside function bodies
   const refs = new Uint8Array(funcTypes.length);
   const scan = (e: ConstExpr | undefined): void => {
-    if (e) for (const ins of e) if (ins.op === REF_FUNC_OP && ins.idx !== undefined && ins.idx < refs.length) refs[ins.idx] = 1;
+    if (e)
+      for (const ins of e)
+        if (ins.op === REF_FUNC_OP && ins.idx !== undefined && ins.idx < refs.length) refs[ins.idx] = 1;
   };
   for (const g of m.globals) scan(g.init);
   for (const t of m.tables) scan(t.init);
@@ -143,8 +158,20 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
   for (const ex of m.exports) if (ex.kind === 'func' && ex.index < refs.length) refs[ex.index] = 1;
 
   const ctx: ModuleContext = {
-    reg, canon, funcTypes, funcExact, tableAddr, tableElem, memAddr, globalTypes, globalMutable, tagTypes, elemTypes,
-    numDatas: m.datas.length, hasDataCount: m.dataCount !== undefined, refs,
+    reg,
+    canon,
+    funcTypes,
+    funcExact,
+    tableAddr,
+    tableElem,
+    memAddr,
+    globalTypes,
+    globalMutable,
+    tagTypes,
+    elemTypes,
+    numDatas: m.datas.length,
+    hasDataCount: m.dataCount !== undefined,
+    refs,
   };
   const cv = new CodeValidator(ctx);
   const allGlobals = globalTypes.length;
@@ -194,11 +221,15 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
     if (names.has(ex.name)) throw invalid('duplicate export name');
     names.add(ex.name);
     const limit =
-      ex.kind === 'func' ? funcTypes.length
-      : ex.kind === 'table' ? tableAddr.length
-      : ex.kind === 'memory' ? memAddr.length
-      : ex.kind === 'global' ? globalTypes.length
-      : tagTypes.length;
+      ex.kind === 'func'
+        ? funcTypes.length
+        : ex.kind === 'table'
+          ? tableAddr.length
+          : ex.kind === 'memory'
+            ? memAddr.length
+            : ex.kind === 'global'
+              ? globalTypes.length
+              : tagTypes.length;
     if (!(ex.index < limit)) throw invalid(`unknown ${ex.kind === 'func' ? 'function' : ex.kind} ${ex.index}`);
   }
 
@@ -211,9 +242,10 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
   // index order, so the first error is still that of the first invalid body.
   const typeBase = funcTypes.length - m.funcs.length;
   const bin = m.binary;
-  const todo = bin !== undefined && validationSettings.fastPath
-    ? new FastValidator(ctx).validateBodies(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths)
-    : null;
+  const todo =
+    bin !== undefined && validationSettings.fastPath
+      ? new FastValidator(ctx).validateBodies(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths)
+      : null;
   const count = todo !== null ? todo.length : m.codes.length;
   for (let k = 0; k < count; k++) {
     const i = todo !== null ? todo[k] : k;
@@ -259,7 +291,8 @@ function validateTypes(m: ModuleIR, reg: TypeRegistry): number[] {
   for (const g of m.recGroups) {
     for (let i = g.start; i < g.start + g.count; i++) {
       const st = m.types[i];
-      if (st.describes !== undefined || st.descriptor !== undefined) checkDescriptorClauses(m, g.start, g.start + g.count, i);
+      if (st.describes !== undefined || st.descriptor !== undefined)
+        checkDescriptorClauses(m, g.start, g.start + g.count, i);
     }
   }
   for (let i = 0; i < m.types.length; i++) {
@@ -269,7 +302,8 @@ function validateTypes(m: ModuleIR, reg: TypeRegistry): number[] {
     const s = st.supers[0];
     const superId = canon[s];
     const superInfo = reg.info(superId);
-    if (superInfo.final || !reg.compSub(canon[i], superId)) throw invalid(`sub type ${i} does not match super type ${s}`);
+    if (superInfo.final || !reg.compSub(canon[i], superId))
+      throw invalid(`sub type ${i} does not match super type ${s}`);
     const info = reg.info(canon[i]);
     if (info.describes >= 0 || info.descriptor >= 0 || superInfo.describes >= 0 || superInfo.descriptor >= 0) {
       checkDescriptorSubtyping(reg, info, superInfo, i, s);
@@ -311,8 +345,9 @@ function checkDescriptorSubtyping(reg: TypeRegistry, sub: CanonInfo, sup: CanonI
   const mismatch = (): never => {
     throw invalid(`sub type ${i} does not match super type ${s}`);
   };
-  if ((sub.describes >= 0) !== (sup.describes >= 0)) mismatch();
-  if (sub.describes >= 0 && !reg.isSubtype(sub.describes, sup.describes)) throw invalid('described type does not match');
+  if (sub.describes >= 0 !== sup.describes >= 0) mismatch();
+  if (sub.describes >= 0 && !reg.isSubtype(sub.describes, sup.describes))
+    throw invalid('described type does not match');
   if (sup.descriptor >= 0) {
     if (sub.descriptor < 0) mismatch();
     if (!reg.isSubtype(sub.descriptor, sup.descriptor)) throw invalid('descriptor type does not match');
@@ -343,10 +378,18 @@ function checkMemoryType(mt: MemoryType): void {
   if (mt.addr === 'i32') {
     // 4GiB of address space; with 1-byte pages the largest size is 2^32-1 bytes.
     const bound = log2 === 16 ? 65536 : 0xffffffff;
-    checkLimits(mt.limits, bound, log2 === 16 ? 'memory size must be at most 65536 pages (4GiB)' : `memory size must be at most ${bound} pages`);
+    checkLimits(
+      mt.limits,
+      bound,
+      log2 === 16 ? 'memory size must be at most 65536 pages (4GiB)' : `memory size must be at most ${bound} pages`,
+    );
   } else {
     const bound = log2 === 16 ? 2 ** 48 : 2 ** 64 - 1;
-    checkLimits(mt.limits, bound, log2 === 16 ? 'memory size must be at most 2^48 pages (256TiB)' : 'memory size must be at most 2^64-1 bytes');
+    checkLimits(
+      mt.limits,
+      bound,
+      log2 === 16 ? 'memory size must be at most 2^48 pages (256TiB)' : 'memory size must be at most 2^64-1 bytes',
+    );
   }
   if (mt.shared && mt.limits.max === undefined) throw invalid('shared memory must have maximum');
 }

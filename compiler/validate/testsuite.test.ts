@@ -59,7 +59,8 @@ function check(file: string, cmd: WastCommand, t: Tally): void {
     if (err instanceof CompileError && err.kind === 'invalid') {
       t.invalidOk++;
       // The reference interpreter's messages sometimes carry a suffix (an index); compare prefixes.
-      if (!(err.reason.startsWith(want) || want.startsWith(err.reason))) t.otherMessage.push(`${where} "${err.reason}" for "${want}"`);
+      if (!(err.reason.startsWith(want) || want.startsWith(err.reason)))
+        t.otherMessage.push(`${where} "${err.reason}" for "${want}"`);
     } else t.wrong.push(`${where} expected invalid (${want}), got ${err ? String(err) : 'valid'}`);
   } else if (err === null) t.validOk++;
   else t.wrong.push(`${where} ${cmd.type} must validate, got ${String(err)}`);
@@ -126,7 +127,8 @@ test('bodies kept as bytes and validated in one streaming pass: every module of 
       // later than in the eager order, so another malformed part may be reported first.
       if (eager.startsWith('malformed')) {
         malformedSeen++;
-        if (!lazy.startsWith('malformed')) differ.push(`${path.relative(ROOT, file)}:${cmd.line} eager ${eager}, lazy ${lazy}`);
+        if (!lazy.startsWith('malformed'))
+          differ.push(`${path.relative(ROOT, file)}:${cmd.line} eager ${eager}, lazy ${lazy}`);
       } else if (eager !== lazy) differ.push(`${path.relative(ROOT, file)}:${cmd.line} eager ${eager}, lazy ${lazy}`);
     }
   }

@@ -6,7 +6,13 @@ import { decodeModule } from '../binary';
 import { parseWat } from '../text';
 import { uleb } from '../../tests/support/leb';
 import {
-  TypeRegistry, matchGlobalType, matchLimits, matchTableType, matchValType, typeRegistry, validateModule,
+  TypeRegistry,
+  matchGlobalType,
+  matchLimits,
+  matchTableType,
+  matchValType,
+  typeRegistry,
+  validateModule,
 } from './index';
 
 const I = (name: string, imm: Partial<Instr> = {}): Instr => {
@@ -63,7 +69,9 @@ const mem1 = { limits: { min: 1 }, shared: false, addr: 'i32' as const, pageSize
 
 describe('function bodies', () => {
   test('numeric operators and type mismatches', () => {
-    validateModule(func1(fn(['i32'], ['i32']), [I('local.get', { idx: 0 }), I('i32.const', { value: 1 }), I('i32.add')]));
+    validateModule(
+      func1(fn(['i32'], ['i32']), [I('local.get', { idx: 0 }), I('i32.const', { value: 1 }), I('i32.add')]),
+    );
     expect(invalidMsg(func1(fn([], ['i32']), [I('i64.const', { value: 1n })]))).toBe('type mismatch');
     expect(invalidMsg(func1(fn([], []), [I('i32.const', { value: 1 })]))).toBe('type mismatch');
     expect(invalidMsg(func1(fn([], ['i32']), [I('i32.add')]))).toBe('type mismatch');
@@ -72,28 +80,57 @@ describe('function bodies', () => {
   test('unreachable code is stack-polymorphic', () => {
     validateModule(func1(fn([], ['i32']), [I('unreachable'), I('i32.add')]));
     validateModule(func1(fn([], ['i64']), [I('unreachable'), I('select')]));
-    expect(invalidMsg(func1(fn([], ['i32']), [I('unreachable'), I('i64.const', { value: 0n }), I('i32.add')]))).toBe('type mismatch');
+    expect(invalidMsg(func1(fn([], ['i32']), [I('unreachable'), I('i64.const', { value: 0n }), I('i32.add')]))).toBe(
+      'type mismatch',
+    );
   });
 
   test('blocks, branches, and labels', () => {
-    validateModule(func1(fn([], ['i32']), [
-      I('block', { bt: 'i32' }), I('i32.const', { value: 1 }), I('i32.const', { value: 0 }), I('br_if', { idx: 0 }), I('end'),
-    ]));
+    validateModule(
+      func1(fn([], ['i32']), [
+        I('block', { bt: 'i32' }),
+        I('i32.const', { value: 1 }),
+        I('i32.const', { value: 0 }),
+        I('br_if', { idx: 0 }),
+        I('end'),
+      ]),
+    );
     expect(invalidMsg(func1(fn([], []), [I('br', { idx: 1 })]))).toBe('unknown label');
     validateModule(func1(fn([], []), [I('loop', { bt: null }), I('br', { idx: 0 }), I('end')]));
     // br_table arities must agree
-    expect(invalidMsg(func1(fn([], []), [
-      I('block', { bt: null }), I('block', { bt: 'i32' }), I('unreachable'), I('br_table', { labels: [0], idx: 1 }), I('end'), I('drop'), I('end'),
-    ]))).toBe('type mismatch');
+    expect(
+      invalidMsg(
+        func1(fn([], []), [
+          I('block', { bt: null }),
+          I('block', { bt: 'i32' }),
+          I('unreachable'),
+          I('br_table', { labels: [0], idx: 1 }),
+          I('end'),
+          I('drop'),
+          I('end'),
+        ]),
+      ),
+    ).toBe('type mismatch');
     // if without else must have matching params/results
-    expect(invalidMsg(func1(fn([], []), [I('i32.const', { value: 1 }), I('if', { bt: 'i32' }), I('i32.const', { value: 1 }), I('end'), I('drop')])))
-      .toBe('type mismatch');
+    expect(
+      invalidMsg(
+        func1(fn([], []), [
+          I('i32.const', { value: 1 }),
+          I('if', { bt: 'i32' }),
+          I('i32.const', { value: 1 }),
+          I('end'),
+          I('drop'),
+        ]),
+      ),
+    ).toBe('type mismatch');
   });
 
   test('multi-value block types by type index', () => {
-    const m = func1(fn([], ['i32', 'i64']), [
-      I('i32.const', { value: 1 }), I('block', { bt: 1 }), I('i64.const', { value: 2n }), I('end'),
-    ], { types: [sub(fn(['i32'], ['i32', 'i64']))] });
+    const m = func1(
+      fn([], ['i32', 'i64']),
+      [I('i32.const', { value: 1 }), I('block', { bt: 1 }), I('i64.const', { value: 2n }), I('end')],
+      { types: [sub(fn(['i32'], ['i32', 'i64']))] },
+    );
     validateModule(m);
   });
 
@@ -107,16 +144,26 @@ describe('function bodies', () => {
     const set = [I('ref.func', { idx: 0 }), I('local.set', { idx: 0 })];
     const decl = { exports: [{ name: 'f', kind: 'func' as const, index: 0 }] };
     validateModule(func1(fn([], []), [...set, I('local.get', { idx: 0 }), I('drop')], { locals: [rf], ...decl }));
-    expect(invalidMsg(func1(fn([], []), [I('local.get', { idx: 0 }), I('drop')], { locals: [rf], ...decl }))).toBe('uninitialized local');
-    expect(invalidMsg(func1(fn([], []), [I('block', { bt: null }), ...set, I('end'), I('local.get', { idx: 0 }), I('drop')], { locals: [rf], ...decl })))
-      .toBe('uninitialized local');
+    expect(invalidMsg(func1(fn([], []), [I('local.get', { idx: 0 }), I('drop')], { locals: [rf], ...decl }))).toBe(
+      'uninitialized local',
+    );
+    expect(
+      invalidMsg(
+        func1(fn([], []), [I('block', { bt: null }), ...set, I('end'), I('local.get', { idx: 0 }), I('drop')], {
+          locals: [rf],
+          ...decl,
+        }),
+      ),
+    ).toBe('uninitialized local');
   });
 
   test('ref.func requires a declared reference', () => {
     expect(invalidMsg(func1(fn([], []), [I('ref.func', { idx: 0 }), I('drop')]))).toBe('undeclared function reference');
-    validateModule(func1(fn([], []), [I('ref.func', { idx: 0 }), I('drop')], {
-      elems: [{ mode: 'declarative', table: 0, type: ref(false, 'func'), init: [[I('ref.func', { idx: 0 })]] }],
-    }));
+    validateModule(
+      func1(fn([], []), [I('ref.func', { idx: 0 }), I('drop')], {
+        elems: [{ mode: 'declarative', table: 0, type: ref(false, 'func'), init: [[I('ref.func', { idx: 0 })]] }],
+      }),
+    );
   });
 
   test('select', () => {
@@ -128,17 +175,39 @@ describe('function bodies', () => {
   });
 
   test('memory instructions', () => {
-    const load = (align: number, offset = 0) => func1(fn([], ['i32']), [I('i32.const', { value: 0 }), I('i32.load', { memarg: { align, offset, mem: 0 } })], { memories: [mem1] });
+    const load = (align: number, offset = 0) =>
+      func1(fn([], ['i32']), [I('i32.const', { value: 0 }), I('i32.load', { memarg: { align, offset, mem: 0 } })], {
+        memories: [mem1],
+      });
     validateModule(load(2));
     expect(invalidMsg(load(3))).toBe('alignment must not be larger than natural');
-    expect(invalidMsg(func1(fn([], ['i32']), [I('i32.const', { value: 0 }), I('i32.load', { memarg: { align: 0, offset: 0, mem: 0 } })])))
-      .toBe('unknown memory');
+    expect(
+      invalidMsg(
+        func1(fn([], ['i32']), [
+          I('i32.const', { value: 0 }),
+          I('i32.load', { memarg: { align: 0, offset: 0, mem: 0 } }),
+        ]),
+      ),
+    ).toBe('unknown memory');
     const m64 = { ...mem1, addr: 'i64' as const };
     validateModule(func1(fn([], ['i64']), [I('memory.size', { idx: 0 })], { memories: [m64] }));
-    expect(invalidMsg(func1(fn([], ['i32']), [I('i32.const', { value: 0 }), I('i32.load', { memarg: { align: 0, offset: 0, mem: 0 } })], { memories: [m64] })))
-      .toBe('type mismatch');
-    expect(invalidMsg(func1(fn([], []), [I('data.drop', { idx: 0 })], { memories: [mem1], datas: [{ mode: 'passive', memory: 0, bytes: new Uint8Array() }] })))
-      .toBe('data count section required');
+    expect(
+      invalidMsg(
+        func1(
+          fn([], ['i32']),
+          [I('i32.const', { value: 0 }), I('i32.load', { memarg: { align: 0, offset: 0, mem: 0 } })],
+          { memories: [m64] },
+        ),
+      ),
+    ).toBe('type mismatch');
+    expect(
+      invalidMsg(
+        func1(fn([], []), [I('data.drop', { idx: 0 })], {
+          memories: [mem1],
+          datas: [{ mode: 'passive', memory: 0, bytes: new Uint8Array() }],
+        }),
+      ),
+    ).toBe('data count section required');
   });
 
   test('SIMD lane indices', () => {
@@ -153,19 +222,48 @@ describe('function bodies', () => {
   test('exceptions: try_table catch clauses and legacy try', () => {
     const types = [sub(fn(['i32'], []))];
     const tags = [{ typeIdx: 1 }];
-    validateModule(func1(fn([], ['i32']), [
-      I('block', { bt: 'i32' }),
-      I('try_table', { bt: null, catches: [{ kind: CatchKind.Catch, tag: 0, label: 0 }] }), I('i32.const', { value: 1 }), I('throw', { idx: 0 }), I('end'),
-      I('i32.const', { value: 0 }), I('end'),
-    ], { types, tags }));
-    expect(invalidMsg(func1(fn([], []), [
-      I('block', { bt: null }), I('try_table', { bt: null, catches: [{ kind: CatchKind.Catch, tag: 0, label: 0 }] }), I('end'), I('end'),
-    ], { types, tags }))).toBe('type mismatch');
-    validateModule(func1(fn([], []), [
-      I('try', { bt: null }), I('catch', { idx: 0 }), I('drop'), I('rethrow', { idx: 0 }), I('catch_all'), I('end'),
-    ], { types, tags }));
-    expect(invalidMsg(func1(fn([], []), [I('try', { bt: null }), I('rethrow', { idx: 0 }), I('end')], { types, tags }))).toBe('invalid rethrow label');
-    expect(invalidMsg(mod({ types: [sub(fn([], ['i32']))], tags: [{ typeIdx: 0 }] }))).toBe('non-empty tag result type');
+    validateModule(
+      func1(
+        fn([], ['i32']),
+        [
+          I('block', { bt: 'i32' }),
+          I('try_table', { bt: null, catches: [{ kind: CatchKind.Catch, tag: 0, label: 0 }] }),
+          I('i32.const', { value: 1 }),
+          I('throw', { idx: 0 }),
+          I('end'),
+          I('i32.const', { value: 0 }),
+          I('end'),
+        ],
+        { types, tags },
+      ),
+    );
+    expect(
+      invalidMsg(
+        func1(
+          fn([], []),
+          [
+            I('block', { bt: null }),
+            I('try_table', { bt: null, catches: [{ kind: CatchKind.Catch, tag: 0, label: 0 }] }),
+            I('end'),
+            I('end'),
+          ],
+          { types, tags },
+        ),
+      ),
+    ).toBe('type mismatch');
+    validateModule(
+      func1(
+        fn([], []),
+        [I('try', { bt: null }), I('catch', { idx: 0 }), I('drop'), I('rethrow', { idx: 0 }), I('catch_all'), I('end')],
+        { types, tags },
+      ),
+    );
+    expect(
+      invalidMsg(func1(fn([], []), [I('try', { bt: null }), I('rethrow', { idx: 0 }), I('end')], { types, tags })),
+    ).toBe('invalid rethrow label');
+    expect(invalidMsg(mod({ types: [sub(fn([], ['i32']))], tags: [{ typeIdx: 0 }] }))).toBe(
+      'non-empty tag result type',
+    );
   });
 
   test('tail calls check result subtyping', () => {
@@ -182,7 +280,13 @@ describe('GC', () => {
   // type 0: (func), type 1: (struct (field (mut i8)) (field i64)), type 2: (array (mut i32))
   const types = [
     sub(fn([], [])),
-    sub({ kind: 'struct', fields: [{ type: 'i8', mutable: true }, { type: 'i64', mutable: false }] }),
+    sub({
+      kind: 'struct',
+      fields: [
+        { type: 'i8', mutable: true },
+        { type: 'i64', mutable: false },
+      ],
+    }),
     sub({ kind: 'array', field: { type: 'i32', mutable: true } }),
   ];
   const g = (body: Instr[]) => mod({ types, funcs: [0], bodies: [{ body }] });
@@ -191,17 +295,34 @@ describe('GC', () => {
     const s = [I('i32.const', { value: 1 }), I('i64.const', { value: 2n }), I('struct.new', { idx: 1 })];
     validateModule(g([...s, I('struct.get_s', { idx: 1, idx2: 0 }), I('drop')]));
     expect(invalidMsg(g([...s, I('struct.get', { idx: 1, idx2: 0 }), I('drop')]))).toBe('field is packed');
-    expect(invalidMsg(g([...s, I('i64.const', { value: 0n }), I('struct.set', { idx: 1, idx2: 1 })]))).toBe('immutable field');
+    expect(invalidMsg(g([...s, I('i64.const', { value: 0n }), I('struct.set', { idx: 1, idx2: 1 })]))).toBe(
+      'immutable field',
+    );
     expect(invalidMsg(g([...s, I('struct.get', { idx: 1, idx2: 2 }), I('drop')]))).toBe('unknown field');
   });
 
   test('arrays, casts, i31', () => {
-    validateModule(g([
-      I('i32.const', { value: 1 }), I('i32.const', { value: 2 }), I('array.new_fixed', { idx: 2, idx2: 2 }),
-      I('ref.cast', { types: [ref(false, 'array')], heap: 'array' }), I('array.len'), I('ref.i31'), I('i31.get_u'), I('drop'),
-    ]));
-    expect(invalidMsg(g([I('ref.null', { heap: 'extern' }), I('ref.test', { types: [ref(false, 'struct')], heap: 'struct' }), I('drop')])))
-      .toBe('type mismatch');
+    validateModule(
+      g([
+        I('i32.const', { value: 1 }),
+        I('i32.const', { value: 2 }),
+        I('array.new_fixed', { idx: 2, idx2: 2 }),
+        I('ref.cast', { types: [ref(false, 'array')], heap: 'array' }),
+        I('array.len'),
+        I('ref.i31'),
+        I('i31.get_u'),
+        I('drop'),
+      ]),
+    );
+    expect(
+      invalidMsg(
+        g([
+          I('ref.null', { heap: 'extern' }),
+          I('ref.test', { types: [ref(false, 'struct')], heap: 'struct' }),
+          I('drop'),
+        ]),
+      ),
+    ).toBe('type mismatch');
   });
 
   test('br_on_cast', () => {
@@ -209,19 +330,33 @@ describe('GC', () => {
     const m = mod({
       types: [sub(fn([anyref], [anyref])), ...types.slice(1)],
       funcs: [0],
-      bodies: [{ body: [
-        I('block', { bt: ref(false, 'i31') }), I('local.get', { idx: 0 }),
-        I('br_on_cast', { idx: 0, types: [anyref, ref(false, 'i31')] }), I('return'), I('end'),
-      ] }],
+      bodies: [
+        {
+          body: [
+            I('block', { bt: ref(false, 'i31') }),
+            I('local.get', { idx: 0 }),
+            I('br_on_cast', { idx: 0, types: [anyref, ref(false, 'i31')] }),
+            I('return'),
+            I('end'),
+          ],
+        },
+      ],
     });
     validateModule(m);
     const bad = mod({
       types: [sub(fn([anyref], [anyref])), ...types.slice(1)],
       funcs: [0],
-      bodies: [{ body: [
-        I('block', { bt: ref(false, 'i31') }), I('local.get', { idx: 0 }),
-        I('br_on_cast', { idx: 0, types: [anyref, ref(false, 'struct')] }), I('return'), I('end'),
-      ] }],
+      bodies: [
+        {
+          body: [
+            I('block', { bt: ref(false, 'i31') }),
+            I('local.get', { idx: 0 }),
+            I('br_on_cast', { idx: 0, types: [anyref, ref(false, 'struct')] }),
+            I('return'),
+            I('end'),
+          ],
+        },
+      ],
     });
     expect(invalidMsg(bad)).toBe('type mismatch');
   });
@@ -230,29 +365,60 @@ describe('GC', () => {
 describe('module-level rules', () => {
   test('constant expressions', () => {
     const gi = (init: Instr[], mutable = false) => ({ type: { type: 'i32' as const, mutable }, init });
-    validateModule(mod({ globals: [gi([I('i32.const', { value: 1 })]), gi([I('global.get', { idx: 0 }), I('i32.const', { value: 2 }), I('i32.add')])] }));
-    expect(invalidMsg(mod({ globals: [gi([I('i32.const', { value: 1 }), I('i32.eqz')])] }))).toBe('constant expression required');
+    validateModule(
+      mod({
+        globals: [
+          gi([I('i32.const', { value: 1 })]),
+          gi([I('global.get', { idx: 0 }), I('i32.const', { value: 2 }), I('i32.add')]),
+        ],
+      }),
+    );
+    expect(invalidMsg(mod({ globals: [gi([I('i32.const', { value: 1 }), I('i32.eqz')])] }))).toBe(
+      'constant expression required',
+    );
     expect(invalidMsg(mod({ globals: [gi([I('global.get', { idx: 0 })])] }))).toBe('unknown global');
-    expect(invalidMsg(mod({ globals: [gi([I('i32.const', { value: 1 })], true), gi([I('global.get', { idx: 0 })])] }))).toBe('constant expression required');
+    expect(
+      invalidMsg(mod({ globals: [gi([I('i32.const', { value: 1 })], true), gi([I('global.get', { idx: 0 })])] })),
+    ).toBe('constant expression required');
   });
 
   test('limits, start, exports', () => {
-    expect(invalidMsg(mod({ memories: [{ ...mem1, limits: { min: 65537 } }] }))).toBe('memory size must be at most 65536 pages (4GiB)');
-    expect(invalidMsg(mod({ memories: [{ ...mem1, limits: { min: 2, max: 1 } }] }))).toBe('size minimum must not be greater than maximum');
+    expect(invalidMsg(mod({ memories: [{ ...mem1, limits: { min: 65537 } }] }))).toBe(
+      'memory size must be at most 65536 pages (4GiB)',
+    );
+    expect(invalidMsg(mod({ memories: [{ ...mem1, limits: { min: 2, max: 1 } }] }))).toBe(
+      'size minimum must not be greater than maximum',
+    );
     validateModule(mod({ memories: [{ ...mem1, addr: 'i64', limits: { min: 65537 } }] }));
     expect(invalidMsg(func1(fn(['i32'], []), [], { start: 0 }))).toBe('start function');
-    expect(invalidMsg(func1(fn([], []), [], { exports: [{ name: 'a', kind: 'func', index: 0 }, { name: 'a', kind: 'func', index: 0 }] })))
-      .toBe('duplicate export name');
-    expect(invalidMsg(mod({ tables: [{ type: { limits: { min: 1 }, elem: ref(false, 'func'), addr: 'i32' } }] }))).toBe('type mismatch');
+    expect(
+      invalidMsg(
+        func1(fn([], []), [], {
+          exports: [
+            { name: 'a', kind: 'func', index: 0 },
+            { name: 'a', kind: 'func', index: 0 },
+          ],
+        }),
+      ),
+    ).toBe('duplicate export name');
+    expect(invalidMsg(mod({ tables: [{ type: { limits: { min: 1 }, elem: ref(false, 'func'), addr: 'i32' } }] }))).toBe(
+      'type mismatch',
+    );
   });
 
   test('sub type declarations', () => {
     const s = (fields: number, supers: number[] = [], final = false): SubType =>
-      sub({ kind: 'struct', fields: Array.from({ length: fields }, () => ({ type: 'i32' as const, mutable: false })) }, supers, final);
+      sub(
+        { kind: 'struct', fields: Array.from({ length: fields }, () => ({ type: 'i32' as const, mutable: false })) },
+        supers,
+        final,
+      );
     validateModule(mod({ types: [s(1), s(2, [0])] }));
     expect(invalidMsg(mod({ types: [s(2), s(1, [0])] }))).toMatch(/^sub type/);
     expect(invalidMsg(mod({ types: [s(1, [], true), s(1, [0])] }))).toMatch(/^sub type/);
-    expect(invalidMsg(mod({ types: [sub({ kind: 'array', field: { type: ref(true, 1), mutable: false } })] }))).toBe('unknown type');
+    expect(invalidMsg(mod({ types: [sub({ kind: 'array', field: { type: ref(true, 1), mutable: false } })] }))).toBe(
+      'unknown type',
+    );
   });
 });
 
@@ -264,7 +430,30 @@ describe('TypeRegistry', () => {
       sub({ kind: 'struct', fields: [{ type: ref(true, 0), mutable: false }] }),
     ];
     const a = mod({ types: rec(), recGroups: [{ start: 0, count: 2 }] });
-    const b = mod({ types: [sub(fn([], [])), ...rec().map((t) => ({ ...t, comp: { kind: 'struct' as const, fields: [{ type: ref(true, (t.comp as unknown as { fields: { type: { heap: number } }[] }).fields[0].type.heap + 1), mutable: false }] } }))], recGroups: [{ start: 0, count: 1 }, { start: 1, count: 2 }] });
+    const b = mod({
+      types: [
+        sub(fn([], [])),
+        ...rec().map((t) => ({
+          ...t,
+          comp: {
+            kind: 'struct' as const,
+            fields: [
+              {
+                type: ref(
+                  true,
+                  (t.comp as unknown as { fields: { type: { heap: number } }[] }).fields[0].type.heap + 1,
+                ),
+                mutable: false,
+              },
+            ],
+          },
+        })),
+      ],
+      recGroups: [
+        { start: 0, count: 1 },
+        { start: 1, count: 2 },
+      ],
+    });
     const ca = reg.canonicalize(a);
     const cb = reg.canonicalize(b);
     expect(cb.slice(1)).toEqual(ca);
@@ -281,7 +470,16 @@ describe('TypeRegistry', () => {
       types: [
         sub({ kind: 'struct', fields: [] }, [], false),
         sub({ kind: 'struct', fields: [{ type: 'i32', mutable: false }] }, [0], false),
-        sub({ kind: 'struct', fields: [{ type: 'i32', mutable: false }, { type: 'i32', mutable: false }] }, [1]),
+        sub(
+          {
+            kind: 'struct',
+            fields: [
+              { type: 'i32', mutable: false },
+              { type: 'i32', mutable: false },
+            ],
+          },
+          [1],
+        ),
       ],
     });
     validateModule(m);
@@ -294,9 +492,18 @@ describe('TypeRegistry', () => {
     expect(matchValType(ref(false, 'none'), ref(false, c[1]))).toBe(true);
     expect(matchLimits({ min: 2, max: 3 }, { min: 1, max: 4 })).toBe(true);
     expect(matchLimits({ min: 2 }, { min: 1, max: 4 })).toBe(false);
-    expect(matchGlobalType({ type: ref(false, 'func'), mutable: true }, { type: ref(true, 'func'), mutable: true })).toBe(false);
-    expect(matchGlobalType({ type: ref(false, 'func'), mutable: false }, { type: ref(true, 'func'), mutable: false })).toBe(true);
-    expect(matchTableType({ limits: { min: 1 }, elem: ref(true, 'func'), addr: 'i32' }, { limits: { min: 1 }, elem: ref(true, 'func'), addr: 'i64' })).toBe(false);
+    expect(
+      matchGlobalType({ type: ref(false, 'func'), mutable: true }, { type: ref(true, 'func'), mutable: true }),
+    ).toBe(false);
+    expect(
+      matchGlobalType({ type: ref(false, 'func'), mutable: false }, { type: ref(true, 'func'), mutable: false }),
+    ).toBe(true);
+    expect(
+      matchTableType(
+        { limits: { min: 1 }, elem: ref(true, 'func'), addr: 'i32' },
+        { limits: { min: 1 }, elem: ref(true, 'func'), addr: 'i64' },
+      ),
+    ).toBe(false);
   });
 });
 
@@ -330,7 +537,14 @@ describe('error places', () => {
   test('errors at the final end and in functions without a name', () => {
     const bytes = parseWat('(module (func) (func (result i32)))');
     const m = decodeModule(bytes);
-    const e = (() => { try { validateModule(m); } catch (x) { return x as CompileError; } throw new Error('validated'); })();
+    const e = (() => {
+      try {
+        validateModule(m);
+      } catch (x) {
+        return x as CompileError;
+      }
+      throw new Error('validated');
+    })();
     expect(e.funcIndex).toBe(1);
     expect(e.funcName).toBeUndefined();
     expect(e.offset).toBe(bytes.lastIndexOf(0x0b));
@@ -343,9 +557,20 @@ describe('bodies kept as bytes (decodeModule lazyBodies) and validated by stream
   // malformed in ways the text format cannot express.
   const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
   const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-  function moduleWith(bodies: number[][], opts: { memory?: boolean; data?: boolean; dataCount?: boolean } = {}): Uint8Array {
+  function moduleWith(
+    bodies: number[][],
+    opts: { memory?: boolean; data?: boolean; dataCount?: boolean } = {},
+  ): Uint8Array {
     const bytes = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
-    bytes.push(...section(1, vec([[0x60, 0, 1, 0x7f], [0x60, 0, 0]])));
+    bytes.push(
+      ...section(
+        1,
+        vec([
+          [0x60, 0, 1, 0x7f],
+          [0x60, 0, 0],
+        ]),
+      ),
+    );
     bytes.push(...section(3, vec(bodies.map((_, i) => [i === 0 ? 0 : 1]))));
     if (opts.memory) bytes.push(...section(5, vec([[0, 1]])));
     if (opts.dataCount) bytes.push(...section(12, [1]));
@@ -366,7 +591,10 @@ describe('bodies kept as bytes (decodeModule lazyBodies) and validated by stream
   };
 
   test('decoding leaves bodies undecoded; validation reads them and finds a malformed one', () => {
-    const bytes = moduleWith([[0x41, 0, END], [0xff, END]]);
+    const bytes = moduleWith([
+      [0x41, 0, END],
+      [0xff, END],
+    ]);
     const m = decodeModule(bytes, { lazyBodies: true });
     expect(m.codes).toHaveLength(2);
     const e = errorOf(bytes);
@@ -379,7 +607,12 @@ describe('bodies kept as bytes (decodeModule lazyBodies) and validated by stream
   });
 
   test('a malformed body wins over an invalid one before it', () => {
-    const e = errorOf(moduleWith([[...I64_CONST_0, END], [0xff, END]]));
+    const e = errorOf(
+      moduleWith([
+        [...I64_CONST_0, END],
+        [0xff, END],
+      ]),
+    );
     expect(e.kind).toBe('malformed');
     // The same body: invalid instruction, then a malformed one.
     const e2 = errorOf(moduleWith([[...I64_CONST_0, 0xff, END], [END]]));
@@ -392,26 +625,64 @@ describe('bodies kept as bytes (decodeModule lazyBodies) and validated by stream
 
   test('a body naming a data segment without a data count section is malformed, even after an invalid body', () => {
     const dataDrop = [0xfc, 9, 0];
-    expect(errorOf(moduleWith([[0x41, 0, END], [...dataDrop, END]], { memory: true, data: true })).reason).toBe('data count section required');
-    const e = errorOf(moduleWith([[...I64_CONST_0, END], [...dataDrop, END]], { memory: true, data: true }));
+    expect(
+      errorOf(
+        moduleWith(
+          [
+            [0x41, 0, END],
+            [...dataDrop, END],
+          ],
+          { memory: true, data: true },
+        ),
+      ).reason,
+    ).toBe('data count section required');
+    const e = errorOf(
+      moduleWith(
+        [
+          [...I64_CONST_0, END],
+          [...dataDrop, END],
+        ],
+        { memory: true, data: true },
+      ),
+    );
     expect(e.kind).toBe('malformed');
     expect(e.reason).toBe('data count section required');
-    expect(() => validateModule(decodeModule(moduleWith([[0x41, 0, END], [...dataDrop, END]], { memory: true, data: true, dataCount: true }), { lazyBodies: true }))).not.toThrow();
+    expect(() =>
+      validateModule(
+        decodeModule(
+          moduleWith(
+            [
+              [0x41, 0, END],
+              [...dataDrop, END],
+            ],
+            { memory: true, data: true, dataCount: true },
+          ),
+          { lazyBodies: true },
+        ),
+      ),
+    ).not.toThrow();
   });
 
   test('a body whose instructions end before its size is malformed', () => {
     // A body of one nop plus end, declared one byte longer: the extra byte is an `end`.
-    const bytes = moduleWith([[0x41, 0, END], [0x01, END, END]]);
+    const bytes = moduleWith([
+      [0x41, 0, END],
+      [0x01, END, END],
+    ]);
     expect(errorOf(bytes).kind).toBe('malformed');
     expect(errorOf(bytes).reason).toBe('section size mismatch');
   });
 
   test('a lazily kept body decodes on first read to the same instructions as an eager decode', () => {
-    const bytes = parseWat('(module (func (param i32) (result i32) (local i64) (i32.add (local.get 0) (i32.const 7))))');
+    const bytes = parseWat(
+      '(module (func (param i32) (result i32) (local i64) (i32.add (local.get 0) (i32.const 7))))',
+    );
     const lazy = decodeModule(bytes, { lazyBodies: true });
     const eager = decodeModule(bytes);
     expect(lazy.codes[0].locals).toEqual(eager.codes[0].locals);
-    expect(lazy.codes[0].body.map((i) => [i.op, i.idx, i.value])).toEqual(eager.codes[0].body.map((i) => [i.op, i.idx, i.value]));
+    expect(lazy.codes[0].body.map((i) => [i.op, i.idx, i.value])).toEqual(
+      eager.codes[0].body.map((i) => [i.op, i.idx, i.value]),
+    );
     expect(lazy.codes[0].body).toBe(lazy.codes[0].body);
   });
 });
@@ -439,15 +710,21 @@ describe('custom descriptors', () => {
   });
 
   test('allocation and descriptor access', () => {
-    expect(kindOf(`${pair}
+    expect(
+      kindOf(`${pair}
       (func (param (ref null (exact $d))) (result (ref (exact $s)))
         (struct.new_desc $s (i32.const 1) (local.get 0)))
       (func (param (ref $s)) (result (ref $d)) (ref.get_desc $s (local.get 0)))
-      (func (param (ref (exact $s))) (result (ref (exact $d))) (ref.get_desc $s (local.get 0)))`)).toBeUndefined();
+      (func (param (ref (exact $s))) (result (ref (exact $d))) (ref.get_desc $s (local.get 0)))`),
+    ).toBeUndefined();
     // The descriptor operand must be exact; plain struct.new cannot allocate a described type.
-    expect(kindOf(`${pair} (func (param (ref null $d)) (drop (struct.new_default_desc $s (local.get 0))))`)).toBe('invalid');
+    expect(kindOf(`${pair} (func (param (ref null $d)) (drop (struct.new_default_desc $s (local.get 0))))`)).toBe(
+      'invalid',
+    );
     expect(kindOf(`${pair} (func (drop (struct.new_default $s)))`)).toBe('invalid');
-    expect(kindOf(`${pair} (func (param (ref $s)) (result (ref (exact $d))) (ref.get_desc $s (local.get 0)))`)).toBe('invalid');
+    expect(kindOf(`${pair} (func (param (ref $s)) (result (ref (exact $d))) (ref.get_desc $s (local.get 0)))`)).toBe(
+      'invalid',
+    );
   });
 
   test('clauses must agree and stay in their rec group', () => {

@@ -65,14 +65,29 @@ function aotModule(m: ModuleIR): AotModule {
 export function literal(v: unknown): string {
   if (v === null) return 'null';
   switch (typeof v) {
-    case 'number': return Object.is(v, -0) ? '-0' : Number.isFinite(v) ? String(v) : v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-    case 'bigint': return `${v}n`;
-    case 'string': return JSON.stringify(v);
-    case 'boolean': return String(v);
-    case 'object': break;
-    default: throw new Error(`cannot serialise a ${typeof v}`);
+    case 'number':
+      return Object.is(v, -0)
+        ? '-0'
+        : Number.isFinite(v)
+          ? String(v)
+          : v !== v
+            ? 'NaN'
+            : v > 0
+              ? 'Infinity'
+              : '-Infinity';
+    case 'bigint':
+      return `${v}n`;
+    case 'string':
+      return JSON.stringify(v);
+    case 'boolean':
+      return String(v);
+    case 'object':
+      break;
+    default:
+      throw new Error(`cannot serialise a ${typeof v}`);
   }
-  if (v instanceof Uint8Array) return `base64(${JSON.stringify(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'))})`;
+  if (v instanceof Uint8Array)
+    return `base64(${JSON.stringify(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'))})`;
   if (Array.isArray(v)) return `[${v.map(literal).join(', ')}]`;
   const parts: string[] = [];
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {

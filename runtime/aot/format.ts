@@ -12,7 +12,11 @@ export type AotConstExpr = ConstOps;
 export type AotModule = ModuleInfo & { readonly nanCarriers?: true };
 
 /** The translated code: the translator's module factory, as a real function. */
-export type AotFactory = (vm: unknown, helpers: unknown, lazySource?: unknown) => {
+export type AotFactory = (
+  vm: unknown,
+  helpers: unknown,
+  lazySource?: unknown,
+) => {
   readonly funcs: ((...args: unknown[]) => unknown)[];
   readonly refresh: () => void;
 };

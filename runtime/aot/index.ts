@@ -53,7 +53,9 @@ export function base64(s: string): Uint8Array {
 export class AotMemory {
   /** @internal */
   constructor(readonly engine: Memory) {}
-  get buffer(): ArrayBuffer { return this.engine.buffer; }
+  get buffer(): ArrayBuffer {
+    return this.engine.buffer;
+  }
   /** Grows by `delta` pages; returns the previous size in pages. */
   grow(delta: number): number {
     const r = this.engine.grow(Number(delta));
@@ -66,7 +68,9 @@ export class AotMemory {
 export class AotTable {
   /** @internal */
   constructor(readonly engine: Table) {}
-  get length(): number { return this.engine.size(); }
+  get length(): number {
+    return this.engine.size();
+  }
   get(i: number): unknown {
     return toJs(this.engine.elemType, this.engine.elements[checkIndex(i, this.engine.size())]);
   }
@@ -84,12 +88,16 @@ export class AotTable {
 export class AotGlobal {
   /** @internal */
   constructor(readonly engine: Global) {}
-  get value(): unknown { return toJs(this.engine.type.type, this.engine.getInternal()); }
+  get value(): unknown {
+    return toJs(this.engine.type.type, this.engine.getInternal());
+  }
   set value(v: unknown) {
     if (!this.engine.type.mutable) throw new TypeError("Can't set the value of an immutable global.");
     this.engine.setInternal(toWasm(this.engine.type.type, v));
   }
-  valueOf(): unknown { return this.value; }
+  valueOf(): unknown {
+    return this.value;
+  }
 }
 
 /** An exported or importable exception tag. */
@@ -144,7 +152,7 @@ function isRefType(t: ValType): t is Exclude<ValType, string> {
 function toApiArg(t: ValType, v: unknown): unknown {
   if (t === 'i64') return typeof v === 'bigint' ? v : BigInt(v as string);
   if (isRefType(t) && typeof v === 'function') return funcOfWrapper.get(v) ?? v;
-  return v === undefined && !isRefType(t) && t !== 'v128' ? NaN : v ?? null;
+  return v === undefined && !isRefType(t) && t !== 'v128' ? NaN : (v ?? null);
 }
 /** Func.call's result value -> the JS value the host sees. */
 function fromApi(t: ValType, v: unknown): unknown {
@@ -178,17 +186,26 @@ function isFuncRef(t: Exclude<ValType, string>): boolean {
  */
 function toWasm(t: ValType, v: unknown): unknown {
   switch (t) {
-    case 'i32': return Number(v) | 0;
-    case 'i64': return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(v as string));
-    case 'f32': return Math.fround(Number(v));
-    case 'f64': return Number(v);
-    case 'v128': throw new TypeError('v128 values cannot cross the JS boundary');
+    case 'i32':
+      return Number(v) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(v as string));
+    case 'f32':
+      return Math.fround(Number(v));
+    case 'f64':
+      return Number(v);
+    case 'v128':
+      throw new TypeError('v128 values cannot cross the JS boundary');
     default: {
       if (v === undefined || v === null) return null;
       if (isFuncRef(t)) {
         const f = typeof v === 'function' ? funcOfWrapper.get(v) : undefined;
-        if (!f || t.heap === 'nofunc') throw new TypeError('type incompatibility when transforming from/to JS: not an exported WebAssembly function');
-        if (typeof t.heap === 'number' && !matchFuncType(f.typeId, t.heap, t.exact)) throw new TypeError('type incompatibility when transforming from/to JS: function type mismatch');
+        if (!f || t.heap === 'nofunc')
+          throw new TypeError(
+            'type incompatibility when transforming from/to JS: not an exported WebAssembly function',
+          );
+        if (typeof t.heap === 'number' && !matchFuncType(f.typeId, t.heap, t.exact))
+          throw new TypeError('type incompatibility when transforming from/to JS: function type mismatch');
         return f.callable;
       }
       return v;
@@ -198,7 +215,10 @@ function toWasm(t: ValType, v: unknown): unknown {
 
 /** Value type names accepted by `hostFunction` (the JS API's type-reflection spelling). */
 const HOST_VALTYPES: Record<string, ValType> = {
-  i32: 'i32', i64: 'i64', f32: 'f32', f64: 'f64',
+  i32: 'i32',
+  i64: 'i64',
+  f32: 'f32',
+  f64: 'f64',
   funcref: { kind: 'ref', nullable: true, heap: 'func' },
   anyfunc: { kind: 'ref', nullable: true, heap: 'func' },
   externref: { kind: 'ref', nullable: true, heap: 'extern' },
@@ -211,14 +231,21 @@ const HOST_VALTYPES: Record<string, ValType> = {
  * checks it against `type`. Arguments reach `fn` as JS values (i64 as BigInt); its result is
  * converted back by the result type.
  */
-export function hostFunction(type: { parameters: readonly string[]; results: readonly string[] }, fn: (...args: never[]) => unknown): Function {
+export function hostFunction(
+  type: { parameters: readonly string[]; results: readonly string[] },
+  fn: (...args: never[]) => unknown,
+): Function {
   if (typeof fn !== 'function') throw new TypeError('hostFunction: the second argument must be a function');
   const valType = (name: string): ValType => {
     const t = HOST_VALTYPES[name];
     if (t === undefined) throw new TypeError(`hostFunction: unsupported value type ${JSON.stringify(name)}`);
     return t;
   };
-  const ft: FuncType = { kind: 'func', params: [...type.parameters].map(valType), results: [...type.results].map(valType) };
+  const ft: FuncType = {
+    kind: 'func',
+    params: [...type.parameters].map(valType),
+    results: [...type.results].map(valType),
+  };
   return exportedFunction(Func.fromHost(null, ft, fn as (...a: unknown[]) => unknown));
 }
 
@@ -243,18 +270,36 @@ class FuncOf {
 // ---------------------------------------------------------------- instantiation
 
 /** Instantiates AOT output. `imports` is a JS-API import object. Throws LinkError / RuntimeError. */
-export function instantiateAot(m: AotModule, factory: AotFactory, imports: unknown = undefined): Record<string, unknown> {
+export function instantiateAot(
+  m: AotModule,
+  factory: AotFactory,
+  imports: unknown = undefined,
+): Record<string, unknown> {
   if ((m.nanCarriers === true) !== NAN_CARRIERS) {
-    throw new TypeError(NAN_CARRIERS
-      ? 'this module was compiled for hosts that keep NaN bits; this host canonicalises NaNs: compile it with JETWASM_NAN_CARRIERS=1'
-      : 'this module was compiled for hosts that canonicalise NaNs (JETWASM_NAN_CARRIERS=1); this host keeps NaN bits: compile it without');
+    throw new TypeError(
+      NAN_CARRIERS
+        ? 'this module was compiled for hosts that keep NaN bits; this host canonicalises NaNs: compile it with JETWASM_NAN_CARRIERS=1'
+        : 'this module was compiled for hosts that canonicalise NaNs (JETWASM_NAN_CARRIERS=1); this host keeps NaN bits: compile it without',
+    );
   }
   const canon = typeRegistry.canonicalize(m as unknown as ModuleIR);
-  if (m.imports.length > 0 && (typeof imports !== 'object' || imports === null)) throw new TypeError('imports argument must be present and must be an object');
-  const h = new InstanceHandle(m, canon, new VMOffsets(m as unknown as ModuleIR), (imp) => resolveImport(imp, imports as Record<string, unknown>, canon), null);
+  if (m.imports.length > 0 && (typeof imports !== 'object' || imports === null))
+    throw new TypeError('imports argument must be present and must be an object');
+  const h = new InstanceHandle(
+    m,
+    canon,
+    new VMOffsets(m as unknown as ModuleIR),
+    (imp) => resolveImport(imp, imports as Record<string, unknown>, canon),
+    null,
+  );
   // The factory's parameters (vmctx/codegen.ts): the VMContext, the helpers, no lazy
   // source (AOT code is translated eagerly) and, as CT, this process's canonical type ids.
-  const code = (factory as (vm: VMContext, h: unknown, lz: undefined, ct: readonly number[]) => ReturnType<AotFactory>)(h.vm, helpers, undefined, canon);
+  const code = (factory as (vm: VMContext, h: unknown, lz: undefined, ct: readonly number[]) => ReturnType<AotFactory>)(
+    h.vm,
+    helpers,
+    undefined,
+    canon,
+  );
   h.link(code, new Map(m.funcNames ?? []));
   h.initialize();
 
@@ -278,9 +323,12 @@ export function instantiateAot(m: AotModule, factory: AotFactory, imports: unkno
  */
 function resolveImport(imp: Import, imports: Record<string, unknown>, canon: readonly number[]): Extern {
   const ns = imports[imp.module];
-  if (typeof ns !== 'object' || ns === null) throw new TypeError(`import module ${JSON.stringify(imp.module)} is not an object`);
+  if (typeof ns !== 'object' || ns === null)
+    throw new TypeError(`import module ${JSON.stringify(imp.module)} is not an object`);
   const v = (ns as Record<string, unknown>)[imp.name];
-  const fail = (): never => { throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`); };
+  const fail = (): never => {
+    throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`);
+  };
   const d = imp.desc;
   switch (d.kind) {
     case 'func': {
@@ -305,8 +353,11 @@ function resolveImport(imp: Import, imports: Record<string, unknown>, canon: rea
       g.setInternal(toWasm(t, v));
       return g;
     }
-    case 'table': return v instanceof AotTable ? v.engine : fail();
-    case 'memory': return v instanceof AotMemory ? v.engine : fail();
-    case 'tag': return v instanceof AotTag ? v.engine : fail();
+    case 'table':
+      return v instanceof AotTable ? v.engine : fail();
+    case 'memory':
+      return v instanceof AotMemory ? v.engine : fail();
+    case 'tag':
+      return v instanceof AotTag ? v.engine : fail();
   }
 }

@@ -48,9 +48,11 @@ export function cacheHost(): CacheHost | null {
   if (host === undefined) {
     host = null;
     try {
-      const req = typeof module !== 'undefined' && typeof module.require === 'function' ? module.require.bind(module) : null;
+      const req =
+        typeof module !== 'undefined' && typeof module.require === 'function' ? module.require.bind(module) : null;
       const g = globalThis as { process?: { versions?: { node?: string } } };
-      if (req && typeof g.process?.versions?.node === 'string') host = (req('./node') as { nodeHost: CacheHost }).nodeHost;
+      if (req && typeof g.process?.versions?.node === 'string')
+        host = (req('./node') as { nodeHost: CacheHost }).nodeHost;
     } catch {
       host = null;
     }

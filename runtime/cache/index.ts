@@ -26,12 +26,12 @@ const hasWeakRefs = typeof WeakRef === 'function' && typeof FinalizationRegistry
 const entries = new Map<string, Entry[]>();
 const finalizer = hasWeakRefs
   ? new FinalizationRegistry<{ key: string; ref: Entry }>(({ key, ref }) => {
-    const list = entries.get(key);
-    if (!list) return;
-    const i = list.indexOf(ref);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) entries.delete(key);
-  })
+      const list = entries.get(key);
+      if (!list) return;
+      const i = list.indexOf(ref);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) entries.delete(key);
+    })
   : null;
 
 function hex(b: Uint8Array): string {
@@ -101,7 +101,10 @@ function diskOf(config: EngineConfig): DiskCacheLike | null {
   const host = cacheHost();
   if (!host) return null;
   const o = typeof c === 'object' ? (c as { directory?: unknown; maxBytes?: unknown }) : {};
-  return host.diskCache(typeof o.directory === 'string' ? o.directory : undefined, typeof o.maxBytes === 'number' ? o.maxBytes : undefined);
+  return host.diskCache(
+    typeof o.directory === 'string' ? o.directory : undefined,
+    typeof o.maxBytes === 'number' ? o.maxBytes : undefined,
+  );
 }
 
 /** Artifacts to write to a persistent cache at exit (weakly: a collected module is not written). */
@@ -144,7 +147,13 @@ function schedule(a: Artifact, disk: DiskCacheLike, name: string): void {
  * themselves: the caller hands them over). `decode` decodes without
  * validating (for entries of the persistent cache, which only this runtime wrote).
  */
-export function compileCached(engine: { readonly config: EngineConfig }, bytes: Uint8Array, compile: (bytes: Uint8Array, settings: ReturnType<typeof codeSettings>, key: string) => Artifact, decode: (bytes: Uint8Array) => ModuleIR, transfer = false): Artifact {
+export function compileCached(
+  engine: { readonly config: EngineConfig },
+  bytes: Uint8Array,
+  compile: (bytes: Uint8Array, settings: ReturnType<typeof codeSettings>, key: string) => Artifact,
+  decode: (bytes: Uint8Array) => ModuleIR,
+  transfer = false,
+): Artifact {
   const settings = codeSettings(engine);
   const sk = settingsKey(settings);
   const key = `${sk}:${sampleHash(bytes)}`;

@@ -34,10 +34,17 @@ export function defaultCacheDirectory(): string {
 }
 
 /** Whether the process runs with V8's lazy compilation off already (then nothing is toggled). */
-const eagerAlready = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a === '--no-lazy');
+const eagerAlready = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some(
+  (a) => a === '--no-lazy',
+);
 
 function runScript(source: string, filename: string, cachedData?: Uint8Array): CompiledScript {
-  const script = new vm.Script(source, { filename, ...(cachedData && cachedData.length > 0 ? { cachedData: Buffer.from(cachedData.buffer, cachedData.byteOffset, cachedData.byteLength) } : {}) });
+  const script = new vm.Script(source, {
+    filename,
+    ...(cachedData && cachedData.length > 0
+      ? { cachedData: Buffer.from(cachedData.buffer, cachedData.byteOffset, cachedData.byteLength) }
+      : {}),
+  });
   const rejected = cachedData !== undefined && (cachedData.length === 0 || script.cachedDataRejected === true);
   return { value: script.runInThisContext(), rejected };
 }
@@ -62,7 +69,10 @@ function produceCodeCache(source: string, filename: string): Uint8Array | undefi
 }
 
 class DiskCache implements DiskCacheLike {
-  constructor(readonly directory: string, private readonly maxBytes: number) {}
+  constructor(
+    readonly directory: string,
+    private readonly maxBytes: number,
+  ) {}
 
   read(name: string): Uint8Array | null {
     const file = path.join(this.directory, name + ENTRY_SUFFIX);
@@ -93,7 +103,11 @@ class DiskCache implements DiskCacheLike {
       }
       fs.renameSync(tmp, file);
     } catch {
-      try { fs.unlinkSync(tmp); } catch { /* never created */ }
+      try {
+        fs.unlinkSync(tmp);
+      } catch {
+        /* never created */
+      }
       return;
     }
     this.evict();
@@ -119,7 +133,12 @@ class DiskCache implements DiskCacheLike {
         continue;
       }
       if (n.endsWith('.tmp')) {
-        if (now - st.mtimeMs > STALE_TEMP_MS) try { fs.unlinkSync(file); } catch { /* gone */ }
+        if (now - st.mtimeMs > STALE_TEMP_MS)
+          try {
+            fs.unlinkSync(file);
+          } catch {
+            /* gone */
+          }
         continue;
       }
       if (!n.endsWith(ENTRY_SUFFIX) || !st.isFile()) continue;
@@ -175,7 +194,11 @@ function atExit(f: () => void): void {
   // which is all the cache does.
   process.on('exit', () => {
     for (const h of exitHooks.splice(0)) {
-      try { h(); } catch { /* a cache failure never changes how the program ends */ }
+      try {
+        h();
+      } catch {
+        /* a cache failure never changes how the program ends */
+      }
     }
   });
 }
@@ -222,7 +245,10 @@ export const nodeHost: CacheHost = {
     return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
   },
   equal(a, b) {
-    return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    return (
+      a.length === b.length &&
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+    );
   },
   runScript,
   produceCodeCache,

@@ -115,14 +115,18 @@ function buildScript(code: TranslatedModule): { script: string; meta: Omit<Meta,
 function checksum(alg: number, parts: readonly Uint8Array[]): Uint8Array {
   if (alg === ALG_SHA256) {
     const host = cacheHost();
-    if (!host) throw new SerializationError('the module was serialized with a SHA-256 checksum, which this host cannot compute');
+    if (!host)
+      throw new SerializationError('the module was serialized with a SHA-256 checksum, which this host cannot compute');
     return host.sha256(parts);
   }
   let n = 0;
   for (const p of parts) n += p.length;
   const all = new Uint8Array(n);
   n = 0;
-  for (const p of parts) { all.set(p, n); n += p.length; }
+  for (const p of parts) {
+    all.set(p, n);
+    n += p.length;
+  }
   const hex = hash64(all);
   const out = new Uint8Array(8);
   for (let i = 0; i < 8; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
@@ -174,14 +178,23 @@ export interface DeserializeOptions {
  * Loads a serialized module for `settings`. `decode` decodes Wasm bytes without validating;
  * `compile` compiles bytes from scratch (the fallback when canonical type ids differ).
  */
-export function deserializeArtifact(data: Uint8Array, settings: CodeSettings, decode: (bytes: Uint8Array) => ModuleIR, compile: (bytes: Uint8Array) => Artifact, opts: DeserializeOptions = {}): Artifact {
+export function deserializeArtifact(
+  data: Uint8Array,
+  settings: CodeSettings,
+  decode: (bytes: Uint8Array) => ModuleIR,
+  compile: (bytes: Uint8Array) => Artifact,
+  opts: DeserializeOptions = {},
+): Artifact {
   if (!(data instanceof Uint8Array)) throw new TypeError('Module.deserialize: bytes must be a Uint8Array');
   if (data.length < HEADER_SIZE || MAGIC.some((b, i) => data[i] !== b)) {
     throw new SerializationError('not a serialized jetwasm module (bad magic or too short)');
   }
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const version = dv.getUint32(8, true);
-  if (version !== FORMAT_VERSION) throw new SerializationError(`serialized module has format version ${version}; this jetwasm reads version ${FORMAT_VERSION}`);
+  if (version !== FORMAT_VERSION)
+    throw new SerializationError(
+      `serialized module has format version ${version}; this jetwasm reads version ${FORMAT_VERSION}`,
+    );
   const alg = data[12];
   if ((alg !== ALG_SHA256 && alg !== ALG_HASH64) || data[13] !== 0 || data[14] !== 0 || data[15] !== 0) {
     throw new SerializationError('serialized module is damaged (unknown checksum algorithm)');
@@ -212,14 +225,24 @@ export function deserializeArtifact(data: Uint8Array, settings: CodeSettings, de
     throw new SerializationError('serialized module is damaged (unreadable header)');
   }
   const here = currentHeader(settings);
-  if (header.jetwasm !== here.jetwasm) throw new SerializationError(`serialized by jetwasm ${header.jetwasm}; this is jetwasm ${here.jetwasm}`);
-  if (header.build !== here.build) throw new SerializationError(`serialized by another build of jetwasm ${header.jetwasm} (${String(header.build).slice(0, 12) || 'unknown'}; this is ${here.build.slice(0, 12) || 'unknown'})`);
-  if (header.v8 !== here.v8) throw new SerializationError(`serialized under V8 ${header.v8 || '(none)'}; this host has V8 ${here.v8 || '(none)'}`);
+  if (header.jetwasm !== here.jetwasm)
+    throw new SerializationError(`serialized by jetwasm ${header.jetwasm}; this is jetwasm ${here.jetwasm}`);
+  if (header.build !== here.build)
+    throw new SerializationError(
+      `serialized by another build of jetwasm ${header.jetwasm} (${String(header.build).slice(0, 12) || 'unknown'}; this is ${here.build.slice(0, 12) || 'unknown'})`,
+    );
+  if (header.v8 !== here.v8)
+    throw new SerializationError(
+      `serialized under V8 ${header.v8 || '(none)'}; this host has V8 ${here.v8 || '(none)'}`,
+    );
   if (settingsKey(header.settings) !== settingsKey(settings)) {
-    throw new SerializationError(`serialized for other engine settings (${describeSettings(header.settings)}); this engine has ${describeSettings(settings)}`);
+    throw new SerializationError(
+      `serialized for other engine settings (${describeSettings(header.settings)}); this engine has ${describeSettings(settings)}`,
+    );
   }
   const wasm = sections[2].slice();
-  if (opts.expectWasm && !bytesEqual(wasm, opts.expectWasm)) throw new SerializationError('cache entry holds a different module');
+  if (opts.expectWasm && !bytesEqual(wasm, opts.expectWasm))
+    throw new SerializationError('cache entry holds a different module');
 
   const ir = decode(wasm);
   const canon = typeRegistry.canonicalize(ir);
@@ -243,11 +266,25 @@ export function deserializeArtifact(data: Uint8Array, settings: CodeSettings, de
   if (settings.compilation === 'lazy') {
     const seed = new Map<number, LazyFunction>();
     meta.funcs.forEach(([i, start, end, bindings], k) => {
-      seed.set(i, { body: script.slice(start, end), bindings, make: makers[k], name: ir.names?.funcs.get(ir.numImportedFuncs + i) });
+      seed.set(i, {
+        body: script.slice(start, end),
+        bindings,
+        make: makers[k],
+        name: ir.names?.funcs.get(ir.numImportedFuncs + i),
+      });
     });
-    const { lazySource, translated } = lazyTranslator(ir, offsets, canon, {
-      lazy: true, checks: checkOptionsFrom(settings), outlineThreshold: settings.outlineThreshold, profile: settings.codegen,
-    }, seed);
+    const { lazySource, translated } = lazyTranslator(
+      ir,
+      offsets,
+      canon,
+      {
+        lazy: true,
+        checks: checkOptionsFrom(settings),
+        outlineThreshold: settings.outlineThreshold,
+        profile: settings.codegen,
+      },
+      seed,
+    );
     a.translated = { source, factory, lazySource, lazyTranslated: translated };
   } else {
     a.translated = { source, factory };

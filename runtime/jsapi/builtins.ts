@@ -10,7 +10,15 @@
 // receive and return the engine's internal values directly (no i64 among them), and a
 // failing check traps with a RuntimeError, as the specification says.
 
-import { EXTERNREF, ref, type FuncType, type ModuleIR, type RefType, type SubType, type ValType } from '../../compiler/ir';
+import {
+  EXTERNREF,
+  ref,
+  type FuncType,
+  type ModuleIR,
+  type RefType,
+  type SubType,
+  type ValType,
+} from '../../compiler/ir';
 import { matchFuncType, matchValType, canonicalValType, typeRegistry } from '../../compiler/validate';
 import { RuntimeError } from '../errors';
 import { Func, TY, type Callable } from '../objects';
@@ -33,7 +41,9 @@ function usvString(v: unknown, what: string): string {
   if (typeof v === 'symbol') throw new TypeError(`${what}: cannot convert a Symbol to a string`);
   const s = String(v);
   const wellFormed = (s as { toWellFormed?: () => string }).toWellFormed;
-  return typeof wellFormed === 'function' ? wellFormed.call(s) : s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return typeof wellFormed === 'function'
+    ? wellFormed.call(s)
+    : s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** Converts a WebAssemblyCompileOptions argument (members read in their lexicographic order). */
@@ -41,9 +51,13 @@ export function compileOptions(v: unknown, what: string): CompileOptions {
   if (v === undefined) return NO_OPTIONS;
   const d = dictionary(v, `${what}: options`);
   const b = d.builtins;
-  const builtins = b === undefined ? [] : sequence(b, `${what}: options.builtins`).map((x) => usvString(x, `${what}: options.builtins`));
+  const builtins =
+    b === undefined
+      ? []
+      : sequence(b, `${what}: options.builtins`).map((x) => usvString(x, `${what}: options.builtins`));
   const s = d.importedStringConstants;
-  const importedStringConstants = s === undefined || s === null ? null : usvString(s, `${what}: options.importedStringConstants`);
+  const importedStringConstants =
+    s === undefined || s === null ? null : usvString(s, `${what}: options.importedStringConstants`);
   return builtins.length === 0 && importedStringConstants === null ? NO_OPTIONS : { builtins, importedStringConstants };
 }
 
@@ -81,7 +95,8 @@ const JS_STRING_BUILTINS: Readonly<Record<string, BuiltinDef>> = {
   cast: { params: [EXTERNREF], results: [EXTERN], fn: (v: unknown) => unwrapString(v, 'cast') },
   test: { params: [EXTERNREF], results: ['i32'], fn: (v: unknown) => (typeof v === 'string' ? 1 : 0) },
   fromCharCodeArray: {
-    params: [I16_ARRAY, 'i32', 'i32'], results: [EXTERN],
+    params: [I16_ARRAY, 'i32', 'i32'],
+    results: [EXTERN],
     fn: (array: unknown, start: number, end: number) => {
       const e = i16Array(array, 'fromCharCodeArray');
       const s = start >>> 0;
@@ -93,7 +108,8 @@ const JS_STRING_BUILTINS: Readonly<Record<string, BuiltinDef>> = {
     },
   },
   intoCharCodeArray: {
-    params: [EXTERNREF, I16_ARRAY, 'i32'], results: ['i32'],
+    params: [EXTERNREF, I16_ARRAY, 'i32'],
+    results: ['i32'],
     fn: (string: unknown, array: unknown, start: number) => {
       const e = i16Array(array, 'intoCharCodeArray');
       const s = unwrapString(string, 'intoCharCodeArray');
@@ -105,14 +121,16 @@ const JS_STRING_BUILTINS: Readonly<Record<string, BuiltinDef>> = {
   },
   fromCharCode: { params: ['i32'], results: [EXTERN], fn: (c: number) => String.fromCharCode(c) },
   fromCodePoint: {
-    params: ['i32'], results: [EXTERN],
+    params: ['i32'],
+    results: [EXTERN],
     fn: (c: number) => {
       if (c >>> 0 > 0x10ffff) trap('fromCodePoint: not a code point');
       return String.fromCodePoint(c);
     },
   },
   charCodeAt: {
-    params: [EXTERNREF, 'i32'], results: ['i32'],
+    params: [EXTERNREF, 'i32'],
+    results: ['i32'],
     fn: (string: unknown, index: number) => {
       const s = unwrapString(string, 'charCodeAt');
       if (index >>> 0 >= s.length) trap('charCodeAt: index out of bounds');
@@ -120,7 +138,8 @@ const JS_STRING_BUILTINS: Readonly<Record<string, BuiltinDef>> = {
     },
   },
   codePointAt: {
-    params: [EXTERNREF, 'i32'], results: ['i32'],
+    params: [EXTERNREF, 'i32'],
+    results: ['i32'],
     fn: (string: unknown, index: number) => {
       const s = unwrapString(string, 'codePointAt');
       if (index >>> 0 >= s.length) trap('codePointAt: index out of bounds');
@@ -129,11 +148,13 @@ const JS_STRING_BUILTINS: Readonly<Record<string, BuiltinDef>> = {
   },
   length: { params: [EXTERNREF], results: ['i32'], fn: (v: unknown) => unwrapString(v, 'length').length },
   concat: {
-    params: [EXTERNREF, EXTERNREF], results: [EXTERN],
+    params: [EXTERNREF, EXTERNREF],
+    results: [EXTERN],
     fn: (a: unknown, b: unknown) => unwrapString(a, 'concat') + unwrapString(b, 'concat'),
   },
   substring: {
-    params: [EXTERNREF, 'i32', 'i32'], results: [EXTERN],
+    params: [EXTERNREF, 'i32', 'i32'],
+    results: [EXTERN],
     fn: (string: unknown, start: number, end: number) => {
       const s = unwrapString(string, 'substring');
       const a = start >>> 0;
@@ -143,7 +164,8 @@ const JS_STRING_BUILTINS: Readonly<Record<string, BuiltinDef>> = {
     },
   },
   equals: {
-    params: [EXTERNREF, EXTERNREF], results: ['i32'],
+    params: [EXTERNREF, EXTERNREF],
+    results: ['i32'],
     fn: (a: unknown, b: unknown) => {
       if (a !== null) unwrapString(a, 'equals');
       if (b !== null) unwrapString(b, 'equals');
@@ -151,7 +173,8 @@ const JS_STRING_BUILTINS: Readonly<Record<string, BuiltinDef>> = {
     },
   },
   compare: {
-    params: [EXTERNREF, EXTERNREF], results: ['i32'],
+    params: [EXTERNREF, EXTERNREF],
+    results: ['i32'],
     fn: (a: unknown, b: unknown) => {
       const x = unwrapString(a, 'compare');
       const y = unwrapString(b, 'compare');
@@ -175,7 +198,9 @@ let jsStringBuiltins: ReadonlyMap<string, Builtin> | undefined;
 function jsString(): ReadonlyMap<string, Builtin> {
   if (jsStringBuiltins !== undefined) return jsStringBuiltins;
   const names = Object.keys(JS_STRING_BUILTINS);
-  const types: SubType[] = [{ final: true, supers: [], comp: { kind: 'array', field: { type: 'i16', mutable: true } } }];
+  const types: SubType[] = [
+    { final: true, supers: [], comp: { kind: 'array', field: { type: 'i16', mutable: true } } },
+  ];
   for (const n of names) {
     const b = JS_STRING_BUILTINS[n];
     types.push({ final: true, supers: [], comp: { kind: 'func', params: [...b.params], results: [...b.results] } });

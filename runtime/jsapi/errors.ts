@@ -15,7 +15,12 @@
 
 import { CompileError as EngineCompileError } from '../../compiler/errors';
 import { EXTERNREF } from '../../compiler/ir';
-import { LinkError as EngineLinkError, RuntimeError as EngineRuntimeError, WasmException, isStackOverflow } from '../errors';
+import {
+  LinkError as EngineLinkError,
+  RuntimeError as EngineRuntimeError,
+  WasmException,
+  isStackOverflow,
+} from '../errors';
 import { Tag as RtTag } from '../objects';
 import { defineErrorInterface } from './webidl';
 
@@ -100,7 +105,8 @@ const STACK_EXHAUSTED = 'call stack exhausted';
 export function fromEngineError(e: unknown): unknown {
   if (e instanceof WasmException) return exceptionHook.toFacade(e);
   if (e instanceof EngineRuntimeError) {
-    const out = e.message === STACK_EXHAUSTED ? rebuild(e, hostStackOverflow()) : rebuild(e, new RuntimeError(e.message));
+    const out =
+      e.message === STACK_EXHAUSTED ? rebuild(e, hostStackOverflow()) : rebuild(e, new RuntimeError(e.message));
     uncatchable.add(out);
     return out;
   }

@@ -22,12 +22,41 @@ import { hostEnv } from '../host-env';
 import { Func, Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, type Extern } from '../objects';
 import { CompileError, LinkError, RuntimeError, fromEngineError } from './errors';
 import {
-  Exception, Global, Memory, Table, Tag,
-  engineGlobal, engineMemory, engineTable, engineTag, isGlobal, isMemory, isTable, isTag, jsTag,
-  wrapGlobal, wrapMemory, wrapTable, wrapTag,
+  Exception,
+  Global,
+  Memory,
+  Table,
+  Tag,
+  engineGlobal,
+  engineMemory,
+  engineTable,
+  engineTag,
+  isGlobal,
+  isMemory,
+  isTable,
+  isTag,
+  jsTag,
+  wrapGlobal,
+  wrapMemory,
+  wrapTable,
+  wrapTag,
 } from './objects';
-import { bufferSourceView, exportedFunction, funcOfExportedFunction, hostFunction, noteFunctionIndex, toWebAssemblyValue } from './values';
-import { JS_STRING_MODULE, checkCompileOptions, compileOptions, findBuiltin, isHiddenImport, type CompileOptions } from './builtins';
+import {
+  bufferSourceView,
+  exportedFunction,
+  funcOfExportedFunction,
+  hostFunction,
+  noteFunctionIndex,
+  toWebAssemblyValue,
+} from './values';
+import {
+  JS_STRING_MODULE,
+  checkCompileOptions,
+  compileOptions,
+  findBuiltin,
+  isHiddenImport,
+  type CompileOptions,
+} from './builtins';
 import { defineInterface, namespaceObject, setNameAndLength } from './webidl';
 
 // The facade takes no options: JETWASM_CACHE=DIR turns the persistent cache on (Node only).
@@ -52,7 +81,11 @@ export interface WebAssemblyCompileOptions {
 }
 
 const KIND_NAMES: Record<ExternKind, ImportExportKind> = {
-  func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag',
+  func: 'function',
+  table: 'table',
+  memory: 'memory',
+  global: 'global',
+  tag: 'tag',
 };
 
 /**
@@ -68,7 +101,10 @@ function compileArgs(bytes: unknown, options: unknown, what: string): { view: Ui
 }
 
 function checkImportObject(importObject: unknown, what: string): void {
-  if (importObject !== undefined && (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function'))) {
+  if (
+    importObject !== undefined &&
+    (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function'))
+  ) {
     throw new TypeError(`${what}: the imports argument must be an object`);
   }
 }
@@ -127,12 +163,15 @@ export class Module {
   }
 
   static exports(moduleObject: Module): { name: string; kind: ImportExportKind }[] {
-    return slotsOf(moduleObject).module.exports().map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
+    return slotsOf(moduleObject)
+      .module.exports()
+      .map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
   }
 
   static imports(moduleObject: Module): { module: string; name: string; kind: ImportExportKind }[] {
     const { module, options } = slotsOf(moduleObject);
-    return module.imports()
+    return module
+      .imports()
       .filter((i) => !isHiddenImport(options, i.module, i.name))
       .map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.kind] }));
   }
@@ -140,12 +179,16 @@ export class Module {
   static customSections(moduleObject: Module, sectionName: string): ArrayBuffer[] {
     const m = slotsOf(moduleObject).module;
     if (sectionName === undefined) throw new TypeError('WebAssembly.Module.customSections: a section name is required');
-    if (typeof sectionName === 'symbol') throw new TypeError('WebAssembly.Module.customSections: cannot convert a Symbol to a string');
+    if (typeof sectionName === 'symbol')
+      throw new TypeError('WebAssembly.Module.customSections: cannot convert a Symbol to a string');
     const name = String(sectionName);
     return m.ir.customs.filter((c) => c.name === name).map((c) => c.bytes.slice().buffer as ArrayBuffer);
   }
 }
-defineInterface(Module, 'Module', 1, { statics: { exports: 1, imports: 1, customSections: 2 }, toStringTag: 'WebAssembly.Module' });
+defineInterface(Module, 'Module', 1, {
+  statics: { exports: 1, imports: 1, customSections: 2 },
+  toStringTag: 'WebAssembly.Module',
+});
 
 function slotsOf(m: unknown): ModuleSlots {
   const s = typeof m === 'object' && m !== null ? moduleSlots.get(m) : undefined;
@@ -167,8 +210,21 @@ let jsStringExports: Record<string, unknown> | undefined;
 function jsStringObject(options: CompileOptions): Record<string, unknown> {
   if (jsStringExports === undefined) {
     const o = Object.create(null) as Record<string, unknown>;
-    for (const name of ['cast', 'test', 'fromCharCodeArray', 'intoCharCodeArray', 'fromCharCode', 'fromCodePoint',
-      'charCodeAt', 'codePointAt', 'length', 'concat', 'substring', 'equals', 'compare']) {
+    for (const name of [
+      'cast',
+      'test',
+      'fromCharCodeArray',
+      'intoCharCodeArray',
+      'fromCharCode',
+      'fromCodePoint',
+      'charCodeAt',
+      'codePointAt',
+      'length',
+      'concat',
+      'substring',
+      'equals',
+      'compare',
+    ]) {
       o[name] = exportedFunction(findBuiltin(options, JS_STRING_MODULE, name)!.func);
     }
     jsStringExports = o;
@@ -181,7 +237,8 @@ function readImports(slots: ModuleSlots, importObject: unknown): Extern[] {
   const { module, options } = slots;
   const imports = module.ir.imports;
   checkImportObject(importObject, 'WebAssembly.Instance');
-  if (imports.length > 0 && importObject === undefined) throw new TypeError('WebAssembly.Instance: the imports argument must be present and must be an object');
+  if (imports.length > 0 && importObject === undefined)
+    throw new TypeError('WebAssembly.Instance: the imports argument must be present and must be an object');
   const special = new Map<string, Record<string, unknown>>();
   if (options.builtins.includes('js-string')) special.set(JS_STRING_MODULE, jsStringObject(options));
   if (options.importedStringConstants !== null) {
@@ -195,7 +252,8 @@ function readImports(slots: ModuleSlots, importObject: unknown): Extern[] {
     const where = `${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`;
     let o: unknown = special.get(imp.module);
     if (o === undefined || !(imp.name in (o as object))) o = (importObject as Record<string, unknown>)[imp.module];
-    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) throw new TypeError(`WebAssembly.Instance: import module ${JSON.stringify(imp.module)} is not an object`);
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function'))
+      throw new TypeError(`WebAssembly.Instance: import module ${JSON.stringify(imp.module)} is not an object`);
     const v = (o as Record<string, unknown>)[imp.name];
     const t = types[k];
     switch (t.kind) {
@@ -206,12 +264,18 @@ function readImports(slots: ModuleSlots, importObject: unknown): Extern[] {
         break;
       }
       case 'global': {
-        if (isGlobal(v)) { out.push(engineGlobal(v)); break; }
+        if (isGlobal(v)) {
+          out.push(engineGlobal(v));
+          break;
+        }
         const vt = t.type.type;
-        if (vt === 'i64' && typeof v !== 'bigint') throw new LinkError(`import ${where}: global import of type i64 requires a BigInt or WebAssembly.Global`);
-        if ((vt === 'i32' || vt === 'f32' || vt === 'f64') && typeof v !== 'number') throw new LinkError(`import ${where}: global import requires a Number or WebAssembly.Global`);
+        if (vt === 'i64' && typeof v !== 'bigint')
+          throw new LinkError(`import ${where}: global import of type i64 requires a BigInt or WebAssembly.Global`);
+        if ((vt === 'i32' || vt === 'f32' || vt === 'f64') && typeof v !== 'number')
+          throw new LinkError(`import ${where}: global import requires a Number or WebAssembly.Global`);
         if (vt === 'v128') throw new LinkError(`import ${where}: v128 global import requires a WebAssembly.Global`);
-        if (t.type.mutable) throw new LinkError(`import ${where}: imported mutable global must be a WebAssembly.Global object`);
+        if (t.type.mutable)
+          throw new LinkError(`import ${where}: imported mutable global must be a WebAssembly.Global object`);
         let value: unknown;
         try {
           value = toWebAssemblyValue(vt, v);
@@ -258,7 +322,10 @@ function exportsObject(module: RtModule, inst: RtInstance): Record<string, unkno
  * The engine's traps for a table or memory too large to allocate (runtime/objects.ts): the
  * JS API reports a failed allocation as a RangeError, as `new Table` and `new Memory` do.
  */
-const ALLOCATION_FAILURES = new Set(['table size exceeds implementation limit', 'memory size exceeds implementation limit']);
+const ALLOCATION_FAILURES = new Set([
+  'table size exceeds implementation limit',
+  'memory size exceeds implementation limit',
+]);
 
 /** Instantiates the core module with imports already read; the exports object. */
 function instantiateCore(module: RtModule, imports: Extern[]): Record<string, unknown> {
@@ -266,7 +333,8 @@ function instantiateCore(module: RtModule, imports: Extern[]): Record<string, un
   try {
     inst = RtInstance.instantiate(facadeStore(), module, imports);
   } catch (e) {
-    if (e instanceof EngineRuntimeError && ALLOCATION_FAILURES.has(e.message)) throw new RangeError(`WebAssembly.Instance: ${e.message}`);
+    if (e instanceof EngineRuntimeError && ALLOCATION_FAILURES.has(e.message))
+      throw new RangeError(`WebAssembly.Instance: ${e.message}`);
     throw fromEngineError(e);
   }
   return exportsObject(module, inst);
@@ -348,12 +416,22 @@ function instantiateModule(slots: ModuleSlots, importObject: unknown): Promise<I
 
 /** "Instantiate a promise of a module": both the module and its instance. */
 function instantiatePromise(promise: Promise<Module>, importObject: unknown): Promise<WebAssemblyInstantiatedSource> {
-  return promise.then((module) => instantiateModule(slotsOf(module), importObject).then((instance) => ({ module, instance })));
+  return promise.then((module) =>
+    instantiateModule(slotsOf(module), importObject).then((instance) => ({ module, instance })),
+  );
 }
 
 export function instantiate(module: Module, importObject?: Imports): Promise<Instance>;
-export function instantiate(bytes: BufferSource, importObject?: Imports, options?: WebAssemblyCompileOptions): Promise<WebAssemblyInstantiatedSource>;
-export function instantiate(source: Module | BufferSource, importObject?: Imports, options?: WebAssemblyCompileOptions): Promise<Instance | WebAssemblyInstantiatedSource> {
+export function instantiate(
+  bytes: BufferSource,
+  importObject?: Imports,
+  options?: WebAssemblyCompileOptions,
+): Promise<WebAssemblyInstantiatedSource>;
+export function instantiate(
+  source: Module | BufferSource,
+  importObject?: Imports,
+  options?: WebAssemblyCompileOptions,
+): Promise<Instance | WebAssemblyInstantiatedSource> {
   if (typeof source === 'object' && source !== null && moduleSlots.has(source)) {
     return instantiateModule(moduleSlots.get(source)!, importObject);
   }
@@ -378,18 +456,28 @@ export interface ResponseLike {
 
 async function streamedBytes(source: ResponseLike | PromiseLike<ResponseLike>): Promise<Uint8Array> {
   const response = await source;
-  if (response === null || typeof response !== 'object' || typeof (response as ResponseLike).arrayBuffer !== 'function') {
+  if (
+    response === null ||
+    typeof response !== 'object' ||
+    typeof (response as ResponseLike).arrayBuffer !== 'function'
+  ) {
     throw new TypeError('WebAssembly.compileStreaming: argument must be a Response or a Promise of one');
   }
   const type = response.headers?.get('Content-Type');
   if (type !== undefined && type !== null && type.split(';')[0].trim().toLowerCase() !== 'application/wasm') {
-    throw new TypeError(`WebAssembly.compileStreaming: incorrect response MIME type ${JSON.stringify(type)}; expected "application/wasm"`);
+    throw new TypeError(
+      `WebAssembly.compileStreaming: incorrect response MIME type ${JSON.stringify(type)}; expected "application/wasm"`,
+    );
   }
-  if (response.ok === false) throw new TypeError(`WebAssembly.compileStreaming: HTTP status ${response.status} is not ok`);
+  if (response.ok === false)
+    throw new TypeError(`WebAssembly.compileStreaming: HTTP status ${response.status} is not ok`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
-export function compileStreaming(source: ResponseLike | PromiseLike<ResponseLike>, options?: WebAssemblyCompileOptions): Promise<Module> {
+export function compileStreaming(
+  source: ResponseLike | PromiseLike<ResponseLike>,
+  options?: WebAssemblyCompileOptions,
+): Promise<Module> {
   let opts: CompileOptions;
   try {
     opts = compileOptions(options, 'WebAssembly.compileStreaming');
@@ -399,20 +487,28 @@ export function compileStreaming(source: ResponseLike | PromiseLike<ResponseLike
   return streamedBytes(source).then((b) => moduleObject(compileBytes(b, opts), opts));
 }
 
-export function instantiateStreaming(source: ResponseLike | PromiseLike<ResponseLike>, importObject?: Imports,
-  options?: WebAssemblyCompileOptions): Promise<WebAssemblyInstantiatedSource> {
+export function instantiateStreaming(
+  source: ResponseLike | PromiseLike<ResponseLike>,
+  importObject?: Imports,
+  options?: WebAssemblyCompileOptions,
+): Promise<WebAssemblyInstantiatedSource> {
   return instantiatePromise(compileStreaming(source, options), importObject);
 }
 
 // ---------------------------------------------------------------- the namespace
 
 /** The `WebAssembly` namespace object. */
-export const WebAssembly = namespaceObject('WebAssembly',
+export const WebAssembly = namespaceObject(
+  'WebAssembly',
   { Module, Instance, Memory, Table, Global, Tag, Exception, CompileError, LinkError, RuntimeError },
   {
-    validate: [validate, 1], compile: [compile, 1], instantiate: [instantiate, 1],
-    compileStreaming: [compileStreaming, 1], instantiateStreaming: [instantiateStreaming, 1],
-  }) as {
+    validate: [validate, 1],
+    compile: [compile, 1],
+    instantiate: [instantiate, 1],
+    compileStreaming: [compileStreaming, 1],
+    instantiateStreaming: [instantiateStreaming, 1],
+  },
+) as {
   readonly Module: typeof Module;
   readonly Instance: typeof Instance;
   readonly Memory: typeof Memory;

@@ -12,12 +12,40 @@
 // `table.set(i, undefined)` converts undefined (a TypeError for funcref), as the JS-API tests
 // and V8 have it.
 
-import { EXTERNREF, FUNCREF, ref, type FuncType, type GlobalType, type MemoryType, type RefType, type TableType, type ValType } from '../../compiler/ir';
-import { Global as RtGlobal, Memory as RtMemory, Table as RtTable, Tag as RtTag, genericArray, toApi, toInternal, type SharedMemoryHandle } from '../objects';
+import {
+  EXTERNREF,
+  FUNCREF,
+  ref,
+  type FuncType,
+  type GlobalType,
+  type MemoryType,
+  type RefType,
+  type TableType,
+  type ValType,
+} from '../../compiler/ir';
+import {
+  Global as RtGlobal,
+  Memory as RtMemory,
+  Table as RtTable,
+  Tag as RtTag,
+  genericArray,
+  toApi,
+  toInternal,
+  type SharedMemoryHandle,
+} from '../objects';
 import { WasmException } from '../errors';
 import {
-  addressValue, defaultJSValue, dictionary, enforceRange, enumValue, hasNoJSValue, sequence, toAddressValue,
-  toJSValue, toWebAssemblyValue, type AddressType,
+  addressValue,
+  defaultJSValue,
+  dictionary,
+  enforceRange,
+  enumValue,
+  hasNoJSValue,
+  sequence,
+  toAddressValue,
+  toJSValue,
+  toWebAssemblyValue,
+  type AddressType,
 } from './values';
 import { exceptionHook, jsTagHolder } from './errors';
 import { defineInterface } from './webidl';
@@ -49,7 +77,12 @@ const rtMemory = new WeakMap<object, RtMemory>();
 const facadeMemory = new WeakMap<RtMemory, Memory>();
 
 export class Memory {
-  constructor(descriptor: { initial: number | bigint; maximum?: number | bigint; shared?: boolean; address?: AddressType }) {
+  constructor(descriptor: {
+    initial: number | bigint;
+    maximum?: number | bigint;
+    shared?: boolean;
+    address?: AddressType;
+  }) {
     const what = 'WebAssembly.Memory';
     const d = dictionary(descriptor, `${what}: descriptor`);
     const addr = addressType(d, what);
@@ -87,7 +120,11 @@ export class Memory {
     return engineMemory(this).buffer;
   }
 }
-defineInterface(Memory, 'Memory', 1, { operations: { grow: 1 }, attributes: ['buffer'], toStringTag: 'WebAssembly.Memory' });
+defineInterface(Memory, 'Memory', 1, {
+  operations: { grow: 1 },
+  attributes: ['buffer'],
+  toStringTag: 'WebAssembly.Memory',
+});
 
 /**
  * Replaces the buffer of a memory by a new ArrayBuffer holding the same bytes and detaches
@@ -135,12 +172,31 @@ export function memoryFromShared(handle: SharedMemoryHandle): Memory {
 const rtTable = new WeakMap<object, RtTable>();
 const facadeTable = new WeakMap<RtTable, Table>();
 
-export type RefTypeName = 'anyfunc' | 'funcref' | 'externref' | 'anyref' | 'eqref' | 'i31ref' | 'structref' | 'arrayref' | 'nullref' | 'nullfuncref' | 'nullexternref';
+export type RefTypeName =
+  | 'anyfunc'
+  | 'funcref'
+  | 'externref'
+  | 'anyref'
+  | 'eqref'
+  | 'i31ref'
+  | 'structref'
+  | 'arrayref'
+  | 'nullref'
+  | 'nullfuncref'
+  | 'nullexternref';
 
 const REF_TYPES: Record<string, RefType> = {
-  anyfunc: FUNCREF, funcref: FUNCREF, externref: EXTERNREF,
-  anyref: ref(true, 'any'), eqref: ref(true, 'eq'), i31ref: ref(true, 'i31'), structref: ref(true, 'struct'),
-  arrayref: ref(true, 'array'), nullref: ref(true, 'none'), nullfuncref: ref(true, 'nofunc'), nullexternref: ref(true, 'noextern'),
+  anyfunc: FUNCREF,
+  funcref: FUNCREF,
+  externref: EXTERNREF,
+  anyref: ref(true, 'any'),
+  eqref: ref(true, 'eq'),
+  i31ref: ref(true, 'i31'),
+  structref: ref(true, 'struct'),
+  arrayref: ref(true, 'array'),
+  nullref: ref(true, 'none'),
+  nullfuncref: ref(true, 'nofunc'),
+  nullexternref: ref(true, 'noextern'),
 };
 const REF_TYPE_NAMES = Object.keys(REF_TYPES);
 const VALUE_TYPE_NAMES = ['i32', 'i64', 'f32', 'f64', 'v128', ...REF_TYPE_NAMES];
@@ -155,7 +211,10 @@ export function valTypeOf(name: unknown, what: string): ValType {
 }
 
 export class Table {
-  constructor(descriptor: { element: RefTypeName; initial: number | bigint; maximum?: number | bigint; address?: AddressType }, value?: unknown) {
+  constructor(
+    descriptor: { element: RefTypeName; initial: number | bigint; maximum?: number | bigint; address?: AddressType },
+    value?: unknown,
+  ) {
     const what = 'WebAssembly.Table';
     const d = dictionary(descriptor, `${what}: descriptor`);
     const elem = refTypeOf(d.element, `${what}: element`);
@@ -163,7 +222,8 @@ export class Table {
     const lim = limits(d, addr, what);
     if (lim.max !== undefined && lim.min > lim.max) throw new RangeError(`${what}: initial is larger than maximum`);
     const init = arguments.length < 2 ? defaultJSValue(elem) : toWebAssemblyValue(elem, value);
-    if (lim.min > MAX_TABLE_LENGTH) throw new RangeError(`${what}: initial is larger than the implementation limit of ${MAX_TABLE_LENGTH}`);
+    if (lim.min > MAX_TABLE_LENGTH)
+      throw new RangeError(`${what}: initial is larger than the implementation limit of ${MAX_TABLE_LENGTH}`);
     const type: TableType = { limits: lim, elem, addr };
     // The constructor, not Table.create: `undefined` is an externref value, not "no value".
     const t = new RtTable(type, toInternal(elem, init));
@@ -204,7 +264,9 @@ export class Table {
   }
 }
 defineInterface(Table, 'Table', 1, {
-  operations: { grow: 1, get: 1, set: 1 }, attributes: ['length'], toStringTag: 'WebAssembly.Table',
+  operations: { grow: 1, get: 1, set: 1 },
+  attributes: ['length'],
+  toStringTag: 'WebAssembly.Table',
 });
 
 export function engineTable(t: unknown): RtTable {
@@ -238,7 +300,8 @@ export class Global {
     const name = d.value;
     if (name === undefined) throw new TypeError(`${what}: the descriptor needs a 'value' type`);
     const t = valTypeOf(name, `${what}: value`);
-    if (hasNoJSValue(t)) throw new TypeError(`${what}: ${typeof t === 'string' ? t : 'exnref'} globals cannot be created from JS`);
+    if (hasNoJSValue(t))
+      throw new TypeError(`${what}: ${typeof t === 'string' ? t : 'exnref'} globals cannot be created from JS`);
     const value = v === undefined ? defaultJSValue(t) : toWebAssemblyValue(t, v);
     const g = RtGlobal.create(null, { type: t, mutable } as GlobalType, value);
     rtGlobal.set(this, g);
@@ -260,7 +323,11 @@ export class Global {
     g.set(toWebAssemblyValue(g.type.type, v));
   }
 }
-defineInterface(Global, 'Global', 1, { operations: { valueOf: 0 }, attributes: ['value'], toStringTag: 'WebAssembly.Global' });
+defineInterface(Global, 'Global', 1, {
+  operations: { valueOf: 0 },
+  attributes: ['value'],
+  toStringTag: 'WebAssembly.Global',
+});
 
 /** GetGlobalValue: brand check first, then the value. */
 function globalValue(global: unknown): unknown {
@@ -338,11 +405,13 @@ export function jsTag(): Tag {
 export class Exception extends WasmException {
   constructor(tag: Tag, payload: Iterable<unknown>, options?: { traceStack?: boolean }) {
     const t = engineTag(tag);
-    if (jsTagHolder.isJSTag(t)) throw new TypeError('WebAssembly.Exception: an exception of WebAssembly.JSTag cannot be created');
+    if (jsTagHolder.isJSTag(t))
+      throw new TypeError('WebAssembly.Exception: an exception of WebAssembly.JSTag cannot be created');
     const values = sequence(payload, 'WebAssembly.Exception: payload');
     const opts = dictionary(options, 'WebAssembly.Exception: options');
     super(t, exceptionPayload(t.type, values));
-    if (!opts.traceStack) Object.defineProperty(this, 'stack', { value: undefined, writable: true, configurable: true });
+    if (!opts.traceStack)
+      Object.defineProperty(this, 'stack', { value: undefined, writable: true, configurable: true });
   }
 
   getArg(tag: Tag, index: number): unknown {
@@ -364,10 +433,12 @@ Object.defineProperty(Exception.prototype, 'name', { value: 'Exception', writabl
 
 function exceptionPayload(type: FuncType, values: unknown[]): unknown[] {
   const params = type.params;
-  if (values.length !== params.length) throw new TypeError(`WebAssembly.Exception: expected ${params.length} payload values, got ${values.length}`);
+  if (values.length !== params.length)
+    throw new TypeError(`WebAssembly.Exception: expected ${params.length} payload values, got ${values.length}`);
   const out = genericArray(params.length);
   for (let i = 0; i < params.length; i++) {
-    if (hasNoJSValue(params[i])) throw new TypeError('WebAssembly.Exception: a v128 or exnref payload value cannot come from JS');
+    if (hasNoJSValue(params[i]))
+      throw new TypeError('WebAssembly.Exception: a v128 or exnref payload value cannot come from JS');
     out[i] = toInternal(params[i], toWebAssemblyValue(params[i], values[i]));
   }
   return out;

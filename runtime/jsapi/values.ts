@@ -64,15 +64,18 @@ export function toNumber(v: unknown): number {
 export function toBigInt(v: unknown): bigint {
   const p = toPrimitive(v, 'number');
   switch (typeof p) {
-    case 'bigint': return p;
-    case 'boolean': return p ? 1n : 0n;
+    case 'bigint':
+      return p;
+    case 'boolean':
+      return p ? 1n : 0n;
     case 'string':
       try {
         return BigInt(p);
       } catch {
         throw new SyntaxError(`Cannot convert ${p} to a BigInt`);
       }
-    default: throw new TypeError(`Cannot convert ${typeof p === 'symbol' ? 'a Symbol' : String(p)} to a BigInt`);
+    default:
+      throw new TypeError(`Cannot convert ${typeof p === 'symbol' ? 'a Symbol' : String(p)} to a BigInt`);
   }
 }
 
@@ -108,7 +111,8 @@ export function toAddressValue(n: number, addr: AddressType): number | bigint {
 export function enumValue<T extends string>(v: unknown, values: readonly T[], what: string): T {
   if (typeof v === 'symbol') throw new TypeError(`${what}: cannot convert a Symbol to a string`);
   const s = String(v);
-  if (!(values as readonly string[]).includes(s)) throw new TypeError(`${what}: ${JSON.stringify(s)} is not one of ${values.join(', ')}`);
+  if (!(values as readonly string[]).includes(s))
+    throw new TypeError(`${what}: ${JSON.stringify(s)} is not one of ${values.join(', ')}`);
   return s as T;
 }
 
@@ -149,9 +153,10 @@ export function sequence(v: unknown, what: string): unknown[] {
 }
 
 const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
-const sabByteLength = typeof SharedArrayBuffer === 'function'
-  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength')!.get!
-  : undefined;
+const sabByteLength =
+  typeof SharedArrayBuffer === 'function'
+    ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength')!.get!
+    : undefined;
 
 /** The byte length of an ArrayBuffer or SharedArrayBuffer (of any realm), or -1 for anything else. */
 function bufferByteLength(v: unknown): number {
@@ -188,16 +193,28 @@ export function bufferSourceView(v: unknown, what: string): Uint8Array {
 
 // ---------------------------------------------------------------- reference type classes
 
-export enum RefHierarchy { Func, Extern, Any, Exn }
+export enum RefHierarchy {
+  Func,
+  Extern,
+  Any,
+  Exn,
+}
 
 export function hierarchyOf(t: RefType): RefHierarchy {
   const h = t.heap;
   if (typeof h === 'number') return typeRegistry.get(h).comp.kind === 'func' ? RefHierarchy.Func : RefHierarchy.Any;
   switch (h) {
-    case 'func': case 'nofunc': return RefHierarchy.Func;
-    case 'extern': case 'noextern': return RefHierarchy.Extern;
-    case 'exn': case 'noexn': return RefHierarchy.Exn;
-    default: return RefHierarchy.Any;
+    case 'func':
+    case 'nofunc':
+      return RefHierarchy.Func;
+    case 'extern':
+    case 'noextern':
+      return RefHierarchy.Extern;
+    case 'exn':
+    case 'noexn':
+      return RefHierarchy.Exn;
+    default:
+      return RefHierarchy.Any;
   }
 }
 
@@ -245,7 +262,7 @@ function wrapGc(v: unknown): unknown {
 
 /** The GC object behind a wrapper; every other value as it is. */
 function unwrapGc(v: unknown): unknown {
-  return isObject(v) ? gcObjectOf.get(v) ?? v : v;
+  return isObject(v) ? (gcObjectOf.get(v) ?? v) : v;
 }
 
 // ---------------------------------------------------------------- ToWebAssemblyValue / ToJSValue
@@ -264,12 +281,18 @@ function anyRefOk(v: unknown, heap: RefType['heap'], exact?: boolean): boolean {
   // An exact type (custom descriptors) admits only objects of that very type.
   if (exact === true) return v instanceof GcObject && v.$t === heap;
   switch (heap) {
-    case 'any': return true;
-    case 'none': return false;
-    case 'eq': return isI31(v) || v instanceof WasmStruct || v instanceof WasmArray;
-    case 'i31': return isI31(v);
-    case 'struct': return v instanceof WasmStruct;
-    case 'array': return v instanceof WasmArray;
+    case 'any':
+      return true;
+    case 'none':
+      return false;
+    case 'eq':
+      return isI31(v) || v instanceof WasmStruct || v instanceof WasmArray;
+    case 'i31':
+      return isI31(v);
+    case 'struct':
+      return v instanceof WasmStruct;
+    case 'array':
+      return v instanceof WasmArray;
     default:
       return typeof heap === 'number' && v instanceof GcObject && typeRegistry.isSubtype(v.$t, heap);
   }
@@ -278,20 +301,27 @@ function anyRefOk(v: unknown, heap: RefType['heap'], exact?: boolean): boolean {
 /** ToWebAssemblyValue: a JS value to the API value of type `t` (TypeError when impossible). */
 export function toWebAssemblyValue(t: ValType, v: unknown): unknown {
   switch (t) {
-    case 'i32': return toNumber(v) | 0;
-    case 'i64': return BigInt.asIntN(64, toBigInt(v));
-    case 'f32': return Math.fround(toNumber(v));
-    case 'f64': return toNumber(v);
-    case 'v128': throw new TypeError('type incompatibility when transforming from/to JS');
+    case 'i32':
+      return toNumber(v) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, toBigInt(v));
+    case 'f32':
+      return Math.fround(toNumber(v));
+    case 'f64':
+      return toNumber(v);
+    case 'v128':
+      throw new TypeError('type incompatibility when transforming from/to JS');
   }
   if (v === null) {
-    if (!t.nullable) throw new TypeError('type incompatibility when transforming from/to JS: null for a non-nullable reference');
+    if (!t.nullable)
+      throw new TypeError('type incompatibility when transforming from/to JS: null for a non-nullable reference');
     return null;
   }
   switch (hierarchyOf(t)) {
     case RefHierarchy.Func: {
       const f = funcOfExportedFunction(v);
-      if (!f || t.heap === 'nofunc') throw new TypeError('type incompatibility when transforming from/to JS: not an exported WebAssembly function');
+      if (!f || t.heap === 'nofunc')
+        throw new TypeError('type incompatibility when transforming from/to JS: not an exported WebAssembly function');
       if (typeof t.heap === 'number' && !matchFuncType(f.typeId, t.heap, t.exact)) {
         throw new TypeError('type incompatibility when transforming from/to JS: function type mismatch');
       }
@@ -313,17 +343,26 @@ export function toWebAssemblyValue(t: ValType, v: unknown): unknown {
 /** ToJSValue: an API value of type `t` to JS. */
 export function toJSValue(t: ValType, v: unknown): unknown {
   switch (t) {
-    case 'i32': case 'i64': return v;
+    case 'i32':
+    case 'i64':
+      return v;
     // A NaNBits carrier (runtime/vm/values.ts) becomes the Number NaN: JS cannot hold its bits.
-    case 'f32': case 'f64': return typeof v === 'number' ? v : +(v as number);
-    case 'v128': throw new TypeError('type incompatibility when transforming from/to JS');
+    case 'f32':
+    case 'f64':
+      return typeof v === 'number' ? v : +(v as number);
+    case 'v128':
+      throw new TypeError('type incompatibility when transforming from/to JS');
   }
   if (v === null) return null;
   switch (hierarchyOf(t)) {
-    case RefHierarchy.Func: return exportedFunction(v as Func);
-    case RefHierarchy.Extern: return wrapGc(v);
-    case RefHierarchy.Exn: throw new TypeError('type incompatibility when transforming from/to JS: exnref');
-    case RefHierarchy.Any: return wrapGc(externalize(v));
+    case RefHierarchy.Func:
+      return exportedFunction(v as Func);
+    case RefHierarchy.Extern:
+      return wrapGc(v);
+    case RefHierarchy.Exn:
+      throw new TypeError('type incompatibility when transforming from/to JS: exnref');
+    case RefHierarchy.Any:
+      return wrapGc(externalize(v));
   }
 }
 
@@ -333,9 +372,14 @@ export function toJSValue(t: ValType, v: unknown): unknown {
  */
 export function defaultJSValue(t: ValType): unknown {
   switch (t) {
-    case 'i32': case 'f32': case 'f64': return 0;
-    case 'i64': return 0n;
-    case 'v128': throw new TypeError('v128 has no JS value');
+    case 'i32':
+    case 'f32':
+    case 'f64':
+      return 0;
+    case 'i64':
+      return 0n;
+    case 'v128':
+      throw new TypeError('v128 has no JS value');
   }
   if (hierarchyOf(t) === RefHierarchy.Extern) return undefined;
   if (!t.nullable) throw new TypeError('a non-nullable reference type has no default value');
@@ -362,22 +406,28 @@ export function exportedFunction(f: Func): Function {
   const nr = results.length;
   const direct = f.directCaller();
   const unusable = params.some(hasNoJSValue) || results.some(hasNoJSValue);
-  const js = direct !== null ? directExport(direct, params) : (...args: unknown[]): unknown => {
-    if (unusable) throw new TypeError('type incompatibility when transforming from/to JS: a v128 or exnref parameter or result');
-    const a = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) a[i] = toWebAssemblyValue(params[i], args[i]);
-    let r: unknown[];
-    try {
-      r = f.call(...a);
-    } catch (e) {
-      throw fromEngineError(e);
-    }
-    if (nr === 0) return undefined;
-    if (nr === 1) return toJSValue(results[0], r[0]);
-    const out = new Array<unknown>(nr);
-    for (let i = 0; i < nr; i++) out[i] = toJSValue(results[i], r[i]);
-    return out;
-  };
+  const js =
+    direct !== null
+      ? directExport(direct, params)
+      : (...args: unknown[]): unknown => {
+          if (unusable)
+            throw new TypeError(
+              'type incompatibility when transforming from/to JS: a v128 or exnref parameter or result',
+            );
+          const a = new Array<unknown>(n);
+          for (let i = 0; i < n; i++) a[i] = toWebAssemblyValue(params[i], args[i]);
+          let r: unknown[];
+          try {
+            r = f.call(...a);
+          } catch (e) {
+            throw fromEngineError(e);
+          }
+          if (nr === 0) return undefined;
+          if (nr === 1) return toJSValue(results[0], r[0]);
+          const out = new Array<unknown>(nr);
+          for (let i = 0; i < nr; i++) out[i] = toJSValue(results[i], r[i]);
+          return out;
+        };
   const index = indexOfCallable.get(c);
   Object.defineProperty(js, 'name', { value: index === undefined ? '' : String(index), configurable: true });
   Object.defineProperty(js, 'length', { value: n, configurable: true });
@@ -391,7 +441,10 @@ export function exportedFunction(f: Func): Function {
  * converted in order (ToWebAssemblyValue), then passed straight to the function, without
  * the argument and result arrays of the general path.
  */
-function directExport(direct: (...args: number[]) => unknown, params: readonly ValType[]): (...args: unknown[]) => unknown {
+function directExport(
+  direct: (...args: number[]) => unknown,
+  params: readonly ValType[],
+): (...args: unknown[]) => unknown {
   const n = params.length;
   const conv = (i: number, v: unknown): number => toWebAssemblyValue(params[i], v) as number;
   return (...args: unknown[]): unknown => {
@@ -435,7 +488,8 @@ export function hostFunction(fn: Function, type: FuncType, typeId: number): Func
   const unusable = params.some(hasNoJSValue) || results.some(hasNoJSValue);
   const f = Func.fromHost(null, type, (...apiArgs: unknown[]): unknown => {
     try {
-      if (unusable) throw new TypeError('type incompatibility when transforming from/to JS: a v128 or exnref parameter or result');
+      if (unusable)
+        throw new TypeError('type incompatibility when transforming from/to JS: a v128 or exnref parameter or result');
       const jsArgs = new Array<unknown>(n);
       for (let i = 0; i < n; i++) jsArgs[i] = toJSValue(params[i], apiArgs[i]);
       const r: unknown = Reflect.apply(fn, undefined, jsArgs);
@@ -443,10 +497,13 @@ export function hostFunction(fn: Function, type: FuncType, typeId: number): Func
       // Always an array: Func.fromHost unwraps a one-element array, never a bare value that
       // happens to be an array (an externref result may be a JS array).
       if (nr === 1) return [toWebAssemblyValue(results[0], r)];
-      if (r === null || r === undefined) throw new TypeError('a host function with several results must return an iterable');
+      if (r === null || r === undefined)
+        throw new TypeError('a host function with several results must return an iterable');
       const method = (r as { [Symbol.iterator]?: unknown })[Symbol.iterator];
-      if (method === undefined || method === null) throw new TypeError('a host function with several results must return an iterable');
-      if (typeof method !== 'function') throw new TypeError('Symbol.iterator of a host function result is not a function');
+      if (method === undefined || method === null)
+        throw new TypeError('a host function with several results must return an iterable');
+      if (typeof method !== 'function')
+        throw new TypeError('Symbol.iterator of a host function result is not a function');
       const values = iteratorToList(r, method);
       if (values.length !== nr) throw new TypeError(`expected ${nr} results, got ${values.length}`);
       const out = new Array<unknown>(nr);

@@ -56,7 +56,12 @@ export function defineInterface(ctor: Ctor, name: string, length: number, member
     Object.defineProperty(ctor, op, { value: fn, writable: true, enumerable: true, configurable: true });
   }
   if (members.toStringTag !== undefined) {
-    Object.defineProperty(proto, Symbol.toStringTag, { value: members.toStringTag, writable: false, enumerable: false, configurable: true });
+    Object.defineProperty(proto, Symbol.toStringTag, {
+      value: members.toStringTag,
+      writable: false,
+      enumerable: false,
+      configurable: true,
+    });
   }
 }
 
@@ -78,8 +83,11 @@ export function defineErrorInterface(ctor: Ctor, name: string): void {
  * non-writable, non-enumerable and configurable. Not frozen: scripts may replace members,
  * as they can on the host's own namespace.
  */
-export function namespaceObject(name: string, interfaces: Readonly<Record<string, unknown>>,
-  operations: Readonly<Record<string, readonly [Function, number]>>): object {
+export function namespaceObject(
+  name: string,
+  interfaces: Readonly<Record<string, unknown>>,
+  operations: Readonly<Record<string, readonly [Function, number]>>,
+): object {
   const ns = {};
   for (const [k, [fn, len]] of Object.entries(operations)) {
     setNameAndLength(fn, k, len);
@@ -88,6 +96,11 @@ export function namespaceObject(name: string, interfaces: Readonly<Record<string
   for (const [k, v] of Object.entries(interfaces)) {
     Object.defineProperty(ns, k, { value: v, writable: true, enumerable: false, configurable: true });
   }
-  Object.defineProperty(ns, Symbol.toStringTag, { value: name, writable: false, enumerable: false, configurable: true });
+  Object.defineProperty(ns, Symbol.toStringTag, {
+    value: name,
+    writable: false,
+    enumerable: false,
+    configurable: true,
+  });
   return ns;
 }

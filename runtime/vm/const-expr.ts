@@ -22,24 +22,75 @@ export function evalConstExpr(expr: ConstOps, env: ConstEnv): unknown {
   const i64 = (): bigint => st.pop() as bigint;
   for (const [name, a, b] of expr) {
     switch (name) {
-      case 'i32.const': st.push(a as number); break;
-      case 'i64.const': st.push(BigInt.asIntN(64, a as bigint)); break;
-      case 'f32.const': st.push(f32FromBits(a as number)); break;
-      case 'f64.const': st.push(f64FromBits(a as bigint)); break;
-      case 'v128.const': { const u = a as Uint8Array; st.push(new Int32Array(u.buffer.slice(u.byteOffset, u.byteOffset + 16))); break; }
-      case 'ref.null': st.push(null); break;
-      case 'ref.func': st.push(env.funcs[a as number]); break;
-      case 'global.get': st.push(env.globals[a as number].getInternal()); break;
-      case 'i32.add': { const y = i32(); st.push((i32() + y) | 0); break; }
-      case 'i32.sub': { const y = i32(); st.push((i32() - y) | 0); break; }
-      case 'i32.mul': { const y = i32(); st.push(Math.imul(i32(), y)); break; }
-      case 'i64.add': { const y = i64(); st.push(BigInt.asIntN(64, i64() + y)); break; }
-      case 'i64.sub': { const y = i64(); st.push(BigInt.asIntN(64, i64() - y)); break; }
-      case 'i64.mul': { const y = i64(); st.push(BigInt.asIntN(64, i64() * y)); break; }
-      case 'any.convert_extern': st.push(GC.internalize(st.pop())); break;
-      case 'extern.convert_any': st.push(GC.externalize(st.pop())); break;
-      case 'ref.i31': st.push((i32() << 1) >> 1); break;
-      case 'struct.new': case 'struct.new_default': case 'struct.new_desc': case 'struct.new_default_desc': {
+      case 'i32.const':
+        st.push(a as number);
+        break;
+      case 'i64.const':
+        st.push(BigInt.asIntN(64, a as bigint));
+        break;
+      case 'f32.const':
+        st.push(f32FromBits(a as number));
+        break;
+      case 'f64.const':
+        st.push(f64FromBits(a as bigint));
+        break;
+      case 'v128.const': {
+        const u = a as Uint8Array;
+        st.push(new Int32Array(u.buffer.slice(u.byteOffset, u.byteOffset + 16)));
+        break;
+      }
+      case 'ref.null':
+        st.push(null);
+        break;
+      case 'ref.func':
+        st.push(env.funcs[a as number]);
+        break;
+      case 'global.get':
+        st.push(env.globals[a as number].getInternal());
+        break;
+      case 'i32.add': {
+        const y = i32();
+        st.push((i32() + y) | 0);
+        break;
+      }
+      case 'i32.sub': {
+        const y = i32();
+        st.push((i32() - y) | 0);
+        break;
+      }
+      case 'i32.mul': {
+        const y = i32();
+        st.push(Math.imul(i32(), y));
+        break;
+      }
+      case 'i64.add': {
+        const y = i64();
+        st.push(BigInt.asIntN(64, i64() + y));
+        break;
+      }
+      case 'i64.sub': {
+        const y = i64();
+        st.push(BigInt.asIntN(64, i64() - y));
+        break;
+      }
+      case 'i64.mul': {
+        const y = i64();
+        st.push(BigInt.asIntN(64, i64() * y));
+        break;
+      }
+      case 'any.convert_extern':
+        st.push(GC.internalize(st.pop()));
+        break;
+      case 'extern.convert_any':
+        st.push(GC.externalize(st.pop()));
+        break;
+      case 'ref.i31':
+        st.push((i32() << 1) >> 1);
+        break;
+      case 'struct.new':
+      case 'struct.new_default':
+      case 'struct.new_desc':
+      case 'struct.new_default_desc': {
         const id = env.canon[a as number];
         const comp = typeRegistry.get(id).comp;
         if (comp.kind !== 'struct') throw new Error('struct.new of a non-struct type');
@@ -51,12 +102,15 @@ export function evalConstExpr(expr: ConstOps, env: ConstEnv): unknown {
         st.push(GC.structNew(id, ...vals, ...desc));
         break;
       }
-      case 'array.new': case 'array.new_default': case 'array.new_fixed': {
+      case 'array.new':
+      case 'array.new_default':
+      case 'array.new_fixed': {
         const id = env.canon[a as number];
         const comp = typeRegistry.get(id).comp;
         if (comp.kind !== 'array') throw new Error('array.new of a non-array type');
         const kind = GC.elemKind(comp.field.type);
-        if (name === 'array.new_fixed') st.push(GC.arrayFixed(id, kind, ...st.splice(st.length - (b as number), b as number)));
+        if (name === 'array.new_fixed')
+          st.push(GC.arrayFixed(id, kind, ...st.splice(st.length - (b as number), b as number)));
         else {
           const n = i32() >>> 0;
           const init = name === 'array.new' ? st.pop() : GC.defaultOf(comp.field.type);

@@ -73,7 +73,7 @@ describe('throwing', () => {
     check(caught(() => throwException(tagF, snan32, snan64, -1n, v)) as WasmException);
   });
 
-  test('the payload is a copy, not the caller\'s array', () => {
+  test("the payload is a copy, not the caller's array", () => {
     const values = [1, 2];
     const x = newException(tagA, values);
     values[0] = 9;

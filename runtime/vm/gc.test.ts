@@ -5,12 +5,55 @@ import { RuntimeError, WasmException } from '../errors';
 import { Func, TY, Tag, type Callable } from '../objects';
 import { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './values';
 import {
-  CAST_FAILURE, GcObject, StorageKind, WasmArray, WasmStruct,
-  anyConvertExtern, arrayCopy, arrayFixed, canonicalSubType, defaultOf, elemKind, externalize, internalize, isI31,
-  structRef, i31, arrayFill, arrayGet, arrayGetS, arrayGetU, arrayInitData, arrayInitElem, arrayLayout,
-  arrayLen, arrayNew, arrayNewData, arrayNewDefault, arrayNewElem, arraySet, externConvertAny,
-  i31GetS, i31GetU, refCast, refEq, refI31, refKind, refTest, refTestFn, structGet, structGetS, structGetU,
-  structLayout, structNew, structNewDefault, structSet, refGetDesc, refCastDescEq, refTestDescEq, refTestExactFn,
+  CAST_FAILURE,
+  GcObject,
+  StorageKind,
+  WasmArray,
+  WasmStruct,
+  anyConvertExtern,
+  arrayCopy,
+  arrayFixed,
+  canonicalSubType,
+  defaultOf,
+  elemKind,
+  externalize,
+  internalize,
+  isI31,
+  structRef,
+  i31,
+  arrayFill,
+  arrayGet,
+  arrayGetS,
+  arrayGetU,
+  arrayInitData,
+  arrayInitElem,
+  arrayLayout,
+  arrayLen,
+  arrayNew,
+  arrayNewData,
+  arrayNewDefault,
+  arrayNewElem,
+  arraySet,
+  externConvertAny,
+  i31GetS,
+  i31GetU,
+  refCast,
+  refEq,
+  refI31,
+  refKind,
+  refTest,
+  refTestFn,
+  structGet,
+  structGetS,
+  structGetU,
+  structLayout,
+  structNew,
+  structNewDefault,
+  structSet,
+  refGetDesc,
+  refCastDescEq,
+  refTestDescEq,
+  refTestExactFn,
   refCastBy,
 } from './gc';
 
@@ -26,14 +69,19 @@ const func = (params: ValType[], results: ValType[]): SubType['comp'] => ({ kind
 
 /** Canonical ids of a type section; every type is its own rec group unless `groups` says otherwise. */
 function canonicalize(types: SubType[], groups?: [number, number][]): number[] {
-  const recGroups = (groups ?? types.map((_, i) => [i, 1] as [number, number])).map(([start, count]) => ({ start, count }));
+  const recGroups = (groups ?? types.map((_, i) => [i, 1] as [number, number])).map(([start, count]) => ({
+    start,
+    count,
+  }));
   return typeRegistry.canonicalize({ types, recGroups } as unknown as ModuleIR);
 }
 
 const T = canonicalize([
   /* 0 $base   */ sub(struct(mut('i32'))),
   /* 1 $derived*/ sub(struct(mut('i32'), mut('f32')), [0]),
-  /* 2 $all    */ sub(struct(mut('i8'), mut('i16'), mut('i32'), mut('i64'), mut('f32'), mut('f64'), mut('v128'), mut(ref(true, 'any')))),
+  /* 2 $all    */ sub(
+    struct(mut('i8'), mut('i16'), mut('i32'), mut('i64'), mut('f32'), mut('f64'), mut('v128'), mut(ref(true, 'any'))),
+  ),
   /* 3 $a8     */ sub(array(mut('i8'))),
   /* 4 $a16    */ sub(array(mut('i16'))),
   /* 5 $a32    */ sub(array(mut('i32'))),
@@ -99,7 +147,14 @@ describe('structs', () => {
   test('per-type factory and generic path agree; each type has its own class', () => {
     const layout = structLayout(ALL);
     expect(layout.kinds).toEqual([
-      StorageKind.I8, StorageKind.I16, StorageKind.I32, StorageKind.I64, StorageKind.F32, StorageKind.F64, StorageKind.V128, StorageKind.Ref,
+      StorageKind.I8,
+      StorageKind.I16,
+      StorageKind.I32,
+      StorageKind.I64,
+      StorageKind.F32,
+      StorageKind.F64,
+      StorageKind.V128,
+      StorageKind.Ref,
     ]);
     const v = Int32Array.of(1, 2, 3, 4);
     const a = layout.create(0x1ff, 0x18000, -5, -9n, 2.5, -0, v, null);
@@ -301,7 +356,13 @@ describe('arrays', () => {
     const f32 = arrayNewData(AF32, K, Uint8Array.of(0x01, 0x00, 0xa0, 0x7f, 0, 0, 0xc0, 0x3f), 0, 2);
     expect(f32ToBits(arrayGet(f32, 0) as number) >>> 0).toBe(SNAN32_BITS);
     expect(arrayGet(f32, 1)).toBe(1.5);
-    const v = arrayNewData(AV128, K, Uint8Array.from({ length: 16 }, (_, i) => i), 0, 1);
+    const v = arrayNewData(
+      AV128,
+      K,
+      Uint8Array.from({ length: 16 }, (_, i) => i),
+      0,
+      1,
+    );
     expect(Array.from(arrayGet(v, 0) as Int32Array)).toEqual([0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c]);
     // unaligned segment views are fine
     expect(Array.from(arrayNewData(A32, K, bytes.subarray(1), 0, 1).e)).toEqual([0x007fff80]);
@@ -585,7 +646,23 @@ describe('ref.test / ref.cast across the heap type lattice', () => {
   });
 
   test('null matches exactly the nullable targets', () => {
-    const heaps: HeapType[] = ['any', 'eq', 'i31', 'struct', 'array', 'none', 'func', 'nofunc', 'extern', 'noextern', 'exn', 'noexn', BASE, A8, FBASE];
+    const heaps: HeapType[] = [
+      'any',
+      'eq',
+      'i31',
+      'struct',
+      'array',
+      'none',
+      'func',
+      'nofunc',
+      'extern',
+      'noextern',
+      'exn',
+      'noexn',
+      BASE,
+      A8,
+      FBASE,
+    ];
     for (const h of heaps) {
       expect(refTest(null, h, true)).toBe(true);
       expect(refTest(null, h, false)).toBe(false);
@@ -657,12 +734,15 @@ describe('the kind argument generated code passes is not what decides the storag
 describe('custom descriptors', () => {
   // One rec group: $s (descriptor $d), $d (describes $s), $s2 a subtype of $s with $d2.
   const dsub = (st: SubType, extra: { describes?: number; descriptor?: number }): SubType => ({ ...st, ...extra });
-  const [S, D, S2, D2] = canonicalize([
-    /* 0 $s  */ dsub(sub(struct(mut('i32'))), { descriptor: 1 }),
-    /* 1 $d  */ dsub(sub(struct()), { describes: 0 }),
-    /* 2 $s2 */ dsub(sub(struct(mut('i32')), [0]), { descriptor: 3 }),
-    /* 3 $d2 */ dsub(sub(struct(), [1]), { describes: 2 }),
-  ], [[0, 4]]);
+  const [S, D, S2, D2] = canonicalize(
+    [
+      /* 0 $s  */ dsub(sub(struct(mut('i32'))), { descriptor: 1 }),
+      /* 1 $d  */ dsub(sub(struct()), { describes: 0 }),
+      /* 2 $s2 */ dsub(sub(struct(mut('i32')), [0]), { descriptor: 3 }),
+      /* 3 $d2 */ dsub(sub(struct(), [1]), { describes: 2 }),
+    ],
+    [[0, 4]],
+  );
 
   test('the registry records both clauses', () => {
     expect(typeRegistry.info(S).descriptor).toBe(D);

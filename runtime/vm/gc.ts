@@ -78,24 +78,44 @@ export class WasmStruct extends GcObject {
 export type ArrayStorage = Int8Array | Int16Array | Int32Array | BigInt64Array | Float64Array | unknown[];
 
 export class WasmArray extends GcObject {
-  constructor($t: number, readonly e: ArrayStorage) {
+  constructor(
+    $t: number,
+    readonly e: ArrayStorage,
+  ) {
     super($t);
   }
 }
 
 /** How a field or element is stored; decides packing, defaults and array storage. */
-export enum StorageKind { I8, I16, I32, I64, F32, F64, V128, Ref }
+export enum StorageKind {
+  I8,
+  I16,
+  I32,
+  I64,
+  F32,
+  F64,
+  V128,
+  Ref,
+}
 
 export function storageKind(t: StorageType): StorageKind {
   switch (t) {
-    case 'i8': return StorageKind.I8;
-    case 'i16': return StorageKind.I16;
-    case 'i32': return StorageKind.I32;
-    case 'i64': return StorageKind.I64;
-    case 'f32': return StorageKind.F32;
-    case 'f64': return StorageKind.F64;
-    case 'v128': return StorageKind.V128;
-    default: return StorageKind.Ref;
+    case 'i8':
+      return StorageKind.I8;
+    case 'i16':
+      return StorageKind.I16;
+    case 'i32':
+      return StorageKind.I32;
+    case 'i64':
+      return StorageKind.I64;
+    case 'f32':
+      return StorageKind.F32;
+    case 'f64':
+      return StorageKind.F64;
+    case 'v128':
+      return StorageKind.V128;
+    default:
+      return StorageKind.Ref;
   }
 }
 
@@ -171,21 +191,27 @@ export function structLayout(typeId: number): StructLayout {
     return `this.${fieldName(i)} = ${v};`;
   });
   const defaults = kinds.map((k) =>
-    k === StorageKind.I64 ? '0n' : k === StorageKind.V128 ? 'new Int32Array(4)' : k === StorageKind.Ref ? 'null' : '0');
+    k === StorageKind.I64 ? '0n' : k === StorageKind.V128 ? 'new Int32Array(4)' : k === StorageKind.Ref ? 'null' : '0',
+  );
   // Only positional identifiers and our own literals appear in this source.
-  const source = described ? [
-    '"use strict";',
-    `class S extends Base { constructor(${params.join(', ')}) { super(${typeId | 0}); this.$d = d; ${assigns.join(' ')} } }`,
-    `return [S, function (${params.join(', ')}) { if (d === null) nullDesc(); return new S(${params.join(', ')}); },`,
-    `        function (d) { if (d === null) nullDesc(); return new S(${[...defaults, 'd'].join(', ')}); }];`,
-  ].join('\n') : [
-    '"use strict";',
-    `class S extends Base { constructor(${params.join(', ')}) { super(${typeId | 0}); ${assigns.join(' ')} } }`,
-    `return [S, function (${params.join(', ')}) { return new S(${params.join(', ')}); },`,
-    `        function () { return new S(${defaults.join(', ')}); }];`,
-  ].join('\n');
-  const [ctor, create, createDefault] = new Function('Base', 'nullDesc', source)(WasmStruct, nullDescriptor) as
-    [{ prototype: object }, StructLayout['create'], StructLayout['createDefault']];
+  const source = described
+    ? [
+        '"use strict";',
+        `class S extends Base { constructor(${params.join(', ')}) { super(${typeId | 0}); this.$d = d; ${assigns.join(' ')} } }`,
+        `return [S, function (${params.join(', ')}) { if (d === null) nullDesc(); return new S(${params.join(', ')}); },`,
+        `        function (d) { if (d === null) nullDesc(); return new S(${[...defaults, 'd'].join(', ')}); }];`,
+      ].join('\n')
+    : [
+        '"use strict";',
+        `class S extends Base { constructor(${params.join(', ')}) { super(${typeId | 0}); ${assigns.join(' ')} } }`,
+        `return [S, function (${params.join(', ')}) { return new S(${params.join(', ')}); },`,
+        `        function () { return new S(${defaults.join(', ')}); }];`,
+      ].join('\n');
+  const [ctor, create, createDefault] = new Function('Base', 'nullDesc', source)(WasmStruct, nullDescriptor) as [
+    { prototype: object },
+    StructLayout['create'],
+    StructLayout['createDefault'],
+  ];
   defineIndexedFieldAccess(ctor.prototype, kinds);
   const layout: StructLayout = { typeId, kinds, create, createDefault, described };
   structLayouts[typeId] = layout;
@@ -199,28 +225,45 @@ export function structLayout(typeId: number): StructLayout {
  * survive. New code uses `s.f<i>` directly.
  */
 function defineIndexedFieldAccess(proto: object, kinds: readonly StorageKind[]): void {
-  Object.defineProperty(proto, 'f', { get(this: WasmStruct) { return this; } });
+  Object.defineProperty(proto, 'f', {
+    get(this: WasmStruct) {
+      return this;
+    },
+  });
   kinds.forEach((k, i) => {
     const name = fieldName(i);
     Object.defineProperty(proto, String(i), {
-      get(this: WasmStruct) { return this[name]; },
-      set(this: WasmStruct, v: unknown) { this[name] = pack(k, v); },
+      get(this: WasmStruct) {
+        return this[name];
+      },
+      set(this: WasmStruct, v: unknown) {
+        this[name] = pack(k, v);
+      },
     });
   });
 }
 
 function allocStorage(kind: StorageKind, n: number): ArrayStorage {
-  if (n * (kind === StorageKind.Ref || kind === StorageKind.V128 ? 8 : BYTE_SIZE[kind]) > MAX_ARRAY_BYTES) trap(ARRAY_TOO_LARGE);
+  if (n * (kind === StorageKind.Ref || kind === StorageKind.V128 ? 8 : BYTE_SIZE[kind]) > MAX_ARRAY_BYTES)
+    trap(ARRAY_TOO_LARGE);
   switch (kind) {
-    case StorageKind.I8: return new Int8Array(n);
-    case StorageKind.I16: return new Int16Array(n);
-    case StorageKind.I32: return new Int32Array(n);
-    case StorageKind.I64: return new BigInt64Array(n);
+    case StorageKind.I8:
+      return new Int8Array(n);
+    case StorageKind.I16:
+      return new Int16Array(n);
+    case StorageKind.I32:
+      return new Int32Array(n);
+    case StorageKind.I64:
+      return new BigInt64Array(n);
     // Where NaNs need carriers (vmctx/nan.ts) a Float64Array cannot hold them: a generic array.
-    case StorageKind.F32: case StorageKind.F64: return NAN_CARRIERS ? new Array<number>(n).fill(0) : new Float64Array(n);
+    case StorageKind.F32:
+    case StorageKind.F64:
+      return NAN_CARRIERS ? new Array<number>(n).fill(0) : new Float64Array(n);
     // v128 values are immutable, so every element may share one zero vector.
-    case StorageKind.V128: return new Array<unknown>(n).fill(new Int32Array(4));
-    default: return new Array<unknown>(n).fill(null);
+    case StorageKind.V128:
+      return new Array<unknown>(n).fill(new Int32Array(4));
+    default:
+      return new Array<unknown>(n).fill(null);
   }
 }
 
@@ -330,14 +373,25 @@ function readData(k: StorageKind, e: ArrayStorage, d: number, bytes: Uint8Array,
   if (n === 0) return;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (k) {
-    case StorageKind.I8: for (let i = 0; i < n; i++) e[d + i] = dv.getInt8(s + i); break;
-    case StorageKind.I16: for (let i = 0; i < n; i++) e[d + i] = dv.getInt16(s + 2 * i, true); break;
-    case StorageKind.I32: for (let i = 0; i < n; i++) e[d + i] = dv.getInt32(s + 4 * i, true); break;
-    case StorageKind.I64: for (let i = 0; i < n; i++) e[d + i] = dv.getBigInt64(s + 8 * i, true); break;
-    case StorageKind.F32: for (let i = 0; i < n; i++) e[d + i] = f32FromBits(dv.getUint32(s + 4 * i, true)); break;
+    case StorageKind.I8:
+      for (let i = 0; i < n; i++) e[d + i] = dv.getInt8(s + i);
+      break;
+    case StorageKind.I16:
+      for (let i = 0; i < n; i++) e[d + i] = dv.getInt16(s + 2 * i, true);
+      break;
+    case StorageKind.I32:
+      for (let i = 0; i < n; i++) e[d + i] = dv.getInt32(s + 4 * i, true);
+      break;
+    case StorageKind.I64:
+      for (let i = 0; i < n; i++) e[d + i] = dv.getBigInt64(s + 8 * i, true);
+      break;
+    case StorageKind.F32:
+      for (let i = 0; i < n; i++) e[d + i] = f32FromBits(dv.getUint32(s + 4 * i, true));
+      break;
     case StorageKind.F64: {
       if (!(e instanceof Float64Array)) {
-        for (let i = 0; i < n; i++) e[d + i] = f64FromWords(dv.getInt32(s + 8 * i, true), dv.getInt32(s + 8 * i + 4, true));
+        for (let i = 0; i < n; i++)
+          e[d + i] = f64FromWords(dv.getInt32(s + 8 * i, true), dv.getInt32(s + 8 * i + 4, true));
         break;
       }
       // A byte copy into the Float64Array: the bits never pass through a JS number.
@@ -352,7 +406,8 @@ function readData(k: StorageKind, e: ArrayStorage, d: number, bytes: Uint8Array,
         e[d + i] = v;
       }
       break;
-    default: throw new TypeError('reference arrays have no data segments');
+    default:
+      throw new TypeError('reference arrays have no data segments');
   }
 }
 
@@ -374,12 +429,23 @@ function newArrayData(typeId: number, bytes: Uint8Array | null, offset: number, 
  * array.new_data: `(typeId, kind, bytes, offset, length)`; `bytes` is the segment's current
  * contents (null = dropped = empty).
  */
-export function arrayNewData(typeId: number, _kind: unknown, bytes: Uint8Array | null, offset: number, length: number): WasmArray {
+export function arrayNewData(
+  typeId: number,
+  _kind: unknown,
+  bytes: Uint8Array | null,
+  offset: number,
+  length: number,
+): WasmArray {
   return newArrayData(typeId, bytes, offset, length);
 }
 
 /** array.new_elem: `elems` is the segment's current contents (null = dropped = empty). */
-export function arrayNewElem(typeId: number, elems: readonly unknown[] | null, offset: number, length: number): WasmArray {
+export function arrayNewElem(
+  typeId: number,
+  elems: readonly unknown[] | null,
+  offset: number,
+  length: number,
+): WasmArray {
   const layout = arrayLayout(typeId);
   const s = offset >>> 0;
   const n = length >>> 0;
@@ -477,12 +543,25 @@ function initData(a: WasmArray | null, d: number, bytes: Uint8Array | null, s: n
  * array.init_data: `(array, kind, bytes, d, s, n)` (the order of memInit/tableInit); checks
  * the array range, then the segment range, as the spec orders them.
  */
-export function arrayInitData(a: WasmArray | null, _kind: unknown, bytes: Uint8Array | null, d: number, s: number, n: number): void {
+export function arrayInitData(
+  a: WasmArray | null,
+  _kind: unknown,
+  bytes: Uint8Array | null,
+  d: number,
+  s: number,
+  n: number,
+): void {
   initData(a, d, bytes, s, n);
 }
 
 /** array.init_elem: `(array, elems, d, s, n)`; checks the array range, then the segment range. */
-export function arrayInitElem(a: WasmArray | null, elems: readonly unknown[] | null, d: number, s: number, n: number): void {
+export function arrayInitElem(
+  a: WasmArray | null,
+  elems: readonly unknown[] | null,
+  d: number,
+  s: number,
+  n: number,
+): void {
   const arr = arrayRef(a);
   d >>>= 0;
   s >>>= 0;
@@ -568,12 +647,21 @@ export function refTest(v: unknown, heap: HeapType, nullable: boolean, registry:
     return f !== undefined && registry.isSubtype(f, heap);
   }
   switch (heap) {
-    case 'any': case 'func': case 'extern': case 'exn': return true;
-    case 'eq': return v instanceof GcObject || isI31(v);
-    case 'i31': return isI31(v);
-    case 'struct': return v instanceof WasmStruct;
-    case 'array': return v instanceof WasmArray;
-    default: return false; // none, nofunc, noextern, noexn
+    case 'any':
+    case 'func':
+    case 'extern':
+    case 'exn':
+      return true;
+    case 'eq':
+      return v instanceof GcObject || isI31(v);
+    case 'i31':
+      return isI31(v);
+    case 'struct':
+      return v instanceof WasmStruct;
+    case 'array':
+      return v instanceof WasmArray;
+    default:
+      return false; // none, nofunc, noextern, noexn
   }
 }
 
@@ -604,10 +692,15 @@ export function refTestFn(heap: HeapType, nullable: boolean, registry: TypeRegis
       : (v) => v instanceof GcObject && registry.isSubtype(v.$t, id);
   }
   switch (heap) {
-    case 'any': case 'func': case 'extern': case 'exn':
+    case 'any':
+    case 'func':
+    case 'extern':
+    case 'exn':
       return nullable ? () => true : (v) => v !== null;
     case 'eq':
-      return nullable ? (v) => v === null || v instanceof GcObject || isI31(v) : (v) => v instanceof GcObject || isI31(v);
+      return nullable
+        ? (v) => v === null || v instanceof GcObject || isI31(v)
+        : (v) => v instanceof GcObject || isI31(v);
     case 'i31':
       return nullable ? (v) => v === null || isI31(v) : isI31;
     case 'struct':
@@ -624,9 +717,10 @@ export function refTestFn(heap: HeapType, nullable: boolean, registry: TypeRegis
  * of that very type, not of its subtypes (custom descriptors).
  */
 export function refTestExactFn(typeId: number, nullable: boolean): RefPredicate {
-  const test = typeRegistry.get(typeId).comp.kind === 'func'
-    ? (v: unknown): boolean => canonicalFuncId(v) === typeId
-    : (v: unknown): boolean => v instanceof GcObject && v.$t === typeId;
+  const test =
+    typeRegistry.get(typeId).comp.kind === 'func'
+      ? (v: unknown): boolean => canonicalFuncId(v) === typeId
+      : (v: unknown): boolean => v instanceof GcObject && v.$t === typeId;
   return nullable ? (v) => v === null || test(v) : test;
 }
 
@@ -695,10 +789,18 @@ export function elemKind(t: StorageType): ElemKind {
 /** Default value of a storage type, internal representation (v128: a fresh zero vector). */
 export function defaultOf(t: StorageType): unknown {
   switch (t) {
-    case 'i32': case 'i8': case 'i16': case 'f32': case 'f64': return 0;
-    case 'i64': return 0n;
-    case 'v128': return new Int32Array(4);
-    default: return null;
+    case 'i32':
+    case 'i8':
+    case 'i16':
+    case 'f32':
+    case 'f64':
+      return 0;
+    case 'i64':
+      return 0n;
+    case 'v128':
+      return new Int32Array(4);
+    default:
+      return null;
   }
 }
 

@@ -17,7 +17,6 @@ import { throwException } from './exceptions';
 import { carrierHelpers } from './nan';
 import { NAN_CARRIERS } from '../../vmctx/nan';
 
-
 function trap(msg: string): never {
   throw new RuntimeError(msg);
 }
@@ -28,11 +27,15 @@ const si32 = new Int32Array(scratch);
 
 function f64neg(x: number): number {
   if (x === x) return -x;
-  sf64[0] = x; si32[1] ^= 0x80000000; return sf64[0];
+  sf64[0] = x;
+  si32[1] ^= 0x80000000;
+  return sf64[0];
 }
 function f64abs(x: number): number {
   if (x === x) return Math.abs(x);
-  sf64[0] = x; si32[1] &= 0x7fffffff; return sf64[0];
+  sf64[0] = x;
+  si32[1] &= 0x7fffffff;
+  return sf64[0];
 }
 function f64copysign(a: number, b: number): number {
   sf64[0] = b;
@@ -119,29 +122,55 @@ function i64Hi(v: bigint): number {
 }
 function i64shl(lo: number, hi: number, n: number): number {
   n &= 63;
-  if (n === 0) { rI32[1] = hi; return lo; }
-  if (n < 32) { rI32[1] = (hi << n) | (lo >>> (32 - n)); return lo << n; }
+  if (n === 0) {
+    rI32[1] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    rI32[1] = (hi << n) | (lo >>> (32 - n));
+    return lo << n;
+  }
   rI32[1] = lo << (n - 32);
   return 0;
 }
 function i64shrU(lo: number, hi: number, n: number): number {
   n &= 63;
-  if (n === 0) { rI32[1] = hi; return lo; }
-  if (n < 32) { rI32[1] = hi >>> n; return (lo >>> n) | (hi << (32 - n)); }
+  if (n === 0) {
+    rI32[1] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    rI32[1] = hi >>> n;
+    return (lo >>> n) | (hi << (32 - n));
+  }
   rI32[1] = 0;
   return (hi >>> (n - 32)) | 0;
 }
 function i64shrS(lo: number, hi: number, n: number): number {
   n &= 63;
-  if (n === 0) { rI32[1] = hi; return lo; }
-  if (n < 32) { rI32[1] = hi >> n; return (lo >>> n) | (hi << (32 - n)); }
+  if (n === 0) {
+    rI32[1] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    rI32[1] = hi >> n;
+    return (lo >>> n) | (hi << (32 - n));
+  }
   rI32[1] = hi >> 31;
   return hi >> (n - 32);
 }
 function i64rotl(lo: number, hi: number, n: number): number {
   n &= 63;
-  if (n >= 32) { const t = lo; lo = hi; hi = t; n -= 32; }
-  if (n === 0) { rI32[1] = hi; return lo; }
+  if (n >= 32) {
+    const t = lo;
+    lo = hi;
+    hi = t;
+    n -= 32;
+  }
+  if (n === 0) {
+    rI32[1] = hi;
+    return lo;
+  }
   rI32[1] = (hi << n) | (lo >>> (32 - n));
   return (lo << n) | (hi >>> (32 - n));
 }
@@ -152,11 +181,12 @@ function i64rotr(lo: number, hi: number, n: number): number {
 // double quotient truncates to the exact integer quotient (the distance from the true
 // quotient to the next integer, at least 1/b, exceeds half an ulp of the quotient), and `%`
 // on doubles is exact. Otherwise BigInt.
-const inS52 = (hi: number): boolean => ((hi + 0x100000) >>> 0) < 0x200000;
-const inU52 = (hi: number): boolean => (hi >>> 0) < 0x100000;
+const inS52 = (hi: number): boolean => (hi + 0x100000) >>> 0 < 0x200000;
+const inU52 = (hi: number): boolean => hi >>> 0 < 0x100000;
 function i64divS(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
-  if (inS52(ahi) && inS52(bhi)) return retNum(Math.trunc((ahi * 4294967296 + (alo >>> 0)) / (bhi * 4294967296 + (blo >>> 0))));
+  if (inS52(ahi) && inS52(bhi))
+    return retNum(Math.trunc((ahi * 4294967296 + (alo >>> 0)) / (bhi * 4294967296 + (blo >>> 0))));
   if (ahi === -2147483648 && alo === 0 && (blo & bhi) === -1) trap(TRAP.integerOverflow);
   return retBig(i64Box(alo, ahi) / i64Box(blo, bhi));
 }
@@ -167,12 +197,14 @@ function i64remS(alo: number, ahi: number, blo: number, bhi: number): number {
 }
 function i64divU(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
-  if (inU52(ahi) && inU52(bhi)) return retNum(Math.trunc(((ahi >>> 0) * 4294967296 + (alo >>> 0)) / ((bhi >>> 0) * 4294967296 + (blo >>> 0))));
+  if (inU52(ahi) && inU52(bhi))
+    return retNum(Math.trunc(((ahi >>> 0) * 4294967296 + (alo >>> 0)) / ((bhi >>> 0) * 4294967296 + (blo >>> 0))));
   return retBig(BigInt.asUintN(64, i64Box(alo, ahi)) / BigInt.asUintN(64, i64Box(blo, bhi)));
 }
 function i64remU(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP.integerDivisionByZero);
-  if (inU52(ahi) && inU52(bhi)) return retNum(((ahi >>> 0) * 4294967296 + (alo >>> 0)) % ((bhi >>> 0) * 4294967296 + (blo >>> 0)));
+  if (inU52(ahi) && inU52(bhi))
+    return retNum(((ahi >>> 0) * 4294967296 + (alo >>> 0)) % ((bhi >>> 0) * 4294967296 + (blo >>> 0)));
   return retBig(BigInt.asUintN(64, i64Box(alo, ahi)) % BigInt.asUintN(64, i64Box(blo, bhi)));
 }
 function f64ToWords(x: number): number {
@@ -218,14 +250,29 @@ function truncSatI32U(x: number): number {
   return x | 0;
 }
 function truncSatI64(x: number): number {
-  if (x !== x) { rI32[1] = 0; return 0; }
-  if (x <= -9223372036854775808) { rI32[1] = -2147483648; return 0; }
-  if (x >= 9223372036854775808) { rI32[1] = 0x7fffffff; return -1; }
+  if (x !== x) {
+    rI32[1] = 0;
+    return 0;
+  }
+  if (x <= -9223372036854775808) {
+    rI32[1] = -2147483648;
+    return 0;
+  }
+  if (x >= 9223372036854775808) {
+    rI32[1] = 0x7fffffff;
+    return -1;
+  }
   return retNum(Math.trunc(x));
 }
 function truncSatU64(x: number): number {
-  if (x !== x || x <= 0) { rI32[1] = 0; return 0; }
-  if (x >= 18446744073709551616) { rI32[1] = -1; return -1; }
+  if (x !== x || x <= 0) {
+    rI32[1] = 0;
+    return 0;
+  }
+  if (x >= 18446744073709551616) {
+    rI32[1] = -1;
+    return -1;
+  }
   return retNum(Math.trunc(x));
 }
 /** Integer (in [-2^63, 2^64)) -> f32 with a single rounding: round to odd at 53 bits first. */
@@ -242,11 +289,11 @@ function bigToF32(v: bigint): number {
 }
 /** Below 2^53 in magnitude the double is exact, so Math.fround rounds once. */
 function i64ToF32(lo: number, hi: number): number {
-  if (((hi + 0x200000) >>> 0) < 0x400000) return Math.fround(hi * 4294967296 + (lo >>> 0));
+  if ((hi + 0x200000) >>> 0 < 0x400000) return Math.fround(hi * 4294967296 + (lo >>> 0));
   return bigToF32(i64Box(lo, hi));
 }
 function u64ToF32(lo: number, hi: number): number {
-  if ((hi >>> 0) < 0x200000) return Math.fround((hi >>> 0) * 4294967296 + (lo >>> 0));
+  if (hi >>> 0 < 0x200000) return Math.fround((hi >>> 0) * 4294967296 + (lo >>> 0));
   return bigToF32(BigInt.asUintN(64, i64Box(lo, hi)));
 }
 
@@ -263,7 +310,8 @@ function memFill(m: Memory, d: number, v: number, n: number): void {
   m.u8.fill(v & 0xff, d, d + n);
 }
 function memCopy(dst: Memory, src: Memory, d: number, s: number, n: number): void {
-  if ((s + n > src.byteLength && memBeyond(src, s + n)) || (d + n > dst.byteLength && memBeyond(dst, d + n))) trap(OOB_MEM);
+  if ((s + n > src.byteLength && memBeyond(src, s + n)) || (d + n > dst.byteLength && memBeyond(dst, d + n)))
+    trap(OOB_MEM);
   if (dst === src) dst.u8.copyWithin(d, s, s + n);
   else dst.u8.set(src.u8.subarray(s, s + n), d);
 }
@@ -336,7 +384,10 @@ function runTail(r: unknown): unknown {
 
 function V128(a: number, b: number, c: number, d: number): Int32Array {
   const r = new Int32Array(4);
-  r[0] = a; r[1] = b; r[2] = c; r[3] = d;
+  r[0] = a;
+  r[1] = b;
+  r[2] = c;
+  r[3] = d;
   return r;
 }
 
@@ -357,7 +408,14 @@ const CC: unique symbol = Symbol('wasm.code');
  * the function's identity (`fN`, or its name-section name that instantiation gave the stub)
  * and recorded on the stub for callIndirect.
  */
-function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: { readonly name: string; [CC]?: unknown }, funcs: readonly unknown[], numImported: number, index: number): unknown {
+function lazyCompile(
+  lz: LazyFunction,
+  bindings: Record<string, unknown>,
+  stub: { readonly name: string; [CC]?: unknown },
+  funcs: readonly unknown[],
+  numImported: number,
+  index: number,
+): unknown {
   const ps: string[] = [];
   const vs: unknown[] = [];
   for (const id of lz.bindings) {
@@ -375,7 +433,11 @@ function lazyCompile(lz: LazyFunction, bindings: Record<string, unknown>, stub: 
   // A deserialized module's functions come compiled (`make`, over exactly `lz.bindings`,
   // which the module's B and function array always have); others are compiled here, once
   // per instance.
-  const g = (lz.make !== undefined && ps.length === lz.bindings.length ? lz.make(...vs) : new Function(...ps, `"use strict";\n${lz.body}`)(...vs)) as object;
+  const g = (
+    lz.make !== undefined && ps.length === lz.bindings.length
+      ? lz.make(...vs)
+      : new Function(...ps, `"use strict";\n${lz.body}`)(...vs)
+  ) as object;
   const name = lz.name ?? (stub.name === LAZY_STUB_NAME ? `f${numImported + index}` : stub.name);
   Object.defineProperty(g, 'name', { value: name });
   stub[CC] = g;
@@ -408,16 +470,26 @@ const WAIT_RESULT: Readonly<Record<string, number>> = { ok: 0, 'not-equal': 1, '
  * ("expected shared memory"). Where the host forbids blocking (a browser's main thread,
  * where Atomics.wait throws), it traps as V8 and SpiderMonkey do, whatever the memory holds.
  */
-function atomicWait(mem: Memory, addr: number, size: number, expLo: number, expHi: number, tLo: number, tHi: number): number {
+function atomicWait(
+  mem: Memory,
+  addr: number,
+  size: number,
+  expLo: number,
+  expHi: number,
+  tLo: number,
+  tHi: number,
+): number {
   if (!mem.type.shared) trap('expected shared memory');
   const ms = tHi < 0 ? Infinity : (tHi * 4294967296 + (tLo >>> 0)) / 1e6;
   const view = mem.atomicView(size === 8 ? 8 : 4);
-  if (typeof SharedArrayBuffer !== 'function' || !(view.buffer instanceof SharedArrayBuffer)) return waitAlone(mem, addr, size, expLo, expHi, ms);
+  if (typeof SharedArrayBuffer !== 'function' || !(view.buffer instanceof SharedArrayBuffer))
+    return waitAlone(mem, addr, size, expLo, expHi, ms);
   let r: string;
   try {
-    r = size === 8
-      ? Atomics.wait(view as BigInt64Array, addr >>> 3, (BigInt(expHi | 0) << 32n) | BigInt(expLo >>> 0), ms)
-      : Atomics.wait(view as Int32Array, addr >>> 2, expLo | 0, ms);
+    r =
+      size === 8
+        ? Atomics.wait(view as BigInt64Array, addr >>> 3, (BigInt(expHi | 0) << 32n) | BigInt(expLo >>> 0), ms)
+        : Atomics.wait(view as Int32Array, addr >>> 2, expLo | 0, ms);
   } catch (e) {
     if (e instanceof TypeError) trap('Atomics.wait cannot be called in this context');
     throw e;
@@ -457,15 +529,25 @@ function atomicRmw(mem: Memory, op: number, size: number, addr: number, v: numbe
   const i = size === 4 ? addr >>> 2 : size === 2 ? addr >>> 1 : addr;
   // Atomics convert each operand to the view's element type: the low bits, as Wasm wraps.
   switch (op) {
-    case 0: return Atomics.load(a, i);
-    case 1: Atomics.store(a, i, v); return 0;
-    case 2: return Atomics.add(a, i, v);
-    case 3: return Atomics.sub(a, i, v);
-    case 4: return Atomics.and(a, i, v);
-    case 5: return Atomics.or(a, i, v);
-    case 6: return Atomics.xor(a, i, v);
-    case 7: return Atomics.exchange(a, i, v);
-    default: return Atomics.compareExchange(a, i, v, x);
+    case 0:
+      return Atomics.load(a, i);
+    case 1:
+      Atomics.store(a, i, v);
+      return 0;
+    case 2:
+      return Atomics.add(a, i, v);
+    case 3:
+      return Atomics.sub(a, i, v);
+    case 4:
+      return Atomics.and(a, i, v);
+    case 5:
+      return Atomics.or(a, i, v);
+    case 6:
+      return Atomics.xor(a, i, v);
+    case 7:
+      return Atomics.exchange(a, i, v);
+    default:
+      return Atomics.compareExchange(a, i, v, x);
   }
 }
 
@@ -475,15 +557,33 @@ function atomicRmw64(mem: Memory, op: number, addr: number, lo: number, hi: numb
   const v = (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
   let r: bigint;
   switch (op) {
-    case 0: r = Atomics.load(a, i); break;
-    case 1: Atomics.store(a, i, v); r = 0n; break;
-    case 2: r = Atomics.add(a, i, v); break;
-    case 3: r = Atomics.sub(a, i, v); break;
-    case 4: r = Atomics.and(a, i, v); break;
-    case 5: r = Atomics.or(a, i, v); break;
-    case 6: r = Atomics.xor(a, i, v); break;
-    case 7: r = Atomics.exchange(a, i, v); break;
-    default: r = Atomics.compareExchange(a, i, v, (BigInt(xhi | 0) << 32n) | BigInt(xlo >>> 0));
+    case 0:
+      r = Atomics.load(a, i);
+      break;
+    case 1:
+      Atomics.store(a, i, v);
+      r = 0n;
+      break;
+    case 2:
+      r = Atomics.add(a, i, v);
+      break;
+    case 3:
+      r = Atomics.sub(a, i, v);
+      break;
+    case 4:
+      r = Atomics.and(a, i, v);
+      break;
+    case 5:
+      r = Atomics.or(a, i, v);
+      break;
+    case 6:
+      r = Atomics.xor(a, i, v);
+      break;
+    case 7:
+      r = Atomics.exchange(a, i, v);
+      break;
+    default:
+      r = Atomics.compareExchange(a, i, v, (BigInt(xhi | 0) << 32n) | BigInt(xlo >>> 0));
   }
   return retBig(r);
 }
@@ -500,33 +600,101 @@ function memPages(mem: Memory): number {
 /** The one helper object every instance's generated code receives. */
 export const helpers: VMHelpers = {
   trap,
-  unsupported: (name: string): never => { throw new Error(`unsupported instruction: ${name}`); },
+  unsupported: (name: string): never => {
+    throw new Error(`unsupported instruction: ${name}`);
+  },
   TY,
   funcSubtype: (a: number, b: number): boolean => typeRegistry.isSubtype(a, b),
-  f32FromBits, f32ToBits, f64FromBits, f64ToBits,
-  f32neg, f32abs, f32copysign, f64neg, f64abs, f64copysign,
-  fmin, fmax, nearest, fceil, ffloor, ftrunc,
-  ctz32, popcnt32, rotl32, rotr32,
-  truncI32S, truncI32U,
-  truncSatI32S, truncSatI32U,
-  i64shl, i64shrS, i64shrU, i64rotl, i64rotr, i64divS, i64divU, i64remS, i64remU,
-  truncI64S, truncI64U, truncSatI64, truncSatU64, i64ToF32, u64ToF32,
-  f64ToWords, f64FromWords, i64Box, i64Unbox, i64Lo, i64Hi,
-  memGrow, memFill, memCopy, memInit,
-  tableGet, tableSet, tableGrow, tableFill, tableCopy, tableInit, callIndirect,
+  f32FromBits,
+  f32ToBits,
+  f64FromBits,
+  f64ToBits,
+  f32neg,
+  f32abs,
+  f32copysign,
+  f64neg,
+  f64abs,
+  f64copysign,
+  fmin,
+  fmax,
+  nearest,
+  fceil,
+  ffloor,
+  ftrunc,
+  ctz32,
+  popcnt32,
+  rotl32,
+  rotr32,
+  truncI32S,
+  truncI32U,
+  truncSatI32S,
+  truncSatI32U,
+  i64shl,
+  i64shrS,
+  i64shrU,
+  i64rotl,
+  i64rotr,
+  i64divS,
+  i64divU,
+  i64remS,
+  i64remU,
+  truncI64S,
+  truncI64U,
+  truncSatI64,
+  truncSatU64,
+  i64ToF32,
+  u64ToF32,
+  f64ToWords,
+  f64FromWords,
+  i64Box,
+  i64Unbox,
+  i64Lo,
+  i64Hi,
+  memGrow,
+  memFill,
+  memCopy,
+  memInit,
+  tableGet,
+  tableSet,
+  tableGrow,
+  tableFill,
+  tableCopy,
+  tableInit,
+  callIndirect,
   EMPTY_ELEM: Object.freeze([]) as unknown as unknown[],
   EMPTY_DATA: new Uint8Array(0),
-  rI32, rI64, rF64, rRef,
+  rI32,
+  rI64,
+  rF64,
+  rRef,
   V128,
   v128Load: SIMD.load,
   v128Store: SIMD.store,
   SIMD,
-  TA, tail, runTail, TB,
-  structNew: GC.structNew, structRef: GC.structRef, arrayNew: GC.arrayNew, arrayFixed: GC.arrayFixed,
-  arrayNewData: GC.arrayNewData, arrayNewElem: GC.arrayNewElem, arrayGet: GC.arrayGet, arraySet: GC.arraySet,
-  arrayLen: GC.arrayLen, arrayFill: GC.arrayFill, arrayCopy: GC.arrayCopy, arrayInitData: GC.arrayInitData,
-  arrayInitElem: GC.arrayInitElem, i31: GC.i31, externalize: GC.externalize, internalize: GC.internalize,
-  refTest: GC.refTest, refCast: GC.refCast, structLayout: GC.structLayout, refTestFn: GC.refTestFn,
+  TA,
+  tail,
+  runTail,
+  TB,
+  structNew: GC.structNew,
+  structRef: GC.structRef,
+  arrayNew: GC.arrayNew,
+  arrayFixed: GC.arrayFixed,
+  arrayNewData: GC.arrayNewData,
+  arrayNewElem: GC.arrayNewElem,
+  arrayGet: GC.arrayGet,
+  arraySet: GC.arraySet,
+  arrayLen: GC.arrayLen,
+  arrayFill: GC.arrayFill,
+  arrayCopy: GC.arrayCopy,
+  arrayInitData: GC.arrayInitData,
+  arrayInitElem: GC.arrayInitElem,
+  i31: GC.i31,
+  externalize: GC.externalize,
+  internalize: GC.internalize,
+  refTest: GC.refTest,
+  refCast: GC.refCast,
+  structLayout: GC.structLayout,
+  refTestFn: GC.refTestFn,
   WasmException,
   throwException,
   isTrap: (e: unknown): boolean => !(e instanceof WasmException),
@@ -535,8 +703,11 @@ export const helpers: VMHelpers = {
   CC,
   atomicWait,
   atomicNotify,
-  refGetDesc: GC.refGetDesc, refCastDescEq: GC.refCastDescEq, refTestDescEq: GC.refTestDescEq,
-  refTestExactFn: GC.refTestExactFn, refCastBy: GC.refCastBy,
+  refGetDesc: GC.refGetDesc,
+  refCastDescEq: GC.refCastDescEq,
+  refTestDescEq: GC.refTestDescEq,
+  refTestExactFn: GC.refTestExactFn,
+  refCastBy: GC.refCastBy,
   atomicRmw,
   atomicRmw64,
   memBeyond,

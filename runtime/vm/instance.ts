@@ -13,10 +13,29 @@
 
 import type { FuncType, GlobalType, Import, MemoryType, TableType } from '../../compiler/ir';
 import { LAZY_STUB_NAME, VMContext, type VMOffsets } from '../../vmctx';
-import { canonicalRefType, canonicalValType, matchFuncType, matchGlobalType, matchMemoryType, matchTableType, typeRegistry } from '../../types';
+import {
+  canonicalRefType,
+  canonicalValType,
+  matchFuncType,
+  matchGlobalType,
+  matchMemoryType,
+  matchTableType,
+  typeRegistry,
+} from '../../types';
 import { LinkError } from '../errors';
 import type { ResourceLimiter } from '../limits';
-import { Func, Global, Memory, Table, Tag, TY, allocateDefinedGlobals, toTrapValue, type Callable, type Extern } from '../objects';
+import {
+  Func,
+  Global,
+  Memory,
+  Table,
+  Tag,
+  TY,
+  allocateDefinedGlobals,
+  toTrapValue,
+  type Callable,
+  type Extern,
+} from '../objects';
 import { evalConstExpr, type ConstEnv } from './const-expr';
 import { helpers } from './helpers';
 import type { ConstOps, ModuleInfo } from './module';
@@ -60,8 +79,13 @@ export class InstanceHandle implements ConstEnv {
    * Resolves and checks imports (`resolve` supplies the extern for import `i`), then
    * allocates the module's definitions. Values are filled by `initialize`.
    */
-  constructor(readonly module: ModuleInfo, readonly canon: readonly number[], readonly offsets: VMOffsets,
-    resolve: (imp: Import, i: number) => Extern, private readonly store: StoreContext | null) {
+  constructor(
+    readonly module: ModuleInfo,
+    readonly canon: readonly number[],
+    readonly offsets: VMOffsets,
+    resolve: (imp: Import, i: number) => Extern,
+    private readonly store: StoreContext | null,
+  ) {
     const m = module;
     const o = offsets;
     const vm = (this.vm = new VMContext(o));
@@ -70,7 +94,9 @@ export class InstanceHandle implements ConstEnv {
     m.imports.forEach((imp, i) => {
       const ext = resolve(imp, i);
       const d = imp.desc;
-      const fail = (): never => { throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`); };
+      const fail = (): never => {
+        throw new LinkError(`incompatible import type for ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`);
+      };
       switch (d.kind) {
         case 'func': {
           if (!(ext instanceof Func) || !matchFuncType(ext.typeId, canon[d.typeIdx], d.exact)) return fail();
@@ -87,7 +113,11 @@ export class InstanceHandle implements ConstEnv {
           break;
         }
         case 'table': {
-          if (!(ext instanceof Table) || !matchTableType(ext.type, { ...d.type, elem: canonicalRefType(d.type.elem, canon) })) return fail();
+          if (
+            !(ext instanceof Table) ||
+            !matchTableType(ext.type, { ...d.type, elem: canonicalRefType(d.type.elem, canon) })
+          )
+            return fail();
           vm.refs[o.table(this.tables.length)] = ext;
           this.tables.push(ext);
           break;
@@ -196,8 +226,16 @@ export class InstanceHandle implements ConstEnv {
       m.elems.forEach((e, s) => {
         if (e.mode === 'passive') vm.refs[o.elem(s)] = elemValues[s];
       });
-      applyActiveSegments(m.elems, elemValues, m.datas, this.tables, this.memories, vm.refs, (s) => o.data(s),
-        (expr) => this.evaluate(expr));
+      applyActiveSegments(
+        m.elems,
+        elemValues,
+        m.datas,
+        this.tables,
+        this.memories,
+        vm.refs,
+        (s) => o.data(s),
+        (expr) => this.evaluate(expr),
+      );
     } catch (e) {
       throw toTrapValue(e);
     }
@@ -207,13 +245,18 @@ export class InstanceHandle implements ConstEnv {
    * The module's exports, in order. `funcOf` makes the Func of a defined function (once per
    * function index); an imported function is exported as the Func it was imported as.
    */
-  exports(funcOf: (c: Callable, typeId: number) => Func = (c, id) => new Func(c, typeRegistry.get(id).comp as FuncType, id)): Map<string, Extern> {
+  exports(
+    funcOf: (c: Callable, typeId: number) => Func = (c, id) => new Func(c, typeRegistry.get(id).comp as FuncType, id),
+  ): Map<string, Extern> {
     const m = this.module;
     const funcObjs = new Map<number, Func>();
     const funcExtern = (i: number): Func => {
       let f = funcObjs.get(i);
       if (!f) {
-        f = i < this.importedFuncs.length ? this.importedFuncs[i] : funcOf(this.funcs[i], this.canon[m.funcs[i - this.importedFuncs.length]]);
+        f =
+          i < this.importedFuncs.length
+            ? this.importedFuncs[i]
+            : funcOf(this.funcs[i], this.canon[m.funcs[i - this.importedFuncs.length]]);
         funcObjs.set(i, f);
       }
       return f;
@@ -221,11 +264,21 @@ export class InstanceHandle implements ConstEnv {
     const exports = new Map<string, Extern>();
     for (const ex of m.exports) {
       switch (ex.kind) {
-        case 'func': exports.set(ex.name, funcExtern(ex.index)); break;
-        case 'global': exports.set(ex.name, this.globals[ex.index]); break;
-        case 'table': exports.set(ex.name, this.tables[ex.index]); break;
-        case 'memory': exports.set(ex.name, this.memories[ex.index]); break;
-        case 'tag': exports.set(ex.name, this.tags[ex.index]); break;
+        case 'func':
+          exports.set(ex.name, funcExtern(ex.index));
+          break;
+        case 'global':
+          exports.set(ex.name, this.globals[ex.index]);
+          break;
+        case 'table':
+          exports.set(ex.name, this.tables[ex.index]);
+          break;
+        case 'memory':
+          exports.set(ex.name, this.memories[ex.index]);
+          break;
+        case 'tag':
+          exports.set(ex.name, this.tags[ex.index]);
+          break;
       }
     }
     return exports;

@@ -6,7 +6,17 @@
 // Field names follow ModuleIR, so VMOffsets and the type registry read a ModuleInfo as they
 // read a ModuleIR: the layout and canonical ids computed from either are the same.
 
-import type { ExternKind, GlobalType, Import, MemoryType, RecGroup, RefType, SubType, TableType, TagType } from '../../compiler/ir';
+import type {
+  ExternKind,
+  GlobalType,
+  Import,
+  MemoryType,
+  RecGroup,
+  RefType,
+  SubType,
+  TableType,
+  TagType,
+} from '../../compiler/ir';
 
 /**
  * One constant-expression instruction: its spec name, then its immediates.

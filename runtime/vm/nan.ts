@@ -50,8 +50,14 @@ function f64Store(dv: DataView, ea: number, v: number): void {
 
 type Unary = (x: number) => unknown;
 type Binary = (a: number, b: number) => unknown;
-const numeric1 = (f: Unary): Unary => (x: number) => f(+x);
-const numeric2 = (f: Binary): Binary => (a: number, b: number) => f(+a, +b);
+const numeric1 =
+  (f: Unary): Unary =>
+  (x: number) =>
+    f(+x);
+const numeric2 =
+  (f: Binary): Binary =>
+  (a: number, b: number) =>
+    f(+a, +b);
 
 /**
  * The carrier variants of `base`'s float helpers, to be spread over it. `base` supplies the
@@ -60,13 +66,28 @@ const numeric2 = (f: Binary): Binary => (a: number, b: number) => f(+a, +b);
 export function carrierHelpers(base: Record<string, unknown>): Record<string, unknown> {
   const h = (n: string): Unary => base[n] as Unary;
   return {
-    f64neg, f64abs, f64copysign, f32neg, f32abs,
-    f64ToWords, f64FromWords: boxF64Words, f64Load, f64Store,
-    fmin: numeric2(base.fmin as Binary), fmax: numeric2(base.fmax as Binary),
-    nearest: numeric1(h('nearest')), fceil: numeric1(h('fceil')), ffloor: numeric1(h('ffloor')), ftrunc: numeric1(h('ftrunc')),
-    truncI32S: numeric1(h('truncI32S')), truncI32U: numeric1(h('truncI32U')),
-    truncSatI32S: numeric1(h('truncSatI32S')), truncSatI32U: numeric1(h('truncSatI32U')),
-    truncI64S: numeric1(h('truncI64S')), truncI64U: numeric1(h('truncI64U')),
-    truncSatI64: numeric1(h('truncSatI64')), truncSatU64: numeric1(h('truncSatU64')),
+    f64neg,
+    f64abs,
+    f64copysign,
+    f32neg,
+    f32abs,
+    f64ToWords,
+    f64FromWords: boxF64Words,
+    f64Load,
+    f64Store,
+    fmin: numeric2(base.fmin as Binary),
+    fmax: numeric2(base.fmax as Binary),
+    nearest: numeric1(h('nearest')),
+    fceil: numeric1(h('fceil')),
+    ffloor: numeric1(h('ffloor')),
+    ftrunc: numeric1(h('ftrunc')),
+    truncI32S: numeric1(h('truncI32S')),
+    truncI32U: numeric1(h('truncI32U')),
+    truncSatI32S: numeric1(h('truncSatI32S')),
+    truncSatI32U: numeric1(h('truncSatI32U')),
+    truncI64S: numeric1(h('truncI64S')),
+    truncI64U: numeric1(h('truncI64U')),
+    truncSatI64: numeric1(h('truncSatI64')),
+    truncSatU64: numeric1(h('truncSatU64')),
   };
 }

@@ -13,8 +13,17 @@ function toIndex(v: unknown): number {
   return typeof v === 'bigint' ? Number(BigInt.asUintN(64, v)) : (v as number) >>> 0;
 }
 
-interface ActiveElem<E> { readonly mode: string; readonly table: number; readonly offset?: E }
-interface ActiveData<E> { readonly mode: string; readonly memory: number; readonly offset?: E; readonly bytes: Uint8Array }
+interface ActiveElem<E> {
+  readonly mode: string;
+  readonly table: number;
+  readonly offset?: E;
+}
+interface ActiveData<E> {
+  readonly mode: string;
+  readonly memory: number;
+  readonly offset?: E;
+  readonly bytes: Uint8Array;
+}
 
 /**
  * Copies active element segments (their evaluated `elemValues`) into tables, then active
@@ -23,10 +32,13 @@ interface ActiveData<E> { readonly mode: string; readonly memory: number; readon
  * ones before it stay applied, as the spec requires.
  */
 export function applyActiveSegments<E>(
-  elems: readonly ActiveElem<E>[], elemValues: readonly unknown[][],
+  elems: readonly ActiveElem<E>[],
+  elemValues: readonly unknown[][],
   datas: readonly ActiveData<E>[],
-  tables: readonly Table[], memories: readonly Memory[],
-  refs: unknown[], dataSlot: (s: number) => number,
+  tables: readonly Table[],
+  memories: readonly Memory[],
+  refs: unknown[],
+  dataSlot: (s: number) => number,
   evalOffset: (expr: E, addr: 'i32' | 'i64') => unknown,
 ): void {
   elems.forEach((e, s) => {

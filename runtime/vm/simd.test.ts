@@ -16,9 +16,23 @@ import { runScriptSource } from '../../spec-tests/runner';
 import { uleb } from '../../tests/support/leb';
 import { f32FromBits, f32ToBits } from './values';
 import {
-  SIMD, v128FromBytes, v128ToBytes, v128Const, load, store, load8_lane, store16_lane,
-  i8x16_shuffle, i64x2_extract_lane, f32x4_extract_lane, f32x4_replace_lane, f32x4_splat,
-  i8x16_add, i64x2SplatWords, i64x2ReplaceLaneWords, type V128,
+  SIMD,
+  v128FromBytes,
+  v128ToBytes,
+  v128Const,
+  load,
+  store,
+  load8_lane,
+  store16_lane,
+  i8x16_shuffle,
+  i64x2_extract_lane,
+  f32x4_extract_lane,
+  f32x4_replace_lane,
+  f32x4_splat,
+  i8x16_add,
+  i64x2SplatWords,
+  i64x2ReplaceLaneWords,
+  type V128,
 } from './simd';
 
 const TESTSUITE = testsuiteRoot();
@@ -26,7 +40,10 @@ const TESTSUITE = testsuiteRoot();
 // ------------------------------------------------------------------ testsuite scripts
 
 const wastFiles = fs.existsSync(TESTSUITE)
-  ? fs.readdirSync(TESTSUITE).filter((f) => /^(simd_|relaxed_).*\.wast$/.test(f)).sort()
+  ? fs
+      .readdirSync(TESTSUITE)
+      .filter((f) => /^(simd_|relaxed_).*\.wast$/.test(f))
+      .sort()
   : [];
 
 /**
@@ -65,13 +82,19 @@ describe.each(['jit', 'interpreter'] as const)('spec testsuite SIMD scripts, %s 
 
 /** Calls `fn` with `args` as separate arguments; `{ f64 }` wraps a scalar float argument. */
 function callPositional(fn: (...a: unknown[]) => unknown, args: unknown[]): unknown {
-  const u = (x: unknown): unknown => (x !== null && typeof x === 'object' && 'f64' in x ? (x as { f64: number }).f64 : x);
+  const u = (x: unknown): unknown =>
+    x !== null && typeof x === 'object' && 'f64' in x ? (x as { f64: number }).f64 : x;
   switch (args.length) {
-    case 0: return fn();
-    case 1: return fn(u(args[0]));
-    case 2: return fn(u(args[0]), u(args[1]));
-    case 3: return fn(u(args[0]), u(args[1]), u(args[2]));
-    default: throw new Error('arity');
+    case 0:
+      return fn();
+    case 1:
+      return fn(u(args[0]));
+    case 2:
+      return fn(u(args[0]), u(args[1]));
+    case 3:
+      return fn(u(args[0]), u(args[1]), u(args[2]));
+    default:
+      throw new Error('arity');
   }
 }
 
@@ -80,7 +103,10 @@ const sleb = (n: number): number[] => {
   for (;;) {
     const b = n & 0x7f;
     n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) { out.push(b); return out; }
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
     out.push(b | 0x80);
   }
 };
@@ -92,22 +118,39 @@ const nameBytes = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s,
 interface NativeInstance {
   exports: Record<string, unknown>;
 }
-const NativeWasm = (globalThis as unknown as {
-  WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => NativeInstance };
-}).WebAssembly;
+const NativeWasm = (
+  globalThis as unknown as {
+    WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => NativeInstance };
+  }
+).WebAssembly;
 
 /** A module exporting memory "m" and one () -> () function per body, named by index. */
 function buildModule(bodies: number[][]): NativeInstance {
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([[0x60, 0x00, 0x00]])),
     ...section(3, vec(bodies.map(() => [0x00]))),
     ...section(5, vec([[0x00, 0x01]])),
-    ...section(7, vec([[...nameBytes('m'), 0x02, 0x00], ...bodies.map((_, i) => [...nameBytes(`f${i}`), 0x00, ...uleb(i)])])),
-    ...section(10, vec(bodies.map((b) => {
-      const code = [0x00, ...b, 0x0b];
-      return [...uleb(code.length), ...code];
-    }))),
+    ...section(
+      7,
+      vec([[...nameBytes('m'), 0x02, 0x00], ...bodies.map((_, i) => [...nameBytes(`f${i}`), 0x00, ...uleb(i)])]),
+    ),
+    ...section(
+      10,
+      vec(
+        bodies.map((b) => {
+          const code = [0x00, ...b, 0x0b];
+          return [...uleb(code.length), ...code];
+        }),
+      ),
+    ),
   ];
   return new NativeWasm.Instance(new NativeWasm.Module(Uint8Array.from(bytes)));
 }
@@ -126,8 +169,11 @@ const OPERAND_LOAD: Record<string, (k: number) => number[]> = {
   f64: () => [...i32c(64), 0x2b, ...memarg()],
 };
 const RESULT_STORE: Record<string, number[]> = {
-  v128: [...V_STORE, ...memarg()], i32: [0x36, ...memarg()], i64: [0x37, ...memarg()],
-  f32: [0x38, ...memarg()], f64: [0x39, ...memarg()],
+  v128: [...V_STORE, ...memarg()],
+  i32: [0x36, ...memarg()],
+  i64: [0x37, ...memarg()],
+  f32: [0x38, ...memarg()],
+  f64: [0x39, ...memarg()],
 };
 const RES = 128;
 const MEM_EA = 256;
@@ -145,22 +191,37 @@ interface NativeCase {
 function operandOf(t: string, k: number, mem: Uint8Array): unknown {
   const dv = new DataView(mem.buffer, mem.byteOffset);
   switch (t) {
-    case 'v128': return v128FromBytes(mem.subarray(16 * k, 16 * k + 16));
-    case 'i32': return dv.getInt32(64, true);
-    case 'i64': return dv.getBigInt64(64, true);
-    case 'f32': return f32FromBits(dv.getInt32(64, true));
-    default: return { f64: dv.getFloat64(64, true) };
+    case 'v128':
+      return v128FromBytes(mem.subarray(16 * k, 16 * k + 16));
+    case 'i32':
+      return dv.getInt32(64, true);
+    case 'i64':
+      return dv.getBigInt64(64, true);
+    case 'f32':
+      return f32FromBits(dv.getInt32(64, true));
+    default:
+      return { f64: dv.getFloat64(64, true) };
   }
 }
 function resultBytes(t: string, r: unknown): Uint8Array {
   const out = new Uint8Array(16);
   const dv = new DataView(out.buffer);
   switch (t) {
-    case 'v128': out.set(v128ToBytes(r as V128)); break;
-    case 'i32': dv.setInt32(0, r as number, true); break;
-    case 'i64': dv.setBigInt64(0, r as bigint, true); break;
-    case 'f32': dv.setInt32(0, f32ToBits(r as number), true); break;
-    default: dv.setFloat64(0, r as number, true); break;
+    case 'v128':
+      out.set(v128ToBytes(r as V128));
+      break;
+    case 'i32':
+      dv.setInt32(0, r as number, true);
+      break;
+    case 'i64':
+      dv.setBigInt64(0, r as bigint, true);
+      break;
+    case 'f32':
+      dv.setInt32(0, f32ToBits(r as number), true);
+      break;
+    default:
+      dv.setFloat64(0, r as number, true);
+      break;
   }
   return out.subarray(0, t === 'v128' ? 16 : t === 'i64' || t === 'f64' ? 8 : 4);
 }
@@ -174,15 +235,18 @@ function nativeCases(): NativeCase[] {
     if (op.imm === Imm.None || op.imm === Imm.Lane || op.imm === Imm.Shuffle) {
       const sig = parseSig(op.sig!);
       const immSets: number[][] =
-        op.imm === Imm.Lane ? laneRange(op.name).map((l) => [l])
-          : op.imm === Imm.Shuffle ? Array.from({ length: 6 }, () => Array.from({ length: 16 }, () => Math.floor(rng() * 32)))
+        op.imm === Imm.Lane
+          ? laneRange(op.name).map((l) => [l])
+          : op.imm === Imm.Shuffle
+            ? Array.from({ length: 6 }, () => Array.from({ length: 16 }, () => Math.floor(rng() * 32)))
             : [[]];
       for (const imm of immSets) {
         const rt = sig.results[0];
         const body = [
           ...i32c(RES),
           ...sig.params.flatMap((t, k) => OPERAND_LOAD[t](k)),
-          ...simdOp(op), ...imm,
+          ...simdOp(op),
+          ...imm,
           ...RESULT_STORE[rt],
         ];
         cases.push({
@@ -206,7 +270,15 @@ function nativeCases(): NativeCase[] {
         const needsV = isStore || op.imm === Imm.MemArgLane;
         const body = isStore
           ? [...i32c(MEM_EA), ...OPERAND_LOAD.v128(0), ...simdOp(op), ...memarg(), ...laneImm]
-          : [...i32c(RES), ...i32c(MEM_EA), ...(needsV ? OPERAND_LOAD.v128(0) : []), ...simdOp(op), ...memarg(), ...laneImm, ...RESULT_STORE.v128];
+          : [
+              ...i32c(RES),
+              ...i32c(MEM_EA),
+              ...(needsV ? OPERAND_LOAD.v128(0) : []),
+              ...simdOp(op),
+              ...memarg(),
+              ...laneImm,
+              ...RESULT_STORE.v128,
+            ];
         cases.push({
           name: `${op.name}${lane >= 0 ? ' ' + lane : ''}`,
           body,
@@ -230,9 +302,14 @@ function nativeCases(): NativeCase[] {
 }
 
 function laneRange(name: string): number[] {
-  const n = name.startsWith('i8x16') || name.includes('load8_') || name.includes('store8_') ? 16
-    : name.startsWith('i16x8') || name.includes('16_lane') ? 8
-      : name.startsWith('i32x4') || name.startsWith('f32x4') || name.includes('32_lane') ? 4 : 2;
+  const n =
+    name.startsWith('i8x16') || name.includes('load8_') || name.includes('store8_')
+      ? 16
+      : name.startsWith('i16x8') || name.includes('16_lane')
+        ? 8
+        : name.startsWith('i32x4') || name.startsWith('f32x4') || name.includes('32_lane')
+          ? 4
+          : 2;
   return Array.from({ length: n }, (_, i) => i);
 }
 
@@ -247,17 +324,39 @@ function mulberry32(seed: number): () => number {
 }
 
 const F32_SPECIALS = [
-  0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000,
-  0x7fa00000, 0xffa00001, 0x7fc12345, 0x7f7fffff, 0xff7fffff, 0x00000001, 0x80000001, 0x007fffff,
-  0x3f000000, 0x3fc00000, 0x40200000, 0xc0200000, 0x4f000000, 0xcf000000, 0x4f800000, 0xbf7fffff,
-  0x4b000001, 0x4effffff, 0xcf000001, 0x3effffff, 0x4b7fffff,
+  0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7fa00000,
+  0xffa00001, 0x7fc12345, 0x7f7fffff, 0xff7fffff, 0x00000001, 0x80000001, 0x007fffff, 0x3f000000, 0x3fc00000,
+  0x40200000, 0xc0200000, 0x4f000000, 0xcf000000, 0x4f800000, 0xbf7fffff, 0x4b000001, 0x4effffff, 0xcf000001,
+  0x3effffff, 0x4b7fffff,
 ];
 const F64_SPECIALS: [number, number][] = [
-  [0, 0], [0, 0x80000000], [0, 0x3ff00000], [0, 0xbff00000], [0, 0x7ff00000], [0, 0xfff00000],
-  [0, 0x7ff80000], [0, 0xfff80000], [1, 0x7ff00000], [0x12345678, 0x7ff81234], [0xffffffff, 0x7fefffff],
-  [1, 0], [0, 0x3fe00000], [0, 0x3ff80000], [0, 0x40040000], [0, 0xc0040000], [0, 0x41e00000],
-  [0, 0xc1e00000], [0x00200000, 0xc1e00000], [0xffc00000, 0x41efffff], [0, 0x41f00000], [0xe0000000, 0x47efffff],
-  [0x20000000, 0x36a00000], [0, 0x43300000], [1, 0x43300000], [0xffffffff, 0x432fffff], [0, 0xbfefffff],
+  [0, 0],
+  [0, 0x80000000],
+  [0, 0x3ff00000],
+  [0, 0xbff00000],
+  [0, 0x7ff00000],
+  [0, 0xfff00000],
+  [0, 0x7ff80000],
+  [0, 0xfff80000],
+  [1, 0x7ff00000],
+  [0x12345678, 0x7ff81234],
+  [0xffffffff, 0x7fefffff],
+  [1, 0],
+  [0, 0x3fe00000],
+  [0, 0x3ff80000],
+  [0, 0x40040000],
+  [0, 0xc0040000],
+  [0, 0x41e00000],
+  [0, 0xc1e00000],
+  [0x00200000, 0xc1e00000],
+  [0xffc00000, 0x41efffff],
+  [0, 0x41f00000],
+  [0xe0000000, 0x47efffff],
+  [0x20000000, 0x36a00000],
+  [0, 0x43300000],
+  [1, 0x43300000],
+  [0xffffffff, 0x432fffff],
+  [0, 0xbfefffff],
 ];
 const INT_BYTES = [0x00, 0x01, 0x7f, 0x80, 0x81, 0xfe, 0xff, 0x40, 0x3f];
 
@@ -284,14 +383,16 @@ function fillInputs(mem: Uint8Array, rng: () => number): void {
 }
 
 // Float results the spec lets differ in NaN payload: any NaN lane only needs the quiet bit.
-const NAN_FREE = /^(f32x4|f64x2)\.(add|sub|mul|div|sqrt|min|max|ceil|floor|trunc|nearest|demote_f64x2_zero|promote_low_f32x4)$/;
+const NAN_FREE =
+  /^(f32x4|f64x2)\.(add|sub|mul|div|sqrt|min|max|ceil|floor|trunc|nearest|demote_f64x2_zero|promote_low_f32x4)$/;
 
 function sameResult(name: string, ours: Uint8Array, native: Uint8Array): boolean {
   const opName = name.split(' ')[0];
   if (!NAN_FREE.test(opName)) return Buffer.compare(Buffer.from(ours), Buffer.from(native)) === 0;
   const wide = opName.startsWith('f64x2') || opName === 'f64x2.promote_low_f32x4';
   const size = wide ? 8 : 4;
-  const od = new DataView(ours.buffer, ours.byteOffset), nd = new DataView(native.buffer, native.byteOffset);
+  const od = new DataView(ours.buffer, ours.byteOffset),
+    nd = new DataView(native.buffer, native.byteOffset);
   for (let i = 0; i < ours.length; i += size) {
     const o = size === 8 ? od.getBigUint64(i, true) : BigInt(od.getUint32(i, true));
     const n = size === 8 ? nd.getBigUint64(i, true) : BigInt(nd.getUint32(i, true));
@@ -299,8 +400,9 @@ function sameResult(name: string, ours: Uint8Array, native: Uint8Array): boolean
     const manMask = size === 8 ? 0xfffffffffffffn : 0x7fffffn;
     const quiet = size === 8 ? 0x8000000000000n : 0x400000n;
     const isNaN = (x: bigint): boolean => (x & expMask) === expMask && (x & manMask) !== 0n;
-    if (isNaN(o) && isNaN(n)) { if ((o & quiet) === 0n) return false; }
-    else if (o !== n) return false;
+    if (isNaN(o) && isNaN(n)) {
+      if ((o & quiet) === 0n) return false;
+    } else if (o !== n) return false;
   }
   return true;
 }
@@ -354,9 +456,13 @@ describe('value representation', () => {
   });
 
   test('i64 lanes from word pairs match the bigint forms', () => {
-    expect(Array.from(i64x2SplatWords(-2, 0x7fffffff))).toEqual(Array.from(SIMD['i64x2.splat'](0x7ffffffffffffffen) as V128));
+    expect(Array.from(i64x2SplatWords(-2, 0x7fffffff))).toEqual(
+      Array.from(SIMD['i64x2.splat'](0x7ffffffffffffffen) as V128),
+    );
     const v = Int32Array.of(1, 2, 3, 4);
-    expect(Array.from(i64x2ReplaceLaneWords(v, -1, -1, 1))).toEqual(Array.from(SIMD['i64x2.replace_lane'](v, -1n, 1) as V128));
+    expect(Array.from(i64x2ReplaceLaneWords(v, -1, -1, 1))).toEqual(
+      Array.from(SIMD['i64x2.replace_lane'](v, -1n, 1) as V128),
+    );
     expect(Array.from(v)).toEqual([1, 2, 3, 4]);
   });
 
@@ -393,12 +499,20 @@ describe('value representation', () => {
       if (op.prefix !== PREFIX_SIMD || (op.imm !== Imm.None && op.imm !== Imm.Lane)) continue;
       const sig = parseSig(op.sig!);
       const args: unknown[] = sig.params.map((t) =>
-        t === 'v128' ? Int32Array.from({ length: 4 }, () => (rng() * 2 ** 32) | 0)
-          : t === 'i64' ? -5n : t === 'i32' ? 3 : 1.5);
+        t === 'v128'
+          ? Int32Array.from({ length: 4 }, () => (rng() * 2 ** 32) | 0)
+          : t === 'i64'
+            ? -5n
+            : t === 'i32'
+              ? 3
+              : 1.5,
+      );
       const copies = args.map((a) => (a instanceof Int32Array ? Array.from(a) : a));
       if (op.imm === Imm.Lane) args.push(1);
       const r = callPositional(SIMD[op.name] as (...a: unknown[]) => unknown, args);
-      args.forEach((a, i) => { if (a instanceof Int32Array) expect([op.name, Array.from(a)]).toEqual([op.name, copies[i]]); });
+      args.forEach((a, i) => {
+        if (a instanceof Int32Array) expect([op.name, Array.from(a)]).toEqual([op.name, copies[i]]);
+      });
       if (sig.results[0] === 'v128') {
         expect(r).toBeInstanceOf(Int32Array);
         expect((r as Int32Array).length).toBe(4);

@@ -48,7 +48,7 @@ function f32ToBitsPlain(x: number): number {
   if ((hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0x000fffff) | lo) !== 0 && (lo & 0x1fffffff) !== 0) {
     // Encoded signalling NaN: restore the mantissa and clear the quiet bit.
     const m = (((hi & 0x000fffff) << 3) | (lo >>> 29)) & ~0x00400000;
-    return ((hi & 0x80000000) | 0x7f800000 | m) | 0;
+    return (hi & 0x80000000) | 0x7f800000 | m | 0;
   }
   f32v[0] = x;
   return i32v[0];
@@ -97,7 +97,10 @@ function f64FromWordsPlain(lo: number, hi: number): number {
 
 /** A NaN the host cannot hold in a number: its f64 bit pattern as two int32 words. */
 export class NaNBits {
-  constructor(readonly lo: number, readonly hi: number) {}
+  constructor(
+    readonly lo: number,
+    readonly hi: number,
+  ) {}
   valueOf(): number {
     return NaN;
   }
@@ -161,7 +164,7 @@ function f32ToBitsCarrier(x: number): number {
   const { lo, hi } = x as unknown as NaNBits;
   let m = ((hi & 0x000fffff) << 3) | (lo >>> 29);
   if ((lo & 0x1fffffff) !== 0) m &= ~0x00400000; // encoded signalling NaN
-  return ((hi & 0x80000000) | 0x7f800000 | m) | 0;
+  return (hi & 0x80000000) | 0x7f800000 | m | 0;
 }
 
 function f64FromBitsCarrier(bits: bigint): number {

@@ -29,14 +29,17 @@ function emit(name: string, wat: string): string {
 /** Runs `body` (an async ES module body) in a child process; returns what it printed as JSON, and the loaded files. */
 function runChild(body: string): { out: Record<string, unknown>; loaded: string[] } {
   const driver = path.join(work, `driver-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(driver, `import { createRequire } from 'node:module';
+  writeFileSync(
+    driver,
+    `import { createRequire } from 'node:module';
 const out = {};
 const catchErr = (f) => { try { f(); return 'no error'; } catch (e) { return e.name + ': ' + e.message; } };
 const big = (v) => typeof v === 'bigint' ? v.toString() + 'n' : v;
 ${body}
 const loaded = Object.keys(createRequire(import.meta.url).cache);
 process.stdout.write(JSON.stringify({ out, loaded }, (k, v) => big(v)));
-`);
+`,
+  );
   const r = spawnSync(process.execPath, [driver], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { out: Record<string, unknown>; loaded: string[] };
@@ -121,18 +124,38 @@ out.badGlobal = catchErr(() => instantiate({ host: { ...host, counter: 3 } }));
 out.exportsFrozen = Object.isFrozen(e);
 `);
     expect(out).toEqual({
-      fib25: 75025, fib90: '2880067194370816120n', fibRec20: 6765,
+      fib25: 75025,
+      fib90: '2880067194370816120n',
+      fibRec20: 6765,
       hostGotBigInt: true,
-      started: 105, derived: 6, g64: '-9223372036854775808n', g64After: '9223372036854775807n',
+      started: 105,
+      derived: 6,
+      g64: '-9223372036854775808n',
+      g64After: '9223372036854775807n',
       setImmutable: "TypeError: Can't set the value of an immutable global.",
-      hello: 'hello', load8: 4, bytes: 65536, grow: 1, bytesAfterGrow: 131072, growTooFar: -1,
-      jsGrow: 2, bytesAfterJsGrow: 196608, sameMemory: true,
-      callHost: 42, callTwice: '9223372036854775806n', counter: 42,
-      callInd: [1, 2], tabLen: 4, tab1: 2, tab3: null, callInd3: 1,
+      hello: 'hello',
+      load8: 4,
+      bytes: 65536,
+      grow: 1,
+      bytesAfterGrow: 131072,
+      growTooFar: -1,
+      jsGrow: 2,
+      bytesAfterJsGrow: 196608,
+      sameMemory: true,
+      callHost: 42,
+      callTwice: '9223372036854775806n',
+      counter: 42,
+      callInd: [1, 2],
+      tabLen: 4,
+      tab1: 2,
+      tab3: null,
+      callInd3: 1,
       uninit: 'RuntimeError: uninitialized element',
       undef: 'RuntimeError: undefined element',
       mismatch: 'RuntimeError: indirect call type mismatch',
-      max64: '-9223372036854775808n', min64: '9223372036854775807n', pair: ['-1n', 7],
+      max64: '-9223372036854775808n',
+      min64: '9223372036854775807n',
+      pair: ['-1n', 7],
       div: 'RuntimeError: integer divide by zero',
       overflow: 'RuntimeError: integer overflow',
       unreachable: 'RuntimeError: unreachable',
@@ -147,12 +170,15 @@ out.exportsFrozen = Object.isFrozen(e);
   });
 
   test('hostFunction gives a JS function a Wasm type; tables refuse plain JS functions', () => {
-    const mod = emit('hostfn', `(module
+    const mod = emit(
+      'hostfn',
+      `(module
   (type $ii (func (param i32) (result i32)))
   (type $jj (func (param i64) (result i64)))
   (table (export "tab") 2 funcref)
   (func (export "callI") (param i32 i32) (result i32) (call_indirect (type $ii) (local.get 1) (local.get 0)))
-  (func (export "callJ") (param i32 i64) (result i64) (call_indirect (type $jj) (local.get 1) (local.get 0))))`);
+  (func (export "callJ") (param i32 i64) (result i64) (call_indirect (type $jj) (local.get 1) (local.get 0))))`,
+    );
     const { out } = runChild(`
 const { hostFunction } = await import(${JSON.stringify(runtimeUrl)});
 const e = (await import(${JSON.stringify(mod)})).instantiate();
@@ -176,10 +202,20 @@ const imp = (await import(${JSON.stringify(emit('hostimp', '(module (import "m" 
 out.imported = imp({ m: { f: hf } }).g();
 out.importWrongType = catchErr(() => imp({ m: { f: hj } }));
 `);
-    const notExported = 'TypeError: type incompatibility when transforming from/to JS: not an exported WebAssembly function';
+    const notExported =
+      'TypeError: type incompatibility when transforming from/to JS: not an exported WebAssembly function';
     expect(out).toEqual({
-      plainSet: notExported, plainGrow: notExported, lenAfterRefusedGrow: 2, nonFunction: notExported,
-      hfDirect: 42, hfLength: 1, grow: 2, same: true, callI: 10, i64Arg: 'bigint', callJ: '-15n',
+      plainSet: notExported,
+      plainGrow: notExported,
+      lenAfterRefusedGrow: 2,
+      nonFunction: notExported,
+      hfDirect: 42,
+      hfLength: 1,
+      grow: 2,
+      same: true,
+      callI: 10,
+      i64Arg: 'bigint',
+      callJ: '-15n',
       mismatch: 'RuntimeError: indirect call type mismatch',
       badType: 'TypeError: hostFunction: unsupported value type "i8"',
       imported: 2,
@@ -235,17 +271,34 @@ out.evals = evals;
     const lines: string[] = [];
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     const outFile = path.join(work, 'cli-fib.mjs');
-    expect(await main(['compile', path.join(ROOT, 'examples/fib.wat'), '-o', outFile, '--runtime', runtimeUrl], io)).toBe(0);
+    expect(
+      await main(['compile', path.join(ROOT, 'examples/fib.wat'), '-o', outFile, '--runtime', runtimeUrl], io),
+    ).toBe(0);
     expect(readFileSync(outFile, 'utf8')).toContain(`from ${JSON.stringify(runtimeUrl)}`);
     const bad = path.join(work, 'bad.wasm');
     writeFileSync(bad, new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]));
     expect(await main(['compile', bad, '-o', path.join(work, 'bad.mjs')], io)).toBe(1);
     expect(lines[lines.length - 1]).toMatch(/^jetwasm: .*bad\.wasm: unknown binary version at offset 0x8$/);
     expect(await main(['compile', path.join(ROOT, 'examples/fib.wat')], io)).toBe(2);
-    expect(await main(['compile', path.join(ROOT, 'examples/fib.wat'), '-o', outFile, '--codegen', 'fast'], io)).toBe(2);
+    expect(await main(['compile', path.join(ROOT, 'examples/fib.wat'), '-o', outFile, '--codegen', 'fast'], io)).toBe(
+      2,
+    );
     expect(lines[lines.length - 1]).toMatch(/--codegen takes jit or interpreter, not "fast"/);
     const interp = path.join(work, 'cli-fib-interp.mjs');
-    expect(await main(['compile', path.join(ROOT, 'examples/fib.wat'), '-o', interp, '--runtime', runtimeUrl, '--codegen=interpreter'], io)).toBe(0);
+    expect(
+      await main(
+        [
+          'compile',
+          path.join(ROOT, 'examples/fib.wat'),
+          '-o',
+          interp,
+          '--runtime',
+          runtimeUrl,
+          '--codegen=interpreter',
+        ],
+        io,
+      ),
+    ).toBe(0);
     const { out } = runChild(`const e = (await import(${JSON.stringify(pathToFileURL(interp).href)})).instantiate({});
 out.r = [e.fib(25), e.fib_i64(90), e.fib_rec(20)];`);
     expect(out.r).toEqual([75025, '2880067194370816120n', 6765]);

@@ -36,11 +36,15 @@ const wasmFile = workloads.sqlJsPath.replace(/\.js$/, '.wasm');
 
 function runChild(flags: string[]): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [...flags, path.join(__dirname, 'sqljs-driver.mjs'), aotFile, runtimeFile],
-      { maxBuffer: 1 << 24, timeout: 180_000 }, (err, stdout, stderr) => {
+    execFile(
+      process.execPath,
+      [...flags, path.join(__dirname, 'sqljs-driver.mjs'), aotFile, runtimeFile],
+      { maxBuffer: 1 << 24, timeout: 180_000 },
+      (err, stdout, stderr) => {
         if (err) reject(new Error(`child ${flags.join(' ')} failed: ${err.message}\n${stderr}`));
         else resolve(JSON.parse(stdout) as ChildOutcome);
-      });
+      },
+    );
   });
 }
 
@@ -76,7 +80,17 @@ afterAll(async () => {
 
 /** What the driver's create_function / create_aggregate / updateHook checks must print. */
 const UDF = [
-  [{ columns: ['twice(21)', 'twice(2.5)', 'twice(x)'], values: [[42, 5, 4], [42, 5, 6], [42, 5, 10], [42, 5, 14]] }],
+  [
+    {
+      columns: ['twice(21)', 'twice(2.5)', 'twice(x)'],
+      values: [
+        [42, 5, 4],
+        [42, 5, 6],
+        [42, 5, 10],
+        [42, 5, 14],
+      ],
+    },
+  ],
   [{ columns: ['product(x)'], values: [[210]] }],
   [{ columns: ['twice(21)'], values: [[63]] }],
   ['insert v 4'],
@@ -95,7 +109,9 @@ describe('sql.js on jetwasm compile output', () => {
   test('jetwasm compile writes an ES module importing only the AOT runtime', () => {
     expect(compileLines).toEqual([`wrote ${aotFile}`]);
     const src = readFileSync(aotFile, 'utf8');
-    expect(src.match(/^import .*$/gm)).toEqual([`import { instantiateAot, base64 } from ${JSON.stringify(pathToFileURL(runtimeFile).href)};`]);
+    expect(src.match(/^import .*$/gm)).toEqual([
+      `import { instantiateAot, base64 } from ${JSON.stringify(pathToFileURL(runtimeFile).href)};`,
+    ]);
     expect(src).not.toMatch(/new Function|\beval\(/);
     const [[summary]] = (native.results as { values: unknown[][] }[][])[0].map((q) => q.values);
     expect(summary[0]).toBe(50000);

@@ -21,10 +21,14 @@ const haveChromium = fs.existsSync(chromiumPath);
 const inCI = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createStaticServer } = require(path.join(root, 'browser', 'serve.js')) as { createStaticServer(dir: string): Server };
+const { createStaticServer } = require(path.join(root, 'browser', 'serve.js')) as {
+  createStaticServer(dir: string): Server;
+};
 
 if (!haveChromium && !inCI) {
-  console.warn(`tests/browser: SKIPPED — no Chromium at ${chromiumPath} (install it, e.g. apt-get install chromium, or set CHROMIUM_PATH)`);
+  console.warn(
+    `tests/browser: SKIPPED — no Chromium at ${chromiumPath} (install it, e.g. apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
 }
 
 const run = haveChromium || inCI ? describe : describe.skip;
@@ -78,10 +82,14 @@ run('browser build in headless Chromium without native WebAssembly', () => {
   let buildOutput = '';
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`Chromium not found at ${chromiumPath}; in CI, .ci/run installs Debian's chromium`);
+    if (!haveChromium)
+      throw new Error(`Chromium not found at ${chromiumPath}; in CI, .ci/run installs Debian's chromium`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-browser-'));
     outdir = path.join(tmp, 'dist');
-    const build = spawnSync(process.execPath, [path.join(root, 'browser', 'build.js'), '--outdir', outdir], { cwd: root, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [path.join(root, 'browser', 'build.js'), '--outdir', outdir], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     if (build.status !== 0) throw new Error(`browser build failed: ${build.stderr}`);
     buildOutput = build.stdout + build.stderr;
     // A shipped binary for the streaming API: once as application/wasm, once as another type.
@@ -103,8 +111,13 @@ run('browser build in headless Chromium without native WebAssembly', () => {
       headless: true,
       args: [
         '--js-flags=--jitless',
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -123,8 +136,12 @@ run('browser build in headless Chromium without native WebAssembly', () => {
   });
 
   test('the build emits ES modules that import no Node built-ins', () => {
-    const files = ['jetwasm.mjs', 'polyfill.mjs', 'aot.mjs', ...fs.readdirSync(path.join(outdir, 'chunks')).map((f) => `chunks/${f}`)]
-      .filter((f) => f.endsWith('.mjs'));
+    const files = [
+      'jetwasm.mjs',
+      'polyfill.mjs',
+      'aot.mjs',
+      ...fs.readdirSync(path.join(outdir, 'chunks')).map((f) => `chunks/${f}`),
+    ].filter((f) => f.endsWith('.mjs'));
     expect(files.length).toBeGreaterThanOrEqual(4);
     for (const f of files) {
       const code = fs.readFileSync(path.join(outdir, f), 'utf8');
@@ -137,7 +154,9 @@ run('browser build in headless Chromium without native WebAssembly', () => {
     expect(graph[0]).toBe('aot.mjs');
     expect(graph.length).toBeGreaterThanOrEqual(2);
     // esbuild marks each source file's code with a "// path.ts" line (unminified build).
-    const sources = graph.flatMap((f) => [...fs.readFileSync(path.join(outdir, f), 'utf8').matchAll(/^\/\/ (\S+\.ts)$/gm)].map((m) => m[1]));
+    const sources = graph.flatMap((f) =>
+      [...fs.readFileSync(path.join(outdir, f), 'utf8').matchAll(/^\/\/ (\S+\.ts)$/gm)].map((m) => m[1]),
+    );
     expect(sources).toContain('runtime/aot/index.ts');
     expect(sources.filter((f) => f.startsWith('compiler/'))).toEqual([]);
     // String compilation is left only where AOT output does not go without GC struct types:
@@ -156,18 +175,22 @@ run('browser build in headless Chromium without native WebAssembly', () => {
 
   test('a jetwasm compile module runs in a page under a CSP without unsafe-eval (jitless)', async () => {
     const errors: string[] = [];
-    const onError = (e: Error): void => { errors.push(String(e)); };
+    const onError = (e: Error): void => {
+      errors.push(String(e));
+    };
     page.on('pageerror', onError);
     try {
       await page.goto(`${baseUrl}/aot.html`);
       await page.waitForFunction(() => document.body.dataset.status !== 'running', undefined, { timeout: 60000 });
-      expect(await page.textContent('#result')).toBe([
-        'native WebAssembly: undefined',
-        'fib(25) = 75025',
-        'fib_i64(90) = 2880067194370816120 bigint',
-        'fib_rec(20) = 6765',
-        'string compilation: EvalError',
-      ].join('\n'));
+      expect(await page.textContent('#result')).toBe(
+        [
+          'native WebAssembly: undefined',
+          'fib(25) = 75025',
+          'fib_i64(90) = 2880067194370816120 bigint',
+          'fib_rec(20) = 6765',
+          'string compilation: EvalError',
+        ].join('\n'),
+      );
       expect(await page.evaluate(() => document.body.dataset.status)).toBe('done');
       expect(errors).toEqual([]);
     } finally {
@@ -182,7 +205,11 @@ run('browser build in headless Chromium without native WebAssembly', () => {
 
   test('demo.html compiles and runs its program on the polyfill', async () => {
     await page.goto(`${baseUrl}/demo.html`);
-    await page.waitForFunction(() => document.body.dataset.status === 'done' || document.body.dataset.status === 'error', undefined, { timeout: 60000 });
+    await page.waitForFunction(
+      () => document.body.dataset.status === 'done' || document.body.dataset.status === 'error',
+      undefined,
+      { timeout: 60000 },
+    );
     const text = await page.textContent('#result');
     expect(pageErrors).toEqual([]);
     expect(await page.evaluate(() => document.body.dataset.status)).toBe('done');
@@ -195,10 +222,15 @@ run('browser build in headless Chromium without native WebAssembly', () => {
     expect(text).toContain('crc32("The quick brown fox jumps over the lazy dog") = 414fa339');
     expect(text).toContain('trap: RuntimeError: unreachable');
     // The facade is the page's WebAssembly after the polyfill, and compiles in this page too.
-    expect(await page.evaluate(() => {
-      const WA = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
-      return [WA.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])), WA.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]))];
-    })).toEqual([true, false]);
+    expect(
+      await page.evaluate(() => {
+        const WA = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
+        return [
+          WA.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])),
+          WA.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0])),
+        ];
+      }),
+    ).toEqual([true, false]);
   }, 90000);
 
   test('instantiateStreaming(fetch(...)) runs a shipped binary and checks the MIME type', async () => {
@@ -206,9 +238,11 @@ run('browser build in headless Chromium without native WebAssembly', () => {
     await page.waitForFunction(() => document.body.dataset.status === 'done');
     const results = await page.evaluate(async () => {
       type Exports = { fib(n: number): number; fib_i64(n: number): bigint; fib_rec(n: number): number };
-      const WA = (globalThis as unknown as {
-        WebAssembly: { instantiateStreaming(r: Promise<Response>): Promise<{ instance: { exports: Exports } }> };
-      }).WebAssembly;
+      const WA = (
+        globalThis as unknown as {
+          WebAssembly: { instantiateStreaming(r: Promise<Response>): Promise<{ instance: { exports: Exports } }> };
+        }
+      ).WebAssembly;
       const { instance } = await WA.instantiateStreaming(fetch('/fib.wasm'));
       const ex = instance.exports;
       let wrongType: string;

@@ -2,7 +2,16 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { Engine, Module, Store, Linker, SerializationError, parseWat, wasmBacktrace, WebAssembly as WA } from '../../index';
+import {
+  Engine,
+  Module,
+  Store,
+  Linker,
+  SerializationError,
+  parseWat,
+  wasmBacktrace,
+  WebAssembly as WA,
+} from '../../index';
 import { serializeArtifact, currentHeader } from '../../runtime/cache/serialize';
 import { JETWASM_VERSION } from '../../runtime/cache/version';
 import type { Artifact } from '../../runtime/cache/artifact';
@@ -54,7 +63,13 @@ describe('in-process cache', () => {
   test('engines with equal settings share, engines with other settings never do', () => {
     const a = Module.fromBinary(new Engine(), bytes);
     expect(Module.fromBinary(new Engine(), bytes).ir).toBe(a.ir);
-    for (const config of [{ consumeFuel: true }, { epochInterruption: true }, { compilation: 'eager' as const }, { codegen: 'interpreter' as const }, { features: { simd: false } }]) {
+    for (const config of [
+      { consumeFuel: true },
+      { epochInterruption: true },
+      { compilation: 'eager' as const },
+      { codegen: 'interpreter' as const },
+      { features: { simd: false } },
+    ]) {
       const m = Module.fromBinary(new Engine(config), bytes);
       expect(m.ir).not.toBe(a.ir);
       expect(instantiate(m).getFunc('fib')!.call(12)).toEqual([144]);
@@ -139,7 +154,9 @@ describe('serialize / deserialize', () => {
       // Each generation carries every translated body unchanged, however often an entry is
       // loaded and written again.
       const bodies = (x: Module): string[] =>
-        [...(artifactOf(x).translated?.lazyTranslated ?? new Map()).entries()].sort((a, b) => a[0] - b[0]).map(([, lz]) => lz.body);
+        [...(artifactOf(x).translated?.lazyTranslated ?? new Map()).entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([, lz]) => lz.body);
       let gen = again;
       for (let k = 0; k < 3; k++) gen = Module.deserialize(new Engine({ compilation }), gen.serialize());
       expect(bodies(gen)).toEqual(bodies(d));
@@ -155,11 +172,19 @@ describe('serialize / deserialize', () => {
     const d = Module.deserialize(new Engine(), m.serialize());
     const boom = instantiate(d).getFunc('boom')!;
     let err: unknown;
-    try { boom.call(); } catch (e) { err = e; }
+    try {
+      boom.call();
+    } catch (e) {
+      err = e;
+    }
     expect((err as Error).message).toBe('integer divide by zero');
     expect(wasmBacktrace(err, d).map((f) => f.name)).toEqual(['boom']);
     const again = Module.deserialize(new Engine(), d.serialize());
-    try { instantiate(again).getFunc('boom')!.call(); } catch (e) { err = e; }
+    try {
+      instantiate(again).getFunc('boom')!.call();
+    } catch (e) {
+      err = e;
+    }
     expect(wasmBacktrace(err, again).map((f) => f.name)).toEqual(['boom']);
   });
 
@@ -196,16 +221,24 @@ describe('serialize / deserialize', () => {
     const m = Module.fromBinary(new Engine(), bytes);
     const a = artifactOf(m);
     const here = currentHeader(a.settings);
-    expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, jetwasm: '0.0.1' }))).toThrow(/serialized by jetwasm 0\.0\.1; this is jetwasm/);
-    expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, v8: '1.2.3' }))).toThrow(/serialized under V8 1\.2\.3/);
-    expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, build: 'f'.repeat(64) }))).toThrow(/serialized by another build of jetwasm/);
+    expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, jetwasm: '0.0.1' }))).toThrow(
+      /serialized by jetwasm 0\.0\.1; this is jetwasm/,
+    );
+    expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, v8: '1.2.3' }))).toThrow(
+      /serialized under V8 1\.2\.3/,
+    );
+    expect(() => Module.deserialize(new Engine(), serializeArtifact(a, { ...here, build: 'f'.repeat(64) }))).toThrow(
+      /serialized by another build of jetwasm/,
+    );
     const data = m.serialize();
-    expect(() => Module.deserialize(new Engine({ consumeFuel: true }), data)).toThrow(/other engine settings.*fuel off.*fuel on/);
+    expect(() => Module.deserialize(new Engine({ consumeFuel: true }), data)).toThrow(
+      /other engine settings.*fuel off.*fuel on/,
+    );
     expect(() => Module.deserialize(new Engine({ compilation: 'eager' }), data)).toThrow(SerializationError);
     expect(() => Module.deserialize(new Engine(), bytes)).toThrow(/not a serialized jetwasm module/);
   });
 
-  test('the stamped version is package.json\'s', () => {
+  test("the stamped version is package.json's", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string };
     expect(JETWASM_VERSION).toBe(pkg.version);
   });

@@ -52,7 +52,9 @@ test('LRU eviction by access time; a read counts as a use', () => {
   const data = new Uint8Array(100);
   for (const n of ['a', 'b', 'c']) dc.write(n, data);
   const at = (n: string, s: number) => fs.utimesSync(path.join(dir, `${n}.jwm`), s, s);
-  at('a', 1000); at('b', 2000); at('c', 3000);
+  at('a', 1000);
+  at('b', 2000);
+  at('c', 3000);
   expect(dc.read('a')).not.toBeNull(); // now the most recently used
   dc.write('d', data);
   expect(entries(dir).sort()).toEqual(['a.jwm', 'c.jwm', 'd.jwm']);
@@ -65,10 +67,23 @@ const CHILD = path.join(tmp, 'child.js');
 
 beforeAll(() => {
   dist = path.join(tmp, 'dist');
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
-    '--outDir', dist, '--tsBuildInfoFile', path.join(dist, '.tsbuildinfo')], { encoding: 'utf8' });
+  spawnSync(
+    process.execPath,
+    [
+      require.resolve('typescript/bin/tsc'),
+      '-p',
+      path.join(ROOT, 'tsconfig.json'),
+      '--outDir',
+      dist,
+      '--tsBuildInfoFile',
+      path.join(dist, '.tsbuildinfo'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (!fs.existsSync(path.join(dist, 'index.js'))) throw new Error('the private build produced no index.js');
-  fs.writeFileSync(CHILD, `
+  fs.writeFileSync(
+    CHILD,
+    `
 const [dist, dir, file] = process.argv.slice(2);
 const rt = require(dist + '/index.js');
 const engine = new rt.Engine({ cache: { directory: dir } });
@@ -76,7 +91,8 @@ const m = rt.Module.fromBinary(engine, new Uint8Array(require('fs').readFileSync
 const fromCache = m.compiled.persist !== null;
 const r = new rt.Linker(engine).instantiate(new rt.Store(engine), m).getFunc('fib').call(15)[0];
 console.log(JSON.stringify({ fromCache, r }));
-`);
+`,
+  );
 }, 240_000);
 
 function child(dir: string, file: string): Promise<{ fromCache: boolean; r: number }> {
@@ -84,9 +100,15 @@ function child(dir: string, file: string): Promise<{ fromCache: boolean; r: numb
     const p = spawn(process.execPath, [CHILD, dist, dir, file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { err += d; });
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`child exited ${code}: ${err}`))));
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.stderr.on('data', (d) => {
+      err += d;
+    });
+    p.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`child exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -134,15 +156,20 @@ test('writes are atomic: a reader sees a whole old or new entry, never a partial
   const dc = nodeHost.diskCache(dir, undefined)!;
   const size = 1 << 20;
   dc.write('e', new Uint8Array(size).fill(0xcc));
-  const writer = spawn(process.execPath, ['-e', `
+  const writer = spawn(process.execPath, [
+    '-e',
+    `
     const dc = require(${JSON.stringify(path.join(dist, 'runtime/cache/node.js'))}).nodeHost.diskCache(${JSON.stringify(dir)});
     for (let i = 0; i < 200; i++) dc.write('e', new Uint8Array(${size}).fill(i % 2 ? 0xaa : 0xbb));
-  `]);
+  `,
+  ]);
   let stderr = '';
   writer.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<number | null>((resolve) => writer.on('close', resolve));
   let finished = false;
-  void done.then(() => { finished = true; });
+  void done.then(() => {
+    finished = true;
+  });
   let reads = 0;
   while (!finished) {
     const b = fs.readFileSync(path.join(dir, 'e.jwm'));

@@ -25,7 +25,9 @@ async function hashWasmModules(): Promise<Record<string, Uint8Array>> {
       if (key === 'compile' || key === 'instantiate') {
         return (bytes: unknown, ...rest: unknown[]) => {
           if (ArrayBuffer.isView(bytes) || bytes instanceof ArrayBuffer) {
-            const view = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+            const view = ArrayBuffer.isView(bytes)
+              ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+              : new Uint8Array(bytes);
             seen.push(view.slice());
           }
           return (v as (...a: unknown[]) => unknown).call(target, bytes, ...rest);
@@ -46,7 +48,8 @@ async function hashWasmModules(): Promise<Record<string, Uint8Array>> {
     for (const name of ['sha256', 'xxhash64', 'blake3', 'crc32']) {
       const before = seen.length;
       await hw[name]('x');
-      if (seen.length !== before + 1) throw new Error(`hash-wasm ${name}: expected one module, saw ${seen.length - before}`);
+      if (seen.length !== before + 1)
+        throw new Error(`hash-wasm ${name}: expected one module, saw ${seen.length - before}`);
       out[name] = seen[seen.length - 1];
     }
   } finally {
@@ -79,7 +82,9 @@ test('generated code for the hash and sql.js modules matches the recorded digest
     for (const profile of ['jit', 'interpreter'] as const) {
       for (const lazy of [true, false]) {
         const key = `${name} ${profile} ${lazy ? 'lazy' : 'eager'}`;
-        digests[key] = createHash('sha256').update(generated(bytes, profile, lazy)).digest('hex');
+        digests[key] = createHash('sha256')
+          .update(generated(bytes, profile, lazy))
+          .digest('hex');
       }
     }
   }

@@ -32,7 +32,11 @@ test('each reproducer file is complete', () => {
 
 test('open reproducers are reported, not asserted', () => {
   const stillOpen = open.filter((r) => {
-    try { return replay(r) !== null; } catch { return true; }
+    try {
+      return replay(r) !== null;
+    } catch {
+      return true;
+    }
   });
   if (stillOpen.length > 0) {
     console.log(`open fuzz reproducers still diverging: ${stillOpen.map((r) => r.file).join(', ')}`);
@@ -59,7 +63,10 @@ test('replay compares against the recorded observations and notices a difference
   expect(native.calls.length).toBe(4);
   const r: Reproducer = { file: 'inline', bytes, planSeed, native };
   expect(replay(r)).toBeNull();
-  const altered = { ...native, calls: native.calls.map((c, i) => (i === 0 ? { ...c, logs: [...c.logs, 'log:i32:1'] } : c)) };
+  const altered = {
+    ...native,
+    calls: native.calls.map((c, i) => (i === 0 ? { ...c, logs: [...c.logs, 'log:i32:1'] } : c)),
+  };
   expect(replay({ ...r, native: altered })).not.toBeNull();
   expect(replay({ ...r, native: { ...native, memory: 'none' } })).not.toBeNull();
 });

@@ -6,23 +6,50 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareExecLogs, execJetwasm } from '../../fuzz/exec-log';
-import { compareObservations, moduleInfo, observeJetwasm, planCalls, type Difference, type Observation } from '../../fuzz/observe';
+import {
+  compareObservations,
+  moduleInfo,
+  observeJetwasm,
+  planCalls,
+  type Difference,
+  type Observation,
+} from '../../fuzz/observe';
 
 export type Reproducer =
-  | { readonly oracle?: 'native'; readonly file: string; readonly bytes: Uint8Array; readonly planSeed: number; readonly native: Observation }
-  | { readonly oracle: 'binaryen'; readonly file: string; readonly bytes: Uint8Array; readonly expectedLog: readonly string[] };
+  | {
+      readonly oracle?: 'native';
+      readonly file: string;
+      readonly bytes: Uint8Array;
+      readonly planSeed: number;
+      readonly native: Observation;
+    }
+  | {
+      readonly oracle: 'binaryen';
+      readonly file: string;
+      readonly bytes: Uint8Array;
+      readonly expectedLog: readonly string[];
+    };
 
 /** Every `<name>.wasm` with a `<name>.json` beside it in `dir` (not recursive). */
 export function loadReproducers(dir: string): Reproducer[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.wasm')).sort().flatMap((f): Reproducer[] => {
-    const json = path.join(dir, f.replace(/\.wasm$/, '.json'));
-    if (!fs.existsSync(json)) return [];
-    const meta = JSON.parse(fs.readFileSync(json, 'utf8')) as { oracle?: string; planSeed: number; native: Observation; expectedLog: string[] };
-    const bytes = new Uint8Array(fs.readFileSync(path.join(dir, f)));
-    if (meta.oracle === 'binaryen') return [{ oracle: 'binaryen', file: f, bytes, expectedLog: meta.expectedLog }];
-    return [{ file: f, bytes, planSeed: meta.planSeed, native: meta.native }];
-  });
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.wasm'))
+    .sort()
+    .flatMap((f): Reproducer[] => {
+      const json = path.join(dir, f.replace(/\.wasm$/, '.json'));
+      if (!fs.existsSync(json)) return [];
+      const meta = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+        oracle?: string;
+        planSeed: number;
+        native: Observation;
+        expectedLog: string[];
+      };
+      const bytes = new Uint8Array(fs.readFileSync(path.join(dir, f)));
+      if (meta.oracle === 'binaryen') return [{ oracle: 'binaryen', file: f, bytes, expectedLog: meta.expectedLog }];
+      return [{ file: f, bytes, planSeed: meta.planSeed, native: meta.native }];
+    });
 }
 
 /** The first difference between jetwasm's run of `r` and the recorded oracle run, or null. */

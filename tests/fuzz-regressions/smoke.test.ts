@@ -12,15 +12,32 @@ import { loadCorpus, runBytes } from '../../fuzz/bytes';
 const quiet = (): void => {};
 
 test('differential fuzzing: 200 generated modules agree with the native engine', async () => {
-  const s = await runDiff({ cases: 200, first: 0, seed: 20261124, timeoutMs: 20_000, outDir: null, reduce: false, log: quiet });
+  const s = await runDiff({
+    cases: 200,
+    first: 0,
+    seed: 20261124,
+    timeoutMs: 20_000,
+    outDir: null,
+    reduce: false,
+    log: quiet,
+  });
   expect(s.divergences.map((d) => ({ case: d.case, ...d.difference }))).toEqual([]);
   expect(s.harnessErrors).toBe(0);
   expect(s.cases).toBe(200);
   expect(s.callsCompared).toBeGreaterThan(500);
 }, 300_000);
 
-test('differential fuzzing: 100 all-feature modules agree with binaryen\'s interpreter', async () => {
-  const s = await runBinaryenDiff({ cases: 100, first: 0, seed: 20261203, timeoutMs: 20_000, features: ALL_FEATURES, outDir: null, reduce: false, log: quiet });
+test("differential fuzzing: 100 all-feature modules agree with binaryen's interpreter", async () => {
+  const s = await runBinaryenDiff({
+    cases: 100,
+    first: 0,
+    seed: 20261203,
+    timeoutMs: 20_000,
+    features: ALL_FEATURES,
+    outDir: null,
+    reduce: false,
+    log: quiet,
+  });
   expect(s.divergences.map((d) => ({ case: d.case, ...d.difference }))).toEqual([]);
   expect(s.cases).toBe(100);
   // binaryen's in-process interpreter can exhaust the host stack on deep recursion; such
@@ -45,7 +62,10 @@ test('hostile inputs: 2000 mutated binaries and texts end in success or a typed 
 
 test('the fuzzers refuse options they do not have', () => {
   const run = path.join(__dirname, '..', '..', 'fuzz', 'run.js');
-  for (const [which, option] of [['diff', '--frobnicate'], ['bytes', '--frobnicate']]) {
+  for (const [which, option] of [
+    ['diff', '--frobnicate'],
+    ['bytes', '--frobnicate'],
+  ]) {
     const r = spawnSync(process.execPath, [run, which, option, 'x'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`unknown option ${option}`);

@@ -43,14 +43,22 @@ function moduleWith(id: number, count: number, entry: number[]): Uint8Array {
 describe('stack overflow', () => {
   const wat = '(module (func $r (export "recurse") (call $r)))';
 
-  test('is the host\'s own error through the facade, and a RuntimeError through the embedder API', () => {
+  test("is the host's own error through the facade, and a RuntimeError through the embedder API", () => {
     let hostError: unknown;
     const probe = (n: number): number => probe(n + 1) + 1;
-    try { probe(0); } catch (e) { hostError = e; }
+    try {
+      probe(0);
+    } catch (e) {
+      hostError = e;
+    }
 
     const exports = new W.Instance(new W.Module(parseWat(wat))).exports as { recurse: () => void };
     let facadeError: unknown;
-    try { exports.recurse(); } catch (e) { facadeError = e; }
+    try {
+      exports.recurse();
+    } catch (e) {
+      facadeError = e;
+    }
     expect(facadeError).toBeInstanceOf(RangeError);
     expect((facadeError as Error).constructor).toBe((hostError as Error).constructor);
     expect((facadeError as Error).message).toBe((hostError as Error).message);
@@ -84,7 +92,14 @@ describe('a JS function is a value in an externref slot', () => {
       (import "env" "take" (func $take (param externref) (result externref)))
       (func (export "pass") (param externref) (result externref) (call $take (local.get 0))))`);
     let seen: unknown;
-    const exports = new W.Instance(new W.Module(bytes), { env: { take: (v: unknown) => { seen = v; return v; } } }).exports as {
+    const exports = new W.Instance(new W.Module(bytes), {
+      env: {
+        take: (v: unknown) => {
+          seen = v;
+          return v;
+        },
+      },
+    }).exports as {
       pass: (v: unknown) => unknown;
     };
     expect(exports.pass(fn)).toBe(fn);
@@ -96,10 +111,15 @@ describe('a JS function is a value in an externref slot', () => {
     expect(g.value).toBe(fn);
     const t = new W.Table({ element: 'externref', initial: 1 }, fn);
     expect(t.get(0)).toBe(fn);
-    const exports = new W.Instance(new W.Module(parseWat(`(module
+    const exports = new W.Instance(
+      new W.Module(
+        parseWat(`(module
       (global (export "g") (mut externref) (ref.null extern))
-      (func (export "set") (param externref) (global.set 0 (local.get 0))))`))).exports as {
-      g: { value: unknown }; set: (v: unknown) => void;
+      (func (export "set") (param externref) (global.set 0 (local.get 0))))`),
+      ),
+    ).exports as {
+      g: { value: unknown };
+      set: (v: unknown) => void;
     };
     exports.set(fn);
     expect(exports.g.value).toBe(fn);
@@ -110,10 +130,15 @@ describe('a JS function is a value in an externref slot', () => {
     const store = new Store(engine);
     const linker = new Linker(engine);
     let seen: unknown;
-    linker.func('env', 'take', { params: [EXTERNREF], results: [] }, (v: unknown) => { seen = v; });
-    const module = Module.fromBinary(engine, parseWat(`(module
+    linker.func('env', 'take', { params: [EXTERNREF], results: [] }, (v: unknown) => {
+      seen = v;
+    });
+    const module = Module.fromBinary(
+      engine,
+      parseWat(`(module
       (import "env" "take" (func $take (param externref)))
-      (func (export "pass") (param externref) (call $take (local.get 0))))`));
+      (func (export "pass") (param externref) (call $take (local.get 0))))`),
+    );
     const pass = linker.instantiate(store, module).getFunc('pass')!;
     pass.call(fn);
     expect(seen).toBe(fn);
@@ -140,10 +165,12 @@ describe('huge modules and implementation limits', () => {
     expect(() => new W.Module(bytes)).toThrow(/too many globals \(1000001; the implementation limit is 1000000\)/);
     // A data count section declaring more segments than the limit, and no segments.
     const count = leb(100_001);
-    expect(() => new W.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 12, count.length, ...count]))).toThrow(/too many data segments/);
+    expect(() => new W.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 12, count.length, ...count]))).toThrow(
+      /too many data segments/,
+    );
   }, 120_000);
 
-  test('limits the core spec does not share are the facade\'s own', () => {
+  test("limits the core spec does not share are the facade's own", () => {
     expect(() => new W.Module(parseWat('(module (memory i64 0 0x2000000000))'))).toThrow(W.CompileError);
     expect(W.validate(parseWat('(module (memory i64 0 0x1fffffffff))'))).toBe(true);
     const engine = new Engine();
@@ -153,7 +180,9 @@ describe('huge modules and implementation limits', () => {
 
 test('classes keep their names in the browser bundle', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-bundle-names-'));
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'browser/build.js'), '--outdir', out, '--minify'], { encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'browser/build.js'), '--outdir', out, '--minify'], {
+    encoding: 'utf8',
+  });
   expect(build.status).toBe(0);
   const script = `
     const m = await import(${JSON.stringify(path.join(out, 'jetwasm.mjs'))});
@@ -171,7 +200,18 @@ test('classes keep their names in the browser bundle', () => {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(JSON.parse(r.stdout)).toEqual({
-    names: ['Module', 'Instance', 'Memory', 'Table', 'Global', 'Tag', 'Exception', 'CompileError', 'LinkError', 'RuntimeError'],
+    names: [
+      'Module',
+      'Instance',
+      'Memory',
+      'Table',
+      'Global',
+      'Tag',
+      'Exception',
+      'CompileError',
+      'LinkError',
+      'RuntimeError',
+    ],
     facade: 'RuntimeError',
     embedder: 'RuntimeError',
     classes: ['Engine', 'Store', 'Module', 'Linker', 'Func', 'Memory', 'Table', 'Global', 'Tag'],

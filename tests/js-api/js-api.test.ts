@@ -30,11 +30,30 @@ let facade = '';
 
 beforeAll(() => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-js-api-'));
-  const r = spawnSync(process.execPath, [
-    path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--outDir', out, '--rootDir', ROOT, '--target', 'ES2022',
-    '--module', 'commonjs', '--moduleResolution', 'node', '--esModuleInterop', '--skipLibCheck', '--types', 'node',
-    '--noCheck', '--isolatedModules', path.join(ROOT, 'runtime/jsapi/index.ts'),
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '--outDir',
+      out,
+      '--rootDir',
+      ROOT,
+      '--target',
+      'ES2022',
+      '--module',
+      'commonjs',
+      '--moduleResolution',
+      'node',
+      '--esModuleInterop',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--noCheck',
+      '--isolatedModules',
+      path.join(ROOT, 'runtime/jsapi/index.ts'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`tsc failed: ${r.stdout}${r.stderr}`);
   facade = path.join(out, 'runtime/jsapi/index.js');
 }, 300_000);
@@ -55,6 +74,10 @@ test('the JS-API tests pass as expected', async () => {
 }, 600_000);
 
 const limitsTest = os.totalmem() >= LIMITS_MEMORY ? test : test.skip;
-limitsTest('limits.any.js passes as expected', async () => {
-  check(await runFiles([LIMITS_FILE], { facade, jobs: 1 }));
-}, 1_800_000);
+limitsTest(
+  'limits.any.js passes as expected',
+  async () => {
+    check(await runFiles([LIMITS_FILE], { facade, jobs: 1 }));
+  },
+  1_800_000,
+);

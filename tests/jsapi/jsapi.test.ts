@@ -61,7 +61,10 @@ const CONVERT = parseWat(`(module
   (func (export "none") (param i32))
   (func (export "trap") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))`);
 
-describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly: argument conversion', (_label, W) => {
+describe.each([
+  ['native', native],
+  ['jetwasm', ours],
+] as const)('%s WebAssembly: argument conversion', (_label, W) => {
   const e = new W.Instance(new W.Module(CONVERT), {}).exports as Record<string, any>;
 
   test('numbers, strings, booleans, undefined and objects convert like ToWebAssemblyValue', () => {
@@ -80,7 +83,12 @@ describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly:
 
   test('valueOf runs once per argument, in order, before the call', () => {
     const log: number[] = [];
-    const v = (x: number) => ({ valueOf: () => { log.push(x); return x; } });
+    const v = (x: number) => ({
+      valueOf: () => {
+        log.push(x);
+        return x;
+      },
+    });
     expect(e.six(v(1), v(2), v(3), v(4), v(5), v(6))).toBe(1 + 2 + 3 + 4 + 10 + 6);
     expect(e.seven(v(1), v(2), v(3), v(4), v(5), v(6), v(7))).toBe(1 + 2 + 3 + 4 + 10 + 6 + 7);
     expect(log).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 7]);
@@ -95,7 +103,10 @@ describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly:
   });
 });
 
-describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly', (_label, W) => {
+describe.each([
+  ['native', native],
+  ['jetwasm', ours],
+] as const)('%s WebAssembly', (_label, W) => {
   const module = new W.Module(ADD);
   const exp = new W.Instance(module, {}).exports as Record<string, any>;
 
@@ -145,7 +156,11 @@ describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly'
   test('traps are RuntimeErrors', () => {
     expect(() => exp.div(1, 0)).toThrow(W.RuntimeError);
     let err: unknown;
-    try { exp.div(1, 0); } catch (e) { err = e; }
+    try {
+      exp.div(1, 0);
+    } catch (e) {
+      err = e;
+    }
     expect((err as Error).name).toBe('RuntimeError');
     expect(err).toBeInstanceOf(Error);
   });
@@ -196,7 +211,9 @@ describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly'
     g.value = 43;
     expect(g.valueOf()).toBe(43);
     expect((exp.g64 as InstanceType<WA['Global']>).value).toBe(-5n);
-    expect(() => { (exp.g64 as InstanceType<WA['Global']>).value = 1n; }).toThrow(TypeError);
+    expect(() => {
+      (exp.g64 as InstanceType<WA['Global']>).value = 1n;
+    }).toThrow(TypeError);
     const h = new W.Global({ value: 'i64', mutable: true }, 7n);
     expect(h.value).toBe(7n);
     expect(new W.Global({ value: 'i32' }).value).toBe(0);
@@ -209,7 +226,15 @@ describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly'
     const mem = new W.Memory({ initial: 1 });
     const table = new W.Table({ element: 'anyfunc', initial: 1 });
     const seen: unknown[] = [];
-    const env = { f: (a: number, b: bigint) => { seen.push(a, b); return 10; }, g: 5, m: mem, t: table };
+    const env = {
+      f: (a: number, b: bigint) => {
+        seen.push(a, b);
+        return 10;
+      },
+      g: 5,
+      m: mem,
+      t: table,
+    };
     const e = new W.Instance(im, { env }).exports as Record<string, any>;
     expect(e.callF(3, 4n)).toBe(10);
     expect(seen).toEqual([3, 4n]);
@@ -226,17 +251,30 @@ describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly'
     expect(() => new W.Instance(im, { env: { ...env, f: 1 } })).toThrow(W.LinkError);
     expect(() => new W.Instance(im, { env: { ...env, g: 1n as never } })).toThrow(W.LinkError);
     expect(() => new W.Instance(im, { env: { ...env, m: {} as never } })).toThrow(W.LinkError);
-    expect(() => new W.Instance(im, { env: { ...env, t: new W.Table({ element: 'externref', initial: 1 }) } })).toThrow(W.LinkError);
+    expect(() => new W.Instance(im, { env: { ...env, t: new W.Table({ element: 'externref', initial: 1 }) } })).toThrow(
+      W.LinkError,
+    );
     expect(() => new W.Instance(im, { env: { ...env, f: exp.add } })).toThrow(W.LinkError);
   });
 
   test('host exceptions pass through Wasm frames unchanged', () => {
     const im = new W.Module(IMPORTS);
     const boom = new RangeError('boom');
-    const env = { f: () => { throw boom; }, g: 0, m: new W.Memory({ initial: 1 }), t: new W.Table({ element: 'anyfunc', initial: 1 }) };
+    const env = {
+      f: () => {
+        throw boom;
+      },
+      g: 0,
+      m: new W.Memory({ initial: 1 }),
+      t: new W.Table({ element: 'anyfunc', initial: 1 }),
+    };
     const e = new W.Instance(im, { env }).exports as Record<string, any>;
     let caught: unknown;
-    try { e.callF(1, 1n); } catch (x) { caught = x; }
+    try {
+      e.callF(1, 1n);
+    } catch (x) {
+      caught = x;
+    }
     expect(caught).toBe(boom);
   });
 
@@ -245,9 +283,20 @@ describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly'
     const other = new W.Tag({ parameters: ['i32'] });
     let hostThrow: unknown = null;
     const m = new W.Module(THROWS);
-    const e = new W.Instance(m, { env: { tag: tag as never, host: () => { if (hostThrow) throw hostThrow; } } }).exports as Record<string, any>;
+    const e = new W.Instance(m, {
+      env: {
+        tag: tag as never,
+        host: () => {
+          if (hostThrow) throw hostThrow;
+        },
+      },
+    }).exports as Record<string, any>;
     let caught: any;
-    try { e.throw(9); } catch (x) { caught = x; }
+    try {
+      e.throw(9);
+    } catch (x) {
+      caught = x;
+    }
     expect(caught).toBeInstanceOf(W.Exception);
     expect(caught.is(tag)).toBe(true);
     expect(caught.is(other)).toBe(false);
@@ -258,7 +307,11 @@ describe.each([['native', native], ['jetwasm', ours]] as const)('%s WebAssembly'
     expect(e.catchHost()).toBe(77);
     hostThrow = new W.Exception(other, [1]);
     let escaped: unknown;
-    try { e.catchHost(); } catch (x) { escaped = x; }
+    try {
+      e.catchHost();
+    } catch (x) {
+      escaped = x;
+    }
     expect(escaped).toBe(hostThrow);
     expect(new W.Exception(tag, [1]).stack).toBeUndefined();
   });
@@ -289,9 +342,13 @@ describe('jetwasm facade only', () => {
     expect(new ours.LinkError('x')).toBeInstanceOf(Error);
   });
 
-  test('stack overflow is the host\'s own error (a RangeError on V8), as the JS API says', () => {
+  test("stack overflow is the host's own error (a RangeError on V8), as the JS API says", () => {
     let err: unknown;
-    try { exp.recurse(); } catch (e) { err = e; }
+    try {
+      exp.recurse();
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(RangeError);
     expect(err).not.toBeInstanceOf(ours.RuntimeError);
   });
@@ -302,7 +359,8 @@ describe('jetwasm facade only', () => {
 
   test('compileStreaming / instantiateStreaming take a Response or a promise of one', async () => {
     const response = (type: string | null, ok = true) => ({
-      ok, status: ok ? 200 : 404,
+      ok,
+      status: ok ? 200 : 404,
       headers: { get: (n: string) => (n.toLowerCase() === 'content-type' ? type : null) },
       arrayBuffer: async () => ADD.slice().buffer,
     });

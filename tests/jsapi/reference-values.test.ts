@@ -28,12 +28,21 @@ function instance(wat: string, imports: Record<string, Record<string, unknown>> 
 describe.each(VALUES)('%s as an externref', (_name, value) => {
   test('parameter and result of an export, and of an import', () => {
     const seen: unknown[] = [];
-    const e = instance(`(module
+    const e = instance(
+      `(module
       (import "h" "back" (func $back (param externref) (result externref)))
       (func (export "id") (param externref) (result externref) (local.get 0))
       (func (export "viaImport") (param externref) (result externref) (call $back (local.get 0)))
       (func (export "two") (param externref externref) (result externref externref) (local.get 1) (local.get 0)))`,
-    { h: { back: (x: unknown) => { seen.push(x); return x; } } });
+      {
+        h: {
+          back: (x: unknown) => {
+            seen.push(x);
+            return x;
+          },
+        },
+      },
+    );
     expect(Object.is((e.id as (x: unknown) => unknown)(value), value)).toBe(true);
     expect(Object.is((e.viaImport as (x: unknown) => unknown)(value), value)).toBe(true);
     expect(Object.is(seen[0], value)).toBe(true);
@@ -45,11 +54,14 @@ describe.each(VALUES)('%s as an externref', (_name, value) => {
   test('globals: the constructor, value, and a Wasm global.set / global.get', () => {
     const g = new W.Global({ value: 'externref', mutable: true }, value);
     expect(Object.is(g.value, value)).toBe(true);
-    const e = instance(`(module
+    const e = instance(
+      `(module
       (import "h" "g" (global $g (mut externref)))
       (global $own (export "own") (mut externref) (ref.null extern))
       (func (export "copy") (global.set $own (global.get $g)))
-      (func (export "read") (result externref) (global.get $own)))`, { h: { g } });
+      (func (export "read") (result externref) (global.get $own)))`,
+      { h: { g } },
+    );
     (e.copy as () => void)();
     expect(Object.is((e.read as () => unknown)(), value)).toBe(true);
     expect(Object.is((e.own as { value: unknown }).value, value)).toBe(true);
@@ -59,10 +71,13 @@ describe.each(VALUES)('%s as an externref', (_name, value) => {
     const t = new W.Table({ element: 'externref', initial: 2 });
     t.set(0, value);
     expect(Object.is(t.get(0), value)).toBe(true);
-    const e = instance(`(module
+    const e = instance(
+      `(module
       (import "h" "t" (table $t 2 externref))
       (func (export "move") (table.set $t (i32.const 1) (table.get $t (i32.const 0))))
-      (func (export "get1") (result externref) (table.get $t (i32.const 1))))`, { h: { t } });
+      (func (export "get1") (result externref) (table.get $t (i32.const 1))))`,
+      { h: { t } },
+    );
     (e.move as () => void)();
     expect(Object.is((e.get1 as () => unknown)(), value)).toBe(true);
     expect(Object.is(t.get(1), value)).toBe(true);
@@ -70,7 +85,8 @@ describe.each(VALUES)('%s as an externref', (_name, value) => {
 
   test('exceptions: a payload thrown by Wasm, and one built by the JS API and caught by Wasm', () => {
     const tag = new W.Tag({ parameters: ['externref'] });
-    const e = instance(`(module
+    const e = instance(
+      `(module
       (import "h" "tag" (tag $e (param externref)))
       (import "h" "raise" (func $raise (param externref)))
       (func (export "throw") (param externref) (throw $e (local.get 0)))
@@ -78,9 +94,21 @@ describe.each(VALUES)('%s as an externref', (_name, value) => {
         (block $h (result externref)
           (try_table (catch $e $h) (call $raise (local.get 0)))
           (ref.null extern))))`,
-    { h: { tag, raise: (x: unknown) => { throw new W.Exception(tag, [x]); } } });
+      {
+        h: {
+          tag,
+          raise: (x: unknown) => {
+            throw new W.Exception(tag, [x]);
+          },
+        },
+      },
+    );
     let caught: unknown;
-    try { (e.throw as (x: unknown) => void)(value); } catch (err) { caught = err; }
+    try {
+      (e.throw as (x: unknown) => void)(value);
+    } catch (err) {
+      caught = err;
+    }
     expect(caught).toBeInstanceOf(W.Exception);
     expect(Object.is((caught as InstanceType<typeof W.Exception>).getArg(tag, 0), value)).toBe(true);
     expect(Object.is((e.catch as (x: unknown) => unknown)(value), value)).toBe(true);
@@ -122,6 +150,7 @@ describe('funcref slots take only null or exported Wasm functions', () => {
     expect(() => id(value)).toThrow(TypeError);
     expect(() => (e.t as InstanceType<typeof W.Table>).set(0, value as never)).toThrow(TypeError);
     // (A Global's missing or undefined value is the type's default, null.)
-    if (value !== undefined) expect(() => new W.Global({ value: 'anyfunc', mutable: true }, value as never)).toThrow(TypeError);
+    if (value !== undefined)
+      expect(() => new W.Global({ value: 'anyfunc', mutable: true }, value as never)).toThrow(TypeError);
   });
 });

@@ -17,7 +17,10 @@ const { WebAssembly: Facade, parseWat } = require('../../index') as typeof impor
 delete process.env.JETWASM_NAN_CARRIERS;
 
 const root = path.resolve(__dirname, '../..');
-const expected = JSON.parse(fs.readFileSync(path.join(root, 'spec-tests/expected.json'), 'utf8')).files as Record<string, { passed: number; failed: number; skipped: number }>;
+const expected = JSON.parse(fs.readFileSync(path.join(root, 'spec-tests/expected.json'), 'utf8')).files as Record<
+  string,
+  { passed: number; failed: number; skipped: number }
+>;
 
 test('the environment selects carriers', () => {
   expect(NAN_CARRIERS).toBe(true);
@@ -38,28 +41,45 @@ test('only NaNs other than the canonical one are carried, and every bit pattern 
     expect(values.isNaNBits(v)).toBe(true);
     expect(values.f32ToBits(v) >>> 0).toBe(b >>> 0);
   }
-  for (const b of [0, 0x80000000, 0x3f800000, 0x7f800000, 0xff800000, 1]) expect(values.f32ToBits(values.f32FromBits(b)) >>> 0).toBe(b >>> 0);
+  for (const b of [0, 0x80000000, 0x3f800000, 0x7f800000, 0xff800000, 1])
+    expect(values.f32ToBits(values.f32FromBits(b)) >>> 0).toBe(b >>> 0);
 });
 
 const CARRIED = fs.readFileSync(path.join(__dirname, 'nan-bits.wast'), 'utf8');
 
-test.each(['jit', 'interpreter'])('carried NaNs keep their bits through arrays, exceptions, globals, memory and results (%s)', (profile) => {
-  process.env.JETWASM_CODEGEN = profile;
-  try {
-    const r = runScriptSource(CARRIED, 'carried.wast');
-    expect(r.problems).toEqual([]);
-    expect(r.passed).toBe(13);
-  } finally {
-    delete process.env.JETWASM_CODEGEN;
-  }
-});
+test.each(['jit', 'interpreter'])(
+  'carried NaNs keep their bits through arrays, exceptions, globals, memory and results (%s)',
+  (profile) => {
+    process.env.JETWASM_CODEGEN = profile;
+    try {
+      const r = runScriptSource(CARRIED, 'carried.wast');
+      expect(r.problems).toEqual([]);
+      expect(r.passed).toBe(13);
+    } finally {
+      delete process.env.JETWASM_CODEGEN;
+    }
+  },
+);
 
-const FILES = ['f32_bitwise.wast', 'f64_bitwise.wast', 'float_memory.wast', 'float_misc.wast', 'float_literals.wast', 'select.wast', 'global.wast', 'simd_lane.wast', 'conversions.wast'];
+const FILES = [
+  'f32_bitwise.wast',
+  'f64_bitwise.wast',
+  'float_memory.wast',
+  'float_misc.wast',
+  'float_literals.wast',
+  'select.wast',
+  'global.wast',
+  'simd_lane.wast',
+  'conversions.wast',
+];
 
 test.each(FILES)('%s gives the expected counts with carriers', (file) => {
   const src = fs.readFileSync(path.join(root, 'spec-tests/testsuite', file), 'utf8');
   const r = runScriptSource(src, file);
-  expect({ passed: r.passed, failed: r.failed, skipped: r.skipped, problems: r.problems.slice(0, 3) }).toEqual({ ...expected[file], problems: [] });
+  expect({ passed: r.passed, failed: r.failed, skipped: r.skipped, problems: r.problems.slice(0, 3) }).toEqual({
+    ...expected[file],
+    problems: [],
+  });
 });
 
 test('the JS API hands a carried NaN to JS as the Number NaN', async () => {

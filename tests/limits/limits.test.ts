@@ -3,7 +3,19 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { parseWat } from '../../compiler/text';
 import { ensureBuilt, ROOT } from '../cli-helpers';
-import { Engine, Store, Module, Func, Memory, Table, Linker, RuntimeError, DisposedError, instantiateTracked, type Instance } from '../../runtime';
+import {
+  Engine,
+  Store,
+  Module,
+  Func,
+  Memory,
+  Table,
+  Linker,
+  RuntimeError,
+  DisposedError,
+  instantiateTracked,
+  type Instance,
+} from '../../runtime';
 
 function instantiate(store: Store, wat: string, imports: (Func | Memory | Table)[] = []): Instance {
   return instantiateTracked(store, Module.fromBinary(store.engine, parseWat(wat)), imports);
@@ -60,9 +72,13 @@ describe('resource limits', () => {
   test('instantiation with an initial size beyond the limit fails with a RuntimeError', () => {
     const store = new Store(new Engine());
     store.limiter({ memoryPages: 2, tableElements: 5 });
-    expect(() => instantiate(store, '(module (memory 3))')).toThrow(/memory minimum size of 3 pages exceeds the store's resource limit/);
+    expect(() => instantiate(store, '(module (memory 3))')).toThrow(
+      /memory minimum size of 3 pages exceeds the store's resource limit/,
+    );
     expect(() => instantiate(store, '(module (table 6 funcref))')).toThrow(RuntimeError);
-    expect(() => Memory.create(store, { addr: 'i32', limits: { min: 3 }, shared: false, pageSizeLog2: 16 } as never)).toThrow(RuntimeError);
+    expect(() =>
+      Memory.create(store, { addr: 'i32', limits: { min: 3 }, shared: false, pageSizeLog2: 16 } as never),
+    ).toThrow(RuntimeError);
     expect(instantiate(store, '(module (memory (export "m") 2))').getMemory('m')!.size()).toBe(2);
   });
 
@@ -70,13 +86,20 @@ describe('resource limits', () => {
     const store = new Store(new Engine());
     const seen: [number, number, number | undefined][] = [];
     store.limiter({
-      memoryGrowing: (c, d, m) => { seen.push([c, d, m]); return d <= 3; },
+      memoryGrowing: (c, d, m) => {
+        seen.push([c, d, m]);
+        return d <= 3;
+      },
       tableGrowing: () => true,
     });
     const inst = instantiate(store, '(module (memory (export "m") 1 8))');
     expect(inst.getMemory('m')!.grow(1)).toBe(1);
     expect(inst.getMemory('m')!.grow(2)).toBe(-1);
-    expect(seen).toEqual([[0, 1, 8], [1, 2, 8], [2, 4, 8]]);
+    expect(seen).toEqual([
+      [0, 1, 8],
+      [1, 2, 8],
+      [2, 4, 8],
+    ]);
   });
 });
 
@@ -134,9 +157,15 @@ describe('interrupts', () => {
     const engine = new Engine({ epochInterruption: true });
     const store = new Store(engine);
     let calls = 0;
-    const tick = Func.fromHost(store, { kind: 'func', params: [], results: [] }, () => { if (++calls === 5) engine.incrementEpoch(); });
-    const inst = instantiate(store, `(module (import "h" "tick" (func $t))
-      (func (export "run") (loop (call $t) (br 0))))`, [tick]);
+    const tick = Func.fromHost(store, { kind: 'func', params: [], results: [] }, () => {
+      if (++calls === 5) engine.incrementEpoch();
+    });
+    const inst = instantiate(
+      store,
+      `(module (import "h" "tick" (func $t))
+      (func (export "run") (loop (call $t) (br 0))))`,
+      [tick],
+    );
     store.setEpochDeadline(1);
     expect(trapMessage(() => inst.getFunc('run')!.call())).toBe('interrupt');
     expect(calls).toBe(5);
@@ -152,13 +181,16 @@ describe('interrupts', () => {
     const store = new Store(engine);
     const inst = instantiate(store, SPIN_AND_SUM);
     store.setEpochDeadline(1);
-    const worker = new Worker(`
+    const worker = new Worker(
+      `
       const { workerData, parentPort } = require('worker_threads');
       const a = new Int32Array(workerData);
       parentPort.postMessage('ready');
       Atomics.wait(a, 1, 0, 50);
       Atomics.add(a, 0, 1);
-    `, { eval: true, workerData: counter.buffer });
+    `,
+      { eval: true, workerData: counter.buffer },
+    );
     await new Promise((resolve) => worker.once('message', resolve));
     expect(trapMessage(() => inst.getFunc('spin')!.call())).toBe('interrupt');
     expect(Atomics.load(counter, 0)).toBe(1);
@@ -181,9 +213,12 @@ describe('interrupts', () => {
 describe('stack exhaustion', () => {
   test('unbounded recursion traps with "call stack exhausted"; the host stays usable', () => {
     const store = new Store(new Engine());
-    const inst = instantiate(store, `(module
+    const inst = instantiate(
+      store,
+      `(module
       (func $r (export "recurse") (param i32) (result i32) (i32.add (call $r (local.get 0)) (i32.const 1)))
-      (func (export "id") (param i32) (result i32) (local.get 0)))`);
+      (func (export "id") (param i32) (result i32) (local.get 0)))`,
+    );
     expect(trapMessage(() => inst.getFunc('recurse')!.call(0))).toBe('call stack exhausted');
     expect(inst.getFunc('id')!.call(7)).toEqual([7]);
     expect(trapMessage(() => inst.getFunc('recurse')!.call(0))).toBe('call stack exhausted');
@@ -207,9 +242,15 @@ describe('instance lifetime', () => {
     const store = new Store(new Engine());
     const mem = Memory.create(store, { addr: 'i32', limits: { min: 1 }, shared: false, pageSizeLog2: 16 } as never);
     const refreshers = mem.refreshers.size;
-    const startTraps = Module.fromBinary(store.engine, parseWat(`(module (import "m" "mem" (memory 1))
-      (global (mut i32) (i32.const 0)) (func $s (i32.store (i32.const 0) (i32.const 9)) unreachable) (start $s))`));
-    const segmentTraps = Module.fromBinary(store.engine, parseWat('(module (import "m" "mem" (memory 1)) (data (i32.const 4) "a") (data (i32.const 65535) "ab"))'));
+    const startTraps = Module.fromBinary(
+      store.engine,
+      parseWat(`(module (import "m" "mem" (memory 1))
+      (global (mut i32) (i32.const 0)) (func $s (i32.store (i32.const 0) (i32.const 9)) unreachable) (start $s))`),
+    );
+    const segmentTraps = Module.fromBinary(
+      store.engine,
+      parseWat('(module (import "m" "mem" (memory 1)) (data (i32.const 4) "a") (data (i32.const 65535) "ab"))'),
+    );
     for (let i = 0; i < 20; i++) {
       expect(() => instantiateTracked(store, i % 2 ? startTraps : segmentTraps, [mem])).toThrow(RuntimeError);
     }
@@ -222,15 +263,31 @@ describe('instance lifetime', () => {
 
   test('a failed instantiation whose functions reached an imported table stays with the store', () => {
     const store = new Store(new Engine());
-    const tab = Table.create(store, { elem: { kind: 'ref', nullable: true, heap: 'func' }, limits: { min: 2 }, addr: 'i32' }, null);
-    const inst = () => instantiateTracked(store, Module.fromBinary(store.engine, parseWat(`(module
+    const tab = Table.create(
+      store,
+      { elem: { kind: 'ref', nullable: true, heap: 'func' }, limits: { min: 2 }, addr: 'i32' },
+      null,
+    );
+    const inst = () =>
+      instantiateTracked(
+        store,
+        Module.fromBinary(
+          store.engine,
+          parseWat(`(module
       (import "m" "tab" (table 2 funcref)) (memory 1)
       (func $seven (result i32) (i32.const 7))
-      (elem (i32.const 1) $seven) (data (i32.const 65535) "ab"))`)), [tab]);
+      (elem (i32.const 1) $seven) (data (i32.const 65535) "ab"))`),
+        ),
+        [tab],
+      );
     expect(inst).toThrow(RuntimeError);
     expect(store.instances).toHaveLength(1);
-    const user = instantiate(store, `(module (import "m" "tab" (table 2 funcref))
-      (func (export "call") (result i32) (call_indirect (result i32) (i32.const 1))))`, [tab]);
+    const user = instantiate(
+      store,
+      `(module (import "m" "tab" (table 2 funcref))
+      (func (export "call") (result i32) (call_indirect (result i32) (i32.const 1))))`,
+      [tab],
+    );
     expect(user.getFunc('call')!.call()).toEqual([7]);
     store.dispose();
     expect(store.instances).toHaveLength(0);
@@ -263,20 +320,45 @@ describe('instance lifetime', () => {
       })();`;
     const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ collected: ['instance0', 'instance1', 'memory0', 'memory1'], live: 2, f: [1] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      collected: ['instance0', 'instance1', 'memory0', 'memory1'],
+      live: 2,
+      f: [1],
+    });
   });
 });
 
 describe('implementation limits', () => {
   test('a module of 1,000,000 functions (the JS API limit) compiles, instantiates and runs', () => {
-    const leb = (n: number): number[] => { const o: number[] = []; do { let b = n & 127; n >>>= 7; if (n) b |= 128; o.push(b); } while (n); return o; };
+    const leb = (n: number): number[] => {
+      const o: number[] = [];
+      do {
+        let b = n & 127;
+        n >>>= 7;
+        if (n) b |= 128;
+        o.push(b);
+      } while (n);
+      return o;
+    };
     const n = 1_000_000;
     const funcs = [...leb(n), ...new Array<number>(n).fill(0)];
     const code: number[] = leb(n);
     for (let i = 0; i < n; i++) code.push(0x02, 0x00, 0x0b); // size 2: no locals, end
     const section = (id: number, c: number[]): number[] => [id, ...leb(c.length), ...c];
-    const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-      ...section(1, [1, 0x60, 0, 0]), ...section(3, funcs), ...section(7, [1, 1, 0x66, 0, 0]), ...section(10, code)]);
+    const bytes = new Uint8Array([
+      0,
+      0x61,
+      0x73,
+      0x6d,
+      1,
+      0,
+      0,
+      0,
+      ...section(1, [1, 0x60, 0, 0]),
+      ...section(3, funcs),
+      ...section(7, [1, 1, 0x66, 0, 0]),
+      ...section(10, code),
+    ]);
     const engine = new Engine();
     const instance = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, bytes));
     expect(instance.getFunc('f')!.call()).toEqual([]);

@@ -17,13 +17,17 @@ const nativeResult = (): Out => (nativeOut ??= runNodeJson<Out>([driver], null))
 test.each([
   ['node', ''],
   ['node --jitless', '--jitless '],
-])('esbuild-wasm transforms and bundles as with native WebAssembly (%s)', (_name, flags) => {
-  const want = nativeResult();
-  expect(want.bundle).toContain('total');
-  fs.rmSync(preload.mark, { force: true });
-  const got = runNodeJson<Out>([driver], `${flags}--require ${preload.script}`);
-  // The driver and esbuild's service process both ran on the facade.
-  expect(fs.readFileSync(preload.mark, 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(2);
-  expect(got.transform).toBe(want.transform);
-  expect(got.bundle).toBe(want.bundle);
-}, 300_000);
+])(
+  'esbuild-wasm transforms and bundles as with native WebAssembly (%s)',
+  (_name, flags) => {
+    const want = nativeResult();
+    expect(want.bundle).toContain('total');
+    fs.rmSync(preload.mark, { force: true });
+    const got = runNodeJson<Out>([driver], `${flags}--require ${preload.script}`);
+    // The driver and esbuild's service process both ran on the facade.
+    expect(fs.readFileSync(preload.mark, 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(2);
+    expect(got.transform).toBe(want.transform);
+    expect(got.bundle).toBe(want.bundle);
+  },
+  300_000,
+);

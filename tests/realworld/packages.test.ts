@@ -20,15 +20,19 @@ describe.each(['tiktoken', 'brotli', 'biome', 'pyodide'])('%s', (pkg) => {
   test.each([
     ['node', ''],
     ['node --jitless', '--jitless '],
-  ])('same results as native WebAssembly (%s)', (_name, flags) => {
-    want ??= runNodeJson([driver, pkg], null, LIMIT_MS[pkg]);
-    const shape = JSON.stringify(want);
-    if (pkg === 'tiktoken' || pkg === 'brotli') expect(shape).toContain('"roundTrip":true');
-    if (pkg === 'biome') expect(shape).toContain('"formattedLength"');
-    if (pkg === 'pyodide') expect(shape).toContain('"sha":"');
-    fs.rmSync(preload.mark, { force: true });
-    const got = runNodeJson([driver, pkg], `${flags}--require ${preload.script}`, LIMIT_MS[pkg]);
-    expect(fs.readFileSync(preload.mark, 'utf8').trim().length).toBeGreaterThan(0);
-    expect(got).toEqual(want);
-  }, LIMIT_MS[pkg] * 2 + 10_000);
+  ])(
+    'same results as native WebAssembly (%s)',
+    (_name, flags) => {
+      want ??= runNodeJson([driver, pkg], null, LIMIT_MS[pkg]);
+      const shape = JSON.stringify(want);
+      if (pkg === 'tiktoken' || pkg === 'brotli') expect(shape).toContain('"roundTrip":true');
+      if (pkg === 'biome') expect(shape).toContain('"formattedLength"');
+      if (pkg === 'pyodide') expect(shape).toContain('"sha":"');
+      fs.rmSync(preload.mark, { force: true });
+      const got = runNodeJson([driver, pkg], `${flags}--require ${preload.script}`, LIMIT_MS[pkg]);
+      expect(fs.readFileSync(preload.mark, 'utf8').trim().length).toBeGreaterThan(0);
+      expect(got).toEqual(want);
+    },
+    LIMIT_MS[pkg] * 2 + 10_000,
+  );
 });

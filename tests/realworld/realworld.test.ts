@@ -45,11 +45,15 @@ async function withWebAssembly<T>(wasm: unknown, pkgPath: string, work: (pkg: un
 
 function runChild(built: string, which: 'sql' | 'hash'): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--jitless', path.join(__dirname, 'workloads.js'), built, which],
-      { maxBuffer: 1 << 24, timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(
+      process.execPath,
+      ['--jitless', path.join(__dirname, 'workloads.js'), built, which],
+      { maxBuffer: 1 << 24, timeout: 120_000 },
+      (err, stdout, stderr) => {
         if (err) reject(new Error(`child ${which} failed: ${err.message}\n${stderr}`));
         else resolve(JSON.parse(stdout) as Outcome);
-      });
+      },
+    );
   });
 }
 
@@ -92,7 +96,8 @@ describe('sql.js', () => {
     const child = await children.sql;
     expect(child.hostHadWebAssembly).toBe(false);
     expect(child.usedFacade).toBe(true);
-    const nat = nativeOutcome.sql ?? await withWebAssembly(native, workloads.sqlJsPath, (p) => workloads.sqlWorkload(p));
+    const nat =
+      nativeOutcome.sql ?? (await withWebAssembly(native, workloads.sqlJsPath, (p) => workloads.sqlWorkload(p)));
     expect(child.results).toEqual(nat.results);
     report('sql.js --jitless', nat, child);
   }, 120_000);
@@ -101,7 +106,8 @@ describe('sql.js', () => {
 describe('hash-wasm', () => {
   const vectors = {
     sha256: 'd7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592',
-    sha512: '07e547d9586f6a73f73fbac0435ed76951218fb7d0c8d788a309d785436bbb642e93a252a954f23912547d1e8a3b5ed6e1bfd7097821233fa0538f3db854fee6',
+    sha512:
+      '07e547d9586f6a73f73fbac0435ed76951218fb7d0c8d788a309d785436bbb642e93a252a954f23912547d1e8a3b5ed6e1bfd7097821233fa0538f3db854fee6',
     xxhash64: '0b242d361fda71bc',
     blake3: '2f1514181aadccd913abd94cfa592701a5686ab23f8df1dff1b74710febc6d4a',
     crc32: '414fa339',
@@ -121,7 +127,8 @@ describe('hash-wasm', () => {
     expect(child.hostHadWebAssembly).toBe(false);
     expect(child.usedFacade).toBe(true);
     expect(child.results).toMatchObject(vectors);
-    const nat = nativeOutcome.hash ?? await withWebAssembly(native, workloads.hashWasmPath, (p) => workloads.hashWorkload(p));
+    const nat =
+      nativeOutcome.hash ?? (await withWebAssembly(native, workloads.hashWasmPath, (p) => workloads.hashWorkload(p)));
     expect(child.results).toEqual(nat.results);
   }, 120_000);
 });

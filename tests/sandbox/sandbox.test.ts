@@ -48,32 +48,50 @@ afterEach(() => {
 function hostileModule(): Uint8Array {
   const n = HOSTILE.length;
   const parts: string[] = ['(module', '(type $t (func (param i32) (result i32)))'];
-  HOSTILE.forEach((s, i) => parts.push(`(import ${watString(s)} ${watString(HOSTILE[(i + 1) % n])} (func $i${i} (type $t)))`));
+  HOSTILE.forEach((s, i) =>
+    parts.push(`(import ${watString(s)} ${watString(HOSTILE[(i + 1) % n])} (func $i${i} (type $t)))`),
+  );
   parts.push('(memory 1)');
-  parts.push(`(data (i32.const 0) ${HOSTILE.filter((s) => s !== LONG).map(watString).join(' ')})`);
+  parts.push(
+    `(data (i32.const 0) ${HOSTILE.filter((s) => s !== LONG)
+      .map(watString)
+      .join(' ')})`,
+  );
   HOSTILE.forEach((s, i) => {
-    parts.push(`(func $f${i} (export ${watString(s)}) (type $t) (i32.add (call $i${i} (local.get 0)) (i32.const ${i})))`);
+    parts.push(
+      `(func $f${i} (export ${watString(s)}) (type $t) (i32.add (call $i${i} (local.get 0)) (i32.const ${i})))`,
+    );
     parts.push(`(global (export ${watString(`g${s}`)}) i32 (i32.const ${i}))`);
   });
   parts.push(')');
   const base = parseWat(parts.join('\n'));
   const funcNames = [...HOSTILE, ...HOSTILE];
-  return append(base,
+  return append(
+    base,
     nameSection(funcNames, funcNames),
-    ...HOSTILE.map((s) => customSection(s, [...Buffer.from(s, 'utf8')])));
+    ...HOSTILE.map((s) => customSection(s, [...Buffer.from(s, 'utf8')])),
+  );
 }
 
 type Compilation = 'lazy' | 'eager';
 const MODES: Compilation[] = ['lazy', 'eager'];
 
-function instantiateHostile(compilation: Compilation): { module: Module; call: (name: string, x: number) => number; funcName: (name: string) => string } {
+function instantiateHostile(compilation: Compilation): {
+  module: Module;
+  call: (name: string, x: number) => number;
+  funcName: (name: string) => string;
+} {
   const engine = new Engine({ compilation });
   const store = new Store(engine);
   const module = Module.fromBinary(engine, hostileModule());
   const linker = new Linker(engine);
   const type = { kind: 'func' as const, params: ['i32' as const], results: ['i32' as const] };
   HOSTILE.forEach((s, i) => {
-    linker.define(s, HOSTILE[(i + 1) % HOSTILE.length], Func.fromHost(store, type, (x) => (x as number) * 2));
+    linker.define(
+      s,
+      HOSTILE[(i + 1) % HOSTILE.length],
+      Func.fromHost(store, type, (x) => (x as number) * 2),
+    );
   });
   const instance = linker.instantiate(store, module);
   return {
@@ -81,7 +99,10 @@ function instantiateHostile(compilation: Compilation): { module: Module; call: (
     // A lazily translated function's name labels its code (which the stub keys by CC) once
     // it has run; an eagerly translated one's labels the function itself.
     funcName: (name) => {
-      const callable = (instance.exports.get(name) as Func).callable as unknown as Record<symbol, { name: string } | undefined> & { name: string };
+      const callable = (instance.exports.get(name) as Func).callable as unknown as Record<
+        symbol,
+        { name: string } | undefined
+      > & { name: string };
       return (callable[helpers.CC as symbol] ?? callable).name;
     },
     call: (name, x) => {
@@ -95,13 +116,55 @@ function instantiateHostile(compilation: Compilation): { module: Module; call: (
 // ---------------------------------------------------------------- generated source analysis
 
 /** Pure intrinsics generated code may name besides its own declarations and helpers. */
-const INTRINSICS = new Set(['Math', 'BigInt', 'Number', 'NaN', 'Infinity', 'undefined', 'Int32Array', 'Uint32Array',
-  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Uint8Array', 'DataView', 'Array', 'Error']);
+const INTRINSICS = new Set([
+  'Math',
+  'BigInt',
+  'Number',
+  'NaN',
+  'Infinity',
+  'undefined',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Uint8Array',
+  'DataView',
+  'Array',
+  'Error',
+]);
 /** Names that would let generated code escape the sandbox; never referenced. */
-const FORBIDDEN = ['globalThis', 'global', 'self', 'window', 'Function', 'eval', 'require', 'process', 'module', 'exports',
-  'import', 'Reflect', 'Proxy', 'setTimeout', 'setInterval', 'queueMicrotask', 'WebAssembly', 'Buffer'];
+const FORBIDDEN = [
+  'globalThis',
+  'global',
+  'self',
+  'window',
+  'Function',
+  'eval',
+  'require',
+  'process',
+  'module',
+  'exports',
+  'import',
+  'Reflect',
+  'Proxy',
+  'setTimeout',
+  'setInterval',
+  'queueMicrotask',
+  'WebAssembly',
+  'Buffer',
+];
 /** Property names that reach constructors or prototypes. */
-const FORBIDDEN_PROPERTIES = ['constructor', '__proto__', 'prototype', '__defineGetter__', '__lookupGetter__', 'caller', 'callee'];
+const FORBIDDEN_PROPERTIES = [
+  'constructor',
+  '__proto__',
+  'prototype',
+  '__defineGetter__',
+  '__lookupGetter__',
+  'caller',
+  'callee',
+];
 
 interface SourceFacts {
   declared: Set<string>;
@@ -127,16 +190,22 @@ function generatedSource(module: Module): string {
   // A lazy body is compiled over the factory's bindings and the function stubs it calls
   // (runtime/vm/helpers.ts lazyCompile): stubs become its parameters, the rest must resolve
   // in the factory.
-  return [code.source, ...module.ir.codes.map((_, i) => {
-    const lz = lazy(i);
-    const stubs = lz.bindings.filter((b) => /^f\d+$/.test(b));
-    return `(function (${stubs.join(', ')}) {\n${lz.body}\n});`;
-  })].join('\n');
+  return [
+    code.source,
+    ...module.ir.codes.map((_, i) => {
+      const lz = lazy(i);
+      const stubs = lz.bindings.filter((b) => /^f\d+$/.test(b));
+      return `(function (${stubs.join(', ')}) {\n${lz.body}\n});`;
+    }),
+  ].join('\n');
 }
 
 function analyse(source: string): SourceFacts {
   // The factory's parameters (compiler/translate/index.ts ModuleFactory).
-  const ast = acorn.parse(`(function (vm, H, LZ, LIMS) {\n${source}\n})`, { ecmaVersion: 2022, sourceType: 'script' }) as unknown as AnyNode;
+  const ast = acorn.parse(`(function (vm, H, LZ, LIMS) {\n${source}\n})`, {
+    ecmaVersion: 2022,
+    sourceType: 'script',
+  }) as unknown as AnyNode;
   const declared = new Set<string>(['vm', 'H', 'LZ', 'LIMS']);
   const helperBindings = new Set<string>();
   const used: string[] = [];
@@ -146,13 +215,17 @@ function analyse(source: string): SourceFacts {
   const declarePattern = (p: AnyNode | null): void => {
     if (!p) return;
     if (p.type === 'Identifier') declared.add(p.name as string);
-    else if (p.type === 'ObjectPattern') for (const prop of p.properties as AnyNode[]) declarePattern((prop.value ?? prop.argument) as AnyNode);
+    else if (p.type === 'ObjectPattern')
+      for (const prop of p.properties as AnyNode[]) declarePattern((prop.value ?? prop.argument) as AnyNode);
     else if (p.type === 'ArrayPattern') for (const e of p.elements as (AnyNode | null)[]) declarePattern(e);
     else if (p.type === 'AssignmentPattern') declarePattern(p.left as AnyNode);
     else if (p.type === 'RestElement') declarePattern(p.argument as AnyNode);
   };
   const visit = (node: unknown, parent: AnyNode | null, key: string): void => {
-    if (Array.isArray(node)) { for (const n of node) visit(n, parent, key); return; }
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n, parent, key);
+      return;
+    }
     if (!node || typeof node !== 'object' || typeof (node as AnyNode).type !== 'string') return;
     const n = node as AnyNode;
     switch (n.type) {
@@ -160,28 +233,49 @@ function analyse(source: string): SourceFacts {
         const init = n.init as AnyNode | null;
         if (init && init.type === 'Identifier' && init.name === 'H' && (n.id as AnyNode).type === 'ObjectPattern') {
           for (const prop of (n.id as AnyNode).properties as AnyNode[]) {
-            const k = prop.key as AnyNode, v = prop.value as AnyNode;
+            const k = prop.key as AnyNode,
+              v = prop.value as AnyNode;
             // `{ name }` or `{ name: name }` only: a helper is never bound under another name.
-            helperBindings.add(k.type === 'Identifier' && v.type === 'Identifier' && k.name === v.name ? (k.name as string) : '<renamed>');
+            helperBindings.add(
+              k.type === 'Identifier' && v.type === 'Identifier' && k.name === v.name
+                ? (k.name as string)
+                : '<renamed>',
+            );
           }
         }
         declarePattern(n.id as AnyNode);
         break;
       }
-      case 'FunctionDeclaration': case 'FunctionExpression': case 'ArrowFunctionExpression':
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
         if (n.id) declarePattern(n.id as AnyNode);
         for (const p of n.params as AnyNode[]) declarePattern(p);
         break;
-      case 'CatchClause': declarePattern(n.param as AnyNode | null); break;
-      case 'ClassDeclaration': if (n.id) declarePattern(n.id as AnyNode); break;
+      case 'CatchClause':
+        declarePattern(n.param as AnyNode | null);
+        break;
+      case 'ClassDeclaration':
+        if (n.id) declarePattern(n.id as AnyNode);
+        break;
       case 'Literal':
         if (typeof n.value === 'string') strings.push(n.value);
         if (n.regex) forbiddenSyntax.push('regular expression literal');
         break;
-      case 'TemplateLiteral': case 'TaggedTemplateExpression': forbiddenSyntax.push('template literal'); break;
-      case 'ImportExpression': case 'MetaProperty': forbiddenSyntax.push(n.type); break;
-      case 'WithStatement': forbiddenSyntax.push('with'); break;
-      case 'ThisExpression': forbiddenSyntax.push('this'); break;
+      case 'TemplateLiteral':
+      case 'TaggedTemplateExpression':
+        forbiddenSyntax.push('template literal');
+        break;
+      case 'ImportExpression':
+      case 'MetaProperty':
+        forbiddenSyntax.push(n.type);
+        break;
+      case 'WithStatement':
+        forbiddenSyntax.push('with');
+        break;
+      case 'ThisExpression':
+        forbiddenSyntax.push('this');
+        break;
       case 'MemberExpression':
         if (!n.computed) properties.add((n.property as AnyNode).name as string);
         break;
@@ -190,9 +284,14 @@ function analyse(source: string): SourceFacts {
         break;
       case 'Identifier': {
         const p = parent;
-        const isPropertyName = p && ((p.type === 'MemberExpression' && key === 'property' && !p.computed) ||
-          (p.type === 'Property' && key === 'key' && !p.computed && !p.shorthand));
-        const isLabel = p && (p.type === 'LabeledStatement' || p.type === 'BreakStatement' || p.type === 'ContinueStatement') && key === 'label';
+        const isPropertyName =
+          p &&
+          ((p.type === 'MemberExpression' && key === 'property' && !p.computed) ||
+            (p.type === 'Property' && key === 'key' && !p.computed && !p.shorthand));
+        const isLabel =
+          p &&
+          (p.type === 'LabeledStatement' || p.type === 'BreakStatement' || p.type === 'ContinueStatement') &&
+          key === 'label';
         if (!isPropertyName && !isLabel) used.push(n.name as string);
         break;
       }
@@ -215,14 +314,16 @@ function checkSource(source: string): void {
   const helperNames = new Set<string>(HELPER_NAMES);
   for (const name of facts.free) {
     expect(FORBIDDEN).not.toContain(name);
-    if (!helperNames.has(name) && !INTRINSICS.has(name)) throw new Error(`generated code references undeclared ${JSON.stringify(name)}`);
+    if (!helperNames.has(name) && !INTRINSICS.has(name))
+      throw new Error(`generated code references undeclared ${JSON.stringify(name)}`);
   }
   for (const name of facts.helperBindings) {
     if (!helperNames.has(name)) throw new Error(`generated code binds ${JSON.stringify(name)} from the helper object`);
   }
   // Every other binding is one of the translator's short positional names (f3, l0, s2, ...).
   for (const name of facts.declared) {
-    if (!helperNames.has(name) && !/^[A-Za-z_][A-Za-z0-9_]{0,15}$/.test(name)) throw new Error(`unexpected binding ${JSON.stringify(name.slice(0, 40))}`);
+    if (!helperNames.has(name) && !/^[A-Za-z_][A-Za-z0-9_]{0,15}$/.test(name))
+      throw new Error(`unexpected binding ${JSON.stringify(name.slice(0, 40))}`);
   }
   // Helpers are reached only through destructuring of H, never re-declared from elsewhere.
   for (const name of FORBIDDEN) expect(facts.declared.has(name) && !helperNames.has(name)).toBe(false);
@@ -234,29 +335,35 @@ function checkSource(source: string): void {
 // ---------------------------------------------------------------- tests
 
 describe('module-provided strings never reach generated code', () => {
-  test.each(MODES)('hostile import, export, function, local and custom-section names: compile, link, run (%s)', (mode) => {
-    const { module, call, funcName } = instantiateHostile(mode);
-    HOSTILE.forEach((s, i) => expect(call(s, 5)).toBe(10 + i));
-    // The name section was decoded: its names label functions as plain data.
-    expect(funcName(HOSTILE[0])).toBe(HOSTILE[0]);
-    expect(funcName('constructor')).toBe('constructor');
-    const source = generatedSource(module);
-    // Every function's code is part of what is checked ($f16 adds 16).
-    expect(source).toContain('+ 16 | 0');
-    for (const s of DISTINCTIVE) expect(source.includes(s)).toBe(false);
-    expect(source.includes('pwned')).toBe(false);
-    expect(source.includes('END')).toBe(false);
-    checkSource(source);
-  });
+  test.each(MODES)(
+    'hostile import, export, function, local and custom-section names: compile, link, run (%s)',
+    (mode) => {
+      const { module, call, funcName } = instantiateHostile(mode);
+      HOSTILE.forEach((s, i) => expect(call(s, 5)).toBe(10 + i));
+      // The name section was decoded: its names label functions as plain data.
+      expect(funcName(HOSTILE[0])).toBe(HOSTILE[0]);
+      expect(funcName('constructor')).toBe('constructor');
+      const source = generatedSource(module);
+      // Every function's code is part of what is checked ($f16 adds 16).
+      expect(source).toContain('+ 16 | 0');
+      for (const s of DISTINCTIVE) expect(source.includes(s)).toBe(false);
+      expect(source.includes('pwned')).toBe(false);
+      expect(source.includes('END')).toBe(false);
+      checkSource(source);
+    },
+  );
 
   test('exports named like Object.prototype members are ordinary entries', () => {
     const engine = new Engine();
     const store = new Store(engine);
-    const module = Module.fromBinary(engine, parseWat(`(module
+    const module = Module.fromBinary(
+      engine,
+      parseWat(`(module
       (func (export "__proto__") (result i32) i32.const 1)
       (func (export "constructor") (result i32) i32.const 2)
       (global (export "toString") i32 (i32.const 3))
-      (memory (export "hasOwnProperty") 1))`));
+      (memory (export "hasOwnProperty") 1))`),
+    );
     const inst = new Linker(engine).instantiate(store, module);
     expect((inst.exports.get('__proto__') as Func).call()).toEqual([1]);
     expect((inst.exports.get('constructor') as Func).call()).toEqual([2]);
@@ -268,8 +375,11 @@ describe('module-provided strings never reach generated code', () => {
 
   test.each(MODES)('data segment and custom section bytes stay data (%s)', (mode) => {
     const payload = '*/}); globalThis.pwned=1; ({/*';
-    const bytes = append(parseWat(`(module (memory (export "m") 1) (data (i32.const 16) ${watString(payload)})
-      (func (export "f") (result i32) (i32.load8_u (i32.const 16))))`), customSection('*/ globalThis.pwned=1 /*', [...Buffer.from(payload)]));
+    const bytes = append(
+      parseWat(`(module (memory (export "m") 1) (data (i32.const 16) ${watString(payload)})
+      (func (export "f") (result i32) (i32.load8_u (i32.const 16))))`),
+      customSection('*/ globalThis.pwned=1 /*', [...Buffer.from(payload)]),
+    );
     const engine = new Engine({ compilation: mode });
     const module = Module.fromBinary(engine, bytes);
     const inst = new Linker(engine).instantiate(new Store(engine), module);
@@ -284,20 +394,36 @@ describe('module-provided strings never reach generated code', () => {
     const loneSurrogate = Uint8Array.from([0xed, 0xa0, 0x80]); // U+D800 encoded as UTF-8
     const overlong = Uint8Array.from([0xc0, 0xaf]); // '/' in two bytes
     for (const bad of [loneSurrogate, overlong, Uint8Array.from([0xff])]) {
-      const mod = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-        ...section(1, [1, 0x60, 0, 0]), ...section(3, [1, 0]),
+      const mod = Uint8Array.from([
+        0,
+        0x61,
+        0x73,
+        0x6d,
+        1,
+        0,
+        0,
+        0,
+        ...section(1, [1, 0x60, 0, 0]),
+        ...section(3, [1, 0]),
         ...section(7, [1, ...nameBytes(bad), 0, 0]),
-        ...section(10, [1, 2, 0, 0x0b])]);
+        ...section(10, [1, 2, 0, 0x0b]),
+      ]);
       let err: unknown;
-      try { Module.fromBinary(new Engine(), mod); } catch (e) { err = e; }
+      try {
+        Module.fromBinary(new Engine(), mod);
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(CompileError);
       expect((err as CompileError).kind).toBe('malformed');
     }
   });
 
   test('a malformed name inside the name section does not fail the module and is not used', () => {
-    const bytes = append(parseWat('(module (func (export "f") (result i32) i32.const 7))'),
-      customSection('name', [1, ...leb(4), 1, 0, 1, 0xff]));
+    const bytes = append(
+      parseWat('(module (func (export "f") (result i32) i32.const 7))'),
+      customSection('name', [1, ...leb(4), 1, 0, 1, 0xff]),
+    );
     const engine = new Engine();
     const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, bytes));
     expect((inst.exports.get('f') as Func).call()).toEqual([7]);
@@ -343,21 +469,24 @@ describe('generated code only reaches its helpers', () => {
     expect(() => checkSource('const s = "*/x";')).toThrow();
   });
 
-  test.each(['jit', 'interpreter'] as const)('a lazy function lists every factory binding it reads (%s profile)', (codegen) => {
-    // lazyCompile passes exactly the listed bindings; one missing would be a ReferenceError
-    // at the function's first call.
-    const module = Module.fromBinary(new Engine({ compilation: 'lazy', codegen }), parseWat(features));
-    const lazy = module.code.lazySource!;
-    let checked = 0;
-    module.ir.codes.forEach((_, i) => {
-      const { body, bindings } = lazy(i);
-      const free = [...analyse(`(function () {\n${body}\n});`).free].filter((n) => !INTRINSICS.has(n));
-      expect(free.length).toBeGreaterThan(0);
-      for (const name of free) expect(bindings).toContain(name);
-      checked += free.length;
-    });
-    expect(checked).toBeGreaterThan(20);
-  });
+  test.each(['jit', 'interpreter'] as const)(
+    'a lazy function lists every factory binding it reads (%s profile)',
+    (codegen) => {
+      // lazyCompile passes exactly the listed bindings; one missing would be a ReferenceError
+      // at the function's first call.
+      const module = Module.fromBinary(new Engine({ compilation: 'lazy', codegen }), parseWat(features));
+      const lazy = module.code.lazySource!;
+      let checked = 0;
+      module.ir.codes.forEach((_, i) => {
+        const { body, bindings } = lazy(i);
+        const free = [...analyse(`(function () {\n${body}\n});`).free].filter((n) => !INTRINSICS.has(n));
+        expect(free.length).toBeGreaterThan(0);
+        for (const name of free) expect(bindings).toContain(name);
+        checked += free.length;
+      });
+      expect(checked).toBeGreaterThan(20);
+    },
+  );
 
   test('the helper allowlist itself holds no escape hatch', () => {
     for (const name of HELPER_NAMES) expect(FORBIDDEN).not.toContain(name);
@@ -370,7 +499,9 @@ describe('errors crossing Wasm frames', () => {
   function build(hostFn: () => unknown): { run: Func; runRef: Func; legacy: Func; plain: Func; caught: Global } {
     const engine = new Engine();
     const store = new Store(engine);
-    const module = Module.fromBinary(engine, parseWat(`(module
+    const module = Module.fromBinary(
+      engine,
+      parseWat(`(module
       (import "host" "f" (func $host))
       (global $caught (export "caught") (mut i32) (i32.const 0))
       (func $inner (call $host))
@@ -383,7 +514,8 @@ describe('errors crossing Wasm frames', () => {
         (global.set $caught (i32.const 3)))
       (func (export "legacy")
         (try (do (call $inner)) (catch_all (global.set $caught (i32.const 2)))))
-      (func (export "plain") (call $inner)))`));
+      (func (export "plain") (call $inner)))`),
+    );
     const linker = new Linker(engine).define('host', 'f', Func.fromHost(store, type, hostFn));
     const inst = linker.instantiate(store, module);
     return {
@@ -397,18 +529,30 @@ describe('errors crossing Wasm frames', () => {
 
   test('a host error passes through Wasm frames as the same object', () => {
     const err = new Error('from the host');
-    const m = build(() => { throw err; });
+    const m = build(() => {
+      throw err;
+    });
     let seen: unknown;
-    try { m.plain.call(); } catch (e) { seen = e; }
+    try {
+      m.plain.call();
+    } catch (e) {
+      seen = e;
+    }
     expect(seen).toBe(err);
   });
 
   test('a RuntimeError thrown by host code is a trap: catch_all / catch_all_ref do not catch it', () => {
     const err = new RuntimeError('host trap');
-    const m = build(() => { throw err; });
+    const m = build(() => {
+      throw err;
+    });
     for (const f of [m.run, m.runRef, m.legacy]) {
       let seen: unknown;
-      try { f.call(); } catch (e) { seen = e; }
+      try {
+        f.call();
+      } catch (e) {
+        seen = e;
+      }
       expect(seen).toBe(err);
     }
     expect(m.caught.get()).toBe(0);
@@ -417,12 +561,21 @@ describe('errors crossing Wasm frames', () => {
   test('a trap inside a host call (Wasm called back from the host) is not caught by catch_all / catch_all_ref', () => {
     const engine = new Engine();
     const store = new Store(engine);
-    const trapper = new Linker(engine).instantiate(store, Module.fromBinary(engine, parseWat('(module (func (export "t") unreachable))')));
+    const trapper = new Linker(engine).instantiate(
+      store,
+      Module.fromBinary(engine, parseWat('(module (func (export "t") unreachable))')),
+    );
     const t = trapper.exports.get('t') as Func;
-    const m = build(() => { t.call(); });
+    const m = build(() => {
+      t.call();
+    });
     for (const f of [m.run, m.runRef, m.legacy]) {
       let seen: unknown;
-      try { f.call(); } catch (e) { seen = e; }
+      try {
+        f.call();
+      } catch (e) {
+        seen = e;
+      }
       expect(seen).toBeInstanceOf(RuntimeError);
       expect((seen as Error).message).toBe('unreachable');
     }

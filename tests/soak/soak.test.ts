@@ -7,15 +7,29 @@ import * as os from 'os';
 import * as path from 'path';
 import { ensureBuilt, ROOT } from '../cli-helpers';
 
-interface HeapJudgement { ok: boolean; baseline: number; worst: number; bound: number }
-interface PhaseResult { ok: boolean; error?: string; [key: string]: unknown }
+interface HeapJudgement {
+  ok: boolean;
+  baseline: number;
+  worst: number;
+  bound: number;
+}
+interface PhaseResult {
+  ok: boolean;
+  error?: string;
+  [key: string]: unknown;
+}
 
 function soak(args: string[]): { code: number | null; phases: Record<string, PhaseResult>; output: string } {
   ensureBuilt();
   const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jetwasm-soak-')), 'out.json');
-  const r = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'soak/index.js'), '--quiet', '--json', json, ...args],
-    { encoding: 'utf8', timeout: 120_000 });
-  const phases = fs.existsSync(json) ? (JSON.parse(fs.readFileSync(json, 'utf8')) as { phases: Record<string, PhaseResult> }).phases : {};
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', path.join(ROOT, 'soak/index.js'), '--quiet', '--json', json, ...args],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  const phases = fs.existsSync(json)
+    ? (JSON.parse(fs.readFileSync(json, 'utf8')) as { phases: Record<string, PhaseResult> }).phases
+    : {};
   return { code: r.status, phases, output: r.stdout + r.stderr };
 }
 
@@ -30,7 +44,18 @@ describe('soak at test size', () => {
     const heap = ok.phases.cycles.heap as HeapJudgement;
     expect(Math.abs(heap.worst)).toBeLessThanOrEqual(0.2);
     // 10,000 × 512 bytes retained is about 5 MiB on a heap of about 6 MiB.
-    const leaking = soak(['--phases', 'cycles', '--cycles', '10000', '--samples', '20', '--bound', '0.2', '--leak-bytes', '512']);
+    const leaking = soak([
+      '--phases',
+      'cycles',
+      '--cycles',
+      '10000',
+      '--samples',
+      '20',
+      '--bound',
+      '0.2',
+      '--leak-bytes',
+      '512',
+    ]);
     expect(leaking.code).toBe(1);
     expect(leaking.phases.cycles.ok).toBe(false);
     expect((leaking.phases.cycles.heap as HeapJudgement).worst).toBeGreaterThan(0.2);

@@ -112,7 +112,8 @@ export class Instance {
     }
     const ir = module.ir;
     const funcTypes: FuncType[] = [];
-    for (const imp of ir.imports) if (imp.desc.kind === 'func') funcTypes.push(ir.types[imp.desc.typeIdx].comp as FuncType);
+    for (const imp of ir.imports)
+      if (imp.desc.kind === 'func') funcTypes.push(ir.types[imp.desc.typeIdx].comp as FuncType);
     for (const t of ir.funcs) funcTypes.push(ir.types[t].comp as FuncType);
     const inst = new Instance();
     for (const ex of ir.exports) {

@@ -12,11 +12,24 @@ const ROOT = path.resolve(__dirname, '../..');
 export function privateBuild(tag: string): string {
   const built = fs.mkdtempSync(path.join(os.tmpdir(), `jetwasm-${tag}-`));
   try {
-    execFileSync(process.execPath, [
-      require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
-      '--outDir', built, '--tsBuildInfoFile', path.join(built, '.tsbuildinfo'),
-      '--noCheck', '--declaration', 'false', '--sourceMap', 'false',
-    ], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        require.resolve('typescript/bin/tsc'),
+        '-p',
+        path.join(ROOT, 'tsconfig.json'),
+        '--outDir',
+        built,
+        '--tsBuildInfoFile',
+        path.join(built, '.tsbuildinfo'),
+        '--noCheck',
+        '--declaration',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
+      { stdio: 'pipe' },
+    );
   } catch {
     // Type errors do not stop emission; a missing output file below does.
   }
@@ -36,11 +49,14 @@ export function removeBuild(built: string): void {
 export function facadePreload(built: string): { script: string; mark: string } {
   const script = path.join(built, 'force-facade.js');
   const mark = path.join(built, 'processes.txt');
-  fs.writeFileSync(script, [
-    `const { WebAssembly: WA } = require(${JSON.stringify(path.join(built, 'index.js'))});`,
-    "Object.defineProperty(globalThis, 'WebAssembly', { value: WA, writable: true, configurable: true, enumerable: false });",
-    `require('fs').appendFileSync(${JSON.stringify(mark)}, process.pid + '\\n');`,
-  ].join('\n'));
+  fs.writeFileSync(
+    script,
+    [
+      `const { WebAssembly: WA } = require(${JSON.stringify(path.join(built, 'index.js'))});`,
+      "Object.defineProperty(globalThis, 'WebAssembly', { value: WA, writable: true, configurable: true, enumerable: false });",
+      `require('fs').appendFileSync(${JSON.stringify(mark)}, process.pid + '\\n');`,
+    ].join('\n'),
+  );
   return { script, mark };
 }
 
@@ -64,11 +80,21 @@ export function privateCliBuild(tag: string): { root: string; bin: string } {
   const root = fs.mkdtempSync(path.join(cache, `jetwasm-${tag}-`));
   const outDir = path.join(root, 'dist');
   // Type errors elsewhere do not stop tsc from emitting; the tests judge the result.
-  spawnSync(process.execPath, [
-    require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json'),
-    '--outDir', outDir, '--tsBuildInfoFile', path.join(outDir, '.tsbuildinfo'),
-  ], { cwd: ROOT, stdio: 'ignore' });
-  if (!fs.existsSync(path.join(outDir, 'cli', 'index.js'))) throw new Error('the private build produced no cli/index.js');
+  spawnSync(
+    process.execPath,
+    [
+      require.resolve('typescript/bin/tsc'),
+      '-p',
+      path.join(ROOT, 'tsconfig.json'),
+      '--outDir',
+      outDir,
+      '--tsBuildInfoFile',
+      path.join(outDir, '.tsbuildinfo'),
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  if (!fs.existsSync(path.join(outDir, 'cli', 'index.js')))
+    throw new Error('the private build produced no cli/index.js');
   fs.mkdirSync(path.join(root, 'bin'));
   const bin = path.join(root, 'bin', 'jetwasm.js');
   fs.copyFileSync(path.join(ROOT, 'bin', 'jetwasm.js'), bin);

@@ -38,8 +38,13 @@ const BYTES = parseWat(GUEST);
  * A worker that wraps the handle as a Memory, instantiates GUEST on it and calls the exports
  * `calls` names in order (code generated for `codegen`); it posts the results of the calls (or the error's message).
  */
-function agent(handle: SharedMemoryHandle, calls: Array<[string, ...(number | bigint)[]]>, codegen = 'jit'): Promise<unknown[]> {
-  const w = new Worker(`
+function agent(
+  handle: SharedMemoryHandle,
+  calls: Array<[string, ...(number | bigint)[]]>,
+  codegen = 'jit',
+): Promise<unknown[]> {
+  const w = new Worker(
+    `
     const { workerData, parentPort } = require('worker_threads');
     const { Engine, Store, Module, Memory, Linker } = require(workerData.dist);
     try {
@@ -52,7 +57,9 @@ function agent(handle: SharedMemoryHandle, calls: Array<[string, ...(number | bi
     } catch (e) {
       parentPort.postMessage(String(e && e.message));
     }
-  `, { eval: true, workerData: { dist: DIST, handle, bytes: BYTES, calls, codegen } });
+  `,
+    { eval: true, workerData: { dist: DIST, handle, bytes: BYTES, calls, codegen } },
+  );
   return new Promise((resolve, reject) => {
     w.once('message', (m) => (Array.isArray(m) ? resolve(m) : reject(new Error(String(m)))));
     w.once('error', reject);
@@ -62,7 +69,11 @@ function agent(handle: SharedMemoryHandle, calls: Array<[string, ...(number | bi
 describe.each(['jit', 'interpreter'] as const)('a shared memory between agents, %s profile', (codegen) => {
   const engine = new Engine({ codegen });
 
-  function setup(): { mem: Memory; inst: ReturnType<Linker['instantiate']>; call: (name: string, ...args: (number | bigint)[]) => unknown } {
+  function setup(): {
+    mem: Memory;
+    inst: ReturnType<Linker['instantiate']>;
+    call: (name: string, ...args: (number | bigint)[]) => unknown;
+  } {
     const store = new Store(engine);
     const mem = Memory.create(store, { addr: 'i32', limits: { min: 1, max: 4 }, shared: true, pageSizeLog2: 16 });
     const inst = new Linker(engine).define('env', 'mem', mem).instantiate(store, Module.fromBinary(engine, BYTES));
@@ -84,11 +95,20 @@ describe.each(['jit', 'interpreter'] as const)('a shared memory between agents, 
 
   test('wait is woken by a notify from another agent; notify counts the waiters', async () => {
     const { mem, call } = setup();
-    const waiter = agent(mem.share(), [['wait', 64, 0, -1n], ['wait', 64, 1, 0n], ['wait', 64, 0, 5_000_000n]], codegen);
+    const waiter = agent(
+      mem.share(),
+      [
+        ['wait', 64, 0, -1n],
+        ['wait', 64, 1, 0n],
+        ['wait', 64, 0, 5_000_000n],
+      ],
+      codegen,
+    );
     // Until the worker is suspended, a notify wakes nobody.
     let woken = 0;
     const t0 = Date.now();
-    while ((woken = call('notify', 64, 2) as number) === 0 && Date.now() - t0 < 60_000) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    while ((woken = call('notify', 64, 2) as number) === 0 && Date.now() - t0 < 60_000)
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     expect(woken).toBe(1);
     // Woken ("ok"), then "not-equal" without waiting, then "timed-out" after 5 ms.
     expect(await waiter).toEqual([0, 1, 2]);
@@ -99,7 +119,8 @@ describe.each(['jit', 'interpreter'] as const)('a shared memory between agents, 
     const waiter = agent(mem.share(), [['wait', 128, 0, -1n]], codegen);
     const words = new Int32Array(mem.buffer);
     const t0 = Date.now();
-    while (Atomics.notify(words, 32, 1) === 0 && Date.now() - t0 < 60_000) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    while (Atomics.notify(words, 32, 1) === 0 && Date.now() - t0 < 60_000)
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     expect(await waiter).toEqual([0]);
   });
 
@@ -107,7 +128,11 @@ describe.each(['jit', 'interpreter'] as const)('a shared memory between agents, 
     const { mem, call } = setup();
     const handle = mem.share();
     // The worker grows by two pages and writes into the last one.
-    expect(await agent(handle, [['grow', 2], ['store', 3 * 65536 - 4, 77], ['size']], codegen)).toEqual([1, undefined, 3]);
+    expect(await agent(handle, [['grow', 2], ['store', 3 * 65536 - 4, 77], ['size']], codegen)).toEqual([
+      1,
+      undefined,
+      3,
+    ]);
     expect(call('size')).toBe(3);
     expect(call('load', 3 * 65536 - 4)).toBe(77);
     expect(call('aload', 3 * 65536 - 4)).toBe(77);
@@ -116,7 +141,9 @@ describe.each(['jit', 'interpreter'] as const)('a shared memory between agents, 
     expect(mem.buffer.byteLength).toBe(3 * 65536);
     // Growth from here is seen there; beyond the size both agents trap.
     expect(call('grow', 1)).toBe(3);
-    expect(await agent(handle, [['size'], ['aload', 4 * 65536 - 4], ['load', 2 * 65536]], codegen)).toEqual([4, 0, 0x01010101]);
+    expect(await agent(handle, [['size'], ['aload', 4 * 65536 - 4], ['load', 2 * 65536]], codegen)).toEqual([
+      4, 0, 0x01010101,
+    ]);
     expect(() => call('load', 4 * 65536)).toThrow(RuntimeError);
     expect(await agent(handle, [['grow', 1]], codegen)).toEqual([-1]);
   });
@@ -134,7 +161,9 @@ test('share() refuses an unshared memory; fromShared refuses what share() did no
   const store = new Store(new Engine());
   const mem = Memory.create(store, { addr: 'i32', limits: { min: 1 }, shared: false, pageSizeLog2: 16 });
   expect(() => mem.share()).toThrow(TypeError);
-  expect(() => Memory.fromShared(store, { buffer: new SharedArrayBuffer(8) } as unknown as SharedMemoryHandle)).toThrow(TypeError);
+  expect(() => Memory.fromShared(store, { buffer: new SharedArrayBuffer(8) } as unknown as SharedMemoryHandle)).toThrow(
+    TypeError,
+  );
 });
 
 test("the facade: a shared WebAssembly.Memory's handle is posted to a worker's facade", async () => {
@@ -146,8 +175,10 @@ test("the facade: a shared WebAssembly.Memory's handle is posted to a worker's f
         (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
         (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
   const bytes = parseWat(src);
-  const run = (): Promise<unknown> => new Promise((resolve, reject) => {
-    const w = new Worker(`
+  const run = (): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(
+        `
       const { workerData, parentPort } = require('worker_threads');
       const { WebAssembly, memoryFromShared } = require(workerData.dist);
       const mem = memoryFromShared(workerData.handle);
@@ -155,10 +186,12 @@ test("the facade: a shared WebAssembly.Memory's handle is posted to a worker's f
       inst.exports.inc(10000);
       mem.grow(1);
       parentPort.postMessage(mem.buffer.byteLength);
-    `, { eval: true, workerData: { dist: DIST, handle: shareMemory(memory), bytes } });
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
+    `,
+        { eval: true, workerData: { dist: DIST, handle: shareMemory(memory), bytes } },
+      );
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
   const sizes = await Promise.all([run(), run()]);
   expect(Atomics.load(new Int32Array(memory.buffer), 0)).toBe(20000);
   expect(sizes.sort()).toEqual([2 * 65536, 3 * 65536]);

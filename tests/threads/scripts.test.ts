@@ -15,7 +15,9 @@ jest.setTimeout(120_000);
 const DIR = path.join(ROOT, 'tests', 'threads');
 
 test('the litmus and agent scripts pass in full', () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.wast')).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.wast'))
+    .sort();
   expect(files).toEqual(['agents.wast', 'load-buffering.wast', 'message-passing.wast', 'store-buffering.wast']);
   // Repeated: each run races 2000 rounds per litmus script.
   for (let run = 0; run < 3; run++) {
@@ -29,10 +31,15 @@ test('the litmus and agent scripts pass in full', () => {
 function outcomes(src: string, joinLimitMs?: number, threads = true): Array<[number, string, string]> {
   const lines: number[] = [];
   const out: Array<[number, string, string]> = [];
-  runScriptSource(src, 'test.wast', {
-    plan: (cmds) => cmds.forEach((c) => lines.push(c.line)),
-    outcome: (i, outcome, message) => (out[i] = [lines[i], outcome, message]),
-  }, threads ? { threads: nodeThreads(joinLimitMs) } : {});
+  runScriptSource(
+    src,
+    'test.wast',
+    {
+      plan: (cmds) => cmds.forEach((c) => lines.push(c.line)),
+      outcome: (i, outcome, message) => (out[i] = [lines[i], outcome, message]),
+    },
+    threads ? { threads: nodeThreads(joinLimitMs) } : {},
+  );
   expect(out.filter((o) => o !== undefined).length).toBe(lines.length);
   return out;
 }

@@ -30,7 +30,8 @@ beforeAll(async () => {
   const bin = build.bin;
   // Two at a time: the other test files of `npm test` share the machine.
   const jobs = 2;
-  for (const r of (await runAll(tests, RUNTIMES.jetwasm(bin), { jobs, timeoutMs: 60_000 })) as Result[]) results.set(r.id, r);
+  for (const r of (await runAll(tests, RUNTIMES.jetwasm(bin), { jobs, timeoutMs: 60_000 })) as Result[])
+    results.set(r.id, r);
 }, 600_000);
 
 afterAll(() => {
