@@ -75,7 +75,10 @@ export class WasiThreadError extends Error {
 
 interface ThreadData {
   readonly bytes: Uint8Array;
-  readonly memory: SharedMemoryHandle;
+  /** The imported memory when shared (thread-spawn works only then), else null. */
+  readonly memory: SharedMemoryHandle | null;
+  /** The type of the imported memory, null when the module imports none. */
+  readonly memoryType: MemoryType | null;
   readonly control: Int32Array;
   readonly wasi: WasiOptions;
   readonly engine: WasiThreadsOptions['engine'];
@@ -92,28 +95,27 @@ type Report =
   | { readonly kind: 'failure'; readonly what: 'trap' | 'exception' | 'error'; readonly message: string; readonly backtrace: string[]; readonly thread: number };
 
 /**
- * The shared memory import of a wasi-threads module, after checking that every import is
- * one a thread can be given: preview1 functions, thread-spawn, and one shared memory.
- * Throws LinkError otherwise.
+ * The memory import of a wasi-threads module (null: none), after checking that every import
+ * is one a thread can be given: preview1 functions, thread-spawn, and at most one memory.
+ * Throws LinkError otherwise. Threads can be spawned only when the memory is imported and
+ * shared: a memory the module defines would be a new one in each thread's instance.
  */
-function threadImports(module: Module): { memory: MemoryType } {
-  let memory: MemoryType | undefined;
+function memoryImport(module: Module): MemoryType | null {
+  let memory: MemoryType | null = null;
   for (const imp of module.importTypes()) {
     const what = `"${imp.module}" "${imp.name}"`;
     if (imp.kind === 'memory') {
-      if (!imp.type.shared) throw new LinkError(`memory import ${what} must be shared for wasi-threads`);
-      if (memory !== undefined) throw new LinkError(`more than one memory import (${what})`);
+      if (memory !== null) throw new LinkError(`more than one memory import (${what})`);
       memory = imp.type;
     } else if (imp.kind === 'func' && imp.module === WASI_MODULE && imp.name in SIGNATURES) {
       continue;
     } else if (imp.kind === 'func' && imp.module === WASI_THREADS_MODULE && imp.name === THREAD_SPAWN) {
       continue;
     } else {
-      throw new LinkError(`unknown import ${what} (a wasi-threads program may import "${WASI_MODULE}", "${WASI_THREADS_MODULE}" "${THREAD_SPAWN}" and one shared memory)`);
+      throw new LinkError(`unknown import ${what} (a wasi-threads program may import "${WASI_MODULE}", "${WASI_THREADS_MODULE}" "${THREAD_SPAWN}" and a memory)`);
     }
   }
-  if (memory === undefined) throw new LinkError('a wasi-threads program must import a shared memory');
-  return { memory };
+  return memory;
 }
 
 /** The compiled worker entry (thread-worker.ts), next to this file in dist/. */
@@ -121,8 +123,9 @@ const WORKER_FILE = path.join(__dirname, 'thread-worker.js');
 
 /**
  * Runs a wasi-threads command: _start on one worker, each spawned thread on another, all on
- * one shared memory created here with the type the module imports. Resolves with the exit
- * code (proc_exit's from any thread, or 0 when _start returns) once every worker has been
+ * one shared memory created here with the type the module imports (without an imported
+ * shared memory the program runs, and thread-spawn fails). Resolves with the exit code
+ * (proc_exit's from any thread, or 0 when _start returns) once every worker has been
  * terminated; rejects with WasiThreadError when a thread fails, with LinkError when the
  * module's imports are not a wasi-threads program's, with CompileError for invalid bytes.
  */
@@ -131,13 +134,15 @@ export async function runWasiThreads(options: WasiThreadsOptions): Promise<numbe
   const engine = new Engine(engineOptions);
   const store = new Store(engine);
   const module = Module.fromBinary(engine, options.bytes);
-  const { memory: memoryType } = threadImports(module);
+  const memoryType = memoryImport(module);
   if (!module.exports().some((e) => e.name === '_start' && e.kind === 'func')) throw new LinkError('the module has no exported function "_start"');
   const control = new Int32Array(new SharedArrayBuffer(3 * 4));
   control[CONTROL_NEXT_TID] = 1;
   const common = {
     bytes: options.bytes,
-    memory: Memory.create(store, memoryType).share(),
+    // An unshared memory is created by the main thread's worker: no other thread uses it.
+    memory: memoryType?.shared === true ? Memory.create(store, memoryType).share() : null,
+    memoryType,
     control,
     wasi: options.wasi ?? {},
     engine: engineOptions,
@@ -193,8 +198,10 @@ export function runThread(d: ThreadData, post: (r: Report) => void): void {
     const engine = new Engine(d.engine ?? {});
     const store = new Store(engine);
     module = Module.fromBinary(engine, d.bytes);
-    const memory = Memory.fromShared(store, d.memory);
-    const canSpawn = module.exports().some((e) => e.name === THREAD_START && e.kind === 'func');
+    const memory = d.memory !== null ? Memory.fromShared(store, d.memory) : d.memoryType !== null ? Memory.create(store, d.memoryType) : undefined;
+    // thread-spawn fails (returns -1) unless a new instance can share this one's memory and
+    // has somewhere to start.
+    const canSpawn = d.memory !== null && module.exports().some((e) => e.name === THREAD_START && e.kind === 'func');
     const wasi = new Wasi(d.wasi);
     const wasiFuncs = wasi.imports(store);
     const spawn = Func.fromHost(store, { kind: 'func', params: ['i32'], results: ['i32'] }, (arg: unknown): number => {
@@ -205,7 +212,7 @@ export function runThread(d: ThreadData, post: (r: Report) => void): void {
       return tid;
     });
     const imports = module.importTypes().map((imp): Extern => {
-      if (imp.kind === 'memory') return memory;
+      if (imp.kind === 'memory') return memory as Memory;
       if (imp.module === WASI_THREADS_MODULE) return spawn;
       const f = wasiFuncs.get(imp.name) as Func;
       // Once the program is ending, a WASI call never runs (see the invariants above).
