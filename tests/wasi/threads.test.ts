@@ -6,7 +6,7 @@
 // The CLI is built from the current sources into a private folder (never the shared dist/).
 
 import { spawnSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { privateCliBuild } from '../support/private-build';
@@ -156,4 +156,24 @@ test('a wasi-threads program takes no --invoke, and unknown imports are link err
   const bad = jetwasm([other]);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toMatch(/cannot instantiate .*unknown import "env" "f"/);
+});
+
+test('runWasiThreads for embedders: stdio to a given descriptor, exit code, WasiThreadError', async () => {
+  // The private build's module: its workers load thread-worker.js from beside it.
+  const threads = require(path.join(buildRoot, 'dist', 'runtime', 'wasi', 'threads.js')) as typeof import('../../runtime/wasi/threads');
+  const bytes = readFileSync(WASM);
+  const out = path.join(work, 'embedder-out.txt');
+  const fd = openSync(out, 'w');
+  try {
+    await expect(threads.runWasiThreads({ bytes, wasi: { args: ['threads.wasm', 'exit'], stdout: fd } })).resolves.toBe(3);
+    const failure = threads.runWasiThreads({ bytes, wasi: { args: ['threads.wasm', 'trap'], stdout: fd } });
+    await expect(failure).rejects.toBeInstanceOf(threads.WasiThreadError);
+    await expect(failure).rejects.toMatchObject({ kind: 'trap', message: 'unreachable' });
+    const e: unknown = await failure.catch((x: unknown) => x);
+    expect((e as { thread: number }).thread).toBeGreaterThan(0);
+    expect((e as { backtrace: string[] }).backtrace.length).toBeGreaterThan(0);
+  } finally {
+    closeSync(fd);
+  }
+  expect(readFileSync(out, 'utf8')).toBe('main: spawning 1 thread\nthread 0: exit 3\nmain: spawning 1 thread\nthread 0: trap\n');
 });
