@@ -170,7 +170,11 @@ export async function runWasiThreads(options: WasiThreadsOptions): Promise<numbe
         else end(() => reject(new WasiThreadError(m.what, m.message, m.backtrace, m.thread)));
       });
       w.on('error', (e) => end(() => reject(e)));
-      w.on('exit', () => workers.delete(w));
+      w.on('exit', (code) => {
+        workers.delete(w);
+        // The main thread's worker parks once it has reported, so ending unreported is a crash.
+        if (tid === 0) end(() => reject(new Error(`the main thread's worker ended with code ${code} before the program ended`)));
+      });
     };
     start(0, 0);
   });
