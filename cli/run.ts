@@ -23,7 +23,10 @@ Compiles FILE (.wat text or .wasm binary) and instantiates it.
 A WASI module (one importing "wasi_snapshot_preview1" or exporting _start) runs as a
 program: _start is called with argv = FILE PROGRAM-ARG..., stdin/stdout/stderr are this
 process's, and the exit code is the program's (proc_exit, else 0). A reactor (exporting
-_initialize) is initialized, then --invoke calls into it.
+_initialize) is initialized, then --invoke calls into it. A wasi-threads program (one
+importing "wasi" "thread-spawn" and a shared memory) runs _start and each thread it
+spawns on a worker thread of its own, all sharing the memory; proc_exit or a trap in any
+thread ends the program (--fuel is then per thread).
 
 With --invoke NAME, the exported function NAME is called with ARGs converted by its
 parameter types (integers in decimal or 0x hex; floats as decimal, inf, -inf or nan) and
@@ -304,6 +307,11 @@ export async function runCommand(args: string[], io: Io = defaultIo): Promise<nu
   const exportNames = new Set(module.exports().map((e) => e.name));
   const isWasi = module.imports().some((imp) => imp.module === wasiLib.WASI_MODULE) || exportNames.has('_start');
 
+  if (isWasi && (await import('../runtime/wasi/threads')).usesWasiThreads(module)) {
+    if (opts.invoke !== undefined) throw new UsageError(`${opts.file} uses wasi-threads: it runs as a command only (no --invoke)`);
+    return runThreaded(opts, module);
+  }
+
   let wasi: import('../runtime/wasi').Wasi | undefined;
   let wasiFuncs: Map<string, import('../runtime').Func> | undefined;
   if (isWasi) {
@@ -380,4 +388,40 @@ export async function runCommand(args: string[], io: Io = defaultIo): Promise<nu
   }
   results.forEach((v, i) => io.out(formatResult(v, fn!.type.results[i])));
   return 0;
+}
+
+/**
+ * A wasi-threads command (imports "wasi" "thread-spawn"): _start and every thread it spawns
+ * run on workers sharing the memory (runtime/wasi/threads.ts); proc_exit or a trap in any
+ * thread ends the run.
+ */
+async function runThreaded(opts: RunOptions, module: import('../runtime').Module): Promise<number> {
+  const threads = await import('../runtime/wasi/threads');
+  const preopens = opts.dirs.map((d) => [d.guest, d.host] as const);
+  const wasiOptions = { args: [opts.file, ...opts.programArgs], env: opts.env, preopens };
+  try {
+    // Checked here so that a bad --dir is a usage error, as for other WASI programs.
+    new (await import('../runtime/wasi')).Wasi(wasiOptions);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  try {
+    return await threads.runWasiThreads({
+      bytes: await loadModuleBytes(opts.file),
+      wasi: wasiOptions,
+      engine: {
+        ...(opts.fuel !== undefined ? { consumeFuel: true } : {}),
+        ...(opts.timeoutMs !== undefined ? { epochInterruption: true } : {}),
+      },
+      fuel: opts.fuel,
+      timeoutMs: opts.timeoutMs,
+    });
+  } catch (e) {
+    if (e instanceof threads.WasiThreadError) {
+      const trace = e.backtrace.length > 0 ? ['wasm backtrace:', ...e.backtrace] : [];
+      const what = e.kind === 'trap' ? `trap: ${e.message}` : e.message;
+      throw new CliError(e.thread === 0 ? what : `${what} (in thread ${e.thread})`, trace);
+    }
+    throw await runFailure(e, opts.file, module);
+  }
 }

@@ -224,16 +224,20 @@ export class Wasi {
     for (const [name, f] of this.imports(store)) linker.define(WASI_MODULE, name, f);
   }
 
-  /** Attaches the instance whose exported "memory" the host functions use. */
-  bind(instance: Instance): void {
+  /**
+   * Attaches the instance whose exported "memory" the host functions use; `memory` is the
+   * one used when the instance exports none (a module that imports its memory, as
+   * wasi-threads programs do, need not export it).
+   */
+  bind(instance: Instance, memory?: Memory): void {
     const m = instance.getExport('memory');
     // A module without memory can still use the pointer-free functions (proc_exit, ...).
-    this.memory = m instanceof Memory ? m : null;
+    this.memory = m instanceof Memory ? m : memory ?? null;
   }
 
   /** Runs a command: calls `_start`; returns the exit code (0 when _start returns). */
-  start(instance: Instance): number {
-    this.bind(instance);
+  start(instance: Instance, memory?: Memory): number {
+    this.bind(instance, memory);
     const start = instance.getExport('_start');
     if (!(start instanceof Func)) throw new Error('the module has no exported function "_start"');
     try {

@@ -19,3 +19,16 @@ for src in "$here"/src/*.c; do
     -Wl,--strip-all -o "$here/$name.wasm" "$src"
   echo "built $name.wasm ($(wc -c < "$here/$name.wasm") bytes)"
 done
+
+# threads.wasm (wasi-threads): no libc, since Debian's wasi-libc has no wasm32-wasi-threads
+# sysroot and its libc.a, built without atomics, cannot be linked into a shared memory.
+# src/threads/thread_start.s gives each thread its own stack (see src/threads/threads.c).
+T="--target=wasm32-wasi -matomics -mbulk-memory"
+tmp=$(mktemp -d)
+$CC $T -O2 -Wall -Werror -nostdlib -c "$here/src/threads/threads.c" -o "$tmp/threads.o"
+$CC $T -c "$here/src/threads/thread_start.s" -o "$tmp/thread_start.o"
+${WASM_LD:-wasm-ld} --shared-memory --import-memory --max-memory=1048576 --no-entry \
+  --export=_start --export=wasi_thread_start --strip-all \
+  -o "$here/threads.wasm" "$tmp/threads.o" "$tmp/thread_start.o"
+rm -rf "$tmp"
+echo "built threads.wasm ($(wc -c < "$here/threads.wasm") bytes)"
