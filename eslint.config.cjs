@@ -1,5 +1,5 @@
 // Lint rules that encode the layering: each folder README's "May import" line, and no import
-// cycles. Formatting is not linted (see docs/ARCHITECTURE.md, "Habits").
+// cycles. Formatting is prettier's (`npm run format:check`, see docs/ARCHITECTURE.md, "Habits").
 //
 // `no-restricted-imports` (typescript-eslint's, which can allow type-only imports) matches
 // import specifiers as written, so each rule names folders by path segment.

@@ -40,10 +40,10 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
     else if (flag === '--runtime') runtime = r.value();
     else if (flag === '--codegen') {
       const v = r.value();
-      if (v !== 'jit' && v !== 'interpreter') throw new UsageError(`--codegen takes jit or interpreter, not ${JSON.stringify(v)}`);
+      if (v !== 'jit' && v !== 'interpreter')
+        throw new UsageError(`--codegen takes jit or interpreter, not ${JSON.stringify(v)}`);
       codegen = v;
-    }
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${flag} (see jetwasm compile --help)`);
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${flag} (see jetwasm compile --help)`);
     else if (input === undefined) input = a;
     else throw new UsageError('compile takes exactly one FILE');
   }

@@ -36,7 +36,11 @@ const REASONS: Record<string, string> = {
 
 /** A Node file-system error (it has a string `code` such as ENOENT). */
 export function isFsError(e: unknown): e is Error & { code: string; path?: string; syscall?: string } {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && /^E[A-Z0-9]+$/.test((e as unknown as { code: string }).code);
+  return (
+    e instanceof Error &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    /^E[A-Z0-9]+$/.test((e as unknown as { code: string }).code)
+  );
 }
 
 /** The reason of a file-system error in words, without Node's error code and path. */
@@ -51,8 +55,10 @@ export function fsReason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export const cannotRead = (file: string, e: unknown): UsageError => new UsageError(`cannot read ${file}: ${fsReason(e)}`);
-export const cannotWrite = (file: string, e: unknown): UsageError => new UsageError(`${file}: cannot write: ${fsReason(e)}`);
+export const cannotRead = (file: string, e: unknown): UsageError =>
+  new UsageError(`cannot read ${file}: ${fsReason(e)}`);
+export const cannotWrite = (file: string, e: unknown): UsageError =>
+  new UsageError(`${file}: cannot write: ${fsReason(e)}`);
 
 /**
  * Splits `--name=value` into the option and its inline value. Short options and arguments

@@ -87,7 +87,10 @@ function wantsHelp(args: readonly string[]): boolean {
 function version(): string {
   for (const dir of [path.join(__dirname, '..'), path.join(__dirname, '..', '..')]) {
     try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (pkg.name === 'jetwasm' && typeof pkg.version === 'string') return pkg.version;
     } catch {
       // Not here; try the next candidate.
@@ -151,7 +154,8 @@ async function wastCommand(args: string[], io: Io): Promise<number> {
       case '--jobs': {
         const v = r.value();
         jobs = Number(v);
-        if (!/^\d+$/.test(v) || !Number.isSafeInteger(jobs)) throw new UsageError(`--jobs needs a non-negative integer, got "${v}"`);
+        if (!/^\d+$/.test(v) || !Number.isSafeInteger(jobs))
+          throw new UsageError(`--jobs needs a non-negative integer, got "${v}"`);
         break;
       }
       case '--timeout':
@@ -211,7 +215,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return await compileCommand(rest, io);
       default:
         throw new UsageError(
-          cmd.startsWith('-') ? `unknown option ${cmd} (see jetwasm --help)` : `unknown command "${cmd}" (see jetwasm --help)`,
+          cmd.startsWith('-')
+            ? `unknown option ${cmd} (see jetwasm --help)`
+            : `unknown command "${cmd}" (see jetwasm --help)`,
         );
     }
   } catch (e) {
@@ -232,7 +238,8 @@ function report(e: unknown): { message: string; details: readonly string[]; code
   }
   // Plain Errors carry a message meant for users (e.g. a malformed --expect file); other
   // classes (TypeError, ...) are bugs.
-  if (e instanceof Error && e.name === 'Error' && e.constructor === Error) return { message: e.message.split('\n')[0], details: [], code: 1 };
+  if (e instanceof Error && e.name === 'Error' && e.constructor === Error)
+    return { message: e.message.split('\n')[0], details: [], code: 1 };
   return { message: `internal error: ${describe(e)}`, details: [], code: 1 };
 }
 

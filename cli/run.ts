@@ -99,14 +99,20 @@ export async function loadModuleBytes(file: string): Promise<Uint8Array> {
  * binaries); others pass.
  */
 export function compileFailure(file: string, e: unknown): unknown {
-  const isCompile = e instanceof Error && e.name === 'CompileError' && typeof (e as { kind?: unknown }).kind === 'string';
+  const isCompile =
+    e instanceof Error && e.name === 'CompileError' && typeof (e as { kind?: unknown }).kind === 'string';
   if (!isCompile) return e;
   const located = e as Error & { locate?: (place: { file: string }) => Error };
-  return new CliError(typeof located.locate === 'function' ? located.locate({ file }).message : `${file}: ${located.message}`);
+  return new CliError(
+    typeof located.locate === 'function' ? located.locate({ file }).message : `${file}: ${located.message}`,
+  );
 }
 
 /** Loads and compiles FILE; every failure is reported naming the file. */
-export async function compileFile(file: string, engine: import('../runtime').Engine): Promise<import('../runtime').Module> {
+export async function compileFile(
+  file: string,
+  engine: import('../runtime').Engine,
+): Promise<import('../runtime').Module> {
   const rt = await import('../runtime');
   const bytes = await loadModuleBytes(file);
   try {
@@ -254,7 +260,8 @@ export function parseRunArgs(args: readonly string[], hostEnv: NodeJS.ProcessEnv
     } else if (flag === '--fuel') {
       const text = r.value();
       fuel = Number(text);
-      if (!/^\d+$/.test(text) || !Number.isSafeInteger(fuel)) throw new UsageError(`--fuel needs a non-negative integer, got "${text}"`);
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(fuel))
+        throw new UsageError(`--fuel needs a non-negative integer, got "${text}"`);
     } else if (flag === '--timeout') {
       timeoutMs = parseDuration(r.value(), flag, 'ms');
     } else if (a === '--no-cache') {
@@ -308,7 +315,8 @@ export async function runCommand(args: string[], io: Io = defaultIo): Promise<nu
   const isWasi = module.imports().some((imp) => imp.module === wasiLib.WASI_MODULE) || exportNames.has('_start');
 
   if (isWasi && (await import('../runtime/wasi/threads')).usesWasiThreads(module)) {
-    if (opts.invoke !== undefined) throw new UsageError(`${opts.file} uses wasi-threads: it runs as a command only (no --invoke)`);
+    if (opts.invoke !== undefined)
+      throw new UsageError(`${opts.file} uses wasi-threads: it runs as a command only (no --invoke)`);
     return runThreaded(opts, module);
   }
 

@@ -23,11 +23,36 @@ import { randomFillSync } from 'crypto';
 import { isatty } from 'tty';
 import { Func, Memory, type Instance, type Linker, type Store } from '../index';
 import {
-  ClockId, Errno, EventType, Filetype, Layout, Right, SIGNATURES, Whence, errnoOfHostCode, rightsOf, sigTypes,
-  FDFLAGS_APPEND, FDFLAGS_DSYNC, FDFLAGS_NONBLOCK, FDFLAGS_RSYNC, FDFLAGS_SYNC,
-  FSTFLAGS_ATIM, FSTFLAGS_ATIM_NOW, FSTFLAGS_MTIM, FSTFLAGS_MTIM_NOW,
-  LOOKUPFLAGS_SYMLINK_FOLLOW, OFLAGS_CREAT, OFLAGS_DIRECTORY, OFLAGS_EXCL, OFLAGS_TRUNC,
-  RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_FILE, RIGHTS_STREAM, SUBCLOCKFLAGS_ABSTIME,
+  ClockId,
+  Errno,
+  EventType,
+  Filetype,
+  Layout,
+  Right,
+  SIGNATURES,
+  Whence,
+  errnoOfHostCode,
+  rightsOf,
+  sigTypes,
+  FDFLAGS_APPEND,
+  FDFLAGS_DSYNC,
+  FDFLAGS_NONBLOCK,
+  FDFLAGS_RSYNC,
+  FDFLAGS_SYNC,
+  FSTFLAGS_ATIM,
+  FSTFLAGS_ATIM_NOW,
+  FSTFLAGS_MTIM,
+  FSTFLAGS_MTIM_NOW,
+  LOOKUPFLAGS_SYMLINK_FOLLOW,
+  OFLAGS_CREAT,
+  OFLAGS_DIRECTORY,
+  OFLAGS_EXCL,
+  OFLAGS_TRUNC,
+  RIGHTS_ALL,
+  RIGHTS_DIRECTORY,
+  RIGHTS_FILE,
+  RIGHTS_STREAM,
+  SUBCLOCKFLAGS_ABSTIME,
 } from './defs';
 
 export { Errno } from './defs';
@@ -93,7 +118,9 @@ const MAX_SYMLINK_EXPANSIONS = 32;
 
 /** Each right as a bigint mask, by name. */
 const RIGHT = Object.fromEntries(
-  Object.entries(Right).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, rightsOf(v as Right)]),
+  Object.entries(Right)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [k, rightsOf(v as Right)]),
 ) as Record<keyof typeof Right, bigint>;
 
 /** Sleeps the thread (no event loop turn: Wasm code is synchronous). */
@@ -108,7 +135,10 @@ function hostCode(e: unknown): string | undefined {
 }
 
 /** What fs.Stats, fs.BigIntStats and fs.Dirent share. */
-type FileKind = Pick<fs.Stats, 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>;
+type FileKind = Pick<
+  fs.Stats,
+  'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'
+>;
 
 function filetypeOf(st: FileKind): Filetype {
   if (st.isFile()) return Filetype.REGULAR_FILE;
@@ -179,11 +209,20 @@ export class Wasi {
       } catch {
         throw new Error(`preopened directory ${JSON.stringify(host)} does not exist`);
       }
-      if (!fs.statSync(root).isDirectory()) throw new Error(`preopened path ${JSON.stringify(host)} is not a directory`);
+      if (!fs.statSync(root).isDirectory())
+        throw new Error(`preopened path ${JSON.stringify(host)} is not a directory`);
       this.fds.set(next++, {
-        filetype: Filetype.DIRECTORY, hostFd: null, borrowed: false, position: null, fdflags: 0,
-        rightsBase: RIGHTS_DIRECTORY, rightsInheriting: RIGHTS_ALL, root, rel: [],
-        preopenName: Buffer.from(guest, 'utf8'), dirCache: null,
+        filetype: Filetype.DIRECTORY,
+        hostFd: null,
+        borrowed: false,
+        position: null,
+        fdflags: 0,
+        rightsBase: RIGHTS_DIRECTORY,
+        rightsInheriting: RIGHTS_ALL,
+        root,
+        rel: [],
+        preopenName: Buffer.from(guest, 'utf8'),
+        dirCache: null,
       });
     }
   }
@@ -197,11 +236,24 @@ export class Wasi {
     }
     // A terminal has no seek/tell rights: that is how wasi-libc's isatty() recognises one.
     // Other streams keep them and fd_seek answers ESPIPE, as lseek() does on a pipe.
-    const rights = filetype === Filetype.REGULAR_FILE ? RIGHTS_FILE
-      : isatty(hostFd) ? RIGHTS_STREAM : RIGHTS_STREAM | RIGHT.FD_SEEK | RIGHT.FD_TELL;
+    const rights =
+      filetype === Filetype.REGULAR_FILE
+        ? RIGHTS_FILE
+        : isatty(hostFd)
+          ? RIGHTS_STREAM
+          : RIGHTS_STREAM | RIGHT.FD_SEEK | RIGHT.FD_TELL;
     return {
-      filetype, hostFd, borrowed: true, position: null, fdflags: 0, rightsBase: rights, rightsInheriting: 0n,
-      root: null, rel: [], preopenName: null, dirCache: null,
+      filetype,
+      hostFd,
+      borrowed: true,
+      position: null,
+      fdflags: 0,
+      rightsBase: rights,
+      rightsInheriting: 0n,
+      root: null,
+      rel: [],
+      preopenName: null,
+      dirCache: null,
     };
   }
 
@@ -214,7 +266,10 @@ export class Wasi {
     for (const [name, [params, results]] of Object.entries(SIGNATURES)) {
       const impl = table[name];
       const type = { kind: 'func' as const, params: sigTypes(params), results: sigTypes(results) };
-      out.set(name, Func.fromHost(store, type, (...args: unknown[]) => this.guard(impl, args)));
+      out.set(
+        name,
+        Func.fromHost(store, type, (...args: unknown[]) => this.guard(impl, args)),
+      );
     }
     return out;
   }
@@ -232,7 +287,7 @@ export class Wasi {
   bind(instance: Instance, memory?: Memory): void {
     const m = instance.getExport('memory');
     // A module without memory can still use the pointer-free functions (proc_exit, ...).
-    this.memory = m instanceof Memory ? m : memory ?? null;
+    this.memory = m instanceof Memory ? m : (memory ?? null);
   }
 
   /** Runs a command: calls `_start`; returns the exit code (0 when _start returns). */
@@ -275,7 +330,8 @@ export class Wasi {
   }
 
   private mem(): Memory {
-    if (!this.memory) throw new Error('a WASI function needs the instance\'s exported "memory" (none exported, or bind() not called)');
+    if (!this.memory)
+      throw new Error('a WASI function needs the instance\'s exported "memory" (none exported, or bind() not called)');
     return this.memory;
   }
 
@@ -423,7 +479,13 @@ export class Wasi {
     return { rel, host: finalSlash && rel.length > 0 ? `${host}/` : host };
   }
 
-  private resolveAt(fd: number, rights: bigint, pathPtr: number, pathLen: number, followFinal: boolean): Resolved | Errno {
+  private resolveAt(
+    fd: number,
+    rights: bigint,
+    pathPtr: number,
+    pathLen: number,
+    followFinal: boolean,
+  ): Resolved | Errno {
     const d = this.dir(fd, rights);
     if (typeof d === 'number') return d;
     return this.resolvePath(d, this.string(pathPtr, pathLen), followFinal);
@@ -452,7 +514,8 @@ export class Wasi {
    * time not set is written back at that precision too (Node cannot leave one out).
    */
   private times(st: fs.BigIntStats, atim: bigint, mtim: bigint, flags: number): [number, number] | Errno {
-    if ((flags & FSTFLAGS_ATIM && flags & FSTFLAGS_ATIM_NOW) || (flags & FSTFLAGS_MTIM && flags & FSTFLAGS_MTIM_NOW)) return Errno.INVAL;
+    if ((flags & FSTFLAGS_ATIM && flags & FSTFLAGS_ATIM_NOW) || (flags & FSTFLAGS_MTIM && flags & FSTFLAGS_MTIM_NOW))
+      return Errno.INVAL;
     const now = nowNs(ClockId.REALTIME) as bigint;
     const a = flags & FSTFLAGS_ATIM_NOW ? now : flags & FSTFLAGS_ATIM ? atim : st.atimeNs;
     const m = flags & FSTFLAGS_MTIM_NOW ? now : flags & FSTFLAGS_MTIM ? mtim : st.mtimeNs;
@@ -526,13 +589,19 @@ export class Wasi {
     return {
       args_sizes_get: (argcPtr: number, sizePtr: number) => {
         this.u32(argcPtr, this.argBytes.length);
-        this.u32(sizePtr, this.argBytes.reduce((n, b) => n + b.length, 0));
+        this.u32(
+          sizePtr,
+          this.argBytes.reduce((n, b) => n + b.length, 0),
+        );
         return Errno.SUCCESS;
       },
       args_get: (argvPtr: number, bufPtr: number) => this.writeStrings(this.argBytes, argvPtr, bufPtr),
       environ_sizes_get: (countPtr: number, sizePtr: number) => {
         this.u32(countPtr, this.envBytes.length);
-        this.u32(sizePtr, this.envBytes.reduce((n, b) => n + b.length, 0));
+        this.u32(
+          sizePtr,
+          this.envBytes.reduce((n, b) => n + b.length, 0),
+        );
         return Errno.SUCCESS;
       },
       environ_get: (envPtr: number, bufPtr: number) => this.writeStrings(this.envBytes, envPtr, bufPtr),
@@ -619,7 +688,8 @@ export class Wasi {
       fd_filestat_get: (fd: number, ptr: number) => {
         const d = this.fd(fd, RIGHT.FD_FILESTAT_GET);
         if (typeof d === 'number') return d;
-        const st = d.hostFd !== null ? fs.fstatSync(d.hostFd, { bigint: true }) : fs.statSync(this.dirHost(d), { bigint: true });
+        const st =
+          d.hostFd !== null ? fs.fstatSync(d.hostFd, { bigint: true }) : fs.statSync(this.dirHost(d), { bigint: true });
         this.writeFilestat(ptr, st);
         return Errno.SUCCESS;
       },
@@ -634,7 +704,8 @@ export class Wasi {
       fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, flags: number) => {
         const d = this.fd(fd, RIGHT.FD_FILESTAT_SET_TIMES);
         if (typeof d === 'number') return d;
-        const st = d.hostFd !== null ? fs.fstatSync(d.hostFd, { bigint: true }) : fs.statSync(this.dirHost(d), { bigint: true });
+        const st =
+          d.hostFd !== null ? fs.fstatSync(d.hostFd, { bigint: true }) : fs.statSync(this.dirHost(d), { bigint: true });
         const t = this.times(st, BigInt.asUintN(64, atim), BigInt.asUintN(64, mtim), flags);
         if (typeof t === 'number') return t;
         if (d.hostFd !== null) fs.futimesSync(d.hostFd, t[0], t[1]);
@@ -646,11 +717,14 @@ export class Wasi {
         if (typeof d === 'number') return d;
         if (d.position === null) return Errno.SPIPE;
         let pos = BigInt.asUintN(64, offset);
-        this.u32(nreadPtr, this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
-          const n = this.readSome(d.hostFd as number, buf, pos);
-          pos += BigInt(n);
-          return n;
-        }));
+        this.u32(
+          nreadPtr,
+          this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
+            const n = this.readSome(d.hostFd as number, buf, pos);
+            pos += BigInt(n);
+            return n;
+          }),
+        );
         return Errno.SUCCESS;
       },
       fd_pwrite: (fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number) => {
@@ -658,34 +732,44 @@ export class Wasi {
         if (typeof d === 'number') return d;
         if (d.position === null) return Errno.SPIPE;
         let pos = BigInt.asUintN(64, offset);
-        this.u32(nwrittenPtr, this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
-          const n = this.writeAll(d.hostFd as number, buf, pos);
-          pos += BigInt(n);
-          return n;
-        }));
+        this.u32(
+          nwrittenPtr,
+          this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
+            const n = this.writeAll(d.hostFd as number, buf, pos);
+            pos += BigInt(n);
+            return n;
+          }),
+        );
         return Errno.SUCCESS;
       },
       fd_read: (fd: number, iovs: number, iovsLen: number, nreadPtr: number) => {
         const d = this.file(fd, RIGHT.FD_READ);
         if (typeof d === 'number') return d;
-        this.u32(nreadPtr, this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
-          if (buf.length === 0) return 0; // no read: on a pipe it could block
-          const n = this.readSome(d.hostFd as number, buf, d.position);
-          if (d.position !== null) d.position += BigInt(n);
-          return n;
-        }));
+        this.u32(
+          nreadPtr,
+          this.eachIovec(this.iovecs(iovs, iovsLen), (buf) => {
+            if (buf.length === 0) return 0; // no read: on a pipe it could block
+            const n = this.readSome(d.hostFd as number, buf, d.position);
+            if (d.position !== null) d.position += BigInt(n);
+            return n;
+          }),
+        );
         return Errno.SUCCESS;
       },
       fd_write: (fd: number, iovs: number, iovsLen: number, nwrittenPtr: number) => {
         const d = this.file(fd, RIGHT.FD_WRITE);
         if (typeof d === 'number') return d;
         const bufs = this.iovecs(iovs, iovsLen);
-        if (d.position !== null && d.fdflags & FDFLAGS_APPEND) d.position = fs.fstatSync(d.hostFd as number, { bigint: true }).size;
-        this.u32(nwrittenPtr, this.eachIovec(bufs, (buf) => {
-          const n = this.writeAll(d.hostFd as number, buf, d.position);
-          if (d.position !== null) d.position += BigInt(n);
-          return n;
-        }));
+        if (d.position !== null && d.fdflags & FDFLAGS_APPEND)
+          d.position = fs.fstatSync(d.hostFd as number, { bigint: true }).size;
+        this.u32(
+          nwrittenPtr,
+          this.eachIovec(bufs, (buf) => {
+            const n = this.writeAll(d.hostFd as number, buf, d.position);
+            if (d.position !== null) d.position += BigInt(n);
+            return n;
+          }),
+        );
         return Errno.SUCCESS;
       },
       fd_prestat_get: (fd: number, ptr: number) => {
@@ -750,10 +834,17 @@ export class Wasi {
         if (d.position === null) return Errno.SPIPE;
         let base: bigint;
         switch (whence) {
-          case Whence.SET: base = 0n; break;
-          case Whence.CUR: base = d.position; break;
-          case Whence.END: base = fs.fstatSync(d.hostFd as number, { bigint: true }).size; break;
-          default: return Errno.INVAL;
+          case Whence.SET:
+            base = 0n;
+            break;
+          case Whence.CUR:
+            base = d.position;
+            break;
+          case Whence.END:
+            base = fs.fstatSync(d.hostFd as number, { bigint: true }).size;
+            break;
+          default:
+            return Errno.INVAL;
         }
         const next = base + offset;
         if (next < 0n) return Errno.INVAL;
@@ -783,7 +874,15 @@ export class Wasi {
         this.writeFilestat(ptr, fs.lstatSync(r.host, { bigint: true }));
         return Errno.SUCCESS;
       },
-      path_filestat_set_times: (fd: number, flags: number, p: number, len: number, atim: bigint, mtim: bigint, fst: number) => {
+      path_filestat_set_times: (
+        fd: number,
+        flags: number,
+        p: number,
+        len: number,
+        atim: bigint,
+        mtim: bigint,
+        fst: number,
+      ) => {
         const follow = (flags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
         const r = this.resolveAt(fd, RIGHT.PATH_FILESTAT_SET_TIMES, p, len, follow);
         if (typeof r === 'number') return r;
@@ -794,8 +893,22 @@ export class Wasi {
         else fs.utimesSync(r.host, t[0], t[1]);
         return Errno.SUCCESS;
       },
-      path_link: (oldFd: number, oldFlags: number, oldP: number, oldLen: number, newFd: number, newP: number, newLen: number) => {
-        const from = this.resolveAt(oldFd, RIGHT.PATH_LINK_SOURCE, oldP, oldLen, (oldFlags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0);
+      path_link: (
+        oldFd: number,
+        oldFlags: number,
+        oldP: number,
+        oldLen: number,
+        newFd: number,
+        newP: number,
+        newLen: number,
+      ) => {
+        const from = this.resolveAt(
+          oldFd,
+          RIGHT.PATH_LINK_SOURCE,
+          oldP,
+          oldLen,
+          (oldFlags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0,
+        );
         if (typeof from === 'number') return from;
         const to = this.resolveAt(newFd, RIGHT.PATH_LINK_TARGET, newP, newLen, false);
         if (typeof to === 'number') return to;
@@ -803,9 +916,27 @@ export class Wasi {
         return Errno.SUCCESS;
       },
       path_open: (
-        fd: number, dirflags: number, p: number, len: number, oflags: number,
-        rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdPtr: number,
-      ) => this.pathOpen(fd, dirflags, p, len, oflags, BigInt.asUintN(64, rightsBase), BigInt.asUintN(64, rightsInheriting), fdflags, fdPtr),
+        fd: number,
+        dirflags: number,
+        p: number,
+        len: number,
+        oflags: number,
+        rightsBase: bigint,
+        rightsInheriting: bigint,
+        fdflags: number,
+        fdPtr: number,
+      ) =>
+        this.pathOpen(
+          fd,
+          dirflags,
+          p,
+          len,
+          oflags,
+          BigInt.asUintN(64, rightsBase),
+          BigInt.asUintN(64, rightsInheriting),
+          fdflags,
+          fdPtr,
+        ),
       path_readlink: (fd: number, p: number, len: number, buf: number, bufLen: number, usedPtr: number) => {
         const r = this.resolveAt(fd, RIGHT.PATH_READLINK, p, len, false);
         if (typeof r === 'number') return r;
@@ -848,7 +979,8 @@ export class Wasi {
         return Errno.SUCCESS;
       },
 
-      poll_oneoff: (inPtr: number, outPtr: number, n: number, neventsPtr: number) => this.pollOneoff(inPtr, outPtr, n, neventsPtr),
+      poll_oneoff: (inPtr: number, outPtr: number, n: number, neventsPtr: number) =>
+        this.pollOneoff(inPtr, outPtr, n, neventsPtr),
 
       proc_exit: (code: number) => {
         throw new WasiExit(code >>> 0);
@@ -886,11 +1018,21 @@ export class Wasi {
   }
 
   private pathOpen(
-    fd: number, dirflags: number, p: number, len: number, oflags: number,
-    rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdPtr: number,
+    fd: number,
+    dirflags: number,
+    p: number,
+    len: number,
+    oflags: number,
+    rightsBase: bigint,
+    rightsInheriting: bigint,
+    fdflags: number,
+    fdPtr: number,
   ): Errno {
     // Creating needs path_create_file and truncating path_filestat_set_size, on the directory.
-    const needed = RIGHT.PATH_OPEN | (oflags & OFLAGS_CREAT ? RIGHT.PATH_CREATE_FILE : 0n) | (oflags & OFLAGS_TRUNC ? RIGHT.PATH_FILESTAT_SET_SIZE : 0n);
+    const needed =
+      RIGHT.PATH_OPEN |
+      (oflags & OFLAGS_CREAT ? RIGHT.PATH_CREATE_FILE : 0n) |
+      (oflags & OFLAGS_TRUNC ? RIGHT.PATH_FILESTAT_SET_SIZE : 0n);
     const dir = this.dir(fd, needed);
     if (typeof dir === 'number') return dir;
     const follow = (dirflags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
@@ -921,9 +1063,17 @@ export class Wasi {
       // Reading the directory itself must be possible (readdir at least).
       fs.accessSync(r.host, C.R_OK);
       const n = this.allocateFd({
-        filetype: Filetype.DIRECTORY, hostFd: null, borrowed: false, position: null, fdflags,
-        rightsBase: base & RIGHTS_DIRECTORY, rightsInheriting: inheriting, root: dir.root, rel: r.rel,
-        preopenName: null, dirCache: null,
+        filetype: Filetype.DIRECTORY,
+        hostFd: null,
+        borrowed: false,
+        position: null,
+        fdflags,
+        rightsBase: base & RIGHTS_DIRECTORY,
+        rightsInheriting: inheriting,
+        root: dir.root,
+        rel: r.rel,
+        preopenName: null,
+        dirCache: null,
       });
       this.u32(fdPtr, n);
       return Errno.SUCCESS;
@@ -952,8 +1102,17 @@ export class Wasi {
       throw e;
     }
     const n = this.allocateFd({
-      filetype, hostFd, borrowed: false, position: filetype === Filetype.REGULAR_FILE ? 0n : null, fdflags,
-      rightsBase: base & RIGHTS_FILE, rightsInheriting: inheriting, root: null, rel: [], preopenName: null, dirCache: null,
+      filetype,
+      hostFd,
+      borrowed: false,
+      position: filetype === Filetype.REGULAR_FILE ? 0n : null,
+      fdflags,
+      rightsBase: base & RIGHTS_FILE,
+      rightsInheriting: inheriting,
+      root: null,
+      rel: [],
+      preopenName: null,
+      dirCache: null,
     });
     this.u32(fdPtr, n);
     return Errno.SUCCESS;
@@ -966,7 +1125,12 @@ export class Wasi {
     const S = Layout.subscription;
     const E = Layout.event;
     if ((inPtr >>> 0) + n * S.size > dv.byteLength || (outPtr >>> 0) + n * E.size > dv.byteLength) return Errno.FAULT;
-    interface Ev { userdata: bigint; error: Errno; type: EventType; nbytes: bigint }
+    interface Ev {
+      userdata: bigint;
+      error: Errno;
+      type: EventType;
+      nbytes: bigint;
+    }
     const ready: Ev[] = [];
     const clocks: { userdata: bigint; deadline: bigint; id: number }[] = [];
     for (let i = 0; i < n; i++) {
@@ -1009,7 +1173,9 @@ export class Wasi {
       while (process.hrtime.bigint() < first) sleepMs(0.1);
     }
     const now = process.hrtime.bigint();
-    for (const c of clocks) if (c.deadline <= now) ready.push({ userdata: c.userdata, error: Errno.SUCCESS, type: EventType.CLOCK, nbytes: 0n });
+    for (const c of clocks)
+      if (c.deadline <= now)
+        ready.push({ userdata: c.userdata, error: Errno.SUCCESS, type: EventType.CLOCK, nbytes: 0n });
     const out = this.mem().dv;
     ready.forEach((ev, i) => {
       const e = (outPtr >>> 0) + i * E.size;

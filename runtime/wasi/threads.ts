@@ -23,7 +23,21 @@
 
 import { Worker } from 'worker_threads';
 import * as path from 'path';
-import { Engine, Func, Instance, LinkError, Memory, Module, RuntimeError, Store, WasmException, formatWasmBacktrace, wasmBacktrace, type Extern, type SharedMemoryHandle } from '../index';
+import {
+  Engine,
+  Func,
+  Instance,
+  LinkError,
+  Memory,
+  Module,
+  RuntimeError,
+  Store,
+  WasmException,
+  formatWasmBacktrace,
+  wasmBacktrace,
+  type Extern,
+  type SharedMemoryHandle,
+} from '../index';
 import { WASI_MODULE, Wasi, WasiExit, type WasiOptions } from './index';
 import { SIGNATURES } from './defs';
 import type { MemoryType } from '../../compiler/ir';
@@ -51,7 +65,11 @@ export interface WasiThreadsOptions {
   /** The WASI options every thread's Wasi gets; preopens as [guest, host] pairs or a record. */
   readonly wasi?: WasiOptions;
   /** Code settings of each thread's engine. */
-  readonly engine?: { readonly consumeFuel?: boolean; readonly epochInterruption?: boolean; readonly codegen?: 'jit' | 'interpreter' };
+  readonly engine?: {
+    readonly consumeFuel?: boolean;
+    readonly epochInterruption?: boolean;
+    readonly codegen?: 'jit' | 'interpreter';
+  };
   /** Fuel of each thread's store (needs engine.consumeFuel). */
   readonly fuel?: number;
   /** Wall-clock limit of the whole run, from this call (needs engine.epochInterruption). */
@@ -92,7 +110,13 @@ interface ThreadData {
 type Report =
   | { readonly kind: 'spawn'; readonly tid: number; readonly arg: number }
   | { readonly kind: 'exit'; readonly code: number }
-  | { readonly kind: 'failure'; readonly what: 'trap' | 'exception' | 'error'; readonly message: string; readonly backtrace: string[]; readonly thread: number };
+  | {
+      readonly kind: 'failure';
+      readonly what: 'trap' | 'exception' | 'error';
+      readonly message: string;
+      readonly backtrace: string[];
+      readonly thread: number;
+    };
 
 /**
  * The memory import of a wasi-threads module (null: none), after checking that every import
@@ -112,7 +136,9 @@ function memoryImport(module: Module): MemoryType | null {
     } else if (imp.kind === 'func' && imp.module === WASI_THREADS_MODULE && imp.name === THREAD_SPAWN) {
       continue;
     } else {
-      throw new LinkError(`unknown import ${what} (a wasi-threads program may import "${WASI_MODULE}", "${WASI_THREADS_MODULE}" "${THREAD_SPAWN}" and a memory)`);
+      throw new LinkError(
+        `unknown import ${what} (a wasi-threads program may import "${WASI_MODULE}", "${WASI_THREADS_MODULE}" "${THREAD_SPAWN}" and a memory)`,
+      );
     }
   }
   return memory;
@@ -135,7 +161,8 @@ export async function runWasiThreads(options: WasiThreadsOptions): Promise<numbe
   const store = new Store(engine);
   const module = Module.fromBinary(engine, options.bytes);
   const memoryType = memoryImport(module);
-  if (!module.exports().some((e) => e.name === '_start' && e.kind === 'func')) throw new LinkError('the module has no exported function "_start"');
+  if (!module.exports().some((e) => e.name === '_start' && e.kind === 'func'))
+    throw new LinkError('the module has no exported function "_start"');
   const control = new Int32Array(new SharedArrayBuffer(3 * 4));
   control[CONTROL_NEXT_TID] = 1;
   const common = {
@@ -173,7 +200,8 @@ export async function runWasiThreads(options: WasiThreadsOptions): Promise<numbe
       w.on('exit', (code) => {
         workers.delete(w);
         // The main thread's worker parks once it has reported, so ending unreported is a crash.
-        if (tid === 0) end(() => reject(new Error(`the main thread's worker ended with code ${code} before the program ended`)));
+        if (tid === 0)
+          end(() => reject(new Error(`the main thread's worker ended with code ${code} before the program ended`)));
       });
     };
     start(0, 0);
@@ -202,7 +230,12 @@ export function runThread(d: ThreadData, post: (r: Report) => void): void {
     const engine = new Engine(d.engine ?? {});
     const store = new Store(engine);
     module = Module.fromBinary(engine, d.bytes);
-    const memory = d.memory !== null ? Memory.fromShared(store, d.memory) : d.memoryType !== null ? Memory.create(store, d.memoryType) : undefined;
+    const memory =
+      d.memory !== null
+        ? Memory.fromShared(store, d.memory)
+        : d.memoryType !== null
+          ? Memory.create(store, d.memoryType)
+          : undefined;
     // thread-spawn fails (returns -1) unless a new instance can share this one's memory and
     // has somewhere to start.
     const canSpawn = d.memory !== null && module.exports().some((e) => e.name === THREAD_START && e.kind === 'func');
@@ -236,8 +269,16 @@ export function runThread(d: ThreadData, post: (r: Report) => void): void {
   } catch (e) {
     if (e instanceof WasiExit) finish({ kind: 'exit', code: e.code });
     const trace = (): string[] => (module ? formatWasmBacktrace(wasmBacktrace(e, module)) : []);
-    if (e instanceof RuntimeError) finish({ kind: 'failure', what: 'trap', message: e.message, backtrace: trace(), thread: d.tid });
-    if (e instanceof WasmException) finish({ kind: 'failure', what: 'exception', message: 'uncaught wasm exception', backtrace: trace(), thread: d.tid });
+    if (e instanceof RuntimeError)
+      finish({ kind: 'failure', what: 'trap', message: e.message, backtrace: trace(), thread: d.tid });
+    if (e instanceof WasmException)
+      finish({
+        kind: 'failure',
+        what: 'exception',
+        message: 'uncaught wasm exception',
+        backtrace: trace(),
+        thread: d.tid,
+      });
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
     finish({ kind: 'failure', what: 'error', message, backtrace: trace(), thread: d.tid });
   }

@@ -2,7 +2,17 @@
 // stdio redirected to host descriptors, a module without memory, option errors.
 // (tests/wasi/ covers the programs end to end against node:wasi.)
 
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { Engine, Linker, Module, Store } from '../index';
@@ -15,12 +25,54 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A module importing only proc_exit whose _start calls proc_exit(5); it has no memory. */
 const EXIT_5 = Uint8Array.from([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x01, 0x08, 0x02, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00,
-  0x02, 0x24, 0x01, 0x16, ...Buffer.from('wasi_snapshot_preview1'), 0x09, ...Buffer.from('proc_exit'), 0x00, 0x00,
-  0x03, 0x02, 0x01, 0x01,
-  0x07, 0x0a, 0x01, 0x06, ...Buffer.from('_start'), 0x00, 0x01,
-  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x05, 0x10, 0x00, 0x0b,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0x08,
+  0x02,
+  0x60,
+  0x01,
+  0x7f,
+  0x00,
+  0x60,
+  0x00,
+  0x00,
+  0x02,
+  0x24,
+  0x01,
+  0x16,
+  ...Buffer.from('wasi_snapshot_preview1'),
+  0x09,
+  ...Buffer.from('proc_exit'),
+  0x00,
+  0x00,
+  0x03,
+  0x02,
+  0x01,
+  0x01,
+  0x07,
+  0x0a,
+  0x01,
+  0x06,
+  ...Buffer.from('_start'),
+  0x00,
+  0x01,
+  0x0a,
+  0x08,
+  0x01,
+  0x06,
+  0x00,
+  0x41,
+  0x05,
+  0x10,
+  0x00,
+  0x0b,
 ]);
 
 function instantiate(wasi: Wasi, bytes: Uint8Array) {
@@ -83,9 +135,26 @@ test('errno values follow preview1', () => {
 
 /** A module that only exports a one-page memory, for calling the host functions by hand. */
 const MEMORY_ONLY = Uint8Array.from([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x05, 0x03, 0x01, 0x00, 0x01,
-  0x07, 0x0a, 0x01, 0x06, ...Buffer.from('memory'), 0x02, 0x00,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x05,
+  0x03,
+  0x01,
+  0x00,
+  0x01,
+  0x07,
+  0x0a,
+  0x01,
+  0x06,
+  ...Buffer.from('memory'),
+  0x02,
+  0x00,
 ]);
 
 const RIGHT_FD_READ = 1n << 1n;
@@ -196,14 +265,14 @@ test('timestamps are stored to the microsecond, the finest unit Node keeps', () 
   writeFileSync(path.join(root, 'f'), 'f');
   const w = direct(root);
   const fd = w.open(3, 'f', 0, RIGHT_FD_FILESTAT_SET_TIMES | RIGHT_FD_FILESTAT_GET) as number;
-  const base = w.mtim(3, 'f') / 1_000_000_000n * 1_000_000_000n;
+  const base = (w.mtim(3, 'f') / 1_000_000_000n) * 1_000_000_000n;
   // Sub-microsecond parts are dropped; microseconds are exact, also next to a boundary
   // where the nearest double of the time lies below it.
   for (const frac of [0n, 1n, 999n, 1000n, 123_456_789n, 999_999_999n, 311_346_000n, 500_000_100n]) {
     const t = base + frac;
     expect(w.call('fd_filestat_set_times', fd, 0n, t, FSTFLAGS_MTIM)).toBe(Errno.SUCCESS);
-    expect(w.mtim(3, 'f')).toBe(t / 1000n * 1000n);
+    expect(w.mtim(3, 'f')).toBe((t / 1000n) * 1000n);
     expect(w.call('path_filestat_set_times', 3, 0, ...w.str('f'), 0n, t + 7000n, FSTFLAGS_MTIM)).toBe(Errno.SUCCESS);
-    expect(w.mtim(3, 'f')).toBe((t + 7000n) / 1000n * 1000n);
+    expect(w.mtim(3, 'f')).toBe(((t + 7000n) / 1000n) * 1000n);
   }
 });

@@ -40,7 +40,8 @@ function native(mode: string): Outcome {
   // threads.wasm imports (memory 2 16 shared) or so; the runner's memory need only fit it.
   const config = { wasm: WASM, args: [WASM, mode], memory: { initial: 16, maximum: 16 } };
   const r = spawnSync(process.execPath, [path.join(__dirname, 'native-threads-runner.js'), JSON.stringify(config)], {
-    encoding: 'utf8', timeout: 60_000,
+    encoding: 'utf8',
+    timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -111,10 +112,16 @@ const SPAWN_REPORT = `
     (call $exit (select (i32.const 10) (i32.const 20) (i32.lt_s (call $spawn (i32.const 7)) (i32.const 0)))))`;
 
 test.each([
-  ['a memory the module defines', `(module ${SPAWN_REPORT} (memory (export "memory") 1)
-     (func (export "wasi_thread_start") (param i32 i32)))`],
-  ['an unshared imported memory', `(module (import "env" "memory" (memory 1)) ${SPAWN_REPORT}
-     (func (export "wasi_thread_start") (param i32 i32)))`],
+  [
+    'a memory the module defines',
+    `(module ${SPAWN_REPORT} (memory (export "memory") 1)
+     (func (export "wasi_thread_start") (param i32 i32)))`,
+  ],
+  [
+    'an unshared imported memory',
+    `(module (import "env" "memory" (memory 1)) ${SPAWN_REPORT}
+     (func (export "wasi_thread_start") (param i32 i32)))`,
+  ],
   ['no memory', `(module ${SPAWN_REPORT} (func (export "wasi_thread_start") (param i32 i32)))`],
   ['no wasi_thread_start export', `(module (import "env" "memory" (memory 1 1 shared)) ${SPAWN_REPORT})`],
 ])('thread-spawn fails (negative result) with %s', (name, text) => {
@@ -122,14 +129,19 @@ test.each([
 });
 
 test('thread-spawn succeeds with an imported shared memory and wasi_thread_start', () => {
-  const file = wat('spawn-ok', `(module (import "env" "memory" (memory 1 1 shared)) ${SPAWN_REPORT}
-    (func (export "wasi_thread_start") (param i32 i32)))`);
+  const file = wat(
+    'spawn-ok',
+    `(module (import "env" "memory" (memory 1 1 shared)) ${SPAWN_REPORT}
+    (func (export "wasi_thread_start") (param i32 i32)))`,
+  );
   expect(jetwasm([file])).toEqual({ code: 20, stdout: '', stderr: '' });
 });
 
 test('returning from _start ends the program while a thread spins', () => {
   // The thread stores its tid and start_arg, wakes the main thread, then loops forever.
-  const file = wat('return-main-busy', `(module
+  const file = wat(
+    'return-main-busy',
+    `(module
     (import "foo" "bar" (memory 1 1 shared))
     (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
     (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
@@ -143,7 +155,8 @@ test('returning from _start ends the program while a thread spins', () => {
       (if (i32.le_s (local.get $tid) (i32.const 0)) (then unreachable))
       (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
       (if (i32.ne (i32.load (i32.const 4)) (local.get $tid)) (then unreachable))
-      (if (i32.ne (i32.load (i32.const 8)) (i32.const 12345)) (then unreachable))))`);
+      (if (i32.ne (i32.load (i32.const 8)) (i32.const 12345)) (then unreachable))))`,
+  );
   expect(jetwasm([file])).toEqual({ code: 0, stdout: '', stderr: '' });
 });
 
@@ -160,12 +173,16 @@ test('a wasi-threads program takes no --invoke, and unknown imports are link err
 
 test('runWasiThreads for embedders: stdio to a given descriptor, exit code, WasiThreadError', async () => {
   // The private build's module: its workers load thread-worker.js from beside it.
-  const threads = require(path.join(buildRoot, 'dist', 'runtime', 'wasi', 'threads.js')) as typeof import('../../runtime/wasi/threads');
+  const threads = require(
+    path.join(buildRoot, 'dist', 'runtime', 'wasi', 'threads.js'),
+  ) as typeof import('../../runtime/wasi/threads');
   const bytes = readFileSync(WASM);
   const out = path.join(work, 'embedder-out.txt');
   const fd = openSync(out, 'w');
   try {
-    await expect(threads.runWasiThreads({ bytes, wasi: { args: ['threads.wasm', 'exit'], stdout: fd } })).resolves.toBe(3);
+    await expect(threads.runWasiThreads({ bytes, wasi: { args: ['threads.wasm', 'exit'], stdout: fd } })).resolves.toBe(
+      3,
+    );
     const failure = threads.runWasiThreads({ bytes, wasi: { args: ['threads.wasm', 'trap'], stdout: fd } });
     await expect(failure).rejects.toBeInstanceOf(threads.WasiThreadError);
     await expect(failure).rejects.toMatchObject({ kind: 'trap', message: 'unreachable' });
@@ -175,5 +192,7 @@ test('runWasiThreads for embedders: stdio to a given descriptor, exit code, Wasi
   } finally {
     closeSync(fd);
   }
-  expect(readFileSync(out, 'utf8')).toBe('main: spawning 1 thread\nthread 0: exit 3\nmain: spawning 1 thread\nthread 0: trap\n');
+  expect(readFileSync(out, 'utf8')).toBe(
+    'main: spawning 1 thread\nthread 0: exit 3\nmain: spawning 1 thread\nthread 0: trap\n',
+  );
 });

@@ -54,9 +54,15 @@ function runJetwasm(p: Program): Outcome {
 function runNodeWasi(p: Program): Outcome {
   const wasm = path.join(HERE, p.wasm);
   const config = { wasm, args: [wasm, ...(p.args ?? [])], env: p.env ?? {}, preopens: p.preopens ?? {} };
-  const r = spawnSync(process.execPath, ['--no-warnings', path.join(HERE, 'node-wasi-runner.js'), JSON.stringify(config)], {
-    input: p.stdin ?? '', encoding: 'utf8', timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--no-warnings', path.join(HERE, 'node-wasi-runner.js'), JSON.stringify(config)],
+    {
+      input: p.stdin ?? '',
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -114,14 +120,25 @@ test('fileops: create, write, seek, read back, stat, readdir, rename, links, unl
     'hard nlink: 2',
     'rmdir non-empty: ENOTEMPTY',
     'rmdir sub: OK',
-  ]) expect(lines).toContain(l);
+  ])
+    expect(lines).toContain(l);
   // The program removes everything it made.
   expect(readdirSync(ourDir)).toEqual([]);
 });
 
 test('fileops2: timestamps, allocate, fdflags, fd_renumber, a long fd_readdir, poll on stdin', () => {
-  const ours = runJetwasm({ wasm: 'fileops2.wasm', args: ['/sandbox'], preopens: { '/sandbox': freshDir('ours2') }, stdin: 'in' });
-  const ref = runNodeWasi({ wasm: 'fileops2.wasm', args: ['/sandbox'], preopens: { '/sandbox': freshDir('ref2') }, stdin: 'in' });
+  const ours = runJetwasm({
+    wasm: 'fileops2.wasm',
+    args: ['/sandbox'],
+    preopens: { '/sandbox': freshDir('ours2') },
+    stdin: 'in',
+  });
+  const ref = runNodeWasi({
+    wasm: 'fileops2.wasm',
+    args: ['/sandbox'],
+    preopens: { '/sandbox': freshDir('ref2') },
+    stdin: 'in',
+  });
   // node:wasi reports the fdflags an fd was opened with, not those set later by
   // fd_fdstat_set_flags (line 9); everything else must be the same.
   const APPEND_AFTER_SET = 8;
@@ -144,7 +161,8 @@ test('fileops2: timestamps, allocate, fdflags, fd_renumber, a long fd_readdir, p
     'readdir: 300 entries, index sum 44850',
     'poll stdin: 1 revents POLLIN',
     'stdin: "in"',
-  ]) expect(ourLines).toContain(l);
+  ])
+    expect(ourLines).toContain(l);
 });
 
 test('clocks, sleeping and random bytes', () => {
@@ -153,7 +171,11 @@ test('clocks, sleeping and random bytes', () => {
   // The sleep lines depend on timing: on a loaded machine Node's own WASI has returned
   // early from a 20 ms sleep ("slept >= 20ms: no"). Ours must report both as met (below);
   // every other line must match the reference.
-  const timingFree = (out: string): string => out.split('\n').filter((l) => !l.startsWith('slept ')).join('\n');
+  const timingFree = (out: string): string =>
+    out
+      .split('\n')
+      .filter((l) => !l.startsWith('slept '))
+      .join('\n');
   expect({ ...ours, stdout: timingFree(ours.stdout) }).toEqual({ ...ref, stdout: timingFree(ref.stdout) });
   expect(ours.stdout).toMatch(/^slept >= 20ms: yes$/m);
   expect(ours.stdout).toMatch(/^slept < 5s: yes$/m);
@@ -193,8 +215,16 @@ test('paths are confined to the preopen: "..", symlinks out and absolute symlink
     return d;
   };
   const ourDir = setup();
-  const ours = runJetwasm({ wasm: 'confine.wasm', args: ['/sandbox'], preopens: { '/sandbox': path.join(ourDir, 'box') } });
-  const ref = runNodeWasi({ wasm: 'confine.wasm', args: ['/sandbox'], preopens: { '/sandbox': path.join(setup(), 'box') } });
+  const ours = runJetwasm({
+    wasm: 'confine.wasm',
+    args: ['/sandbox'],
+    preopens: { '/sandbox': path.join(ourDir, 'box') },
+  });
+  const ref = runNodeWasi({
+    wasm: 'confine.wasm',
+    args: ['/sandbox'],
+    preopens: { '/sandbox': path.join(setup(), 'box') },
+  });
   expect(ours).toEqual(ref);
   expect(ours.stdout.split('\n')).toEqual([
     'open inside.txt: opened, read 7',
@@ -214,9 +244,14 @@ test('paths are confined to the preopen: "..", symlinks out and absolute symlink
 test('WASI programs run under node --jitless, where native WebAssembly does not exist', () => {
   const d = freshDir('jitless');
   writeFileSync(path.join(d, 'input.txt'), 'no native wasm\n');
-  const r = spawnSync(process.execPath, ['--jitless', bin, 'run', '--dir', `${d}::/data`, path.join(HERE, 'cat_args.wasm'), '/data/input.txt'], {
-    encoding: 'utf8', timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--jitless', bin, 'run', '--dir', `${d}::/data`, path.join(HERE, 'cat_args.wasm'), '/data/input.txt'],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   expect(r.status).toBe(3);
   expect(r.stdout).toBe('no native wasm\nargc=2\nargv[1]=/data/input.txt\nGREETING=(unset)\nMISSING=(unset)\n');
   // V8 announces that --jitless disables WebAssembly; the program's own stderr follows.
@@ -232,14 +267,24 @@ describe('jetwasm run command line', () => {
   });
 
   test('a reactor: _initialize runs, then --invoke calls an export and prints its result', () => {
-    expect(jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'add', '2', '-3'])).toEqual({ code: 0, stdout: '-1\n', stderr: '' });
+    expect(jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'add', '2', '-3'])).toEqual({
+      code: 0,
+      stdout: '-1\n',
+      stderr: '',
+    });
     expect(jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'greet', '2'])).toEqual({
-      code: 0, stdout: 'hello 0\nhello 1\n2\n', stderr: '',
+      code: 0,
+      stdout: 'hello 0\nhello 1\n2\n',
+      stderr: '',
     });
   });
 
   test('proc_exit inside --invoke becomes the exit code', () => {
-    expect(jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'quit', '7'])).toEqual({ code: 7, stdout: '', stderr: '' });
+    expect(jetwasm(['run', path.join(HERE, 'reactor.wasm'), '--invoke', 'quit', '7'])).toEqual({
+      code: 7,
+      stdout: '',
+      stderr: '',
+    });
   });
 
   test('a trap is reported on stderr (with its Wasm backtrace) and exit code 1', () => {
@@ -251,7 +296,10 @@ describe('jetwasm run command line', () => {
   test('a reactor without --invoke, a missing preopen, a missing file, unknown options: one line, non-zero', () => {
     const cases: [string[], RegExp][] = [
       [['run', path.join(HERE, 'reactor.wasm')], /reactor .*--invoke NAME/],
-      [['run', '--dir', path.join(work, 'no-such-dir'), path.join(HERE, 'cat_args.wasm')], /preopened directory .*no-such-dir.* does not exist/],
+      [
+        ['run', '--dir', path.join(work, 'no-such-dir'), path.join(HERE, 'cat_args.wasm')],
+        /preopened directory .*no-such-dir.* does not exist/,
+      ],
       [['run', path.join(work, 'nope.wasm')], /cannot read .*nope\.wasm/],
       [['run', '--frob', path.join(HERE, 'cat_args.wasm')], /unknown option --frob/],
       [['run', '--dir'], /--dir needs a value/],
@@ -268,7 +316,11 @@ describe('jetwasm run command line', () => {
   test('the guest name of a preopen defaults to the host path as given', () => {
     const d = freshDir('plain');
     writeFileSync(path.join(d, 'input.txt'), 'x\n');
-    const r = spawnSync(process.execPath, [bin, 'run', '--dir', d, path.join(HERE, 'cat_args.wasm'), `${d}/input.txt`], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'run', '--dir', d, path.join(HERE, 'cat_args.wasm'), `${d}/input.txt`],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(3);
     expect(r.stdout.split('\n')[0]).toBe('x');
   });
