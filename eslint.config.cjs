@@ -30,7 +30,7 @@ const LAYERS = [
   { files: ['compiler/*.ts'], patterns: [NOT_ABOVE_COMPILER] },
   { files: ['compiler/binary/**/*.ts'], patterns: [NOT_ABOVE_COMPILER, no(`${top('vmctx')}|${top('types')}|^\\.\\./(validate|translate|text)(/|$)`, 'compiler/binary may import compiler/ir, opcodes, errors, shapes and limits only.')] },
   { files: ['compiler/text/**/*.ts'], patterns: [NOT_ABOVE_COMPILER, no(`${top('vmctx')}|${top('types')}|^\\.\\./(validate|translate|binary)(/|$)`, 'compiler/text may import compiler/ir, opcodes and errors only.')] },
-  { files: ['compiler/validate/**/*.ts'], patterns: [NOT_ABOVE_COMPILER, no(`${top('vmctx')}|^\\.\\./(translate|text|binary)(/|$)`, 'compiler/validate may import compiler/ir, opcodes, errors, shapes, limits and types/ only.')] },
+  { files: ['compiler/validate/**/*.ts'], patterns: [NOT_ABOVE_COMPILER, no(`${top('vmctx')}|^\\.\\./(translate|text|binary)(/|$)`, 'compiler/validate may import compiler/ir, opcodes, features, errors, shapes, limits and types/ only.')] },
   { files: ['compiler/translate/**/*.ts'], patterns: [NOT_ABOVE_COMPILER, no(`^\\.\\./(validate|text)(/|$)|^\\.\\./binary/(?!module$)`, 'compiler/translate may import compiler/ir, opcodes, errors, shapes, binary/module and vmctx/ only.')] },
   { files: ['vmctx/**/*.ts', 'types/**/*.ts'], patterns: [NO_COMPILER_CODE, no(`${seg('runtime')}|${seg('cli')}|${seg('spec-tests')}`, 'vmctx/ and types/ are imported by the compiler and the runtime, never the reverse.')] },
   { files: ['runtime/**/*.ts'], patterns: [RUNTIME] },

@@ -3,23 +3,15 @@
 // epoch). Modules belong to the engine that compiled them; stores to the engine they were
 // created for, and a store instantiates only its engine's modules.
 
+import { resolveFeatures, type Features } from '../compiler/features';
 import { hostEnv } from './host-env';
 import { EngineInterrupts } from './limits';
 
-/** Proposal / feature switches. The decoder and validator accept all of Wasm 3.0 today; the
- *  flags are recorded for the compilation pipeline and reported back by `Engine.features`. */
-export interface WasmFeatures {
-  simd?: boolean;
-  threads?: boolean;
-  exceptions?: boolean;
-  gc?: boolean;
-  tailCall?: boolean;
-  memory64?: boolean;
-  multiMemory?: boolean;
-  customPageSizes?: boolean;
-  extendedConst?: boolean;
-  relaxedSimd?: boolean;
-}
+/**
+ * Proposal switches (compiler/features.ts): a module using a proposal switched off is a
+ * CompileError. Default: all of WebAssembly 3.0 on, custom descriptors off.
+ */
+export type WasmFeatures = Partial<Features>;
 
 export type EngineOptions = {
   /** Feature switches (all on by default). */
@@ -69,27 +61,14 @@ export function compilationMode(config: EngineConfig): 'lazy' | 'eager' {
   return 'lazy';
 }
 
-const ALL_FEATURES: Required<WasmFeatures> = {
-  simd: true,
-  threads: true,
-  exceptions: true,
-  gc: true,
-  tailCall: true,
-  memory64: true,
-  multiMemory: true,
-  customPageSizes: true,
-  extendedConst: true,
-  relaxedSimd: true,
-};
-
 export class Engine {
   private interruptState: EngineInterrupts | undefined;
 
   constructor(readonly config: EngineOptions = {}) {}
 
   /** The effective feature set. */
-  get features(): Required<WasmFeatures> {
-    return { ...ALL_FEATURES, ...this.config.features };
+  get features(): Features {
+    return resolveFeatures(this.config.features);
   }
   /** True when functions are translated lazily (the effective mode, see `compilation`). */
   get lazy(): boolean {

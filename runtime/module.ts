@@ -4,6 +4,7 @@
 
 import type { ExternKind, FuncType, GlobalType, MemoryType, ModuleIR, TableType, ValType } from '../compiler/ir';
 import { decodeModule } from '../compiler/binary';
+import { resolveFeatures } from '../compiler/features';
 import { canonicalRefType, canonicalValType, typeRegistry, validateModuleInfo } from '../compiler/validate';
 import type { TranslatedModule } from '../compiler/translate';
 import { VMOffsets } from '../vmctx';
@@ -50,7 +51,7 @@ export class Module {
 
   private static compile(bytes: Uint8Array, settings: CodeSettings, key: string): Artifact {
     const ir = Module.decode(bytes);
-    const v = validateModuleInfo(ir);
+    const v = validateModuleInfo(ir, typeRegistry, resolveFeatures(settings.features));
     return new Artifact(bytes, ir, v.canon, new VMOffsets(ir), v.maxControlDepths, settings, key);
   }
 

@@ -113,9 +113,21 @@ interface Result {
 const PASS: Result = { outcome: 'passed', message: '' };
 const fail = (message: string): Result => ({ outcome: 'failed', message });
 
+/**
+ * The proposals a script is written against, by where it sits in the testsuite: the threads
+ * proposal's scripts predate multi-memory, reference types (several tables) and memory64;
+ * custom descriptors, off by default, is on for its own scripts.
+ */
+export function scriptFeatures(file: string): rt.WasmFeatures {
+  if (/(^|[\\/])proposals[\\/]threads[\\/]/.test(file))
+    return { multiMemory: false, referenceTypes: false, memory64: false };
+  if (/(^|[\\/])proposals[\\/]custom-descriptors[\\/]/.test(file)) return { customDescriptors: true };
+  return {};
+}
+
 export class Script {
-  private readonly engine = new rt.Engine();
-  private readonly store = new rt.Store(this.engine);
+  private readonly engine: rt.Engine;
+  private readonly store: rt.Store;
   /** Registered module names -> their exports (`spectest` and `register`ed instances). */
   private readonly registry = new Map<string, ReadonlyMap<string, rt.Extern>>();
   private readonly named = new Map<string, Slot>();
@@ -123,7 +135,9 @@ export class Script {
   private lastDefinition: rt.Module | { readonly error: string } | undefined;
   private current: Slot | undefined;
 
-  constructor() {
+  constructor(features: rt.WasmFeatures = {}) {
+    this.engine = new rt.Engine({ features });
+    this.store = new rt.Store(this.engine);
     this.registry.set('spectest', createSpectest(this.store));
   }
 
@@ -411,6 +425,7 @@ export function runScriptSource(
   opts: RunOptions = {},
 ): FileResult {
   const result = emptyFileResult(file);
+  const features = scriptFeatures(file);
   const emit: Emit = (i, line, command, r) => {
     // Engine messages can embed whole modules or stacks; the report needs only the gist.
     const message = r.message.length > MAX_MESSAGE ? r.message.slice(0, MAX_MESSAGE) + '…' : r.message;
@@ -419,7 +434,7 @@ export function runScriptSource(
   };
   let commands: WastCommand[];
   try {
-    commands = parseWast(src, file) as WastCommand[];
+    commands = parseWast(src, { filename: file, memory64: features.memory64 !== false }) as WastCommand[];
   } catch (e) {
     const line = lineOf(e);
     events.plan?.([{ line, command: 'script' }]);
@@ -430,7 +445,7 @@ export function runScriptSource(
   events.plan?.(flat.map((c) => ({ line: c.line, command: commandKeyword(c) })));
   let script: Script;
   try {
-    script = new Script();
+    script = new Script(features);
   } catch (e) {
     // Without the spectest module nothing can run; every command fails with the reason.
     const why = `could not set up the spectest host module: ${describeError(e)}`;
@@ -451,13 +466,17 @@ export function runThread(
   emit: (index: number, outcome: Outcome, message: string) => void,
   opts: RunOptions,
 ): void {
-  let cs: readonly WastCommand[] = parseWast(job.src, job.file) as WastCommand[];
+  const features = scriptFeatures(job.file);
+  let cs: readonly WastCommand[] = parseWast(job.src, {
+    filename: job.file,
+    memory64: features.memory64 !== false,
+  }) as WastCommand[];
   for (const k of job.path) {
     const c = cs[k];
     if (c?.type !== 'thread') throw new Error(`no thread command at ${job.path.join('/')}`);
     cs = c.commands;
   }
-  const script = new Script();
+  const script = new Script(features);
   script.adopt(job.shared);
   runCommands(
     script,

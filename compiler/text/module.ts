@@ -24,6 +24,7 @@ import {
 } from './lexer';
 import { looksNat, parseNatBig, parseU32 } from './numbers';
 import { ByteWriter } from './writer';
+import type { TextOptions } from './wast-types';
 
 /** Quoted module text is UTF-8; invalid sequences become U+FFFD, as in any text decoder. */
 const utf8Decoder = new TextDecoder('utf-8');
@@ -213,7 +214,10 @@ export class ModuleEncoder implements ModuleScope {
   usesDataIndex = false;
   private readonly customs: CustomSec[] = [];
 
-  constructor(private readonly fields: List[]) {}
+  constructor(
+    private readonly fields: List[],
+    private readonly options: TextOptions = {},
+  ) {}
 
   encode(moduleAnnots?: List[], checkAnnots = false): Uint8Array {
     if (checkAnnots) this.checkAnnotations(moduleAnnots);
@@ -834,6 +838,7 @@ export class ModuleEncoder implements ModuleScope {
       const v = t === undefined ? undefined : parseNatBig(t);
       if (v === undefined) unexpected(x);
       if (v >= 1n << 64n) throw malformed(`i64 constant out of range`);
+      if (!is64 && this.options.memory64 === false && v >= 1n << 32n) throw malformed(`i32 constant out of range`);
       return v;
     };
     const min = num(it[k++]);
@@ -1312,19 +1317,19 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Parses module text: `(module $id? field*)`, `(module binary ...)`, `(module quote ...)` or bare fields. */
-export function encodeModuleText(src: string): Uint8Array {
+export function encodeModuleText(src: string, options: TextOptions = {}): Uint8Array {
   const r = parseSexprs(src);
   if (r.items.length === 1 && headOf(r.items[0]) === 'module') {
     const l = r.items[0] as List;
-    return encodeModuleList(l, r.sawPlacedAnnot);
+    return encodeModuleList(l, r.sawPlacedAnnot, options);
   }
   for (const x of r.items) if (!(x instanceof List)) unexpected(x);
   if (r.items.some((x) => headOf(x) === 'module')) unexpected(r.items.find((x) => headOf(x) === 'module'));
-  return new ModuleEncoder(r.items as List[]).encode(r.annots, r.sawPlacedAnnot);
+  return new ModuleEncoder(r.items as List[], options).encode(r.annots, r.sawPlacedAnnot);
 }
 
 /** Encodes a `(module ...)` list (text, binary or quote form). */
-export function encodeModuleList(l: List, checkAnnots: boolean): Uint8Array {
+export function encodeModuleList(l: List, checkAnnots: boolean, options: TextOptions = {}): Uint8Array {
   const it = l.items;
   let k = 1;
   if (idOf(it[k]) !== undefined) k++;
@@ -1349,5 +1354,5 @@ export function encodeModuleList(l: List, checkAnnots: boolean): Uint8Array {
   }
   // Annotation positions become relative to the first field.
   if (l.annots) for (const a of l.annots) a.annotAt = Math.max(0, a.annotAt - k);
-  return new ModuleEncoder(fields).encode(l.annots, checkAnnots);
+  return new ModuleEncoder(fields, options).encode(l.annots, checkAnnots);
 }

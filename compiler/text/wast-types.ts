@@ -6,6 +6,11 @@
 export interface TextOptions {
   /** Source file name, for error messages and `CompileError.file`. */
   filename?: string;
+  /**
+   * false: the memory64 proposal is switched off, so a 32-bit memory's limits are i32
+   * constants and a larger one is malformed text (as before memory64). Default true.
+   */
+  memory64?: boolean;
 }
 
 export interface WastModuleSource {

@@ -43,6 +43,7 @@ interface ScriptText {
   readonly src: string;
   readonly lineStarts: number[];
   readonly file: string | undefined;
+  readonly options: TextOptions;
 }
 
 function str(x: Sexpr | undefined): string {
@@ -101,7 +102,7 @@ function moduleSource(l: List, checkAnnots: boolean, script: ScriptText): WastMo
     if (form === 'binary') return new ScriptModule('binary', id, definition, () => concatBytes(strings), l, script);
     const quoted = (): Uint8Array => {
       try {
-        return encodeModuleText(decodeUtf8(concatBytes(strings)));
+        return encodeModuleText(decodeUtf8(concatBytes(strings)), script.options);
       } catch (e) {
         // Offsets in the quoted text are not offsets in the script: place the error at the module.
         throw movePos(e, l.pos);
@@ -122,7 +123,7 @@ function moduleSource(l: List, checkAnnots: boolean, script: ScriptText): WastMo
         fields.push(x);
       }
       if (l.annots) for (const a of l.annots) a.annotAt = Math.max(0, a.annotAt - first);
-      return new ModuleEncoder(fields).encode(l.annots, checkAnnots);
+      return new ModuleEncoder(fields, script.options).encode(l.annots, checkAnnots);
     },
     l,
     script,
@@ -286,7 +287,12 @@ function messageOf(x: Sexpr | undefined): string {
  */
 export function parseWast(src: string, options?: TextOptions | string): WastCommand[] {
   const file = typeof options === 'string' ? options : options?.filename;
-  const script: ScriptText = { src, lineStarts: lineStartsOf(src), file };
+  const script: ScriptText = {
+    src,
+    lineStarts: lineStartsOf(src),
+    file,
+    options: typeof options === 'object' ? options : {},
+  };
   try {
     return parseScript(script);
   } catch (e) {

@@ -6,7 +6,8 @@
 import { invalid, malformed } from '../errors';
 import { CatchKind } from '../ir';
 import type { BlockType, BodyStream, HeapType, Instr, MemArg } from '../ir';
-import { Imm, OpClass, OPS, PREFIX_GC, PREFIX_ATOMIC } from '../opcodes';
+import { opcodeFeature, type FeatureName } from '../features';
+import { Imm, OpClass, OPS, opByName, PREFIX_GC, PREFIX_ATOMIC } from '../opcodes';
 import { anchorShape } from '../shapes';
 import {
   CompKind,
@@ -51,6 +52,8 @@ export interface ModuleContext {
   readonly hasDataCount: boolean;
   /** C.refs: functions that ref.func may name inside function bodies. */
   readonly refs: Uint8Array;
+  /** Proposals switched off (compiler/features.ts); absent: none. */
+  readonly disabled?: ReadonlySet<FeatureName>;
 }
 
 // ---------------------------------------------------------------- opcode tables
@@ -127,6 +130,28 @@ const CONST_OPS = new Set<string>([
 ]);
 const IS_CONST_OP = new Uint8Array(256 + 4 * 1024);
 for (const info of OPS) if (CONST_OPS.has(info.name)) IS_CONST_OP[denseIndex(info.code)] = 1;
+
+/** The proposal each opcode belongs to (compiler/features.ts), '' for none. */
+const OP_FEATURE: (FeatureName | '')[] = new Array<FeatureName | ''>(256 + 4 * 1024).fill('');
+for (const info of OPS) {
+  const d = denseIndex(info.code);
+  if (d >= 0) OP_FEATURE[d] = opcodeFeature(info) ?? '';
+}
+const EXTENDED_CONST_OPS = new Set(
+  ['i32.add', 'i32.sub', 'i32.mul', 'i64.add', 'i64.sub', 'i64.mul'].map((n) => denseIndex(opByName.get(n)!.code)),
+);
+
+/** Throws if the instruction at dense index `d` belongs to a proposal in `disabled`. */
+function checkFeature(d: number, disabled: ReadonlySet<FeatureName>): void {
+  const f = OP_FEATURE[d];
+  if (f !== '' && disabled.has(f))
+    throw invalid(`${OPS_BY_DENSE[d]} requires the ${f} proposal, which is switched off`);
+}
+const OPS_BY_DENSE: string[] = [];
+for (const info of OPS) {
+  const d = denseIndex(info.code);
+  if (d >= 0) OPS_BY_DENSE[d] = info.name;
+}
 
 /** Control frame kinds. */
 const enum F {
@@ -251,6 +276,11 @@ export class CodeValidator {
     for (const ins of expr) {
       const d = denseIndex(ins.op);
       if (d < 0 || IS_CONST_OP[d] === 0) throw invalid('constant expression required');
+      const disabled = this.ctx.disabled;
+      if (disabled !== undefined) {
+        if (EXTENDED_CONST_OPS.has(d) && disabled.has('extendedConst')) throw invalid('constant expression required');
+        checkFeature(d, disabled);
+      }
       if (OP_KIND[d] === OpClass.GlobalGet) {
         const g = ins.idx as number;
         if (!(g < numGlobals)) throw invalid('unknown global');
@@ -481,11 +511,13 @@ export class CodeValidator {
     // (the instruction count: the final `end`); the loop itself records nothing per
     // instruction.
     let pc = 0;
+    const disabled = ctx.disabled;
     try {
       for (; body.next(); pc++) {
         const ins = body.instr;
         const d = denseIndex(ins.op);
         const k: OpClass = d < 0 ? OpClass.Unknown : OP_KIND[d];
+        if (disabled !== undefined && d >= 0) checkFeature(d, disabled);
         switch (k) {
           case OpClass.Plain:
           case OpClass.Nop:
@@ -1061,7 +1093,12 @@ export class CodeValidator {
             const c = this.labelFrame(ins.idx);
             const rt1 = this.encodeRef(ins, 0);
             const rt2 = this.encodeRef(ins, 1);
-            if (!reg.valSub(rt2, rt1)) throw invalid(TM);
+            // Custom descriptors relaxes the rule: the two types need only share a hierarchy.
+            const related =
+              ctx.disabled === undefined || !ctx.disabled.has('customDescriptors')
+                ? reg.topHeap(heapOf(rt1)) === reg.topHeap(heapOf(rt2))
+                : reg.valSub(rt2, rt1);
+            if (!related) throw invalid(TM);
             const ls = this.labelTypes(c);
             const n = ls.length;
             if (n === 0 || !isRefEnc(ls[n - 1])) throw invalid(TM);

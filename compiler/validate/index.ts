@@ -4,6 +4,7 @@
 
 import { CompileError, invalid, malformed } from '../errors';
 import type { ConstExpr, Limits, ModuleIR, RefType, TableType, MemoryType, ValType } from '../ir';
+import { DEFAULT_FEATURES, type FeatureName, type Features } from '../features';
 import { opByName } from '../opcodes';
 import { CodeValidator, type ModuleContext } from './func';
 import { FastValidator } from './fast';
@@ -39,10 +40,17 @@ export function validateModule(m: ModuleIR): void {
   validateModuleInfo(m);
 }
 
-/** validateModule, also returning what the translator may reuse. */
-export function validateModuleInfo(m: ModuleIR, reg: TypeRegistry = typeRegistry): ValidationResult {
+/**
+ * validateModule, also returning what the translator may reuse. `features`: the proposals the
+ * module may use (compiler/features.ts); a module using one switched off is invalid.
+ */
+export function validateModuleInfo(
+  m: ModuleIR,
+  reg: TypeRegistry = typeRegistry,
+  features: Features = DEFAULT_FEATURES,
+): ValidationResult {
   try {
-    return validateDecoded(m, reg);
+    return validateDecoded(m, reg, features);
   } catch (e) {
     const err = asCompileError(e);
     // A module that is malformed is malformed, whatever else is wrong with it. Bodies left as
@@ -72,7 +80,60 @@ function checkDataCount(m: ModuleIR): void {
   if (m.dataCount === undefined && m.codeUsesDataIndex?.() === true) throw malformed('data count section required');
 }
 
-function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
+/** The proposals switched off in `f`, or undefined when none is. */
+function disabledOf(f: Features): ReadonlySet<FeatureName> | undefined {
+  const off = (Object.keys(f) as FeatureName[]).filter((k) => !f[k]);
+  return off.length === 0 ? undefined : new Set(off);
+}
+
+/**
+ * What a module declares of switched-off proposals outside function bodies (instructions are
+ * CodeValidator's: the fast path accepts none of a proposal's).
+ */
+function checkDeclaredFeatures(
+  m: ModuleIR,
+  off: ReadonlySet<FeatureName>,
+  memories: readonly MemoryType[],
+  tables: readonly TableType[],
+): void {
+  if (off.has('multiMemory') && memories.length > 1) throw invalid('multiple memories');
+  if (off.has('referenceTypes') && tables.length > 1) throw invalid('multiple tables');
+  for (const mt of memories) {
+    if (off.has('threads') && mt.shared)
+      throw invalid('shared memories require the threads proposal, which is switched off');
+    if (off.has('memory64') && mt.addr === 'i64')
+      throw invalid('64-bit memories require the memory64 proposal, which is switched off');
+    if (off.has('customPageSizes') && mt.pageSizeLog2 !== 16)
+      throw invalid('custom page sizes require the custom-page-sizes proposal, which is switched off');
+  }
+  if (off.has('memory64'))
+    for (const t of tables)
+      if (t.addr === 'i64') throw invalid('64-bit tables require the memory64 proposal, which is switched off');
+  if (off.has('exceptions') && (m.tags.length > 0 || m.imports.some((i) => i.desc.kind === 'tag')))
+    throw invalid('tags require the exceptions proposal, which is switched off');
+  if (off.has('customDescriptors')) {
+    for (const t of m.types)
+      if (t.describes !== undefined || t.descriptor !== undefined)
+        throw invalid('descriptor clauses require the custom-descriptors proposal, which is switched off');
+    for (const i of m.imports)
+      if (i.desc.kind === 'func' && i.desc.exact === true)
+        throw invalid('exact imports require the custom-descriptors proposal, which is switched off');
+  }
+}
+
+function validateDecoded(m: ModuleIR, reg: TypeRegistry, features: Features): ValidationResult {
+  const disabled = disabledOf(features);
+  if (disabled !== undefined) {
+    const memories: MemoryType[] = [];
+    const tables: TableType[] = [];
+    for (const imp of m.imports) {
+      if (imp.desc.kind === 'memory') memories.push(imp.desc.type);
+      else if (imp.desc.kind === 'table') tables.push(imp.desc.type);
+    }
+    memories.push(...m.memories);
+    for (const t of m.tables) tables.push(t.type);
+    checkDeclaredFeatures(m, disabled, memories, tables);
+  }
   const canon = validateTypes(m, reg);
   const enc = (t: ValType | RefType): number => encodeType(t, canon);
 
@@ -172,6 +233,7 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry): ValidationResult {
     numDatas: m.datas.length,
     hasDataCount: m.dataCount !== undefined,
     refs,
+    disabled,
   };
   const cv = new CodeValidator(ctx);
   const allGlobals = globalTypes.length;

@@ -4,6 +4,7 @@ import type { FuncType, Instr, ModuleIR, SubType, ValType, CompositeType } from 
 import { opByName } from '../opcodes';
 import { decodeModule } from '../binary';
 import { parseWat } from '../text';
+import { resolveFeatures, type Features } from '../features';
 import { uleb } from '../../tests/support/leb';
 import {
   TypeRegistry,
@@ -13,6 +14,7 @@ import {
   matchValType,
   typeRegistry,
   validateModule,
+  validateModuleInfo,
 } from './index';
 
 const I = (name: string, imm: Partial<Instr> = {}): Instr => {
@@ -689,7 +691,7 @@ describe('bodies kept as bytes (decodeModule lazyBodies) and validated by stream
 
 describe('custom descriptors', () => {
   const valid = (src: string): void => {
-    validateModule(decodeModule(parseWat(src)));
+    validateModuleInfo(decodeModule(parseWat(src)), typeRegistry, resolveFeatures({ customDescriptors: true }));
   };
   const kindOf = (src: string): string | undefined => {
     try {
@@ -732,5 +734,55 @@ describe('custom descriptors', () => {
     expect(kindOf('(rec (type $b (describes $a) (struct)) (type $a (descriptor $b) (struct)))')).toBe('invalid');
     expect(kindOf('(rec (type $a (descriptor $b) (struct)) (type $b (struct)))')).toBe('invalid');
     expect(kindOf('(rec (type $a (descriptor $b) (array i8)) (type $b (describes $a) (struct)))')).toBe('invalid');
+  });
+});
+
+describe('proposal switches', () => {
+  const check = (src: string, features: Partial<Features>): string | undefined => {
+    try {
+      validateModuleInfo(decodeModule(parseWat(src)), typeRegistry, resolveFeatures(features));
+      return undefined;
+    } catch (e) {
+      return e instanceof CompileError ? `${e.kind}: ${e.reason}` : String(e);
+    }
+  };
+  const cases: [string, Partial<Features>, string][] = [
+    ['(memory 0) (memory 0)', { multiMemory: false }, 'invalid: multiple memories'],
+    ['(table 1 funcref) (table 1 funcref)', { referenceTypes: false }, 'invalid: multiple tables'],
+    ['(memory 1 1 shared)', { threads: false }, 'shared memories'],
+    ['(memory i64 1)', { memory64: false }, '64-bit memories'],
+    ['(table i64 1 funcref)', { memory64: false }, '64-bit tables'],
+    ['(memory 1 (pagesize 1))', { customPageSizes: false }, 'custom page sizes'],
+    ['(tag)', { exceptions: false }, 'tags require'],
+    ['(func (drop (v128.const i64x2 0 0)))', { simd: false }, 'requires the simd proposal'],
+    [
+      '(func (drop (i32x4.relaxed_trunc_f32x4_s (v128.const i64x2 0 0))))',
+      { relaxedSimd: false },
+      'requires the relaxedSimd proposal',
+    ],
+    ['(memory 1 1 shared) (func (drop (i32.atomic.load (i32.const 0))))', { threads: false }, 'shared memories'],
+    ['(memory 1) (func (drop (i32.atomic.load (i32.const 0))))', { threads: false }, 'requires the threads proposal'],
+    ['(func return_call 0)', { tailCall: false }, 'requires the tailCall proposal'],
+    ['(func (block (throw_ref (ref.null exn))))', { exceptions: false }, 'requires the exceptions proposal'],
+    ['(type $s (struct)) (func (drop (struct.new $s)))', { gc: false }, 'requires the gc proposal'],
+    [
+      '(func (drop (i64.mul_wide_s (i64.const 1) (i64.const 2))) (drop))',
+      { wideArithmetic: false },
+      'requires the wideArithmetic proposal',
+    ],
+    [
+      '(global i32 (i32.add (i32.const 1) (i32.const 2)))',
+      { extendedConst: false },
+      'invalid: constant expression required',
+    ],
+  ];
+  test.each(cases)('%s with %j', (body, features, message) => {
+    expect(check(`(module ${body})`, {})).toBeUndefined();
+    expect(check(`(module ${body})`, features)).toContain(message);
+  });
+  test('custom descriptors are off unless switched on', () => {
+    const src = '(module (rec (type $s (sub (descriptor $d) (struct))) (type $d (sub (describes $s) (struct)))))';
+    expect(check(src, {})).toContain('descriptor clauses require the custom-descriptors proposal');
+    expect(check(src, { customDescriptors: true })).toBeUndefined();
   });
 });
