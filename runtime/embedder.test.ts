@@ -47,6 +47,19 @@ describe('Engine', () => {
     expect(engine.lazy).toBe(false);
     expect(new Engine({ compilation: 'lazy' }).lazy).toBe(true);
   });
+
+  test('features: a switched-off proposal is a CompileError; custom descriptors start off', () => {
+    const shared = parseWat('(module (memory 1 1 shared))');
+    expect(() => Module.fromBinary(engine, shared)).toThrow(/shared memories require the threads proposal/);
+    expect(() => Module.fromBinary(new Engine(), shared)).not.toThrow();
+    // An exact reference type in a signature only, no descriptor instruction or clause.
+    const exact = parseWat('(module (type $t (struct)) (func (param (ref null (exact $t)))))');
+    expect(new Engine().features.customDescriptors).toBe(false);
+    expect(() => Module.fromBinary(new Engine(), exact)).toThrow(
+      /exact reference types require the custom-descriptors proposal/,
+    );
+    expect(() => Module.fromBinary(new Engine({ features: { customDescriptors: true } }), exact)).not.toThrow();
+  });
 });
 
 describe('Module types', () => {

@@ -4,6 +4,8 @@
 
 import type { ExternKind, FuncType, GlobalType, MemoryType, ModuleIR, TableType, ValType } from '../compiler/ir';
 import { decodeModule } from '../compiler/binary';
+import { exactHeapTypeCount } from '../compiler/binary/types';
+import { CompileError } from '../compiler/errors';
 import { resolveFeatures } from '../compiler/features';
 import { canonicalRefType, canonicalValType, typeRegistry, validateModuleInfo } from '../compiler/validate';
 import type { TranslatedModule } from '../compiler/translate';
@@ -50,8 +52,18 @@ export class Module {
   }
 
   private static compile(bytes: Uint8Array, settings: CodeSettings, key: string): Artifact {
+    const features = resolveFeatures(settings.features);
+    const exactBefore = exactHeapTypeCount();
     const ir = Module.decode(bytes);
-    const v = validateModuleInfo(ir, typeRegistry, resolveFeatures(settings.features));
+    const v = validateModuleInfo(ir, typeRegistry, features);
+    // Exact reference types can sit in any type the module spells out; the decoder counts
+    // them as it reads them, bodies included (validation reads every body).
+    if (!features.customDescriptors && exactHeapTypeCount() !== exactBefore) {
+      throw new CompileError(
+        'invalid',
+        'exact reference types require the custom-descriptors proposal, which is switched off',
+      );
+    }
     return new Artifact(bytes, ir, v.canon, new VMOffsets(ir), v.maxControlDepths, settings, key);
   }
 

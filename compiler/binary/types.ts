@@ -64,12 +64,24 @@ export const EXACT_HEAP = 0x62;
  */
 export let lastHeapExact = false;
 
+let exactHeapTypes = 0;
+
+/**
+ * How many exact heap types this process has decoded: a module whose decoding and
+ * validation moved it uses custom descriptors' exact types (the engine rejects that when the
+ * proposal is switched off, runtime/module.ts).
+ */
+export function exactHeapTypeCount(): number {
+  return exactHeapTypes;
+}
+
 export function heapType(r: Reader): HeapType {
   const b = r.peek();
   lastHeapExact = false;
   if (b === EXACT_HEAP) {
     r.pos++;
     lastHeapExact = true;
+    exactHeapTypes++;
     return r.u32();
   }
   // A single byte in 0x40..0x7f is a negative s33: an abstract heap type or nothing.
