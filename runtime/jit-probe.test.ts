@@ -17,7 +17,8 @@ describe('whether the host has a JIT', () => {
   });
 
   test("the probe finds V8's JIT, and the answer is cached", () => {
-    expect(probeHasJit()).toBe(true);
+    // A loaded test machine may starve V8's background compiler: a generous budget waits for it.
+    expect(probeHasJit(5000)).toBe(true);
     expect(hostHasJit()).toBe(true);
     expect(hostHasJit()).toBe(true);
   });

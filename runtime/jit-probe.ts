@@ -5,13 +5,14 @@
 //
 //   - Under Node, V8's own flags answer: `--jitless` on the command line (process.execArgv)
 //     or in NODE_OPTIONS. Nothing is measured.
-//   - Elsewhere a probe measures, once per process, the best time per iteration of a small
-//     loop calling Math.imul, after warming it up. An optimizing JIT inlines the call and a
-//     baseline JIT makes it cheap, while an interpreter pays a dispatch and a real call, far
-//     above the threshold; the best of several runs discounts preemption. A host with only
-//     a baseline tier as fast as an interpreter's (V8 --no-opt) counts as without a JIT, as
-//     the interpreter profile suits it. It costs a few milliseconds, paid on the first
-//     compilation that needs the profile, never at load.
+//   - Elsewhere a probe measures, once per process, the time per iteration of a small loop
+//     calling Math.imul, after warming it up. An optimizing JIT inlines the call, while an
+//     interpreter pays a dispatch and a real call, far above the threshold; one fast run
+//     among several discounts preemption and a late background compiler. A host with only a
+//     baseline tier about as fast as an interpreter (V8 --no-opt) counts as without a JIT,
+//     as the interpreter profile suits it. It costs a few milliseconds on a JIT host and the
+//     probe's budget without one, paid on the first compilation that needs the profile,
+//     never at load.
 
 type ProcessLike = { execArgv?: unknown; env?: Record<string, string | undefined>; versions?: { node?: string } };
 
@@ -58,20 +59,25 @@ function clock(): { now: () => number; resolutionMs: number } {
   return { now: () => Date.now(), resolutionMs: 1 };
 }
 
-/** The timing probe: true when compiled code runs the loop. */
-export function probeHasJit(): boolean {
+/** The timing probe: true when compiled code runs the loop. Rounds repeat until one is fast
+ *  or `budgetMs` of measuring has passed: an optimizing compiler works in the background and
+ *  on a loaded host may finish late, so a JIT host can need more rounds than the first few,
+ *  while a host without one pays the whole budget, once. */
+export function probeHasJit(budgetMs = 25): boolean {
   const { now, resolutionMs } = clock();
   // Enough iterations that an interpreted run spans many clock ticks (and a compiled one a
   // few): with a coarse clock, proportionally more.
   const n = resolutionMs < 1 ? 100_000 : 1_000_000;
+  const limitNs = INTERPRETED_NS_PER_ITERATION * n;
   let sink = 0;
   for (let k = 0; k < 3; k++) sink ^= loop(n);
-  let best = Infinity;
-  for (let k = 0; k < 4; k++) {
+  const start = now();
+  let fast = false;
+  for (let k = 0; !fast && (k < 4 || now() - start < budgetMs); k++) {
     const t0 = now();
     sink ^= loop(n);
-    best = Math.min(best, now() - t0);
+    fast = (now() - t0) * 1e6 < limitNs;
   }
   if (sink === 0.5) return false; // never: keeps the loops' results alive
-  return (best * 1e6) / n < INTERPRETED_NS_PER_ITERATION;
+  return fast;
 }
