@@ -67,6 +67,11 @@ export class Module {
     return new Artifact(bytes, ir, v.canon, new VMOffsets(ir), v.maxControlDepths, settings, key);
   }
 
+  /** The module's Wasm bytes: the module's own copy, which the caller must not change. */
+  wasmBytes(): Uint8Array {
+    return this.compiled.bytes;
+  }
+
   /**
    * The compiled module as bytes (Wasmtime's name): its Wasm bytes, the code translated so
    * far (lazy mode: the functions called so far) and, under V8, V8's code cache for it.

@@ -36,6 +36,8 @@ import {
   isTable,
   isTag,
   jsTag,
+  memoryToWire,
+  upgradeInPlace,
   wrapGlobal,
   wrapMemory,
   wrapTable,
@@ -58,6 +60,7 @@ import {
   type CompileOptions,
 } from './builtins';
 import { defineInterface, namespaceObject, setNameAndLength } from './webidl';
+import { wrapPostMessage } from './agents';
 
 // The facade takes no options: JETWASM_CACHE=DIR turns the persistent cache on (Node only).
 const cacheDir = hostEnv('JETWASM_CACHE');
@@ -191,10 +194,60 @@ defineInterface(Module, 'Module', 1, {
 });
 
 function slotsOf(m: unknown): ModuleSlots {
-  const s = typeof m === 'object' && m !== null ? moduleSlots.get(m) : undefined;
+  const s = typeof m === 'object' && m !== null ? (moduleSlots.get(m) ?? moduleFromWire(m)) : undefined;
   if (!s) throw new TypeError('not a WebAssembly.Module');
   return s;
 }
+
+/** The key of a Module's wire form (see objects.ts "wire forms"). */
+export const MODULE_WIRE_KEY = 'jetwasm.Module';
+
+/** A Module's wire form: its bytes and compile options, compiled again by the receiver. */
+function moduleToWire(m: Module): object {
+  const { module, options } = slotsOf(m);
+  return {
+    [MODULE_WIRE_KEY]: {
+      bytes: module.wasmBytes(),
+      builtins: [...options.builtins],
+      importedStringConstants: options.importedStringConstants,
+    },
+  };
+}
+
+/** The module a wire form stands for, made a facade Module in place; undefined for anything else. */
+function moduleFromWire(o: object): ModuleSlots | undefined {
+  if (!Object.prototype.hasOwnProperty.call(o, MODULE_WIRE_KEY)) return undefined;
+  const w = (o as Record<string, unknown>)[MODULE_WIRE_KEY] as {
+    bytes?: unknown;
+    builtins?: unknown;
+    importedStringConstants?: unknown;
+  } | null;
+  if (w === null || typeof w !== 'object' || !(w.bytes instanceof Uint8Array) || !Array.isArray(w.builtins))
+    return undefined;
+  const options: CompileOptions = {
+    builtins: w.builtins.map(String),
+    importedStringConstants: typeof w.importedStringConstants === 'string' ? w.importedStringConstants : null,
+  };
+  // The clone's bytes are this agent's own copy: handed to the module without another.
+  const slots: ModuleSlots = { module: compileBytes(w.bytes, options, true), options };
+  upgradeInPlace(o, Module.prototype);
+  moduleSlots.set(o, slots);
+  return slots;
+}
+
+/**
+ * What structured cloning should carry for `value` (node/agents.ts): the wire form of a
+ * facade Module or Memory, anything else unchanged. Throws a DataCloneError for an unshared
+ * Memory, as native cloning does.
+ */
+export function wireFormOf(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (moduleSlots.has(value)) return moduleToWire(value as Module);
+  if (isMemory(value)) return memoryToWire(value);
+  return value;
+}
+
+wrapPostMessage(wireFormOf);
 
 function moduleObject(module: RtModule, options: CompileOptions): Module {
   const f = Object.create(Module.prototype) as Module;
@@ -432,8 +485,14 @@ export function instantiate(
   importObject?: Imports,
   options?: WebAssemblyCompileOptions,
 ): Promise<Instance | WebAssemblyInstantiatedSource> {
-  if (typeof source === 'object' && source !== null && moduleSlots.has(source)) {
-    return instantiateModule(moduleSlots.get(source)!, importObject);
+  if (typeof source === 'object' && source !== null) {
+    let slots: ModuleSlots | undefined;
+    try {
+      slots = moduleSlots.get(source) ?? moduleFromWire(source);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (slots !== undefined) return instantiateModule(slots, importObject);
   }
   let args: { view: Uint8Array; options: CompileOptions };
   try {

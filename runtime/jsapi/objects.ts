@@ -135,12 +135,12 @@ function refreshBuffer(mem: RtMemory): void {
 }
 
 export function engineMemory(m: unknown): RtMemory {
-  const r = typeof m === 'object' && m !== null ? rtMemory.get(m) : undefined;
+  const r = typeof m === 'object' && m !== null ? (rtMemory.get(m) ?? memoryFromWire(m)) : undefined;
   if (!r) throw new TypeError('not a WebAssembly.Memory');
   return r;
 }
 export function isMemory(m: unknown): m is Memory {
-  return typeof m === 'object' && m !== null && rtMemory.has(m);
+  return typeof m === 'object' && m !== null && (rtMemory.has(m) || memoryFromWire(m) !== undefined);
 }
 export function wrapMemory(mem: RtMemory): Memory {
   let m = facadeMemory.get(mem);
@@ -165,6 +165,60 @@ export function shareMemory(m: Memory): SharedMemoryHandle {
 /** The facade Memory of a handle from `shareMemory` (in any agent). */
 export function memoryFromShared(handle: SharedMemoryHandle): Memory {
   return wrapMemory(RtMemory.fromShared(null, handle));
+}
+
+// ---------------------------------------------------------------- wire forms
+//
+// A native engine's Module and shared Memory survive structured cloning (postMessage to a
+// worker): the clone is a Module of the same code, a Memory of the same storage. The
+// facade's objects keep their state in WeakMaps, out of the clone's reach, so a host binding
+// (node/agents.ts) replaces them in outgoing messages by their wire forms: plain objects
+// under one reserved key that cloning copies whole. The receiving agent's facade turns a wire
+// form into the object it stands for when one of its operations first meets it, in place,
+// so every reference the receiver holds (Emscripten keeps the memory in a variable and reads
+// its `buffer` before and after instantiating) sees a real Memory from then on.
+
+/** The key of a Memory's wire form; the value is its SharedMemoryHandle. */
+export const MEMORY_WIRE_KEY = 'jetwasm.Memory';
+
+/**
+ * A shared Memory's wire form: the handle, and `buffer` as a data property, what the receiver
+ * reads before the form is first used. Native cloning of an unshared Memory is a
+ * DataCloneError, and so is this.
+ */
+export function memoryToWire(m: Memory): object {
+  const mem = engineMemory(m);
+  if (!mem.type.shared) throw dataCloneError('an unshared WebAssembly.Memory cannot be cloned');
+  const handle = mem.share();
+  return { [MEMORY_WIRE_KEY]: handle, buffer: handle.buffer };
+}
+
+/** The memory a wire form stands for, made a facade Memory in place; undefined for anything else. */
+function memoryFromWire(o: object): RtMemory | undefined {
+  if (!Object.prototype.hasOwnProperty.call(o, MEMORY_WIRE_KEY)) return undefined;
+  const handle = (o as Record<string, unknown>)[MEMORY_WIRE_KEY] as SharedMemoryHandle;
+  let mem: RtMemory;
+  try {
+    mem = RtMemory.fromShared(null, handle);
+  } catch {
+    return undefined;
+  }
+  upgradeInPlace(o, Memory.prototype);
+  rtMemory.set(o, mem);
+  facadeMemory.set(mem, o as Memory);
+  return mem;
+}
+
+/** Turns a received wire form into an object of `proto`'s interface: own properties gone. */
+export function upgradeInPlace(o: object, proto: object): void {
+  for (const k of Reflect.ownKeys(o)) Reflect.deleteProperty(o, k);
+  Object.setPrototypeOf(o, proto);
+}
+
+/** The DOMException structured cloning throws, where the host has DOMException. */
+export function dataCloneError(message: string): Error {
+  const D = (globalThis as { DOMException?: new (m: string, name: string) => Error }).DOMException;
+  return typeof D === 'function' ? new D(message, 'DataCloneError') : new TypeError(message);
 }
 
 // ---------------------------------------------------------------- Table
