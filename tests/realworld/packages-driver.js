@@ -1,7 +1,7 @@
 'use strict';
 // Runs one npm package built for Wasm on whatever WebAssembly this process has (native, or
 // jetwasm's facade preloaded through NODE_OPTIONS by tests/realworld/packages.test.ts) and
-// prints its results as JSON. Usage: node packages-driver.js tiktoken|brotli|biome|pyodide
+// prints its results as JSON. Usage: node packages-driver.js tiktoken|brotli|biome|pyodide|vips|onnxruntime
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
@@ -70,9 +70,78 @@ json.dumps(data, sort_keys=True)
 `);
     return JSON.parse(out);
   },
+  // libvips through Emscripten pthreads: the module and its shared memory are posted to
+  // worker threads, which run parts of the pipeline (resize, blur, sharpen, PNG encoding).
+  async vips() {
+    const Vips = require('wasm-vips');
+    const vips = await Vips({ dynamicLibraries: [] });
+    const w = 256, h = 192;
+    const px = new Uint8Array(w * h * 3);
+    for (let i = 0; i < px.length; i++) px[i] = ((i * 2654435761) >>> 24) ^ (i % 251);
+    const out = vips.Image.newFromMemory(px, w, h, 3, 'uchar').resize(0.5).gaussblur(1.5).sharpen();
+    const png = out.writeToBuffer('.png');
+    return { width: out.width, height: out.height, png: digest(png), avg: out.avg(), threads: vips.concurrency() };
+  },
+  // onnxruntime-web's threaded build (Emscripten pthreads, SIMD) with four threads, on a small
+  // model made here: MatMul, Add, Relu, Softmax.
+  async onnxruntime() {
+    const ort = require('onnxruntime-web');
+    ort.env.wasm.numThreads = 4;
+    const N = 256, M = 128;
+    const rnd = (i) => Math.sin(i * 12.9898) * 0.5;
+    const session = await ort.InferenceSession.create(onnxModel(N, M, rnd), { executionProviders: ['wasm'] });
+    const x = new ort.Tensor('float32', Float32Array.from({ length: 4 * N }, (_, i) => rnd(i + 99)), [4, N]);
+    const y = (await session.run({ X: x })).Y;
+    return { dims: y.dims, output: digest(Buffer.from(y.data.buffer)), sum: y.data.reduce((a, b) => a + b, 0).toFixed(6) };
+  },
 };
 
-Promise.resolve(tasks[process.argv[2]]()).then((r) => process.stdout.write(JSON.stringify(r)), (e) => {
+/** An ONNX model (protobuf, written out field by field): Y = Softmax(Relu(X·W + B)), X of 4×n. */
+function onnxModel(n, m, rnd) {
+  const varint = (v) => {
+    const b = [];
+    do {
+      let x = v % 128;
+      v = Math.floor(v / 128);
+      if (v) x |= 128;
+      b.push(x);
+    } while (v);
+    return b;
+  };
+  const int = (no, v) => [...varint(no * 8), ...varint(v)];
+  const msg = (no, ...parts) => {
+    const body = parts.flat(Infinity);
+    return [...varint(no * 8 + 2), ...varint(body.length), ...body];
+  };
+  const str = (s) => [...Buffer.from(s)];
+  const tensorType = (dims) => msg(1, int(1, 1), msg(2, ...dims.map((d) => msg(1, int(1, d)))));
+  const valueInfo = (name, dims) => [msg(1, str(name)), msg(2, tensorType(dims))];
+  const node = (op, ins, outs) => [...ins.map((i) => msg(1, str(i))), ...outs.map((o) => msg(2, str(o))), msg(4, str(op))];
+  const init = (name, dims, values) => [
+    ...dims.map((d) => int(1, d)),
+    int(2, 1),
+    msg(8, str(name)),
+    msg(9, [...new Uint8Array(new Float32Array(values).buffer)]),
+  ];
+  const graph = [
+    msg(1, node('MatMul', ['X', 'W'], ['H'])),
+    msg(1, node('Add', ['H', 'B'], ['A'])),
+    msg(1, node('Relu', ['A'], ['R'])),
+    msg(1, node('Softmax', ['R'], ['Y'])),
+    msg(2, str('g')),
+    msg(5, init('W', [n, m], Array.from({ length: n * m }, (_, i) => rnd(i)))),
+    msg(5, init('B', [m], Array.from({ length: m }, (_, i) => rnd(i + 7)))),
+    msg(11, valueInfo('X', [4, n])),
+    msg(12, valueInfo('Y', [4, m])),
+  ];
+  return new Uint8Array([...int(1, 7), ...msg(8, msg(1, str('')), int(2, 13)), ...msg(7, graph)]);
+}
+
+// Exits when done: the pthread packages keep their worker threads alive.
+Promise.resolve(tasks[process.argv[2]]()).then((r) => {
+  process.stdout.write(JSON.stringify(r));
+  process.exit(0);
+}, (e) => {
   process.stderr.write(`${(e && e.stack) || e}\n`);
   process.exit(1);
 });

@@ -3,7 +3,10 @@
 // as it loads its ranks), brotli-wasm (Rust: compression at three qualities, output bytes
 // compared), @biomejs/wasm-nodejs (Rust, 46 MB of Wasm: format and lint a file) and pyodide
 // (CPython through Emscripten: starting the interpreter, then big integers, floats, regular
-// expressions, hashing, JSON). Each run is a fresh process with the facade preloaded.
+// expressions, hashing, JSON), and two Emscripten pthread builds whose workers receive the
+// module and its shared memory by postMessage: wasm-vips (libvips: resize, blur, sharpen,
+// PNG) and onnxruntime-web (a small model on four threads). Each run is a fresh process
+// with the facade preloaded, in its worker threads too (NODE_OPTIONS).
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,9 +16,16 @@ const driver = path.join(__dirname, 'packages-driver.js');
 const preload = usePreloadedFacade('packages');
 
 /** Per package: how long one run may take (CPython starts slowly without a JIT). */
-const LIMIT_MS: Record<string, number> = { tiktoken: 120_000, brotli: 120_000, biome: 240_000, pyodide: 600_000 };
+const LIMIT_MS: Record<string, number> = {
+  tiktoken: 120_000,
+  brotli: 120_000,
+  biome: 240_000,
+  pyodide: 600_000,
+  vips: 240_000,
+  onnxruntime: 240_000,
+};
 
-describe.each(['tiktoken', 'brotli', 'biome', 'pyodide'])('%s', (pkg) => {
+describe.each(['tiktoken', 'brotli', 'biome', 'pyodide', 'vips', 'onnxruntime'])('%s', (pkg) => {
   let want: unknown = null;
   test.each([
     ['node', ''],
@@ -28,6 +38,8 @@ describe.each(['tiktoken', 'brotli', 'biome', 'pyodide'])('%s', (pkg) => {
       if (pkg === 'tiktoken' || pkg === 'brotli') expect(shape).toContain('"roundTrip":true');
       if (pkg === 'biome') expect(shape).toContain('"formattedLength"');
       if (pkg === 'pyodide') expect(shape).toContain('"sha":"');
+      if (pkg === 'vips') expect(shape).toContain('"png":"');
+      if (pkg === 'onnxruntime') expect(shape).toContain('"sum":"4.000000"');
       fs.rmSync(preload.mark, { force: true });
       const got = runNodeJson([driver, pkg], `${flags}--require ${preload.script}`, LIMIT_MS[pkg]);
       expect(fs.readFileSync(preload.mark, 'utf8').trim().length).toBeGreaterThan(0);
