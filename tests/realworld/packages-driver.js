@@ -2,6 +2,7 @@
 // Runs one npm package built for Wasm on whatever WebAssembly this process has (native, or
 // jetwasm's facade preloaded through NODE_OPTIONS by tests/realworld/packages.test.ts) and
 // prints its results as JSON. Usage: node packages-driver.js tiktoken|brotli|biome|pyodide|vips|onnxruntime
+// [ARG] (onnxruntime: the number of threads, 1 or 2)
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
@@ -16,7 +17,11 @@ const tasks = {
     const tokens = enc.encode(sample);
     const back = new TextDecoder().decode(enc.decode(tokens));
     enc.free();
-    return { count: tokens.length, tokens: digest(Buffer.from(Uint32Array.from(tokens).buffer)), roundTrip: back === sample };
+    return {
+      count: tokens.length,
+      tokens: digest(Buffer.from(Uint32Array.from(tokens).buffer)),
+      roundTrip: back === sample,
+    };
   },
   brotli() {
     const brotli = require('brotli-wasm');
@@ -25,7 +30,11 @@ const tasks = {
     for (const quality of [1, 6, 11]) {
       const packed = brotli.compress(input, { quality });
       const unpacked = brotli.decompress(packed);
-      out[`q${quality}`] = { size: packed.length, packed: digest(packed), roundTrip: Buffer.compare(Buffer.from(unpacked), input) === 0 };
+      out[`q${quality}`] = {
+        size: packed.length,
+        packed: digest(packed),
+        roundTrip: Buffer.compare(Buffer.from(unpacked), input) === 0,
+      };
     }
     return out;
   },
@@ -35,7 +44,10 @@ const tasks = {
     const { projectKey } = ws.openProject({ path: '/', openUninitialized: true });
     ws.updateSettings({ projectKey, configuration: {} });
     const file = '/sample.js';
-    const content = fs.readFileSync(path.join(__dirname, '..', '..', 'bench', 'workloads', 'fixtures', 'sample.js'), 'utf8');
+    const content = fs.readFileSync(
+      path.join(__dirname, '..', '..', 'bench', 'workloads', 'fixtures', 'sample.js'),
+      'utf8',
+    );
     ws.openFile({ projectKey, path: file, content: { type: 'fromClient', content, version: 0 } });
     const formatted = ws.formatFile({ projectKey, path: file }).code;
     const d = ws.pullDiagnostics({ projectKey, path: file, categories: ['syntax', 'lint'] });
@@ -75,24 +87,45 @@ json.dumps(data, sort_keys=True)
   async vips() {
     const Vips = require('wasm-vips');
     const vips = await Vips({ dynamicLibraries: [] });
-    const w = 256, h = 192;
+    const w = 256,
+      h = 192;
     const px = new Uint8Array(w * h * 3);
     for (let i = 0; i < px.length; i++) px[i] = ((i * 2654435761) >>> 24) ^ (i % 251);
     const out = vips.Image.newFromMemory(px, w, h, 3, 'uchar').resize(0.5).gaussblur(1.5).sharpen();
     const png = out.writeToBuffer('.png');
-    return { width: out.width, height: out.height, png: digest(png), avg: out.avg(), threads: vips.concurrency() };
+    // Round trip: the PNG decoded again holds the pixels that were encoded.
+    const back = vips.Image.newFromBuffer(png);
+    const roundTrip = Buffer.compare(Buffer.from(back.writeToMemory()), Buffer.from(out.writeToMemory())) === 0;
+    return {
+      width: out.width,
+      height: out.height,
+      png: digest(png),
+      avg: out.avg(),
+      roundTrip,
+      threads: vips.concurrency(),
+    };
   },
-  // onnxruntime-web's threaded build (Emscripten pthreads, SIMD) with four threads, on a small
-  // model made here: MatMul, Add, Relu, Softmax.
-  async onnxruntime() {
+  // onnxruntime-web's threaded build (Emscripten pthreads, SIMD) on a small model made here
+  // (MatMul, Add, Relu, Softmax), run by a process with one thread (argument 1) or two.
+  async onnxruntime(threads = '1') {
     const ort = require('onnxruntime-web');
-    ort.env.wasm.numThreads = 4;
-    const N = 256, M = 128;
+    ort.env.wasm.numThreads = Number(threads);
+    const N = 256,
+      M = 128;
     const rnd = (i) => Math.sin(i * 12.9898) * 0.5;
     const session = await ort.InferenceSession.create(onnxModel(N, M, rnd), { executionProviders: ['wasm'] });
-    const x = new ort.Tensor('float32', Float32Array.from({ length: 4 * N }, (_, i) => rnd(i + 99)), [4, N]);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 4 * N }, (_, i) => rnd(i + 99)),
+      [4, N],
+    );
     const y = (await session.run({ X: x })).Y;
-    return { dims: y.dims, output: digest(Buffer.from(y.data.buffer)), sum: y.data.reduce((a, b) => a + b, 0).toFixed(6) };
+    return {
+      threads: ort.env.wasm.numThreads,
+      dims: y.dims,
+      output: digest(Buffer.from(y.data.buffer)),
+      sum: y.data.reduce((a, b) => a + b, 0).toFixed(6),
+    };
   },
 };
 
@@ -116,7 +149,11 @@ function onnxModel(n, m, rnd) {
   const str = (s) => [...Buffer.from(s)];
   const tensorType = (dims) => msg(1, int(1, 1), msg(2, ...dims.map((d) => msg(1, int(1, d)))));
   const valueInfo = (name, dims) => [msg(1, str(name)), msg(2, tensorType(dims))];
-  const node = (op, ins, outs) => [...ins.map((i) => msg(1, str(i))), ...outs.map((o) => msg(2, str(o))), msg(4, str(op))];
+  const node = (op, ins, outs) => [
+    ...ins.map((i) => msg(1, str(i))),
+    ...outs.map((o) => msg(2, str(o))),
+    msg(4, str(op)),
+  ];
   const init = (name, dims, values) => [
     ...dims.map((d) => int(1, d)),
     int(2, 1),
@@ -129,8 +166,22 @@ function onnxModel(n, m, rnd) {
     msg(1, node('Relu', ['A'], ['R'])),
     msg(1, node('Softmax', ['R'], ['Y'])),
     msg(2, str('g')),
-    msg(5, init('W', [n, m], Array.from({ length: n * m }, (_, i) => rnd(i)))),
-    msg(5, init('B', [m], Array.from({ length: m }, (_, i) => rnd(i + 7)))),
+    msg(
+      5,
+      init(
+        'W',
+        [n, m],
+        Array.from({ length: n * m }, (_, i) => rnd(i)),
+      ),
+    ),
+    msg(
+      5,
+      init(
+        'B',
+        [m],
+        Array.from({ length: m }, (_, i) => rnd(i + 7)),
+      ),
+    ),
     msg(11, valueInfo('X', [4, n])),
     msg(12, valueInfo('Y', [4, m])),
   ];
@@ -138,10 +189,13 @@ function onnxModel(n, m, rnd) {
 }
 
 // Exits when done: the pthread packages keep their worker threads alive.
-Promise.resolve(tasks[process.argv[2]]()).then((r) => {
-  process.stdout.write(JSON.stringify(r));
-  process.exit(0);
-}, (e) => {
-  process.stderr.write(`${(e && e.stack) || e}\n`);
-  process.exit(1);
-});
+Promise.resolve(tasks[process.argv[2]](...process.argv.slice(3))).then(
+  (r) => {
+    process.stdout.write(JSON.stringify(r));
+    process.exit(0);
+  },
+  (e) => {
+    process.stderr.write(`${(e && e.stack) || e}\n`);
+    process.exit(1);
+  },
+);
