@@ -7,26 +7,37 @@
 // their wire forms (objects.ts "wire forms") first. The receiving agent's facade recognises a
 // wire form wherever it takes a Module or Memory.
 //
-// Only where cloning would otherwise lose them: the message itself and the values of plain
-// objects' and arrays' own data properties, a few levels deep, copied where one changes (the
-// sender's objects are never modified); accessors are not called, Maps and Sets are not
-// entered.
+// Only where cloning would otherwise lose them, and at a bounded cost per message: the
+// message itself and the values of plain objects' and arrays' own data properties, a few
+// levels deep and at most MAX_VISITS values in all (Emscripten's messages hold a handful),
+// copied where one changes (the sender's objects are never modified); accessors are not
+// called, Maps and Sets are not entered. A large data message thus costs a fixed, small
+// walk on top of its cloning.
 
 /** How deep the walk looks: Emscripten's messages hold the module and memory at depth 1. */
 const MAX_DEPTH = 4;
+/** How many values the walk looks at in one message. */
+const MAX_VISITS = 256;
 
 type WireFormOf = (value: unknown) => unknown;
 
-function walk(v: unknown, wireFormOf: WireFormOf, depth: number, seen: Set<object>): unknown {
-  if (typeof v !== 'object' || v === null) return v;
-  const w = wireFormOf(v);
-  if (w !== v || depth === 0 || seen.has(v)) return w;
-  seen.add(v);
+interface Walk {
+  readonly wireFormOf: WireFormOf;
+  readonly seen: Set<object>;
+  visits: number;
+}
+
+function walk(v: unknown, w: Walk, depth: number): unknown {
+  if (typeof v !== 'object' || v === null || w.visits >= MAX_VISITS) return v;
+  w.visits++;
+  const form = w.wireFormOf(v);
+  if (form !== v || depth === 0 || w.seen.has(v)) return form;
+  w.seen.add(v);
   if (Array.isArray(v)) {
     let out: unknown[] | null = null;
-    for (let i = 0; i < v.length; i++) {
+    for (let i = 0; i < v.length && w.visits < MAX_VISITS; i++) {
       const x: unknown = v[i];
-      const y = walk(x, wireFormOf, depth - 1, seen);
+      const y = walk(x, w, depth - 1);
       if (y !== x) (out ??= v.slice())[i] = y;
     }
     return out ?? v;
@@ -34,17 +45,19 @@ function walk(v: unknown, wireFormOf: WireFormOf, depth: number, seen: Set<objec
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return v;
   let out: Record<string, unknown> | null = null;
-  for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(v))) {
-    if (!d.enumerable || !('value' in d)) continue;
-    const y = walk(d.value, wireFormOf, depth - 1, seen);
+  for (const k of Object.keys(v)) {
+    if (w.visits >= MAX_VISITS) break;
+    const d = Object.getOwnPropertyDescriptor(v, k);
+    if (d === undefined || !('value' in d)) continue;
+    const y = walk(d.value, w, depth - 1);
     if (y !== d.value) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
   }
   return out ?? v;
 }
 
-/** The message `value` with every facade Module and Memory in reach replaced by its wire form. */
+/** The message `value` with the facade Modules and Memories in reach (see above) replaced by their wire forms. */
 export function messageForCloning(value: unknown, wireFormOf: WireFormOf): unknown {
-  return walk(value, wireFormOf, MAX_DEPTH, new Set());
+  return walk(value, { wireFormOf, seen: new Set(), visits: 0 }, MAX_DEPTH);
 }
 
 const WRAPPED: unique symbol = Symbol('jetwasm.postMessage');
