@@ -196,7 +196,8 @@ export function memoryToWire(m: Memory): object {
 /** The memory a wire form stands for, made a facade Memory in place; undefined for anything else. */
 function memoryFromWire(o: object): RtMemory | undefined {
   if (!Object.prototype.hasOwnProperty.call(o, MEMORY_WIRE_KEY)) return undefined;
-  const handle = (o as Record<string, unknown>)[MEMORY_WIRE_KEY] as SharedMemoryHandle;
+  const handle = wireHandle((o as Record<string, unknown>)[MEMORY_WIRE_KEY]);
+  if (handle === null) return undefined;
   let mem: RtMemory;
   try {
     mem = RtMemory.fromShared(null, handle);
@@ -207,6 +208,27 @@ function memoryFromWire(o: object): RtMemory | undefined {
   rtMemory.set(o, mem);
   facadeMemory.set(mem, o as Memory);
   return mem;
+}
+
+/**
+ * The share handle a received wire form holds, with a memory type rebuilt from checked
+ * fields (a message may come from anywhere a port was handed to); null if it is not one.
+ */
+function wireHandle(h: unknown): SharedMemoryHandle | null {
+  if (typeof h !== 'object' || h === null) return null;
+  const { buffer, lock, type } = h as Partial<Record<keyof SharedMemoryHandle, unknown>>;
+  if (typeof type !== 'object' || type === null) return null;
+  const t = type as Partial<Record<keyof MemoryType, unknown>>;
+  const limits = t.limits as { min?: unknown; max?: unknown } | null | undefined;
+  const addr = t.addr;
+  const pageSizeLog2 = t.pageSizeLog2;
+  const max = limits?.max;
+  if (t.shared !== true || (addr !== 'i32' && addr !== 'i64') || (pageSizeLog2 !== 16 && pageSizeLog2 !== 0))
+    return null;
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 0) return null;
+  if (max * 2 ** pageSizeLog2 > 2 ** (addr === 'i32' ? 32 : 64)) return null;
+  const clean: MemoryType = { limits: { min: 0, max }, shared: true, addr, pageSizeLog2 };
+  return { buffer, lock, type: clean } as SharedMemoryHandle;
 }
 
 /** Turns a received wire form into an object of `proto`'s interface: own properties gone. */

@@ -124,3 +124,34 @@ test('messages without facade objects go through untouched', () => {
   `);
   expect(r).toEqual({ n: 1, list: '1,two', three: '3', self: true });
 });
+
+test('a forged wire form is no Memory; a well-formed one made in this agent is', () => {
+  const r = run(`
+    const memory = new WA.Memory({ initial: 1, maximum: 2, shared: true });
+    const { port1, port2 } = new MessageChannel();
+    const got = new Promise((resolve) => port2.once('message', resolve));
+    port1.postMessage({ memory });
+    const { memory: form } = await got;
+    port1.close();
+    port2.close();
+    const handle = form['jetwasm.Memory'];
+    const tryGrow = (m) => { try { return WA.Memory.prototype.grow.call(m, 0); } catch (e) { return e.name; } };
+    const forged = (type) => ({ 'jetwasm.Memory': { ...handle, type: { ...handle.type, ...type } } });
+    return {
+      pageSize: tryGrow(forged({ pageSizeLog2: 3 })),
+      unshared: tryGrow(forged({ shared: false })),
+      hugeMax: tryGrow(forged({ limits: { min: 0, max: 2 ** 40 } })),
+      notAHandle: tryGrow({ 'jetwasm.Memory': { buffer: new ArrayBuffer(8) } }),
+      wellFormed: tryGrow(form),
+      isMemoryNow: form instanceof WA.Memory,
+    };
+  `);
+  expect(r).toEqual({
+    pageSize: 'TypeError',
+    unshared: 'TypeError',
+    hugeMax: 'TypeError',
+    notAHandle: 'TypeError',
+    wellFormed: 1,
+    isMemoryNow: true,
+  });
+});
