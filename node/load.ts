@@ -99,5 +99,7 @@ export function loadBundle(parent: NodeModule): unknown {
   const cachedData = readCodeCache(codeCacheFile(__dirname, jitless), source);
   const script = compileBundle(file, source, cachedData);
   codeCacheState = cachedData === undefined ? 'absent' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
-  return (loaded = runBundle(script, file, parent));
+  loaded = runBundle(script, file, parent);
+  if (!jitless) (loaded as { primeValidation(): void }).primeValidation();
+  return loaded;
 }

@@ -37,6 +37,7 @@ export { Func, Global, Memory, Table, Tag, type Extern, type SharedMemoryHandle 
 export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './vm/values';
 export { wasmBacktrace, formatWasmBacktrace, type WasmFrame } from './backtrace';
 export { SerializationError, flushCaches } from './cache';
+export { primeValidation } from './module';
 
 export type WasmValue = unknown;
 

@@ -10,7 +10,7 @@ import { decodeModule } from '../binary';
 import { CompileError } from '../errors';
 import { parseWast } from '../text';
 import type { WastCommand, WastModuleSource } from '../text/wast-types';
-import { FastValidator } from './fast';
+import { FastValidator, primerModule } from './fast';
 import { validateModuleInfo, validationSettings } from './index';
 
 function outcome(bytes: Uint8Array, fastPath: boolean): string {
@@ -210,4 +210,13 @@ test('bodies cut short inside an immediate: the fast path never reads on into wh
   expect(differ.slice(0, 20)).toEqual([]);
   expect(tried).toBeGreaterThan(1000);
   expect(rejected).toBeGreaterThan(tried * 0.9);
+});
+
+test('the primer module: the fast path finishes every body, with the figures CodeValidator gives', () => {
+  // primeValidation (runtime) gathers the fast path's feedback on this module: a body the
+  // fast path gave up on would leave its operations without feedback.
+  const bytes = primerModule(3);
+  const n = countFast(() => expect(outcome(bytes, true)).toMatch(/^valid /));
+  expect(n).toEqual({ finished: 6, tried: 6 });
+  expect(outcome(bytes, true)).toBe(outcome(bytes, false));
 });

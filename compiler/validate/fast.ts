@@ -452,10 +452,63 @@ const PRIMER_BODY = [
   0x51,
   0x45,
   0x1a, // i64.eq, i32.eqz, drop
+  0x42,
+  0x80,
+  0x80,
+  0x80,
+  0x80,
+  0x80,
+  0x80,
+  0x80,
+  0x80,
+  0x80,
+  0x7f,
+  0x1a, // i64.const of ten bytes, drop
   0x20,
   0x00,
   0x0b, // local.get 0, end
 ];
+
+/** An unsigned LEB128 (for the primer module's section and vector sizes). */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    const b = n & 0x7f;
+    n >>>= 7;
+    out.push(n === 0 ? b : b | 0x80);
+  } while (n !== 0);
+  return out;
+}
+
+/**
+ * A module whose bodies are `copies` pairs of the primer bodies (PRIMER_BODY and an empty
+ * one), with the memory, table, global and types they use: what `primeValidation` (runtime)
+ * decodes and validates through the whole pipeline, so that the feedback the fast path
+ * gathers is on the objects real modules give it (the decoder's bodies, validateDecoded's
+ * context), not on look-alikes.
+ */
+export function primerModule(copies: number): Uint8Array {
+  const section = (id: number, payload: number[]): number[] => [id, ...uleb(payload.length), ...payload];
+  const localGroups = [0x05, 0x82, 0x01, 0x7f, 0x01, 0x7e, 0x01, 0x7d, 0x01, 0x7c, 0x01, 0x7b];
+  const first = [...localGroups, ...PRIMER_BODY];
+  const second = [0x00, 0x0b];
+  const funcs: number[] = [];
+  const code: number[] = [];
+  for (let i = 0; i < copies; i++) {
+    funcs.push(0x00, 0x01);
+    code.push(...uleb(first.length), ...first, ...uleb(second.length), ...second);
+  }
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    // (type (func (param i32) (result i32))) (type (func))
+    ...section(0x01, [0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x00]),
+    ...section(0x03, [...uleb(2 * copies), ...funcs]),
+    ...section(0x04, [0x01, 0x70, 0x00, 0x02]), // (table 2 funcref)
+    ...section(0x05, [0x01, 0x00, 0x01]), // (memory 1)
+    ...section(0x06, [0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b]), // (global (mut i32) (i32.const 0))
+    ...section(0x0a, [...uleb(2 * copies), ...code]),
+  ]);
+}
 
 let primed = false;
 

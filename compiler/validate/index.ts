@@ -8,6 +8,7 @@ import { DEFAULT_FEATURES, type FeatureName, type Features } from '../features';
 import { opByName } from '../opcodes';
 import { CodeValidator, type ModuleContext } from './func';
 import { FastValidator } from './fast';
+export { primerModule } from './fast';
 import { CompKind, TypeRegistry, VT, asCompileError, encodeType, typeRegistry, type CanonInfo } from './types';
 
 export * from './types';
