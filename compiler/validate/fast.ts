@@ -13,6 +13,7 @@
 import type { FuncBody, ModuleIR } from '../ir';
 import { LIMITS } from '../limits';
 import { OPS } from '../opcodes';
+import { anchorShape } from '../shapes';
 import type { ModuleContext } from './func';
 import { HT, REF_BASE, VT, refEnc, type CanonInfo, type TypeRegistry } from './types';
 
@@ -464,6 +465,36 @@ const PRIMER_BODY = [
   0x80,
   0x7f,
   0x1a, // i64.const of ten bytes, drop
+  0x02,
+  0x7f,
+  0x41,
+  0x01,
+  0x0c,
+  0x00,
+  0x0b,
+  0x1a, // block (result i32): br 0 with a value, drop
+  0x02,
+  0x7f,
+  0x41,
+  0x01,
+  0x20,
+  0x00,
+  0x0d,
+  0x00,
+  0x0b,
+  0x1a, // block (result i32): br_if 0 with a value, drop
+  0x02,
+  0x7f,
+  0x00,
+  0x0b,
+  0x1a, // block (result i32): unreachable, end (its result popped from an empty stack), drop
+  0x02,
+  0x40,
+  0x00,
+  0x10,
+  0x00,
+  0x1a,
+  0x0b, // block: unreachable, call 0 (its parameter popped from an empty stack), drop
   0x20,
   0x00,
   0x0b, // local.get 0, end
@@ -481,32 +512,35 @@ function uleb(n: number): number[] {
 }
 
 /**
- * A module whose bodies are `copies` pairs of the primer bodies (PRIMER_BODY and an empty
- * one), with the memory, table, global and types they use: what `primeValidation` (runtime)
- * decodes and validates through the whole pipeline, so that the feedback the fast path
- * gathers is on the objects real modules give it (the decoder's bodies, validateDecoded's
- * context), not on look-alikes.
+ * A module whose bodies are `copies` groups of four, with the memory, table, global and types
+ * they use: PRIMER_BODY, an empty body, and two the fast path leaves to CodeValidator (a
+ * reference-typed local; an instruction outside its set). It is what `primeValidation`
+ * (runtime) decodes and validates through the whole pipeline, so that the feedback the fast
+ * path gathers is on the objects real modules give it (the decoder's bodies,
+ * validateDecoded's context), not on look-alikes, and covers its ways of giving up.
  */
 export function primerModule(copies: number): Uint8Array {
   const section = (id: number, payload: number[]): number[] => [id, ...uleb(payload.length), ...payload];
   const localGroups = [0x05, 0x82, 0x01, 0x7f, 0x01, 0x7e, 0x01, 0x7d, 0x01, 0x7c, 0x01, 0x7b];
   const first = [...localGroups, ...PRIMER_BODY];
   const second = [0x00, 0x0b];
+  const refLocal = [0x01, 0x01, 0x70, 0x0b]; // (local funcref)
+  const refNull = [0x00, 0xd0, 0x70, 0x1a, 0x0b]; // ref.null func, drop
   const funcs: number[] = [];
   const code: number[] = [];
   for (let i = 0; i < copies; i++) {
-    funcs.push(0x00, 0x01);
-    code.push(...uleb(first.length), ...first, ...uleb(second.length), ...second);
+    funcs.push(0x00, 0x01, 0x01, 0x01);
+    for (const body of [first, second, refLocal, refNull]) code.push(...uleb(body.length), ...body);
   }
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     // (type (func (param i32) (result i32))) (type (func))
     ...section(0x01, [0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x00]),
-    ...section(0x03, [...uleb(2 * copies), ...funcs]),
+    ...section(0x03, [...uleb(4 * copies), ...funcs]),
     ...section(0x04, [0x01, 0x70, 0x00, 0x02]), // (table 2 funcref)
     ...section(0x05, [0x01, 0x00, 0x01]), // (memory 1)
     ...section(0x06, [0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b]), // (global (mut i32) (i32.const 0))
-    ...section(0x0a, [...uleb(2 * copies), ...code]),
+    ...section(0x0a, [...uleb(4 * copies), ...code]),
   ]);
 }
 
@@ -560,6 +594,8 @@ function prime(reg: TypeRegistry): void {
       throw new Error('fast validator: the primer body was not accepted');
     }
   }
+  // Its map is the one optimised code checks `this` against (compiler/shapes.ts).
+  anchorShape(v);
 }
 
 export class FastValidator {
