@@ -402,6 +402,41 @@ function growableSharedBuffer(bytes: number, max: number): GrowableSharedBuffer 
   return typeof b.grow === 'function' ? b : null;
 }
 
+/** The host's own `WebAssembly.Memory`, as far as a growth store needs it. */
+interface HostMemory {
+  grow(delta: number): number;
+  readonly buffer: ArrayBuffer;
+}
+type HostMemoryConstructor = new (descriptor: { initial: number; maximum?: number }) => HostMemory;
+
+/**
+ * The host's native `WebAssembly.Memory` constructor, captured when this module loads (before
+ * the facade may be installed as the global), or null: a host without WebAssembly, or a
+ * global that is not the host's own (a polyfill's, this runtime's facade) and would copy on
+ * growth like a plain buffer.
+ */
+const hostMemoryConstructor: HostMemoryConstructor | null = (() => {
+  const M = (globalThis as { WebAssembly?: { Memory?: unknown } }).WebAssembly?.Memory;
+  if (typeof M !== 'function') return null;
+  try {
+    return /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(M))
+      ? (M as HostMemoryConstructor)
+      : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** The host's Wasm page, the unit of a host memory's size. */
+const HOST_PAGE = 65536;
+
+/**
+ * Growth to this many bytes or more moves an unshared memory into a host memory (see
+ * Memory). Below it a copy costs little, and a host reserves address space for each of its
+ * memories, which thousands of small ones would exhaust.
+ */
+const HOST_STORE_MIN_BYTES = 8 * 1024 * 1024;
+
 /**
  * What another agent needs to use a shared memory (`Memory.prototype.share`): its growable
  * SharedArrayBuffer, the word that orders growth between agents, and the declared type.
@@ -431,6 +466,15 @@ const MAX_MEMORY_BYTES = 2 ** 32;
  * glue of wasm-bindgen and Emscripten does), growth stays exact and costs one copy, as it
  * would anyway. A store is replaced by the host's `transfer` where it has one (ES2024:
  * the host may reallocate instead of copying), else by a copy; the old store is detached.
+ *
+ * Where the host has a WebAssembly engine of its own (a JIT host running this runtime for
+ * its instrumentation or sandboxing, or next to code that needs it), an unshared memory with
+ * 64 KiB pages that grows to HOST_STORE_MIN_BYTES or more moves, with one last copy, into a
+ * host `WebAssembly.Memory` used as a store only: the host grows it in place (it reserved the
+ * address space), its `buffer` always has exactly the memory's length, and growth detaches
+ * the old one, the JS API's rules exactly. Programs that grow often while JS re-reads
+ * `buffer` after each growth (Emscripten's and wasm-bindgen's glue) then copy once instead
+ * of at every growth.
  */
 export class Memory implements VMMemory {
   dv: DataView;
@@ -446,6 +490,8 @@ export class Memory implements VMMemory {
   private store: ArrayBuffer;
   /** `buffer` was read since the last growth. */
   private exposed = false;
+  /** The host memory the store belongs to, once growth moved it there; `store` is its buffer. */
+  private hostStore: HostMemory | null = null;
   /**
    * Set once the memory is shared with another agent (`share`, `fromShared`): a word that
    * every agent's growth takes in turn, so that concurrent growths each see the size the
@@ -627,7 +673,48 @@ export class Memory implements VMMemory {
    * JS API's `grow(0)`); a shared memory's buffer stays.
    */
   renewBuffer(): void {
-    if (!this.growsInPlace && this.replaceStore(this.byteLength)) this.refresh();
+    if (this.hostStore !== null) {
+      this.hostStore.grow(0);
+      this.adoptHostBuffer();
+      this.refresh();
+    } else if (!this.growsInPlace && this.replaceStore(this.byteLength)) this.refresh();
+  }
+
+  /** Takes the host memory's current buffer as the store, with views of the memory's length. */
+  private adoptHostBuffer(): void {
+    const b = this.hostStore!.buffer;
+    this.store = b;
+    this.dv = new DataView(b, 0, this.byteLength);
+    this.u8 = new Uint8Array(b, 0, this.byteLength);
+  }
+
+  /**
+   * Moves the contents into a new host memory of `bytes` (see the class comment) and
+   * detaches the old store; the caller sets the views. False, with nothing changed, where
+   * the host has no memory to offer or the memory does not qualify.
+   */
+  private moveToHostStore(bytes: number): boolean {
+    if (hostMemoryConstructor === null || this.pageSize !== HOST_PAGE || bytes < HOST_STORE_MIN_BYTES) return false;
+    const max = this.declared.limits.max;
+    let m: HostMemory;
+    try {
+      m = new hostMemoryConstructor({
+        initial: bytes / HOST_PAGE,
+        maximum: max !== undefined && max <= MAX_MEMORY_BYTES / HOST_PAGE ? max : undefined,
+      });
+    } catch {
+      return false; // the host's limits (address space for its reservations): copy instead
+    }
+    const old = this.store;
+    new Uint8Array(m.buffer).set(this.u8);
+    try {
+      structuredClone(old, { transfer: [old] });
+    } catch {
+      /* not detachable: harmless */
+    }
+    this.hostStore = m;
+    this.store = m.buffer;
+    return true;
   }
 
   private refresh(): void {
@@ -670,6 +757,15 @@ export class Memory implements VMMemory {
       } catch {
         return -1;
       }
+    } else if (this.hostStore !== null) {
+      try {
+        this.hostStore.grow(delta);
+      } catch {
+        return -1;
+      }
+      this.store = this.hostStore.buffer;
+    } else if (bytes > this.store.byteLength && this.moveToHostStore(bytes)) {
+      // Moved: the store now has exactly `bytes`.
     } else if (bytes > this.store.byteLength) {
       // Spare capacity only for a program growing again without JS reading `buffer`.
       const spare =

@@ -100,3 +100,72 @@ describe.each(['transfer', 'copy'] as const)('memory.grow by %s', (how) => {
     expect(new Int32Array(mem.buffer)[11 * 16384]).toBe(11);
   });
 });
+
+describe('a memory grown past 8 MiB on a host with WebAssembly of its own', () => {
+  // It moves into a host WebAssembly.Memory (runtime/objects.ts): growth in place, `buffer`
+  // exact and detached by growth, and not detachable by JS, as a native memory's buffer.
+  const native = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object';
+  const MiB = 1024 * 1024;
+
+  (native ? test : test.skip)('moves to a host memory once; contents, views and buffer rules kept', () => {
+    const engine = new Engine();
+    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(WAT)));
+    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
+    const mem = inst.getMemory('mem') as Memory;
+    call('store', 65532, 0x12345678);
+    const small = mem.buffer;
+    // 1 -> 100 pages stays a plain buffer (below the threshold): JS may still detach it.
+    expect(call('grow', 99)).toBe(1);
+    expect(small.byteLength).toBe(0);
+    const plain = mem.buffer;
+    expect(plain.byteLength).toBe(100 * 65536);
+    // 100 -> 200 pages (12.5 MiB): moved, with the contents.
+    expect(call('grow', 100)).toBe(100);
+    expect(plain.byteLength).toBe(0);
+    const moved = mem.buffer;
+    expect(moved.byteLength).toBe(200 * 65536);
+    expect(moved.byteLength).toBeGreaterThan(8 * MiB);
+    expect(call('load', 65532)).toBe(0x12345678);
+    expect(call('load', 200 * 65536 - 4)).toBe(0);
+    // A host memory's buffer cannot be detached by JS (the JS API's detach key): transferring
+    // it throws or clones, and it stays attached (a plain buffer would be detached).
+    try {
+      structuredClone(moved, { transfer: [moved] });
+    } catch {
+      /* refused: as good */
+    }
+    expect(moved.byteLength).toBe(200 * 65536);
+    call('store', 200 * 65536 - 4, -7);
+    // Growth in place: the old buffer is detached, the new one exact, the contents kept.
+    expect(mem.grow(56)).toBe(200);
+    expect(moved.byteLength).toBe(0);
+    const grown = mem.buffer;
+    expect(grown.byteLength).toBe(256 * 65536);
+    expect(new Int32Array(grown)[(200 * 65536 - 4) / 4]).toBe(-7);
+    expect(call('load', 256 * 65536 - 4)).toBe(0);
+    expect(() => call('load', 256 * 65536)).toThrow(/out of bounds/);
+    // Growth from compiled code too, one page at a time, without JS looking.
+    call('growMany', 10);
+    expect(grown.byteLength).toBe(0);
+    expect(mem.buffer.byteLength).toBe(266 * 65536);
+    expect(call('load', 256 * 65536)).toBe(256);
+    // The JS API's grow(0) renews the buffer.
+    const before = mem.buffer;
+    mem.renewBuffer();
+    expect(before.byteLength).toBe(0);
+    expect(mem.buffer.byteLength).toBe(266 * 65536);
+    expect(call('load', 65532)).toBe(0x12345678);
+  });
+
+  test('a declared maximum still bounds growth', () => {
+    const engine = new Engine();
+    const wat = WAT.replace('(memory (export "mem") 1)', '(memory (export "mem") 1 200)');
+    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(wat)));
+    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
+    expect(call('grow', 180)).toBe(1);
+    expect(call('grow', 20)).toBe(-1);
+    expect(call('grow', 19)).toBe(181);
+    expect(call('grow', 1)).toBe(-1);
+    expect((inst.getMemory('mem') as Memory).buffer.byteLength).toBe(200 * 65536);
+  });
+});
