@@ -32,7 +32,7 @@ function countFast(f: () => void): { finished: number; tried: number } {
   const n = { finished: 0, tried: 0 };
   proto.validateBodies = function (this: unknown, ...a: unknown[]): number[] {
     const undecided = orig.apply(this, a);
-    const bodies = (a[1] as unknown[]).length;
+    const bodies = ((a[7] as number | undefined) ?? (a[1] as unknown[]).length) - ((a[6] as number | undefined) ?? 0);
     n.tried += bodies;
     n.finished += bodies - undecided.length;
     return undecided;

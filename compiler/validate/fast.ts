@@ -598,6 +598,9 @@ function prime(reg: TypeRegistry): void {
   anchorShape(v);
 }
 
+/** How many bodies one call of validateBodies takes in validateAll. */
+const BODIES_PER_CALL = 256;
+
 export class FastValidator {
   private readonly reg: TypeRegistry;
   private vals = new Int32Array(256);
@@ -628,15 +631,40 @@ export class FastValidator {
   }
 
   /**
-   * Validates the bodies `codes` (kept as bytes in `bytes`; body i has canonical type
-   * `funcTypes[typeBase + i]`) and returns the indices of those the fast path could not
+   * validateBodies over all of `codes`, a slice of BODIES_PER_CALL bodies per call: optimised
+   * code the host finishes while a module is being validated (compiled in the background,
+   * as after primeValidation in the runtime) is entered by the next call, where one call
+   * for the whole module would run to its end in the code it started in.
+   */
+  validateAll(
+    bytes: Uint8Array,
+    codes: readonly FuncBody[],
+    funcTypes: readonly number[],
+    typeBase: number,
+    heights: number[],
+    depths: number[],
+  ): number[] {
+    const n = codes.length;
+    if (n <= BODIES_PER_CALL) return this.validateBodies(bytes, codes, funcTypes, typeBase, heights, depths);
+    const undecided: number[] = [];
+    for (let from = 0; from < n; from += BODIES_PER_CALL) {
+      const to = Math.min(n, from + BODIES_PER_CALL);
+      for (const i of this.validateBodies(bytes, codes, funcTypes, typeBase, heights, depths, from, to))
+        undecided.push(i);
+    }
+    return undecided;
+  }
+
+  /**
+   * Validates the bodies `codes[from, to)` (kept as bytes in `bytes`; body i has canonical
+   * type `funcTypes[typeBase + i]`) and returns the indices of those the fast path could not
    * decide, in order: CodeValidator must validate them. For every other body, sets
    * `heights[i]` and `depths[i]` to its maximum operand-stack height and control depth.
    *
    * All bodies go through one loop that runs one instruction per iteration and moves on to
    * the next body when one is decided: it is the function's outermost hot loop, so the
    * optimising compiler enters it without copying an enclosing loop (as on-stack
-   * replacement inside a nested loop does), and compiles it once for the whole module.
+   * replacement inside a nested loop does).
    */
   validateBodies(
     bytes: Uint8Array,
@@ -645,6 +673,8 @@ export class FastValidator {
     typeBase: number,
     heights: number[],
     depths: number[],
+    from = 0,
+    to = codes.length,
   ): number[] {
     const reg = this.reg;
     const ctx = this.ctx;
@@ -665,7 +695,7 @@ export class FastValidator {
     const addr0 = numMems > 0 ? memAddr[0] : VT.I32;
     const single = SINGLE;
     const empty = EMPTY;
-    const numBodies = codes.length;
+    const numBodies = to;
     const undecided: number[] = [];
     // ch counts the function's own frame, which the nesting limit does not.
     const nestingLimit = LIMITS.nesting;
@@ -677,7 +707,7 @@ export class FastValidator {
     let cHeight = this.cHeight;
     let cUnreach = this.cUnreach;
     // The body being validated: index, instructions [pos, end), locals, result types.
-    let i = -1;
+    let i = from - 1;
     let accepted = true;
     let pos = 0;
     let end = 0;

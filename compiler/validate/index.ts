@@ -307,7 +307,7 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry, features: Features): Va
   const bin = m.binary;
   const todo =
     bin !== undefined && validationSettings.fastPath
-      ? new FastValidator(ctx).validateBodies(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths)
+      ? new FastValidator(ctx).validateAll(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths)
       : null;
   const count = todo !== null ? todo.length : m.codes.length;
   for (let k = 0; k < count; k++) {
