@@ -438,6 +438,25 @@ const HOST_PAGE = 65536;
 const HOST_STORE_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
+ * A host memory of `bytes` for an unshared memory of type `type` (see Memory), or null: no
+ * host memory, a page size other than the host's, a size below HOST_STORE_MIN_BYTES, or the
+ * host refused (its limits on address space for its reservations).
+ */
+function newHostMemory(type: MemoryType, bytes: number): HostMemory | null {
+  if (hostMemoryConstructor === null || type.shared || 2 ** type.pageSizeLog2 !== HOST_PAGE) return null;
+  if (bytes < HOST_STORE_MIN_BYTES) return null;
+  const max = type.limits.max;
+  try {
+    return new hostMemoryConstructor({
+      initial: bytes / HOST_PAGE,
+      maximum: max !== undefined && max <= MAX_MEMORY_BYTES / HOST_PAGE ? max : undefined,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/**
  * What another agent needs to use a shared memory (`Memory.prototype.share`): its growable
  * SharedArrayBuffer, the word that orders growth between agents, and the declared type.
  * Structured-cloneable: post it to a Worker.
@@ -469,8 +488,8 @@ const MAX_MEMORY_BYTES = 2 ** 32;
  *
  * Where the host has a WebAssembly engine of its own (a JIT host running this runtime for
  * its instrumentation or sandboxing, or next to code that needs it), an unshared memory with
- * 64 KiB pages that grows to HOST_STORE_MIN_BYTES or more moves, with one last copy, into a
- * host `WebAssembly.Memory` used as a store only: the host grows it in place (it reserved the
+ * 64 KiB pages that is created with HOST_STORE_MIN_BYTES or more, or grows to that, lives
+ * (from creation, or after one last copy) in a host `WebAssembly.Memory` used as a store: the host grows it in place (it reserved the
  * address space), its `buffer` always has exactly the memory's length, and growth detaches
  * the old one, the JS API's rules exactly. Programs that grow often while JS re-reads
  * `buffer` after each growth (Emscripten's and wasm-bindgen's glue) then copy once instead
@@ -521,7 +540,15 @@ export class Memory implements VMMemory {
           ? growableSharedBuffer(bytes, this.maxBytes())
           : null;
     this.growsInPlace = shared !== null;
-    this.store = shared !== null ? (Object.freeze(shared) as unknown as ArrayBuffer) : new ArrayBuffer(bytes);
+    // A memory this large from the start lives in a host memory from the start (no copy).
+    const host = shared === null && from === undefined ? newHostMemory(type, bytes) : null;
+    this.hostStore = host;
+    this.store =
+      shared !== null
+        ? (Object.freeze(shared) as unknown as ArrayBuffer)
+        : host !== null
+          ? host.buffer
+          : new ArrayBuffer(bytes);
     this.dv = new DataView(this.store, 0, bytes);
     this.u8 = new Uint8Array(this.store, 0, bytes);
     this.byteLength = bytes;
@@ -694,17 +721,8 @@ export class Memory implements VMMemory {
    * the host has no memory to offer or the memory does not qualify.
    */
   private moveToHostStore(bytes: number): boolean {
-    if (hostMemoryConstructor === null || this.pageSize !== HOST_PAGE || bytes < HOST_STORE_MIN_BYTES) return false;
-    const max = this.declared.limits.max;
-    let m: HostMemory;
-    try {
-      m = new hostMemoryConstructor({
-        initial: bytes / HOST_PAGE,
-        maximum: max !== undefined && max <= MAX_MEMORY_BYTES / HOST_PAGE ? max : undefined,
-      });
-    } catch {
-      return false; // the host's limits (address space for its reservations): copy instead
-    }
+    const m = newHostMemory(this.declared, bytes);
+    if (m === null) return false;
     const old = this.store;
     new Uint8Array(m.buffer).set(this.u8);
     try {
