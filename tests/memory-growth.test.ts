@@ -19,6 +19,15 @@ const WAT = `(module
       (i32.store (i32.shl (local.get $p) (i32.const 16)) (local.get $p))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
 
+/** An instance of WAT with its memory declared as `memory` (limits): `call` and the memory. */
+function instantiate(memory = '1'): { call: (name: string, ...args: number[]) => number; mem: Memory } {
+  const engine = new Engine();
+  const wat = WAT.replace('(memory (export "mem") 1)', `(memory (export "mem") ${memory})`);
+  const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(wat)));
+  const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
+  return { call, mem: inst.getMemory('mem') as Memory };
+}
+
 type Proto = { transfer?: (this: ArrayBuffer, n: number) => ArrayBuffer };
 const proto = ArrayBuffer.prototype as Proto;
 const hostTransfer = proto.transfer;
@@ -59,10 +68,7 @@ describe.each(['transfer', 'copy'] as const)('memory.grow by %s', (how) => {
   });
 
   test('contents kept, new pages zero, old buffer detached, code sees the new size', () => {
-    const engine = new Engine();
-    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(WAT)));
-    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
-    const mem = inst.getMemory('mem') as Memory;
+    const { call, mem } = instantiate();
     call('store', 65532, 0x12345678);
     const before = mem.buffer;
     expect(call('grow', 2)).toBe(1);
@@ -80,10 +86,7 @@ describe.each(['transfer', 'copy'] as const)('memory.grow by %s', (how) => {
 
   test('growth without JS looking takes spare capacity; buffer is exact when read', () => {
     calls.length = 0;
-    const engine = new Engine();
-    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(WAT)));
-    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
-    const mem = inst.getMemory('mem') as Memory;
+    const { call, mem } = instantiate();
     call('growMany', 10);
     // 1 -> 11 pages, one page at a time: stores of 3, 6 and 11 pages (the last one exact).
     const buf = mem.buffer;
@@ -108,10 +111,7 @@ describe('a memory grown past 8 MiB on a host with WebAssembly of its own', () =
   const MiB = 1024 * 1024;
 
   (native ? test : test.skip)('moves to a host memory once; contents, views and buffer rules kept', () => {
-    const engine = new Engine();
-    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(WAT)));
-    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
-    const mem = inst.getMemory('mem') as Memory;
+    const { call, mem } = instantiate();
     call('store', 65532, 0x12345678);
     const small = mem.buffer;
     // 1 -> 100 pages stays a plain buffer (below the threshold): JS may still detach it.
@@ -158,11 +158,7 @@ describe('a memory grown past 8 MiB on a host with WebAssembly of its own', () =
   });
 
   (native ? test : test.skip)('a memory created that large lives in a host memory from the start', () => {
-    const engine = new Engine();
-    const wat = WAT.replace('(memory (export "mem") 1)', '(memory (export "mem") 128)');
-    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(wat)));
-    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
-    const mem = inst.getMemory('mem') as Memory;
+    const { call, mem } = instantiate('128');
     const buf = mem.buffer;
     expect(buf.byteLength).toBe(128 * 65536);
     try {
@@ -179,14 +175,11 @@ describe('a memory grown past 8 MiB on a host with WebAssembly of its own', () =
   });
 
   test('a declared maximum still bounds growth', () => {
-    const engine = new Engine();
-    const wat = WAT.replace('(memory (export "mem") 1)', '(memory (export "mem") 1 200)');
-    const inst = new Linker(engine).instantiate(new Store(engine), Module.fromBinary(engine, parseWat(wat)));
-    const call = (name: string, ...args: number[]): number => inst.getFunc(name)!.call(...args)[0] as number;
+    const { call, mem } = instantiate('1 200');
     expect(call('grow', 180)).toBe(1);
     expect(call('grow', 20)).toBe(-1);
     expect(call('grow', 19)).toBe(181);
     expect(call('grow', 1)).toBe(-1);
-    expect((inst.getMemory('mem') as Memory).buffer.byteLength).toBe(200 * 65536);
+    expect(mem.buffer.byteLength).toBe(200 * 65536);
   });
 });
