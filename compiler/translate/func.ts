@@ -945,7 +945,9 @@ export class FuncTranslator extends SimdLowering {
         const simple = i64.i64BinaryNeedsSimple(op);
         const b = simple ? this.popPairSimple() : this.popPair();
         const a = simple ? this.popPairSimple() : this.popPair();
-        const r = i64.i64Binary(op, a, b);
+        // Under Ignition a helper call (and the high word's trip through HI_REG) costs more
+        // than the inline shift; TurboFan inlines the helper.
+        const r = i64.i64Binary(op, a, b) ?? (this.env.profile === 'interpreter' ? i64.i64VarShift(op, a, b.lo) : null);
         if (r !== null) this.pushPair(r, true);
         else this.pushPairCall(i64.i64ShiftCall(op, a, b.lo));
         return true;

@@ -106,6 +106,35 @@ function constShift(name: string, a: Pair, k: number): Pair {
   }
 }
 
+/**
+ * A variable shift (not a rotate) as pure expressions over simple operands: `n` is the
+ * count's low word, of which only the low six bits count. JS masks shift counts to five
+ * bits, so `n & 32` picks the word a value moves across, and the bits crossing from the
+ * other word shift by 32 - (n & 31) as `>>> 1 >>> ~n` (or `<< 1 << ~n`), which is 0 when
+ * n & 31 is 0. Null for the rotates.
+ */
+export function i64VarShift(name: string, a: Pair, n: string): Pair | null {
+  switch (name) {
+    case 'shl':
+      return {
+        lo: `(${n} & 32 ? 0 : ${a.lo} << ${n})`,
+        hi: `(${n} & 32 ? ${a.lo} << ${n} : ${a.hi} << ${n} | ${a.lo} >>> 1 >>> ~${n})`,
+      };
+    case 'shr_u':
+      return {
+        lo: `(${n} & 32 ? ${a.hi} >>> ${n} | 0 : ${a.lo} >>> ${n} | ${a.hi} << 1 << ~${n})`,
+        hi: `(${n} & 32 ? 0 : ${a.hi} >>> ${n} | 0)`,
+      };
+    case 'shr_s':
+      return {
+        lo: `(${n} & 32 ? ${a.hi} >> ${n} : ${a.lo} >>> ${n} | ${a.hi} << 1 << ~${n})`,
+        hi: `(${n} & 32 ? ${a.hi} >> 31 : ${a.hi} >> ${n})`,
+      };
+    default:
+      return null;
+  }
+}
+
 /** Helper call for a variable shift/rotate (returns lo, high word in HI_REG). */
 export function i64ShiftCall(name: string, a: Pair, n: string): string {
   const fn = { shl: 'i64shl', shr_s: 'i64shrS', shr_u: 'i64shrU', rotl: 'i64rotl', rotr: 'i64rotr' }[name];
