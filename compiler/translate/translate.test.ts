@@ -4,6 +4,7 @@ import { validateModuleInfo } from '../validate';
 import { VMOffsets } from '../../vmctx';
 import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
 import { addrFacts } from './exprs';
+import { i64VarShift } from './i64';
 import { CompileError } from '../errors';
 import { I32_SUMS_WAT } from '../../tests/support/i32-sums';
 
@@ -258,4 +259,34 @@ describe('a value stored to a local goes there directly', () => {
     expect(body.indexOf('s0 = l1;')).toBeGreaterThan(body.indexOf('s1 = D0.getInt32((l0 >>> 0), 1);'));
     expect(body.indexOf('l1 = s1;')).toBeGreaterThan(body.indexOf('s0 = l1;'));
   });
+});
+
+test('variable i64 shifts written out agree with BigInt for every count, in and out of 0..63', () => {
+  const words = [0, 1, -1, 0x7fffffff, -0x80000000, 0x12345678, -0x0fedcba9, 0x55555555];
+  const counts = Array.from({ length: 200 }, (_, i) => i - 70);
+  const toBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  const expected = (name: string, v: bigint, n: number): bigint => {
+    const k = BigInt(n & 63);
+    if (name === 'shl') return BigInt.asUintN(64, v << k);
+    if (name === 'shr_u') return v >> k;
+    return BigInt.asUintN(64, BigInt.asIntN(64, v) >> k);
+  };
+  const wrong: string[] = [];
+  for (const name of ['shl', 'shr_u', 'shr_s']) {
+    const p = i64VarShift(name, { lo: 'lo', hi: 'hi' }, 'n')!;
+    const f = new Function('lo', 'hi', 'n', `return [${p.lo}, ${p.hi}];`) as (
+      a: number,
+      b: number,
+      n: number,
+    ) => number[];
+    for (const lo of words)
+      for (const hi of words)
+        for (const n of counts) {
+          const [rl, rh] = f(lo, hi, n);
+          const want = expected(name, toBig(lo, hi), n);
+          if ((rl | 0) !== rl || (rh | 0) !== rh || toBig(rl, rh) !== want) wrong.push(`${name} ${lo} ${hi} ${n}`);
+        }
+  }
+  expect(wrong.slice(0, 10)).toEqual([]);
+  expect(i64VarShift('rotl', { lo: 'lo', hi: 'hi' }, 'n')).toBeNull();
 });
