@@ -598,9 +598,6 @@ function prime(reg: TypeRegistry): void {
   anchorShape(v);
 }
 
-/** How many bodies one call of validateBodies takes in validateAll. */
-const BODIES_PER_CALL = 256;
-
 export class FastValidator {
   private readonly reg: TypeRegistry;
   private vals = new Int32Array(256);
@@ -628,31 +625,6 @@ export class FastValidator {
     const funcInfos: CanonInfo[] = new Array<CanonInfo>(ctx.funcTypes.length);
     for (let i = 0; i < funcInfos.length; i++) funcInfos[i] = this.reg.info(ctx.funcTypes[i]);
     this.funcInfos = funcInfos;
-  }
-
-  /**
-   * validateBodies over all of `codes`, a slice of BODIES_PER_CALL bodies per call: optimised
-   * code the host finishes while a module is being validated (compiled in the background,
-   * as after primeValidation in the runtime) is entered by the next call, where one call
-   * for the whole module would run to its end in the code it started in.
-   */
-  validateAll(
-    bytes: Uint8Array,
-    codes: readonly FuncBody[],
-    funcTypes: readonly number[],
-    typeBase: number,
-    heights: number[],
-    depths: number[],
-  ): number[] {
-    const n = codes.length;
-    if (n <= BODIES_PER_CALL) return this.validateBodies(bytes, codes, funcTypes, typeBase, heights, depths);
-    const undecided: number[] = [];
-    for (let from = 0; from < n; from += BODIES_PER_CALL) {
-      const to = Math.min(n, from + BODIES_PER_CALL);
-      for (const i of this.validateBodies(bytes, codes, funcTypes, typeBase, heights, depths, from, to))
-        undecided.push(i);
-    }
-    return undecided;
   }
 
   /**

@@ -16,6 +16,9 @@ export { CodeValidator, type ModuleContext } from './func';
 
 const REF_FUNC_OP = opByName.get('ref.func')!.code;
 
+/** How many bodies one call of the fast path takes (see validateDecoded). */
+const BODIES_PER_CALL = 256;
+
 /**
  * `fastPath: false` makes CodeValidator check every body (the fast path must agree with it,
  * which the tests check by running both).
@@ -305,10 +308,20 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry, features: Features): Va
   // index order, so the first error is still that of the first invalid body.
   const typeBase = funcTypes.length - m.funcs.length;
   const bin = m.binary;
-  const todo =
-    bin !== undefined && validationSettings.fastPath
-      ? new FastValidator(ctx).validateAll(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths)
-      : null;
+  // The fast path takes BODIES_PER_CALL bodies per call: optimised code the host finishes
+  // while a module is being validated (compiled in the background, as after the runtime's
+  // primeValidation) is entered by the next call, where one call for the whole module would
+  // run to its end in the code it started in. `todo`: the bodies it left, in order.
+  let todo: number[] | null = null;
+  if (bin !== undefined && validationSettings.fastPath) {
+    const fv = new FastValidator(ctx);
+    todo = [];
+    for (let from = 0; from < m.codes.length; from += BODIES_PER_CALL) {
+      const to = Math.min(m.codes.length, from + BODIES_PER_CALL);
+      for (const i of fv.validateBodies(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths, from, to))
+        todo.push(i);
+    }
+  }
   const count = todo !== null ? todo.length : m.codes.length;
   for (let k = 0; k < count; k++) {
     const i = todo !== null ? todo[k] : k;
