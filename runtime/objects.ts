@@ -431,20 +431,28 @@ const hostMemoryConstructor: HostMemoryConstructor | null = (() => {
 const HOST_PAGE = 65536;
 
 /**
- * Growth to this many bytes or more moves an unshared memory into a host memory (see
- * Memory). Below it a copy costs little, and a host reserves address space for each of its
- * memories, which thousands of small ones would exhaust.
+ * A memory created with this many bytes or more lives in a host memory from the start (see
+ * Memory). A host reserves address space for each of its memories, which the thousands of
+ * small memories a test suite creates would exhaust; a large one is a program's heap.
  */
 const HOST_STORE_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
- * A host memory of `bytes` for an unshared memory of type `type` (see Memory), or null: no
- * host memory, a page size other than the host's, a size below HOST_STORE_MIN_BYTES, or the
- * host refused (its limits on address space for its reservations).
+ * Growth to this many bytes or more moves an unshared memory into a host memory. A memory
+ * that grows is a program's heap, which usually grows again, each time at the cost of a
+ * copy and of first touching every page of the new store; below this size it is a test's
+ * scratch memory, whose copies are small.
  */
-function newHostMemory(type: MemoryType, bytes: number): HostMemory | null {
+const HOST_STORE_GROWTH_MIN_BYTES = 1024 * 1024;
+
+/**
+ * A host memory of `bytes` for an unshared memory of type `type` (see Memory), or null: no
+ * host memory, a page size other than the host's, a size below `minBytes`, or the host
+ * refused (its limits on address space for its reservations).
+ */
+function newHostMemory(type: MemoryType, bytes: number, minBytes: number): HostMemory | null {
   if (hostMemoryConstructor === null || type.shared || 2 ** type.pageSizeLog2 !== HOST_PAGE) return null;
-  if (bytes < HOST_STORE_MIN_BYTES) return null;
+  if (bytes < minBytes) return null;
   const max = type.limits.max;
   try {
     return new hostMemoryConstructor({
@@ -488,8 +496,9 @@ const MAX_MEMORY_BYTES = 2 ** 32;
  *
  * Where the host has a WebAssembly engine of its own (a JIT host running this runtime for
  * its instrumentation or sandboxing, or next to code that needs it), an unshared memory with
- * 64 KiB pages that is created with HOST_STORE_MIN_BYTES or more, or grows to that, lives
- * (from creation, or after one last copy) in a host `WebAssembly.Memory` used as a store: the host grows it in place (it reserved the
+ * 64 KiB pages that is created with HOST_STORE_MIN_BYTES or more, or grows to
+ * HOST_STORE_GROWTH_MIN_BYTES or more, lives (from creation, or after one last copy) in a
+ * host `WebAssembly.Memory` used as a store: the host grows it in place (it reserved the
  * address space), its `buffer` always has exactly the memory's length, and growth detaches
  * the old one, the JS API's rules exactly. Programs that grow often while JS re-reads
  * `buffer` after each growth (Emscripten's and wasm-bindgen's glue) then copy once instead
@@ -541,7 +550,7 @@ export class Memory implements VMMemory {
           : null;
     this.growsInPlace = shared !== null;
     // A memory this large from the start lives in a host memory from the start (no copy).
-    const host = shared === null && from === undefined ? newHostMemory(type, bytes) : null;
+    const host = shared === null && from === undefined ? newHostMemory(type, bytes, HOST_STORE_MIN_BYTES) : null;
     this.hostStore = host;
     this.store =
       shared !== null
@@ -721,7 +730,7 @@ export class Memory implements VMMemory {
    * the host has no memory to offer or the memory does not qualify.
    */
   private moveToHostStore(bytes: number): boolean {
-    const m = newHostMemory(this.declared, bytes);
+    const m = newHostMemory(this.declared, bytes, HOST_STORE_GROWTH_MIN_BYTES);
     if (m === null) return false;
     const old = this.store;
     new Uint8Array(m.buffer).set(this.u8);

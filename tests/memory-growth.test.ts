@@ -104,7 +104,7 @@ describe.each(['transfer', 'copy'] as const)('memory.grow by %s', (how) => {
   });
 });
 
-describe('a memory grown past 8 MiB on a host with WebAssembly of its own', () => {
+describe('a memory grown past 1 MiB on a host with WebAssembly of its own', () => {
   // It moves into a host WebAssembly.Memory (runtime/objects.ts): growth in place, `buffer`
   // exact and detached by growth, and not detachable by JS, as a native memory's buffer.
   const native = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object';
@@ -114,17 +114,17 @@ describe('a memory grown past 8 MiB on a host with WebAssembly of its own', () =
     const { call, mem } = instantiate();
     call('store', 65532, 0x12345678);
     const small = mem.buffer;
-    // 1 -> 100 pages stays a plain buffer (below the threshold): JS may still detach it.
-    expect(call('grow', 99)).toBe(1);
+    // 1 -> 15 pages stays a plain buffer (below the threshold): JS may still detach it.
+    expect(call('grow', 14)).toBe(1);
     expect(small.byteLength).toBe(0);
     const plain = mem.buffer;
-    expect(plain.byteLength).toBe(100 * 65536);
-    // 100 -> 200 pages (12.5 MiB): moved, with the contents.
-    expect(call('grow', 100)).toBe(100);
+    expect(plain.byteLength).toBe(15 * 65536);
+    // 15 -> 200 pages (12.5 MiB): moved, with the contents.
+    expect(call('grow', 185)).toBe(15);
     expect(plain.byteLength).toBe(0);
     const moved = mem.buffer;
     expect(moved.byteLength).toBe(200 * 65536);
-    expect(moved.byteLength).toBeGreaterThan(8 * MiB);
+    expect(moved.byteLength).toBeGreaterThan(MiB);
     expect(call('load', 65532)).toBe(0x12345678);
     expect(call('load', 200 * 65536 - 4)).toBe(0);
     // A host memory's buffer cannot be detached by JS (the JS API's detach key): transferring
@@ -155,6 +155,29 @@ describe('a memory grown past 8 MiB on a host with WebAssembly of its own', () =
     expect(before.byteLength).toBe(0);
     expect(mem.buffer.byteLength).toBe(266 * 65536);
     expect(call('load', 65532)).toBe(0x12345678);
+  });
+
+  (native ? test : test.skip)('growth to exactly 1 MiB moves it; one page less does not', () => {
+    // Only a host memory's buffer resists being transferred away by JS.
+    const detachable = (b: ArrayBuffer): boolean => {
+      try {
+        structuredClone(b, { transfer: [b] });
+      } catch {
+        /* refused */
+      }
+      return b.byteLength === 0;
+    };
+    const below = instantiate();
+    expect(below.call('grow', 14)).toBe(1);
+    expect(detachable(below.mem.buffer)).toBe(true);
+    const at = instantiate();
+    at.call('store', 0, 42);
+    expect(at.call('grow', 15)).toBe(1);
+    const moved = at.mem.buffer;
+    expect(moved.byteLength).toBe(MiB);
+    expect(detachable(moved)).toBe(false);
+    expect(at.call('load', 0)).toBe(42);
+    expect(at.call('load', MiB - 4)).toBe(0);
   });
 
   (native ? test : test.skip)('a memory created that large lives in a host memory from the start', () => {
