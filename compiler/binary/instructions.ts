@@ -15,20 +15,25 @@ import { Reader } from './reader';
 import { anchorShape } from '../shapes';
 import { blockType, heapType, lastHeapExact, refType, valType } from './types';
 
-/** Immediate kind per opcode, -1 where the opcode does not exist. */
-function immTable(prefix: number): Int8Array {
-  let size = 0;
-  for (const op of OPS) if (op.prefix === prefix) size = Math.max(size, op.sub + 1);
-  const t = new Int8Array(size).fill(-1);
-  for (const op of OPS) if (op.prefix === prefix) t[op.sub] = op.imm;
-  return t;
+/** Immediate kind per opcode, -1 where the opcode does not exist: one table per prefix. */
+const IMM_SINGLE = new Int8Array(256).fill(-1);
+const IMM_GC = new Int8Array(1024).fill(-1);
+const IMM_MISC = new Int8Array(1024).fill(-1);
+const IMM_SIMD = new Int8Array(1024).fill(-1);
+const IMM_ATOMIC = new Int8Array(1024).fill(-1);
+for (const op of OPS) {
+  const t =
+    op.prefix === 0
+      ? IMM_SINGLE
+      : op.prefix === PREFIX_GC
+        ? IMM_GC
+        : op.prefix === PREFIX_MISC
+          ? IMM_MISC
+          : op.prefix === PREFIX_SIMD
+            ? IMM_SIMD
+            : IMM_ATOMIC;
+  t[op.sub] = op.imm;
 }
-
-const IMM_SINGLE = immTable(0);
-const IMM_GC = immTable(PREFIX_GC);
-const IMM_MISC = immTable(PREFIX_MISC);
-const IMM_SIMD = immTable(PREFIX_SIMD);
-const IMM_ATOMIC = immTable(PREFIX_ATOMIC);
 
 // Opcodes with block-structure significance.
 const OP_BLOCK = 0x02;

@@ -71,30 +71,50 @@ const ADDR = -1; // placeholder for the memory's address type in signatures
 const SIG_CHAR: Record<string, number> = { i: VT.I32, I: VT.I64, f: VT.F32, F: VT.F64, v: VT.V128, a: ADDR };
 
 const OP_KIND = new Uint8Array(256 + 4 * 1024).fill(OpClass.Unknown);
-const OP_PARAMS: (readonly number[])[] = [];
-const OP_RESULTS: (readonly number[])[] = [];
+// Tables indexed by dense index are created at full length, filled: writing far past the end
+// of an empty array would turn it into a dictionary, slow to build and to read.
+const OP_PARAMS = new Array<readonly number[]>(256 + 4 * 1024).fill([]);
+const OP_RESULTS = new Array<readonly number[]>(256 + 4 * 1024).fill([]);
 const OP_NAT_ALIGN = new Uint8Array(256 + 4 * 1024);
 /** 1 for atomic memory accesses (prefix 0xFE), whose alignment must be exactly natural. */
 const OP_ATOMIC = new Uint8Array(256 + 4 * 1024);
 const OP_LANES = new Uint8Array(256 + 4 * 1024);
+/** The proposal each opcode belongs to (compiler/features.ts), '' for none. */
+const OP_FEATURE: (FeatureName | '')[] = new Array<FeatureName | ''>(256 + 4 * 1024).fill('');
+const OPS_BY_DENSE = new Array<string>(256 + 4 * 1024).fill('');
 
 function laneCount(name: string): number {
-  if (/^i8x16|^v128\.(load|store)8_lane/.test(name)) return 16;
-  if (/^i16x8|^v128\.(load|store)16_lane/.test(name)) return 8;
-  if (/^[if]32x4|^v128\.(load|store)32_lane/.test(name)) return 4;
-  return 2;
+  // v128.load8_lane .. v128.store64_lane: 128 bits over the access width; else the shape's count.
+  if (name.startsWith('v128.'))
+    return 128 / Number(name.slice(name.startsWith('v128.load') ? 9 : 10, name.indexOf('_lane')));
+  return Number(name.slice(name.indexOf('x') + 1, name.indexOf('.')));
+}
+
+/** Signature strings ('ii>i') parsed, shared by the opcodes that have the same one. */
+const SIG_TYPES = new Map<string, readonly number[]>();
+function sigTypes(chars: string): readonly number[] {
+  let t = SIG_TYPES.get(chars);
+  if (t === undefined) {
+    const a: number[] = [];
+    for (let i = 0; i < chars.length; i++) a.push(SIG_CHAR[chars[i]]);
+    SIG_TYPES.set(chars, (t = a));
+  }
+  return t;
 }
 
 for (const info of OPS) {
   const d = denseIndex(info.code);
   if (d < 0) continue;
+  OPS_BY_DENSE[d] = info.name;
+  OP_FEATURE[d] = opcodeFeature(info) ?? '';
   const k = info.cls;
   if (k === OpClass.Unknown) continue;
   OP_KIND[d] = k;
-  if (info.sig !== undefined) {
-    const [p, r] = info.sig.split('>');
-    OP_PARAMS[d] = [...p].map((c) => SIG_CHAR[c]);
-    OP_RESULTS[d] = [...r].map((c) => SIG_CHAR[c]);
+  const sig = info.sig;
+  if (sig !== undefined) {
+    const gt = sig.indexOf('>');
+    OP_PARAMS[d] = sigTypes(sig.slice(0, gt));
+    OP_RESULTS[d] = sigTypes(sig.slice(gt + 1));
   }
   OP_NAT_ALIGN[d] = info.natAlign ?? 0;
   if (info.prefix === PREFIX_ATOMIC && info.imm === Imm.MemArg) OP_ATOMIC[d] = 1;
@@ -131,12 +151,6 @@ const CONST_OPS = new Set<string>([
 const IS_CONST_OP = new Uint8Array(256 + 4 * 1024);
 for (const info of OPS) if (CONST_OPS.has(info.name)) IS_CONST_OP[denseIndex(info.code)] = 1;
 
-/** The proposal each opcode belongs to (compiler/features.ts), '' for none. */
-const OP_FEATURE: (FeatureName | '')[] = new Array<FeatureName | ''>(256 + 4 * 1024).fill('');
-for (const info of OPS) {
-  const d = denseIndex(info.code);
-  if (d >= 0) OP_FEATURE[d] = opcodeFeature(info) ?? '';
-}
 const EXTENDED_CONST_OPS = new Set(
   ['i32.add', 'i32.sub', 'i32.mul', 'i64.add', 'i64.sub', 'i64.mul'].map((n) => denseIndex(opByName.get(n)!.code)),
 );
@@ -146,11 +160,6 @@ function checkFeature(d: number, disabled: ReadonlySet<FeatureName>): void {
   const f = OP_FEATURE[d];
   if (f !== '' && disabled.has(f))
     throw invalid(`${OPS_BY_DENSE[d]} requires the ${f} proposal, which is switched off`);
-}
-const OPS_BY_DENSE: string[] = [];
-for (const info of OPS) {
-  const d = denseIndex(info.code);
-  if (d >= 0) OPS_BY_DENSE[d] = info.name;
 }
 
 /** Control frame kinds. */
