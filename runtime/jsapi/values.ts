@@ -436,32 +436,88 @@ export function exportedFunction(f: Func): Function {
   return js;
 }
 
+/** ToWebAssemblyValue for one number type, without the type switch for a JS number. */
+function numberConverter(t: ValType): (v: unknown) => number {
+  switch (t) {
+    case 'i32':
+      return (v) => (typeof v === 'number' ? v | 0 : toNumber(v) | 0);
+    case 'f32':
+      return (v) => Math.fround(typeof v === 'number' ? v : toNumber(v));
+    case 'f64':
+      return (v) => (typeof v === 'number' ? v : toNumber(v));
+    default:
+      throw new Error(`not a number type: ${String(t)}`);
+  }
+}
+
 /**
  * The exported-function body for signatures Func.directCaller takes: the arguments are
  * converted in order (ToWebAssemblyValue), then passed straight to the function, without
- * the argument and result arrays of the general path.
+ * the argument and result arrays of the general path. One body per parameter count, so
+ * that a call allocates nothing: without a JIT every rest array and every call to a
+ * general converter is paid on each call from JS.
  */
 function directExport(
   direct: (...args: number[]) => unknown,
   params: readonly ValType[],
 ): (...args: unknown[]) => unknown {
-  const n = params.length;
-  const conv = (i: number, v: unknown): number => toWebAssemblyValue(params[i], v) as number;
-  return (...args: unknown[]): unknown => {
-    const x0 = n > 0 ? conv(0, args[0]) : 0;
-    const x1 = n > 1 ? conv(1, args[1]) : 0;
-    const x2 = n > 2 ? conv(2, args[2]) : 0;
-    const x3 = n > 3 ? conv(3, args[3]) : 0;
-    const x4 = n > 4 ? conv(4, args[4]) : 0;
-    const x5 = n > 5 ? conv(5, args[5]) : 0;
-    try {
-      const r = direct(x0, x1, x2, x3, x4, x5);
-      // A NaNBits carrier (runtime/vm/values.ts) becomes the Number NaN, as in toJSValue.
-      return NAN_CARRIERS && isNaNBits(r) ? NaN : r;
-    } catch (e) {
-      throw fromEngineError(e);
-    }
-  };
+  const [c0, c1, c2, c3, c4, c5] = params.map(numberConverter);
+  // A NaNBits carrier (runtime/vm/values.ts) becomes the Number NaN, as in toJSValue.
+  const result = (r: unknown): unknown => (NAN_CARRIERS && isNaNBits(r) ? NaN : r);
+  switch (params.length) {
+    case 0:
+      return () => {
+        try {
+          return result(direct());
+        } catch (e) {
+          throw fromEngineError(e);
+        }
+      };
+    case 1:
+      return (a) => {
+        const x0 = c0(a);
+        try {
+          return result(direct(x0));
+        } catch (e) {
+          throw fromEngineError(e);
+        }
+      };
+    case 2:
+      return (a, b) => {
+        const x0 = c0(a);
+        const x1 = c1(b);
+        try {
+          return result(direct(x0, x1));
+        } catch (e) {
+          throw fromEngineError(e);
+        }
+      };
+    case 3:
+      return (a, b, c) => {
+        const x0 = c0(a);
+        const x1 = c1(b);
+        const x2 = c2(c);
+        try {
+          return result(direct(x0, x1, x2));
+        } catch (e) {
+          throw fromEngineError(e);
+        }
+      };
+    default:
+      return (a, b, c, d, e, f) => {
+        const x0 = c0(a);
+        const x1 = c1(b);
+        const x2 = c2(c);
+        const x3 = c3(d);
+        const x4 = c4 !== undefined ? c4(e) : 0;
+        const x5 = c5 !== undefined ? c5(f) : 0;
+        try {
+          return result(direct(x0, x1, x2, x3, x4, x5));
+        } catch (err) {
+          throw fromEngineError(err);
+        }
+      };
+  }
 }
 
 // ---------------------------------------------------------------- host functions

@@ -59,6 +59,17 @@ const CONVERT = parseWat(`(module
   (func (export "wide") (param i32) (result i64) (i64.mul (i64.extend_i32_s (local.get 0)) (i64.const 0x100000001)))
   (func (export "f32out") (param f64) (result f32) (f32.demote_f64 (local.get 0)))
   (func (export "none") (param i32))
+  (func (export "zero") (result i32) (i32.const 9))
+  (func (export "two") (param f32 i32) (result f64)
+    (f64.add (f64.promote_f32 (local.get 0)) (f64.convert_i32_s (local.get 1))))
+  (func (export "three") (param f64 i32 f32) (result f64)
+    (f64.add (local.get 0) (f64.add (f64.convert_i32_u (local.get 1)) (f64.promote_f32 (local.get 2)))))
+  (func (export "four") (param i32 i32 i32 i32) (result i32)
+    (i32.add (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 10)))
+             (i32.add (i32.mul (local.get 2) (i32.const 100)) (i32.mul (local.get 3) (i32.const 1000)))))
+  (func (export "five") (param f32 f32 f32 f32 i32) (result f32)
+    (f32.add (f32.add (f32.add (local.get 0) (local.get 1)) (f32.add (local.get 2) (local.get 3)))
+             (f32.convert_i32_s (local.get 4))))
   (func (export "trap") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))`);
 
 describe.each([
@@ -79,6 +90,32 @@ describe.each([
     expect(e.f32out(0.1)).toBe(Math.fround(0.1));
     expect(e.wide(-3)).toBe(-3n * 0x100000001n);
     expect(e.none(1)).toBeUndefined();
+  });
+
+  test('every parameter count converts each argument by its own type', () => {
+    expect(e.zero('ignored', 1n)).toBe(9);
+    expect(e.two(0.1, 2.9)).toBe(Math.fround(0.1) + 2);
+    expect(e.two('1e40', -(2 ** 31) - 1)).toBe(Infinity);
+    expect(e.three('0.5', -1, 1 / 3)).toBe(0.5 + 4294967295 + Math.fround(1 / 3));
+    expect(e.four(1.9, '2', true, 2 ** 32 + 4)).toBe(1 + 20 + 100 + 4000);
+    expect(e.four(1)).toBe(1);
+    expect(e.five(0.1, 0.2, 0.3, 0.4, '5')).toBe(
+      Math.fround(Math.fround(Math.fround(0.1) + Math.fround(0.2)) + Math.fround(Math.fround(0.3) + Math.fround(0.4))) +
+        5,
+    );
+    expect(e.five(1, 1, 1, 1, 1, 'extra')).toBe(5);
+    const log: string[] = [];
+    const v = (x: number, tag: string) => ({
+      valueOf: () => {
+        log.push(tag);
+        return x;
+      },
+    });
+    expect(e.three(v(1, 'a'), v(2, 'b'), v(4, 'c'))).toBe(7);
+    expect(e.four(v(1, 'd'), v(1, 'e'), v(1, 'f'), v(1, 'g'))).toBe(1111);
+    expect(log).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect(() => e.two(0, 1n)).toThrow(TypeError);
+    expect(() => e.four(0, 0, Symbol('s'), 0)).toThrow(TypeError);
   });
 
   test('valueOf runs once per argument, in order, before the call', () => {
