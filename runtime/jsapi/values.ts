@@ -522,6 +522,71 @@ function directExport(
 
 // ---------------------------------------------------------------- host functions
 
+/** ToJSValue of a parameter of one number type: a NaNBits carrier becomes the Number NaN. */
+function jsNumber(t: ValType): ((v: unknown) => unknown) | null {
+  return t === 'i32' ? null : (v) => (typeof v === 'number' ? v : +(v as number));
+}
+
+/**
+ * The callable of a host function whose parameters (up to four) and result (at most one) are
+ * all i32, f32 or f64, or null for other signatures: the JS function is called with the
+ * converted arguments and its result converted, as by the general path (ToJSValue of each
+ * argument, ToWebAssemblyValue of the result, a JS exception turned as `intoWasm` says), but
+ * without its argument and result arrays, which calls from Wasm to JS pay for on every call
+ * where there is no JIT to remove them.
+ */
+function directHostCallable(fn: Function, params: readonly ValType[], results: readonly ValType[]): Callable | null {
+  const isNumber = (t: ValType): boolean => t === 'i32' || t === 'f32' || t === 'f64';
+  if (params.length > 4 || results.length > 1 || !params.every(isNumber) || !results.every(isNumber)) return null;
+  const call = fn as (...args: unknown[]) => unknown;
+  const out = results.length === 1 ? numberConverter(results[0]) : (): undefined => undefined;
+  const [p0, p1, p2, p3] = params.map(jsNumber);
+  switch (params.length) {
+    case 0:
+      return () => {
+        try {
+          return out(call());
+        } catch (e) {
+          throw intoWasm(e);
+        }
+      };
+    case 1:
+      return (a) => {
+        try {
+          return out(call(p0 === null ? a : p0(a)));
+        } catch (e) {
+          throw intoWasm(e);
+        }
+      };
+    case 2:
+      return (a, b) => {
+        try {
+          return out(call(p0 === null ? a : p0(a), p1 === null ? b : p1(b)));
+        } catch (e) {
+          throw intoWasm(e);
+        }
+      };
+    case 3:
+      return (a, b, c) => {
+        try {
+          return out(call(p0 === null ? a : p0(a), p1 === null ? b : p1(b), p2 === null ? c : p2(c)));
+        } catch (e) {
+          throw intoWasm(e);
+        }
+      };
+    default:
+      return (a, b, c, d) => {
+        try {
+          return out(
+            call(p0 === null ? a : p0(a), p1 === null ? b : p1(b), p2 === null ? c : p2(c), p3 === null ? d : p3(d)),
+          );
+        } catch (e) {
+          throw intoWasm(e);
+        }
+      };
+  }
+}
+
 /**
  * What a host function's JS exception becomes inside Wasm: Wasm exceptions (and so
  * WebAssembly.Exception objects) as they are; traps and stack overflow unchanged (Wasm never
@@ -539,6 +604,11 @@ function intoWasm(e: unknown): unknown {
  */
 export function hostFunction(fn: Function, type: FuncType, typeId: number): Func {
   const { params, results } = type;
+  const direct = directHostCallable(fn, params, results);
+  if (direct !== null) {
+    direct[TY] = typeId;
+    return new Func(direct, type, typeId);
+  }
   const n = params.length;
   const nr = results.length;
   const unusable = params.some(hasNoJSValue) || results.some(hasNoJSValue);

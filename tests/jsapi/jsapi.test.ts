@@ -294,6 +294,62 @@ describe.each([
     expect(() => new W.Instance(im, { env: { ...env, f: exp.add } })).toThrow(W.LinkError);
   });
 
+  test('JS functions of every plain signature: arguments and results converted', () => {
+    const m = new W.Module(
+      parseWat(`(module
+        (import "h" "z" (func $z (result i32)))
+        (import "h" "one" (func $one (param f64) (result f32)))
+        (import "h" "two" (func $two (param i32 f32) (result f64)))
+        (import "h" "three" (func $three (param f64 i32 i32) (result i32)))
+        (import "h" "four" (func $four (param i32 i32 i32 f32)))
+        (func (export "z") (result i32) (call $z))
+        (func (export "one") (param f64) (result f32) (call $one (local.get 0)))
+        (func (export "two") (param i32 f32) (result f64) (call $two (local.get 0) (local.get 1)))
+        (func (export "three") (param f64 i32 i32) (result i32)
+          (call $three (local.get 0) (local.get 1) (local.get 2)))
+        (func (export "four") (param i32 i32 i32 f32) (call $four (local.get 0) (local.get 1) (local.get 2) (local.get 3))))`),
+    );
+    const seen: unknown[][] = [];
+    let thisSeen: unknown = 'unset';
+    const h = {
+      z(this: unknown, ...a: unknown[]) {
+        thisSeen = this;
+        seen.push(a);
+        return '12.9';
+      },
+      one: (...a: unknown[]) => (seen.push(a), { valueOf: () => 0.1 }),
+      two: (...a: unknown[]) => (seen.push(a), true),
+      three: (...a: unknown[]) => (seen.push(a), 2 ** 32 + 7),
+      four: (...a: unknown[]) => (seen.push(a), 'ignored'),
+    };
+    const e = new W.Instance(m, { h }).exports as Record<string, any>;
+    expect(e.z()).toBe(12);
+    expect(thisSeen).toBeUndefined();
+    expect(e.one(-0.5)).toBe(Math.fround(0.1));
+    expect(e.two(-1, 0.1)).toBe(1);
+    expect(e.three(NaN, -2, 3)).toBe(7);
+    expect(e.four(1, 2, 3, 1.5)).toBeUndefined();
+    expect(seen).toEqual([[], [-0.5], [-1, Math.fround(0.1)], [NaN, -2, 3], [1, 2, 3, 1.5]]);
+    const boom = new Error('boom');
+    const bad = new W.Instance(m, {
+      h: {
+        ...h,
+        z: () => {
+          throw boom;
+        },
+        one: () => ({
+          valueOf: () => {
+            throw boom;
+          },
+        }),
+        two: () => 1n,
+      },
+    }).exports as Record<string, any>;
+    expect(() => bad.z()).toThrow(boom);
+    expect(() => bad.one(0)).toThrow(boom);
+    expect(() => bad.two(0, 0)).toThrow(TypeError);
+  });
+
   test('host exceptions pass through Wasm frames unchanged', () => {
     const im = new W.Module(IMPORTS);
     const boom = new RangeError('boom');
