@@ -187,14 +187,12 @@ export type HostFunction = (...args: unknown[]) => unknown;
 // rI32[1]; an i64 result i >= 1 is rI64[i] (the words rI32[2i], rI32[2i+1]).
 /**
  * The messages of the RangeErrors this host's DataView throws for an access out of its bounds
- * (each engine words them its own way, some by how far out the offset is), learnt by
- * provoking each kind: past the end, beyond 2^32 and 2^53, and negative. Learnt at the first
- * RangeError rather than at load: creating errors captures stacks, which a program that never
- * traps need not pay for.
+ * (each engine words them its own way, some by how far out the offset is), learnt once by
+ * provoking each kind: past the end, beyond 2^32 and 2^53, and negative. Learnt at load,
+ * not at the first RangeError: that may be a stack overflow, near the stack's limit, where
+ * provoking the others could throw a stack overflow too and teach its message.
  */
-let dataViewBoundsMessages: ReadonlySet<string> | null = null;
-
-function learnDataViewBoundsMessages(): ReadonlySet<string> {
+const DATAVIEW_BOUNDS_MESSAGES: ReadonlySet<string> = ((): Set<string> => {
   const out = new Set<string>(['Offset is outside the bounds of the DataView']);
   const dv = new DataView(new ArrayBuffer(0));
   for (const offset of [0, 2 ** 32, 2 ** 60, -1]) {
@@ -205,7 +203,7 @@ function learnDataViewBoundsMessages(): ReadonlySet<string> {
     }
   }
   return out;
-}
+})();
 
 /**
  * Converts what generated code threw into what the host observes: stack overflow becomes the
@@ -214,7 +212,7 @@ function learnDataViewBoundsMessages(): ReadonlySet<string> {
  * becomes the trap "out of bounds memory access". Other values pass through.
  */
 export function toTrapValue(e: unknown): unknown {
-  if (e instanceof RangeError && (dataViewBoundsMessages ??= learnDataViewBoundsMessages()).has(e.message))
+  if (e instanceof RangeError && DATAVIEW_BOUNDS_MESSAGES.has(e.message))
     return new RuntimeError(TRAP.memoryOutOfBounds);
   return toTrap(e);
 }
