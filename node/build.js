@@ -13,6 +13,86 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const crypto = require('crypto');
 
+/**
+ * keepNames makes esbuild give back, through `__name(fn, "name")`, the names its renaming of
+ * colliding top-level symbols changed; it wraps every named function that way, and each call
+ * is an `Object.defineProperty` when it runs: about a thousand at load, and one per closure
+ * made in functions the translator runs per instruction. Where the function gets that very
+ * name without the call (a declaration or class of that name, a function expression assigned
+ * to a binding or property key of that name), the call goes; renamed symbols keep theirs.
+ */
+function dropRedundantNames(code) {
+  const acorn = require('acorn');
+  const ast = acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'script' });
+  // Ranges of the source to leave out; they never overlap (an unwrapped call loses only the
+  // text around its function, whose own calls are cut separately).
+  const cuts = [];
+  const inferred = new Map();
+  const isName = (n) => n && n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === '__name' &&
+    n.arguments.length === 2 && n.arguments[1].type === 'Literal' && typeof n.arguments[1].value === 'string';
+  const anonymous = (f, name) =>
+    (f.type === 'ArrowFunctionExpression' || f.type === 'FunctionExpression' || f.type === 'ClassExpression') &&
+    (f.id == null || f.id.name === name);
+  // `__name(fn, "n")` as the value a binding or property named n takes: the bare function.
+  const unwrap = (call, name) => {
+    if (!isName(call) || call.arguments[1].value !== name || !anonymous(call.arguments[0], name)) return;
+    const f = call.arguments[0];
+    cuts.push([call.start, f.start], [f.end, call.end]);
+  };
+  // Statements `__name(x, "n")` where x already is named n: a function declared in the same
+  // list, or `this` in a static block of a class named n.
+  const statements = (list, className) => {
+    const declared = new Set(list.filter((s) => s.type === 'FunctionDeclaration' && s.id).map((s) => s.id.name));
+    for (const st of list) {
+      if (st.type !== 'ExpressionStatement' || !isName(st.expression)) continue;
+      const [target, lit] = st.expression.arguments;
+      const same =
+        (target.type === 'Identifier' && target.name === lit.value && declared.has(lit.value)) ||
+        (target.type === 'ThisExpression' && className === lit.value);
+      if (same) cuts.push([st.start, st.end]);
+    }
+  };
+  const visit = (node, className) => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n, className);
+      return;
+    }
+    if (node === null || typeof node !== 'object' || typeof node.type !== 'string') return;
+    switch (node.type) {
+      case 'Program':
+      case 'BlockStatement':
+        statements(node.body, undefined);
+        break;
+      case 'StaticBlock':
+        statements(node.body, className);
+        break;
+      case 'VariableDeclarator':
+        if (node.id.type === 'Identifier' && node.init) {
+          unwrap(node.init, node.id.name);
+          // `var C = class { static { __name(this, "C"); } }`: the class is named C anyway.
+          if (node.init.type === 'ClassExpression' && !node.init.id) inferred.set(node.init, node.id.name);
+        }
+        break;
+      case 'Property':
+        if (!node.computed && node.key.type === 'Identifier' && node.kind === 'init' && !node.method) unwrap(node.value, node.key.name);
+        break;
+    }
+    const inner =
+      node.type === 'ClassDeclaration' || node.type === 'ClassExpression' ? (node.id?.name ?? inferred.get(node)) : className;
+    for (const key of Object.keys(node)) if (key !== 'type') visit(node[key], node.type === 'ClassBody' ? className : inner);
+  };
+  visit(ast, undefined);
+  cuts.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of cuts) {
+    if (start < at) throw new Error('dropRedundantNames: overlapping cuts');
+    out += code.slice(at, start);
+    at = end;
+  }
+  return out + code.slice(at);
+}
+
 function bundle(root, outdir) {
   const { BUILD_ID_LINE } = require(path.join(outdir, 'load.js'));
   const esbuild = require('esbuild');
@@ -31,7 +111,7 @@ function bundle(root, outdir) {
     logLevel: 'error',
     write: false,
   });
-  const code = result.outputFiles[0].text;
+  const code = dropRedundantNames(result.outputFiles[0].text);
   const id = crypto.createHash('sha256').update(code).digest('hex');
   fs.writeFileSync(path.join(outdir, 'bundle.js'), `${code}${BUILD_ID_LINE}${id}\n`);
 }

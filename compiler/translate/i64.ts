@@ -141,34 +141,42 @@ export function i64ShiftCall(name: string, a: Pair, n: string): string {
   return `${fn}(${a.lo}, ${a.hi}, ${n})`;
 }
 
+/** The low words of a and b compared unsigned by `op`. */
+function loCompare(a: Pair, b: Pair, op: string): string {
+  return `${u32(a.lo)} ${op} ${u32(b.lo)}`;
+}
+
+/** a `op` b where the high words `ha`, `hb` are compared by `strict` (signed or unsigned
+ *  forms of the high words) and, when equal, the low words unsigned by `op`. */
+function pairCompare(a: Pair, b: Pair, ha: string, hb: string, op: string, strict: string): string {
+  return `(${ha} ${strict} ${hb} || ${a.hi} === ${b.hi} && ${loCompare(a, b, op)})`;
+}
+
 /** Comparisons, producing a JS boolean expression. (simple) */
 export function i64Compare(name: string, a: Pair, b: Pair): string | null {
-  const lo = (op: string): string => `${u32(a.lo)} ${op} ${u32(b.lo)}`;
-  const s = (op: string, strict: string): string => `(${a.hi} ${strict} ${b.hi} || ${a.hi} === ${b.hi} && ${lo(op)})`;
-  const uh = (x: string): string => u32(x);
-  const u = (op: string, strict: string): string =>
-    `(${uh(a.hi)} ${strict} ${uh(b.hi)} || ${a.hi} === ${b.hi} && ${lo(op)})`;
+  // Plain functions, not closures over a and b: the translator compares i64 often, and a
+  // closure made per call costs more than the comparison's text.
   switch (name) {
     case 'eq':
       return `(${a.lo} === ${b.lo} && ${a.hi} === ${b.hi})`;
     case 'ne':
       return `(${a.lo} !== ${b.lo} || ${a.hi} !== ${b.hi})`;
     case 'lt_s':
-      return s('<', '<');
+      return pairCompare(a, b, a.hi, b.hi, '<', '<');
     case 'gt_s':
-      return s('>', '>');
+      return pairCompare(a, b, a.hi, b.hi, '>', '>');
     case 'le_s':
-      return s('<=', '<');
+      return pairCompare(a, b, a.hi, b.hi, '<=', '<');
     case 'ge_s':
-      return s('>=', '>');
+      return pairCompare(a, b, a.hi, b.hi, '>=', '>');
     case 'lt_u':
-      return u('<', '<');
+      return pairCompare(a, b, u32(a.hi), u32(b.hi), '<', '<');
     case 'gt_u':
-      return u('>', '>');
+      return pairCompare(a, b, u32(a.hi), u32(b.hi), '>', '>');
     case 'le_u':
-      return u('<=', '<');
+      return pairCompare(a, b, u32(a.hi), u32(b.hi), '<=', '<');
     case 'ge_u':
-      return u('>=', '>');
+      return pairCompare(a, b, u32(a.hi), u32(b.hi), '>=', '>');
     default:
       return null;
   }

@@ -18,8 +18,6 @@ export interface ConstEnv {
 /** Evaluates a validated constant expression to an internal value. */
 export function evalConstExpr(expr: ConstOps, env: ConstEnv): unknown {
   const st: unknown[] = [];
-  const i32 = (): number => st.pop() as number;
-  const i64 = (): bigint => st.pop() as bigint;
   for (const [name, a, b] of expr) {
     switch (name) {
       case 'i32.const':
@@ -49,33 +47,33 @@ export function evalConstExpr(expr: ConstOps, env: ConstEnv): unknown {
         st.push(env.globals[a as number].getInternal());
         break;
       case 'i32.add': {
-        const y = i32();
-        st.push((i32() + y) | 0);
+        const y = st.pop() as number;
+        st.push(((st.pop() as number) + y) | 0);
         break;
       }
       case 'i32.sub': {
-        const y = i32();
-        st.push((i32() - y) | 0);
+        const y = st.pop() as number;
+        st.push(((st.pop() as number) - y) | 0);
         break;
       }
       case 'i32.mul': {
-        const y = i32();
-        st.push(Math.imul(i32(), y));
+        const y = st.pop() as number;
+        st.push(Math.imul(st.pop() as number, y));
         break;
       }
       case 'i64.add': {
-        const y = i64();
-        st.push(BigInt.asIntN(64, i64() + y));
+        const y = st.pop() as bigint;
+        st.push(BigInt.asIntN(64, (st.pop() as bigint) + y));
         break;
       }
       case 'i64.sub': {
-        const y = i64();
-        st.push(BigInt.asIntN(64, i64() - y));
+        const y = st.pop() as bigint;
+        st.push(BigInt.asIntN(64, (st.pop() as bigint) - y));
         break;
       }
       case 'i64.mul': {
-        const y = i64();
-        st.push(BigInt.asIntN(64, i64() * y));
+        const y = st.pop() as bigint;
+        st.push(BigInt.asIntN(64, (st.pop() as bigint) * y));
         break;
       }
       case 'any.convert_extern':
@@ -85,7 +83,7 @@ export function evalConstExpr(expr: ConstOps, env: ConstEnv): unknown {
         st.push(GC.externalize(st.pop()));
         break;
       case 'ref.i31':
-        st.push((i32() << 1) >> 1);
+        st.push(((st.pop() as number) << 1) >> 1);
         break;
       case 'struct.new':
       case 'struct.new_default':
@@ -112,7 +110,7 @@ export function evalConstExpr(expr: ConstOps, env: ConstEnv): unknown {
         if (name === 'array.new_fixed')
           st.push(GC.arrayFixed(id, kind, ...st.splice(st.length - (b as number), b as number)));
         else {
-          const n = i32() >>> 0;
+          const n = (st.pop() as number) >>> 0;
           const init = name === 'array.new' ? st.pop() : GC.defaultOf(comp.field.type);
           st.push(GC.arrayNew(id, kind, init, n));
         }
