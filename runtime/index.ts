@@ -38,6 +38,7 @@ export { f32FromBits, f32ToBits, f64FromBits, f64ToBits } from './vm/values';
 export { wasmBacktrace, formatWasmBacktrace, type WasmFrame } from './backtrace';
 export { SerializationError, flushCaches } from './cache';
 export { primeValidation } from './module';
+export { runValidationWorker } from './validation-helper';
 
 export type WasmValue = unknown;
 

@@ -21,6 +21,7 @@ import { Artifact, compileCached, codeSettings, deserializeArtifact, serializeAr
 import type { CodeSettings } from './cache/settings';
 import type { Engine } from './engine';
 import { moduleInfo } from './module-info';
+import { validationShare, warmValidationHelper } from './validation-helper';
 import type { ModuleInfo } from './vm/module';
 
 export class Module {
@@ -61,8 +62,15 @@ export class Module {
   private static compile(bytes: Uint8Array, settings: CodeSettings, key: string): Artifact {
     const features = resolveFeatures(settings.features);
     const exactBefore = exactHeapTypeCount();
+    warmValidationHelper(bytes);
     const ir = Module.decode(bytes);
-    const v = validateModuleInfo(ir, typeRegistry, features);
+    const share = validationShare(bytes, ir, features);
+    let v;
+    try {
+      v = validateModuleInfo(ir, typeRegistry, features, share);
+    } finally {
+      share?.close();
+    }
     // Exact reference types can sit in any type the module spells out; the decoder counts
     // them as it reads them, bodies included (validation reads every body).
     if (!features.customDescriptors && exactHeapTypeCount() !== exactBefore) {

@@ -17,7 +17,28 @@ export { CodeValidator, type ModuleContext } from './func';
 const REF_FUNC_OP = opByName.get('ref.func')!.code;
 
 /** How many bodies one call of the fast path takes (see validateDecoded). */
-const BODIES_PER_CALL = 256;
+export const BODIES_PER_CALL = 256;
+
+/**
+ * Several threads sharing one module's fast-path validation (the runtime's validation
+ * helper implements it over shared memory). The bodies are cut into chunks of
+ * BODIES_PER_CALL; every thread decodes the module and validates its module-level parts
+ * itself, then takes chunks until none is left. The thread that compiles (`role` 'main')
+ * then gathers what the others found, and it alone runs CodeValidator, over every body the
+ * fast path left, in index order: errors and their order are those of one thread.
+ */
+export interface BodyShare {
+  readonly role: 'main' | 'helper';
+  /** The next chunk for this thread to validate, or -1 when every chunk is taken. */
+  claim(): number;
+  /** helper: publishes chunk `c`: the figures of its bodies the fast path decided, and the
+   *  bodies it left (`undecided`, ascending). */
+  publish(c: number, heights: readonly number[], depths: readonly number[], undecided: readonly number[]): void;
+  /** main, after its last claim: waits for the chunks others took (validating any whose
+   *  helper does not finish in time itself, with `validate`), copies their figures into
+   *  `heights` and `depths`, and returns the bodies they left, ascending. */
+  gather(heights: number[], depths: number[], validate: (c: number) => number[]): number[];
+}
 
 /**
  * `fastPath: false` makes CodeValidator check every body (the fast path must agree with it,
@@ -52,9 +73,10 @@ export function validateModuleInfo(
   m: ModuleIR,
   reg: TypeRegistry = typeRegistry,
   features: Features = DEFAULT_FEATURES,
+  share?: BodyShare,
 ): ValidationResult {
   try {
-    return validateDecoded(m, reg, features);
+    return validateDecoded(m, reg, features, share);
   } catch (e) {
     const err = asCompileError(e);
     // A module that is malformed is malformed, whatever else is wrong with it. Bodies left as
@@ -125,7 +147,7 @@ function checkDeclaredFeatures(
   }
 }
 
-function validateDecoded(m: ModuleIR, reg: TypeRegistry, features: Features): ValidationResult {
+function validateDecoded(m: ModuleIR, reg: TypeRegistry, features: Features, share?: BodyShare): ValidationResult {
   const disabled = disabledOf(features);
   if (disabled !== undefined) {
     const memories: MemoryType[] = [];
@@ -315,11 +337,25 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry, features: Features): Va
   let todo: number[] | null = null;
   if (bin !== undefined && validationSettings.fastPath) {
     const fv = new FastValidator(ctx);
-    todo = [];
-    for (let from = 0; from < m.codes.length; from += BODIES_PER_CALL) {
+    const chunk = (c: number): number[] => {
+      const from = c * BODIES_PER_CALL;
       const to = Math.min(m.codes.length, from + BODIES_PER_CALL);
-      for (const i of fv.validateBodies(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths, from, to))
-        todo.push(i);
+      return fv.validateBodies(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths, from, to);
+    };
+    todo = [];
+    if (share === undefined) {
+      for (let c = 0; c * BODIES_PER_CALL < m.codes.length; c++) for (const i of chunk(c)) todo.push(i);
+    } else {
+      for (let c = share.claim(); c >= 0; c = share.claim()) {
+        const left = chunk(c);
+        if (share.role === 'helper') share.publish(c, maxStackHeights, maxControlDepths, left);
+        else for (const i of left) todo.push(i);
+      }
+      // A helper's part ends here: the compiling thread checks what the fast path left.
+      if (share.role === 'helper')
+        return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights, maxControlDepths };
+      for (const i of share.gather(maxStackHeights, maxControlDepths, chunk)) todo.push(i);
+      todo.sort((a, b) => a - b);
     }
   }
   const count = todo !== null ? todo.length : m.codes.length;

@@ -1,0 +1,343 @@
+// Worker threads that validate part of a large module's function bodies while the compiling
+// thread validates the rest (Node only). Bodies validate independently (compiler/validate
+// BodyShare), so each thread added divides the fast path's time; it pays where that time
+// dwarfs a worker's start-up and the decode of the module each worker repeats: on hosts
+// without a JIT and modules of megabytes. Under a JIT the fast path takes less time than a
+// worker needs to load the runtime, so the compiling thread does it alone.
+//
+// Invariants:
+//   - Correctness never depends on a worker. The compiling thread runs CodeValidator over
+//     every body the fast path left, whichever thread ran the fast path, in index order, and
+//     it takes back any chunk a worker has not published in time (or gave up on) and
+//     validates it itself. A worker that never starts, fails to load or dies only costs time.
+//   - A compilation never waits for a worker to start: a worker joins a job when it gets to
+//     it, by claiming chunks from the shared counter; those no worker claims are the
+//     compiling thread's.
+//   - A worker learns nothing from the module but its bytes and the engine's features, and
+//     tells the compiling thread only figures (stack heights, control depths) and which bodies
+//     its fast path left undecided.
+
+import { decodeModule } from '../compiler/binary';
+import type { Features } from '../compiler/features';
+import {
+  BODIES_PER_CALL,
+  type BodyShare,
+  typeRegistry,
+  validateModuleInfo,
+  validationSettings,
+} from '../compiler/validate';
+import type { ModuleIR } from '../compiler/ir';
+import { hostEnv } from './host-env';
+import { hostHasJit } from './jit-probe';
+
+/** Smaller modules validate on the compiling thread alone (see the file comment). */
+export const HELPER_MIN_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The least time the compiling thread waits for a chunk a worker is validating before it
+ * takes the chunk back; it also waits up to four of its own chunk times.
+ */
+export const HELPER_MIN_PATIENCE_MS = 100;
+
+// A chunk's state in ValidationJob.state. A worker claims a chunk in state WORKING and
+// moves it to PUBLISHED or ABANDONED; the compiling thread moves a WORKING chunk to
+// TAKEN_BACK. Each move is a compare-and-exchange from WORKING, so exactly one side decides.
+const WORKING = 0;
+const PUBLISHED = 1;
+const ABANDONED = 2;
+const TAKEN_BACK = 3;
+
+/** One module's shared validation state, posted to each worker (structured clone shares the buffers). */
+export interface ValidationJob {
+  /** The module's bytes, over a SharedArrayBuffer. */
+  readonly bytes: Uint8Array;
+  readonly features: Features;
+  /** [0]: the next chunk to claim; [1]: the number of chunks. */
+  readonly ctrl: Int32Array;
+  /** Per chunk: WORKING, PUBLISHED, ABANDONED or TAKEN_BACK. */
+  readonly state: Int32Array;
+  /** Per body, written by the workers for the chunks it publishes. */
+  readonly heights: Int32Array;
+  readonly depths: Int32Array;
+  /** Per body: 1 where a worker's fast path left the body to CodeValidator. */
+  readonly undecided: Uint8Array;
+}
+
+function shared(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(bytes);
+}
+
+/** A job for `bytes` with `bodies` function bodies. */
+export function newValidationJob(bytes: Uint8Array, features: Features, bodies: number): ValidationJob {
+  const copy = new Uint8Array(shared(bytes.length));
+  copy.set(bytes);
+  const chunks = Math.ceil(bodies / BODIES_PER_CALL);
+  const ctrl = new Int32Array(shared(8));
+  ctrl[1] = chunks;
+  return {
+    bytes: copy,
+    features,
+    ctrl,
+    state: new Int32Array(shared(4 * chunks)),
+    heights: new Int32Array(shared(4 * bodies)),
+    depths: new Int32Array(shared(4 * bodies)),
+    undecided: new Uint8Array(shared(bodies)),
+  };
+}
+
+function claimFrom(job: ValidationJob): number {
+  const c = Atomics.add(job.ctrl, 0, 1);
+  return c < job.ctrl[1] ? c : -1;
+}
+
+function bodyRange(job: ValidationJob, c: number): [number, number] {
+  const from = c * BODIES_PER_CALL;
+  return [from, Math.min(job.heights.length, from + BODIES_PER_CALL)];
+}
+
+/** The compiling thread's side of a job. */
+export class MainShare implements BodyShare {
+  readonly role = 'main';
+  private readonly mine: Uint8Array;
+  private started = -1;
+  private claimed = 0;
+  /** Chunks workers published, and chunks taken back from them (known after `gather`). */
+  helped = 0;
+  takenBack = 0;
+
+  constructor(
+    readonly job: ValidationJob,
+    private readonly patienceFloorMs = HELPER_MIN_PATIENCE_MS,
+  ) {
+    this.mine = new Uint8Array(job.ctrl[1]);
+  }
+
+  claim(): number {
+    if (this.started < 0) this.started = performance.now();
+    const c = claimFrom(this.job);
+    if (c >= 0) {
+      this.mine[c] = 1;
+      this.claimed++;
+    }
+    return c;
+  }
+
+  publish(): void {
+    throw new Error('the compiling thread does not publish');
+  }
+
+  gather(heights: number[], depths: number[], validate: (c: number) => number[]): number[] {
+    const job = this.job;
+    const own = this.claimed > 0 ? (performance.now() - this.started) / this.claimed : 0;
+    const patience = Math.max(this.patienceFloorMs, 4 * own);
+    const left: number[] = [];
+    for (let c = 0; c < this.mine.length; c++) {
+      if (this.mine[c] === 1) continue;
+      const deadline = performance.now() + patience;
+      let s = Atomics.load(job.state, c);
+      while (s === WORKING) {
+        const wait = deadline - performance.now();
+        if (wait <= 0) {
+          s = Atomics.compareExchange(job.state, c, WORKING, TAKEN_BACK);
+          if (s === WORKING) s = TAKEN_BACK;
+          break;
+        }
+        Atomics.wait(job.state, c, WORKING, wait);
+        s = Atomics.load(job.state, c);
+      }
+      const [from, to] = bodyRange(job, c);
+      if (s === PUBLISHED) {
+        this.helped++;
+        for (let i = from; i < to; i++) {
+          heights[i] = job.heights[i];
+          depths[i] = job.depths[i];
+          if (job.undecided[i] === 1) left.push(i);
+        }
+      } else {
+        this.takenBack++;
+        for (const i of validate(c)) left.push(i);
+      }
+    }
+    return left;
+  }
+
+  /** Ends the job: workers claim nothing more of it. */
+  close(): void {
+    Atomics.store(this.job.ctrl, 0, this.job.ctrl[1]);
+  }
+}
+
+/** The worker's side of a job. */
+export class HelperShare implements BodyShare {
+  readonly role = 'helper';
+  private current = -1;
+
+  constructor(readonly job: ValidationJob) {}
+
+  claim(): number {
+    this.current = claimFrom(this.job);
+    return this.current;
+  }
+
+  publish(c: number, heights: readonly number[], depths: readonly number[], undecided: readonly number[]): void {
+    const job = this.job;
+    const [from, to] = bodyRange(job, c);
+    for (let i = from; i < to; i++) {
+      job.heights[i] = heights[i];
+      job.depths[i] = depths[i];
+      job.undecided[i] = 0;
+    }
+    for (const i of undecided) job.undecided[i] = 1;
+    this.settle(c, PUBLISHED);
+  }
+
+  gather(): number[] {
+    throw new Error('the worker does not gather');
+  }
+
+  /** Gives back the chunk in hand, if any, for the compiling thread to validate at once. */
+  abandon(): void {
+    if (this.current >= 0) this.settle(this.current, ABANDONED);
+  }
+
+  private settle(c: number, to: number): void {
+    this.current = -1;
+    if (Atomics.compareExchange(this.job.state, c, WORKING, to) === WORKING) Atomics.notify(this.job.state, c);
+  }
+}
+
+/** Does the worker's part of `job`: decodes the module, validates it, publishes chunks. */
+export function helpValidate(job: ValidationJob): void {
+  // A job the compiling thread finished (or closed) before this worker got to it.
+  if (Atomics.load(job.ctrl, 0) >= job.ctrl[1]) return;
+  const share = new HelperShare(job);
+  try {
+    validateModuleInfo(decodeModule(job.bytes, { lazyBodies: true }), typeRegistry, job.features, share);
+  } catch {
+    // The compiling thread reports the module's errors.
+  } finally {
+    share.abandon();
+  }
+}
+
+interface WorkerLike {
+  postMessage(job: ValidationJob): void;
+  unref(): void;
+  on(event: string, f: () => void): void;
+}
+
+type Require = (id: string) => unknown;
+
+function nodeRequire(): Require | null {
+  // A plain `require` would make bundlers pull in (or fail on) node:worker_threads; the
+  // lookup through `module` keeps this a run-time question, as in runtime/optlimit.ts.
+  return typeof module !== 'undefined' && typeof module.require === 'function' ? module.require.bind(module) : null;
+}
+
+/**
+ * The file a worker requires to get the runtime: the package's Node entry, which loads the
+ * bundle with its code cache. Undefined where this code is not a built package (tests run
+ * the TypeScript sources, whose worker would load another build).
+ */
+function workerEntry(req: Require): string | undefined {
+  if (typeof __filename !== 'string' || !__filename.endsWith('.js')) return undefined;
+  const path = req('path') as typeof import('path');
+  const dir = path.dirname(__filename);
+  return path.basename(__filename) === 'bundle.js'
+    ? path.join(dir, 'index.js')
+    : path.join(dir, '..', 'node', 'index.js');
+}
+
+/** At most this many workers help, one fewer than the host's cores. */
+export const MAX_HELPER_WORKERS = 3;
+
+let workers: WorkerLike[] = [];
+let workerState: 'none' | 'started' | 'failed' = 'none';
+
+function helperCount(req: Require): number {
+  const os = req('os') as { availableParallelism?: () => number; cpus(): unknown[] };
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(MAX_HELPER_WORKERS, cores - 1));
+}
+
+function helperWorkers(): readonly WorkerLike[] {
+  if (workerState !== 'none') return workers;
+  workerState = 'failed';
+  try {
+    const req = nodeRequire();
+    const entry = req !== null ? workerEntry(req) : undefined;
+    if (req === null || entry === undefined) return workers;
+    const { Worker } = req('worker_threads') as {
+      Worker: new (code: string, options: { eval: boolean }) => WorkerLike;
+    };
+    const code = `require(${JSON.stringify(entry)}).runValidationWorker();`;
+    for (let k = helperCount(req); k > 0; k--) {
+      const w = new Worker(code, { eval: true });
+      // A worker never keeps the process alive; its death only takes it out of the jobs.
+      w.unref();
+      const off = (): void => {
+        workers = workers.filter((x) => x !== w);
+      };
+      w.on('error', off);
+      w.on('exit', off);
+      workers.push(w);
+    }
+    workerState = 'started';
+  } catch {
+    // Those started stay in; none is needed.
+  }
+  return workers;
+}
+
+/** The worker's entry (runtime/index.ts exports it): takes jobs until the process ends. */
+export function runValidationWorker(): void {
+  const req = nodeRequire();
+  const port = req !== null ? (req('worker_threads') as { parentPort: WorkerLike | null }).parentPort : null;
+  if (port === null) return;
+  port.on('message', ((job: ValidationJob) => helpValidate(job)) as () => void);
+}
+
+/**
+ * JETWASM_VALIDATION_WORKER: '0' never uses workers, '1' uses them for every module with
+ * function bodies (JIT or not, any size); unset, the rule of the file comment.
+ */
+export function helpersWanted(
+  size: number,
+  env = hostEnv('JETWASM_VALIDATION_WORKER'),
+  jit: () => boolean = hostHasJit,
+): boolean {
+  if (env === '0' || !validationSettings.fastPath) return false;
+  return env === '1' || (size >= HELPER_MIN_BYTES && !jit());
+}
+
+/**
+ * Starts the workers, if `bytes` will want them, before the module is decoded: their start-up then
+ * overlaps the decode.
+ */
+export function warmValidationHelper(bytes: Uint8Array): void {
+  if (helpersWanted(bytes.length)) helperWorkers();
+}
+
+/**
+ * A share of `ir`'s validation for the compiling thread, with the workers' part posted to
+ * them; undefined when workers are not wanted or not available. The caller closes the share
+ * when validation ends, however it ends.
+ */
+export function validationShare(bytes: Uint8Array, ir: ModuleIR, features: Features): MainShare | undefined {
+  if (ir.binary === undefined || ir.codes.length === 0 || !helpersWanted(bytes.length)) return undefined;
+  const env = hostEnv('JETWASM_VALIDATION_WORKER');
+  if (env !== '1' && ir.codes.length <= BODIES_PER_CALL) return undefined;
+  const ws = helperWorkers();
+  if (ws.length === 0) return undefined;
+  const job = newValidationJob(bytes, features, ir.codes.length);
+  let posted = 0;
+  for (const w of ws) {
+    try {
+      w.postMessage(job);
+      posted++;
+    } catch {
+      // That worker does not take part.
+    }
+  }
+  return posted > 0 ? new MainShare(job) : undefined;
+}
