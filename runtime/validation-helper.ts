@@ -235,17 +235,18 @@ function nodeRequire(): Require | null {
 }
 
 /**
- * The file a worker requires to get the runtime: the package's Node entry, which loads the
- * bundle with its code cache. Undefined where this code is not a built package (tests run
- * the TypeScript sources, whose worker would load another build).
+ * The worker's script: node/validation-worker.ts of the built package, which loads the
+ * package's bundle. Undefined where this code is not a built package (tests run the
+ * TypeScript sources, whose worker would load another build).
  */
-function workerEntry(req: Require): string | undefined {
-  if (typeof __filename !== 'string' || !__filename.endsWith('.js')) return undefined;
+function workerScript(req: Require): string | undefined {
+  // `module.filename` rather than Node's `__filename`, which the browser bundle must not name.
+  const file = typeof module !== 'undefined' ? (module as { filename?: unknown }).filename : undefined;
+  if (typeof file !== 'string' || !file.endsWith('.js')) return undefined;
   const path = req('path') as typeof import('path');
-  const dir = path.dirname(__filename);
-  return path.basename(__filename) === 'bundle.js'
-    ? path.join(dir, 'index.js')
-    : path.join(dir, '..', 'node', 'index.js');
+  const dir = path.dirname(file);
+  // The bundle lives in dist/node; this file unbundled in dist/runtime.
+  return path.join(path.basename(file) === 'bundle.js' ? dir : path.join(dir, '..', 'node'), 'validation-worker.js');
 }
 
 /** At most this many workers help, one fewer than the host's cores. */
@@ -265,14 +266,11 @@ function helperWorkers(): readonly WorkerLike[] {
   workerState = 'failed';
   try {
     const req = nodeRequire();
-    const entry = req !== null ? workerEntry(req) : undefined;
-    if (req === null || entry === undefined) return workers;
-    const { Worker } = req('worker_threads') as {
-      Worker: new (code: string, options: { eval: boolean }) => WorkerLike;
-    };
-    const code = `require(${JSON.stringify(entry)}).runValidationWorker();`;
+    const script = req !== null ? workerScript(req) : undefined;
+    if (req === null || script === undefined) return workers;
+    const { Worker } = req('worker_threads') as { Worker: new (file: string) => WorkerLike };
     for (let k = helperCount(req); k > 0; k--) {
-      const w = new Worker(code, { eval: true });
+      const w = new Worker(script);
       // A worker never keeps the process alive; its death only takes it out of the jobs.
       w.unref();
       const off = (): void => {
@@ -289,7 +287,7 @@ function helperWorkers(): readonly WorkerLike[] {
   return workers;
 }
 
-/** The worker's entry (runtime/index.ts exports it): takes jobs until the process ends. */
+/** A worker's part (node/validation-worker.ts runs it): takes jobs until the process ends. */
 export function runValidationWorker(): void {
   const req = nodeRequire();
   const port = req !== null ? (req('worker_threads') as { parentPort: WorkerLike | null }).parentPort : null;
