@@ -20,6 +20,7 @@ import { VMOffsets } from '../vmctx';
 import { Artifact, compileCached, codeSettings, deserializeArtifact, serializeArtifact, settingsKey } from './cache';
 import type { CodeSettings } from './cache/settings';
 import type { Engine } from './engine';
+import { hostHasJit } from './jit-probe';
 import { moduleInfo } from './module-info';
 import { validationShare, warmValidationHelper } from './validation-helper';
 import type { ModuleInfo } from './vm/module';
@@ -56,7 +57,7 @@ export class Module {
    * into instructions when translated.
    */
   private static decode(bytes: Uint8Array): ModuleIR {
-    return decodeModule(bytes, { lazyBodies: true });
+    return decodeModule(bytes, { lazyBodies: true, interpreted: !hostHasJit() });
   }
 
   private static compile(bytes: Uint8Array, settings: CodeSettings, key: string): Artifact {

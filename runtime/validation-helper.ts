@@ -212,7 +212,12 @@ export function helpValidate(job: ValidationJob): void {
   if (Atomics.load(job.ctrl, 0) >= job.ctrl[1]) return;
   const share = new HelperShare(job);
   try {
-    validateModuleInfo(decodeModule(job.bytes, { lazyBodies: true }), typeRegistry, job.features, share);
+    validateModuleInfo(
+      decodeModule(job.bytes, { lazyBodies: true, interpreted: !hostHasJit() }),
+      typeRegistry,
+      job.features,
+      share,
+    );
   } catch {
     // The compiling thread reports the module's errors.
   } finally {

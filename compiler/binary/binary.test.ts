@@ -711,6 +711,38 @@ describe('function bodies', () => {
     );
     expect(badUtf8.names).toBeUndefined();
   });
+
+  test('long names checked by the host decoder (hosts without a JIT) read the same', () => {
+    const long = (s: string): string => s.repeat(8);
+    const funcNames = (entries: number[][]): number[] =>
+      section(0, [...str('name'), 1, ...leb(vec(entries).length), ...vec(entries)]);
+    const cases: number[][][] = [
+      [
+        [0, ...str(long('ascii'))],
+        [1, ...str(long('héllo'))],
+        [2, ...str('short')],
+      ],
+      // Malformed UTF-8 at the end, in the middle and at the start of a long name.
+      [[0, ...leb(40), ...new Array<number>(39).fill(0x61), 0xc3]],
+      [[0, ...leb(40), ...new Array<number>(20).fill(0x61), 0xc3, 0x28, ...new Array<number>(18).fill(0x61)]],
+      [[0, ...leb(40), 0xff, ...new Array<number>(39).fill(0x61)]],
+    ];
+    for (const entries of cases) {
+      const bytes = oneFunc([0, 0x0b], funcNames(entries));
+      const looped = decodeModule(bytes).names;
+      const decoded = decodeModule(bytes, { interpreted: true }).names;
+      expect(decoded === undefined ? undefined : [...decoded.funcs]).toEqual(
+        looped === undefined ? undefined : [...looped.funcs],
+      );
+    }
+    expect([...decodeModule(oneFunc([0, 0x0b], funcNames(cases[0])), { interpreted: true }).names!.funcs]).toEqual([
+      [0, long('ascii')],
+      [1, long('héllo')],
+      [2, 'short'],
+    ]);
+    for (const entries of cases.slice(1))
+      expect(decodeModule(oneFunc([0, 0x0b], funcNames(entries)), { interpreted: true }).names).toBeUndefined();
+  });
 });
 
 // ------------------------------------------------------------------ robustness

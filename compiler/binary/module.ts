@@ -109,6 +109,11 @@ export interface DecodeOptions {
    * validates every body (validateModule does) may ask for this.
    */
   readonly lazyBodies?: boolean;
+  /**
+   * The host runs JavaScript without a JIT: work per byte is then done by the host's native
+   * code where it can be (the UTF-8 check of the name section's long names).
+   */
+  readonly interpreted?: boolean;
 }
 
 export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): ModuleIR {
@@ -143,7 +148,7 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
         const content = r.view(end - r.pos);
         m.customs.push({ name, bytes: content });
         if (name === 'name') {
-          const names = decodeNameSection(content);
+          const names = decodeNameSection(content, options?.interpreted === true);
           if (names) m.names = names;
         }
         break;

@@ -86,23 +86,37 @@ class LazyNameMap implements NameMap {
   }
 }
 
+/**
+ * Without a JIT, names from this length on are checked with one call of the host's decoder:
+ * native code beats an interpreted loop over their bytes (mangled names run to hundreds of
+ * bytes, and a large program has tens of thousands). With a JIT the loop is faster.
+ */
+const LONG_NAME = 32;
+
 const EMPTY_MAP = new LazyNameMap(new Uint8Array(0), new Uint32Array(0), new Uint32Array(0));
 
-/** Checks a namemap at `r` and returns it with its names left in the bytes. */
-function nameMap(r: Reader): NameMap {
+/**
+ * Checks a namemap at `r` and returns it with its names left in the bytes. `longName`: the
+ * length from which a name's UTF-8 is checked by the host's decoder (Reader.skipName).
+ */
+function nameMap(r: Reader, longName: number): NameMap {
   const n = r.len();
   const indices = new Uint32Array(n);
   const positions = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     indices[i] = r.u32();
     positions[i] = r.pos;
-    r.skipName();
+    r.skipName(longName);
   }
   return new LazyNameMap(r.bytes, indices, positions);
 }
 
-/** Returns the section's names, or undefined if the section is malformed. */
-export function decodeNameSection(bytes: Uint8Array): NameSection | undefined {
+/**
+ * Returns the section's names, or undefined if the section is malformed. `interpreted`: the
+ * host has no JIT (DecodeOptions), so long names are checked by its native decoder.
+ */
+export function decodeNameSection(bytes: Uint8Array, interpreted = false): NameSection | undefined {
+  const longName = interpreted ? LONG_NAME : Infinity;
   const r = new Reader(bytes);
   let module: string | undefined;
   let funcs: NameMap = EMPTY_MAP;
@@ -117,14 +131,14 @@ export function decodeNameSection(bytes: Uint8Array): NameSection | undefined {
           module = r.name();
           break;
         case NameSubsection.Function:
-          funcs = nameMap(r);
+          funcs = nameMap(r, longName);
           break;
         case NameSubsection.Local: {
           localsAt = r.pos;
           const n = r.len();
           for (let i = 0; i < n; i++) {
             r.u32();
-            nameMap(r);
+            nameMap(r, longName);
           }
           break;
         }
@@ -151,7 +165,7 @@ export function decodeNameSection(bytes: Uint8Array): NameSection | undefined {
           const n = lr.len();
           for (let i = 0; i < n; i++) {
             const func = lr.u32();
-            locals.set(func, nameMap(lr));
+            locals.set(func, nameMap(lr, longName));
           }
         }
       }

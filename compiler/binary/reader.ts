@@ -251,13 +251,23 @@ export class Reader {
     return n;
   }
 
-  /** A name: length-prefixed UTF-8, decoded strictly (no replacement characters). */
-  /** Steps over a name, checking its UTF-8 as `name()` does, without making the string. */
-  skipName(): void {
+  /**
+   * Steps over a name, checking its UTF-8 as `name()` does, without making the string; from
+   * `decodeFrom` bytes on, with one call of the host's decoder instead of a loop.
+   */
+  skipName(decodeFrom = Infinity): void {
     const n = this.len();
     const start = this.pos;
     this.skip(n);
     const b = this.bytes;
+    if (n >= decodeFrom) {
+      try {
+        utf8.decode(b.subarray(start, start + n));
+      } catch {
+        this.fail('malformed UTF-8 encoding', start);
+      }
+      return;
+    }
     for (let i = start; i < start + n; i++) {
       if (b[i] >= 0x80) {
         try {
@@ -270,6 +280,7 @@ export class Reader {
     }
   }
 
+  /** A name: length-prefixed UTF-8, decoded strictly (no replacement characters). */
   name(): string {
     const n = this.len();
     const start = this.pos;
