@@ -62,6 +62,36 @@ describe('Engine', () => {
   });
 });
 
+describe('Module bytes', () => {
+  const WAT = '(module (func (export "f") (result i32) (i32.const 7)))';
+  const WASM = parseWat(WAT);
+  /** Changes the module's i32.const 7 to 9 where `bytes` hold the module. */
+  const patch = (bytes: Buffer): void => {
+    const at = bytes.indexOf(WASM) + WASM.lastIndexOf(0x41) + 1;
+    expect(at).toBeGreaterThan(WASM.length / 2);
+    expect(bytes[at]).toBe(7);
+    bytes[at] = 9;
+  };
+  const run = (engine: Engine, m: Module): unknown =>
+    Instance.instantiate(new Store(engine), m, []).getFunc('f')!.call();
+
+  test('a module keeps its own copy of a Node Buffer (whose slice shares memory)', () => {
+    const engine = new Engine();
+    const bytes = Buffer.from(WASM);
+    const m = Module.fromBinary(engine, bytes);
+    patch(bytes);
+    expect(run(engine, m)).toEqual([7]);
+  });
+
+  test('a deserialized module keeps its own copy of the Wasm in a Buffer', () => {
+    const engine = new Engine();
+    const data = Buffer.from(Module.fromBinary(engine, WASM).serialize());
+    const m = Module.deserialize(engine, data);
+    patch(data);
+    expect(run(engine, m)).toEqual([7]);
+  });
+});
+
 describe('Module types', () => {
   test('imports and exports carry full types', () => {
     expect(LIB.importTypes()).toEqual([

@@ -165,7 +165,8 @@ export function compileCached(
     if (disk) schedule(found, disk, name);
     return found;
   }
-  const own = transfer ? bytes : bytes.slice();
+  // A copy in a plain Uint8Array: a Node Buffer's `slice` shares its memory (as `subarray`).
+  const own = transfer ? bytes : new Uint8Array(bytes);
   const build = (b: Uint8Array): Artifact => compile(b, settings, sk);
   let a: Artifact | null = null;
   if (disk) {

@@ -240,7 +240,8 @@ export function deserializeArtifact(
       `serialized for other engine settings (${describeSettings(header.settings)}); this engine has ${describeSettings(settings)}`,
     );
   }
-  const wasm = sections[2].slice();
+  // A copy (a Node Buffer's `slice` would share the caller's memory).
+  const wasm = new Uint8Array(sections[2]);
   if (opts.expectWasm && !bytesEqual(wasm, opts.expectWasm))
     throw new SerializationError('cache entry holds a different module');
 
