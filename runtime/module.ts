@@ -14,16 +14,36 @@ import {
   primerModule,
   typeRegistry,
   validateModuleInfo,
+  validateModuleInfoAsync,
 } from '../compiler/validate';
 import type { TranslatedModule } from '../compiler/translate';
 import { VMOffsets } from '../vmctx';
-import { Artifact, compileCached, codeSettings, deserializeArtifact, serializeArtifact, settingsKey } from './cache';
+import {
+  Artifact,
+  compileCached,
+  compileCachedAsync,
+  codeSettings,
+  deserializeArtifact,
+  serializeArtifact,
+  settingsKey,
+} from './cache';
 import type { CodeSettings } from './cache/settings';
 import type { Engine } from './engine';
 import { hostHasJit } from './jit-probe';
 import { moduleInfo } from './module-info';
-import { validationShare, warmValidationHelper } from './validation-helper';
+import { asyncValidationShare, validationShare, warmValidationHelper } from './validation-helper';
+import { hostPauses } from './host-pause';
 import type { ModuleInfo } from './vm/module';
+
+/** `sliceMs`: how long an asynchronous compilation runs before it lets the host's event loop run. */
+export const asyncCompileSettings = { sliceMs: 10 };
+
+function exactTypesOff(): CompileError {
+  return new CompileError(
+    'invalid',
+    'exact reference types require the custom-descriptors proposal, which is switched off',
+  );
+}
 
 export class Module {
   readonly ir: ModuleIR;
@@ -53,6 +73,30 @@ export class Module {
   }
 
   /**
+   * fromBinary without blocking the calling thread for long: validation runs in slices of
+   * about asyncCompileSettings.sliceMs between which the host's event loop runs, its fast path shared with
+   * worker threads where fromBinary would share it (runtime/validation-helper.ts), and waits
+   * for them without blocking. Results and errors are fromBinary's.
+   */
+  static async fromBinaryAsync(
+    engine: Engine,
+    bytes: Uint8Array,
+    options?: { readonly transfer?: boolean },
+  ): Promise<Module> {
+    return new Module(
+      engine,
+      await compileCachedAsync(
+        engine,
+        bytes,
+        Module.compileAsync,
+        Module.compile,
+        Module.decode,
+        options?.transfer === true,
+      ),
+    );
+  }
+
+  /**
    * Function bodies stay bytes through validation (one streaming pass each) and are decoded
    * into instructions when translated.
    */
@@ -74,12 +118,34 @@ export class Module {
     }
     // Exact reference types can sit in any type the module spells out; the decoder counts
     // them as it reads them, bodies included (validation reads every body).
-    if (!features.customDescriptors && exactHeapTypeCount() !== exactBefore) {
-      throw new CompileError(
-        'invalid',
-        'exact reference types require the custom-descriptors proposal, which is switched off',
-      );
+    if (!features.customDescriptors && exactHeapTypeCount() !== exactBefore) throw exactTypesOff();
+    return new Artifact(bytes, ir, v.canon, new VMOffsets(ir), v.maxControlDepths, settings, key);
+  }
+
+  private static async compileAsync(bytes: Uint8Array, settings: CodeSettings, key: string): Promise<Artifact> {
+    const features = resolveFeatures(settings.features);
+    // Other compilations may run while this one waits: it counts the exact heap types read
+    // in its own slices only.
+    const pauses = hostPauses(asyncCompileSettings.sliceMs);
+    let exact = 0;
+    let mark = exactHeapTypeCount();
+    pauses.around = (wait) => {
+      exact += exactHeapTypeCount() - mark;
+      return wait.then(() => {
+        mark = exactHeapTypeCount();
+      });
+    };
+    warmValidationHelper(bytes);
+    const ir = Module.decode(bytes);
+    const share = asyncValidationShare(bytes, ir, features);
+    let v;
+    try {
+      v = await validateModuleInfoAsync(ir, typeRegistry, features, share, pauses.pause);
+    } finally {
+      share.close();
     }
+    exact += exactHeapTypeCount() - mark;
+    if (!features.customDescriptors && exact !== 0) throw exactTypesOff();
     return new Artifact(bytes, ir, v.canon, new VMOffsets(ir), v.maxControlDepths, settings, key);
   }
 

@@ -64,7 +64,7 @@ class LimitedHelper extends HelperShare {
 /** The helper's part (`helper`, run first), then the compiling thread's. */
 function shared(bytes: Uint8Array, helper: (job: ValidationJob) => void): { result: Outcome; main: MainShare } {
   const ir = decodeModule(bytes, { lazyBodies: true });
-  const job = newValidationJob(bytes, DEFAULT_FEATURES, ir.codes.length);
+  const job = newValidationJob(bytes, DEFAULT_FEATURES, ir);
   helper(job);
   const main = new MainShare(job, 20);
   try {
@@ -143,7 +143,7 @@ describe('validation shared with a helper', () => {
 
   test('a job closed by the compiling thread is not started', () => {
     const ir = decodeModule(GOOD, { lazyBodies: true });
-    const job = newValidationJob(GOOD, DEFAULT_FEATURES, ir.codes.length);
+    const job = newValidationJob(GOOD, DEFAULT_FEATURES, ir);
     new MainShare(job).close();
     helpValidate(job);
     expect(Array.from(job.state)).toEqual(new Array(6).fill(0));

@@ -20,7 +20,8 @@
 import { decodeModule } from '../compiler/binary';
 import type { Features } from '../compiler/features';
 import {
-  BODIES_PER_CALL,
+  type AsyncBodyShare,
+  bodyChunks,
   type BodyShare,
   typeRegistry,
   validateModuleInfo,
@@ -39,6 +40,12 @@ export const HELPER_MIN_BYTES = 2 * 1024 * 1024;
  */
 export const HELPER_MIN_PATIENCE_MS = 100;
 
+/** The most the compiling thread waits for one chunk (its own chunk times may include pauses). */
+export const HELPER_MAX_PATIENCE_MS = 1000;
+
+/** How often an asynchronous compilation looks at the chunks it waits for. */
+const ASYNC_POLL_MS = 2;
+
 // A chunk's state in ValidationJob.state. A worker claims a chunk in state WORKING and
 // moves it to PUBLISHED or ABANDONED; the compiling thread moves a WORKING chunk to
 // TAKEN_BACK. Each move is a compare-and-exchange from WORKING, so exactly one side decides.
@@ -54,6 +61,8 @@ export interface ValidationJob {
   readonly features: Features;
   /** [0]: the next chunk to claim; [1]: the number of chunks. */
   readonly ctrl: Int32Array;
+  /** bodyChunks of the module, as the compiling thread decoded it (chunk c: bodies [bounds[c], bounds[c + 1])). */
+  readonly bounds: Int32Array;
   /** Per chunk: WORKING, PUBLISHED, ABANDONED or TAKEN_BACK. */
   readonly state: Int32Array;
   /** Per body, written by the workers for the chunks it publishes. */
@@ -67,17 +76,20 @@ function shared(bytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(bytes);
 }
 
-/** A job for `bytes` with `bodies` function bodies. */
-export function newValidationJob(bytes: Uint8Array, features: Features, bodies: number): ValidationJob {
+/** A job for the module `ir` decoded from `bytes`. */
+export function newValidationJob(bytes: Uint8Array, features: Features, ir: ModuleIR): ValidationJob {
   const copy = new Uint8Array(shared(bytes.length));
   copy.set(bytes);
-  const chunks = Math.ceil(bodies / BODIES_PER_CALL);
+  const bounds = bodyChunks(ir);
+  const bodies = ir.codes.length;
+  const chunks = Math.max(0, bounds.length - 1);
   const ctrl = new Int32Array(shared(8));
   ctrl[1] = chunks;
   return {
     bytes: copy,
     features,
     ctrl,
+    bounds,
     state: new Int32Array(shared(4 * chunks)),
     heights: new Int32Array(shared(4 * bodies)),
     depths: new Int32Array(shared(4 * bodies)),
@@ -91,12 +103,11 @@ function claimFrom(job: ValidationJob): number {
 }
 
 function bodyRange(job: ValidationJob, c: number): [number, number] {
-  const from = c * BODIES_PER_CALL;
-  return [from, Math.min(job.heights.length, from + BODIES_PER_CALL)];
+  return [job.bounds[c], job.bounds[c + 1]];
 }
 
 /** The compiling thread's side of a job. */
-export class MainShare implements BodyShare {
+export class MainShare implements AsyncBodyShare {
   readonly role = 'main';
   private readonly mine: Uint8Array;
   private started = -1;
@@ -127,43 +138,101 @@ export class MainShare implements BodyShare {
   }
 
   gather(heights: number[], depths: number[], validate: (c: number) => number[]): number[] {
-    const job = this.job;
-    const own = this.claimed > 0 ? (performance.now() - this.started) / this.claimed : 0;
-    const patience = Math.max(this.patienceFloorMs, 4 * own);
     const left: number[] = [];
-    for (let c = 0; c < this.mine.length; c++) {
-      if (this.mine[c] === 1) continue;
-      const deadline = performance.now() + patience;
-      let s = Atomics.load(job.state, c);
-      while (s === WORKING) {
-        const wait = deadline - performance.now();
-        if (wait <= 0) {
-          s = Atomics.compareExchange(job.state, c, WORKING, TAKEN_BACK);
-          if (s === WORKING) s = TAKEN_BACK;
-          break;
-        }
-        Atomics.wait(job.state, c, WORKING, wait);
-        s = Atomics.load(job.state, c);
-      }
-      const [from, to] = bodyRange(job, c);
-      if (s === PUBLISHED) {
-        this.helped++;
-        for (let i = from; i < to; i++) {
-          heights[i] = job.heights[i];
-          depths[i] = job.depths[i];
-          if (job.undecided[i] === 1) left.push(i);
-        }
-      } else {
-        this.takenBack++;
-        for (const i of validate(c)) left.push(i);
-      }
+    for (const [c, deadline] of this.othersChunks()) {
+      for (let wait = deadline - performance.now(); wait > 0 && this.working(c); wait = deadline - performance.now())
+        Atomics.wait(this.job.state, c, WORKING, wait);
+      this.take(c, heights, depths, validate, left);
     }
     return left;
+  }
+
+  async gatherAsync(
+    heights: number[],
+    depths: number[],
+    validate: (c: number) => number[],
+    sleep: (ms: number) => Promise<void>,
+  ): Promise<number[]> {
+    const left: number[] = [];
+    for (const [c, deadline] of this.othersChunks()) {
+      while (this.working(c) && performance.now() < deadline) await sleep(ASYNC_POLL_MS);
+      this.take(c, heights, depths, validate, left);
+    }
+    return left;
+  }
+
+  /** The chunks workers took, each with the time until which to wait for it. */
+  private *othersChunks(): Generator<[number, number]> {
+    const patience = this.patience();
+    for (let c = 0; c < this.mine.length; c++) if (this.mine[c] !== 1) yield [c, performance.now() + patience];
+  }
+
+  private working(c: number): boolean {
+    return Atomics.load(this.job.state, c) === WORKING;
+  }
+
+  /** How long to wait for a chunk a worker holds: up to four of this thread's chunk times. */
+  private patience(): number {
+    const own = this.claimed > 0 ? (performance.now() - this.started) / this.claimed : 0;
+    return Math.min(HELPER_MAX_PATIENCE_MS, Math.max(this.patienceFloorMs, 4 * own));
+  }
+
+  /** Takes a worker's chunk `c` after the wait: its published figures, or validates it here. */
+  private take(
+    c: number,
+    heights: number[],
+    depths: number[],
+    validate: (c: number) => number[],
+    left: number[],
+  ): void {
+    const job = this.job;
+    let s = Atomics.compareExchange(job.state, c, WORKING, TAKEN_BACK);
+    if (s === WORKING) s = TAKEN_BACK;
+    if (s === PUBLISHED) {
+      this.helped++;
+      const [from, to] = bodyRange(job, c);
+      for (let i = from; i < to; i++) {
+        heights[i] = job.heights[i];
+        depths[i] = job.depths[i];
+        if (job.undecided[i] === 1) left.push(i);
+      }
+    } else {
+      this.takenBack++;
+      for (const i of validate(c)) left.push(i);
+    }
   }
 
   /** Ends the job: workers claim nothing more of it. */
   close(): void {
     Atomics.store(this.job.ctrl, 0, this.job.ctrl[1]);
+  }
+}
+
+/** An asynchronous compilation's share where no worker helps: every chunk is this thread's. */
+export class SoloShare implements AsyncBodyShare {
+  readonly role = 'main';
+  private next = 0;
+
+  constructor(private readonly chunks: number) {}
+
+  claim(): number {
+    return this.next < this.chunks ? this.next++ : -1;
+  }
+
+  publish(): void {
+    throw new Error('the compiling thread does not publish');
+  }
+
+  gather(): number[] {
+    return [];
+  }
+
+  gatherAsync(): Promise<number[]> {
+    return Promise.resolve([]);
+  }
+
+  close(): void {
+    this.next = this.chunks;
   }
 }
 
@@ -212,12 +281,11 @@ export function helpValidate(job: ValidationJob): void {
   if (Atomics.load(job.ctrl, 0) >= job.ctrl[1]) return;
   const share = new HelperShare(job);
   try {
-    validateModuleInfo(
-      decodeModule(job.bytes, { lazyBodies: true, interpreted: !hostHasJit() }),
-      typeRegistry,
-      job.features,
-      share,
-    );
+    const ir = decodeModule(job.bytes, { lazyBodies: true, interpreted: !hostHasJit() });
+    // The chunks are the compiling thread's; a worker that cut them otherwise claims none.
+    const bounds = bodyChunks(ir);
+    if (bounds.length !== job.bounds.length || bounds.some((b, i) => b !== job.bounds[i])) return;
+    validateModuleInfo(ir, typeRegistry, job.features, share);
   } catch {
     // The compiling thread reports the module's errors.
   } finally {
@@ -321,6 +389,11 @@ export function warmValidationHelper(bytes: Uint8Array): void {
   if (helpersWanted(bytes.length)) helperWorkers();
 }
 
+/** The share of an asynchronous compilation of `ir`: with workers where they are wanted, else solo. */
+export function asyncValidationShare(bytes: Uint8Array, ir: ModuleIR, features: Features): MainShare | SoloShare {
+  return validationShare(bytes, ir, features) ?? new SoloShare(Math.max(0, bodyChunks(ir).length - 1));
+}
+
 /**
  * A share of `ir`'s validation for the compiling thread, with the workers' part posted to
  * them; undefined when workers are not wanted or not available. The caller closes the share
@@ -328,11 +401,10 @@ export function warmValidationHelper(bytes: Uint8Array): void {
  */
 export function validationShare(bytes: Uint8Array, ir: ModuleIR, features: Features): MainShare | undefined {
   if (ir.binary === undefined || ir.codes.length === 0 || !helpersWanted(bytes.length)) return undefined;
-  const env = hostEnv('JETWASM_VALIDATION_WORKER');
-  if (env !== '1' && ir.codes.length <= BODIES_PER_CALL) return undefined;
   const ws = helperWorkers();
   if (ws.length === 0) return undefined;
-  const job = newValidationJob(bytes, features, ir.codes.length);
+  const job = newValidationJob(bytes, features, ir);
+  if (hostEnv('JETWASM_VALIDATION_WORKER') !== '1' && job.ctrl[1] < 2) return undefined;
   let posted = 0;
   for (const w of ws) {
     try {

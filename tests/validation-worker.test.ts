@@ -89,6 +89,27 @@ describe('validation with worker threads', () => {
     expect(helped.outcomes).toEqual(alone.outcomes);
   }, 120_000);
 
+  test('WebAssembly.compile under --jitless lets timers run while workers help', () => {
+    const script = `
+      const fs = require('fs');
+      const j = require(${JSON.stringify(path.join(DIST, 'node', 'index.js'))});
+      const W = j.WebAssembly;
+      const bytes = fs.readFileSync(${JSON.stringify(SWC)});
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      W.compile(bytes).then((m) => {
+        clearInterval(timer);
+        const sync = new W.Module(bytes);
+        console.log(JSON.stringify({
+          ticks: ticks > 3,
+          exports: W.Module.exports(m).map((e) => e.name).join(),
+          same: W.Module.exports(sync).map((e) => e.name).join() === W.Module.exports(m).map((e) => e.name).join(),
+        }));
+      });`;
+    const r = run(script, {}, ['--jitless']) as { ticks: boolean; exports: string; same: boolean };
+    expect(r).toEqual({ ticks: true, exports: expect.stringMatching(/transformSync/), same: true });
+  }, 120_000);
+
   test('the package entry under --jitless compiles with workers by default and runs', () => {
     const script = `
       const fs = require('fs');

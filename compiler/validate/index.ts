@@ -16,20 +16,49 @@ export { CodeValidator, type ModuleContext } from './func';
 
 const REF_FUNC_OP = opByName.get('ref.func')!.code;
 
-/** How many bodies one call of the fast path takes (see validateDecoded). */
+/** At most this many bodies in one call of the fast path (see validateModuleInfo). */
 export const BODIES_PER_CALL = 256;
+
+/** At most about this many bytes of bodies in one call of the fast path (a larger body alone). */
+export const BODY_BYTES_PER_CALL = 128 * 1024;
+
+/**
+ * The fast path's chunks of `m`'s bodies: chunk c is bodies [result[c], result[c + 1]).
+ * Chunks are cut by size as well as by count: compilers put a program's largest functions
+ * together (swc's first 256 bodies are a quarter of its code), and a chunk is the unit that
+ * threads share and between which asynchronous compilation lets the host run.
+ */
+export function bodyChunks(m: ModuleIR): Int32Array {
+  const starts: number[] = [0];
+  let bodies = 0;
+  let size = 0;
+  for (let i = 0; i < m.codes.length; i++) {
+    const c = m.codes[i];
+    const n = c.end !== undefined && c.start !== undefined ? c.end - c.start : 0;
+    if (bodies > 0 && (bodies === BODIES_PER_CALL || size + n > BODY_BYTES_PER_CALL)) {
+      starts.push(i);
+      bodies = 0;
+      size = 0;
+    }
+    bodies++;
+    size += n;
+  }
+  if (m.codes.length > 0) starts.push(m.codes.length);
+  return Int32Array.from(starts);
+}
 
 /**
  * Several threads sharing one module's fast-path validation (the runtime's validation
- * helper implements it over shared memory). The bodies are cut into chunks of
- * BODIES_PER_CALL; every thread decodes the module and validates its module-level parts
+ * helper implements it over shared memory). The bodies are cut into chunks (bodyChunks);
+ * every thread decodes the module and validates its module-level parts
  * itself, then takes chunks until none is left. The thread that compiles (`role` 'main')
  * then gathers what the others found, and it alone runs CodeValidator, over every body the
  * fast path left, in index order: errors and their order are those of one thread.
  */
 export interface BodyShare {
   readonly role: 'main' | 'helper';
-  /** The next chunk for this thread to validate, or -1 when every chunk is taken. */
+  /** The next chunk for this thread to validate (numbered as bodyChunks numbers them), or
+   *  -1 when every chunk is taken. */
   claim(): number;
   /** helper: publishes chunk `c`: the figures of its bodies the fast path decided, and the
    *  bodies it left (`undecided`, ascending). */
@@ -38,6 +67,18 @@ export interface BodyShare {
    *  helper does not finish in time itself, with `validate`), copies their figures into
    *  `heights` and `depths`, and returns the bodies they left, ascending. */
   gather(heights: number[], depths: number[], validate: (c: number) => number[]): number[];
+}
+
+/** A module's function bodies, validated after everything else (validateOutsideBodies). */
+interface BodyValidation {
+  /** The number of fast-path chunks; 0 when the fast path does not run (then finish(null)). */
+  readonly chunks: number;
+  readonly maxStackHeights: number[];
+  readonly maxControlDepths: number[];
+  /** Runs the fast path over chunk `c`; returns the bodies it left, ascending. */
+  validateChunk(c: number): number[];
+  /** Runs CodeValidator over `todo` (ascending; null: every body) and ends validation. */
+  finish(todo: readonly number[] | null): ValidationResult;
 }
 
 /**
@@ -76,15 +117,86 @@ export function validateModuleInfo(
   share?: BodyShare,
 ): ValidationResult {
   try {
-    return validateDecoded(m, reg, features, share);
+    const bodies = validateOutsideBodies(m, reg, features);
+    if (bodies.chunks === 0) return bodies.finish(null);
+    // The fast path takes a chunk of bodies per call (bodyChunks): optimised code the host finishes
+    // while a module is being validated (compiled in the background, as after the runtime's
+    // primeValidation) is entered by the next call, where one call for the whole module would
+    // run to its end in the code it started in. `todo`: the bodies it left, in order.
+    const todo: number[] = [];
+    if (share === undefined) {
+      for (let c = 0; c < bodies.chunks; c++) for (const i of bodies.validateChunk(c)) todo.push(i);
+      return bodies.finish(todo);
+    }
+    for (let c = share.claim(); c >= 0; c = share.claim()) {
+      const left = bodies.validateChunk(c);
+      if (share.role === 'helper') share.publish(c, bodies.maxStackHeights, bodies.maxControlDepths, left);
+      else for (const i of left) todo.push(i);
+    }
+    // A helper's part ends here: the compiling thread checks what the fast path left.
+    if (share.role === 'helper') return bodies.finish([]);
+    for (const i of share.gather(bodies.maxStackHeights, bodies.maxControlDepths, (c) => bodies.validateChunk(c)))
+      todo.push(i);
+    todo.sort((a, b) => a - b);
+    return bodies.finish(todo);
   } catch (e) {
-    const err = asCompileError(e);
-    // A module that is malformed is malformed, whatever else is wrong with it. Bodies left as
-    // bytes have been read only up to the first validation error, so the rest are decoded
-    // now: a malformed one turns this error into its own.
-    if (m.bodyStream !== undefined && err instanceof CompileError && err.kind === 'invalid') checkBodiesWellFormed(m);
-    throw err;
+    throw reportedError(m, e);
   }
+}
+
+/** An asynchronous BodyShare: its thread waits for the others without blocking. */
+export interface AsyncBodyShare extends BodyShare {
+  readonly role: 'main';
+  /** `gather`, waiting for other threads by awaiting `sleep`. */
+  gatherAsync(
+    heights: number[],
+    depths: number[],
+    validate: (c: number) => number[],
+    sleep: (ms: number) => Promise<void>,
+  ): Promise<number[]>;
+}
+
+/**
+ * validateModuleInfo in slices, for asynchronous compilation: between chunks of the fast
+ * path it awaits `pause()` when that returns a promise (the caller decides how long a slice
+ * runs), and it waits for other threads through `pause.sleep`. Results and errors are
+ * validateModuleInfo's.
+ */
+export async function validateModuleInfoAsync(
+  m: ModuleIR,
+  reg: TypeRegistry,
+  features: Features,
+  share: AsyncBodyShare,
+  pause: { (): Promise<void> | undefined; sleep(ms: number): Promise<void> },
+): Promise<ValidationResult> {
+  try {
+    const bodies = validateOutsideBodies(m, reg, features);
+    if (bodies.chunks === 0) return bodies.finish(null);
+    const todo: number[] = [];
+    for (let c = share.claim(); c >= 0; c = share.claim()) {
+      for (const i of bodies.validateChunk(c)) todo.push(i);
+      const p = pause();
+      if (p !== undefined) await p;
+    }
+    const validate = (c: number): number[] => bodies.validateChunk(c);
+    for (const i of await share.gatherAsync(bodies.maxStackHeights, bodies.maxControlDepths, validate, pause.sleep))
+      todo.push(i);
+    todo.sort((a, b) => a - b);
+    return bodies.finish(todo);
+  } catch (e) {
+    throw reportedError(m, e);
+  }
+}
+
+/**
+ * The error validation reports for `e`. A module that is malformed is malformed, whatever
+ * else is wrong with it: bodies left as bytes have been read only up to the first validation
+ * error, so the rest are decoded now, and a malformed one turns this error into its own.
+ */
+function reportedError(m: ModuleIR, e: unknown): unknown {
+  const err = asCompileError(e);
+  if (m.bodyStream !== undefined && err instanceof CompileError && err.kind === 'invalid') checkBodiesWellFormed(m);
+  return err;
 }
 
 /** Decodes every function body (lazily kept ones included); throws if any is malformed. */
@@ -147,7 +259,8 @@ function checkDeclaredFeatures(
   }
 }
 
-function validateDecoded(m: ModuleIR, reg: TypeRegistry, features: Features, share?: BodyShare): ValidationResult {
+/** Validates everything outside the function bodies; returns the bodies' validation. */
+function validateOutsideBodies(m: ModuleIR, reg: TypeRegistry, features: Features): BodyValidation {
   const disabled = disabledOf(features);
   if (disabled !== undefined) {
     const memories: MemoryType[] = [];
@@ -330,52 +443,39 @@ function validateDecoded(m: ModuleIR, reg: TypeRegistry, features: Features, sha
   // index order, so the first error is still that of the first invalid body.
   const typeBase = funcTypes.length - m.funcs.length;
   const bin = m.binary;
-  // The fast path takes BODIES_PER_CALL bodies per call: optimised code the host finishes
-  // while a module is being validated (compiled in the background, as after the runtime's
-  // primeValidation) is entered by the next call, where one call for the whole module would
-  // run to its end in the code it started in. `todo`: the bodies it left, in order.
-  let todo: number[] | null = null;
-  if (bin !== undefined && validationSettings.fastPath) {
-    const fv = new FastValidator(ctx);
-    const chunk = (c: number): number[] => {
-      const from = c * BODIES_PER_CALL;
-      const to = Math.min(m.codes.length, from + BODIES_PER_CALL);
-      return fv.validateBodies(bin, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths, from, to);
-    };
-    todo = [];
-    if (share === undefined) {
-      for (let c = 0; c * BODIES_PER_CALL < m.codes.length; c++) for (const i of chunk(c)) todo.push(i);
-    } else {
-      for (let c = share.claim(); c >= 0; c = share.claim()) {
-        const left = chunk(c);
-        if (share.role === 'helper') share.publish(c, maxStackHeights, maxControlDepths, left);
-        else for (const i of left) todo.push(i);
+  const fast = bin !== undefined && validationSettings.fastPath;
+  const fv = fast ? new FastValidator(ctx) : null;
+  const bounds = fast ? bodyChunks(m) : null;
+  return {
+    chunks: bounds !== null ? bounds.length - 1 : 0,
+    maxStackHeights,
+    maxControlDepths,
+    validateChunk(c: number): number[] {
+      const from = bounds![c];
+      const to = bounds![c + 1];
+      return fv!.validateBodies(bin!, m.codes, funcTypes, typeBase, maxStackHeights, maxControlDepths, from, to);
+    },
+    finish(todo: readonly number[] | null): ValidationResult {
+      const count = todo !== null ? todo.length : m.codes.length;
+      for (let k = 0; k < count; k++) {
+        const i = todo !== null ? todo[k] : k;
+        const code = m.codes[i];
+        const typeId = funcTypes[typeBase + i];
+        const locals = code.locals.map(enc);
+        try {
+          cv.validateFunc(typeId, locals, stream !== undefined ? stream(i) : code.body);
+        } catch (e) {
+          const err = asCompileError(e);
+          if (err instanceof CompileError) locateInBody(err, m, i, cv.failedAt);
+          throw err;
+        }
+        maxStackHeights[i] = cv.maxStackHeight;
+        maxControlDepths[i] = cv.maxControlDepth;
       }
-      // A helper's part ends here: the compiling thread checks what the fast path left.
-      if (share.role === 'helper')
-        return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights, maxControlDepths };
-      for (const i of share.gather(maxStackHeights, maxControlDepths, chunk)) todo.push(i);
-      todo.sort((a, b) => a - b);
-    }
-  }
-  const count = todo !== null ? todo.length : m.codes.length;
-  for (let k = 0; k < count; k++) {
-    const i = todo !== null ? todo[k] : k;
-    const code = m.codes[i];
-    const typeId = funcTypes[typeBase + i];
-    const locals = code.locals.map(enc);
-    try {
-      cv.validateFunc(typeId, locals, stream !== undefined ? stream(i) : code.body);
-    } catch (e) {
-      const err = asCompileError(e);
-      if (err instanceof CompileError) locateInBody(err, m, i, cv.failedAt);
-      throw err;
-    }
-    maxStackHeights[i] = cv.maxStackHeight;
-    maxControlDepths[i] = cv.maxControlDepth;
-  }
-  checkDataCount(m);
-  return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights, maxControlDepths };
+      checkDataCount(m);
+      return { canon, funcTypeIds: funcTypes, tagTypeIds: tagTypes, maxStackHeights, maxControlDepths };
+    },
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Artifact } from './artifact';
 import { hash64 } from './hash';
 import { cacheHost, type DiskCacheLike } from './host';
 import { deserializeArtifact, serializeArtifact } from './serialize';
-import { codeSettings, settingsKey } from './settings';
+import { codeSettings, type CodeSettings, settingsKey } from './settings';
 
 export { Artifact } from './artifact';
 export { SerializationError } from './serialize';
@@ -150,39 +150,80 @@ function schedule(a: Artifact, disk: DiskCacheLike, name: string): void {
 export function compileCached(
   engine: { readonly config: EngineConfig },
   bytes: Uint8Array,
-  compile: (bytes: Uint8Array, settings: ReturnType<typeof codeSettings>, key: string) => Artifact,
+  compile: (bytes: Uint8Array, settings: CodeSettings, key: string) => Artifact,
   decode: (bytes: Uint8Array) => ModuleIR,
   transfer = false,
 ): Artifact {
+  const look = lookUp(engine, bytes, compile, decode, transfer);
+  if (look.found) return look.found;
+  return look.keep(compile(look.own, look.settings, look.settingsKey));
+}
+
+/**
+ * compileCached compiling with `compileAsync` (asynchronous compilation); `compile` is
+ * still the one a persistent-cache entry without its code needs (Module.deserialize's).
+ */
+export async function compileCachedAsync(
+  engine: { readonly config: EngineConfig },
+  bytes: Uint8Array,
+  compileAsync: (bytes: Uint8Array, settings: CodeSettings, key: string) => Promise<Artifact>,
+  compile: (bytes: Uint8Array, settings: CodeSettings, key: string) => Artifact,
+  decode: (bytes: Uint8Array) => ModuleIR,
+  transfer = false,
+): Promise<Artifact> {
+  const look = lookUp(engine, bytes, compile, decode, transfer);
+  if (look.found) return look.found;
+  return look.keep(await compileAsync(look.own, look.settings, look.settingsKey));
+}
+
+interface LookUp {
+  /** The cached artifact, or null: then the caller compiles `own` and hands the result to `keep`. */
+  readonly found: Artifact | null;
+  readonly own: Uint8Array;
+  readonly settings: CodeSettings;
+  readonly settingsKey: string;
+  keep(a: Artifact): Artifact;
+}
+
+function lookUp(
+  engine: { readonly config: EngineConfig },
+  bytes: Uint8Array,
+  compile: (bytes: Uint8Array, settings: CodeSettings, key: string) => Artifact,
+  decode: (bytes: Uint8Array) => ModuleIR,
+  transfer: boolean,
+): LookUp {
   const settings = codeSettings(engine);
   const sk = settingsKey(settings);
   const key = `${sk}:${sampleHash(bytes)}`;
   const disk = diskOf(engine.config);
   // The entry's name covers the settings: engines with other settings have other entries.
   const name = disk ? `${bytesHash(bytes).slice(0, 40)}-${hash64(new TextEncoder().encode(sk))}` : '';
+  const keep = (a: Artifact): Artifact => {
+    remember(key, a);
+    if (disk) schedule(a, disk, name);
+    return a;
+  };
   const found = recall(key, bytes);
   if (found) {
     if (disk) schedule(found, disk, name);
-    return found;
+    return { found, own: bytes, settings, settingsKey: sk, keep };
   }
   // A copy in a plain Uint8Array: a Node Buffer's `slice` shares its memory (as `subarray`).
   const own = transfer ? bytes : new Uint8Array(bytes);
-  const build = (b: Uint8Array): Artifact => compile(b, settings, sk);
-  let a: Artifact | null = null;
   if (disk) {
     const data = disk.read(name);
     if (data) {
       try {
-        a = deserializeArtifact(data, settings, decode, build, { expectWasm: own });
+        const a = deserializeArtifact(data, settings, decode, (b) => compile(b, settings, sk), {
+          expectWasm: own,
+        });
+        return { found: keep(a), own, settings, settingsKey: sk, keep };
       } catch {
-        a = null; // damaged or foreign: compiled afresh and rewritten at exit
+        // damaged or foreign: compiled afresh and rewritten at exit
       }
     }
   }
-  if (!a) a = build(own);
-  remember(key, a);
-  if (disk) schedule(a, disk, name);
-  return a;
+  return { found: null, own, settings, settingsKey: sk, keep };
 }
 
 /** Writes pending persistent-cache entries now (they are otherwise written at exit). */

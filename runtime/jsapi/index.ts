@@ -141,10 +141,37 @@ function compileBytes(bytes: Uint8Array, options: CompileOptions, owned = false)
   try {
     m = RtModule.fromBinary(engine, bytes, { transfer: owned });
   } catch (e) {
-    if (e instanceof EngineCompileError) throw fromEngineError(e);
-    if (e instanceof RangeError || e instanceof TypeError) throw new CompileError(e.message);
-    throw e;
+    throw compileFailure(e);
   }
+  return checkedModule(m, options);
+}
+
+/**
+ * compileBytes for the asynchronous functions: a module of ASYNC_COMPILE_MIN_BYTES or more
+ * is validated in slices between which the event loop runs (RtModule.fromBinaryAsync);
+ * a smaller one in one later job.
+ */
+async function compileBytesAsync(bytes: Uint8Array, options: CompileOptions, owned: boolean): Promise<RtModule> {
+  if (bytes.length < ASYNC_COMPILE_MIN_BYTES) return compileBytes(bytes, options, owned);
+  let m: RtModule;
+  try {
+    m = await RtModule.fromBinaryAsync(engine, bytes, { transfer: owned });
+  } catch (e) {
+    throw compileFailure(e);
+  }
+  return checkedModule(m, options);
+}
+
+/** Below this size asynchronous compilation takes one job (a JIT host validates a MiB in milliseconds). */
+export const ASYNC_COMPILE_MIN_BYTES = 1024 * 1024;
+
+function compileFailure(e: unknown): unknown {
+  if (e instanceof EngineCompileError) return fromEngineError(e);
+  if (e instanceof RangeError || e instanceof TypeError) return new CompileError(e.message);
+  return e;
+}
+
+function checkedModule(m: RtModule, options: CompileOptions): RtModule {
   const why = jsApiLimitError(m) ?? checkCompileOptions(m, options);
   if (why !== null) throw new CompileError(why);
   return m;
@@ -433,9 +460,11 @@ function later<T>(f: () => T): Promise<T> {
   return Promise.resolve().then(f);
 }
 
-/** Compiles copied bytes in a later job: the promise of a WebAssembly.Module. */
+/** Compiles copied bytes from a later job on: the promise of a WebAssembly.Module. */
 function compileLater(copy: Uint8Array, options: CompileOptions): Promise<Module> {
-  return later(() => moduleObject(compileBytes(copy, options, true), options));
+  return Promise.resolve()
+    .then(() => compileBytesAsync(copy, options, true))
+    .then((m) => moduleObject(m, options));
 }
 
 export function compile(bytes: BufferSource, options?: WebAssemblyCompileOptions): Promise<Module> {
@@ -543,7 +572,9 @@ export function compileStreaming(
   } catch (e) {
     return Promise.reject(e);
   }
-  return streamedBytes(source).then((b) => moduleObject(compileBytes(b, opts), opts));
+  return streamedBytes(source)
+    .then((b) => compileBytesAsync(b, opts, false))
+    .then((m) => moduleObject(m, opts));
 }
 
 export function instantiateStreaming(
