@@ -137,6 +137,8 @@ export class Module {
     };
     warmValidationHelper(bytes);
     const ir = Module.decode(bytes);
+    const decoded = pauses.pause();
+    if (decoded !== undefined) await decoded;
     const share = asyncValidationShare(bytes, ir, features);
     let v;
     try {
