@@ -331,7 +331,9 @@ let workerState: 'none' | 'started' | 'failed' = 'none';
 function helperCount(req: Require): number {
   const os = req('os') as { availableParallelism?: () => number; cpus(): unknown[] };
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(MAX_HELPER_WORKERS, cores - 1));
+  // One core has no room for a helper, unless JETWASM_VALIDATION_WORKER=1 asks for one.
+  const n = Math.min(MAX_HELPER_WORKERS, cores - 1);
+  return hostEnv('JETWASM_VALIDATION_WORKER') === '1' ? Math.max(1, n) : Math.max(0, n);
 }
 
 function helperWorkers(): readonly WorkerLike[] {
