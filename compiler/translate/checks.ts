@@ -14,6 +14,7 @@
 //         deadline, time deadline) and traps with "interrupt" when a deadline has passed.
 // Check lines contain no braces, jump keywords or string literals (outline.ts relies on it).
 
+import { use } from './bindings';
 export interface CheckOptions {
   /** Charge fuel at check points. */
   readonly fuel?: boolean;
@@ -80,8 +81,8 @@ export class CheckPoints {
 
   private check(cost: number): string {
     const parts: string[] = [];
-    if (this.opts.fuel) parts.push(`if ((FUEL[0] -= ${cost}) < 0) LIMS.outOfFuel();`);
-    if (this.opts.interrupt) parts.push('if (--ICNT[0] < 0) LIMS.poll();');
+    if (this.opts.fuel) parts.push(`if ((${use('FUEL')}[0] -= ${cost}) < 0) ${use('LIMS')}.outOfFuel();`);
+    if (this.opts.interrupt) parts.push(`if (--${use('ICNT')}[0] < 0) ${use('LIMS')}.poll();`);
     return parts.join(' ');
   }
 }

@@ -7,6 +7,7 @@ import { SlabKind, VMOffsets } from '../../vmctx';
 import { HELPER_NAMES } from '../../vmctx/helpers';
 import { NAN_CARRIERS, NAN_HELPER_NAMES } from './nan';
 import { CheckPoints, type CheckOptions } from './checks';
+import { use } from './bindings';
 
 /**
  * What the generated code is tuned for. 'jit': V8's optimizing compiler (memory views read
@@ -165,13 +166,13 @@ export class ModuleEnvironment implements FuncEnvironment {
     return this.canon[t];
   }
   callee(f: number): string {
-    return f < this.numImportedFuncs ? this.importedFunc(f) : `f${f}`;
+    return f < this.numImportedFuncs ? this.importedFunc(f) : use(`f${f}`);
   }
   directCallee(f: number): string {
     if (f < this.numImportedFuncs) return this.importedFunc(f);
     // Lazy mode: the factory's CODE array (translate/index.ts lazyModuleSource), called
     // without the array as receiver (stack traces would name the frame `Array.fN`).
-    return this.lazy ? `(0, CODE[${f - this.numImportedFuncs}])` : `f${f}`;
+    return this.lazy ? `(0, ${use('CODE')}[${f - this.numImportedFuncs}])` : use(`f${f}`);
   }
   globalType(g: number): ValType {
     return this.globalTypes[g];
@@ -179,19 +180,19 @@ export class ModuleEnvironment implements FuncEnvironment {
 
   /** Imported function `f` (a call through the slot has no receiver). */
   private importedFunc(f: number): string {
-    return f < PRELUDE_VARS ? `F${f}` : `(0, R[${this.offsets.importedFunc(f)}])`;
+    return f < PRELUDE_VARS ? use(`F${f}`) : `(0, ${use('R')}[${this.offsets.importedFunc(f)}])`;
   }
 
   /** The prelude binding of imported or reference global `g`, or its value without one. */
   private globalCell(g: number): string {
-    if (g < PRELUDE_VARS) return `G${g}`;
+    if (g < PRELUDE_VARS) return use(`G${g}`);
     const o = this.offsets;
     if (!o.isImportedGlobal(g)) {
       const s = o.definedGlobal(g);
       if (s.kind !== 'ref') throw new Error(`global ${g} is in a slab, not a slot`);
-      return `R[${s.slot}]`;
+      return `${use('R')}[${s.slot}]`;
     }
-    const cell = `R[${o.importedGlobal(g)}]`;
+    const cell = `${use('R')}[${o.importedGlobal(g)}]`;
     return this.globalTypes[g] === 'i64' ? `new Int32Array(${cell}.buffer, ${cell}.byteOffset, 2)` : cell;
   }
 
@@ -205,13 +206,13 @@ export class ModuleEnvironment implements FuncEnvironment {
     if (s.kind === 'ref') return `${this.globalCell(g)}.value`;
     switch (s.slab) {
       case SlabKind.I32:
-        return `I32[${s.index}]`;
+        return `${use('I32')}[${s.index}]`;
       case SlabKind.I64:
-        return `I64[${s.index}]`;
+        return `${use('I64')}[${s.index}]`;
       case SlabKind.F64:
-        return `F64[${s.index}]`;
+        return `${use('F64')}[${s.index}]`;
       case SlabKind.V128:
-        return `I32.slice(${s.index}, ${s.index + 4})`;
+        return `${use('I32')}.slice(${s.index}, ${s.index + 4})`;
     }
   }
 
@@ -220,7 +221,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     const s = this.offsets.definedGlobal(g);
     if (s.kind !== 'num' || s.slab !== SlabKind.I64) throw new Error('not an i64 global');
     // The I64 slab index k covers int32 words 2k (low) and 2k+1 (high): little-endian.
-    return { lo: `I32[${2 * s.index}]`, hi: `I32[${2 * s.index + 1}]` };
+    return { lo: `${use('I32')}[${2 * s.index}]`, hi: `I32[${2 * s.index + 1}]` };
   }
 
   globalSet(g: number, v: string): string {
@@ -234,21 +235,27 @@ export class ModuleEnvironment implements FuncEnvironment {
     if (s.kind === 'ref') return `${this.globalCell(g)}.value = ${v};`;
     switch (s.slab) {
       case SlabKind.I32:
-        return `I32[${s.index}] = ${v};`;
+        return `${use('I32')}[${s.index}] = ${v};`;
       case SlabKind.I64:
-        return `I64[${s.index}] = ${v};`;
+        return `${use('I64')}[${s.index}] = ${v};`;
       case SlabKind.F64:
-        return `F64[${s.index}] = ${v};`;
+        return `${use('F64')}[${s.index}] = ${v};`;
       case SlabKind.V128:
-        return `I32.set(${v}, ${s.index});`;
+        return `${use('I32')}.set(${v}, ${s.index});`;
     }
   }
 
   /** Asked at every load and store: built once per memory. */
   private readonly memoryNames: MemoryNames[] = [];
+  /** `V${m}`, built once per memory. */
+  private readonly viewHolders: string[] = [];
 
   memory(m: number): MemoryNames {
-    return this.memoryNames[m] ?? (this.memoryNames[m] = this.memoryNamesOf(m));
+    const names = this.memoryNames[m] ?? (this.memoryNames[m] = this.memoryNamesOf(m));
+    // The memory object, and its view holder unless views are the function's own variables.
+    use(names.obj);
+    if (!this.viewsAsVariables) use(this.viewHolders[m]);
+    return names;
   }
 
   private memoryNamesOf(m: number): MemoryNames {
@@ -272,6 +279,7 @@ export class ModuleEnvironment implements FuncEnvironment {
         below2GiB,
         shared,
       };
+    this.viewHolders[m] = `V${m}`;
     return {
       obj: `M${m}`,
       dv: `V${m}.d${k}`,
@@ -287,25 +295,25 @@ export class ModuleEnvironment implements FuncEnvironment {
   }
   table(t: number): TableNames {
     const is64 = this.tableTypes[t].addr === 'i64';
-    if (t < PRELUDE_VARS) return { obj: `T${t}`, elems: `E${t}`, is64 };
+    if (t < PRELUDE_VARS) return { obj: use(`T${t}`), elems: use(`E${t}`), is64 };
     // A table's elements array is the same for its whole life (it grows in place).
-    const slot = `R[${this.offsets.table(t)}]`;
+    const slot = `${use('R')}[${this.offsets.table(t)}]`;
     return { obj: slot, elems: `${slot}.elements`, is64 };
   }
   elemSegment(s: number): string {
-    return `R[${this.offsets.elem(s)}]`;
+    return `${use('R')}[${this.offsets.elem(s)}]`;
   }
   dropElem(s: number): string {
-    return `R[${this.offsets.elem(s)}] = EMPTY_ELEM;`;
+    return `${use('R')}[${this.offsets.elem(s)}] = ${use('EMPTY_ELEM')};`;
   }
   dataSegment(s: number): string {
-    return `R[${this.offsets.data(s)}]`;
+    return `${use('R')}[${this.offsets.data(s)}]`;
   }
   dropData(s: number): string {
-    return `R[${this.offsets.data(s)}] = EMPTY_DATA;`;
+    return `${use('R')}[${this.offsets.data(s)}] = ${use('EMPTY_DATA')};`;
   }
   tag(t: number): string {
-    return t < PRELUDE_VARS ? `X${t}` : `R[${this.offsets.tag(t)}]`;
+    return t < PRELUDE_VARS ? use(`X${t}`) : `${use('R')}[${this.offsets.tag(t)}]`;
   }
 
   /**
@@ -405,7 +413,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     const params = vars.map((_, i) => `v${i}`);
     return [
       `var ${vars.join(', ')};`,
-      `viewsTo(function (${params.join(', ')}) { ${vars.map((v, i) => `${v} = ${params[i]};`).join(' ')} });`,
+      `${use('viewsTo')}(function (${params.join(', ')}) { ${vars.map((v, i) => `${v} = ${params[i]};`).join(' ')} });`,
     ];
   }
 

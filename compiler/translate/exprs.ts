@@ -4,6 +4,7 @@
 
 import type { ValType } from '../ir';
 import { TRAP } from '../../vmctx/traps';
+import { use } from './bindings';
 
 /** True on little-endian hosts, where an Int32Array reads memory's little-endian words. */
 export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -230,14 +231,14 @@ export class ConstPool {
 export function returnSlot(t: ValType, i: number): string {
   switch (t) {
     case 'i32':
-      return `rI32[${2 * i}]`;
+      return `${use('rI32')}[${2 * i}]`;
     case 'i64':
-      return `rI64[${i}]`;
+      return `${use('rI64')}[${i}]`;
     case 'f32':
     case 'f64':
-      return `rF64[${i}]`;
+      return `${use('rF64')}[${i}]`;
     default:
-      return `rRef[${i}]`;
+      return `${use('rRef')}[${i}]`;
   }
 }
 

@@ -24,6 +24,7 @@ import { NAN_CARRIERS, floatEqualityCarrier } from './nan';
 import { asU32, entry, paramList, MAX_SUM_TERMS, TRAP_MSG, numberLiteral, f32Value, f64Value } from './exprs';
 import { newFrame } from './stack';
 import { SimdLowering } from './simd';
+import { use } from './bindings';
 
 export class FuncTranslator extends SimdLowering {
   /**
@@ -87,10 +88,10 @@ export class FuncTranslator extends SimdLowering {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
       return (
         `function ${self}b(${params}) {\n${head}${lines.join('\n')}\n}\n` +
-        `function ${self}(${params}) { return runTail(${self}b(${params})); }\n${identity}[TB] = ${self}b;` +
+        `function ${self}(${params}) { return ${use('runTail')}(${self}b(${params})); }\n${identity}[${use('TB')}] = ${self}b;` +
         // The code of a lazy stub is what callIndirect returns (runtime/vm/helpers.ts), so a
         // tail call through a table finds the body on it too.
-        (self !== identity ? `\n${self}[TB] = ${self}b;` : '')
+        (self !== identity ? `\n${self}[${use('TB')}] = ${self}b;` : '')
       );
     }
     return `function ${self}(${params}) {\n${head}${lines.join('\n')}\n}`;
@@ -279,7 +280,7 @@ export class FuncTranslator extends SimdLowering {
         const i = this.addrOperand(t.is64);
         const args = this.popArgs(ft.params.length);
         this.pushCallResults(
-          `callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`,
+          `${use('callIndirect')}(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`,
           ft.results,
         );
         return;
@@ -311,7 +312,7 @@ export class FuncTranslator extends SimdLowering {
           const i = this.addrOperand(t.is64);
           const args = this.popArgs(ft.params.length);
           this.usesCallee = true;
-          this.emit(`fn = callIndirect(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)});`);
+          this.emit(`fn = ${use('callIndirect')}(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)});`);
           this.emitTailCall('fn', args);
         } else {
           ft = this.env.typeAt(ins.idx!);
@@ -373,14 +374,14 @@ export class FuncTranslator extends SimdLowering {
       case OpClass.TableGet: {
         const t = this.env.table(ins.idx!);
         const i = this.addrOperand(t.is64);
-        this.push(`tableGet(${t.elems}, ${i})`, false);
+        this.push(`${use('tableGet')}(${t.elems}, ${i})`, false);
         return;
       }
       case OpClass.TableSet: {
         const t = this.env.table(ins.idx!);
         const v = this.pop();
         const i = this.addrOperand(t.is64);
-        this.emit(`tableSet(${t.elems}, ${i}, ${v});`);
+        this.emit(`${use('tableSet')}(${t.elems}, ${i}, ${v});`);
         return;
       }
       case OpClass.TableSize: {
@@ -392,7 +393,7 @@ export class FuncTranslator extends SimdLowering {
         const t = this.env.table(ins.idx!);
         const n = this.addrOperand(t.is64);
         const v = this.pop();
-        this.pushAddress(`tableGrow(${t.obj}, ${v}, ${n})`, t.is64);
+        this.pushAddress(`${use('tableGrow')}(${t.obj}, ${v}, ${n})`, t.is64);
         return;
       }
       case OpClass.TableFill: {
@@ -400,7 +401,7 @@ export class FuncTranslator extends SimdLowering {
         const n = this.addrOperand(t.is64);
         const v = this.pop();
         const i = this.addrOperand(t.is64);
-        this.emit(`tableFill(${t.elems}, ${i}, ${v}, ${n});`);
+        this.emit(`${use('tableFill')}(${t.elems}, ${i}, ${v}, ${n});`);
         return;
       }
       case OpClass.TableCopy: {
@@ -409,7 +410,7 @@ export class FuncTranslator extends SimdLowering {
         const n = this.addrOperand(dt.is64 && st.is64);
         const s = this.addrOperand(st.is64);
         const d = this.addrOperand(dt.is64);
-        this.emit(`tableCopy(${dt.elems}, ${st.elems}, ${d}, ${s}, ${n});`);
+        this.emit(`${use('tableCopy')}(${dt.elems}, ${st.elems}, ${d}, ${s}, ${n});`);
         return;
       }
       case OpClass.TableInit: {
@@ -417,7 +418,7 @@ export class FuncTranslator extends SimdLowering {
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
         const d = this.addrOperand(t.is64);
-        this.emit(`tableInit(${t.elems}, ${this.env.elemSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
+        this.emit(`${use('tableInit')}(${t.elems}, ${this.env.elemSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
         return;
       }
       case OpClass.ElemDrop:
@@ -428,14 +429,14 @@ export class FuncTranslator extends SimdLowering {
       case OpClass.MemorySize: {
         const m = this.env.memory(ins.idx!);
         // A shared memory's size is read from its buffer: another agent may have grown it.
-        const pages = m.shared ? `H.memPages(${m.obj})` : `(${m.len} / ${2 ** m.pageSizeLog2})`;
+        const pages = m.shared ? `${use('H')}.memPages(${m.obj})` : `(${m.len} / ${2 ** m.pageSizeLog2})`;
         this.pushAddress(m.is64 ? pages : `(${pages} | 0)`, m.is64);
         return;
       }
       case OpClass.MemoryGrow: {
         const m = this.env.memory(ins.idx!);
         const n = this.addrOperand(m.is64);
-        this.pushAddress(`memGrow(${m.obj}, ${n})`, m.is64);
+        this.pushAddress(`${use('memGrow')}(${m.obj}, ${n})`, m.is64);
         return;
       }
       case OpClass.MemoryFill: {
@@ -443,7 +444,7 @@ export class FuncTranslator extends SimdLowering {
         const n = this.addrOperand(m.is64);
         const v = this.pop();
         const d = this.addrOperand(m.is64);
-        this.emit(`memFill(${m.obj}, ${d}, ${v}, ${n});`);
+        this.emit(`${use('memFill')}(${m.obj}, ${d}, ${v}, ${n});`);
         return;
       }
       case OpClass.MemoryCopy: {
@@ -452,7 +453,7 @@ export class FuncTranslator extends SimdLowering {
         const n = this.addrOperand(dm.is64 && sm.is64);
         const s = this.addrOperand(sm.is64);
         const d = this.addrOperand(dm.is64);
-        this.emit(`memCopy(${dm.obj}, ${sm.obj}, ${d}, ${s}, ${n});`);
+        this.emit(`${use('memCopy')}(${dm.obj}, ${sm.obj}, ${d}, ${s}, ${n});`);
         return;
       }
       case OpClass.MemoryInit: {
@@ -460,7 +461,7 @@ export class FuncTranslator extends SimdLowering {
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
         const d = this.addrOperand(m.is64);
-        this.emit(`memInit(${m.obj}, ${this.env.dataSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
+        this.emit(`${use('memInit')}(${m.obj}, ${this.env.dataSegment(ins.idx!)}, ${d}, ${s}, ${n});`);
         return;
       }
       case OpClass.DataDrop:
@@ -477,21 +478,21 @@ export class FuncTranslator extends SimdLowering {
       case OpClass.F32Const: {
         const bits = (ins.value as number) >>> 0;
         if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0)
-          this.push(this.pool.add(`f32FromBits(${bits})`), true);
+          this.push(this.pool.add(`${use('f32FromBits')}(${bits})`), true);
         else this.push(numberLiteral(f32Value(bits)), true);
         return;
       }
       case OpClass.F64Const: {
         const bits = BigInt.asUintN(64, ins.value as bigint);
         const x = f64Value(bits);
-        if (Number.isNaN(x)) this.push(this.pool.add(`f64FromBits(0x${bits.toString(16)}n)`), true);
+        if (Number.isNaN(x)) this.push(this.pool.add(`${use('f64FromBits')}(0x${bits.toString(16)}n)`), true);
         else this.push(numberLiteral(x), true);
         return;
       }
       case OpClass.V128Const: {
         const b = ins.bytes!;
         const w = new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + 16));
-        this.push(this.pool.add(`V128(${w[0]}, ${w[1]}, ${w[2]}, ${w[3]})`), true);
+        this.push(this.pool.add(`${use('V128')}(${w[0]}, ${w[1]}, ${w[2]}, ${w[3]})`), true);
         return;
       }
 
@@ -555,7 +556,7 @@ export class FuncTranslator extends SimdLowering {
         const args = this.popN(ft.params.length);
         // Arguments, not an array literal: a literal of numbers may become a double array,
         // which quiets signalling NaNs.
-        this.emit(`throwException(${[this.env.tag(ins.idx!), ...args].join(', ')});`);
+        this.emit(`${use('throwException')}(${[this.env.tag(ins.idx!), ...args].join(', ')});`);
         this.setUnreachable();
         return;
       }
@@ -632,7 +633,7 @@ export class FuncTranslator extends SimdLowering {
         this.indent--;
         this.emit(`} catch (${f.exnVar}_) {`);
         this.emit(`  if (dg > 0) { dg--; throw ${f.exnVar}_; }`);
-        this.emit(`  dg = ${skip}; throw wrapTrap(${f.exnVar}_);`);
+        this.emit(`  dg = ${skip}; throw ${use('wrapTrap')}(${f.exnVar}_);`);
         this.emit('}');
         this.afterBlock(f);
         return;
@@ -718,7 +719,7 @@ export class FuncTranslator extends SimdLowering {
     if (this.gcOp(name, ins)) return;
     if (this.simdOp(name, ins)) return;
     // Not supported yet: fails when executed, not when translated.
-    this.emit(`unsupported(${JSON.stringify(name)});`);
+    this.emit(`${use('unsupported')}(${JSON.stringify(name)});`);
     this.setUnreachable();
   }
 
@@ -786,7 +787,7 @@ export class FuncTranslator extends SimdLowering {
         this.addSub('-');
         return true;
       case 'mul':
-        this.binary((a, b) => `imul(${a}, ${b})`);
+        this.binary((a, b) => `${use('imul')}(${a}, ${b})`);
         return true;
       case 'and':
         this.bitwise((a, b) => `(${a} & ${b})`);
@@ -879,13 +880,13 @@ export class FuncTranslator extends SimdLowering {
         return true;
       }
       case 'clz':
-        this.unary((a) => `clz32(${a})`);
+        this.unary((a) => `${use('clz32')}(${a})`);
         return true;
       case 'ctz':
-        this.unary((a) => `ctz32(${a})`);
+        this.unary((a) => `${use('ctz32')}(${a})`);
         return true;
       case 'popcnt':
-        this.unary((a) => `popcnt32(${a})`);
+        this.unary((a) => `${use('popcnt32')}(${a})`);
         return true;
       case 'extend8_s':
         this.unary((a) => `(${a} << 24 >> 24)`);
@@ -898,22 +899,22 @@ export class FuncTranslator extends SimdLowering {
         return true;
       case 'trunc_f32_s':
       case 'trunc_f64_s':
-        this.push(`truncI32S(${this.pop()})`, false);
+        this.push(`${use('truncI32S')}(${this.pop()})`, false);
         return true;
       case 'trunc_f32_u':
       case 'trunc_f64_u':
-        this.push(`truncI32U(${this.pop()})`, false);
+        this.push(`${use('truncI32U')}(${this.pop()})`, false);
         return true;
       case 'trunc_sat_f32_s':
       case 'trunc_sat_f64_s':
-        this.unary((a) => `truncSatI32S(${a})`);
+        this.unary((a) => `${use('truncSatI32S')}(${a})`);
         return true;
       case 'trunc_sat_f32_u':
       case 'trunc_sat_f64_u':
-        this.unary((a) => `truncSatI32U(${a})`);
+        this.unary((a) => `${use('truncSatI32U')}(${a})`);
         return true;
       case 'reinterpret_f32':
-        this.unary((a) => `f32ToBits(${a})`);
+        this.unary((a) => `${use('f32ToBits')}(${a})`);
         return true;
       default:
         return false;
@@ -939,13 +940,15 @@ export class FuncTranslator extends SimdLowering {
           const b = this.popPairSimple();
           const a = this.popPairSimple();
           this.usesQ = true;
-          this.pushPairStmt((lo, hi) => `q = imul(${a.lo}, ${b.lo}); ${hi} = ${i64.i64MulHigh(a, b, 'q')}; ${lo} = q;`);
+          this.pushPairStmt(
+            (lo, hi) => `q = ${use('imul')}(${a.lo}, ${b.lo}); ${hi} = ${i64.i64MulHigh(a, b, 'q')}; ${lo} = q;`,
+          );
           return true;
         }
         const simple = i64.i64BinaryNeedsSimple(op);
         const b = simple ? this.popPairSimple() : this.popPair();
         const a = simple ? this.popPairSimple() : this.popPair();
-        // Under Ignition a helper call (and the high word's trip through HI_REG) costs more
+        // Under Ignition a helper call (and the high word's trip through hiReg()) costs more
         // than the inline shift; TurboFan inlines the helper.
         const r = i64.i64Binary(op, a, b) ?? (this.env.profile === 'interpreter' ? i64.i64VarShift(op, a, b.lo) : null);
         if (r !== null) this.pushPair(r, true);
@@ -1039,7 +1042,7 @@ export class FuncTranslator extends SimdLowering {
   }
 
   private floatOp(op: string, f32: boolean): boolean {
-    const r = (e: string): string => (f32 ? `fround(${e})` : `(${e})`);
+    const r = (e: string): string => (f32 ? `${use('fround')}(${e})` : `(${e})`);
     switch (op) {
       case 'add':
         this.binary((a, b) => r(`${a} + ${b}`));
@@ -1054,34 +1057,34 @@ export class FuncTranslator extends SimdLowering {
         this.binary((a, b) => r(`${a} / ${b}`));
         return true;
       case 'min':
-        this.binary((a, b) => (f32 ? `fround(fmin(${a}, ${b}))` : `fmin(${a}, ${b})`));
+        this.binary((a, b) => (f32 ? `${use('fround')}(${use('fmin')}(${a}, ${b}))` : `${use('fmin')}(${a}, ${b})`));
         return true;
       case 'max':
-        this.binary((a, b) => (f32 ? `fround(fmax(${a}, ${b}))` : `fmax(${a}, ${b})`));
+        this.binary((a, b) => (f32 ? `${use('fround')}(${use('fmax')}(${a}, ${b}))` : `${use('fmax')}(${a}, ${b})`));
         return true;
       case 'copysign':
-        this.binary((a, b) => `${f32 ? 'f32' : 'f64'}copysign(${a}, ${b})`);
+        this.binary((a, b) => `${use(f32 ? 'f32copysign' : 'f64copysign')}(${a}, ${b})`);
         return true;
       case 'abs':
-        this.unary((a) => `${f32 ? 'f32' : 'f64'}abs(${a})`);
+        this.unary((a) => `${use(f32 ? 'f32abs' : 'f64abs')}(${a})`);
         return true;
       case 'neg':
-        this.unary((a) => `${f32 ? 'f32' : 'f64'}neg(${a})`);
+        this.unary((a) => `${use(f32 ? 'f32neg' : 'f64neg')}(${a})`);
         return true;
       case 'sqrt':
-        this.unary((a) => r(`sqrt(${a})`));
+        this.unary((a) => r(`${use('sqrt')}(${a})`));
         return true;
       case 'ceil':
-        this.unary((a) => r(`fceil(${a})`));
+        this.unary((a) => r(`${use('fceil')}(${a})`));
         return true;
       case 'floor':
-        this.unary((a) => r(`ffloor(${a})`));
+        this.unary((a) => r(`${use('ffloor')}(${a})`));
         return true;
       case 'trunc':
-        this.unary((a) => r(`ftrunc(${a})`));
+        this.unary((a) => r(`${use('ftrunc')}(${a})`));
         return true;
       case 'nearest':
-        this.unary((a) => r(`nearest(${a})`));
+        this.unary((a) => r(`${use('nearest')}(${a})`));
         return true;
       case 'eq':
         if (NAN_CARRIERS) this.compareFloatEquality('===');
@@ -1104,10 +1107,10 @@ export class FuncTranslator extends SimdLowering {
         this.compare('>=');
         return true;
       case 'convert_i32_s':
-        this.unary((a) => (f32 ? `fround(${a})` : `(+${a})`));
+        this.unary((a) => (f32 ? `${use('fround')}(${a})` : `(+${a})`));
         return true;
       case 'convert_i32_u':
-        this.unary((a) => (f32 ? `fround(${a} >>> 0)` : `(${a} >>> 0)`));
+        this.unary((a) => (f32 ? `${use('fround')}(${a} >>> 0)` : `(${a} >>> 0)`));
         return true;
       case 'convert_i64_s':
         this.push((f32 ? i64.f32ConvertI64S : i64.f64ConvertI64S)(this.popPair()), true);
@@ -1116,13 +1119,13 @@ export class FuncTranslator extends SimdLowering {
         this.push((f32 ? i64.f32ConvertI64U : i64.f64ConvertI64U)(this.popPair()), true);
         return true;
       case 'demote_f64':
-        this.unary((a) => `fround(${a})`);
+        this.unary((a) => `${use('fround')}(${a})`);
         return true;
       case 'promote_f32':
         this.unary((a) => `(+${a})`);
         return true;
       case 'reinterpret_i32':
-        this.unary((a) => `f32FromBits(${a})`);
+        this.unary((a) => `${use('f32FromBits')}(${a})`);
         return true;
       case 'reinterpret_i64':
         this.push(i64.f64ReinterpretI64(this.popPair()), true);

@@ -4,6 +4,7 @@
 import type { ArrayType, CompositeType, HeapType, Instr, RefType, StorageType, StructType, ValType } from '../ir';
 import * as i64 from './i64';
 import { MemoryAccess } from './memory';
+import { use } from './bindings';
 
 export function unpacked(t: StorageType): ValType {
   return t === 'i8' || t === 'i16' ? 'i32' : t;
@@ -29,7 +30,7 @@ export abstract class GcLowering extends MemoryAccess {
 
   /** A predicate for one target type, built once per instance (runtime/vm/gc.ts refTestFn). */
   protected refTestFn(h: HeapType, nullable: boolean): string {
-    return this.pool.add(`refTestFn(${this.heapLiteral(h)}, ${nullable})`);
+    return this.pool.add(`${use('refTestFn')}(${this.heapLiteral(h)}, ${nullable})`);
   }
 
   /**
@@ -37,7 +38,8 @@ export abstract class GcLowering extends MemoryAccess {
    * other targets build the same code as before.
    */
   protected castTestFn(rt: RefType): string {
-    if (rt.exact === true) return this.pool.add(`H.refTestExactFn(${this.heapLiteral(rt.heap)}, ${rt.nullable})`);
+    if (rt.exact === true)
+      return this.pool.add(`${use('H')}.refTestExactFn(${this.heapLiteral(rt.heap)}, ${rt.nullable})`);
     return this.refTestFn(rt.heap, rt.nullable);
   }
 
@@ -67,11 +69,11 @@ export abstract class GcLowering extends MemoryAccess {
         // The type's own allocator (runtime/vm/gc.ts structLayout), bound once per instance: named
         // parameters straight into the fields (packed ones are wrapped there).
         if (name === 'struct.new_default') {
-          this.push(`${this.pool.add(`structLayout(${id}).createDefault`)}()`, false);
+          this.push(`${this.pool.add(`${use('structLayout')}(${id}).createDefault`)}()`, false);
           return true;
         }
         const args = this.popN(st.fields.length);
-        this.push(`${this.pool.add(`structLayout(${id}).create`)}(${args.join(', ')})`, false);
+        this.push(`${this.pool.add(`${use('structLayout')}(${id}).create`)}(${args.join(', ')})`, false);
         return true;
       }
       case 'struct.new_desc':
@@ -81,21 +83,21 @@ export abstract class GcLowering extends MemoryAccess {
         const id = this.env.canonicalTypeId(ins.idx!);
         if (name === 'struct.new_default_desc') {
           const d = this.pop();
-          this.push(`${this.pool.add(`structLayout(${id}).createDefault`)}(${d})`, false);
+          this.push(`${this.pool.add(`${use('structLayout')}(${id}).createDefault`)}(${d})`, false);
           return true;
         }
         const args = this.popN(st.fields.length + 1);
-        this.push(`${this.pool.add(`structLayout(${id}).create`)}(${args.join(', ')})`, false);
+        this.push(`${this.pool.add(`${use('structLayout')}(${id}).create`)}(${args.join(', ')})`, false);
         return true;
       }
       case 'ref.get_desc':
-        this.push(`H.refGetDesc(${this.pop()})`, false);
+        this.push(`${use('H')}.refGetDesc(${this.pop()})`, false);
         return true;
       case 'ref.cast_desc_eq':
       case 'ref.cast_desc_eq_null': {
         const d = this.pop();
         const v = this.pop();
-        this.push(`H.refCastDescEq(${v}, ${d}, ${name.endsWith('_null')})`, false);
+        this.push(`${use('H')}.refCastDescEq(${v}, ${d}, ${name.endsWith('_null')})`, false);
         return true;
       }
       case 'br_on_cast_desc_eq':
@@ -108,7 +110,7 @@ export abstract class GcLowering extends MemoryAccess {
         this.materialize(n - 1);
         const d = this.pop();
         const v = this.stack[n - 2].e;
-        const test = `H.refTestDescEq(${v}, ${d}, ${rt2.nullable})`;
+        const test = `${use('H')}.refTestDescEq(${v}, ${d}, ${rt2.nullable})`;
         this.condBranchKeep(name === 'br_on_cast_desc_eq' ? test : `!${test}`, ins.idx!);
         return true;
       }
@@ -119,8 +121,8 @@ export abstract class GcLowering extends MemoryAccess {
         const ft = st.fields[ins.idx2!].type;
         const r = this.pop();
         // Field i is the property f<i>; packed fields are stored sign-extended.
-        if (ft === 'i64') this.pushPairCall(i64.i64UnboxCall(`structRef(${r}).f${ins.idx2}`));
-        else this.push(packedRead(`structRef(${r}).f${ins.idx2}`, ft, name.endsWith('_u')), false);
+        if (ft === 'i64') this.pushPairCall(i64.i64UnboxCall(`${use('structRef')}(${r}).f${ins.idx2}`));
+        else this.push(packedRead(`${use('structRef')}(${r}).f${ins.idx2}`, ft, name.endsWith('_u')), false);
         return true;
       }
       case 'struct.set': {
@@ -129,7 +131,7 @@ export abstract class GcLowering extends MemoryAccess {
         const v = this.popBoxed();
         const r = this.pop();
         const packed = ft === 'i8' ? `(${v} << 24 >> 24)` : ft === 'i16' ? `(${v} << 16 >> 16)` : v;
-        this.emit(`structRef(${r}).f${ins.idx2} = ${packed};`);
+        this.emit(`${use('structRef')}(${r}).f${ins.idx2} = ${packed};`);
         return true;
       }
       case 'array.new':
@@ -138,7 +140,7 @@ export abstract class GcLowering extends MemoryAccess {
         const n = this.addrOperand(false);
         const init = name === 'array.new' ? this.popBoxed() : this.defaultValue(unpacked(at.field.type));
         this.push(
-          `arrayNew(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${init}, ${n})`,
+          `${use('arrayNew')}(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${init}, ${n})`,
           false,
         );
         return true;
@@ -147,7 +149,7 @@ export abstract class GcLowering extends MemoryAccess {
         const at = this.compositeAt(ins.idx!) as ArrayType;
         const args = this.popN(ins.idx2!);
         this.push(
-          `arrayFixed(${[String(this.env.canonicalTypeId(ins.idx!)), JSON.stringify(elemKindOf(at.field.type)), ...args].join(', ')})`,
+          `${use('arrayFixed')}(${[String(this.env.canonicalTypeId(ins.idx!)), JSON.stringify(elemKindOf(at.field.type)), ...args].join(', ')})`,
           false,
         );
         return true;
@@ -157,7 +159,7 @@ export abstract class GcLowering extends MemoryAccess {
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
         this.push(
-          `arrayNewData(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${s}, ${n})`,
+          `${use('arrayNewData')}(${this.env.canonicalTypeId(ins.idx!)}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${s}, ${n})`,
           false,
         );
         return true;
@@ -166,7 +168,7 @@ export abstract class GcLowering extends MemoryAccess {
         const n = this.addrOperand(false);
         const s = this.addrOperand(false);
         this.push(
-          `arrayNewElem(${this.env.canonicalTypeId(ins.idx!)}, ${this.env.elemSegment(ins.idx2!)}, ${s}, ${n})`,
+          `${use('arrayNewElem')}(${this.env.canonicalTypeId(ins.idx!)}, ${this.env.elemSegment(ins.idx2!)}, ${s}, ${n})`,
           false,
         );
         return true;
@@ -177,7 +179,7 @@ export abstract class GcLowering extends MemoryAccess {
         const at = this.compositeAt(ins.idx!) as ArrayType;
         const i = this.addrOperand(false);
         const a = this.pop();
-        const e = `arrayGet(${a}, ${i})`;
+        const e = `${use('arrayGet')}(${a}, ${i})`;
         if (at.field.type === 'i64') this.pushPairCall(i64.i64UnboxCall(e));
         else this.push(name === 'array.get_u' ? packedRead(e, at.field.type, true) : e, false);
         return true;
@@ -186,18 +188,18 @@ export abstract class GcLowering extends MemoryAccess {
         const v = this.popBoxed();
         const i = this.addrOperand(false);
         const a = this.pop();
-        this.emit(`arraySet(${a}, ${i}, ${v});`);
+        this.emit(`${use('arraySet')}(${a}, ${i}, ${v});`);
         return true;
       }
       case 'array.len':
-        this.push(`arrayLen(${this.pop()})`, false);
+        this.push(`${use('arrayLen')}(${this.pop()})`, false);
         return true;
       case 'array.fill': {
         const n = this.addrOperand(false);
         const v = this.popBoxed();
         const i = this.addrOperand(false);
         const a = this.pop();
-        this.emit(`arrayFill(${a}, ${i}, ${v}, ${n});`);
+        this.emit(`${use('arrayFill')}(${a}, ${i}, ${v}, ${n});`);
         return true;
       }
       case 'array.copy': {
@@ -206,7 +208,7 @@ export abstract class GcLowering extends MemoryAccess {
         const sa = this.pop();
         const di = this.addrOperand(false);
         const da = this.pop();
-        this.emit(`arrayCopy(${da}, ${di}, ${sa}, ${si}, ${n});`);
+        this.emit(`${use('arrayCopy')}(${da}, ${di}, ${sa}, ${si}, ${n});`);
         return true;
       }
       case 'array.init_data': {
@@ -216,7 +218,7 @@ export abstract class GcLowering extends MemoryAccess {
         const d = this.addrOperand(false);
         const a = this.pop();
         this.emit(
-          `arrayInitData(${a}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${d}, ${s}, ${n});`,
+          `${use('arrayInitData')}(${a}, ${JSON.stringify(elemKindOf(at.field.type))}, ${this.env.dataSegment(ins.idx2!)}, ${d}, ${s}, ${n});`,
         );
         return true;
       }
@@ -225,23 +227,23 @@ export abstract class GcLowering extends MemoryAccess {
         const s = this.addrOperand(false);
         const d = this.addrOperand(false);
         const a = this.pop();
-        this.emit(`arrayInitElem(${a}, ${this.env.elemSegment(ins.idx2!)}, ${d}, ${s}, ${n});`);
+        this.emit(`${use('arrayInitElem')}(${a}, ${this.env.elemSegment(ins.idx2!)}, ${d}, ${s}, ${n});`);
         return true;
       }
       case 'ref.i31':
         this.unary((a) => `(${a} << 1 >> 1)`);
         return true;
       case 'i31.get_s':
-        this.push(`i31(${this.pop()})`, false);
+        this.push(`${use('i31')}(${this.pop()})`, false);
         return true;
       case 'i31.get_u':
-        this.push(`(i31(${this.pop()}) & 0x7fffffff)`, false);
+        this.push(`(${use('i31')}(${this.pop()}) & 0x7fffffff)`, false);
         return true;
       case 'any.convert_extern':
-        this.push(`internalize(${this.pop()})`, false);
+        this.push(`${use('internalize')}(${this.pop()})`, false);
         return true;
       case 'extern.convert_any':
-        this.push(`externalize(${this.pop()})`, false);
+        this.push(`${use('externalize')}(${this.pop()})`, false);
         return true;
       case 'ref.test':
       case 'ref.test_null': {
@@ -255,8 +257,8 @@ export abstract class GcLowering extends MemoryAccess {
       case 'ref.cast_null': {
         const v = this.pop();
         const rt = ins.types?.[0] as RefType | undefined;
-        if (rt?.exact === true) this.push(`H.refCastBy(${v}, ${this.castTestFn(rt)})`, false);
-        else this.push(`refCast(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`, false);
+        if (rt?.exact === true) this.push(`${use('H')}.refCastBy(${v}, ${this.castTestFn(rt)})`, false);
+        else this.push(`${use('refCast')}(${v}, ${this.heapLiteral(ins.heap!)}, ${name.endsWith('_null')})`, false);
         return true;
       }
       case 'br_on_cast':

@@ -7,19 +7,22 @@
 //     that are identifiers or literals (safe to repeat), the translator materializes others;
 //   - `Pair` results are pure expressions (no effects, no traps) over their operands;
 //   - helpers that produce an i64 (division, variable shifts, float truncation, ...) return
-//     the low word and leave the high word in the hi register `HI_REG` (rI32[1], which is
+//     the low word and leave the high word in the hi register `hiReg()` (rI32[1], which is
 //     also where a function's first i64 result returns its high word); the caller reads it
 //     right after the call, before anything else can overwrite it.
 // BigInt appears only at the boundaries (GC fields, exception payloads, SIMD lane moves),
 // through `i64Box` / `i64Unbox`.
 
+import { use } from './bindings';
 export interface Pair {
   lo: string;
   hi: string;
 }
 
 /** Where helpers and callees leave the high word of an i64 result. */
-export const HI_REG = 'rI32[1]';
+export function hiReg(): string {
+  return `${use('rI32')}[1]`;
+}
 
 const TWO32 = 4294967296;
 
@@ -41,7 +44,7 @@ function mulHighU32(a: string, b: string, lo: string): string {
 
 /** High word of a * b (mod 2^64) when `lo` holds its low word, imul(a.lo, b.lo). (simple) */
 export function i64MulHigh(a: Pair, b: Pair, lo: string): string {
-  const cross = (x: string, y: string): string | null => (x === '0' || y === '0' ? null : `imul(${x}, ${y})`);
+  const cross = (x: string, y: string): string | null => (x === '0' || y === '0' ? null : `${use('imul')}(${x}, ${y})`);
   const terms = [mulHighU32(a.lo, b.lo, lo), cross(a.lo, b.hi), cross(a.hi, b.lo)].filter(
     (t): t is string => t !== null,
   );
@@ -59,7 +62,7 @@ export function i64Binary(name: string, a: Pair, b: Pair): Pair | null {
     case 'sub':
       return { lo: `(${a.lo} - ${b.lo} | 0)`, hi: `(${a.hi} - ${b.hi} - (${u32(a.lo)} < ${u32(b.lo)} ? 1 : 0) | 0)` };
     case 'mul': {
-      const lo = `imul(${a.lo}, ${b.lo})`;
+      const lo = `${use('imul')}(${a.lo}, ${b.lo})`;
       return { lo, hi: i64MulHigh(a, b, lo) };
     }
     case 'and':
@@ -135,10 +138,10 @@ export function i64VarShift(name: string, a: Pair, n: string): Pair | null {
   }
 }
 
-/** Helper call for a variable shift/rotate (returns lo, high word in HI_REG). */
+/** Helper call for a variable shift/rotate (returns lo, high word in hiReg()). */
 export function i64ShiftCall(name: string, a: Pair, n: string): string {
   const fn = { shl: 'i64shl', shr_s: 'i64shrS', shr_u: 'i64shrU', rotl: 'i64rotl', rotr: 'i64rotr' }[name];
-  return `${fn}(${a.lo}, ${a.hi}, ${n})`;
+  return `${use(fn!)}(${a.lo}, ${a.hi}, ${n})`;
 }
 
 /** The low words of a and b compared unsigned by `op`. */
@@ -188,11 +191,11 @@ export const i64Eqz = (a: Pair): string => `(${a.lo} | ${a.hi}) === 0`;
 export function i64Unary(name: string, a: Pair): Pair | null {
   switch (name) {
     case 'clz':
-      return { lo: `(${a.hi} === 0 ? 32 + clz32(${a.lo}) : clz32(${a.hi}))`, hi: '0' };
+      return { lo: `(${a.hi} === 0 ? 32 + ${use('clz32')}(${a.lo}) : ${use('clz32')}(${a.hi}))`, hi: '0' };
     case 'ctz':
-      return { lo: `(${a.lo} === 0 ? 32 + ctz32(${a.hi}) : ctz32(${a.lo}))`, hi: '0' };
+      return { lo: `(${a.lo} === 0 ? 32 + ${use('ctz32')}(${a.hi}) : ${use('ctz32')}(${a.lo}))`, hi: '0' };
     case 'popcnt':
-      return { lo: `(popcnt32(${a.lo}) + popcnt32(${a.hi}))`, hi: '0' };
+      return { lo: `(${use('popcnt32')}(${a.lo}) + ${use('popcnt32')}(${a.hi}))`, hi: '0' };
     case 'extend8_s':
       return { lo: `(${a.lo} << 24 >> 24)`, hi: `(${a.lo} << 24 >> 31)` };
     case 'extend16_s':
@@ -204,11 +207,11 @@ export function i64Unary(name: string, a: Pair): Pair | null {
   }
 }
 
-/** Trapping division/remainder helper call (returns lo, high word in HI_REG). */
+/** Trapping division/remainder helper call (returns lo, high word in hiReg()). */
 export function i64DivRemCall(name: string, a: Pair, b: Pair): string {
   const fn = { div_s: 'i64divS', div_u: 'i64divU', rem_s: 'i64remS', rem_u: 'i64remU' }[name];
   if (!fn) throw new Error(`i64DivRem: ${name}`);
-  return `${fn}(${a.lo}, ${a.hi}, ${b.lo}, ${b.hi})`;
+  return `${use(fn)}(${a.lo}, ${a.hi}, ${b.lo}, ${b.hi})`;
 }
 
 // ---- conversions between i32 and i64
@@ -221,22 +224,22 @@ export const i32WrapI64 = (a: Pair): string => a.lo;
 // hi * 2^32 is exact (at most 32 significant bits), so the one addition rounds once.
 export const f64ConvertI64S = (a: Pair): string => `(${a.hi} * ${TWO32} + ${u32(a.lo)})`;
 export const f64ConvertI64U = (a: Pair): string => `(${u32(a.hi)} * ${TWO32} + ${u32(a.lo)})`;
-export const f32ConvertI64S = (a: Pair): string => `i64ToF32(${a.lo}, ${a.hi})`;
-export const f32ConvertI64U = (a: Pair): string => `u64ToF32(${a.lo}, ${a.hi})`;
-/** Float -> i64 helper calls (trapping or saturating; return lo, high word in HI_REG). */
+export const f32ConvertI64S = (a: Pair): string => `${use('i64ToF32')}(${a.lo}, ${a.hi})`;
+export const f32ConvertI64U = (a: Pair): string => `${use('u64ToF32')}(${a.lo}, ${a.hi})`;
+/** Float -> i64 helper calls (trapping or saturating; return lo, high word in hiReg()). */
 export const i64TruncCall = (x: string, signed: boolean, sat: boolean): string =>
-  `${sat ? (signed ? 'truncSatI64' : 'truncSatU64') : signed ? 'truncI64S' : 'truncI64U'}(${x})`;
+  `${use(sat ? (signed ? 'truncSatI64' : 'truncSatU64') : signed ? 'truncI64S' : 'truncI64U')}(${x})`;
 
 // ---- bit casts
-export const i64ReinterpretF64Call = (a: string): string => `f64ToWords(${a})`;
-export const f64ReinterpretI64 = (a: Pair): string => `f64FromWords(${a.lo}, ${a.hi})`;
+export const i64ReinterpretF64Call = (a: string): string => `${use('f64ToWords')}(${a})`;
+export const f64ReinterpretI64 = (a: Pair): string => `${use('f64FromWords')}(${a.lo}, ${a.hi})`;
 
 // ---- boxing at boundaries that hold i64 as BigInt
-export const i64Box = (a: Pair): string => `i64Box(${a.lo}, ${a.hi})`;
-/** Helper call unboxing a BigInt (returns lo, high word in HI_REG). */
-export const i64UnboxCall = (b: string): string => `i64Unbox(${b})`;
+export const i64Box = (a: Pair): string => `${use('i64Box')}(${a.lo}, ${a.hi})`;
+/** Helper call unboxing a BigInt (returns lo, high word in hiReg()). */
+export const i64UnboxCall = (b: string): string => `${use('i64Unbox')}(${b})`;
 /** Pure unboxing expressions (for places that cannot emit statements). */
-export const i64UnboxPure = (b: string): Pair => ({ lo: `i64Lo(${b})`, hi: `i64Hi(${b})` });
+export const i64UnboxPure = (b: string): Pair => ({ lo: `${use('i64Lo')}(${b})`, hi: `${use('i64Hi')}(${b})` });
 
 // ---- memory: `dv` is a DataView, `ea` an effective address (simple for the two-word forms).
 // Loads are statements writing the destination words. A two-word store writes the high

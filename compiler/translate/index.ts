@@ -16,6 +16,7 @@ import { FACTORY_PARAMS } from '../../vmctx/codegen';
 import { ModuleEnvironment, type CodegenProfile } from './env';
 import { FuncTranslator } from './func';
 import { ConstPool } from './exprs';
+import { recordBindings } from './bindings';
 import type { TranslatedHelpers } from '../../vmctx/helpers';
 import type { CheckOptions } from './checks';
 import { emptyModuleIR } from '../binary/module';
@@ -48,8 +49,9 @@ export type ModuleFactory = (
 export interface LazyFunction {
   /** A function body that declares the translated function and returns it. */
   readonly body: string;
-  /** The factory bindings `body` reads, each a name of the factory's `B` object (names `B`
-   *  lacks are left out, so these are exactly the compiled function's parameters). */
+  /** The factory bindings `body` reads, recorded while it was emitted (./bindings.ts): each
+   *  a name of the factory's `B` object or a function stub `fN`, so these are exactly the
+   *  compiled function's parameters. */
   readonly bindings: readonly string[];
   /**
    * `body` already compiled as a function of `bindings` (in that order), e.g. loaded from a
@@ -169,6 +171,7 @@ function lazyModuleSource(
   const imported = m.numImportedFuncs;
   const arity: number[] = new Array<number>(n);
   const deep: string[] = [];
+  const deepBindings = new Set<string>();
   for (let i = 0; i < n; i++) {
     const params = env.funcType(imported + i).params;
     let k = params.length;
@@ -178,7 +181,9 @@ function lazyModuleSource(
       // Translated now, so that a nesting too deep for the JS parser is a CompileError at
       // compile time (never a trap at some later first call).
       const f = imported + i;
-      deep.push(t.translateFunction(f, m.codes[i], `g${f}`), `CODE[${i}] = g${f};`);
+      const { result, bindings } = recordBindings(() => t.translateFunction(f, m.codes[i], `g${f}`));
+      deep.push(result, `CODE[${i}] = g${f};`);
+      for (const name of bindings) deepBindings.add(name);
     }
   }
   const makers: string[] = [];
@@ -191,7 +196,8 @@ function lazyModuleSource(
   // The stubs that translated-now functions name (ref.func, return_call) as factory bindings.
   const deepText = deep.join('\n');
   const stubRefs = new Set<string>();
-  for (const name of deepText.match(/\bf\d+\b/g) ?? []) {
+  for (const name of deepBindings) {
+    if (!/^f\d+$/.test(name)) continue;
     const k = Number(name.slice(1)) - imported;
     if (k >= 0 && k < n) stubRefs.add(`${name} = FN[${k}]`);
   }
@@ -234,33 +240,6 @@ function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): str
   // parsing it again at the first call, which lazyCompile's caller makes at once.
   const ret = t.trampolined ? `${fn}\nreturn g${f};` : `return (${fn});`;
   return [...env.lazyViewsPrologue(), ...pool.decls, ret].join('\n');
-}
-
-/**
- * The factory bindings a lazy function body reads. A binding is a prelude name or a function
- * stub `fN`; the scan matches only such names (not the locals, labels and properties that
- * make up most identifiers), which made it 2-5 times cheaper than listing every identifier
- * (more so under the JIT, where the regex runs as machine code). It may over-approximate (a
- * match inside a trap message or after a `.` is harmless: the runtime passes only names `B`
- * has), never miss: every binding is matched by its pattern.
- */
-function bindingReader(env: ModuleEnvironment): (body: string) => string[] {
-  const prefixes = new Set<string>(['f']);
-  // Fixed names grouped by first letter: the regex engine then tries one group per position.
-  const byFirst = new Map<string, string[]>();
-  for (const name of env.preludeBindings()) {
-    if (!/^[A-Za-z_]\w*$/.test(name)) throw new Error(`binding ${name} is not a plain identifier`);
-    const p = /^([A-Za-z])\d+$/.exec(name);
-    if (p) prefixes.add(p[1]);
-    else {
-      const rests = byFirst.get(name[0]);
-      if (rests) rests.push(name.slice(1));
-      else byFirst.set(name[0], [name.slice(1)]);
-    }
-  }
-  const groups = [...byFirst].map(([c, rests]) => `${c}(?:${rests.join('|')})`);
-  const re = new RegExp(`\\b(?:[${[...prefixes].join('')}]\\d+|${groups.join('|')})\\b`, 'g');
-  return (body) => [...new Set(body.match(re))];
 }
 
 /**
@@ -312,26 +291,15 @@ export function lazyTranslator(
 ): { lazySource: (i: number) => LazyFunction; translated: ReadonlyMap<number, LazyFunction> } {
   const translated = new Map<number, LazyFunction>(seed ?? []);
   let env: ModuleEnvironment | null = null;
-  let reads: ((body: string) => string[]) | null = null;
-  let inB: Set<string> | null = null;
   const lazySource = (i: number): LazyFunction => {
     let lz = translated.get(i);
     if (lz === undefined) {
       if (env === null) {
         env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold, opts.profile);
-        reads = bindingReader(env);
-        // The names lazyCompile can resolve: the factory's B (translateModuleSource's
-        // lazyPart) and the stubs of its function array.
-        inB = new Set(env.preludeBindings());
-        for (let k = 0; k < m.codes.length; k++) inB.add(env.callee(m.numImportedFuncs + k));
       }
-      const body = lazyFunctionSource(m, env, i);
-      const names = inB!;
-      lz = {
-        body,
-        bindings: reads!(body).filter((n) => names.has(n)),
-        name: m.names?.funcs.get(m.numImportedFuncs + i),
-      };
+      const e = env;
+      const { result: body, bindings } = recordBindings(() => lazyFunctionSource(m, e, i));
+      lz = { body, bindings, name: m.names?.funcs.get(m.numImportedFuncs + i) };
       translated.set(i, lz);
     }
     return lz;

@@ -18,6 +18,7 @@ import {
 import { OperandStack } from './stack';
 import { NAN_CARRIERS, f64LoadCarrier, f64StoreCarrier } from './nan';
 import { ATOMIC_OPS } from '../../vmctx/helpers';
+import { use } from './bindings';
 
 export abstract class MemoryAccess extends OperandStack {
   // ------------------------------------------------------------------ memory
@@ -59,7 +60,7 @@ export abstract class MemoryAccess extends OperandStack {
     const ea = offset === 0 ? base : `${base} + ${offset}`;
     // A shared memory's views end where this agent last saw its end; another agent may
     // have grown it since, so a failed check looks at the buffer before trapping.
-    const beyond = m.shared ? ` && H.memBeyond(${m.obj}, a + ${size})` : '';
+    const beyond = m.shared ? ` && ${use('H')}.memBeyond(${m.obj}, a + ${size})` : '';
     this.emit(`a = ${ea}; if (a > ${m.len} - ${size}${beyond}) ${this.trap(TRAP_MSG.oob)}`);
     return 'a';
   }
@@ -114,12 +115,12 @@ export abstract class MemoryAccess extends OperandStack {
     }
     const w = kind === 'load' && (ty === 'i32' || ty === 'f32') ? this.wordIndex(m, ma.offset) : null;
     if (w !== null) {
-      this.push(ty === 'f32' ? `f32FromBits(${m.i32}[${w}])` : `${m.i32}[${w}]`, false);
+      this.push(ty === 'f32' ? `${use('f32FromBits')}(${m.i32}[${w}])` : `${m.i32}[${w}]`, false);
       return;
     }
     const ea = this.effectiveAddress(m, ma.offset, size, ty !== 'v128');
     let e: string;
-    if (ty === 'v128') e = `SIMD.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
+    if (ty === 'v128') e = `${use('SIMD')}.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
     else if (ty === 'f32') e = this.f32Load(m, ea);
     else if (ty === 'f64') e = NAN_CARRIERS ? f64LoadCarrier(m.dv, ea) : `${m.dv}.getFloat64(${ea}, 1)`;
     else {
@@ -164,7 +165,7 @@ export abstract class MemoryAccess extends OperandStack {
     const v = f32Direct ? this.popSimple() : this.pop();
     const w = kind === 'store' && (ty === 'i32' || ty === 'f32') ? this.wordIndex(m, ma.offset) : null;
     if (w !== null) {
-      this.emit(ty === 'f32' ? `${m.i32}[${w}] = f32ToBits(${v});` : `${m.i32}[${w}] = ${v};`);
+      this.emit(ty === 'f32' ? `${m.i32}[${w}] = ${use('f32ToBits')}(${v});` : `${m.i32}[${w}] = ${v};`);
       return;
     }
     if (f32Direct) {
@@ -172,8 +173,8 @@ export abstract class MemoryAccess extends OperandStack {
       return;
     }
     const ea = this.effectiveAddress(m, ma.offset, desc.size, ty !== 'v128');
-    if (ty === 'v128') this.emit(`SIMD.store(${m.u8}, ${ea}, ${v});`);
-    else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, f32ToBits(${v}), 1);`);
+    if (ty === 'v128') this.emit(`${use('SIMD')}.store(${m.u8}, ${ea}, ${v});`);
+    else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, ${use('f32ToBits')}(${v}), 1);`);
     else if (ty === 'f64')
       this.emit(NAN_CARRIERS ? f64StoreCarrier(m.dv, ea, v) : `${m.dv}.setFloat64(${ea}, ${v}, 1);`);
     else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, 1);`);
@@ -190,9 +191,9 @@ export abstract class MemoryAccess extends OperandStack {
    * effectiveAddress yields an expression over locals, slots and constants, or `a`).
    */
   private f32Load(m: MemoryNames, ea: string): string {
-    if (this.env.profile !== 'interpreter') return `f32FromBits(${m.dv}.getInt32(${ea}, 1))`;
+    if (this.env.profile !== 'interpreter') return `${use('f32FromBits')}(${m.dv}.getInt32(${ea}, 1))`;
     this.usesQ = true;
-    return `((q = ${m.dv}.getFloat32(${ea}, 1)) === q ? q : f32FromBits(${m.dv}.getInt32(${ea}, 1)))`;
+    return `((q = ${m.dv}.getFloat32(${ea}, 1)) === q ? q : ${use('f32FromBits')}(${m.dv}.getInt32(${ea}, 1)))`;
   }
 
   /** The 'interpreter' profile's f32 store (see f32Load) of the simple operand `v`:
@@ -205,7 +206,9 @@ export abstract class MemoryAccess extends OperandStack {
       at = 'a';
     }
     const isNumber = NAN_CARRIERS ? `${v} === +${v}` : `${v} === ${v}`;
-    this.emit(`if (${isNumber}) ${m.dv}.setFloat32(${at}, ${v}, 1); else ${m.dv}.setInt32(${at}, f32ToBits(${v}), 1);`);
+    this.emit(
+      `if (${isNumber}) ${m.dv}.setFloat32(${at}, ${v}, 1); else ${m.dv}.setInt32(${at}, ${use('f32ToBits')}(${v}), 1);`,
+    );
   }
 
   // ------------------------------------------------------------------ atomics
@@ -225,7 +228,7 @@ export abstract class MemoryAccess extends OperandStack {
     if (name === 'memory.atomic.notify') {
       const count = this.popSimple();
       const a = this.atomicAddress(m, ma.offset, 4);
-      this.pushStatement((r) => `${r} = H.atomicNotify(${m.obj}, ${a}, ${count});`);
+      this.pushStatement((r) => `${r} = ${use('H')}.atomicNotify(${m.obj}, ${a}, ${count});`);
       return;
     }
     if (name === 'memory.atomic.wait32' || name === 'memory.atomic.wait64') {
@@ -235,7 +238,7 @@ export abstract class MemoryAccess extends OperandStack {
       const a = this.atomicAddress(m, ma.offset, wide ? 8 : 4);
       this.pushStatement(
         (r) =>
-          `${r} = H.atomicWait(${m.obj}, ${a}, ${wide ? 8 : 4}, ${expected.lo}, ${expected.hi}, ${timeout.lo}, ${timeout.hi});`,
+          `${r} = ${use('H')}.atomicWait(${m.obj}, ${a}, ${wide ? 8 : 4}, ${expected.lo}, ${expected.hi}, ${timeout.lo}, ${timeout.hi});`,
       );
       return;
     }
@@ -336,7 +339,7 @@ export abstract class MemoryAccess extends OperandStack {
       const x = operands === 2 ? this.popPairSimple() : { lo: '0', hi: '0' };
       const v = operands >= 1 ? this.popPairSimple() : { lo: '0', hi: '0' };
       const a = this.atomicAddress(m, offset, 8);
-      const call = `H.atomicRmw64(${m.obj}, ${op}, ${a}, ${v.lo}, ${v.hi}, ${x.lo}, ${x.hi})`;
+      const call = `${use('H')}.atomicRmw64(${m.obj}, ${op}, ${a}, ${v.lo}, ${v.hi}, ${x.lo}, ${x.hi})`;
       if (p[2] === 'store') this.emit(`${call};`);
       else this.pushPairCall(call);
       return;
@@ -345,7 +348,7 @@ export abstract class MemoryAccess extends OperandStack {
     const x = operands === 2 ? (wide ? this.popPairSimple().lo : this.popSimple()) : '0';
     const v = operands >= 1 ? (wide ? this.popPairSimple().lo : this.popSimple()) : '0';
     const a = this.atomicAddress(m, offset, size);
-    const call = `H.atomicRmw(${m.obj}, ${op}, ${size}, ${a}, ${v}, ${x})`;
+    const call = `${use('H')}.atomicRmw(${m.obj}, ${op}, ${size}, ${a}, ${v}, ${x})`;
     if (p[2] === 'store') this.emit(`${call};`);
     else if (wide) this.pushPairStmt((lo, hi) => `${lo} = ${call}; ${hi} = 0;`);
     else this.pushStatement((r) => `${r} = ${call};`);
@@ -354,7 +357,7 @@ export abstract class MemoryAccess extends OperandStack {
   /** Pops an atomic access's address: bounds checked, then alignment; left in `a`. */
   private atomicAddress(m: MemoryNames, offset: number, size: number): string {
     const a = this.effectiveAddress(m, offset, size);
-    if (size > 1) this.emit(`if (${a} % ${size} !== 0) trap("unaligned atomic");`);
+    if (size > 1) this.emit(`if (${a} % ${size} !== 0) ${use('trap')}("unaligned atomic");`);
     return a;
   }
 

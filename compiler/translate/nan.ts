@@ -15,16 +15,17 @@
 // Where NaNs keep their bits, none of this is emitted: the translation is byte for byte the
 // plain one.
 
+import { use } from './bindings';
 export { NAN_CARRIERS } from '../../vmctx/nan';
 
 /** Helpers only the carrier variant uses, appended to the prelude's helper bindings. */
 export const NAN_HELPER_NAMES = ['f64Load', 'f64Store'] as const;
 
 /** An f64 load in the carrier variant. */
-export const f64LoadCarrier = (dv: string, ea: string): string => `f64Load(${dv}, ${ea})`;
+export const f64LoadCarrier = (dv: string, ea: string): string => `${use('f64Load')}(${dv}, ${ea})`;
 
 /** An f64 store in the carrier variant. */
-export const f64StoreCarrier = (dv: string, ea: string, v: string): string => `f64Store(${dv}, ${ea}, ${v});`;
+export const f64StoreCarrier = (dv: string, ea: string, v: string): string => `${use('f64Store')}(${dv}, ${ea}, ${v});`;
 
 /** A float eq/ne comparison in the carrier variant. */
 export const floatEqualityCarrier = (a: string, op: string, b: string): string => `+(${a}) ${op} +(${b})`;

@@ -5,6 +5,7 @@ import type { Instr } from '../ir';
 import { opByCode } from '../opcodes';
 import * as i64 from './i64';
 import { GcLowering } from './gc';
+import { use } from './bindings';
 
 export function laneAccessSize(kind: string): number {
   return Number(/(8|16|32|64)/.exec(kind)![1]) / 8;
@@ -16,7 +17,7 @@ export abstract class SimdLowering extends GcLowering {
   protected simdOp(name: string, ins: Instr): boolean {
     const info = opByCode.get(ins.op)!;
     if (info.prefix !== 0xfd) return false;
-    const fn = `SIMD.${name.replace(/^v128\./, 'v128_').replace(/\./g, '_')}`;
+    const fn = `${use('SIMD')}.${name.replace(/^v128\./, 'v128_').replace(/\./g, '_')}`;
     if (name.endsWith('_lane') && (name.startsWith('v128.load') || name.startsWith('v128.store'))) {
       // Loads/stores with a lane immediate.
       const m = this.env.memory(ins.memarg!.mem);
@@ -24,8 +25,8 @@ export abstract class SimdLowering extends GcLowering {
       const size = laneAccessSize(kind);
       const v = this.popBoxed();
       const ea = this.effectiveAddress(m, ins.memarg!.offset, size);
-      if (kind.startsWith('store')) this.emit(`SIMD.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane});`);
-      else this.push(`SIMD.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane})`, false);
+      if (kind.startsWith('store')) this.emit(`${use('SIMD')}.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane});`);
+      else this.push(`${use('SIMD')}.${kind}(${m.u8}, ${ea}, ${v}, ${ins.lane})`, false);
       return true;
     }
     if (name === 'i8x16.shuffle') {

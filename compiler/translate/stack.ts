@@ -33,6 +33,7 @@ import {
   returnSlot,
 } from './exprs';
 import type { Entry } from './exprs';
+import { use } from './bindings';
 
 export type FrameKind = 'func' | 'block' | 'loop' | 'if' | 'try_table' | 'try';
 
@@ -188,14 +189,14 @@ export abstract class OperandStack {
       case 'i64':
         return '0n'; // boxed: only GC defaults use it (locals are word pairs)
       case 'v128':
-        return this.pool.add('V128(0, 0, 0, 0)');
+        return this.pool.add(`${use('V128')}(0, 0, 0, 0)`);
       default:
         return 'null';
     }
   }
 
   protected trap(msg: string): string {
-    return `trap(${JSON.stringify(msg)});`;
+    return `${use('trap')}(${JSON.stringify(msg)});`;
   }
 
   protected slot(d: number): string {
@@ -250,7 +251,7 @@ export abstract class OperandStack {
    *  the high word in the hi register. */
   protected pushPairCall(call: string): void {
     const d = this.stack.length;
-    this.emit(`${this.slot(d)} = ${call}; ${this.hiSlot(d)} = ${i64.HI_REG};`);
+    this.emit(`${this.slot(d)} = ${call}; ${this.hiSlot(d)} = ${i64.hiReg()};`);
     this.stack.push(entry(nameOf('s', d), nameOf('t', d), false, undefined));
   }
 
@@ -437,18 +438,18 @@ export abstract class OperandStack {
     if (n === 0) return 'return;';
     for (let i = 1; i < n; i++) {
       const v = vals[i];
-      if (v.hi !== undefined) this.emit(`rI32[${2 * i}] = ${v.e}; rI32[${2 * i + 1}] = ${v.hi};`);
+      if (v.hi !== undefined) this.emit(`${use('rI32')}[${2 * i}] = ${v.e}; ${use('rI32')}[${2 * i + 1}] = ${v.hi};`);
       else this.emit(`${returnSlot(results[i], i)} = ${v.e};`);
     }
     // An i64 first result returns its low word; the high word goes to the hi register.
-    if (vals[0].hi !== undefined) this.emit(`${i64.HI_REG} = ${vals[0].hi};`);
+    if (vals[0].hi !== undefined) this.emit(`${i64.hiReg()} = ${vals[0].hi};`);
     return `return ${vals[0].e};`;
   }
 
   /** Tail-call arguments are call arguments: i64s as two words. */
   protected emitTailCall(callee: string, args: string[]): void {
-    args.forEach((a, i) => this.emit(`TA[${i}] = ${a};`));
-    this.emit(`return tail(${callee}, ${args.length});`);
+    args.forEach((a, i) => this.emit(`${use('TA')}[${i}] = ${a};`));
+    this.emit(`return ${use('tail')}(${callee}, ${args.length});`);
   }
 
   protected emitReturn(): void {
@@ -499,7 +500,7 @@ export abstract class OperandStack {
     for (let i = 1; i < results.length; i++) {
       const s = this.slot(d + i);
       if (results[i] === 'i64') {
-        this.emit(`${s} = rI32[${2 * i}]; ${this.hiSlot(d + i)} = rI32[${2 * i + 1}];`);
+        this.emit(`${s} = ${use('rI32')}[${2 * i}]; ${this.hiSlot(d + i)} = ${use('rI32')}[${2 * i + 1}];`);
         this.stack.push(entry(s, `t${d + i}`, false, undefined));
       } else {
         this.emit(`${s} = ${returnSlot(results[i], i)};`);
@@ -511,8 +512,8 @@ export abstract class OperandStack {
   /** First statements of every JS catch generated for try/try_table. */
   protected emitCatchPrologue(x: string): void {
     this.emit(`if (dg > 0) { dg--; throw ${x}_; }`);
-    this.emit(`${x} = wrapTrap(${x}_);`);
-    this.emit(`if (isTrap(${x})) throw ${x};`);
+    this.emit(`${x} = ${use('wrapTrap')}(${x}_);`);
+    this.emit(`if (${use('isTrap')}(${x})) throw ${x};`);
   }
 
   protected tagTypeIdx(tag: number): number {
