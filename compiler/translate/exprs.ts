@@ -132,21 +132,6 @@ export function paramList(params: readonly ValType[]): string {
 
 export const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
 
-/** Regexes matching a whole identifier, cached by identifier (slot, local and register
- *  names recur across the module). */
-export const WHOLE_NAME_RE = new Map<string, RegExp>();
-
-export function wholeNameRe(x: string): RegExp {
-  let re = WHOLE_NAME_RE.get(x);
-  if (re === undefined) {
-    re = new RegExp(`(^|[^\\w$.])${x.replace(/[[\]]/g, '\\$&')}(?![\\w$])`);
-    WHOLE_NAME_RE.set(x, re);
-  }
-  return re;
-}
-
-export const LOCAL_RE: RegExp[] = [];
-
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -156,8 +141,31 @@ export function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-export function localRe(x: number): RegExp {
-  return LOCAL_RE[x] ?? (LOCAL_RE[x] = new RegExp(`\\b[lh]${x}\\b`));
+/**
+ * Whether `e` names `x` as a whole: not inside a longer identifier, not as a property (after
+ * a `.`). `x` is a local, slot or slab-element name. indexOf jumps between the occurrences,
+ * of which there are rarely more than one: cheaper than a regex, interpreted or not.
+ */
+export function namesWhole(e: string, x: string): boolean {
+  const n = e.length;
+  for (let i = e.indexOf(x); i >= 0; i = e.indexOf(x, i + 1)) {
+    if (i > 0) {
+      const c = e.charCodeAt(i - 1);
+      if (isWordChar(c) || c === 36 /* $ */ || c === 46 /* . */) continue;
+    }
+    const j = i + x.length;
+    if (j < n) {
+      const c = e.charCodeAt(j);
+      if (isWordChar(c) || c === 36) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** Whether `e` names local `x` (either word, `lX` or `hX`). */
+export function namesLocal(e: string, x: number): boolean {
+  return namesWhole(e, nameOf('l', x)) || namesWhole(e, nameOf('h', x));
 }
 
 /** Whether `e` names `${c}K` (K decimal digits, a whole identifier) with K !== d. Jumps from

@@ -24,8 +24,8 @@ import { CheckPoints } from './checks';
 import {
   entry,
   IDENT_OR_LITERAL,
-  wholeNameRe,
-  localRe,
+  namesWhole,
+  namesLocal,
   refsOtherSlotOf,
   nameOf,
   MAX_PENDING,
@@ -274,7 +274,6 @@ export abstract class OperandStack {
 
   /** Emits L = lo; H = hi; without either write changing the other's operand. */
   protected assignPair(L: string, H: string, lo: string, hi: string): void {
-    const re = wholeNameRe;
     const loSame = lo === L,
       hiSame = hi === H;
     if (loSame && hiSame) return;
@@ -286,11 +285,11 @@ export abstract class OperandStack {
       this.emit(`${H} = ${hi};`);
       return;
     }
-    if (!re(L).test(hi)) {
+    if (!namesWhole(hi, L)) {
       this.emit(`${L} = ${lo}; ${H} = ${hi};`);
       return;
     }
-    if (!re(H).test(lo)) {
+    if (!namesWhole(lo, H)) {
       this.emit(`${H} = ${hi}; ${L} = ${lo};`);
       return;
     }
@@ -461,10 +460,9 @@ export abstract class OperandStack {
   }
 
   protected localSet(x: number, v: Entry): void {
-    const re = localRe(x);
     for (let d = 0; d < this.stack.length; d++) {
       const en = this.stack[d];
-      if (en.pending && (re.test(en.e) || (en.hi !== undefined && re.test(en.hi)))) this.materialize(d);
+      if (en.pending && (namesLocal(en.e, x) || (en.hi !== undefined && namesLocal(en.hi, x)))) this.materialize(d);
     }
     const lx = nameOf('l', x);
     if (v.hi !== undefined) this.assignPair(lx, nameOf('h', x), v.e, v.hi);
