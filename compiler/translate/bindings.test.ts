@@ -6,7 +6,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { testsuiteRoot } from '../../spec-tests/files';
+import { findSuiteScripts, testsuiteRoot } from '../../spec-tests/files';
 import { VMOffsets } from '../../vmctx';
 import { decodeModule } from '../binary';
 import type { ModuleIR } from '../ir';
@@ -19,19 +19,6 @@ import type { CheckOptions } from './checks';
 import { lazyTranslator } from './index';
 
 const ROOT = testsuiteRoot();
-
-function wastFiles(): string[] {
-  const dirs = ['', 'legacy', 'custom'];
-  const proposals = path.join(ROOT, 'proposals');
-  if (fs.existsSync(proposals)) for (const d of fs.readdirSync(proposals).sort()) dirs.push(path.join('proposals', d));
-  const out: string[] = [];
-  for (const d of dirs) {
-    const dir = path.join(ROOT, d);
-    if (!fs.existsSync(dir)) continue;
-    for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.wast')) out.push(path.join(dir, f));
-  }
-  return out;
-}
 
 /** The valid modules of one script, decoded and validated. */
 function validModules(file: string): { ir: ModuleIR; canon: readonly number[]; depths: readonly number[] }[] {
@@ -83,7 +70,7 @@ test('use records a name only inside a recording, and recordings nest', () => {
 test('every factory binding a lazily translated body mentions was recorded', () => {
   const missed: string[] = [];
   let bodies = 0;
-  for (const file of wastFiles()) {
+  for (const { file } of findSuiteScripts(ROOT, true)) {
     for (const { ir, canon, depths } of validModules(file)) {
       if (ir.codes.length === 0) continue;
       for (const { profile, checks } of CONFIGS) {
