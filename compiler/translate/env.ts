@@ -17,11 +17,44 @@ import { use } from './bindings';
  */
 export type CodegenProfile = 'jit' | 'interpreter';
 
+/** The DataView methods of plain loads and stores (MemoryNames.call). */
+export const DATA_VIEW_ACCESSORS = [
+  'getInt32',
+  'setInt32',
+  'getUint8',
+  'setInt8',
+  'getInt8',
+  'getUint16',
+  'getInt16',
+  'setInt16',
+  'getFloat64',
+  'setFloat64',
+] as const;
+export type DataViewAccessor = (typeof DATA_VIEW_ACCESSORS)[number];
+
+/** The view holder's field holding a bound accessor, before the module's views key:
+ *  `V0.gi32_7(a, 1)` calls memory 0's getInt32. */
+const ACCESSOR_FIELD: Record<DataViewAccessor, string> = {
+  getInt32: 'gi32_',
+  setInt32: 'si32_',
+  getUint8: 'gu8_',
+  setInt8: 'si8_',
+  getInt8: 'gi8_',
+  getUint16: 'gu16_',
+  getInt16: 'gi16_',
+  setInt16: 'si16_',
+  getFloat64: 'gf64_',
+  setFloat64: 'sf64_',
+};
+
 export interface MemoryNames {
   /** The VMMemory object. */
   readonly obj: string;
   /** Cached DataView / Uint8Array / byte length (refreshed on growth). */
   readonly dv: string;
+  /** The callee of a plain load or store through the DataView: `${dv}.getInt32`, or in the
+   *  'jit' profile that method bound to the DataView, a field of the view holder. */
+  readonly call: (method: DataViewAccessor) => string;
   readonly u8: string;
   readonly len: string;
   /** Cached Int32Array over the whole memory, for provably aligned in-bounds word
@@ -270,6 +303,7 @@ export class ModuleEnvironment implements FuncEnvironment {
       return {
         obj: `M${m}`,
         dv: `D${m}`,
+        call: (method) => `D${m}.${method}`,
         u8: `U${m}`,
         len: `L${m}`,
         i32: `W${m}`,
@@ -283,6 +317,7 @@ export class ModuleEnvironment implements FuncEnvironment {
     return {
       obj: `M${m}`,
       dv: `V${m}.d${k}`,
+      call: (method) => `V${m}.${ACCESSOR_FIELD[method]}${k}`,
       u8: `V${m}.u${k}`,
       len: `V${m}.l${k}`,
       i32: null,
@@ -359,10 +394,15 @@ export class ModuleEnvironment implements FuncEnvironment {
         refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength; W${m} = ${words(m)};`);
         continue;
       }
-      lines.push(`var V${m} = { d${k}: M${m}.dv, u${k}: M${m}.u8, l${k}: M${m}.byteLength };`);
+      // The holder's accessors: its DataView's methods for plain loads and stores, bound to it.
+      const accessors = (sep: string, holder: string): string =>
+        DATA_VIEW_ACCESSORS.map((a) => `${holder}${ACCESSOR_FIELD[a]}${k}${sep}M${m}.dv.${a}.bind(M${m}.dv)`).join(
+          sep === ': ' ? ', ' : '; ',
+        );
+      lines.push(`var V${m} = { d${k}: M${m}.dv, u${k}: M${m}.u8, l${k}: M${m}.byteLength, ${accessors(': ', '')} };`);
       // Stores only on change: re-storing a field that V8 tracks as constant would end that.
       refresh.push(
-        `if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; }`,
+        `if (V${m}.d${k} !== M${m}.dv) { V${m}.d${k} = M${m}.dv; V${m}.u${k} = M${m}.u8; V${m}.l${k} = M${m}.byteLength; ${accessors(' = ', `V${m}.`)}; }`,
       );
     }
     if (this.checkOptions) lines.push(...new CheckPoints(this.checkOptions).prelude());

@@ -14,6 +14,7 @@
 // through `i64Box` / `i64Unbox`.
 
 import { use } from './bindings';
+import type { MemoryNames } from './env';
 export interface Pair {
   lo: string;
   hi: string;
@@ -241,40 +242,41 @@ export const i64UnboxCall = (b: string): string => `${use('i64Unbox')}(${b})`;
 /** Pure unboxing expressions (for places that cannot emit statements). */
 export const i64UnboxPure = (b: string): Pair => ({ lo: `${use('i64Lo')}(${b})`, hi: `${use('i64Hi')}(${b})` });
 
-// ---- memory: `dv` is a DataView, `ea` an effective address (simple for the two-word forms).
-// Loads are statements writing the destination words. A two-word store writes the high
-// word (the higher address) first: if the access is out of bounds that write throws before
-// any byte changes, so a trapping store leaves memory untouched.
-export function i64LoadWords(kind: string, dv: string, ea: string, lo: string, hi: string): string {
+// ---- memory: `at` gives the callee of a DataView method (MemoryNames.call), `ea` an
+// effective address (simple for the two-word forms). Loads are statements writing the
+// destination words. A two-word store writes the high word (the higher address) first: if
+// the access is out of bounds that write throws before any byte changes, so a trapping store
+// leaves memory untouched.
+export function i64LoadWords(kind: string, at: MemoryNames['call'], ea: string, lo: string, hi: string): string {
   switch (kind) {
     case 'load':
-      return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = ${dv}.getInt32(${ea} + 4, 1);`;
+      return `${lo} = ${at('getInt32')}(${ea}, 1); ${hi} = ${at('getInt32')}(${ea} + 4, 1);`;
     case 'load8_s':
-      return `${lo} = ${dv}.getInt8(${ea}); ${hi} = ${lo} >> 31;`;
+      return `${lo} = ${at('getInt8')}(${ea}); ${hi} = ${lo} >> 31;`;
     case 'load8_u':
-      return `${lo} = ${dv}.getUint8(${ea}); ${hi} = 0;`;
+      return `${lo} = ${at('getUint8')}(${ea}); ${hi} = 0;`;
     case 'load16_s':
-      return `${lo} = ${dv}.getInt16(${ea}, 1); ${hi} = ${lo} >> 31;`;
+      return `${lo} = ${at('getInt16')}(${ea}, 1); ${hi} = ${lo} >> 31;`;
     case 'load16_u':
-      return `${lo} = ${dv}.getUint16(${ea}, 1); ${hi} = 0;`;
+      return `${lo} = ${at('getUint16')}(${ea}, 1); ${hi} = 0;`;
     case 'load32_s':
-      return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = ${lo} >> 31;`;
+      return `${lo} = ${at('getInt32')}(${ea}, 1); ${hi} = ${lo} >> 31;`;
     case 'load32_u':
-      return `${lo} = ${dv}.getInt32(${ea}, 1); ${hi} = 0;`;
+      return `${lo} = ${at('getInt32')}(${ea}, 1); ${hi} = 0;`;
     default:
       throw new Error(`i64Load: ${kind}`);
   }
 }
-export function i64Store(kind: string, dv: string, ea: string, v: Pair): string {
+export function i64Store(kind: string, at: MemoryNames['call'], ea: string, v: Pair): string {
   switch (kind) {
     case 'store':
-      return `${dv}.setInt32(${ea} + 4, ${v.hi}, 1); ${dv}.setInt32(${ea}, ${v.lo}, 1);`;
+      return `${at('setInt32')}(${ea} + 4, ${v.hi}, 1); ${at('setInt32')}(${ea}, ${v.lo}, 1);`;
     case 'store8':
-      return `${dv}.setInt8(${ea}, ${v.lo});`;
+      return `${at('setInt8')}(${ea}, ${v.lo});`;
     case 'store16':
-      return `${dv}.setInt16(${ea}, ${v.lo}, 1);`;
+      return `${at('setInt16')}(${ea}, ${v.lo}, 1);`;
     case 'store32':
-      return `${dv}.setInt32(${ea}, ${v.lo}, 1);`;
+      return `${at('setInt32')}(${ea}, ${v.lo}, 1);`;
     default:
       throw new Error(`i64Store: ${kind}`);
   }

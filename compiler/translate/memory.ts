@@ -110,7 +110,7 @@ export abstract class MemoryAccess extends OperandStack {
     if (ty === 'i64') {
       const pa =
         kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
-      this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.dv, pa, lo, hi));
+      this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.call, pa, lo, hi));
       return;
     }
     const w = kind === 'load' && (ty === 'i32' || ty === 'f32') ? this.wordIndex(m, ma.offset) : null;
@@ -122,23 +122,23 @@ export abstract class MemoryAccess extends OperandStack {
     let e: string;
     if (ty === 'v128') e = `${use('SIMD')}.${kind === 'load' ? 'load' : kind}(${m.u8}, ${ea})`;
     else if (ty === 'f32') e = this.f32Load(m, ea);
-    else if (ty === 'f64') e = NAN_CARRIERS ? f64LoadCarrier(m.dv, ea) : `${m.dv}.getFloat64(${ea}, 1)`;
+    else if (ty === 'f64') e = NAN_CARRIERS ? f64LoadCarrier(m.dv, ea) : `${m.call('getFloat64')}(${ea}, 1)`;
     else {
       switch (kind) {
         case 'load':
-          e = `${m.dv}.getInt32(${ea}, 1)`;
+          e = `${m.call('getInt32')}(${ea}, 1)`;
           break;
         case 'load8_s':
-          e = `${m.dv}.getInt8(${ea})`;
+          e = `${m.call('getInt8')}(${ea})`;
           break;
         case 'load8_u':
-          e = `${m.dv}.getUint8(${ea})`;
+          e = `${m.call('getUint8')}(${ea})`;
           break;
         case 'load16_s':
-          e = `${m.dv}.getInt16(${ea}, 1)`;
+          e = `${m.call('getInt16')}(${ea}, 1)`;
           break;
         case 'load16_u':
-          e = `${m.dv}.getUint16(${ea}, 1)`;
+          e = `${m.call('getUint16')}(${ea}, 1)`;
           break;
         default:
           throw new Error(`unknown load ${name}`);
@@ -158,7 +158,7 @@ export abstract class MemoryAccess extends OperandStack {
       const size = desc.size;
       const ea64 =
         kind === 'store' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
-      this.emit(i64.i64Store(kind, m.dv, ea64, p));
+      this.emit(i64.i64Store(kind, m.call, ea64, p));
       return;
     }
     const f32Direct = ty === 'f32' && this.env.profile === 'interpreter';
@@ -174,12 +174,12 @@ export abstract class MemoryAccess extends OperandStack {
     }
     const ea = this.effectiveAddress(m, ma.offset, desc.size, ty !== 'v128');
     if (ty === 'v128') this.emit(`${use('SIMD')}.store(${m.u8}, ${ea}, ${v});`);
-    else if (ty === 'f32') this.emit(`${m.dv}.setInt32(${ea}, ${use('f32ToBits')}(${v}), 1);`);
+    else if (ty === 'f32') this.emit(`${m.call('setInt32')}(${ea}, ${use('f32ToBits')}(${v}), 1);`);
     else if (ty === 'f64')
-      this.emit(NAN_CARRIERS ? f64StoreCarrier(m.dv, ea, v) : `${m.dv}.setFloat64(${ea}, ${v}, 1);`);
-    else if (kind === 'store') this.emit(`${m.dv}.setInt32(${ea}, ${v}, 1);`);
-    else if (kind === 'store8') this.emit(`${m.dv}.setInt8(${ea}, ${v});`);
-    else if (kind === 'store16') this.emit(`${m.dv}.setInt16(${ea}, ${v}, 1);`);
+      this.emit(NAN_CARRIERS ? f64StoreCarrier(m.dv, ea, v) : `${m.call('setFloat64')}(${ea}, ${v}, 1);`);
+    else if (kind === 'store') this.emit(`${m.call('setInt32')}(${ea}, ${v}, 1);`);
+    else if (kind === 'store8') this.emit(`${m.call('setInt8')}(${ea}, ${v});`);
+    else if (kind === 'store16') this.emit(`${m.call('setInt16')}(${ea}, ${v}, 1);`);
     else throw new Error(`unknown store ${name}`);
   }
 
@@ -191,7 +191,7 @@ export abstract class MemoryAccess extends OperandStack {
    * effectiveAddress yields an expression over locals, slots and constants, or `a`).
    */
   private f32Load(m: MemoryNames, ea: string): string {
-    if (this.env.profile !== 'interpreter') return `${use('f32FromBits')}(${m.dv}.getInt32(${ea}, 1))`;
+    if (this.env.profile !== 'interpreter') return `${use('f32FromBits')}(${m.call('getInt32')}(${ea}, 1))`;
     this.usesQ = true;
     return `((q = ${m.dv}.getFloat32(${ea}, 1)) === q ? q : ${use('f32FromBits')}(${m.dv}.getInt32(${ea}, 1)))`;
   }
@@ -252,18 +252,22 @@ export abstract class MemoryAccess extends OperandStack {
     const size = p[3] !== undefined ? Number(p[3]) / 8 : wide ? 8 : 4;
     const access = p[2];
     const rmw = p[4];
-    const dv = m.dv;
+    const dv = m.call;
     // Narrow widths read zero-extended; the i64 forms name i64.ts's load/store kinds.
     const loadKind = size === 8 ? 'load' : `load${size * 8}_u`;
     const storeKind = size === 8 ? 'store' : `store${size * 8}`;
     const get32 = (at: string): string =>
-      size === 4 ? `${dv}.getInt32(${at}, 1)` : size === 2 ? `${dv}.getUint16(${at}, 1)` : `${dv}.getUint8(${at})`;
+      size === 4
+        ? `${dv('getInt32')}(${at}, 1)`
+        : size === 2
+          ? `${dv('getUint16')}(${at}, 1)`
+          : `${dv('getUint8')}(${at})`;
     const set32 = (at: string, v: string): string =>
       size === 4
-        ? `${dv}.setInt32(${at}, ${v}, 1);`
+        ? `${dv('setInt32')}(${at}, ${v}, 1);`
         : size === 2
-          ? `${dv}.setInt16(${at}, ${v}, 1);`
-          : `${dv}.setInt8(${at}, ${v});`;
+          ? `${dv('setInt16')}(${at}, ${v}, 1);`
+          : `${dv('setInt8')}(${at}, ${v});`;
     const mask = size === 2 ? ' & 65535' : size === 1 ? ' & 255' : '';
     if (access === 'load') {
       const a = this.atomicAddress(m, ma.offset, size);

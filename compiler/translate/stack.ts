@@ -139,8 +139,14 @@ export abstract class OperandStack {
    * is purely textual (every i32 variable always holds an int32), so an entry never goes stale.
    */
   protected sums = new Map<string, { inner: string; terms: number }>();
-  /** Index in `out` of the last `sN = expr;` emitted by emitSlotAssign (-1: none), and expr. */
+  /**
+   * Index in `out` of the last `sN = expr;` emitted by emitSlotAssign (-1: none), with the
+   * line itself, its slot and expr: localSet tests the line by identity and its slot by name
+   * rather than rebuilding the text to compare (a string per local.set).
+   */
   protected lastSlotAssign = -1;
+  protected lastSlotLine = '';
+  protected lastSlotName = '';
   protected lastSlotExpr = '';
   /** Split functions above outline.ts's size threshold (see there). */
   outlining = true;
@@ -219,8 +225,11 @@ export abstract class OperandStack {
 
   /** Emits `${s} = ${e};` and remembers it for localSet's forwarding. */
   protected emitSlotAssign(s: string, e: string): void {
-    this.emit(`${s} = ${e};`);
+    const line = `${s} = ${e};`;
+    this.emit(line);
     this.lastSlotAssign = this.out.length - 1;
+    this.lastSlotLine = line;
+    this.lastSlotName = s;
     this.lastSlotExpr = e;
   }
 
@@ -469,7 +478,8 @@ export abstract class OperandStack {
     else if (
       !v.pending &&
       this.lastSlotAssign === this.out.length - 1 &&
-      this.out[this.lastSlotAssign] === `${v.e} = ${this.lastSlotExpr};`
+      this.lastSlotName === v.e &&
+      this.out[this.lastSlotAssign] === this.lastSlotLine
     ) {
       // The value was stored to its (now popped, so dead) slot by the line just emitted:
       // store it to the local there instead (`s0 = load; l3 = s0;` → `l3 = load;`).

@@ -185,14 +185,15 @@ describe('i32 addresses as DataView offsets', () => {
     (func (param i32) (i64.store (local.get 0) (i64.const -1))))`;
 
   test('a memory that stays below 2 GiB reads offset-0 addresses as signed int32', () => {
+    // 'jit' profile: the view holder's bound getInt32 (V0.gi32_K).
     const small = source(accesses('1 32768'));
-    expect(small).toContain('.getInt32(l0, 1)');
+    expect(small).toMatch(/V0\.gi32_\d+\(l0, 1\)/);
     // With an offset, or for a two-word access, the unsigned conversion stays.
-    expect(small).toContain('.getInt32((l0 >>> 0) + 8, 1)');
+    expect(small).toMatch(/V0\.gi32_\d+\(\(l0 >>> 0\) \+ 8, 1\)/);
     expect(small).toContain('a = (l0 >>> 0);');
     // Without a maximum the memory may pass 2 GiB: every address is converted.
     const big = source(accesses('1'));
-    expect(big).toContain('.getInt32((l0 >>> 0), 1)');
+    expect(big).toMatch(/V0\.gi32_\d+\(\(l0 >>> 0\), 1\)/);
   });
 });
 
