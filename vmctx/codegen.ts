@@ -28,6 +28,8 @@
 //   V<m>.d<k> .u<k> .l<k>   'jit' profile: memory m's DataView, Uint8Array and byte length,
 //                     in a holder object; k is a per-module key, so holders of different
 //                     modules never share a V8 hidden class
+//   V<m>.gi32_<k> .si32_<k> ...   'jit' profile: the DataView's methods of plain loads and
+//                     stores bound to it (translate/env.ts DATA_VIEW_ACCESSORS)
 //   D<m> U<m> L<m> W<m>     'interpreter' profile: the same as closure variables, and W an
 //                     Int32Array over the memory's whole words (for aligned int32 access)
 //   refresh           re-reads every memory's views (registered with each memory)
