@@ -118,10 +118,15 @@ function bundle(root, outdir) {
 
 /** What the cache makers run: takes decode, validate, translate, link, call, memory, tables. */
 const EXERCISE_WAT = `(module
-  (memory (export "mem") 1)
-  (global $g (mut i32) (i32.const 0))
-  (table 2 funcref) (elem (i32.const 0) $sum $sum)
   (type $t (func (param i32) (result i32)))
+  (import "env" "scale" (func $scale (param i32 f64) (result f64)))
+  (import "env" "note" (func $note (param i32)))
+  (memory (export "mem") 1 100)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  (global $g64 (mut i64) (i64.const 0))
+  (global $gf (mut f64) (f64.const 0))
+  (table (export "table") 4 funcref) (elem (i32.const 0) $sum $ints $longs $floats)
+  (data (i32.const 256) "exercise-data")
   (func $sum (param $n i32) (result i32) (local $i i32) (local $s i32)
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
@@ -131,15 +136,96 @@ const EXERCISE_WAT = `(module
       (br $l)))
     (global.set $g (local.get $s))
     (local.get $s))
-  (func (export "run") (param i32) (result i32)
-    (call_indirect (type $t) (local.get 0) (i32.const 1))))`;
+  (func $ints (param $x i32) (result i32) (local $y i32)
+    (local.set $y (i32.add (i32.mul (local.get $x) (i32.const 7)) (i32.sub (local.get $x) (i32.const 3))))
+    (local.set $y (i32.xor (i32.or (i32.and (local.get $y) (i32.const 255)) (i32.shl (local.get $y) (i32.const 3)))
+      (i32.shr_u (local.get $y) (i32.shr_s (local.get $x) (i32.const 1)))))
+    (local.set $y (i32.add (i32.div_s (local.get $y) (i32.const 3)) (i32.div_u (local.get $y) (i32.const 5))))
+    (local.set $y (i32.add (i32.rem_s (local.get $y) (i32.const 7)) (i32.rem_u (local.get $y) (local.get $x))))
+    (local.set $y (i32.add (i32.rotl (local.get $y) (i32.const 5)) (i32.rotr (local.get $y) (local.get $x))))
+    (local.set $y (i32.add (local.get $y) (i32.add (i32.clz (local.get $x)) (i32.add (i32.ctz (local.get $x)) (i32.popcnt (local.get $y))))))
+    (local.set $y (i32.add (local.get $y) (i32.add (i32.extend8_s (local.get $y)) (i32.extend16_s (local.get $x)))))
+    (local.set $y (select (local.get $y) (i32.const 1) (i32.lt_s (local.get $x) (i32.const 100))))
+    (if (i32.eqz (i32.ge_u (local.get $x) (i32.const 1000)))
+      (then (local.set $y (i32.add (local.get $y) (i32.gt_s (local.get $x) (i32.const 2)))))
+      (else (local.set $y (i32.sub (local.get $y) (i32.le_u (local.get $x) (i32.const 2))))))
+    (i32.store8 (i32.const 16) (local.get $y))
+    (i32.store16 (i32.const 18) (local.get $y))
+    (local.set $y (i32.add (local.get $y) (i32.add (i32.load8_s (i32.const 16)) (i32.load8_u offset=1 (i32.const 16)))))
+    (local.set $y (i32.add (local.get $y) (i32.add (i32.load16_s (i32.const 18)) (i32.load16_u (i32.const 18)))))
+    (block $b2 (block $b1 (block $b0
+      (br_table $b0 $b1 $b2 (i32.and (local.get $x) (i32.const 3))))
+      (local.set $y (i32.add (local.get $y) (i32.const 1))) (br $b2))
+      (local.set $y (i32.ne (local.get $y) (local.tee $x (i32.const 2)))))
+    (global.set $g (i32.add (global.get $g) (local.get $y)))
+    (local.get $y))
+  (func $longs (param $x i32) (result i32) (local $a i64) (local $b i64)
+    (local.set $a (i64.extend_i32_s (local.get $x)))
+    (local.set $b (i64.extend_i32_u (local.get $x)))
+    (local.set $a (i64.add (i64.mul (local.get $a) (i64.const 0x9e3779b97f4a7c15)) (i64.sub (local.get $b) (i64.const 3))))
+    (local.set $a (i64.xor (i64.or (i64.and (local.get $a) (i64.const 255)) (i64.shl (local.get $a) (i64.const 13)))
+      (i64.shr_u (local.get $a) (i64.shr_s (local.get $b) (i64.const 1)))))
+    (local.set $a (i64.add (i64.div_s (local.get $a) (i64.const 3)) (i64.div_u (local.get $a) (local.get $b))))
+    (local.set $a (i64.add (i64.rem_s (local.get $a) (i64.const 7)) (i64.rem_u (local.get $a) (local.get $b))))
+    (local.set $a (i64.add (i64.rotl (local.get $a) (i64.const 5)) (i64.rotr (local.get $a) (local.get $b))))
+    (local.set $a (i64.add (local.get $a) (i64.add (i64.clz (local.get $a)) (i64.add (i64.ctz (local.get $b)) (i64.popcnt (local.get $a))))))
+    (local.set $a (i64.add (local.get $a) (i64.extend32_s (local.get $a))))
+    (i64.store (i32.const 32) (local.get $a))
+    (i64.store32 (i32.const 40) (local.get $a))
+    (i64.store16 (i32.const 44) (local.get $a))
+    (i64.store8 (i32.const 46) (local.get $a))
+    (local.set $a (i64.add (i64.load (i32.const 32)) (i64.add (i64.load32_u (i32.const 40)) (i64.load32_s (i32.const 40)))))
+    (local.set $a (i64.add (local.get $a) (i64.add (i64.load16_u (i32.const 44)) (i64.load8_s (i32.const 46)))))
+    (global.set $g64 (i64.add (global.get $g64) (local.get $a)))
+    (i32.add (i32.wrap_i64 (local.get $a))
+      (i32.add (i64.lt_s (local.get $a) (local.get $b)) (i32.add (i64.ge_u (local.get $a) (local.get $b)) (i64.eqz (local.get $a))))))
+  (func $floats (param $x i32) (result i32) (local $d f64) (local $f f32)
+    (local.set $d (f64.convert_i32_s (local.get $x)))
+    (local.set $f (f32.convert_i32_u (local.get $x)))
+    (local.set $d (f64.add (f64.mul (local.get $d) (f64.const 1.5)) (f64.div (f64.sub (local.get $d) (f64.const 0.25)) (f64.const 3))))
+    (local.set $d (f64.add (f64.sqrt (f64.abs (local.get $d))) (f64.min (f64.neg (local.get $d)) (f64.max (local.get $d) (f64.const 2)))))
+    (local.set $d (f64.add (f64.ceil (local.get $d)) (f64.add (f64.floor (local.get $d)) (f64.add (f64.trunc (local.get $d)) (f64.nearest (local.get $d))))))
+    (local.set $d (f64.copysign (local.get $d) (f64.promote_f32 (local.get $f))))
+    (local.set $f (f32.add (f32.mul (local.get $f) (f32.demote_f64 (local.get $d))) (f32.sqrt (f32.abs (local.get $f)))))
+    (local.set $f (f32.add (f32.div (local.get $f) (f32.const 3)) (f32.min (f32.neg (local.get $f)) (f32.max (f32.floor (local.get $f)) (f32.ceil (local.get $f))))))
+    (f64.store (i32.const 64) (local.get $d))
+    (f32.store (i32.const 72) (local.get $f))
+    (local.set $d (f64.add (f64.load (i32.const 64)) (f64.promote_f32 (f32.load (i32.const 72)))))
+    (local.set $d (f64.add (local.get $d) (f64.convert_i64_s (i64.reinterpret_f64 (f64.const 1)))))
+    (local.set $d (f64.add (local.get $d) (f64.reinterpret_i64 (i64.const 0x3ff0000000000000))))
+    (global.set $gf (f64.add (global.get $gf) (local.get $d)))
+    (i32.add (i32.trunc_f64_s (f64.mul (f64.convert_i32_s (local.get $x)) (f64.const 0.5)))
+      (i32.add (i32.trunc_sat_f32_u (local.get $f))
+        (i32.add (i32.wrap_i64 (i64.trunc_sat_f64_s (local.get $d)))
+          (i32.add (f64.lt (local.get $d) (f64.const 0)) (i32.add (f32.ge (local.get $f) (f32.const 1)) (i32.reinterpret_f32 (local.get $f))))))))
+  (func (export "mix") (param $a i64) (param $d f64) (result f64)
+    (f64.add (local.get $d) (f64.convert_i64_u (i64.shl (local.get $a) (i64.extend_i32_u (i32.load offset=8 (i32.add (i32.wrap_i64 (local.get $a)) (i32.const 4))))))))
+  (func $mem (param $x i32) (result i32)
+    (memory.fill (i32.const 512) (local.get $x) (i32.const 64))
+    (memory.copy (i32.const 1024) (i32.const 256) (i32.const 12))
+    (drop (memory.grow (i32.const 1)))
+    (i32.add (memory.size) (i32.load (i32.const 1028))))
+  (func (export "run") (param $x i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (call_indirect (type $t) (local.get $x) (i32.and (local.get $i) (i32.const 3)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 4))))
+    (call $note (local.get $s))
+    (i32.add (i32.trunc_sat_f64_s (call $scale (local.get $s) (f64.const 0.5)))
+      (i32.add (call $ints (local.get $x)) (call $mem (local.get $x))))))`;
+
+/** The exercise's imports, and what its `run(10)` returns with them (Node's own WebAssembly
+ *  computes the same). */
+const exerciseImports = () => ({ env: { scale: (i, f) => i * f, note: () => {} } });
+const EXERCISE_RESULT = 1215165392;
+const EXERCISE_MIX = 7.5;
 
 /**
  * Compiles the bundle, runs it, and has it compile, instantiate and run a module that takes the
  * common paths (decode, validate, translate, link, call), so that the functions a program's
  * first run needs are in the cache too; then writes the cache with its header.
  */
-function writeCache(outdir) {
+async function writeCache(outdir) {
   const load = require(path.join(outdir, 'load.js'));
   const file = path.join(outdir, 'bundle.js');
   const source = fs.readFileSync(file, 'latin1');
@@ -149,8 +235,16 @@ function writeCache(outdir) {
   // The module comes as bytes from the parent: the text parser, which a program's first run
   // does not use, stays out of the cache (smaller, so faster to load).
   const bytes = Buffer.from(process.env.JETWASM_BUILD_MODULE, 'base64');
-  const instance = new W.Instance(new W.Module(bytes), {});
-  if (instance.exports.run(10) !== 0) throw new Error('the bundle computed a wrong result');
+  const instance = new W.Instance(new W.Module(bytes), exerciseImports());
+  if (instance.exports.run(10) !== EXERCISE_RESULT) throw new Error('the bundle computed a wrong result');
+  // The asynchronous path too, as a program's loader takes it (WebAssembly.instantiate).
+  const { instance: second } = await W.instantiate(new Uint8Array(bytes), exerciseImports());
+  if (second.exports.run(10) !== EXERCISE_RESULT) throw new Error('the bundle computed a wrong result');
+  // Values and memory as JS sees them.
+  const mixed = second.exports.mix(5n, 2.5);
+  if (mixed !== EXERCISE_MIX || new Uint8Array(second.exports.mem.buffer)[256] !== 101) {
+    throw new Error('the bundle computed a wrong result');
+  }
   const jitless = typeof globalThis.WebAssembly === 'undefined';
   const id = load.bundleBuildId(source);
   if (id === '') throw new Error('the bundle has no build id');
@@ -211,9 +305,9 @@ function main(argv) {
   }
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-}
+Promise.resolve()
+  .then(() => main(process.argv.slice(2)))
+  .catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
