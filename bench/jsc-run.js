@@ -71,7 +71,7 @@
           s.hasher.update(input);
           const check = s.hasher.digest('hex');
           const ms = now() - t0;
-          if (r >= opts.warmup) s.samples.push(ms);
+          if (r >= warmup) s.samples.push(ms);
           s.check = check;
         } catch (err) {
           s.error = `run failed: ${oneLine(err)}`;
