@@ -106,4 +106,71 @@ describe("lazy translation under the 'interpreter' profile", () => {
     f('store').call(131072, 5);
     expect(f('load').call(131072)).toEqual([10]);
   });
+
+  // A function with a loop that calls nothing and grows nothing cannot see its views change
+  // while it runs: it reads them from locals copied at entry.
+  const loops = `(module
+    (memory (export "mem") 1)
+    (func $sum (export "sum") (param $p i32) (param $n i32) (result i32) (local $s i32)
+      (block $done (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+      (local.get $s))
+    (func (export "sumTwice") (param i32 i32) (result i32) (local $k i32) (local $s i32)
+      (loop $again
+        (local.set $s (i32.add (local.get $s) (call $sum (local.get 0) (local.get 1))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $k) (i32.const 2))))
+      (i32.add (local.get $s) (i32.load (local.get 0))))
+    (func (export "grow") (result i32) (memory.grow (i32.const 1)))
+    (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1))))`;
+
+  test('a loop that calls nothing reads views copied at entry; one that calls does not', () => {
+    const engine = new Engine({ codegen: 'interpreter', compilation: 'lazy' });
+    const m = Module.fromBinary(engine, parseWat(loops));
+    const sum = m.code.lazySource!(0).body;
+    expect(sum).toContain('var D0$, U0$, L0$, W0$;');
+    expect(sum).toMatch(/let D0 = D0\$, U0 = U0\$, L0 = L0\$, W0 = W0\$/);
+    const twice = m.code.lazySource!(1).body;
+    expect(twice).toContain('var D0, U0, L0, W0;');
+    expect(twice).not.toContain('D0$');
+    // No loop: the copies would cost more than they save.
+    expect(m.code.lazySource!(3).body).not.toContain('D0$');
+    // The 'jit' profile reads the views' holder, whatever the function does.
+    const jit = Module.fromBinary(new Engine({ codegen: 'jit', compilation: 'lazy' }), parseWat(loops));
+    expect(jit.code.lazySource!(0).body).not.toContain('D0$');
+  });
+
+  test('copied views are current at every entry, after growth by Wasm code or the host', () => {
+    const engine = new Engine({ codegen: 'interpreter', compilation: 'lazy' });
+    const inst = Instance.instantiate(new Store(engine), Module.fromBinary(engine, parseWat(loops)), []);
+    const f = (n: string): Func => inst.getExport(n) as Func;
+    f('store').call(0, 1);
+    f('store').call(65532, 2);
+    expect(f('sum').call(0, 16384)).toEqual([3]);
+    expect(() => f('sum').call(65532, 2)).toThrow(/out of bounds/);
+    expect(f('grow').call()).toEqual([1]);
+    f('store').call(65536, 4);
+    expect(f('sum').call(65532, 2)).toEqual([6]);
+    expect(f('sumTwice').call(65532, 2)).toEqual([14]);
+    (inst.getExport('mem') as Memory).grow(1);
+    f('store').call(131072, 8);
+    expect(f('sum').call(131068, 2)).toEqual([8]);
+    expect(f('sum').call(196604, 1)).toEqual([0]);
+    expect(() => f('sum').call(196604, 2)).toThrow(/out of bounds/);
+  });
+
+  test('a shared memory keeps its views in the shared variables', () => {
+    const shared = loops.replace('(memory (export "mem") 1)', '(memory (export "mem") 1 4 shared)');
+    const engine = new Engine({ codegen: 'interpreter', compilation: 'lazy' });
+    const m = Module.fromBinary(engine, parseWat(shared));
+    expect(m.code.lazySource!(0).body).not.toContain('D0$');
+    const inst = Instance.instantiate(new Store(engine), m, []);
+    const f = (n: string): Func => inst.getExport(n) as Func;
+    f('store').call(4, 5);
+    expect(f('sum').call(0, 4)).toEqual([5]);
+  });
 });

@@ -112,6 +112,10 @@ export interface FuncEnvironment {
   /** Functions whose source exceeds this many characters are outlined (outline.ts);
    *  absent: outline.ts's default, which fits V8's default optimization limit. */
   readonly outlineThreshold?: number;
+  /** A function that changes no views while it runs may read them from locals (absent: no). */
+  readonly localViewsAllowed?: boolean;
+  /** The `let` declarations of those locals. */
+  viewCopies(): string[];
 }
 
 function subFuncType(st: SubType | undefined): FuncType {
@@ -445,11 +449,30 @@ export class ModuleEnvironment implements FuncEnvironment {
     return names;
   }
 
+  /**
+   * Whether a lazily translated interpreter-profile function that cannot change its views
+   * while it runs may read them from locals (`viewCopies`): every view changes only in
+   * `refresh`, which runs when a memory grows, and such a function grows none and calls
+   * nothing (so no other code runs until it returns). A shared memory is left out: another
+   * agent's growth reaches it through a refresh in the middle of any function.
+   */
+  get localViewsAllowed(): boolean {
+    return this.lazyViews && !this.memTypes.some((t) => t.shared);
+  }
+
+  /** Declarations (for a function's `let`) of local copies of the view variables, read
+   *  from the wrapper's variables that lazyViewsPrologue(true) declares. */
+  viewCopies(): string[] {
+    return this.viewVariables().map((v) => `${v} = ${v}$`);
+  }
+
   /** Lines that start a lazily translated function's source: its view variables and their
-   *  setter (see lazyViews); empty when the function reads no views from variables. */
-  lazyViewsPrologue(): string[] {
+   *  setter (see lazyViews); empty when the function reads no views from variables. With
+   *  `copied`, the variables are named `D0$`, ... and the function reads its own copies
+   *  (viewCopies). */
+  lazyViewsPrologue(copied = false): string[] {
     if (!this.lazyViews) return [];
-    const vars = this.viewVariables();
+    const vars = this.viewVariables().map((v) => (copied ? `${v}$` : v));
     const params = vars.map((_, i) => `v${i}`);
     return [
       `var ${vars.join(', ')};`,

@@ -49,6 +49,9 @@ export class FuncTranslator extends SimdLowering {
     this.exnCounter = 0;
     this.chains = [];
     this.tailCalls = false;
+    this.callsOut = false;
+    this.hasLoop = false;
+    this.viewsCopied = false;
     this.sums.clear();
     this.lastSlotAssign = -1;
     this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
@@ -71,6 +74,9 @@ export class FuncTranslator extends SimdLowering {
     if (this.reachable) this.emitReturn();
     this.checks?.close(this.out);
 
+    // Views in locals pay for their copies at entry only where a loop reads them often.
+    this.viewsCopied =
+      this.env.localViewsAllowed === true && this.hasLoop && !this.callsOut && !this.tailCalls && this.checks === null;
     const params = paramList(type.params);
     const identity = this.env.callee(funcIdx);
     const self = name ?? identity;
@@ -162,6 +168,7 @@ export class FuncTranslator extends SimdLowering {
         return;
       case OpClass.Block:
       case OpClass.Loop: {
+        if (desc.kind === OpClass.Loop) this.hasLoop = true;
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
@@ -301,6 +308,7 @@ export class FuncTranslator extends SimdLowering {
         // JS stack does not grow.
         let ft: FuncType;
         let callee: string;
+        this.callsOut = true;
         if (name === 'return_call') {
           ft = this.env.funcType(ins.idx!);
           const args = this.popArgs(ft.params.length);
@@ -436,6 +444,7 @@ export class FuncTranslator extends SimdLowering {
       case OpClass.MemoryGrow: {
         const m = this.env.memory(ins.idx!);
         const n = this.addrOperand(m.is64);
+        this.callsOut = true;
         this.pushAddress(`${use('memGrow')}(${m.obj}, ${n})`, m.is64);
         return;
       }

@@ -239,7 +239,7 @@ function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): str
   // (its heuristic for functions about to be called) instead of pre-parsing it now and
   // parsing it again at the first call, which lazyCompile's caller makes at once.
   const ret = t.trampolined ? `${fn}\nreturn g${f};` : `return (${fn});`;
-  return [...env.lazyViewsPrologue(), ...pool.decls, ret].join('\n');
+  return [...env.lazyViewsPrologue(t.viewsCopied), ...pool.decls, ret].join('\n');
 }
 
 /**

@@ -133,6 +133,12 @@ export abstract class OperandStack {
   protected checks: CheckPoints | null = null;
   /** The body contains return_call* (reachable or not): the function is trampolined. */
   protected tailCalls = false;
+  /** The body calls a function or grows a memory: views may change while it runs. */
+  protected callsOut = false;
+  /** The body contains a loop. */
+  protected hasLoop = false;
+  /** The last translated function reads its views from locals (env.viewCopies). */
+  viewsCopied = false;
   /**
    * 'interpreter' profile: i32 sums whose `| 0` a consumer may drop. Key: a pushed
    * `(${inner} | 0)`; value: inner, an exact JS sum of `terms` int32 operands. The relation
@@ -157,7 +163,7 @@ export abstract class OperandStack {
   ) {}
 
   protected head(numParams: number): string {
-    const decls: string[] = [];
+    const decls: string[] = this.viewsCopied ? this.env.viewCopies() : [];
     for (let i = numParams; i < this.localTypes.length; i++) {
       if (this.localTypes[i] === 'i64') decls.push(`l${i} = 0, h${i} = 0`);
       else decls.push(`l${i} = ${this.defaultValue(this.localTypes[i])}`);
@@ -495,6 +501,7 @@ export abstract class OperandStack {
 
   /** Pushes call results: `call` is the call expression. */
   protected pushCallResults(call: string, results: readonly ValType[]): void {
+    this.callsOut = true;
     const d = this.stack.length;
     if (results.length === 0) {
       this.emit(`${call};`);
