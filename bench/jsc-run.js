@@ -1,14 +1,18 @@
 // The measuring script of `npm run bench -- --host jsc`, run by JavaScriptCore's shell after
 // the engines bundle (bench/jsc.js builds it: jetwasm's facade as `jetwasmWA`, polywasm's as
 // `polywasmWA`). Argument: the options as JSON { hashMiB, warmup, warmupMs, reps,
-// algorithms: [{ name, file, create, path }] }. Mirrors bench/harness.js for the hash rows: each engine gets its own
-// load of hash-wasm's bundle, made while globalThis.WebAssembly is that engine's object
+// algorithms: [{ name, file, create, path }], sql: { rows, glue, wasm } | null }. Mirrors
+// bench/harness.js: each engine gets its own load of hash-wasm's bundle (or sql.js's glue),
+// made while globalThis.WebAssembly is that engine's object
 // (`native` is the shell's own); rounds alternate engines, rotating the order; warm-up
 // rounds are untimed; the figure is the median of the timed repetitions. Prints `@@ ` and
 // the result as JSON.
 (function (args) {
   'use strict';
   const opts = JSON.parse(args[0]);
+  // sql.js's Emscripten glue binds console.log and console.error when it loads.
+  if (typeof globalThis.console === 'undefined') globalThis.console = {};
+  for (const k of ['log', 'error', 'warn']) if (typeof globalThis.console[k] !== 'function') globalThis.console[k] = () => {};
   const now = () => preciseTime() * 1000; // ms
   const nativeWA = globalThis.WebAssembly;
   const engines = [
@@ -38,19 +42,63 @@
 
   const oneLine = (e) => String((e && e.message) || e).split('\n')[0];
 
-  async function measure(alg, input) {
-    const size = input.length;
-    const row = { name: `${alg.name} ${opts.hashMiB} MiB`, key: alg.name, unit: 'MiB/s', scale: 1 / (1024 * 1024), engines: {} };
+  /** A short digest of a string (FNV-1a), for comparing results between engines. */
+  function digest(text) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return (h >>> 0).toString(16).padStart(8, '0');
+  }
+
+  const hashRow = (alg, input) => ({
+    row: { name: `${alg.name} ${opts.hashMiB} MiB`, key: alg.name, unit: 'MiB/s', scale: 1 / (1024 * 1024), engines: {} },
+    work: input.length,
+    async setup() {
+      delete globalThis.hashwasm;
+      load(alg.path);
+      return globalThis.hashwasm[alg.create]();
+    },
+    run(hasher) {
+      hasher.init();
+      hasher.update(input);
+      return hasher.digest('hex');
+    },
+  });
+
+  // bench/workloads/sqljs.js's workload: a fresh in-memory database, `rows` INSERTs through a
+  // prepared statement in one transaction, an aggregate and a GROUP BY query.
+  const sqlRow = (sql) => ({
+    row: { name: `sql.js ${sql.rows / 1000}k inserts+queries`, key: 'sqljs', unit: 'krows/s', scale: 1 / 1000, engines: {} },
+    work: sql.rows,
+    async setup() {
+      load(sql.glue);
+      return globalThis.initSqlJs({ wasmBinary: new Uint8Array(readFile(sql.wasm, 'binary')) });
+    },
+    run(SQL) {
+      const db = new SQL.Database();
+      try {
+        db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, grp INTEGER NOT NULL, name TEXT NOT NULL, value REAL NOT NULL)');
+        db.run('BEGIN');
+        const ins = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?)');
+        for (let i = 0; i < sql.rows; i++) ins.run([i, (i * 7919) % 97, `name-${(i * 104729) % 100003}`, ((i * 37) % 1000) / 7]);
+        ins.free();
+        db.run('COMMIT');
+        const agg = db.exec('SELECT count(*), sum(value), avg(value), min(name), max(name), sum(length(name)) FROM t GROUP BY grp >= 0');
+        const grouped = db.exec('SELECT grp, count(*), sum(value), max(id), min(name) FROM t GROUP BY grp ORDER BY grp');
+        return digest(JSON.stringify([agg, grouped]));
+      } finally {
+        db.close();
+      }
+    },
+  });
+
+  async function measure(w) {
+    const row = w.row;
     const live = [];
     for (const e of engines) {
       if (!e.WA) { row.engines[e.name] = { error: 'no WebAssembly' }; continue; }
       try {
         useWA(e.WA);
-        delete globalThis.hashwasm;
-        load(alg.path);
-        const lib = globalThis.hashwasm;
-        const hasher = await lib[alg.create]();
-        live.push({ e, hasher, samples: [], check: null });
+        live.push({ e, state: await w.setup(), samples: [], check: null });
       } catch (err) {
         row.engines[e.name] = { error: `setup failed: ${oneLine(err)}` };
       }
@@ -67,9 +115,7 @@
         collect();
         try {
           const t0 = now();
-          s.hasher.init();
-          s.hasher.update(input);
-          const check = s.hasher.digest('hex');
+          const check = w.run(s.state);
           const ms = now() - t0;
           if (r >= warmup) s.samples.push(ms);
           s.check = check;
@@ -81,7 +127,7 @@
     for (const s of live) {
       if (s.error) { row.engines[s.e.name] = { error: s.error }; continue; }
       const medianMs = median(s.samples);
-      row.engines[s.e.name] = { samplesMs: s.samples, medianMs, throughput: size / (medianMs / 1000), check: s.check };
+      row.engines[s.e.name] = { samplesMs: s.samples, medianMs, throughput: w.work / (medianMs / 1000), check: s.check };
     }
     useWA(nativeWA);
     return row;
@@ -90,7 +136,8 @@
   async function main() {
     const input = makeInput(opts.hashMiB * 1024 * 1024);
     const results = [];
-    for (const alg of opts.algorithms) results.push(await measure(alg, input));
+    for (const alg of opts.algorithms) results.push(await measure(hashRow(alg, input)));
+    if (opts.sql) results.push(await measure(sqlRow(opts.sql)));
     return { results, meta: { engines: engines.map((e) => ({ name: e.name, via: e.via, ...(e.WA ? {} : { unavailable: 'absent' }) })) } };
   }
 

@@ -1,4 +1,4 @@
-// `npm run bench -- --host jsc [--jitless]`: the hash rows measured in JavaScriptCore's shell
+// `npm run bench -- --host jsc [--jitless]`: the hash rows and the sql.js row measured in JavaScriptCore's shell
 // (`jsc`; $JSC_PATH names one explicitly), with JSC's own WebAssembly as `native`, jetwasm's
 // facade and polywasm side by side in one shell process. `--jitless` runs the shell with
 // --useJIT=false (JSC's interpreters only: its Wasm interpreter is then the native column).
@@ -21,7 +21,8 @@ const ALGORITHMS = [
   { name: 'blake3', file: 'blake3', create: 'createBLAKE3' },
   { name: 'crc32', file: 'crc32', create: 'createCRC32' },
 ];
-const KEYS = ALGORITHMS.map((a) => a.name);
+/** Every row the shell can run: the hash rows, then sql.js (bench/workloads/sqljs.js's). */
+const KEYS = [...ALGORITHMS.map((a) => a.name), 'sqljs'];
 
 function findJsc() {
   if (process.env.JSC_PATH) return process.env.JSC_PATH;
@@ -76,9 +77,13 @@ function runJsc(opts) {
   const algorithms = ALGORITHMS.filter((a) => only.includes(a.name)).map((a) => ({
     ...a, path: path.join(ROOT, 'node_modules/hash-wasm/dist', `${a.file}.umd.min.js`),
   }));
+  const sqlDist = path.join(ROOT, 'node_modules/sql.js/dist');
+  const sql = only.includes('sqljs')
+    ? { rows: opts.sqlRows, glue: path.join(sqlDist, 'sql-wasm.js'), wasm: path.join(sqlDist, 'sql-wasm.wasm') }
+    : null;
   const file = bundle(opts.dist);
   try {
-    const args = JSON.stringify({ hashMiB: opts.hashMiB, warmup: opts.quick ? 2 : 3, warmupMs: opts.jitless ? 0 : opts.quick ? 2000 : 5000, reps: opts.quick ? 3 : 5, algorithms });
+    const args = JSON.stringify({ hashMiB: opts.hashMiB, warmup: opts.quick ? 2 : 3, warmupMs: opts.jitless ? 0 : opts.quick ? 2000 : 5000, reps: opts.quick ? 3 : 5, algorithms, sql });
     const r = spawnSync(jsc, [...(opts.jitless ? ['--useJIT=false'] : []), file, path.join(__dirname, 'jsc-run.js'), '--', args], {
       encoding: 'utf8', maxBuffer: 64 << 20,
     });

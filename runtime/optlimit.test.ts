@@ -31,6 +31,34 @@ test('a function between the two thresholds stays whole unless the engine opts o
   }
 });
 
+test("'interpreter' code keeps big functions whole on any host", () => {
+  // No optimizing compiler there to fit: the same bound as V8 with its limit raised.
+  expect(outlineLimits.interpreterThreshold).toBe(outlineLimits.threshold * (RAISED_LIMIT / (60 * 1024)));
+  expect(outlineThresholdFor({ codegen: 'interpreter' })).toBe(outlineLimits.interpreterThreshold);
+  expect(outlineThresholdFor({ codegen: 'interpreter', raiseOptimizationLimit: false })).toBe(
+    outlineLimits.interpreterThreshold,
+  );
+  const body = Array.from({ length: 60 }, (_, i) => `(local.set 0 (i32.add (local.get 0) (i32.const ${i})))`).join(' ');
+  const wat = `(module (func (export "f") (param i32) (result i32) ${body} (local.get 0)))`;
+  const saved = { ...outlineLimits };
+  Object.assign(outlineLimits, { threshold: 500, target: 200, min: 1, interpreterThreshold: 5000 });
+  try {
+    const engine = new Engine({ codegen: 'interpreter', raiseOptimizationLimit: false, compilation: 'eager' });
+    const whole = Module.fromBinary(engine, parseWat(wat));
+    expect(whole.code.source).not.toContain('function R0()');
+    const inst = Instance.instantiate(new Store(engine), whole, []);
+    expect((inst.getExport('f') as Func).call(1)).toEqual([1 + (59 * 60) / 2]);
+    Object.assign(outlineLimits, { interpreterThreshold: 500 });
+    const split = Module.fromBinary(
+      new Engine({ codegen: 'interpreter', raiseOptimizationLimit: false, compilation: 'eager' }),
+      parseWat(wat),
+    );
+    expect(split.code.source).toContain('function R0()');
+  } finally {
+    Object.assign(outlineLimits, saved);
+  }
+});
+
 test('the environment variable opts out as well', () => {
   const saved = process.env.JETWASM_RAISE_OPT_LIMIT;
   process.env.JETWASM_RAISE_OPT_LIMIT = '0';

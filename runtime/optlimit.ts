@@ -52,10 +52,16 @@ function tryRaise(): boolean {
 }
 
 /**
- * The outline threshold (source characters) for an engine: outline.ts's default, scaled up
- * when V8's limit is (or can now be) raised and the engine does not opt out.
+ * The outline threshold (source characters) for an engine: for 'interpreter' code, whose
+ * host has no optimizing compiler to fit, outline.ts's interpreterThreshold (V8's limit is
+ * left alone); otherwise outline.ts's default, scaled up when V8's limit is (or can now be)
+ * raised and the engine does not opt out.
  */
-export function outlineThresholdFor(config: { readonly raiseOptimizationLimit?: unknown }): number {
+export function outlineThresholdFor(config: {
+  readonly raiseOptimizationLimit?: unknown;
+  readonly codegen?: unknown;
+}): number {
+  if (codegenProfileFor(config) === 'interpreter') return outlineLimits.interpreterThreshold;
   if (config.raiseOptimizationLimit === false || envOptsOut()) return outlineLimits.threshold;
   if (!tryRaise()) return outlineLimits.threshold;
   return outlineLimits.threshold * (RAISED_LIMIT / DEFAULT_LIMIT);

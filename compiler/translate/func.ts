@@ -15,7 +15,7 @@
 import type { FuncType, Instr, FuncBody } from '../ir';
 import { CatchKind } from '../ir';
 import * as i64 from './i64';
-import { outlineBody } from './outline';
+import { outlineBody, outlineLimits } from './outline';
 import { CheckPoints } from './checks';
 import { opDesc } from './ops';
 import { OpClass } from '../opcodes';
@@ -84,7 +84,11 @@ export class FuncTranslator extends SimdLowering {
     let head = this.head(type.params.length);
     let lines = this.out;
     if (this.outlining) {
-      const o = outlineBody(lines, this.env.outlineThreshold);
+      const o = outlineBody(
+        lines,
+        this.env.outlineThreshold ??
+          (this.env.profile === 'interpreter' ? outlineLimits.interpreterThreshold : outlineLimits.threshold),
+      );
       if (o !== null) {
         head += o.decls.join('\n') + '\n';
         lines = o.body;

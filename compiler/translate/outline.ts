@@ -31,9 +31,14 @@ interface Item {
 /**
  * Sizes in characters of generated source (about half a byte of V8 bytecode each):
  * functions above `threshold` are outlined into regions of about `target` (at least `min`).
+ * Code for hosts without a JIT (the 'interpreter' profile) uses `interpreterThreshold`
+ * instead: regions exist to fit an optimizing compiler's size limit, and where there is
+ * none they only cost (every local a region reads is a context slot, and each call of the
+ * function makes the regions' closures); only a function as large as one V8 with a raised
+ * limit would still optimize is split, so that no host meets a single body of megabytes.
  * Mutable so that tests can force outlining of small functions.
  */
-export const outlineLimits = { threshold: 90_000, target: 45_000, min: 1_500 };
+export const outlineLimits = { threshold: 90_000, target: 45_000, min: 1_500, interpreterThreshold: 1_536_000 };
 
 const SPACE = 32;
 const OPEN = 123; // {
