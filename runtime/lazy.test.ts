@@ -163,6 +163,25 @@ describe("lazy translation under the 'interpreter' profile", () => {
     expect(() => f('sum').call(196604, 2)).toThrow(/out of bounds/);
   });
 
+  test('a function translated at compile time (nested too deep to wait) keeps the shared views', () => {
+    // More than LAZY_MAX_CONTROL_DEPTH (1,000) blocks around a loop that calls nothing: it
+    // is placed in the factory, which has no copies' source variables.
+    const depth = 1001;
+    const body = `${'(block '.repeat(depth)}
+      (loop $next
+        (local.set 1 (i32.add (local.get 1) (i32.load (local.get 0))))
+        (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+        (br_if $next (i32.lt_u (local.get 0) (i32.const 16))))${')'.repeat(depth)}`;
+    const wat = `(module (memory 1) (data (i32.const 0) "\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00\\04\\00\\00\\00")
+      (func (export "deep") (param i32) (result i32) (local i32) ${body} (local.get 1)))`;
+    const engine = new Engine({ codegen: 'interpreter', compilation: 'lazy' });
+    const m = Module.fromBinary(engine, parseWat(wat));
+    expect(m.code.source).toContain('CODE[0] = g0;');
+    expect(m.code.source).not.toContain('D0$');
+    const inst = Instance.instantiate(new Store(engine), m, []);
+    expect((inst.getExport('deep') as Func).call(0)).toEqual([10]);
+  });
+
   test('a shared memory keeps its views in the shared variables', () => {
     const shared = loops.replace('(memory (export "mem") 1)', '(memory (export "mem") 1 4 shared)');
     const engine = new Engine({ codegen: 'interpreter', compilation: 'lazy' });

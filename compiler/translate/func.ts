@@ -76,7 +76,12 @@ export class FuncTranslator extends SimdLowering {
 
     // Views in locals pay for their copies at entry only where a loop reads them often.
     this.viewsCopied =
-      this.env.localViewsAllowed === true && this.hasLoop && !this.callsOut && !this.tailCalls && this.checks === null;
+      this.mayCopyViews &&
+      this.env.localViewsAllowed === true &&
+      this.hasLoop &&
+      !this.callsOut &&
+      !this.tailCalls &&
+      this.checks === null;
     const params = paramList(type.params);
     const identity = this.env.callee(funcIdx);
     const self = name ?? identity;

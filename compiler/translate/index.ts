@@ -233,6 +233,7 @@ function lazyModuleSource(
 function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): string {
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
+  t.mayCopyViews = true;
   const f = m.numImportedFuncs + i;
   const fn = t.translateFunction(f, m.codes[i], `g${f}`);
   // Parenthesized (where gN is one function), so that V8 compiles gN together with this body

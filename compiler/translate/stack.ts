@@ -137,7 +137,11 @@ export abstract class OperandStack {
   protected callsOut = false;
   /** The body contains a loop. */
   protected hasLoop = false;
-  /** The last translated function reads its views from locals (env.viewCopies). */
+  /** Functions translated from here on may read their views from locals (env.viewCopies):
+   *  set only where the source's wrapper declares the variables they are copied from
+   *  (lazyFunctionSource), never for code placed in the factory. */
+  mayCopyViews = false;
+  /** The last translated function reads its views from locals. */
   viewsCopied = false;
   /**
    * 'interpreter' profile: i32 sums whose `| 0` a consumer may drop. Key: a pushed
