@@ -35,6 +35,10 @@ export type EngineOptions = {
   /** Tune generated code for V8's optimizing compiler ('jit') or for a host without one
    *  ('interpreter'); default: 'interpreter' when the host has no native WebAssembly. */
   readonly codegen?: 'jit' | 'interpreter';
+  /** How 'interpreter' code carries i64 values: as two int32 words ('pairs') or as BigInts
+   *  where that pays ('bigint'; 'bigint-always' wherever the mode applies, to test it);
+   *  default: the one the host's interpreter runs faster (runtime/optlimit.ts). */
+  readonly i64?: 'pairs' | 'bigint' | 'bigint-always';
   /** Under Node, keep compiled modules in a persistent cache (runtime/cache): `true` for the
    *  default directory ($XDG_CACHE_HOME/jetwasm or ~/.cache/jetwasm), or a directory and a
    *  size limit (default 512 MiB). Other hosts ignore it. */

@@ -81,3 +81,68 @@ export function probeHasJit(budgetMs = 25): boolean {
   if (sink === 0.5) return false; // never: keeps the loops' results alive
   return fast;
 }
+
+// ---------------------------------------------------------------- i64 representation
+//
+// Without a JIT, which representation of i64 runs faster differs by interpreter: V8's
+// Ignition runs a BigInt multiply-add in a few bytecodes with native handlers and is faster
+// on BigInts than on word pairs (three imul calls and double arithmetic), JavaScriptCore's
+// interpreter is faster on word pairs. Both hosts offer the same features, so a probe
+// measures, once per process and only for code generated for a host without a JIT
+// (optlimit.ts i64LoweringFor): the same multiply-add chain in both forms, alternately.
+
+/** x = x * P + A (mod 2^64), n times, on a BigInt, as BigInt-mode code writes it (the mask a
+ *  literal: a module constant would cost a context load and a hole check per use). */
+function bigIntLoop(n: number): bigint {
+  let x = 0x0123456789abcdefn;
+  for (let i = 0; i < n; i++)
+    x = (((x * 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn) + 0x165667b19e3779f9n) & 0xffffffffffffffffn;
+  return x;
+}
+
+/** The same on word pairs (as word-pair code writes it). */
+function wordPairLoop(n: number): number {
+  let lo = 0x89abcdef | 0,
+    hi = 0x01234567;
+  for (let i = 0; i < n; i++) {
+    const q = imul(lo, 0x7f4a7c15);
+    const h =
+      ((((lo >>> 0) * 0x7f4a7c15 - (q >>> 0)) / 4294967296 + 0.5) | 0) +
+      imul(lo, 0x9e3779b9 | 0) +
+      imul(hi, 0x7f4a7c15);
+    lo = (q + 0x9e3779f9) | 0;
+    hi = (h + 0x165667b1 + (lo >>> 0 < q >>> 0 ? 1 : 0)) | 0;
+  }
+  return lo ^ hi;
+}
+
+let prefersBigInt: boolean | undefined;
+
+/** True if BigInt arithmetic beats word pairs by a tenth or more on this host; computed once.
+ *  Under V8's interpreter the BigInt loop takes about two thirds of the word pairs' time,
+ *  under JavaScriptCore's nearly twice as long. */
+export function hostPrefersBigInt(): boolean {
+  if (prefersBigInt === undefined) prefersBigInt = probePrefersBigInt();
+  return prefersBigInt;
+}
+
+export function probePrefersBigInt(n = 4000): boolean {
+  const { now } = clock();
+  let sink = bigIntLoop(16) === 0n ? 1 : 0;
+  sink ^= wordPairLoop(16);
+  let big = Infinity,
+    pairs = Infinity;
+  for (let k = 0; k < 6; k++) {
+    const t0 = now();
+    if (bigIntLoop(n) === 0n) sink ^= 1;
+    const t1 = now();
+    sink ^= wordPairLoop(n);
+    const t2 = now();
+    big = Math.min(big, t1 - t0);
+    pairs = Math.min(pairs, t2 - t1);
+    // Three rounds settle it unless the two are close.
+    if (k >= 2 && (big < 0.75 * pairs || big > 1.3 * pairs)) break;
+  }
+  if (sink === 0.5) return false; // never: keeps the loops' results alive
+  return big < 0.9 * pairs;
+}

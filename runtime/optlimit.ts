@@ -15,9 +15,10 @@
 // Engine option `raiseOptimizationLimit: false`, or JETWASM_RAISE_OPT_LIMIT=0 in the
 // environment, leaves V8's flags alone; hosts without the API (browsers) keep the default.
 
+import type { I64Lowering } from '../compiler/translate/env';
 import { outlineLimits } from '../compiler/translate/outline';
 import { hostEnv } from './host-env';
-import { hostHasJit } from './jit-probe';
+import { hostHasJit, hostPrefersBigInt } from './jit-probe';
 
 /** V8's default `--max-optimized-bytecode-size` (Node 20), which outlineLimits.threshold fits. */
 const DEFAULT_LIMIT = 60 * 1024;
@@ -75,6 +76,17 @@ export function outlineThresholdFor(config: {
  * Lockdown Mode, `node --jitless`, JavaScriptCore with --useJIT=false (which keeps its
  * WebAssembly, so its presence says nothing).
  */
+export function i64LoweringFor(config: { readonly codegen?: unknown; readonly i64?: unknown }): I64Lowering {
+  if (codegenProfileFor(config) !== 'interpreter') return 'pairs';
+  const isLowering = (v: unknown): v is I64Lowering => v === 'pairs' || v === 'bigint' || v === 'bigint-always';
+  if (isLowering(config.i64)) return config.i64;
+  const env = hostEnv('JETWASM_I64');
+  if (isLowering(env)) return env;
+  // A host with a JIT gets 'interpreter' code only when asked for it, and its optimizing
+  // compiler would decide the probe: word pairs, as there.
+  return !hostHasJit() && hostPrefersBigInt() ? 'bigint' : 'pairs';
+}
+
 export function codegenProfileFor(config: { readonly codegen?: unknown }): 'jit' | 'interpreter' {
   if (config.codegen === 'jit' || config.codegen === 'interpreter') return config.codegen;
   // The environment can choose for engines that do not (e.g. to run the spec suite on both).

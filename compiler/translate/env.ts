@@ -17,6 +17,9 @@ import { use } from './bindings';
  */
 export type CodegenProfile = 'jit' | 'interpreter';
 
+/** How lazily translated 'interpreter' code carries i64 values (TranslateOptions.i64). */
+export type I64Lowering = 'pairs' | 'bigint' | 'bigint-always';
+
 /** The DataView methods of plain loads and stores (MemoryNames.call). */
 export const DATA_VIEW_ACCESSORS = [
   'getInt32',
@@ -114,6 +117,9 @@ export interface FuncEnvironment {
   readonly outlineThreshold?: number;
   /** A function that changes no views while it runs may read them from locals (absent: no). */
   readonly localViewsAllowed?: boolean;
+  /** Lazily translated functions carry i64 values as BigInts where they can (i64.ts
+   *  "BigInt mode"); absent: word pairs everywhere. */
+  readonly i64BigInt?: boolean;
   /** The `let` declarations of those locals. */
   viewCopies(): string[];
 }
@@ -145,6 +151,10 @@ export class ModuleEnvironment implements FuncEnvironment {
   private readonly memTypes: MemoryType[] = [];
   private readonly tableTypes: TableType[] = [];
   private readonly numImportedFuncs: number;
+  /** See FuncEnvironment; set by the lazy translator (index.ts) when its options ask for it. */
+  i64BigInt = false;
+  /** BigInt mode for every function it covers, whatever its balance (for testing it). */
+  i64BigIntAlways = false;
   /**
    * Suffix of the memory-views holder's property names, unique per translated module.
    * Generated code reads a memory's DataView through a holder object (`V0.d7`), not a
@@ -188,6 +198,11 @@ export class ModuleEnvironment implements FuncEnvironment {
     for (const g of module.globals) this.globalTypes.push(g.type.type);
     for (const m of module.memories) this.memTypes.push(m);
     for (const t of module.tables) this.tableTypes.push(t.type);
+  }
+
+  /** Whether some memory or table is addressed with i64 (BigInt mode leaves such modules). */
+  get has64BitAddresses(): boolean {
+    return this.memTypes.some((t) => t.addr === 'i64') || this.tableTypes.some((t) => t.addr === 'i64');
   }
 
   funcType(f: number): FuncType {
@@ -369,7 +384,9 @@ export class ModuleEnvironment implements FuncEnvironment {
     // Math's functions as bindings: under an interpreter each `Math.imul` is a global load,
     // a property load and a method call; a binding is one context load (TurboFan inlines
     // either through the call's feedback).
-    lines.push('var imul = Math.imul, clz32 = Math.clz32, fround = Math.fround, sqrt = Math.sqrt;');
+    lines.push(
+      'var imul = Math.imul, clz32 = Math.clz32, fround = Math.fround, sqrt = Math.sqrt, big = BigInt, num = Number;',
+    );
     for (let f = 0; f < Math.min(this.numImportedFuncs, PRELUDE_VARS); f++)
       lines.push(`var F${f} = R[${o.importedFunc(f)}];`);
     for (let g = 0; g < Math.min(this.globalTypes.length, PRELUDE_VARS); g++) {
@@ -497,6 +514,8 @@ export class ModuleEnvironment implements FuncEnvironment {
       'clz32',
       'fround',
       'sqrt',
+      'big',
+      'num',
       'refresh',
       'vm',
       'H',

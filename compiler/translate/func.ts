@@ -18,11 +18,11 @@ import * as i64 from './i64';
 import { outlineBody, outlineLimits } from './outline';
 import { CheckPoints } from './checks';
 import { opDesc } from './ops';
-import { OpClass } from '../opcodes';
+import { OpClass, opByCode, PREFIX_GC, PREFIX_SIMD } from '../opcodes';
 import type { OpDesc } from './ops';
 import { NAN_CARRIERS, floatEqualityCarrier } from './nan';
 import { asU32, entry, paramList, MAX_SUM_TERMS, TRAP_MSG, numberLiteral, f32Value, f64Value } from './exprs';
-import { newFrame } from './stack';
+import { BIGINT_BAILOUT, newFrame } from './stack';
 import { SimdLowering } from './simd';
 import { use } from './bindings';
 
@@ -53,6 +53,8 @@ export class FuncTranslator extends SimdLowering {
     this.hasLoop = false;
     this.viewsCopied = false;
     this.sums.clear();
+    this.bigGain = 0;
+    this.bigCost = 0;
     this.lastSlotAssign = -1;
     this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
     if (this.checks && !this.checks.enabled) this.checks = null;
@@ -125,6 +127,7 @@ export class FuncTranslator extends SimdLowering {
     if (desc.tail) this.tailCalls = true;
     if (this.reachable) {
       this.checks?.count();
+      if (this.big && this.bigOperator(desc, ins)) return;
       // Numeric operators, loads and stores (most instructions) go straight to their
       // translation; the large switch below is entered only for the others.
       if (desc.numeric) this.translateNamed(desc, ins);
@@ -286,7 +289,7 @@ export class FuncTranslator extends SimdLowering {
         return;
       case OpClass.Call: {
         const ft = this.env.funcType(ins.idx!);
-        const args = this.popArgs(ft.params.length);
+        const args = this.popArgs(ft.params.length, ft.params);
         this.pushCallResults(`${this.env.directCallee(ins.idx!)}(${args.join(', ')})`, ft.results);
         return;
       }
@@ -294,7 +297,7 @@ export class FuncTranslator extends SimdLowering {
         const ft = this.env.typeAt(ins.idx!);
         const t = this.env.table(ins.idx2!);
         const i = this.addrOperand(t.is64);
-        const args = this.popArgs(ft.params.length);
+        const args = this.popArgs(ft.params.length, ft.params);
         this.pushCallResults(
           `${use('callIndirect')}(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)})(${args.join(', ')})`,
           ft.results,
@@ -304,7 +307,7 @@ export class FuncTranslator extends SimdLowering {
       case OpClass.CallRef: {
         const ft = this.env.typeAt(ins.idx!);
         const f = this.popSimple();
-        const args = this.popArgs(ft.params.length);
+        const args = this.popArgs(ft.params.length, ft.params);
         this.emit(`if (${f} === null) ${this.trap(TRAP_MSG.nullFunc)}`);
         this.pushCallResults(`${f}(${args.join(', ')})`, ft.results);
         return;
@@ -320,21 +323,21 @@ export class FuncTranslator extends SimdLowering {
         this.callsOut = true;
         if (name === 'return_call') {
           ft = this.env.funcType(ins.idx!);
-          const args = this.popArgs(ft.params.length);
+          const args = this.popArgs(ft.params.length, ft.params);
           callee = this.env.callee(ins.idx!);
           this.emitTailCall(callee, args);
         } else if (name === 'return_call_indirect') {
           ft = this.env.typeAt(ins.idx!);
           const t = this.env.table(ins.idx2!);
           const i = this.addrOperand(t.is64);
-          const args = this.popArgs(ft.params.length);
+          const args = this.popArgs(ft.params.length, ft.params);
           this.usesCallee = true;
           this.emit(`fn = ${use('callIndirect')}(${t.elems}, ${i}, ${this.env.canonicalTypeId(ins.idx!)});`);
           this.emitTailCall('fn', args);
         } else {
           ft = this.env.typeAt(ins.idx!);
           const f = this.popSimple();
-          const args = this.popArgs(ft.params.length);
+          const args = this.popArgs(ft.params.length, ft.params);
           this.emit(`if (${f} === null) ${this.trap(TRAP_MSG.nullFunc)}`);
           this.emitTailCall(f, args);
         }
@@ -707,6 +710,108 @@ export class FuncTranslator extends SimdLowering {
     this.indent++;
     this.emit('try {');
     this.indent++;
+  }
+
+  // ------------------------------------------------------------------ BigInt mode
+
+  /**
+   * BigInt mode (i64.ts): translates an instruction that takes or gives i64 values and
+   * returns true, or returns false for one the ordinary translation handles as it is (no
+   * i64 operand or result, or only through calls, returns, locals and blocks, which the
+   * stack converts). Throws BIGINT_BAILOUT for the instructions the mode does not cover.
+   */
+  private bigOperator(desc: OpDesc, ins: Instr): boolean {
+    const prefix = ins.op >>> 16;
+    if (desc.tail || desc.atomic || prefix === PREFIX_GC || prefix === PREFIX_SIMD) throw BIGINT_BAILOUT;
+    switch (desc.kind) {
+      case OpClass.Try:
+      case OpClass.TryTable:
+      case OpClass.Catch:
+      case OpClass.CatchAll:
+      case OpClass.Delegate:
+      case OpClass.Rethrow:
+      case OpClass.Throw:
+      case OpClass.ThrowRef:
+        throw BIGINT_BAILOUT;
+      case OpClass.I64Const:
+        this.push(i64.bigLiteral(ins.value as bigint), true);
+        return true;
+      case OpClass.GlobalGet:
+        if (this.env.globalType(ins.idx!) !== 'i64') return false;
+        this.translateOther(desc, ins);
+        this.pairToBigAt(this.stack.length - 1);
+        return true;
+      case OpClass.GlobalSet:
+        if (this.env.globalType(ins.idx!) !== 'i64') return false;
+        this.bigToPairAt(this.stack.length - 1);
+        this.translateOther(desc, ins);
+        return true;
+    }
+    if (!desc.numeric) return false;
+    const sig = opByCode.get(ins.op)?.sig;
+    if (sig === undefined || !sig.includes('I')) return false;
+    if (this.bigNative(desc, ins)) return true;
+    // Any other operator on i64s: its word-pair translation between conversions.
+    const [ps, rs] = sig.split('>');
+    const base = this.stack.length - ps.length;
+    for (let k = 0; k < ps.length; k++) if (ps[k] === 'I') this.bigToPairAt(base + k);
+    this.translateNamed(desc, ins);
+    const top = this.stack.length - rs.length;
+    for (let k = 0; k < rs.length; k++) if (rs[k] === 'I') this.pairToBigAt(top + k);
+    return true;
+  }
+
+  /** BigInt mode: the i64 operators written with BigInt operators; false for the others. */
+  private bigNative(desc: OpDesc, ins: Instr): boolean {
+    const op = desc.op;
+    if (desc.mem !== null) {
+      // Plain 8-byte accesses: one DataView call, whose range check is the bounds check.
+      if (desc.ty !== 'i64' || (op !== 'load' && op !== 'store')) return false;
+      const ma = ins.memarg!;
+      const m = this.env.memory(ma.mem);
+      this.bigGain += 1;
+      if (op === 'load') {
+        this.push(`${m.dv}.getBigUint64(${this.effectiveAddress(m, ma.offset, 8, true)}, 1)`, false);
+      } else {
+        const v = this.pop();
+        this.emit(`${m.dv}.setBigUint64(${this.effectiveAddress(m, ma.offset, 8, true)}, ${v}, 1);`);
+      }
+      return true;
+    }
+    if (desc.ty === 'i32') {
+      if (op !== 'wrap_i64') return false;
+      this.bigCost += 1;
+      this.push(i64.bigWrap(this.pop()), true);
+      return true;
+    }
+    if (desc.ty !== 'i64') return false;
+    if (op === 'eqz') {
+      const c = `${this.pop()} === 0n`;
+      this.push(`(${c} ? 1 : 0)`, true, c);
+      return true;
+    }
+    if (op === 'extend_i32_s' || op === 'extend_i32_u') {
+      this.bigCost += 1;
+      this.push(i64.bigExtendI32(this.pop(), op === 'extend_i32_s'), true);
+      return true;
+    }
+    const rotate = i64.bigBinaryNeedsSimple(op);
+    if (i64.bigCompare(op, 'a', 'b') !== null) {
+      const b = this.pop();
+      const c = i64.bigCompare(op, this.pop(), b)!;
+      this.push(`(${c} ? 1 : 0)`, true, c);
+      return true;
+    }
+    if (i64.bigBinary(op, '', '') === null) return false;
+    // A word-pair product is three imul calls and double arithmetic; the bitwise operators,
+    // shifts and rotates are a few int32 operators on pairs but a new BigInt each here.
+    if (op === 'mul') this.bigGain += 6;
+    else if (op === 'add' || op === 'sub') this.bigGain += 1;
+    else this.bigCost += 1;
+    const b = rotate ? this.popSimple() : this.pop();
+    const a = rotate ? this.popSimple() : this.pop();
+    this.push(i64.bigBinary(op, a, b)!, true);
+    return true;
   }
 
   // ------------------------------------------------------------------ numeric operators

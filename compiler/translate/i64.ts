@@ -341,3 +341,93 @@ export function i128MulWide(signed: boolean, a: Pair, b: Pair, r: readonly strin
   out.push(`${r[0]} = z0 | z1 << 16; ${r[1]} = z2 | z3 << 16; ${r[2]} = w2; ${r[3]} = w3; }`);
   return out.join(' ');
 }
+
+// ---------------------------------------------------------------- BigInt mode
+//
+// A function translated in BigInt mode (FuncEnvironment.i64BigInt) carries each i64 as one
+// BigInt in [0, 2^64): its locals, operand slots and block results hold BigInts, and word
+// pairs appear only where the calling convention or a pair-only translation wants them
+// (calls, returns, globals, the operators below do not cover). Under V8's interpreter each
+// BigInt operator is one bytecode with a native handler, where a word pair needs a dozen;
+// under JavaScriptCore's interpreter BigInt arithmetic is the slower one, so the mode is a
+// per-host choice (runtime/optlimit.ts). Results are masked with M64 (no
+// BigInt.asUintN call); `big` and `num` are the prelude's bindings of BigInt and Number.
+
+const M64 = '18446744073709551615n';
+/** 2^63: `(x ^ S63) - S63` is x read as signed; `x ^ S63` orders signed values unsigned. */
+const S63 = '9223372036854775808n';
+const BIG_LIT = /^\d+n$/;
+
+/** An i64 constant as a BigInt literal in [0, 2^64). */
+export function bigLiteral(v: bigint): string {
+  return `${BigInt.asUintN(64, v)}n`;
+}
+
+/** The words of the BigInt i64 `x`. (simple) */
+export function bigWords(x: string): Pair {
+  if (BIG_LIT.test(x)) return i64Const(BigInt(x.slice(0, -1)));
+  return { lo: `(${use('num')}(${x} & 4294967295n) | 0)`, hi: `(${use('num')}(${x} >> 32n) | 0)` };
+}
+
+/** The BigInt of the word pair `p`. */
+export function bigOfWords(p: Pair): string {
+  if (isLit(p.lo) && isLit(p.hi)) return bigLiteral((BigInt(Number(p.hi)) << 32n) | BigInt(Number(p.lo) >>> 0));
+  const lo = `${use('big')}(${u32(p.lo)})`;
+  return p.hi === '0' ? lo : `(${use('big')}(${u32(p.hi)}) << 32n | ${lo})`;
+}
+
+/** The shift count of a BigInt operand, masked to six bits. */
+const bigCount = (b: string): string => (BIG_LIT.test(b) ? `${BigInt(b.slice(0, -1)) & 63n}n` : `(${b} & 63n)`);
+
+/** Binary operators in BigInt mode; null for the others. The rotates need `a` simple. */
+export function bigBinary(name: string, a: string, b: string): string | null {
+  switch (name) {
+    case 'add':
+      return `((${a} + ${b}) & ${M64})`;
+    case 'sub':
+      return `((${a} - ${b}) & ${M64})`;
+    case 'mul':
+      return `((${a} * ${b}) & ${M64})`;
+    case 'and':
+      return `(${a} & ${b})`;
+    case 'or':
+      return `(${a} | ${b})`;
+    case 'xor':
+      return `(${a} ^ ${b})`;
+    case 'shl':
+      return `((${a} << ${bigCount(b)}) & ${M64})`;
+    case 'shr_u':
+      return `(${a} >> ${bigCount(b)})`;
+    case 'shr_s':
+      return `((((${a} ^ ${S63}) - ${S63}) >> ${bigCount(b)}) & ${M64})`;
+    case 'rotl':
+    case 'rotr': {
+      const k = bigCount(b);
+      // A rotate by 0 shifts the other part by 64, which leaves nothing of it.
+      const [l, r] = name === 'rotl' ? [k, `(64n - ${k})`] : [`(64n - ${k})`, k];
+      return `(((${a} << ${l}) | (${a} >> ${r})) & ${M64})`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Whether bigBinary(name) needs its first operand simple. */
+export const bigBinaryNeedsSimple = (name: string): boolean => name === 'rotl' || name === 'rotr';
+
+/** Comparisons in BigInt mode, as a JS boolean expression; null for the others. */
+export function bigCompare(name: string, a: string, b: string): string | null {
+  const signed = (x: string): string =>
+    BIG_LIT.test(x) ? bigLiteral(BigInt(x.slice(0, -1)) ^ (1n << 63n)) : `(${x} ^ ${S63})`;
+  const ops: Record<string, string> = { eq: '===', ne: '!==', lt: '<', gt: '>', le: '<=', ge: '>=' };
+  const [rel, sign] = name.split('_');
+  const op = ops[rel];
+  if (op === undefined) return null;
+  return sign === 's' ? `${signed(a)} ${op} ${signed(b)}` : `${a} ${op} ${b}`;
+}
+
+/** i32.wrap_i64 of a BigInt. */
+export const bigWrap = (a: string): string => `(${use('num')}(${a} & 4294967295n) | 0)`;
+/** i64.extend_i32_s / _u of an i32. */
+export const bigExtendI32 = (x: string, signed: boolean): string =>
+  signed ? `(${use('big')}(${x}) & ${M64})` : `${use('big')}(${x} >>> 0)`;

@@ -13,9 +13,10 @@ import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets, LAZY_STUB_NAME } from '../../vmctx';
 import { FACTORY_PARAMS } from '../../vmctx/codegen';
-import { ModuleEnvironment, type CodegenProfile } from './env';
+import { ModuleEnvironment, type CodegenProfile, type I64Lowering } from './env';
 import { FuncTranslator } from './func';
 import { ConstPool } from './exprs';
+import { BIGINT_BAILOUT } from './stack';
 import { recordBindings } from './bindings';
 import type { TranslatedHelpers } from '../../vmctx/helpers';
 import type { CheckOptions } from './checks';
@@ -95,6 +96,14 @@ export interface TranslateOptions {
   readonly outlineThreshold?: number;
   /** What to tune the generated code for (env.ts CodegenProfile); default 'jit'. */
   readonly profile?: CodegenProfile;
+  /**
+   * How lazily translated 'interpreter' code carries i64 values: 'pairs' (two int32 words,
+   * the default) or 'bigint' (one BigInt in the functions the mode covers and where its
+   * operators outweigh its conversions; i64.ts "BigInt mode"); 'bigint-always' ignores the
+   * balance, to test the mode on every function it covers. The runtime picks the one its
+   * host's interpreter runs faster.
+   */
+  readonly i64?: I64Lowering;
   /**
    * Lazy mode: the deepest control nesting of each defined function (validation's
    * `maxControlDepths`). Functions nested more deeply than LAZY_MAX_CONTROL_DEPTH are
@@ -231,11 +240,24 @@ function lazyModuleSource(
  * the code.
  */
 function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): string {
+  if (env.i64BigInt) {
+    try {
+      return lazyFunctionSourceIn(m, env, i, true);
+    } catch (e) {
+      if (e !== BIGINT_BAILOUT) throw e;
+    }
+  }
+  return lazyFunctionSourceIn(m, env, i, false);
+}
+
+function lazyFunctionSourceIn(m: ModuleIR, env: ModuleEnvironment, i: number, big: boolean): string {
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   t.mayCopyViews = true;
+  t.big = big;
   const f = m.numImportedFuncs + i;
   const fn = t.translateFunction(f, m.codes[i], `g${f}`);
+  if (big && !env.i64BigIntAlways && t.bigCost > t.bigGain) throw BIGINT_BAILOUT;
   // Parenthesized (where gN is one function), so that V8 compiles gN together with this body
   // (its heuristic for functions about to be called) instead of pre-parsing it now and
   // parsing it again at the first call, which lazyCompile's caller makes at once.
@@ -297,6 +319,11 @@ export function lazyTranslator(
     if (lz === undefined) {
       if (env === null) {
         env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold, opts.profile);
+        env.i64BigInt =
+          (opts.i64 === 'bigint' || opts.i64 === 'bigint-always') &&
+          opts.profile === 'interpreter' &&
+          !env.has64BitAddresses;
+        env.i64BigIntAlways = opts.i64 === 'bigint-always';
       }
       const e = env;
       const { result: body, bindings } = recordBindings(() => lazyFunctionSource(m, e, i));

@@ -111,6 +111,9 @@ export function newFrame(
 
 export const NO_HANDLERS: readonly string[] = [];
 
+/** Thrown by a translator in BigInt mode at an instruction the mode does not cover. */
+export const BIGINT_BAILOUT = new Error('BigInt mode does not cover this function');
+
 export abstract class OperandStack {
   protected out: string[] = [];
   protected indent = 1;
@@ -160,6 +163,21 @@ export abstract class OperandStack {
   protected lastSlotExpr = '';
   /** Split functions above outline.ts's size threshold (see there). */
   outlining = true;
+  /**
+   * BigInt mode (i64.ts): the function's i64 values are BigInts, its i64 locals `lN` hold
+   * BigInts and its i64 parameters are joined into them at entry. Set per function by the
+   * caller of translateFunction; an instruction the mode does not cover throws BIGINT_BAILOUT
+   * and the caller translates the function again without it.
+   */
+  big = false;
+  /**
+   * BigInt mode's balance for the function translated last: what its BigInt operators save
+   * over word pairs and what its conversions between the two cost, in rough units of a
+   * word-pair operator. Where the conversions cost more (a function that mostly passes i64
+   * values between calls), word pairs are the better translation.
+   */
+  bigGain = 0;
+  bigCost = 0;
 
   constructor(
     protected readonly env: FuncEnvironment,
@@ -169,7 +187,7 @@ export abstract class OperandStack {
   protected head(numParams: number): string {
     const decls: string[] = this.viewsCopied ? this.env.viewCopies() : [];
     for (let i = numParams; i < this.localTypes.length; i++) {
-      if (this.localTypes[i] === 'i64') decls.push(`l${i} = 0, h${i} = 0`);
+      if (this.localTypes[i] === 'i64') decls.push(this.big ? `l${i} = 0n` : `l${i} = 0, h${i} = 0`);
       else decls.push(`l${i} = ${this.defaultValue(this.localTypes[i])}`);
     }
     for (let d = 0; d < this.maxDepth; d++) decls.push(`s${d}`);
@@ -180,7 +198,15 @@ export abstract class OperandStack {
     for (let i = 0; i < this.exnCounter; i++) decls.push(`x${i}`);
     if (this.exnCounter > 0) decls.push('dg = 0');
     for (const c of this.chains) decls.push(`${c.v} = 0`);
-    return decls.length ? `let ${decls.join(', ')};\n` : '';
+    let joins = '';
+    if (this.big) {
+      for (let i = 0; i < numParams; i++) {
+        if (this.localTypes[i] !== 'i64') continue;
+        joins += `l${i} = ${i64.bigOfWords({ lo: `l${i}`, hi: `h${i}` })};\n`;
+        this.bigCost += 2;
+      }
+    }
+    return (decls.length ? `let ${decls.join(', ')};\n` : '') + joins;
   }
 
   // ------------------------------------------------------------------ emission helpers
@@ -372,10 +398,11 @@ export abstract class OperandStack {
     return r;
   }
 
-  /** Pops n call arguments, first-pushed first, i64s as two words (lo, hi). */
-  protected popArgs(n: number): string[] {
+  /** Pops n call arguments of types `types`, first-pushed first, i64s as two words (lo, hi). */
+  protected popArgs(n: number, types: readonly ValType[]): string[] {
     const base = this.stack.length - n;
     if (base < 0) throw new Error('operand stack underflow (module not validated?)');
+    if (this.big) for (let i = 0; i < n; i++) if (types[i] === 'i64') this.bigToPairAt(base + i);
     const r: string[] = [];
     for (let i = base; i < this.stack.length; i++) {
       const en = this.stack[i];
@@ -390,6 +417,29 @@ export abstract class OperandStack {
   protected popBoxed(): string {
     const en = this.popEntry();
     return en.hi !== undefined ? i64.i64Box({ lo: en.e, hi: en.hi }) : en.e;
+  }
+
+  /** BigInt mode: replaces the i64 at depth d by its word pair (pending, over its own slot
+   *  or a local or constants), for code that takes pairs. */
+  protected bigToPairAt(d: number): void {
+    this.bigCost += 2;
+    if (!IDENT_OR_LITERAL.test(this.stack[d].e)) this.materialize(d);
+    const w = i64.bigWords(this.stack[d].e);
+    this.stack[d] = entry(w.lo, w.hi, true, undefined);
+  }
+
+  /** BigInt mode: replaces the word pair at depth d by its BigInt. */
+  protected pairToBigAt(d: number): void {
+    this.bigCost += 2;
+    const en = this.stack[d];
+    if (en.hi === undefined) throw new Error('expected an i64 word pair');
+    const e = i64.bigOfWords({ lo: en.e, hi: en.hi });
+    if (e.length <= MAX_PENDING) {
+      this.stack[d] = entry(e, undefined, true, undefined);
+      return;
+    }
+    this.emit(`${this.slot(d)} = ${e};`);
+    this.stack[d] = entry(nameOf('s', d), undefined, false, undefined);
   }
 
   protected popPair(): i64.Pair {
@@ -452,6 +502,7 @@ export abstract class OperandStack {
   protected returnStatement(): string {
     const results = this.frames[0].results;
     const n = results.length;
+    if (this.big) for (let i = 0; i < n; i++) if (results[i] === 'i64') this.bigToPairAt(this.stack.length - n + i);
     const vals = this.stack.slice(this.stack.length - n);
     if (n === 0) return 'return;';
     for (let i = 1; i < n; i++) {
@@ -484,8 +535,10 @@ export abstract class OperandStack {
       if (en.pending && (namesLocal(en.e, x) || (en.hi !== undefined && namesLocal(en.hi, x)))) this.materialize(d);
     }
     const lx = nameOf('l', x);
-    if (v.hi !== undefined) this.assignPair(lx, nameOf('h', x), v.e, v.hi);
-    else if (
+    if (v.hi !== undefined) {
+      if (this.big) throw new Error('BigInt mode: a word pair reached a local');
+      this.assignPair(lx, nameOf('h', x), v.e, v.hi);
+    } else if (
       !v.pending &&
       this.lastSlotAssign === this.out.length - 1 &&
       this.lastSlotName === v.e &&
@@ -499,7 +552,7 @@ export abstract class OperandStack {
   }
 
   protected pushLocal(x: number): void {
-    if (this.localTypes[x] === 'i64') this.pushPair({ lo: nameOf('l', x), hi: nameOf('h', x) }, true);
+    if (this.localTypes[x] === 'i64' && !this.big) this.pushPair({ lo: nameOf('l', x), hi: nameOf('h', x) }, true);
     else this.push(nameOf('l', x), true);
   }
 
@@ -511,14 +564,24 @@ export abstract class OperandStack {
       this.emit(`${call};`);
       return;
     }
-    if (results[0] === 'i64') this.pushPairCall(call);
+    if (results[0] === 'i64' && this.big) {
+      this.bigCost += 2;
+      const s = this.slot(d);
+      this.emit(`${s} = ${call}; ${s} = ${i64.bigOfWords({ lo: s, hi: i64.hiReg() })};`);
+      this.stack.push(entry(s, undefined, false, undefined));
+    } else if (results[0] === 'i64') this.pushPairCall(call);
     else {
       this.emitSlotAssign(this.slot(d), call);
       this.stack.push(entry(nameOf('s', d), undefined, false, undefined));
     }
     for (let i = 1; i < results.length; i++) {
       const s = this.slot(d + i);
-      if (results[i] === 'i64') {
+      if (results[i] === 'i64' && this.big) {
+        this.bigCost += 2;
+        const w = { lo: `${use('rI32')}[${2 * i}]`, hi: `${use('rI32')}[${2 * i + 1}]` };
+        this.emit(`${s} = ${i64.bigOfWords(w)};`);
+        this.stack.push(entry(s, undefined, false, undefined));
+      } else if (results[i] === 'i64') {
         this.emit(`${s} = ${use('rI32')}[${2 * i}]; ${this.hiSlot(d + i)} = ${use('rI32')}[${2 * i + 1}];`);
         this.stack.push(entry(s, `t${d + i}`, false, undefined));
       } else {
@@ -563,7 +626,7 @@ export abstract class OperandStack {
     this.stack.length = height;
     for (let i = 0; i < types.length; i++) {
       const s = this.slot(height + i);
-      if (types[i] === 'i64') this.stack.push(entry(s, this.hiSlot(height + i), false, undefined));
+      if (types[i] === 'i64' && !this.big) this.stack.push(entry(s, this.hiSlot(height + i), false, undefined));
       else this.stack.push(entry(s, undefined, false, undefined));
     }
   }

@@ -43,6 +43,7 @@ export class Artifact {
         checks: checkOptionsFrom(s),
         outlineThreshold: s.outlineThreshold,
         profile: s.codegen,
+        i64: s.i64 ?? 'pairs',
       });
     }
     return this.translated;

@@ -283,6 +283,7 @@ export function deserializeArtifact(
         checks: checkOptionsFrom(settings),
         outlineThreshold: settings.outlineThreshold,
         profile: settings.codegen,
+        i64: settings.i64 ?? 'pairs',
       },
       seed,
     );

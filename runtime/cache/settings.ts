@@ -4,8 +4,9 @@
 import type { CheckOptions } from '../../compiler/translate';
 import { compilationMode, type EngineConfig } from '../engine';
 import { checkOptionsOf } from '../limits';
-import { codegenProfileFor, outlineThresholdFor } from '../optlimit';
+import { codegenProfileFor, i64LoweringFor, outlineThresholdFor } from '../optlimit';
 import { NAN_CARRIERS } from '../../vmctx/nan';
+import type { I64Lowering } from '../../compiler/translate/env';
 
 export interface CodeSettings {
   readonly compilation: 'lazy' | 'eager';
@@ -17,6 +18,8 @@ export interface CodeSettings {
   readonly features: Readonly<Record<string, unknown>>;
   /** Present where generated code is the NaN-carrier variant (vmctx/nan.ts). */
   readonly nanCarriers?: true;
+  /** Present where 'interpreter' code carries i64 values as BigInts (optlimit.ts). */
+  readonly i64?: 'bigint' | 'bigint-always';
 }
 
 /** The settings of an engine, as they are now (environment variables included). Under Node,
@@ -38,13 +41,20 @@ export function codeSettings(engine: { readonly config: EngineConfig }): CodeSet
     interrupt: checks?.interrupt === true,
     features,
     ...(NAN_CARRIERS ? { nanCarriers: true as const } : {}),
+    ...i64Setting(i64LoweringFor(c)),
   };
+}
+
+function i64Setting(l: I64Lowering): { i64?: 'bigint' | 'bigint-always' } {
+  return l === 'pairs' ? {} : { i64: l };
 }
 
 /** A string equal for equal settings. */
 export function settingsKey(s: CodeSettings): string {
-  const key = [s.compilation, s.codegen, s.outlineThreshold, s.fuel, s.interrupt, s.features];
-  return JSON.stringify(s.nanCarriers === true ? [...key, 'nan-carriers'] : key);
+  const key: unknown[] = [s.compilation, s.codegen, s.outlineThreshold, s.fuel, s.interrupt, s.features];
+  if (s.nanCarriers === true) key.push('nan-carriers');
+  if (s.i64 !== undefined) key.push(`i64-${s.i64}`);
+  return JSON.stringify(key);
 }
 
 export function checkOptionsFrom(s: CodeSettings): CheckOptions | undefined {

@@ -1,5 +1,5 @@
 // The generated code for real modules (hash-wasm's sha256, xxhash64, blake3 and crc32;
-// sql.js) under both codegen profiles, lazy and eager, against digests recorded in
+// sql.js) under both codegen profiles, lazy and eager, and in BigInt mode, against digests recorded in
 // digests.json. A change to the translator that changes generated code fails here; a
 // change made on purpose re-records the digests (UPDATE_CODEGEN_DIGESTS=1 npx jest
 // tests/codegen) and goes with bench figures showing what it does to speed.
@@ -59,11 +59,16 @@ async function hashWasmModules(): Promise<Record<string, Uint8Array>> {
 }
 
 /** The factory source and every function's lazy source, for one set of options. */
-function generated(bytes: Uint8Array, profile: 'jit' | 'interpreter', lazy: boolean): string {
+function generated(
+  bytes: Uint8Array,
+  profile: 'jit' | 'interpreter',
+  lazy: boolean,
+  i64: 'pairs' | 'bigint' = 'pairs',
+): string {
   const m = decodeModule(bytes, { lazyBodies: true });
   const v = validateModuleInfo(m);
   const offsets = new VMOffsets(m);
-  const opts = { lazy, profile, controlDepths: v.maxControlDepths };
+  const opts = { lazy, profile, controlDepths: v.maxControlDepths, i64 };
   const parts = [translateModuleSource(m, offsets, v.canon, opts)];
   if (lazy) {
     const { lazySource } = lazyTranslator(m, offsets, v.canon, opts);
@@ -87,6 +92,10 @@ test('generated code for the hash and sql.js modules matches the recorded digest
           .digest('hex');
       }
     }
+    // BigInt mode applies to lazily translated 'interpreter' code.
+    digests[`${name} interpreter lazy bigint`] = createHash('sha256')
+      .update(generated(bytes, 'interpreter', true, 'bigint'))
+      .digest('hex');
   }
   if (process.env.UPDATE_CODEGEN_DIGESTS === '1') {
     fs.writeFileSync(DIGESTS, `${JSON.stringify(digests, null, 2)}\n`);
