@@ -2,7 +2,7 @@
 // BigInts must compute exactly what word pairs compute, at every boundary where the two meet
 // (parameters, results, calls, globals, memory, blocks), and is chosen per function.
 import { parseWat } from '../compiler/text';
-import { Engine, Store, Module, Instance, Func } from './index';
+import { Engine, Store, Module, Instance, Func, Memory } from './index';
 import { codeSettings, settingsKey } from './cache/settings';
 import { i64LoweringFor } from './optlimit';
 import { hostPrefersBigInt, probePrefersBigInt } from './jit-probe';
@@ -149,7 +149,7 @@ describe('BigInt mode for i64', () => {
 
   test("'bigint' keeps word pairs where conversions would outweigh BigInt operators", () => {
     const engine = new Engine({ codegen: 'interpreter', i64: 'bigint' });
-    const bytes = parseWat(`(module (memory 1)
+    const bytes = parseWat(`(module (memory (export "memory") 1)
       (func (export "rounds") (param i32 i32) (result i64) (local i64)
         (loop $l
           (local.set 2 (i64.mul (i64.rotl (i64.add (local.get 2) (i64.mul (i64.load (local.get 0))
@@ -157,6 +157,8 @@ describe('BigInt mode for i64', () => {
           (local.set 0 (i32.add (local.get 0) (i32.const 8)))
           (br_if $l (local.tee 1 (i32.sub (local.get 1) (i32.const 1)))))
         (local.get 2))
+      (func (export "once") (param i64 i64) (result i64)
+        (i64.add (i64.mul (local.get 0) (local.get 1)) (i64.mul (local.get 1) (local.get 1))))
       (func (export "bits") (param i64 i64) (result i64)
         (i64.xor (i64.rotl (local.get 0) (i64.const 7)) (i64.and (local.get 1) (local.get 0))))
       (func (export "thrower") (param i64) (result i64)
@@ -166,11 +168,21 @@ describe('BigInt mode for i64', () => {
     const m = Module.fromBinary(engine, bytes);
     const src = m.code.lazySource!;
     expect(src(0).body).toContain('getBigUint64');
-    expect(src(1).body).not.toContain('18446744073709551615n');
+    // Multiplies that run once per call do not pay for the conversions.
+    expect(src(1).body).toContain('imul(');
+    expect(src(2).body).not.toContain('18446744073709551615n');
     // Exceptions are outside the mode: that function is word pairs whatever its balance.
-    expect(src(2).body).toContain('imul(');
+    expect(src(3).body).toContain('imul(');
     const inst = Instance.instantiate(new Store(engine), m, []);
     expect((inst.getExport('bits') as Func).call(-1n, 0x0f0fn)).toEqual([-0x0f10n]);
+    expect((inst.getExport('once') as Func).call(3n, -2n)).toEqual([-2n]);
+    const data = new Uint8Array((inst.getExport('memory') as Memory).buffer);
+    data.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const viaBigInt = (inst.getExport('rounds') as Func).call(0, 2);
+    const pairsEngine = new Engine({ codegen: 'interpreter', i64: 'pairs' });
+    const viaPairs = Instance.instantiate(new Store(pairsEngine), Module.fromBinary(pairsEngine, bytes), []);
+    new Uint8Array((viaPairs.getExport('memory') as Memory).buffer).set(data.subarray(0, 16));
+    expect((viaPairs.getExport('rounds') as Func).call(0, 2)).toEqual(viaBigInt);
     expect((inst.getExport('thrower') as Func).call(3n)).toEqual([9n]);
   });
 

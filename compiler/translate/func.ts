@@ -12,7 +12,7 @@
 // Everything that traps or has an effect (loads, calls, global reads, division) is emitted
 // as a statement at its position in the instruction sequence.
 
-import type { FuncType, Instr, FuncBody } from '../ir';
+import type { FuncType, Instr, FuncBody, ValType } from '../ir';
 import { CatchKind } from '../ir';
 import * as i64 from './i64';
 import { outlineBody, outlineLimits } from './outline';
@@ -55,6 +55,8 @@ export class FuncTranslator extends SimdLowering {
     this.sums.clear();
     this.bigGain = 0;
     this.bigCost = 0;
+    this.bigMuls = 0;
+    this.bigUncovered = false;
     this.lastSlotAssign = -1;
     this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
     if (this.checks && !this.checks.enabled) this.checks = null;
@@ -128,6 +130,7 @@ export class FuncTranslator extends SimdLowering {
     if (this.reachable) {
       this.checks?.count();
       if (this.big && this.bigOperator(desc, ins)) return;
+      if (this.estimatingBig && desc.bigRelevant) this.estimateBig(desc, ins);
       // Numeric operators, loads and stores (most instructions) go straight to their
       // translation; the large switch below is entered only for the others.
       if (desc.numeric) this.translateNamed(desc, ins);
@@ -761,6 +764,52 @@ export class FuncTranslator extends SimdLowering {
     return true;
   }
 
+  /**
+   * Word-pair translation with BigInt mode on offer (estimatingBig): adds what BigInt mode
+   * would gain or pay at this instruction to the balance, as bigOperator and the stack's
+   * conversions would, so that the function is translated a second time, in BigInt mode,
+   * only where that is likely to pay.
+   */
+  private estimateBig(desc: OpDesc, ins: Instr): void {
+    const prefix = ins.op >>> 16;
+    if (desc.tail || desc.atomic || prefix === PREFIX_GC || prefix === PREFIX_SIMD) {
+      this.bigUncovered = true;
+      return;
+    }
+    switch (desc.kind) {
+      case OpClass.Call:
+        this.bigCharge(2 * i64Count(this.env.funcType(ins.idx!).params, this.env.funcType(ins.idx!).results));
+        return;
+      case OpClass.CallIndirect:
+      case OpClass.CallRef:
+        this.bigCharge(2 * i64Count(this.env.typeAt(ins.idx!).params, this.env.typeAt(ins.idx!).results));
+        return;
+      case OpClass.GlobalGet:
+      case OpClass.GlobalSet:
+        if (this.env.globalType(ins.idx!) === 'i64') this.bigCharge(2);
+        return;
+      case OpClass.Return:
+        this.bigCharge(2 * i64Count(this.frames[0].results));
+        return;
+    }
+    const op = desc.op;
+    if (desc.mem !== null) {
+      if (desc.ty === 'i64' && (op === 'load' || op === 'store')) this.bigCredit(1);
+      else this.bigCharge(2);
+      return;
+    }
+    if (desc.ty === 'i64') {
+      if (op === 'mul') this.bigCreditMul();
+      else if (op === 'add' || op === 'sub') this.bigCredit(1);
+      else if (op === 'eqz' || i64.bigCompare(op, 'a', 'b') !== null) return;
+      else if (i64.bigBinary(op, 'a', 'b') !== null || op === 'extend_i32_s' || op === 'extend_i32_u')
+        this.bigCharge(1);
+      else this.bigCharge(4);
+      return;
+    }
+    this.bigCharge(op === 'wrap_i64' ? 1 : 4);
+  }
+
   /** BigInt mode: the i64 operators written with BigInt operators; false for the others. */
   private bigNative(desc: OpDesc, ins: Instr): boolean {
     const op = desc.op;
@@ -769,7 +818,7 @@ export class FuncTranslator extends SimdLowering {
       if (desc.ty !== 'i64' || (op !== 'load' && op !== 'store')) return false;
       const ma = ins.memarg!;
       const m = this.env.memory(ma.mem);
-      this.bigGain += 1;
+      this.bigCredit(1);
       if (op === 'load') {
         this.push(`${m.dv}.getBigUint64(${this.effectiveAddress(m, ma.offset, 8, true)}, 1)`, false);
       } else {
@@ -780,7 +829,7 @@ export class FuncTranslator extends SimdLowering {
     }
     if (desc.ty === 'i32') {
       if (op !== 'wrap_i64') return false;
-      this.bigCost += 1;
+      this.bigCharge(1);
       this.push(i64.bigWrap(this.pop()), true);
       return true;
     }
@@ -791,7 +840,7 @@ export class FuncTranslator extends SimdLowering {
       return true;
     }
     if (op === 'extend_i32_s' || op === 'extend_i32_u') {
-      this.bigCost += 1;
+      this.bigCharge(1);
       this.push(i64.bigExtendI32(this.pop(), op === 'extend_i32_s'), true);
       return true;
     }
@@ -805,9 +854,9 @@ export class FuncTranslator extends SimdLowering {
     if (i64.bigBinary(op, '', '') === null) return false;
     // A word-pair product is three imul calls and double arithmetic; the bitwise operators,
     // shifts and rotates are a few int32 operators on pairs but a new BigInt each here.
-    if (op === 'mul') this.bigGain += 6;
-    else if (op === 'add' || op === 'sub') this.bigGain += 1;
-    else this.bigCost += 1;
+    if (op === 'mul') this.bigCreditMul();
+    else if (op === 'add' || op === 'sub') this.bigCredit(1);
+    else this.bigCharge(1);
     const b = rotate ? this.popSimple() : this.pop();
     const a = rotate ? this.popSimple() : this.pop();
     this.push(i64.bigBinary(op, a, b)!, true);
@@ -1260,3 +1309,10 @@ export class FuncTranslator extends SimdLowering {
 }
 
 export type { FuncType };
+
+/** How many of the types in `lists` are i64. */
+function i64Count(...lists: (readonly ValType[])[]): number {
+  let n = 0;
+  for (const l of lists) for (const t of l) if (t === 'i64') n++;
+  return n;
+}

@@ -239,30 +239,65 @@ function lazyModuleSource(
  * bindings, so those, the view variables and the constants are all one context away from
  * the code.
  */
+/**
+ * BigInt mode is tried on bodies up to this size only. The loops it speeds up (hashing,
+ * checksums, PRNGs) are small functions; a large function with a multiply in some loop is
+ * mostly other code, and translating it a second time costs more than the mode gains.
+ */
+export const BIGINT_MAX_BODY_BYTES = 8192;
+
 function lazyFunctionSource(m: ModuleIR, env: ModuleEnvironment, i: number): string {
-  if (env.i64BigInt) {
+  if (env.i64BigInt && env.i64BigIntAlways) {
     try {
-      return lazyFunctionSourceIn(m, env, i, true);
+      return lazyFunctionSourceIn(m, env, i, true).source;
     } catch (e) {
       if (e !== BIGINT_BAILOUT) throw e;
     }
+    return lazyFunctionSourceIn(m, env, i, false).source;
   }
-  return lazyFunctionSourceIn(m, env, i, false);
+  // BigInt mode on offer: word pairs first, estimating the mode's balance on the way; a
+  // second translation, in the mode, only where the estimate says it pays, and kept only
+  // where the mode's own balance agrees.
+  const pairs = lazyFunctionSourceIn(m, env, i, false);
+  const code = m.codes[i];
+  // A body decoded into instructions has no byte range: about two bytes per instruction.
+  const size = code.end !== undefined ? code.end - code.pos : 2 * code.body.length;
+  if (!pairs.tryBig || size > BIGINT_MAX_BODY_BYTES) return pairs.source;
+  try {
+    const big = lazyFunctionSourceIn(m, env, i, true);
+    if (big.bigMuls > 0 && big.bigGain > big.bigCost) return big.source;
+  } catch (e) {
+    if (e !== BIGINT_BAILOUT) throw e;
+  }
+  return pairs.source;
 }
 
-function lazyFunctionSourceIn(m: ModuleIR, env: ModuleEnvironment, i: number, big: boolean): string {
+/** One translation of lazyFunctionSource, in BigInt mode or with word pairs (estimating the
+ *  mode's balance where the environment offers the mode). */
+function lazyFunctionSourceIn(
+  m: ModuleIR,
+  env: ModuleEnvironment,
+  i: number,
+  big: boolean,
+): { source: string; tryBig: boolean; bigGain: number; bigCost: number; bigMuls: number } {
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   t.mayCopyViews = true;
   t.big = big;
+  t.estimatingBig = !big && env.i64BigInt;
   const f = m.numImportedFuncs + i;
   const fn = t.translateFunction(f, m.codes[i], `g${f}`);
-  if (big && !env.i64BigIntAlways && t.bigCost > t.bigGain) throw BIGINT_BAILOUT;
   // Parenthesized (where gN is one function), so that V8 compiles gN together with this body
   // (its heuristic for functions about to be called) instead of pre-parsing it now and
   // parsing it again at the first call, which lazyCompile's caller makes at once.
   const ret = t.trampolined ? `${fn}\nreturn g${f};` : `return (${fn});`;
-  return [...env.lazyViewsPrologue(t.viewsCopied), ...pool.decls, ret].join('\n');
+  return {
+    source: [...env.lazyViewsPrologue(t.viewsCopied), ...pool.decls, ret].join('\n'),
+    tryBig: t.estimatingBig && !t.bigUncovered && t.bigMuls > 0 && t.bigGain > t.bigCost,
+    bigGain: t.bigGain,
+    bigCost: t.bigCost,
+    bigMuls: t.bigMuls,
+  };
 }
 
 /**

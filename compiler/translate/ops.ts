@@ -2,7 +2,7 @@
 // is a plain load or store and of how many bytes, and which case of FuncTranslator's
 // operator switch handles it. Computed once per opcode from compiler/opcodes.ts.
 
-import { opByCode, PREFIX_ATOMIC, type OpClass } from '../opcodes';
+import { opByCode, PREFIX_ATOMIC, OpClass } from '../opcodes';
 
 /** What the translator needs from an opcode's name, parsed once per opcode (not per
  *  instruction: name parsing with regexes was a measurable part of translation time). */
@@ -25,7 +25,19 @@ export interface OpDesc {
   /** The opcode's class: translateOther's case (none for numeric and the rest, which
    *  translateNamed handles). */
   readonly kind: OpClass;
+  /** The instruction can matter to BigInt mode's balance (FuncTranslator.estimateBig): its
+   *  signature has an i64, or it is a call, a global access or a return. */
+  readonly bigRelevant: boolean;
 }
+
+const BIG_RELEVANT_CLASSES = new Set<OpClass>([
+  OpClass.Call,
+  OpClass.CallIndirect,
+  OpClass.CallRef,
+  OpClass.GlobalGet,
+  OpClass.GlobalSet,
+  OpClass.Return,
+]);
 
 export const NUMERIC_TYPES = new Set(['i32', 'i64', 'f32', 'f64']);
 
@@ -54,6 +66,7 @@ export function opDesc(code: number): OpDesc | undefined {
     atomic: code >>> 16 === PREFIX_ATOMIC,
     numeric: NUMERIC_TYPES.has(ty) && op !== 'const',
     kind: info.cls,
+    bigRelevant: (info.sig?.includes('I') ?? false) || BIG_RELEVANT_CLASSES.has(info.cls),
   };
   if (code < 256) DESC_SMALL[code] = d;
   else DESC_PREFIXED.set(code, d);

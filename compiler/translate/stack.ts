@@ -173,11 +173,19 @@ export abstract class OperandStack {
   /**
    * BigInt mode's balance for the function translated last: what its BigInt operators save
    * over word pairs and what its conversions between the two cost, in rough units of a
-   * word-pair operator. Where the conversions cost more (a function that mostly passes i64
-   * values between calls), word pairs are the better translation.
+   * word-pair operator, in its loops (bigCharge). Only a multiply saves much (func.ts
+   * bigNative); where the rest costs more, word pairs are the better translation.
    */
   bigGain = 0;
   bigCost = 0;
+  bigMuls = 0;
+  /**
+   * Word-pair translation that estimates the balance BigInt mode would have (func.ts
+   * estimateBig) so that the caller translates the function in BigInt mode only where it
+   * pays; bigUncovered: the function uses what the mode does not cover.
+   */
+  estimatingBig = false;
+  bigUncovered = false;
 
   constructor(
     protected readonly env: FuncEnvironment,
@@ -203,7 +211,6 @@ export abstract class OperandStack {
       for (let i = 0; i < numParams; i++) {
         if (this.localTypes[i] !== 'i64') continue;
         joins += `l${i} = ${i64.bigOfWords({ lo: `l${i}`, hi: `h${i}` })};\n`;
-        this.bigCost += 2;
       }
     }
     return (decls.length ? `let ${decls.join(', ')};\n` : '') + joins;
@@ -422,7 +429,7 @@ export abstract class OperandStack {
   /** BigInt mode: replaces the i64 at depth d by its word pair (pending, over its own slot
    *  or a local or constants), for code that takes pairs. */
   protected bigToPairAt(d: number): void {
-    this.bigCost += 2;
+    this.bigCharge(2);
     if (!IDENT_OR_LITERAL.test(this.stack[d].e)) this.materialize(d);
     const w = i64.bigWords(this.stack[d].e);
     this.stack[d] = entry(w.lo, w.hi, true, undefined);
@@ -430,7 +437,7 @@ export abstract class OperandStack {
 
   /** BigInt mode: replaces the word pair at depth d by its BigInt. */
   protected pairToBigAt(d: number): void {
-    this.bigCost += 2;
+    this.bigCharge(2);
     const en = this.stack[d];
     if (en.hi === undefined) throw new Error('expected an i64 word pair');
     const e = i64.bigOfWords({ lo: en.e, hi: en.hi });
@@ -440,6 +447,30 @@ export abstract class OperandStack {
     }
     this.emit(`${this.slot(d)} = ${e};`);
     this.stack[d] = entry(nameOf('s', d), undefined, false, undefined);
+  }
+
+  /** Whether the instruction being translated is inside a loop. */
+  protected inLoop(): boolean {
+    for (let k = this.frames.length - 1; k > 0; k--) if (this.frames[k].kind === 'loop') return true;
+    return false;
+  }
+
+  /** BigInt mode's balance (bigGain, bigCost) counts what runs in loops: a function's
+   *  entry and exit, and whatever else runs once per call, matter little to its speed. */
+  protected bigCharge(n: number): void {
+    if (this.inLoop()) this.bigCost += n;
+  }
+
+  protected bigCredit(n: number): void {
+    if (this.inLoop()) this.bigGain += n;
+  }
+
+  /** A multiply, the operator BigInt mode is for: a word-pair product is three imul calls
+   *  and double arithmetic. */
+  protected bigCreditMul(): void {
+    if (!this.inLoop()) return;
+    this.bigGain += 8;
+    this.bigMuls++;
   }
 
   protected popPair(): i64.Pair {
@@ -565,7 +596,7 @@ export abstract class OperandStack {
       return;
     }
     if (results[0] === 'i64' && this.big) {
-      this.bigCost += 2;
+      this.bigCharge(2);
       const s = this.slot(d);
       this.emit(`${s} = ${call}; ${s} = ${i64.bigOfWords({ lo: s, hi: i64.hiReg() })};`);
       this.stack.push(entry(s, undefined, false, undefined));
@@ -577,7 +608,7 @@ export abstract class OperandStack {
     for (let i = 1; i < results.length; i++) {
       const s = this.slot(d + i);
       if (results[i] === 'i64' && this.big) {
-        this.bigCost += 2;
+        this.bigCharge(2);
         const w = { lo: `${use('rI32')}[${2 * i}]`, hi: `${use('rI32')}[${2 * i + 1}]` };
         this.emit(`${s} = ${i64.bigOfWords(w)};`);
         this.stack.push(entry(s, undefined, false, undefined));
