@@ -17,7 +17,7 @@ import { CatchKind } from '../ir';
 import * as i64 from './i64';
 import { outlineBody, outlineLimits } from './outline';
 import { CheckPoints } from './checks';
-import { opDesc } from './ops';
+import { BigEstimate, opDesc } from './ops';
 import { OpClass, opByCode, PREFIX_GC, PREFIX_SIMD } from '../opcodes';
 import type { OpDesc } from './ops';
 import { NAN_CARRIERS, floatEqualityCarrier } from './nan';
@@ -56,6 +56,7 @@ export class FuncTranslator extends SimdLowering {
     this.bigGain = 0;
     this.bigCost = 0;
     this.bigMuls = 0;
+    this.loopDepth = 0;
     this.bigUncovered = false;
     this.lastSlotAssign = -1;
     this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
@@ -130,7 +131,7 @@ export class FuncTranslator extends SimdLowering {
     if (this.reachable) {
       this.checks?.count();
       if (this.big && this.bigOperator(desc, ins)) return;
-      if (this.estimatingBig && desc.bigRelevant) this.estimateBig(desc, ins);
+      if (this.estimatingBig && desc.bigEstimate !== BigEstimate.None) this.estimateBig(desc, ins);
       // Numeric operators, loads and stores (most instructions) go straight to their
       // translation; the large switch below is entered only for the others.
       if (desc.numeric) this.translateNamed(desc, ins);
@@ -183,7 +184,10 @@ export class FuncTranslator extends SimdLowering {
         return;
       case OpClass.Block:
       case OpClass.Loop: {
-        if (desc.kind === OpClass.Loop) this.hasLoop = true;
+        if (desc.kind === OpClass.Loop) {
+          this.hasLoop = true;
+          this.loopDepth++;
+        }
         const sig = this.blockSig(ins.bt);
         this.flushAll();
         const label = this.newLabel();
@@ -771,43 +775,41 @@ export class FuncTranslator extends SimdLowering {
    * only where that is likely to pay.
    */
   private estimateBig(desc: OpDesc, ins: Instr): void {
-    const prefix = ins.op >>> 16;
-    if (desc.tail || desc.atomic || prefix === PREFIX_GC || prefix === PREFIX_SIMD) {
+    const e = desc.bigEstimate;
+    if (e === BigEstimate.Uncovered) {
       this.bigUncovered = true;
       return;
     }
-    switch (desc.kind) {
-      case OpClass.Call:
-        this.bigCharge(2 * i64Count(this.env.funcType(ins.idx!).params, this.env.funcType(ins.idx!).results));
+    // The balance counts what runs in loops (see bigCharge).
+    if (this.loopDepth === 0) return;
+    switch (e) {
+      case BigEstimate.Mul:
+        this.bigCreditMul();
         return;
-      case OpClass.CallIndirect:
-      case OpClass.CallRef:
-        this.bigCharge(2 * i64Count(this.env.typeAt(ins.idx!).params, this.env.typeAt(ins.idx!).results));
+      case BigEstimate.Gain:
+        this.bigGain += 1;
         return;
-      case OpClass.GlobalGet:
-      case OpClass.GlobalSet:
-        if (this.env.globalType(ins.idx!) === 'i64') this.bigCharge(2);
+      case BigEstimate.Cost1:
+        this.bigCost += 1;
         return;
-      case OpClass.Return:
-        this.bigCharge(2 * i64Count(this.frames[0].results));
+      case BigEstimate.Cost2:
+        this.bigCost += 2;
+        return;
+      case BigEstimate.Cost4:
+        this.bigCost += 4;
+        return;
+      case BigEstimate.Call: {
+        const ft = desc.kind === OpClass.Call ? this.env.funcType(ins.idx!) : this.env.typeAt(ins.idx!);
+        this.bigCost += 2 * i64Count(ft.params, ft.results);
+        return;
+      }
+      case BigEstimate.Global:
+        if (this.env.globalType(ins.idx!) === 'i64') this.bigCost += 2;
+        return;
+      case BigEstimate.Return:
+        this.bigCost += 2 * i64Count(this.frames[0].results);
         return;
     }
-    const op = desc.op;
-    if (desc.mem !== null) {
-      if (desc.ty === 'i64' && (op === 'load' || op === 'store')) this.bigCredit(1);
-      else this.bigCharge(2);
-      return;
-    }
-    if (desc.ty === 'i64') {
-      if (op === 'mul') this.bigCreditMul();
-      else if (op === 'add' || op === 'sub') this.bigCredit(1);
-      else if (op === 'eqz' || i64.bigCompare(op, 'a', 'b') !== null) return;
-      else if (i64.bigBinary(op, 'a', 'b') !== null || op === 'extend_i32_s' || op === 'extend_i32_u')
-        this.bigCharge(1);
-      else this.bigCharge(4);
-      return;
-    }
-    this.bigCharge(op === 'wrap_i64' ? 1 : 4);
   }
 
   /** BigInt mode: the i64 operators written with BigInt operators; false for the others. */

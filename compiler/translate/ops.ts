@@ -2,7 +2,7 @@
 // is a plain load or store and of how many bytes, and which case of FuncTranslator's
 // operator switch handles it. Computed once per opcode from compiler/opcodes.ts.
 
-import { opByCode, PREFIX_ATOMIC, OpClass } from '../opcodes';
+import { opByCode, PREFIX_ATOMIC, PREFIX_GC, PREFIX_SIMD, OpClass, type OpInfo } from '../opcodes';
 
 /** What the translator needs from an opcode's name, parsed once per opcode (not per
  *  instruction: name parsing with regexes was a measurable part of translation time). */
@@ -25,19 +25,79 @@ export interface OpDesc {
   /** The opcode's class: translateOther's case (none for numeric and the rest, which
    *  translateNamed handles). */
   readonly kind: OpClass;
-  /** The instruction can matter to BigInt mode's balance (FuncTranslator.estimateBig): its
-   *  signature has an i64, or it is a call, a global access or a return. */
-  readonly bigRelevant: boolean;
+  /** What the instruction does to BigInt mode's balance (FuncTranslator.estimateBig). */
+  readonly bigEstimate: BigEstimate;
 }
 
-const BIG_RELEVANT_CLASSES = new Set<OpClass>([
-  OpClass.Call,
-  OpClass.CallIndirect,
-  OpClass.CallRef,
-  OpClass.GlobalGet,
-  OpClass.GlobalSet,
-  OpClass.Return,
+/** An instruction's part in BigInt mode's balance, as bigOperator and the stack's
+ *  conversions would translate it (compiler/translate/i64.ts "BigInt mode"). */
+export const enum BigEstimate {
+  /** No i64 operand or result. */
+  None,
+  /** Outside the mode: exceptions, GC, SIMD, atomics, tail calls. */
+  Uncovered,
+  Mul,
+  /** add, sub and plain 8-byte loads and stores: cheaper on BigInts. */
+  Gain,
+  /** eqz and comparisons: about the same. */
+  Even,
+  /** Bitwise operators, shifts, rotates, wrap and extend: a new BigInt each. */
+  Cost1,
+  /** Narrower loads and stores: one conversion. */
+  Cost2,
+  /** Everything else: word-pair translation between conversions. */
+  Cost4,
+  /** Calls, global accesses, returns: a conversion per i64 that crosses. */
+  Call,
+  Global,
+  Return,
+}
+
+const I64_EVEN = new Set(['eqz', 'eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u']);
+const I64_COST1 = new Set([
+  'and',
+  'or',
+  'xor',
+  'shl',
+  'shr_s',
+  'shr_u',
+  'rotl',
+  'rotr',
+  'extend_i32_s',
+  'extend_i32_u',
 ]);
+
+function bigEstimateOf(info: OpInfo, ty: string, op: string, mem: OpDesc['mem'], tail: boolean): BigEstimate {
+  if (tail || info.prefix === PREFIX_ATOMIC || info.prefix === PREFIX_GC || info.prefix === PREFIX_SIMD)
+    return BigEstimate.Uncovered;
+  switch (info.cls) {
+    case OpClass.Try:
+    case OpClass.TryTable:
+    case OpClass.Catch:
+    case OpClass.CatchAll:
+    case OpClass.Delegate:
+    case OpClass.Rethrow:
+    case OpClass.Throw:
+    case OpClass.ThrowRef:
+      return BigEstimate.Uncovered;
+    case OpClass.Call:
+    case OpClass.CallIndirect:
+    case OpClass.CallRef:
+      return BigEstimate.Call;
+    case OpClass.GlobalGet:
+    case OpClass.GlobalSet:
+      return BigEstimate.Global;
+    case OpClass.Return:
+      return BigEstimate.Return;
+  }
+  if (info.sig === undefined || !info.sig.includes('I')) return BigEstimate.None;
+  if (mem !== null) return ty === 'i64' && (op === 'load' || op === 'store') ? BigEstimate.Gain : BigEstimate.Cost2;
+  if (ty !== 'i64') return op === 'wrap_i64' ? BigEstimate.Cost1 : BigEstimate.Cost4;
+  if (op === 'mul') return BigEstimate.Mul;
+  if (op === 'add' || op === 'sub') return BigEstimate.Gain;
+  if (I64_EVEN.has(op)) return BigEstimate.Even;
+  return I64_COST1.has(op) ? BigEstimate.Cost1 : BigEstimate.Cost4;
+}
 
 export const NUMERIC_TYPES = new Set(['i32', 'i64', 'f32', 'f64']);
 
@@ -56,17 +116,18 @@ export function opDesc(code: number): OpDesc | undefined {
   const ty = dot < 0 ? '' : name.slice(0, dot);
   const op = name.slice(dot + 1);
   const mem = lane ? null : /\.load/.test(name) ? 'load' : /\.store/.test(name) ? 'store' : null;
+  const tail = name === 'return_call' || name === 'return_call_indirect' || name === 'return_call_ref';
   d = {
     name,
     ty,
     op,
     mem,
     size: mem === null ? 0 : accessSize(op, ty),
-    tail: name === 'return_call' || name === 'return_call_indirect' || name === 'return_call_ref',
+    tail,
     atomic: code >>> 16 === PREFIX_ATOMIC,
     numeric: NUMERIC_TYPES.has(ty) && op !== 'const',
     kind: info.cls,
-    bigRelevant: (info.sig?.includes('I') ?? false) || BIG_RELEVANT_CLASSES.has(info.cls),
+    bigEstimate: bigEstimateOf(info, ty, op, mem, tail),
   };
   if (code < 256) DESC_SMALL[code] = d;
   else DESC_PREFIXED.set(code, d);

@@ -186,6 +186,8 @@ export abstract class OperandStack {
    */
   estimatingBig = false;
   bigUncovered = false;
+  /** How many loops enclose the instruction being translated. */
+  protected loopDepth = 0;
 
   constructor(
     protected readonly env: FuncEnvironment,
@@ -449,26 +451,20 @@ export abstract class OperandStack {
     this.stack[d] = entry(nameOf('s', d), undefined, false, undefined);
   }
 
-  /** Whether the instruction being translated is inside a loop. */
-  protected inLoop(): boolean {
-    for (let k = this.frames.length - 1; k > 0; k--) if (this.frames[k].kind === 'loop') return true;
-    return false;
-  }
-
   /** BigInt mode's balance (bigGain, bigCost) counts what runs in loops: a function's
    *  entry and exit, and whatever else runs once per call, matter little to its speed. */
   protected bigCharge(n: number): void {
-    if (this.inLoop()) this.bigCost += n;
+    if (this.loopDepth > 0) this.bigCost += n;
   }
 
   protected bigCredit(n: number): void {
-    if (this.inLoop()) this.bigGain += n;
+    if (this.loopDepth > 0) this.bigGain += n;
   }
 
   /** A multiply, the operator BigInt mode is for: a word-pair product is three imul calls
    *  and double arithmetic. */
   protected bigCreditMul(): void {
-    if (!this.inLoop()) return;
+    if (this.loopDepth === 0) return;
     this.bigGain += 8;
     this.bigMuls++;
   }
@@ -760,6 +756,7 @@ export abstract class OperandStack {
   }
 
   protected afterBlock(f: Frame): void {
+    if (f.kind === 'loop') this.loopDepth--;
     const endReachable =
       this.reachable ||
       f.armFallsThrough ||
