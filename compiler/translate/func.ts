@@ -18,7 +18,7 @@ import * as i64 from './i64';
 import { outlineBody, outlineLimits } from './outline';
 import { CheckPoints } from './checks';
 import { BigEstimate, opDesc } from './ops';
-import { OpClass, opByCode, PREFIX_GC, PREFIX_SIMD } from '../opcodes';
+import { OpClass, opByCode } from '../opcodes';
 import type { OpDesc } from './ops';
 import { NAN_CARRIERS, floatEqualityCarrier } from './nan';
 import { asU32, entry, paramList, MAX_SUM_TERMS, TRAP_MSG, numberLiteral, f32Value, f64Value } from './exprs';
@@ -728,18 +728,8 @@ export class FuncTranslator extends SimdLowering {
    * stack converts). Throws BIGINT_BAILOUT for the instructions the mode does not cover.
    */
   private bigOperator(desc: OpDesc, ins: Instr): boolean {
-    const prefix = ins.op >>> 16;
-    if (desc.tail || desc.atomic || prefix === PREFIX_GC || prefix === PREFIX_SIMD) throw BIGINT_BAILOUT;
+    if (desc.bigEstimate === BigEstimate.Uncovered) throw BIGINT_BAILOUT;
     switch (desc.kind) {
-      case OpClass.Try:
-      case OpClass.TryTable:
-      case OpClass.Catch:
-      case OpClass.CatchAll:
-      case OpClass.Delegate:
-      case OpClass.Rethrow:
-      case OpClass.Throw:
-      case OpClass.ThrowRef:
-        throw BIGINT_BAILOUT;
       case OpClass.I64Const:
         this.push(i64.bigLiteral(ins.value as bigint), true);
         return true;
