@@ -20,6 +20,17 @@ const CHAINS = [
   '(i64.div_u (i64.mul (local.get 0) (local.get 1)) (i64.or (local.get 1) (i64.const 1)))',
   '(i64.rotr (i64.shl (local.get 0) (local.get 1)) (i64.sub (local.get 0) (local.get 1)))',
   '(i64.extend_i32_s (i64.gt_s (i64.xor (local.get 0) (local.get 1)) (i64.mul (local.get 1) (local.get 1))))',
+  // Unreduced results (a sum, product, shift or rotate left for its consumer to reduce) where
+  // they meet select, eqz, a block's result, wrap, memory and locals.
+  '(select (i64.mul (local.get 0) (local.get 1)) (i64.sub (local.get 0) (local.get 1)) (i32.wrap_i64 (local.get 0)))',
+  '(i64.extend_i32_u (i64.eqz (i64.sub (local.get 0) (local.get 0))))',
+  `(block (result i64) (br_if 0 (i64.add (local.get 0) (local.get 1)) (i64.lt_u (local.get 0) (local.get 1)))
+     (drop) (i64.mul (local.get 0) (local.get 0)))`,
+  '(i64.extend_i32_s (i32.wrap_i64 (i64.mul (local.get 0) (i64.shl (local.get 1) (i64.const 7)))))',
+  '(i64.mul (i64.mul (i64.mul (local.get 0) (local.get 1)) (local.get 0)) (i64.rotl (local.get 1) (i64.const 13)))',
+  '(i64.store (i32.const 0) (i64.sub (local.get 1) (local.get 0))) (i64.load (i32.const 0))',
+  '(local.set 1 (i64.add (local.get 0) (local.get 1))) (i64.shr_u (local.get 1) (i64.const 60))',
+  '(i64.or (i64.rotr (local.get 0) (i64.const 1)) (i64.and (i64.shl (local.get 1) (i64.const 63)) (local.get 0)))',
 ];
 
 const WAT = `(module

@@ -57,6 +57,7 @@ export class FuncTranslator extends SimdLowering {
     this.bigCost = 0;
     this.bigMuls = 0;
     this.loopDepth = 0;
+    this.bigRaw.clear();
     this.bigUncovered = false;
     this.lastSlotAssign = -1;
     this.checks = this.env.checkOptions ? new CheckPoints(this.env.checkOptions) : null;
@@ -733,6 +734,16 @@ export class FuncTranslator extends SimdLowering {
       case OpClass.I64Const:
         this.push(i64.bigLiteral(ins.value as bigint), true);
         return true;
+      case OpClass.Select:
+      case OpClass.SelectT: {
+        // The ordinary select joins its operands into a new text: reduce them first.
+        const n = this.stack.length;
+        for (let d = n - 3; d < n - 1; d++) {
+          const en = this.stack[d];
+          if (this.bigRaw.has(en.e)) this.stack[d] = entry(i64.bigMask(en.e), undefined, true, undefined);
+        }
+        return false;
+      }
       case OpClass.GlobalGet:
         if (this.env.globalType(ins.idx!) !== 'i64') return false;
         this.translateOther(desc, ins);
@@ -827,7 +838,7 @@ export class FuncTranslator extends SimdLowering {
     }
     if (desc.ty !== 'i64') return false;
     if (op === 'eqz') {
-      const c = `${this.pop()} === 0n`;
+      const c = `${this.bigReduced(this.pop())} === 0n`;
       this.push(`(${c} ? 1 : 0)`, true, c);
       return true;
     }
@@ -838,8 +849,8 @@ export class FuncTranslator extends SimdLowering {
     }
     const rotate = i64.bigBinaryNeedsSimple(op);
     if (i64.bigCompare(op, 'a', 'b') !== null) {
-      const b = this.pop();
-      const c = i64.bigCompare(op, this.pop(), b)!;
+      const b = this.bigReduced(this.pop());
+      const c = i64.bigCompare(op, this.bigReduced(this.pop()), b)!;
       this.push(`(${c} ? 1 : 0)`, true, c);
       return true;
     }
@@ -849,9 +860,21 @@ export class FuncTranslator extends SimdLowering {
     if (op === 'mul') this.bigCreditMul();
     else if (op === 'add' || op === 'sub') this.bigCredit(1);
     else this.bigCharge(1);
+    // A rotate's operand is simple, so it was stored reduced; a right shift needs the
+    // reduced value; the count's low six bits are all it reads.
     const b = rotate ? this.popSimple() : this.pop();
-    const a = rotate ? this.popSimple() : this.pop();
-    this.push(i64.bigBinary(op, a, b)!, true);
+    const a = rotate ? this.popSimple() : op === 'shr_u' || op === 'shr_s' ? this.bigReduced(this.pop()) : this.pop();
+    const raw = this.bigRaw.has(a) || this.bigRaw.has(b);
+    let e: string;
+    if (op === 'and' || op === 'or' || op === 'xor') {
+      e = i64.bigBinary(op, a, b)!;
+      if (raw) this.bigRaw.add(e);
+    } else if (i64.bigModular(op) && !raw) {
+      // Reduced operands: leave the result unreduced for the next operator to take.
+      e = i64.bigBinaryUnreduced(op, a, b);
+      this.bigRaw.add(e);
+    } else e = i64.bigBinary(op, a, b)!;
+    this.push(e, true);
     return true;
   }
 

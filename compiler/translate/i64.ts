@@ -351,7 +351,8 @@ export function i128MulWide(signed: boolean, a: Pair, b: Pair, r: readonly strin
 // BigInt operator is one bytecode with a native handler, where a word pair needs a dozen;
 // under JavaScriptCore's interpreter BigInt arithmetic is the slower one, so the mode is a
 // per-host choice (runtime/optlimit.ts). Results are masked with M64 (no
-// BigInt.asUintN call); `big` and `num` are the prelude's bindings of BigInt and Number.
+// BigInt.asUintN call), where a consumer needs them reduced (stack.ts bigRaw); `big` and
+// `num` are the prelude's bindings of BigInt and Number.
 
 const M64 = '18446744073709551615n';
 /** 2^63: `(x ^ S63) - S63` is x read as signed; `x ^ S63` orders signed values unsigned. */
@@ -362,6 +363,9 @@ const BIG_LIT = /^\d+n$/;
 export function bigLiteral(v: bigint): string {
   return `${BigInt.asUintN(64, v)}n`;
 }
+
+/** A BigInt expression reduced to [0, 2^64). */
+export const bigMask = (e: string): string => `(${e} & ${M64})`;
 
 /** The words of the BigInt i64 `x`. (simple) */
 export function bigWords(x: string): Pair {
@@ -404,12 +408,26 @@ export function bigBinary(name: string, a: string, b: string): string | null {
     case 'rotr': {
       const k = bigCount(b);
       // A rotate by 0 shifts the other part by 64, which leaves nothing of it.
-      const [l, r] = name === 'rotl' ? [k, `(64n - ${k})`] : [`(64n - ${k})`, k];
+      const rest = BIG_LIT.test(k) ? `${64n - BigInt(k.slice(0, -1))}n` : `(64n - ${k})`;
+      const [l, r] = name === 'rotl' ? [k, rest] : [rest, k];
       return `(((${a} << ${l}) | (${a} >> ${r})) & ${M64})`;
     }
     default:
       return null;
   }
+}
+
+/** Whether the low 64 bits of bigBinary(name)'s result depend only on its operands' low
+ *  64 bits (so unreduced operands may feed it, and its mask may be left to a consumer). */
+export const bigModular = (name: string): boolean =>
+  name === 'add' || name === 'sub' || name === 'mul' || name === 'shl' || name === 'rotl' || name === 'rotr';
+
+/** bigBinary of a bigModular operator without the final mask: right modulo 2^64 for reduced
+ *  operands, and no wider than 128 bits. */
+export function bigBinaryUnreduced(name: string, a: string, b: string): string {
+  const masked = bigBinary(name, a, b)!;
+  // bigBinary writes these as `(<expr> & M64)`: the expression is what is inside.
+  return masked.slice(1, masked.length - ` & ${M64})`.length);
 }
 
 /** Whether bigBinary(name) needs its first operand simple. */

@@ -188,6 +188,15 @@ export abstract class OperandStack {
   bigUncovered = false;
   /** How many loops enclose the instruction being translated. */
   protected loopDepth = 0;
+  /**
+   * BigInt mode: pending expressions whose value is right modulo 2^64 but not reduced to
+   * [0, 2^64) (an unmasked sum, difference, product, left shift or rotate of reduced
+   * operands). Operators whose low 64 bits depend only on their operands' low 64 bits take
+   * them as they are, which saves a mask (a BigInt operation) per operator; everything else,
+   * and every store to a slot or local, reduces them first (bigReduced). Textual, like `sums`:
+   * a text always denotes the same computation, so an entry never goes stale.
+   */
+  protected bigRaw = new Set<string>();
 
   constructor(
     protected readonly env: FuncEnvironment,
@@ -264,7 +273,7 @@ export abstract class OperandStack {
       return;
     }
     const s = this.slot(d);
-    if (e !== s) this.emitSlotAssign(s, e);
+    if (e !== s) this.emitSlotAssign(s, this.bigReduced(e));
     this.stack.push(entry(s, undefined, false, undefined));
   }
 
@@ -351,6 +360,11 @@ export abstract class OperandStack {
     this.emit(`q = ${lo}; ${H} = ${hi}; ${L} = q;`);
   }
 
+  /** BigInt mode: `e` reduced to [0, 2^64) where it may not be (bigRaw). */
+  protected bigReduced(e: string): string {
+    return this.big && this.bigRaw.has(e) ? i64.bigMask(e) : e;
+  }
+
   /** Whether `e` names a slot `sK`/`tK` with K !== d (the matches of `\b[st](\d+)\b`, scanned by
    *  hand: this runs for every pushed expression). */
   protected refsOtherSlot(e: string, d: number): boolean {
@@ -366,7 +380,7 @@ export abstract class OperandStack {
       this.stack[d] = entry(s, nameOf('t', d), false, undefined);
       return;
     }
-    if (en.e !== s) this.emit(`${s} = ${en.e};`);
+    if (en.e !== s) this.emit(`${s} = ${this.bigReduced(en.e)};`);
     this.stack[d] = entry(s, undefined, false, undefined);
   }
 
@@ -509,7 +523,7 @@ export abstract class OperandStack {
       const dst = this.slot(height + i);
       const src = this.stack[base + i];
       if (src.hi !== undefined) this.assignPair(dst, this.hiSlot(height + i), src.e, src.hi);
-      else if (src.e !== dst) this.emit(`${dst} = ${src.e};`);
+      else if (src.e !== dst) this.emit(`${dst} = ${this.bigReduced(src.e)};`);
     }
   }
 
@@ -575,7 +589,7 @@ export abstract class OperandStack {
       // store it to the local there instead (`s0 = load; l3 = s0;` → `l3 = load;`).
       this.out[this.lastSlotAssign] = `${lx} = ${this.lastSlotExpr};`;
       this.lastSlotAssign = -1;
-    } else if (v.e !== lx) this.emit(`${lx} = ${v.e};`);
+    } else if (v.e !== lx) this.emit(`${lx} = ${this.bigReduced(v.e)};`);
   }
 
   protected pushLocal(x: number): void {
