@@ -783,21 +783,15 @@ export class FuncTranslator extends SimdLowering {
     }
     // The balance counts what runs in loops (see bigCharge).
     if (this.loopDepth === 0) return;
+    const w = BIG_FIXED_BALANCE.get(e);
+    if (w !== undefined) {
+      if (w > 0) this.bigGain += w;
+      else this.bigCost -= w;
+      return;
+    }
     switch (e) {
       case BigEstimate.Mul:
         this.bigCreditMul();
-        return;
-      case BigEstimate.Gain:
-        this.bigGain += 1;
-        return;
-      case BigEstimate.Cost1:
-        this.bigCost += 1;
-        return;
-      case BigEstimate.Cost2:
-        this.bigCost += 2;
-        return;
-      case BigEstimate.Cost4:
-        this.bigCost += 4;
         return;
       case BigEstimate.Call: {
         const ft = desc.kind === OpClass.Call ? this.env.funcType(ins.idx!) : this.env.typeAt(ins.idx!);
@@ -1324,6 +1318,15 @@ export class FuncTranslator extends SimdLowering {
 }
 
 export type { FuncType };
+
+/** What an instruction of each fixed-weight estimate class adds to BigInt mode's balance:
+ *  a gain where positive, a cost where negative (ops.ts BigEstimate). */
+const BIG_FIXED_BALANCE = new Map<BigEstimate, number>([
+  [BigEstimate.Gain, 1],
+  [BigEstimate.Cost1, -1],
+  [BigEstimate.Cost2, -2],
+  [BigEstimate.Cost4, -4],
+]);
 
 /** How many of the types in `lists` are i64. */
 function i64Count(...lists: (readonly ValType[])[]): number {
