@@ -93,29 +93,30 @@ export class FuncTranslator extends SimdLowering {
     const self = name ?? identity;
     // Functions too large for V8's optimizing tier are split into nested regions.
     let head = this.head(type.params.length);
-    let lines = this.out;
+    // The text's length decides (outlineBody would sum its lines again, a pass over every
+    // line of every function).
+    let text = this.out.join('\n');
     if (this.outlining) {
-      const o = outlineBody(
-        lines,
+      const threshold =
         this.env.outlineThreshold ??
-          (this.env.profile === 'interpreter' ? outlineLimits.interpreterThreshold : outlineLimits.threshold),
-      );
+        (this.env.profile === 'interpreter' ? outlineLimits.interpreterThreshold : outlineLimits.threshold);
+      const o = text.length + 1 > threshold ? outlineBody(this.out, threshold) : null;
       if (o !== null) {
         head += o.decls.join('\n') + '\n';
-        lines = o.body;
+        text = o.body.join('\n');
       }
     }
     if (this.tailCalls) {
       // Trampolined: the body may return TAIL; the entry runs the pending tail calls.
       return (
-        `function ${self}b(${params}) {\n${head}${lines.join('\n')}\n}\n` +
+        `function ${self}b(${params}) {\n${head}${text}\n}\n` +
         `function ${self}(${params}) { return ${use('runTail')}(${self}b(${params})); }\n${identity}[${use('TB')}] = ${self}b;` +
         // The code of a lazy stub is what callIndirect returns (runtime/vm/helpers.ts), so a
         // tail call through a table finds the body on it too.
         (self !== identity ? `\n${self}[${use('TB')}] = ${self}b;` : '')
       );
     }
-    return `function ${self}(${params}) {\n${head}${lines.join('\n')}\n}`;
+    return `function ${self}(${params}) {\n${head}${text}\n}`;
   }
 
   /** Whether the last translated function was trampolined (several statements, not one). */
