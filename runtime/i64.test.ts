@@ -26,6 +26,7 @@ const BIN = [
 ];
 const CMP = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'];
 const SHIFTS = [0, 1, 7, 31, 32, 33, 45, 63, 64, 65];
+const CONSTS = ['0', '1', '2', '127', '0x7fffffff', '0x80000000', '0xffffffff', '-1', '0x100000000', '0x1ffffffff'];
 
 function wat(): string {
   const fs: string[] = [];
@@ -41,6 +42,14 @@ function wat(): string {
   }
   for (const op of CMP)
     fs.push(`(func (export "${op}") (param i64 i64) (result i32) (i64.${op} (local.get 0) (local.get 1)))`);
+  // A constant operand on either side: the translator shortens forms whose high word is 0.
+  for (const op of [...CMP, 'add', 'sub']) {
+    const r = CMP.includes(op) ? 'i32' : 'i64';
+    CONSTS.forEach((c, k) => {
+      fs.push(`(func (export "${op}_r${k}") (param i64) (result ${r}) (i64.${op} (local.get 0) (i64.const ${c})))`);
+      fs.push(`(func (export "${op}_l${k}") (param i64) (result ${r}) (i64.${op} (i64.const ${c}) (local.get 0)))`);
+    });
+  }
   for (const op of ['clz', 'ctz', 'popcnt', 'extend8_s', 'extend16_s', 'extend32_s'])
     fs.push(`(func (export "${op}") (param i64) (result i64) (i64.${op} (local.get 0)))`);
   fs.push('(func (export "eqz") (param i64) (result i32) (i64.eqz (local.get 0)))');
@@ -188,6 +197,19 @@ describe.each(['jit', 'interpreter'] as const)('i64 as word pairs (%s profile)',
     };
     for (const op of CMP)
       for (const a of vals) for (const b of vals.slice(0, 25)) expect(fn(op).call(a, b)[0]).toBe(rel[op](a, b) ? 1 : 0);
+    CONSTS.forEach((c, k) => {
+      const v = s64(BigInt(c));
+      for (const a of vals) {
+        for (const op of CMP) {
+          expect([op, a, c, fn(`${op}_r${k}`).call(a)[0]]).toEqual([op, a, c, rel[op](a, v) ? 1 : 0]);
+          expect([op, c, a, fn(`${op}_l${k}`).call(a)[0]]).toEqual([op, c, a, rel[op](v, a) ? 1 : 0]);
+        }
+        for (const op of ['add', 'sub']) {
+          expect([op, a, c, fn(`${op}_r${k}`).call(a)[0]]).toEqual([op, a, c, refBin(op, a, v)]);
+          expect([op, c, a, fn(`${op}_l${k}`).call(a)[0]]).toEqual([op, c, a, refBin(op, v, a)]);
+        }
+      }
+    });
     for (const a of vals) {
       const u = u64(a);
       const bits = u.toString(2).padStart(64, '0');

@@ -33,6 +33,8 @@ export function i64Const(v: bigint): Pair {
 }
 
 const isLit = (e: string): boolean => /^-?\d+$/.test(e);
+/** `a + b` without a literal 0 term (a constant's high word is often 0). */
+const sumOf = (a: string, b: string): string => (b === '0' ? a : a === '0' ? b : `${a} + ${b}`);
 const u32 = (e: string): string => (isLit(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`);
 
 /** High word of the unsigned 64-bit product P of two int32 words, as an int32 expression,
@@ -58,10 +60,13 @@ export function i64Binary(name: string, a: Pair, b: Pair): Pair | null {
     case 'add':
       return {
         lo: `(${a.lo} + ${b.lo} | 0)`,
-        hi: `(${a.hi} + ${b.hi} + ((${a.lo} + ${b.lo} | 0) >>> 0 < ${u32(a.lo)} ? 1 : 0) | 0)`,
+        hi: `(${sumOf(a.hi, b.hi)} + ((${a.lo} + ${b.lo} | 0) >>> 0 < ${u32(a.lo)} ? 1 : 0) | 0)`,
       };
     case 'sub':
-      return { lo: `(${a.lo} - ${b.lo} | 0)`, hi: `(${a.hi} - ${b.hi} - (${u32(a.lo)} < ${u32(b.lo)} ? 1 : 0) | 0)` };
+      return {
+        lo: `(${a.lo} - ${b.lo} | 0)`,
+        hi: `(${b.hi === '0' ? a.hi : `${a.hi} - ${b.hi}`} - (${u32(a.lo)} < ${u32(b.lo)} ? 1 : 0) | 0)`,
+      };
     case 'mul': {
       const lo = `${use('imul')}(${a.lo}, ${b.lo})`;
       return { lo, hi: i64MulHigh(a, b, lo) };
@@ -173,13 +178,19 @@ export function i64Compare(name: string, a: Pair, b: Pair): string | null {
       return pairCompare(a, b, a.hi, b.hi, '<=', '<');
     case 'ge_s':
       return pairCompare(a, b, a.hi, b.hi, '>=', '>');
+    // Against a high word of 0 (a constant below 2^32), no unsigned high word is below it
+    // and any other is above it.
     case 'lt_u':
+      if (b.hi === '0') return `(${a.hi} === 0 && ${loCompare(a, b, '<')})`;
       return pairCompare(a, b, u32(a.hi), u32(b.hi), '<', '<');
     case 'gt_u':
+      if (b.hi === '0') return `(${a.hi} !== 0 || ${loCompare(a, b, '>')})`;
       return pairCompare(a, b, u32(a.hi), u32(b.hi), '>', '>');
     case 'le_u':
+      if (b.hi === '0') return `(${a.hi} === 0 && ${loCompare(a, b, '<=')})`;
       return pairCompare(a, b, u32(a.hi), u32(b.hi), '<=', '<');
     case 'ge_u':
+      if (b.hi === '0') return `(${a.hi} !== 0 || ${loCompare(a, b, '>=')})`;
       return pairCompare(a, b, u32(a.hi), u32(b.hi), '>=', '>');
     default:
       return null;
