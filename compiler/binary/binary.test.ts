@@ -8,6 +8,7 @@ import { Instr, ModuleIR } from '../ir';
 import { opByName } from '../opcodes';
 import { parseWast, parseWat } from '../text';
 import { decodeModule, MAX_LOCALS } from './index';
+import { Reader } from './reader';
 import { binaryModules } from './wast-binary-modules';
 
 const TESTSUITE = testsuiteRoot();
@@ -971,5 +972,42 @@ describe('error places', () => {
     expect(e.reason).toBe('illegal opcode ff');
     expect(e.offset).toBe(bytes.length - 2);
     expect(e.message).toBe(`illegal opcode ff at offset 0x${(bytes.length - 2).toString(16)}`);
+  });
+});
+
+describe('LEB128 readers', () => {
+  // Signed LEB128 of v in the fewest bytes, or padded to `len` bytes.
+  function sleb(v: number, len = 0): number[] {
+    const out: number[] = [];
+    let x = v;
+    for (;;) {
+      const b = x & 0x7f;
+      x >>= 7;
+      const done = (x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0);
+      if (done && out.length + 1 >= len) {
+        out.push(b);
+        return out;
+      }
+      out.push(b | 0x80);
+    }
+  }
+
+  test('s32 reads every one- and two-byte encoding, padded ones and ones at the end', () => {
+    for (let v = -8192; v < 8192; v++) {
+      for (const enc of [sleb(v), sleb(v, 3), sleb(v, 5)]) {
+        // Alone (the encoding ends the bytes) and followed by a byte.
+        for (const tail of [[], [0x55]]) {
+          const r = new Reader(new Uint8Array([...enc, ...tail]));
+          expect([v, enc, r.s32(), r.pos]).toEqual([v, enc, v, enc.length]);
+        }
+      }
+    }
+    for (const v of [2 ** 31 - 1, -(2 ** 31), 123456789, -123456789]) {
+      const r = new Reader(new Uint8Array(sleb(v)));
+      expect(r.s32()).toBe(v);
+    }
+    // Truncated: the continuation bit set on the last byte.
+    expect(() => new Reader(new Uint8Array([0x80])).s32()).toThrow(CompileError);
+    expect(() => new Reader(new Uint8Array([0xff, 0xff]), 0, 1).s32()).toThrow(CompileError);
   });
 });

@@ -117,6 +117,20 @@ export class Reader {
 
   /** Signed LEB128, at most 32 bits, as an int32 number. */
   s32(): number {
+    // One or two bytes (most constants in code): no loop, no call per byte.
+    const p = this.pos;
+    if (p + 1 < this.end) {
+      const b0 = this.bytes[p];
+      if (b0 < 0x80) {
+        this.pos = p + 1;
+        return (b0 << 25) >> 25;
+      }
+      const b1 = this.bytes[p + 1];
+      if (b1 < 0x80) {
+        this.pos = p + 2;
+        return (((b0 & 0x7f) | (b1 << 7)) << 18) >> 18;
+      }
+    }
     let result = 0;
     let shift = 0;
     let b: number;
