@@ -23,7 +23,7 @@ export function unparen(e: string): string | null {
 
 /** An i32 expression read as unsigned: an integer literal is converted here, not at run time. */
 export function asU32(e: string): string {
-  return /^-?\d+$/.test(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`;
+  return isIntLiteral(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`;
 }
 
 /** Splits `A op B` at its only operator outside parentheses, else null. */
@@ -61,7 +61,7 @@ export function addrFacts(e: string): { max: number; align: number } | null {
   const n = e.length;
   const last = e.charCodeAt(n - 1);
   if (!isDigit(last) && !(last === 41 && isDigit(e.charCodeAt(n - 2)))) return null;
-  if (/^\d+$/.test(e)) {
+  if (isDecimal(e)) {
     const v = Number(e);
     if (v > 0x7fffffff) return null;
     let align = 0;
@@ -73,8 +73,8 @@ export function addrFacts(e: string): { max: number; align: number } | null {
   const parts = splitTopLevel(inner);
   if (parts === null) return null;
   const [x, op, y] = parts;
-  if (op === '&' && /^\d+$/.test(y)) return addrFacts(y);
-  if (op === '<<' && /^\d+$/.test(y) && Number(y) < 31) {
+  if (op === '&' && isDecimal(y)) return addrFacts(y);
+  if (op === '<<' && isDecimal(y) && Number(y) < 31) {
     const k = Number(y),
       f = addrFacts(x);
     if (f === null || f.max * 2 ** k > 0x7fffffff) return null;
@@ -90,10 +90,10 @@ export function addrFacts(e: string): { max: number; align: number } | null {
  * Only the form without `| 0` qualifies (a constant shift by 1..31, see i32Op); else null.
  */
 export function maskedShiftIndex([x, op, m]: [string, string, string]): string | null {
-  if (op !== '&' || !/^\d+$/.test(m) || Number(m) % 4 !== 0) return null;
+  if (op !== '&' || !isDecimal(m) || Number(m) % 4 !== 0) return null;
   const inner = unparen(x);
   const xs = inner === null ? null : splitTopLevel(inner);
-  if (xs === null || xs[1] !== '>>>' || !/^\d+$/.test(xs[2])) return null;
+  if (xs === null || xs[1] !== '>>>' || !isDecimal(xs[2])) return null;
   const k = Number(xs[2]) + 2;
   if (k > 31) return null;
   const mask = Number(m) / 4;
@@ -130,7 +130,43 @@ export function paramList(params: readonly ValType[]): string {
   return s;
 }
 
-export const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
+/**
+ * Whether `e` is one identifier or literal, so usable several times (the language of
+ * `/^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/`). The tests of this file run for nearly every
+ * instruction; without a JIT a regular expression runs in V8's regexp interpreter, so they
+ * are written as character loops.
+ */
+export function isIdentOrLiteral(e: string): boolean {
+  const n = e.length;
+  const i = n > 0 && e.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (i >= n) return false;
+  let j = i;
+  for (; j < n; j++) {
+    const c = e.charCodeAt(j);
+    if (!(isWordChar(c) || c === 36 /* $ */ || c === 46) /* . */) break;
+  }
+  if (j === n) return true;
+  // A number with an exponent sign (`1e+21`, `-5e-324`): a digit first, then [\w.+-].
+  if (!isDigit(e.charCodeAt(i))) return false;
+  for (j = i + 1; j < n; j++) {
+    const c = e.charCodeAt(j);
+    if (!(isWordChar(c) || c === 46 || c === 43 /* + */ || c === 45)) return false;
+  }
+  return true;
+}
+
+/** Whether `e` is a decimal integer literal without sign (`/^\d+$/`). */
+export function isDecimal(e: string): boolean {
+  const n = e.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) if (!isDigit(e.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Whether `e` is a decimal integer literal, perhaps negative (`/^-?\d+$/`). */
+export function isIntLiteral(e: string): boolean {
+  return e.charCodeAt(0) === 45 /* - */ ? isDecimal(e.slice(1)) : isDecimal(e);
+}
 
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;

@@ -17,11 +17,21 @@ import { CatchKind } from '../ir';
 import * as i64 from './i64';
 import { outlineBody, outlineLimits } from './outline';
 import { CheckPoints } from './checks';
-import { BigEstimate, opDesc } from './ops';
+import { BigEstimate, DESC_SMALL, opDesc } from './ops';
 import { OpClass, opByCode } from '../opcodes';
 import type { OpDesc } from './ops';
 import { NAN_CARRIERS, floatEqualityCarrier } from './nan';
-import { asU32, entry, paramList, MAX_SUM_TERMS, TRAP_MSG, numberLiteral, f32Value, f64Value } from './exprs';
+import {
+  asU32,
+  entry,
+  isIntLiteral,
+  paramList,
+  MAX_SUM_TERMS,
+  TRAP_MSG,
+  numberLiteral,
+  f32Value,
+  f64Value,
+} from './exprs';
 import { BIGINT_BAILOUT, newFrame } from './stack';
 import { SimdLowering } from './simd';
 import { use } from './bindings';
@@ -127,8 +137,10 @@ export class FuncTranslator extends SimdLowering {
   // ------------------------------------------------------------------ the operator switch
 
   translateOperator(ins: Instr): void {
-    const desc = opDesc(ins.op);
-    if (!desc) throw new Error(`unknown opcode ${ins.op}`);
+    // The table read inline: without a JIT a call per instruction is a cost of its own.
+    const op = ins.op;
+    const desc = (op < 256 ? DESC_SMALL[op] : undefined) ?? opDesc(op);
+    if (!desc) throw new Error(`unknown opcode ${op}`);
     if (desc.tail) this.tailCalls = true;
     if (this.reachable) {
       this.checks?.count();
@@ -500,7 +512,7 @@ export class FuncTranslator extends SimdLowering {
 
       // ------------------------------------------------------------ constants
       case OpClass.I32Const:
-        this.push(String(ins.value as number), true);
+        this.pushPending(String(ins.value as number));
         return;
       case OpClass.I64Const:
         this.pushPair(i64.i64Const(ins.value as bigint), true);
@@ -990,7 +1002,7 @@ export class FuncTranslator extends SimdLowering {
       // the 'interpreter' profile, where it saves a bytecode; TurboFan types both the same.
       case 'shr_u':
         this.bitwise((a, b) =>
-          this.env.profile === 'interpreter' && /^-?\d+$/.test(b) && (Number(b) & 31) !== 0
+          this.env.profile === 'interpreter' && isIntLiteral(b) && (Number(b) & 31) !== 0
             ? `(${a} >>> ${Number(b) & 31})`
             : `(${a} >>> ${b} | 0)`,
         );
@@ -1000,7 +1012,7 @@ export class FuncTranslator extends SimdLowering {
         // Inline: helper calls are not inlined into large functions by TurboFan.
         const b = this.popSimple();
         const a = this.popSimple();
-        if (/^-?\d+$/.test(b)) {
+        if (isIntLiteral(b)) {
           const k = op === 'rotl' ? Number(b) & 31 : -Number(b) & 31;
           this.push(k === 0 ? a : `(${a} << ${k} | ${a} >>> ${32 - k})`, true);
         } else if (op === 'rotl') this.push(`(${a} << ${b} | ${a} >>> (32 - ${b}))`, true);

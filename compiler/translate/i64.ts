@@ -14,6 +14,7 @@
 // through `i64Box` / `i64Unbox`.
 
 import { use } from './bindings';
+import { isIntLiteral } from './exprs';
 import type { MemoryNames } from './env';
 export interface Pair {
   lo: string;
@@ -32,7 +33,7 @@ export function i64Const(v: bigint): Pair {
   return { lo: String(Number(BigInt.asIntN(32, u))), hi: String(Number(BigInt.asIntN(32, u >> 32n))) };
 }
 
-const isLit = (e: string): boolean => /^-?\d+$/.test(e);
+const isLit = isIntLiteral;
 /** `a + b` without a literal 0 term (a constant's high word is often 0). */
 const sumOf = (a: string, b: string): string => (b === '0' ? a : a === '0' ? b : `${a} + ${b}`);
 const u32 = (e: string): string => (isLit(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`);

@@ -12,7 +12,8 @@ import {
   addrFacts,
   maskedShiftIndex,
   TRAP_MSG,
-  IDENT_OR_LITERAL,
+  isDecimal,
+  isIdentOrLiteral,
   entry,
 } from './exprs';
 import { OperandStack } from './stack';
@@ -50,11 +51,11 @@ export abstract class MemoryAccess extends OperandStack {
       // same RangeError. Not with an offset, nor for a two-word access (whose second word is
       // at address + 4): a negative address plus a few bytes could land in bounds.
       const signedOk = viaDataView && offset === 0 && !twoWords && m.below2GiB;
-      base = signedOk || /^\d+$/.test(addr) || addrFacts(addr) !== null ? addr : `(${addr} >>> 0)`;
+      base = signedOk || isDecimal(addr) || addrFacts(addr) !== null ? addr : `(${addr} >>> 0)`;
     }
     if (viaDataView && !m.is64) {
       if (offset === 0) return base;
-      return /^\d+$/.test(base) ? String(Number(base) + offset) : `${base} + ${offset}`;
+      return isDecimal(base) ? String(Number(base) + offset) : `${base} + ${offset}`;
     }
     this.usesTmp = true;
     const ea = offset === 0 ? base : `${base} + ${offset}`;
@@ -78,7 +79,7 @@ export abstract class MemoryAccess extends OperandStack {
     const f = addrFacts(top.e);
     if (f === null || f.align < 2 || f.max + offset + 4 > m.minBytes) return null;
     this.pop();
-    if (/^\d+$/.test(top.e)) return String((Number(top.e) + offset) / 4);
+    if (isDecimal(top.e)) return String((Number(top.e) + offset) / 4);
     // `(x << 2)` is non-negative and did not overflow (addrFacts), so its word index is x.
     const inner = unparen(top.e);
     const parts = inner === null ? null : splitTopLevel(inner);
@@ -200,7 +201,7 @@ export abstract class MemoryAccess extends OperandStack {
    *  setFloat32 writes a value that is not a NaN exactly; a NaN goes through f32ToBits. */
   private f32Store(m: MemoryNames, v: string, ea: string): void {
     let at = ea;
-    if (!IDENT_OR_LITERAL.test(at)) {
+    if (!isIdentOrLiteral(at)) {
       this.usesTmp = true;
       this.emit(`a = ${ea};`);
       at = 'a';

@@ -23,7 +23,7 @@ import * as i64 from './i64';
 import { CheckPoints } from './checks';
 import {
   entry,
-  IDENT_OR_LITERAL,
+  isIdentOrLiteral,
   namesWhole,
   namesLocal,
   refsOtherSlotOf,
@@ -410,7 +410,7 @@ export abstract class OperandStack {
   protected popSimple(): string {
     const d = this.stack.length - 1;
     const en = this.stack[d];
-    if (!IDENT_OR_LITERAL.test(en.e)) this.materialize(d);
+    if (!isIdentOrLiteral(en.e)) this.materialize(d);
     return this.pop();
   }
 
@@ -446,7 +446,7 @@ export abstract class OperandStack {
    *  or a local or constants), for code that takes pairs. */
   protected bigToPairAt(d: number): void {
     this.bigCharge(2);
-    if (!IDENT_OR_LITERAL.test(this.stack[d].e)) this.materialize(d);
+    if (!isIdentOrLiteral(this.stack[d].e)) this.materialize(d);
     const w = i64.bigWords(this.stack[d].e);
     this.stack[d] = entry(w.lo, w.hi, true, undefined);
   }
@@ -493,7 +493,7 @@ export abstract class OperandStack {
   protected popPairSimple(): i64.Pair {
     const d = this.stack.length - 1;
     const en = this.stack[d];
-    if (!IDENT_OR_LITERAL.test(en.e) || !IDENT_OR_LITERAL.test(en.hi ?? '')) this.materialize(d);
+    if (!isIdentOrLiteral(en.e) || !isIdentOrLiteral(en.hi ?? '')) this.materialize(d);
     return this.popPair();
   }
 
@@ -593,8 +593,19 @@ export abstract class OperandStack {
   }
 
   protected pushLocal(x: number): void {
-    if (this.localTypes[x] === 'i64' && !this.big) this.pushPair({ lo: nameOf('l', x), hi: nameOf('h', x) }, true);
-    else this.push(nameOf('l', x), true);
+    if (this.localTypes[x] === 'i64' && !this.big) {
+      const d = this.stack.length;
+      this.stack.push(entry(nameOf('l', x), nameOf('h', x), true, undefined));
+      if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
+    } else this.pushPending(nameOf('l', x));
+  }
+
+  /** push(e, true) for an `e` known to name no slot and to be short (a local's name, a
+   *  number): it stays pending without push's scan of its text. */
+  protected pushPending(e: string): void {
+    const d = this.stack.length;
+    this.stack.push(entry(e, undefined, true, undefined));
+    if (d + 1 > this.maxDepth) this.maxDepth = d + 1;
   }
 
   /** Pushes call results: `call` is the call expression. */

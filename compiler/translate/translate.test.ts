@@ -3,7 +3,7 @@ import { decodeModule } from '../binary';
 import { validateModuleInfo } from '../validate';
 import { VMOffsets } from '../../vmctx';
 import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
-import { addrFacts } from './exprs';
+import { addrFacts, isDecimal, isIdentOrLiteral, isIntLiteral } from './exprs';
 import { i64VarShift } from './i64';
 import { CompileError } from '../errors';
 import { I32_SUMS_WAT } from '../../tests/support/i32-sums';
@@ -290,4 +290,44 @@ test('variable i64 shifts written out agree with BigInt for every count, in and 
   }
   expect(wrong.slice(0, 10)).toEqual([]);
   expect(i64VarShift('rotl', { lo: 'lo', hi: 'hi' }, 'n')).toBeNull();
+});
+
+describe('expression tests written as character loops', () => {
+  // The regular expressions they replace are the specification.
+  const IDENT_OR_LITERAL = /^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/;
+  const DECIMAL = /^\d+$/;
+  const INT_LITERAL = /^-?\d+$/;
+  const ALPHABET = ['0', '1', '9', 'a', 'e', 'n', 'Z', '_', '$', '.', '+', '-', ' ', '(', ')', '>', '|', '['];
+  function* strings(): Generator<string> {
+    yield '';
+    for (const a of ALPHABET) {
+      yield a;
+      for (const b of ALPHABET) {
+        yield a + b;
+        for (const c of ALPHABET) yield a + b + c;
+      }
+    }
+    let x = 12345;
+    for (let i = 0; i < 20000; i++) {
+      let s = '';
+      const n = 1 + (i % 9);
+      for (let k = 0; k < n; k++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        s += ALPHABET[x % ALPHABET.length];
+      }
+      yield s;
+    }
+    yield* ['l12', 's0', 'V0.gi32_1', '-5e-324', '1e+21', '-0', '123n', '0x1f', '(l3 >>> 0)', 'a + 4'];
+  }
+
+  test('isIdentOrLiteral, isDecimal and isIntLiteral agree with their regular expressions', () => {
+    let n = 0;
+    for (const s of strings()) {
+      expect([s, isIdentOrLiteral(s)]).toEqual([s, IDENT_OR_LITERAL.test(s)]);
+      expect([s, isDecimal(s)]).toEqual([s, DECIMAL.test(s)]);
+      expect([s, isIntLiteral(s)]).toEqual([s, INT_LITERAL.test(s)]);
+      n++;
+    }
+    expect(n).toBeGreaterThan(20000);
+  });
 });
