@@ -175,11 +175,19 @@ export class InstrDecoder {
   next(s: StreamInstr): boolean {
     const r: Reader = this.r;
     const pos = r.pos;
-    const op = this.opcode();
-    if (op < 0) return false;
+    // Most instructions are a one-byte opcode outside the block structure: read here, without
+    // opcode()'s call (a cost of its own without a JIT); the others go through it.
+    let op = pos < r.end ? r.bytes[pos] : -1;
+    let imm: number;
+    if (op > OP_TRY_TABLE && op < 0xfb && (imm = IMM_SINGLE[op]) >= 0) r.pos = pos + 1;
+    else {
+      op = this.opcode();
+      if (op < 0) return false;
+      imm = this.imm;
+    }
     s.op = op;
     s.pos = pos;
-    switch (this.imm) {
+    switch (imm) {
       case Imm.None:
         break;
       case Imm.Block:
@@ -194,9 +202,15 @@ export class InstrDecoder {
       case Imm.Mem:
       case Imm.Data:
       case Imm.Elem:
-      case Imm.Tag:
-        s.idx = r.u32();
+      case Imm.Tag: {
+        const p = r.pos;
+        const b = r.bytes[p];
+        if (b < 0x80 && p < r.end) {
+          r.pos = p + 1;
+          s.idx = b;
+        } else s.idx = r.u32();
         break;
+      }
       case Imm.CallIndirect:
       case Imm.MemMem:
       case Imm.DataMem:
