@@ -36,6 +36,9 @@ import { BIGINT_BAILOUT, newFrame } from './stack';
 import { SimdLowering } from './simd';
 import { use } from './bindings';
 
+/** The JS operator of each unsigned i32 comparison (operands converted with asU32). */
+const UNSIGNED_COMPARE: Readonly<Record<string, string>> = { lt_u: '<', gt_u: '>', le_u: '<=', ge_u: '>=' };
+
 export class FuncTranslator extends SimdLowering {
   /**
    * Returns `function fN(l0, l1, ...) { ... }` for defined function `funcIdx`. `name` is the
@@ -965,11 +968,12 @@ export class FuncTranslator extends SimdLowering {
     return s ? `(${s.inner})` : e;
   }
 
-  /** Bitwise i32 operator: both operands are converted with ToInt32/ToUint32 by JS. */
-  private bitwise(f: (a: string, b: string) => string): void {
+  /** Bitwise i32 operator or shift `(a op b)`: both operands are converted with
+   *  ToInt32/ToUint32 by JS. */
+  private bitwise(op: string): void {
     const b = this.truncatedOperand(this.pop());
     const a = this.truncatedOperand(this.pop());
-    this.push(f(a, b), true);
+    this.push(`(${a} ${op} ${b})`, true);
   }
 
   private i32Op(op: string): boolean {
@@ -984,29 +988,33 @@ export class FuncTranslator extends SimdLowering {
         this.binary((a, b) => `${use('imul')}(${a}, ${b})`);
         return true;
       case 'and':
-        this.bitwise((a, b) => `(${a} & ${b})`);
+        this.bitwise('&');
         return true;
       case 'or':
-        this.bitwise((a, b) => `(${a} | ${b})`);
+        this.bitwise('|');
         return true;
       case 'xor':
-        this.bitwise((a, b) => `(${a} ^ ${b})`);
+        this.bitwise('^');
         return true;
       case 'shl':
-        this.bitwise((a, b) => `(${a} << ${b})`);
+        this.bitwise('<<');
         return true;
       case 'shr_s':
-        this.bitwise((a, b) => `(${a} >> ${b})`);
+        this.bitwise('>>');
         return true;
       // A shift by a constant 1..31 leaves a non-negative int32: no `| 0` needed. Only in
       // the 'interpreter' profile, where it saves a bytecode; TurboFan types both the same.
-      case 'shr_u':
-        this.bitwise((a, b) =>
+      case 'shr_u': {
+        const b = this.truncatedOperand(this.pop());
+        const a = this.truncatedOperand(this.pop());
+        this.push(
           this.env.profile === 'interpreter' && isIntLiteral(b) && (Number(b) & 31) !== 0
             ? `(${a} >>> ${Number(b) & 31})`
             : `(${a} >>> ${b} | 0)`,
+          true,
         );
         return true;
+      }
       case 'rotl':
       case 'rotr': {
         // Inline: helper calls are not inlined into large functions by TurboFan.
@@ -1038,12 +1046,11 @@ export class FuncTranslator extends SimdLowering {
         this.push(e, false);
         return true;
       }
-      case 'eqz':
-        this.unary(
-          (a) => `(${a} === 0 ? 1 : 0)`,
-          (a) => `${a} === 0`,
-        );
+      case 'eqz': {
+        const a = this.pop();
+        this.push(`(${a} === 0 ? 1 : 0)`, true, `${a} === 0`);
         return true;
+      }
       case 'eq':
         this.compare('===');
         return true;
@@ -1066,7 +1073,7 @@ export class FuncTranslator extends SimdLowering {
       case 'gt_u':
       case 'le_u':
       case 'ge_u': {
-        const o = { lt_u: '<', gt_u: '>', le_u: '<=', ge_u: '>=' }[op];
+        const o = UNSIGNED_COMPARE[op];
         const b = this.pop();
         const a = this.pop();
         const c = `${asU32(a)} ${o} ${asU32(b)}`;
