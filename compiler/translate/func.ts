@@ -140,8 +140,15 @@ export class FuncTranslator extends SimdLowering {
   // ------------------------------------------------------------------ the operator switch
 
   translateOperator(ins: Instr): void {
-    // The table read inline: without a JIT a call per instruction is a cost of its own.
     const op = ins.op;
+    // local.get and i32.const, two instructions in five: what the path below would do for
+    // them (no check points to count, no BigInt mode, no estimate class), without it.
+    if ((op === 0x20 || op === 0x41) && this.reachable && this.checks === null && !this.big) {
+      if (op === 0x20) this.pushLocal(ins.idx!);
+      else this.pushPending(String(ins.value as number));
+      return;
+    }
+    // The table read inline: without a JIT a call per instruction is a cost of its own.
     const desc = (op < 256 ? DESC_SMALL[op] : undefined) ?? opDesc(op);
     if (!desc) throw new Error(`unknown opcode ${op}`);
     if (desc.tail) this.tailCalls = true;

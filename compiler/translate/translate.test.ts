@@ -5,6 +5,7 @@ import { VMOffsets } from '../../vmctx';
 import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
 import { addrFacts, isDecimal, isIdentOrLiteral, isIntLiteral } from './exprs';
 import { i64VarShift } from './i64';
+import { BigEstimate, opDesc } from './ops';
 import { CompileError } from '../errors';
 import { I32_SUMS_WAT } from '../../tests/support/i32-sums';
 
@@ -330,4 +331,13 @@ describe('expression tests written as character loops', () => {
     }
     expect(n).toBeGreaterThan(20000);
   });
+});
+
+test('the fast path for local.get and i32.const skips only what their descriptions make no-ops', () => {
+  // FuncTranslator.translateOperator handles them before reading their descriptions; these
+  // are the facts it relies on.
+  for (const op of [0x20, 0x41]) {
+    const d = opDesc(op)!;
+    expect([d.name, d.tail, d.numeric, d.bigEstimate]).toEqual([d.name, false, false, BigEstimate.None]);
+  }
 });
