@@ -187,30 +187,31 @@ export class InstrDecoder {
     }
     s.op = op;
     s.pos = pos;
+    // The commonest kinds before the switch: without a JIT a jump-table switch first spends
+    // a dozen bytecodes checking that its tag is a small integer.
+    if (imm === Imm.None) return true;
+    if (imm === Imm.Local || imm === Imm.Label || imm === Imm.Func) {
+      const p = r.pos;
+      const b = r.bytes[p];
+      if (b < 0x80 && p < r.end) {
+        r.pos = p + 1;
+        s.idx = b;
+      } else s.idx = r.u32();
+      return true;
+    }
     switch (imm) {
-      case Imm.None:
-        break;
       case Imm.Block:
         s.bt = blockType(r);
         break;
-      case Imm.Label:
-      case Imm.Func:
       case Imm.Type:
-      case Imm.Local:
       case Imm.Global:
       case Imm.Table:
       case Imm.Mem:
       case Imm.Data:
       case Imm.Elem:
-      case Imm.Tag: {
-        const p = r.pos;
-        const b = r.bytes[p];
-        if (b < 0x80 && p < r.end) {
-          r.pos = p + 1;
-          s.idx = b;
-        } else s.idx = r.u32();
+      case Imm.Tag:
+        s.idx = r.u32();
         break;
-      }
       case Imm.CallIndirect:
       case Imm.MemMem:
       case Imm.DataMem:
