@@ -130,6 +130,26 @@ export function paramList(params: readonly ValType[]): string {
   return s;
 }
 
+// The classes of the character loops below, by code unit: a table read instead of a call
+// per character (without a JIT each call is a cost of its own). Code units from 128 up are
+// in none (the read is undefined, and undefined & k is 0).
+const DIGIT = 1;
+/** `\w`, `$` and `.`: an identifier, a member chain or a plain number. */
+const IDENT = 2;
+/** `\w`, `.`, `+` and `-`: the rest of a number with an exponent. */
+const NUMBER = 4;
+const CHAR_CLASS = ((): Uint8Array => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const w = isWordChar(c);
+    t[c] =
+      (isDigit(c) ? DIGIT : 0) |
+      (w || c === 36 || c === 46 ? IDENT : 0) |
+      (w || c === 46 || c === 43 || c === 45 ? NUMBER : 0);
+  }
+  return t;
+})();
+
 /**
  * Whether `e` is one identifier or literal, so usable several times (the language of
  * `/^(?:-?[\w$.]+|-?\d[\w.+-]*n?)$/`). The tests of this file run for nearly every
@@ -137,29 +157,25 @@ export function paramList(params: readonly ValType[]): string {
  * are written as character loops.
  */
 export function isIdentOrLiteral(e: string): boolean {
+  const cls = CHAR_CLASS;
   const n = e.length;
   const i = n > 0 && e.charCodeAt(0) === 45 /* - */ ? 1 : 0;
   if (i >= n) return false;
   let j = i;
-  for (; j < n; j++) {
-    const c = e.charCodeAt(j);
-    if (!(isWordChar(c) || c === 36 /* $ */ || c === 46) /* . */) break;
-  }
+  while (j < n && (cls[e.charCodeAt(j)] & IDENT) !== 0) j++;
   if (j === n) return true;
   // A number with an exponent sign (`1e+21`, `-5e-324`): a digit first, then [\w.+-].
-  if (!isDigit(e.charCodeAt(i))) return false;
-  for (j = i + 1; j < n; j++) {
-    const c = e.charCodeAt(j);
-    if (!(isWordChar(c) || c === 46 || c === 43 /* + */ || c === 45)) return false;
-  }
+  if ((cls[e.charCodeAt(i)] & DIGIT) === 0) return false;
+  for (j = i + 1; j < n; j++) if ((cls[e.charCodeAt(j)] & NUMBER) === 0) return false;
   return true;
 }
 
 /** Whether `e` is a decimal integer literal without sign (`/^\d+$/`). */
 export function isDecimal(e: string): boolean {
+  const cls = CHAR_CLASS;
   const n = e.length;
   if (n === 0) return false;
-  for (let i = 0; i < n; i++) if (!isDigit(e.charCodeAt(i))) return false;
+  for (let i = 0; i < n; i++) if ((cls[e.charCodeAt(i)] & DIGIT) === 0) return false;
   return true;
 }
 
