@@ -53,50 +53,43 @@ export const enum BigEstimate {
   Return,
 }
 
-const I64_EVEN = new Set(['eqz', 'eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u']);
-const I64_COST1 = new Set([
-  'and',
-  'or',
-  'xor',
-  'shl',
-  'shr_s',
-  'shr_u',
-  'rotl',
-  'rotr',
-  'extend_i32_s',
-  'extend_i32_u',
+/** The classes whose estimate the instruction's class decides alone. */
+const CLASS_ESTIMATE: ReadonlyMap<OpClass, BigEstimate> = new Map([
+  ...[
+    OpClass.Try,
+    OpClass.TryTable,
+    OpClass.Catch,
+    OpClass.CatchAll,
+    OpClass.Delegate,
+    OpClass.Rethrow,
+    OpClass.Throw,
+    OpClass.ThrowRef,
+  ].map((c) => [c, BigEstimate.Uncovered] as const),
+  ...[OpClass.Call, OpClass.CallIndirect, OpClass.CallRef].map((c) => [c, BigEstimate.Call] as const),
+  [OpClass.GlobalGet, BigEstimate.Global],
+  [OpClass.GlobalSet, BigEstimate.Global],
+  [OpClass.Return, BigEstimate.Return],
 ]);
 
+/** The estimate class of an instruction, from its class and signature (`II>I`: two i64
+ *  operands, one i64 result; `i` is i32). */
 function bigEstimateOf(info: OpInfo, ty: string, op: string, mem: OpDesc['mem'], tail: boolean): BigEstimate {
   if (tail || info.prefix === PREFIX_ATOMIC || info.prefix === PREFIX_GC || info.prefix === PREFIX_SIMD)
     return BigEstimate.Uncovered;
-  switch (info.cls) {
-    case OpClass.Try:
-    case OpClass.TryTable:
-    case OpClass.Catch:
-    case OpClass.CatchAll:
-    case OpClass.Delegate:
-    case OpClass.Rethrow:
-    case OpClass.Throw:
-    case OpClass.ThrowRef:
-      return BigEstimate.Uncovered;
-    case OpClass.Call:
-    case OpClass.CallIndirect:
-    case OpClass.CallRef:
-      return BigEstimate.Call;
-    case OpClass.GlobalGet:
-    case OpClass.GlobalSet:
-      return BigEstimate.Global;
-    case OpClass.Return:
-      return BigEstimate.Return;
-  }
-  if (info.sig === undefined || !info.sig.includes('I')) return BigEstimate.None;
+  const byClass = CLASS_ESTIMATE.get(info.cls);
+  if (byClass !== undefined) return byClass;
+  const sig = info.sig;
+  if (sig === undefined || !sig.includes('I')) return BigEstimate.None;
   if (mem !== null) return ty === 'i64' && (op === 'load' || op === 'store') ? BigEstimate.Gain : BigEstimate.Cost2;
   if (ty !== 'i64') return op === 'wrap_i64' ? BigEstimate.Cost1 : BigEstimate.Cost4;
   if (op === 'mul') return BigEstimate.Mul;
   if (op === 'add' || op === 'sub') return BigEstimate.Gain;
-  if (I64_EVEN.has(op)) return BigEstimate.Even;
-  return I64_COST1.has(op) ? BigEstimate.Cost1 : BigEstimate.Cost4;
+  // eqz and the comparisons: an i32 result.
+  if (sig.endsWith('>i')) return BigEstimate.Even;
+  // One BigInt operation each: the bitwise operators, shifts and rotates (every other
+  // binary i64 operator but division and remainder), and extension from i32.
+  if ((sig === 'II>I' && !op.startsWith('div') && !op.startsWith('rem')) || sig === 'i>I') return BigEstimate.Cost1;
+  return BigEstimate.Cost4;
 }
 
 export const NUMERIC_TYPES = new Set(['i32', 'i64', 'f32', 'f64']);

@@ -6,6 +6,7 @@ import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
 import { addrFacts, isDecimal, isIdentOrLiteral, isIntLiteral } from './exprs';
 import { i64VarShift } from './i64';
 import { BigEstimate, opDesc } from './ops';
+import { opByName } from '../opcodes';
 import { CompileError } from '../errors';
 import { I32_SUMS_WAT } from '../../tests/support/i32-sums';
 
@@ -340,4 +341,26 @@ test('the fast path for local.get and i32.const skips only what their descriptio
     const d = opDesc(op)!;
     expect([d.name, d.tail, d.numeric, d.bigEstimate]).toEqual([d.name, false, false, BigEstimate.None]);
   }
+});
+
+test("BigInt-mode estimate classes follow each i64 operator's signature", () => {
+  const cls = (name: string): BigEstimate => opDesc(opByName.get(name)!.code)!.bigEstimate;
+  for (const n of ['and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr', 'extend_i32_s', 'extend_i32_u'])
+    expect([n, cls(`i64.${n}`)]).toEqual([n, BigEstimate.Cost1]);
+  for (const n of ['div_s', 'div_u', 'rem_s', 'rem_u', 'clz', 'ctz', 'popcnt', 'extend8_s', 'trunc_f64_s'])
+    expect([n, cls(`i64.${n}`)]).toEqual([n, BigEstimate.Cost4]);
+  for (const n of ['eqz', 'eq', 'ne', 'lt_s', 'lt_u', 'gt_u', 'le_s', 'ge_u'])
+    expect([n, cls(`i64.${n}`)]).toEqual([n, BigEstimate.Even]);
+  expect([cls('i64.mul'), cls('i64.add'), cls('i64.sub')]).toEqual([
+    BigEstimate.Mul,
+    BigEstimate.Gain,
+    BigEstimate.Gain,
+  ]);
+  expect([cls('i32.wrap_i64'), cls('call'), cls('global.get'), cls('return'), cls('throw')]).toEqual([
+    BigEstimate.Cost1,
+    BigEstimate.Call,
+    BigEstimate.Global,
+    BigEstimate.Return,
+    BigEstimate.Uncovered,
+  ]);
 });
