@@ -15,6 +15,7 @@ import {
   typeRegistry,
   validateModuleInfo,
   validateModuleInfoAsync,
+  validateModuleRepeated,
 } from '../compiler/validate';
 import type { TranslatedModule } from '../compiler/translate';
 import { VMOffsets } from '../vmctx';
@@ -307,8 +308,9 @@ function moduleTypes(ir: ModuleIR, canon: readonly number[]): ModuleTypes {
 
 /**
  * Has a JIT host's optimizing compiler start on the validator before the first real module:
- * validates a small module (every instruction the fast path handles, decoded once) `rounds`
- * times, which marks the fast path hot with feedback from the objects real modules give it,
+ * validates a small module (every instruction the fast path handles, decoded once), its
+ * bodies `rounds` times and the rest once, which marks the fast path hot with feedback from
+ * the objects real modules give it,
  * and the host compiles it in the background while the program goes on (reading its module,
  * say). Without this the first large module runs the fast path unoptimized until a compile
  * started in its middle finishes. Costs milliseconds on the calling thread; pointless without
@@ -317,10 +319,8 @@ function moduleTypes(ir: ModuleIR, canon: readonly number[]): ModuleTypes {
 export function primeValidation(rounds = 24): void {
   const bytes = primerModule(2);
   const ir = decodeModule(bytes, { lazyBodies: true });
-  for (let i = 0; i < rounds; i++) {
-    const v = validateModuleInfo(ir, typeRegistry);
-    // The optimised fast path checks the maps of these objects: if the last of them died, a
-    // full GC would discard it before the first real module (compiler/shapes.ts).
-    if (i === rounds - 1) anchorShape({ ir, v });
-  }
+  const v = validateModuleRepeated(ir, typeRegistry, rounds);
+  // The optimised fast path checks the maps of these objects: if the last of them died, a
+  // full GC would discard it before the first real module (compiler/shapes.ts).
+  anchorShape({ ir, v });
 }

@@ -11,7 +11,8 @@ import { CompileError } from '../errors';
 import { parseWast } from '../text';
 import type { WastCommand, WastModuleSource } from '../text/wast-types';
 import { FastValidator, primerModule } from './fast';
-import { validateModuleInfo, validationSettings } from './index';
+import { typeRegistry } from './types';
+import { validateModuleInfo, validateModuleRepeated, validationSettings } from './index';
 
 function outcome(bytes: Uint8Array, fastPath: boolean): string {
   validationSettings.fastPath = fastPath;
@@ -210,6 +211,23 @@ test('bodies cut short inside an immediate: the fast path never reads on into wh
   expect(differ.slice(0, 20)).toEqual([]);
   expect(tried).toBeGreaterThan(1000);
   expect(rejected).toBeGreaterThan(tried * 0.9);
+});
+
+test('validateModuleRepeated runs the fast path the given number of times and validates as once', () => {
+  // runtime/module.ts primeValidation repeats only the fast path; its result must still be
+  // validateModuleInfo's, figures of the bodies left to CodeValidator included.
+  const bytes = primerModule(2);
+  const once = validateModuleInfo(decodeModule(bytes, { lazyBodies: true }));
+  for (const rounds of [1, 5]) {
+    let v: ReturnType<typeof validateModuleRepeated> | undefined;
+    const n = countFast(() => {
+      v = validateModuleRepeated(decodeModule(bytes, { lazyBodies: true }), typeRegistry, rounds);
+    });
+    expect(n).toEqual({ finished: 4 * rounds, tried: 8 * rounds });
+    expect(v!.maxStackHeights).toEqual(once.maxStackHeights);
+    expect(v!.maxControlDepths).toEqual(once.maxControlDepths);
+    expect(v!.canon).toEqual(once.canon);
+  }
 });
 
 test('the primer module: the fast path finishes the bodies meant for it and leaves the others', () => {

@@ -144,6 +144,21 @@ export function validateModuleInfo(
   }
 }
 
+/**
+ * Validates `m` as validateModuleInfo does, running the fast path over its bodies `rounds`
+ * times (for runtime/module.ts primeValidation: the rounds make the fast path hot; the rest
+ * of validation, which the rounds would only repeat, runs once).
+ */
+export function validateModuleRepeated(m: ModuleIR, reg: TypeRegistry, rounds: number): ValidationResult {
+  const bodies = validateOutsideBodies(m, reg, DEFAULT_FEATURES);
+  const todo: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    todo.length = 0;
+    for (let c = 0; c < bodies.chunks; c++) for (const i of bodies.validateChunk(c)) todo.push(i);
+  }
+  return bodies.finish(bodies.chunks === 0 ? null : todo);
+}
+
 /** An asynchronous BodyShare: its thread waits for the others without blocking. */
 export interface AsyncBodyShare extends BodyShare {
   readonly role: 'main';
