@@ -7,6 +7,12 @@ import { opByCode } from '../compiler/opcodes';
 import type { ConstOp, ConstOps, ModuleInfo } from './vm/module';
 
 export function constOps(e: ConstExpr): ConstOps {
+  // A segment's offset and an element segment's function (thousands in some modules).
+  if (e.length === 1) {
+    const ins = e[0];
+    if (ins.op === 0x41) return [['i32.const', ins.value!]];
+    if (ins.op === 0xd2) return [['ref.func', ins.idx!]];
+  }
   return e.map((ins): ConstOp => {
     const info = opByCode.get(ins.op);
     if (!info) throw new Error(`unknown opcode ${ins.op} in a constant expression`);

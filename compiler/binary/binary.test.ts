@@ -422,6 +422,42 @@ describe('header and sections', () => {
     expectMalformed(oneFunc([0, 0xfc, 9, 0, 0x0b]), 'data count section required');
     expect(decodeModule(oneFunc([0, 0xfc, 9, 0, 0x0b], section(12, [0]))).codes[0].body).toHaveLength(1);
   });
+
+  test('segment offsets: `i32.const n end` and the expressions that only begin like it', () => {
+    // The expression reader takes `i32.const n end` without its block-structure bookkeeping;
+    // anything else beginning with i32.const is read from its start again.
+    const offset = (expr: number[]): unknown => {
+      const m = decodeModule(
+        Uint8Array.from([...HEADER, ...section(5, vec([[0, 1]])), ...section(11, vec([[0, ...expr, 0]]))]),
+      );
+      return m.datas[0].offset;
+    };
+    expect(offset([0x41, 0x7f, 0x0b])).toMatchObject([{ op: 0x41, value: -1 }]);
+    expect(offset([0x41, 0xff, 0xff, 0xff, 0xff, 0x07, 0x0b])).toMatchObject([{ op: 0x41, value: 0x7fffffff }]);
+    expect(offset([0x41, 0x80, 0x80, 0x04, 0x0b])).toMatchObject([{ op: 0x41, value: 65536 }]);
+    expect(offset([0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b])).toMatchObject([
+      { op: 0x41, value: 1 },
+      { op: 0x41, value: 2 },
+      { op: 0x6a },
+    ]);
+    expect(offset([0x41, 0x01, 0x01, 0x0b])).toMatchObject([{ op: 0x41, value: 1 }, { op: 0x01 }]);
+    // Errors as the general reader gives them (a leading nop sends it there).
+    const errorOf = (expr: number[]): string => {
+      const e = decodeError(
+        Uint8Array.from([...HEADER, ...section(5, vec([[0, 1]])), ...section(11, vec([[0, ...expr, 0]]))]),
+      );
+      expect(e).toBeInstanceOf(CompileError);
+      return (e as CompileError).reason;
+    };
+    for (const bad of [
+      [0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0b], // too long
+      [0x41, 0xff, 0xff, 0xff, 0xff, 0x4f, 0x0b], // unused bits set
+      [0x41, 0x01, 0x05, 0x0b], // else outside if
+    ]) {
+      expect(errorOf(bad)).toBe(errorOf([0x01, ...bad]));
+    }
+    expectMalformed([...HEADER, ...section(5, vec([[0, 1]])), ...section(11, [1, 0, 0x41, 0x01])]);
+  });
 });
 
 describe('function bodies', () => {

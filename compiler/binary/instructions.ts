@@ -43,6 +43,7 @@ const OP_ELSE = 0x05;
 const OP_TRY = 0x06;
 const OP_CATCH = 0x07;
 const OP_END = 0x0b;
+const OP_I32_CONST = 0x41;
 const OP_DELEGATE = 0x18;
 const OP_CATCH_ALL = 0x19;
 const OP_TRY_TABLE = 0x1f;
@@ -145,6 +146,19 @@ export class InstrDecoder {
   expr(out: Instr[]): void {
     const r: Reader = this.r;
     this.frames.length = 0;
+    // `i32.const n end`, most constant expressions (a module may have thousands of segment
+    // offsets), read without opcode()'s block-structure bookkeeping; else from the start.
+    const start = r.pos;
+    if (start < r.end && r.bytes[start] === OP_I32_CONST) {
+      r.pos = start + 1;
+      const ins = this.i32Const(OP_I32_CONST, start);
+      if (r.pos < r.end && r.bytes[r.pos] === OP_END) {
+        r.pos++;
+        out.push(ins);
+        return;
+      }
+      r.pos = start;
+    }
     for (;;) {
       const pos = r.pos;
       const op = this.opcode();
@@ -442,6 +456,15 @@ export class InstrDecoder {
     this.immediates(op, imm, pos);
   }
 
+  /** i32.const's instruction (opcode at `pos`, its immediate next): shared for small values. */
+  private i32Const(op: number, pos: number): Instr {
+    const value = this.r.s32();
+    if (value < SHARED_I32_MIN || value >= SHARED_I32_MAX) return { op, pos, value };
+    let ins = this.i32Consts[value - SHARED_I32_MIN];
+    if (ins === undefined) this.i32Consts[value - SHARED_I32_MIN] = ins = { op, value };
+    return ins;
+  }
+
   private immediates(op: number, imm: Imm, pos: number): Instr {
     const r: Reader = this.r;
     switch (imm) {
@@ -507,13 +530,8 @@ export class InstrDecoder {
       }
       case Imm.Lane:
         return { op, pos, lane: r.u8() };
-      case Imm.I32: {
-        const value = r.s32();
-        if (value < SHARED_I32_MIN || value >= SHARED_I32_MAX) return { op, pos, value };
-        let ins = this.i32Consts[value - SHARED_I32_MIN];
-        if (ins === undefined) this.i32Consts[value - SHARED_I32_MIN] = ins = { op, value };
-        return ins;
-      }
+      case Imm.I32:
+        return this.i32Const(op, pos);
       case Imm.I64:
         return { op, pos, value: r.s64() };
       case Imm.F32:

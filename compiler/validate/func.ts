@@ -121,6 +121,11 @@ for (const info of OPS) {
   if (k === OpClass.Lane || k === OpClass.MemLane) OP_LANES[d] = laneCount(info.name);
 }
 
+const OP_REF_FUNC = 0xd2;
+/** `funcref` and `(ref func)`, encoded: any ref.func's type is a subtype of both. */
+const FUNCREF = refEnc(HT.Func, true);
+const FUNCREF_NON_NULL = refEnc(HT.Func, false);
+
 /** Opcodes allowed in constant expressions (spec 3.0 "Constant Expressions", extended-const). */
 const CONST_OPS = new Set<string>([
   'i32.const',
@@ -282,6 +287,17 @@ export class CodeValidator {
    * `numGlobals` globals are visible.
    */
   validateConst(expr: readonly Instr[], type: number, numGlobals: number): void {
+    // The commonest constant expressions, a segment's offset and an element segment's
+    // function, decided without the general algorithm (a module can have thousands of
+    // each). No feature switch covers these instructions.
+    if (expr.length === 1) {
+      const op = expr[0].op;
+      if (op === 0x41 ? type === VT.I32 : op === 0x42 ? type === VT.I64 : false) return;
+      if (op === OP_REF_FUNC && (type === FUNCREF || type === FUNCREF_NON_NULL)) {
+        const x = expr[0].idx;
+        if (x !== undefined && x < this.ctx.funcTypes.length) return;
+      }
+    }
     for (const ins of expr) {
       const d = denseIndex(ins.op);
       if (d < 0 || IS_CONST_OP[d] === 0) throw invalid('constant expression required');

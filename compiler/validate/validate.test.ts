@@ -384,6 +384,37 @@ describe('module-level rules', () => {
     ).toBe('constant expression required');
   });
 
+  test('single-instruction offsets and element functions: right and wrong types', () => {
+    // validateConst decides these without the general algorithm; each wrong form must still
+    // be rejected as the general algorithm rejects it.
+    const mem64 = { ...mem1, addr: 'i64' as const };
+    const data = (memories: (typeof mem1 | typeof mem64)[], offset: Instr[]): ModuleIR =>
+      mod({ memories, datas: [{ mode: 'active', memory: 0, offset, bytes: new Uint8Array(1) }] });
+    validateModule(data([mem1], [I('i32.const', { value: 8 })]));
+    validateModule(data([mem64], [I('i64.const', { value: 8n })]));
+    expect(invalidMsg(data([mem1], [I('i64.const', { value: 8n })]))).toBe('type mismatch');
+    expect(invalidMsg(data([mem64], [I('i32.const', { value: 8 })]))).toBe('type mismatch');
+    expect(invalidMsg(data([mem1], [I('f32.const', { value: 0 })]))).toBe('type mismatch');
+    expect(invalidMsg(data([mem1], [I('i32.eqz')]))).toBe('constant expression required');
+
+    const funcref = ref(true, 'func');
+    const table = { type: { limits: { min: 1 }, elem: funcref, addr: 'i32' as const } };
+    const elems = (type: typeof funcref, idx: number, t = table): ModuleIR =>
+      func1(fn([], []), [], {
+        tables: [t],
+        elems: [
+          { mode: 'active', table: 0, offset: [I('i32.const', { value: 0 })], type, init: [[I('ref.func', { idx })]] },
+        ],
+      });
+    validateModule(elems(funcref, 0));
+    validateModule(elems(ref(false, 'func'), 0));
+    expect(invalidMsg(elems(funcref, 1))).toBe('unknown function');
+    // Not funcref: the general algorithm decides.
+    expect(invalidMsg(elems(ref(true, 'extern'), 0, { type: { ...table.type, elem: ref(true, 'extern') } }))).toBe(
+      'type mismatch',
+    );
+  });
+
   test('limits, start, exports', () => {
     expect(invalidMsg(mod({ memories: [{ ...mem1, limits: { min: 65537 } }] }))).toBe(
       'memory size must be at most 65536 pages (4GiB)',

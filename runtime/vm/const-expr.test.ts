@@ -1,5 +1,6 @@
 // The constant-expression evaluator on ConstOps as both instantiation paths carry them.
 
+import { constOps } from '../module-info';
 import { evalConstExpr, type ConstEnv } from './const-expr';
 import type { ConstOps } from './module';
 import { f32ToBits } from './values';
@@ -33,4 +34,21 @@ test('references: ref.null, ref.func, ref.i31', () => {
 
 test('an unknown instruction is an internal error, not a trap', () => {
   expect(() => run([['nop']])).toThrow('unsupported constant instruction nop');
+});
+
+test('one-instruction expressions (segment offsets, element functions) read as the general form', () => {
+  // constOps and evalConstExpr take `i32.const n` and `ref.func x` alone without their
+  // general loops; with anything after them, the loops run.
+  expect(constOps([{ op: 0x41, value: -7 }])).toEqual([['i32.const', -7]]);
+  expect(constOps([{ op: 0xd2, idx: 0 }])).toEqual([['ref.func', 0]]);
+  expect(constOps([{ op: 0x41, value: 2 }, { op: 0x41, value: 3 }, { op: 0x6a }])).toEqual([
+    ['i32.const', 2],
+    ['i32.const', 3],
+    ['i32.add'],
+  ]);
+  expect(constOps([{ op: 0x23, idx: 1 }])).toEqual([['global.get', 1]]);
+  expect(run(constOps([{ op: 0x41, value: -7 }]))).toBe(-7);
+  expect(run(constOps([{ op: 0xd2, idx: 0 }]))).toBe(f);
+  expect(run([['i32.const', 5], ['ref.i31']])).toBe(5);
+  expect(run(constOps([{ op: 0x23, idx: 0 }]))).toBe(40);
 });

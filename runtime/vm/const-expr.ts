@@ -17,6 +17,12 @@ export interface ConstEnv {
 
 /** Evaluates a validated constant expression to an internal value. */
 export function evalConstExpr(expr: ConstOps, env: ConstEnv): unknown {
+  // A segment's offset and an element segment's function, without the stack.
+  if (expr.length === 1) {
+    const op = expr[0];
+    if (op[0] === 'i32.const') return op[1] as number;
+    if (op[0] === 'ref.func') return env.funcs[op[1] as number];
+  }
   const st: unknown[] = [];
   for (const [name, a, b] of expr) {
     switch (name) {
