@@ -165,9 +165,10 @@ describe("lazy translation under the 'interpreter' profile", () => {
 
   test('a function translated at compile time (nested too deep to wait) keeps the shared views', () => {
     // More than LAZY_MAX_CONTROL_DEPTH (1,000) blocks around a loop that calls nothing: it
-    // is placed in the factory, which has no copies' source variables.
+    // is placed in the factory, which has no copies' source variables. A nop before each
+    // inner block keeps them from forming a block chain (then they would nest two deep).
     const depth = 1001;
-    const body = `${'(block '.repeat(depth)}
+    const body = `${'(block (nop) '.repeat(depth)}
       (loop $next
         (local.set 1 (i32.add (local.get 1) (i32.load (local.get 0))))
         (local.set 0 (i32.add (local.get 0) (i32.const 4)))
@@ -180,6 +181,21 @@ describe("lazy translation under the 'interpreter' profile", () => {
     expect(m.code.source).not.toContain('D0$');
     const inst = Instance.instantiate(new Store(engine), m, []);
     expect((inst.getExport('deep') as Func).call(0)).toEqual([10]);
+  });
+
+  test('a function deeper than that in blocks that form a chain waits for its first call', () => {
+    // 1,200 blocks opened one inside the other become one block chain, two levels deep in
+    // JS: nothing for V8's parser to fail on, so no reason to translate before a call.
+    const depth = 1200;
+    const targets = Array.from({ length: depth }, (_, k) => `$b${k}`).join(' ');
+    const body = `${Array.from({ length: depth }, (_, k) => `(block $b${k} `).join('')}
+      (br_table ${targets} (local.get 0))${')'.repeat(depth)}`;
+    const wat = `(module (func (export "deep") (param i32) (result i32) ${body} (i32.const 7)))`;
+    const engine = new Engine({ compilation: 'lazy' });
+    const m = Module.fromBinary(engine, parseWat(wat));
+    expect(m.code.source).not.toContain('CODE[0] = g0;');
+    const inst = Instance.instantiate(new Store(engine), m, []);
+    expect((inst.getExport('deep') as Func).call(3)).toEqual([7]);
   });
 
   test('a shared memory keeps its views in the shared variables', () => {

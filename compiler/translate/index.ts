@@ -8,7 +8,7 @@
 // generated source: identifiers are positional (f3, l0, s2, ...), and only our own trap
 // messages appear as string literals.
 
-import type { ModuleIR } from '../ir';
+import type { BlockType, ModuleIR } from '../ir';
 import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets, LAZY_STUB_NAME } from '../../vmctx';
@@ -16,7 +16,7 @@ import { FACTORY_PARAMS } from '../../vmctx/codegen';
 import { ModuleEnvironment, type CodegenProfile, type I64Lowering } from './env';
 import { FuncTranslator } from './func';
 import { ConstPool } from './exprs';
-import { BIGINT_BAILOUT } from './stack';
+import { BIGINT_BAILOUT, CHAIN_MIN } from './stack';
 import { recordBindings } from './bindings';
 import type { TranslatedHelpers } from '../../vmctx/helpers';
 import type { CheckOptions } from './checks';
@@ -113,14 +113,90 @@ export interface TranslateOptions {
 }
 
 /**
- * Control nesting above which lazy mode still translates a function at compile time. V8's
- * parser gives up somewhere between 1,000 and 3,000 nested statements (it depends on the
- * stack left), and that limit must surface as a CompileError when the module is compiled.
+ * Control nesting (chainedNesting's, a block chain counting two) above which lazy mode still
+ * translates a function at compile time. V8's parser gives up somewhere between 1,000 and
+ * 3,000 nested statements (it depends on the stack left), and that limit must surface as a
+ * CompileError when the module is compiled.
  * Up to this depth it parses a function even when its first call comes from deep in a call
  * stack (tests/block-chains.test.ts). Large Rust modules have dozens of functions nested
  * a few hundred deep, each a large function that is better translated only if it runs.
  */
 const LAZY_MAX_CONTROL_DEPTH = 1000;
+
+/**
+ * The control nesting of defined function `i` as translated code nests it: a run of
+ * CHAIN_MIN or more blocks, each opened first thing in the one before, becomes a block chain
+ * (stack.ts), one loop and one switch however long the run, so it counts two. Only blocks
+ * without parameters that directly follow another such block join a run (a block with
+ * parameters may emit assignments before it opens); anything else in between ends it.
+ * Never below what the translator nests (blocks it leaves out still count).
+ */
+export function chainedNesting(m: ModuleIR, i: number): number {
+  // Per open frame: its nesting, the length of the run of blocks it ends, whether that run
+  // became a chain.
+  const depth: number[] = [0];
+  const run: number[] = [0];
+  const chained: boolean[] = [false];
+  let max = 0;
+  let afterBlock = false;
+  const visit = (op: number, bt: BlockType | undefined): void => {
+    const top = depth.length - 1;
+    if (op === 0x02 && (bt === null || typeof bt === 'string')) {
+      if (afterBlock && run[top] > 0) {
+        const n = run[top] + 1;
+        if (chained[top]) {
+          depth.push(depth[top]);
+          run.push(n);
+          chained.push(true);
+        } else if (n >= CHAIN_MIN) {
+          // The run's blocks all move into the chain's switch, two levels below its parent.
+          const base = depth.length + 1 - CHAIN_MIN;
+          const d = depth[base - 1] + 2;
+          for (let k = base; k < depth.length; k++) {
+            depth[k] = d;
+            chained[k] = true;
+          }
+          depth.push(d);
+          run.push(n);
+          chained.push(true);
+        } else {
+          depth.push(depth[top] + 1);
+          run.push(n);
+          chained.push(false);
+        }
+      } else {
+        if (depth[top] > max) max = depth[top];
+        depth.push(depth[top] + 1);
+        run.push(1);
+        chained.push(false);
+      }
+      afterBlock = true;
+      return;
+    }
+    afterBlock = false;
+    // The nesting of the frames open here is final: no run can extend them any more.
+    if (depth[top] > max) max = depth[top];
+    if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f) {
+      depth.push(depth[top] + 1);
+      run.push(op === 0x02 ? 1 : 0);
+      chained.push(false);
+    } else if ((op === 0x0b || op === 0x18) && depth.length > 1) {
+      // end, or delegate (which ends a legacy try)
+      depth.pop();
+      run.pop();
+      chained.pop();
+    }
+  };
+  const stream = m.bodyStream?.(i);
+  if (stream !== undefined) {
+    const ins = stream.instr;
+    while (stream.next()) visit(ins.op, ins.bt);
+  } else {
+    for (const ins of m.codes[i].body) visit(ins.op, ins.bt);
+  }
+  for (const d of depth) if (d > max) max = d;
+  return max;
+}
 
 /** Produces the JS source of a whole module (the body of the factory). */
 export function translateModuleSource(
@@ -186,7 +262,7 @@ function lazyModuleSource(
     let k = params.length;
     for (const p of params) if (p === 'i64') k++;
     arity[i] = k;
-    if ((controlDepths?.[i] ?? 0) > LAZY_MAX_CONTROL_DEPTH) {
+    if ((controlDepths?.[i] ?? 0) > LAZY_MAX_CONTROL_DEPTH && chainedNesting(m, i) > LAZY_MAX_CONTROL_DEPTH) {
       // Translated now, so that a nesting too deep for the JS parser is a CompileError at
       // compile time (never a trap at some later first call).
       const f = imported + i;

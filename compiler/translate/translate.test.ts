@@ -2,7 +2,7 @@ import { parseWat } from '../text';
 import { decodeModule } from '../binary';
 import { validateModuleInfo } from '../validate';
 import { VMOffsets } from '../../vmctx';
-import { translateModule, translateModuleSource, HELPER_NAMES } from './index';
+import { chainedNesting, lazyTranslator, translateModule, translateModuleSource, HELPER_NAMES } from './index';
 import { addrFacts, isDecimal, isIdentOrLiteral, isIntLiteral } from './exprs';
 import { i64VarShift } from './i64';
 import { BigEstimate, opDesc } from './ops';
@@ -363,4 +363,62 @@ test("BigInt-mode estimate classes follow each i64 operator's signature", () => 
     BigEstimate.Return,
     BigEstimate.Uncovered,
   ]);
+});
+
+describe('chainedNesting: the nesting that decides translation at compile time', () => {
+  /** One function `(param i32)`: `parts` in order, each a run of `n` blocks opened one inside
+   *  the other (`sep` before each inner block), and a br_table to every block innermost,
+   *  so each block is a branch target the translated code keeps. */
+  function nested(parts: { n: number; open?: string; sep?: string; first?: string }[]): string {
+    let opens = '';
+    let total = 0;
+    for (const p of parts) {
+      for (let k = 0; k < p.n; k++)
+        opens += `${k > 0 ? (p.sep ?? '') : (p.first ?? '')}(${p.open ?? 'block'} $b${total + k} `;
+      total += p.n;
+    }
+    const targets = Array.from({ length: total }, (_, k) => `$b${k}`).join(' ');
+    return `(module (func (param i32) ${opens}(br_table ${targets} (local.get 0))${')'.repeat(total)}))`;
+  }
+  const nesting = (wat: string): number => chainedNesting(decodeModule(parseWat(wat), { lazyBodies: true }), 0);
+  /** The brace nesting of the function's translated code, its own braces not counted. */
+  function translatedNesting(wat: string): number {
+    const m = decodeModule(parseWat(wat), { lazyBodies: true });
+    const v = validateModuleInfo(m);
+    const body = lazyTranslator(m, new VMOffsets(m), v.canon).lazySource(0).body;
+    let d = 0;
+    let max = 0;
+    for (const c of body) {
+      if (c === '{') max = Math.max(max, ++d);
+      else if (c === '}') d--;
+    }
+    return max - 1;
+  }
+
+  test.each([
+    ['399 blocks: no chain', [{ n: 399 }], 399],
+    ['400 blocks: a chain, two levels', [{ n: 400 }], 2],
+    ['1,200 blocks: one chain', [{ n: 1200 }], 2],
+    ['300 blocks, a nop, 500 blocks', [{ n: 300 }, { n: 500, first: '(nop) ' }], 302],
+    ['1,001 blocks with a nop before each inner one', [{ n: 1001, sep: '(nop) ' }], 1001],
+    ['450 loops (loops never chain)', [{ n: 450, open: 'loop' }], 450],
+  ])('%s', (_, parts, want) => {
+    const wat = nested(parts as { n: number; open?: string; sep?: string; first?: string }[]);
+    expect(nesting(wat)).toBe(want);
+    // The translated code nests the blocks no deeper; an instruction's own braces (here
+    // br_table's switch) come on top, as they do on a function's control depth.
+    expect(translatedNesting(wat)).toBeLessThanOrEqual(nesting(wat) + 2);
+  });
+
+  test('blocks with a result chain, blocks with parameters end a run', () => {
+    const typed = (n: number): string =>
+      `(module (func (param i32) (result i32) ${'(block (result i32) '.repeat(n)}(i32.const 1)${')'.repeat(n)}))`;
+    expect(nesting(typed(450))).toBe(2);
+    expect(nesting(typed(399))).toBe(399);
+    const withParams = `(module (type $t (func (param i32) (result i32)))
+      (func (param i32) (result i32) ${'(block (result i32) '.repeat(300)}(local.get 0)
+        ${'(block (type $t) '.repeat(150)}${')'.repeat(150)}${')'.repeat(300)}))`;
+    // The first block with parameters ends the run of 300 and begins one of 150.
+    expect(nesting(withParams)).toBe(450);
+  });
 });
