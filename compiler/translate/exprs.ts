@@ -11,12 +11,13 @@ export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0]
 
 /** `e` without one pair of enclosing parentheses, when they enclose all of it; else null. */
 export function unparen(e: string): string | null {
-  if (e.length < 2 || e[0] !== '(' || e[e.length - 1] !== ')') return null;
+  const n = e.length;
+  if (n < 2 || e.charCodeAt(0) !== 40 || e.charCodeAt(n - 1) !== 41) return null;
   let depth = 0;
-  for (let i = 0; i < e.length; i++) {
-    const c = e[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0 && i !== e.length - 1) return null;
+  for (let i = 0; i < n; i++) {
+    const c = e.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0 && i !== n - 1) return null;
   }
   return e.slice(1, -1);
 }
@@ -26,27 +27,57 @@ export function asU32(e: string): string {
   return isIntLiteral(e) ? String(Number(e) >>> 0) : `(${e} >>> 0)`;
 }
 
-/** Splits `A op B` at its only operator outside parentheses, else null. */
+/** The binary and conditional operators splitTopLevel knows, as the translator prints them. */
+const SPLIT_OPS = new Set([
+  '&',
+  '<<',
+  '>>>',
+  '>>',
+  '|',
+  '^',
+  '+',
+  '-',
+  '*',
+  '===',
+  '!==',
+  '<=',
+  '>=',
+  '<',
+  '>',
+  '?',
+  ':',
+  '&&',
+  '||',
+]);
+
+/**
+ * `e` as `[left, op, right]` when it has exactly one operator outside parentheses and
+ * brackets (an operator is one of SPLIT_OPS with a space on each side), else null. Read by
+ * character: a regular expression per space cost more than the rest of the scan.
+ */
 export function splitTopLevel(e: string): [string, string, string] | null {
-  let depth = 0,
-    at = -1,
-    op = '';
-  for (let i = 0; i < e.length; i++) {
-    const c = e[i];
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0 && c === ' ') {
-      const m = /^ (&|<<|>>>|>>|\||\^|\+|-|\*|===|!==|<=|>=|<|>|\?|:|&&|\|\|) /.exec(e.slice(i));
-      if (m) {
+  const n = e.length;
+  let depth = 0;
+  let at = -1;
+  let opEnd = -1;
+  for (let i = 0; i < n; i++) {
+    const c = e.charCodeAt(i);
+    if (c === 40 || c === 91) depth++;
+    else if (c === 41 || c === 93) depth--;
+    else if (depth === 0 && c === 32) {
+      // The token up to the next space: an operator has at most three characters.
+      let j = i + 1;
+      while (j < n && j - i <= 3 && e.charCodeAt(j) !== 32) j++;
+      if (j > i + 1 && j < n && e.charCodeAt(j) === 32 && SPLIT_OPS.has(e.slice(i + 1, j))) {
         if (at >= 0) return null;
         at = i;
-        op = m[1];
-        i += m[0].length - 1;
+        opEnd = j;
+        i = j;
       }
     }
   }
   if (at < 0) return null;
-  return [e.slice(0, at), op, e.slice(at + op.length + 2)];
+  return [e.slice(0, at), e.slice(at + 1, opEnd), e.slice(opEnd + 1)];
 }
 
 /**

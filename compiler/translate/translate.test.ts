@@ -3,7 +3,7 @@ import { decodeModule } from '../binary';
 import { validateModuleInfo } from '../validate';
 import { VMOffsets } from '../../vmctx';
 import { chainedNesting, lazyTranslator, translateModule, translateModuleSource, HELPER_NAMES } from './index';
-import { addrFacts, isDecimal, isIdentOrLiteral, isIntLiteral } from './exprs';
+import { addrFacts, isDecimal, isIdentOrLiteral, isIntLiteral, splitTopLevel, unparen } from './exprs';
 import { i64VarShift } from './i64';
 import { BigEstimate, opDesc } from './ops';
 import { opByName } from '../opcodes';
@@ -332,6 +332,85 @@ describe('expression tests written as character loops', () => {
     }
     expect(n).toBeGreaterThan(20000);
   });
+});
+
+test('splitTopLevel and unparen agree with the regular-expression scan they replace', () => {
+  // The former splitTopLevel, which matched an operator at each top-level space with a
+  // regular expression, is the specification.
+  function splitByRegex(e: string): [string, string, string] | null {
+    let depth = 0,
+      at = -1,
+      op = '';
+    for (let i = 0; i < e.length; i++) {
+      const c = e[i];
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      else if (depth === 0 && c === ' ') {
+        const m = /^ (&|<<|>>>|>>|\||\^|\+|-|\*|===|!==|<=|>=|<|>|\?|:|&&|\|\|) /.exec(e.slice(i));
+        if (m) {
+          if (at >= 0) return null;
+          at = i;
+          op = m[1];
+          i += m[0].length - 1;
+        }
+      }
+    }
+    if (at < 0) return null;
+    return [e.slice(0, at), op, e.slice(at + op.length + 2)];
+  }
+  function unparenByChars(e: string): string | null {
+    if (e.length < 2 || e[0] !== '(' || e[e.length - 1] !== ')') return null;
+    let depth = 0;
+    for (let i = 0; i < e.length; i++) {
+      if (e[i] === '(') depth++;
+      else if (e[i] === ')' && --depth === 0 && i !== e.length - 1) return null;
+    }
+    return e.slice(1, -1);
+  }
+  const atoms = ['l0', 's12', '7', '-1', 'V0.gi32_1(l1, 1)', 'W0[l2 >> 2]', '(l3 >>> 0)', '(a + 4 | 0)', 'x'];
+  const ops = [
+    '&',
+    '<<',
+    '>>>',
+    '>>',
+    '|',
+    '^',
+    '+',
+    '-',
+    '*',
+    '===',
+    '!==',
+    '<=',
+    '>=',
+    '<',
+    '>',
+    '?',
+    ':',
+    '&&',
+    '||',
+  ];
+  const odd = ['=', '!', '<<=', '>>>=', '**', '%', '', 'in', '&|'];
+  const cases: string[] = [];
+  let x = 7;
+  const pick = <T>(a: readonly T[]): T => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return a[x % a.length];
+  };
+  for (let i = 0; i < 20000; i++) {
+    let e = pick(atoms);
+    const terms = 1 + (i % 4);
+    for (let k = 0; k < terms; k++) {
+      const op = i % 7 === 0 ? pick(odd) : pick(ops);
+      e = pick([0, 1, 2]) === 0 ? `(${e} ${op} ${pick(atoms)})` : `${e} ${op} ${pick(atoms)}`;
+      if (i % 11 === 0) e = e.replace(' ', '');
+    }
+    cases.push(e, `(${e})`, `(${e}) + (1)`, `${e})`, `(${e}`);
+  }
+  for (const e of cases) {
+    expect([e, splitTopLevel(e)]).toEqual([e, splitByRegex(e)]);
+    expect([e, unparen(e)]).toEqual([e, unparenByChars(e)]);
+  }
+  expect(cases.filter((e) => splitTopLevel(e) !== null).length).toBeGreaterThan(5000);
 });
 
 test('the fast path for local.get and i32.const skips only what their descriptions make no-ops', () => {
