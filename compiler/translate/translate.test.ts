@@ -358,14 +358,14 @@ test('splitTopLevel and unparen agree with the regular-expression scan they repl
     if (at < 0) return null;
     return [e.slice(0, at), op, e.slice(at + op.length + 2)];
   }
-  function unparenByChars(e: string): string | null {
-    if (e.length < 2 || e[0] !== '(' || e[e.length - 1] !== ')') return null;
-    let depth = 0;
-    for (let i = 0; i < e.length; i++) {
-      if (e[i] === '(') depth++;
-      else if (e[i] === ')' && --depth === 0 && i !== e.length - 1) return null;
-    }
-    return e.slice(1, -1);
+  // unparen's contract: the first and last characters are parentheses and no prefix of
+  // what they enclose closes more parentheses than it opens.
+  function unparenBySpec(e: string): string | null {
+    if (!/^\(.*\)$/s.test(e)) return null;
+    const inner = e.slice(1, -1);
+    let open = 0;
+    for (const ch of inner) if ((open += ch === '(' ? 1 : ch === ')' ? -1 : 0) < 0) return null;
+    return inner;
   }
   const atoms = ['l0', 's12', '7', '-1', 'V0.gi32_1(l1, 1)', 'W0[l2 >> 2]', '(l3 >>> 0)', '(a + 4 | 0)', 'x'];
   const ops = [
@@ -408,7 +408,7 @@ test('splitTopLevel and unparen agree with the regular-expression scan they repl
   }
   for (const e of cases) {
     expect([e, splitTopLevel(e)]).toEqual([e, splitByRegex(e)]);
-    expect([e, unparen(e)]).toEqual([e, unparenByChars(e)]);
+    expect([e, unparen(e)]).toEqual([e, unparenBySpec(e)]);
   }
   expect(cases.filter((e) => splitTopLevel(e) !== null).length).toBeGreaterThan(5000);
 });
