@@ -281,7 +281,7 @@ export function helpValidate(job: ValidationJob): void {
   if (Atomics.load(job.ctrl, 0) >= job.ctrl[1]) return;
   const share = new HelperShare(job);
   try {
-    const ir = decodeModule(job.bytes, { lazyBodies: true, interpreted: !hostHasJit() });
+    const ir = decodeModule(job.bytes, { lazyBodies: true, interpreted: !hostHasJit(), names: false });
     // The chunks are the compiling thread's; a worker that cut them otherwise claims none.
     const bounds = bodyChunks(ir);
     if (bounds.length !== job.bounds.length || bounds.some((b, i) => b !== job.bounds[i])) return;

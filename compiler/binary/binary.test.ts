@@ -697,6 +697,10 @@ describe('function bodies', () => {
     const bad = decodeModule(oneFunc([0, 0x0b], section(0, [...str('name'), 1, 9, 0xff])));
     expect(bad.names).toBeUndefined();
     expect(bad.customs.map((c) => c.name)).toEqual(['name']);
+    // A caller that reports nothing by name (a validation worker) may leave it undecoded.
+    const unnamed = decodeModule(oneFunc([0, 0x0b], names), { names: false });
+    expect(unnamed.names).toBeUndefined();
+    expect(unnamed.customs.map((c) => c.name)).toEqual(['name']);
   });
 
   test('function names are read on demand, by index, in any order', () => {

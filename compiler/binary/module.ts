@@ -114,6 +114,11 @@ export interface DecodeOptions {
    * code where it can be (the UTF-8 check of the name section's long names).
    */
   readonly interpreted?: boolean;
+  /**
+   * false: leave the name section undecoded (no `names`), for a caller that reports nothing
+   * by name (a validation worker: the compiling thread reports the module's errors).
+   */
+  readonly names?: boolean;
 }
 
 export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): ModuleIR {
@@ -147,7 +152,7 @@ export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): Module
         const name = r.name();
         const content = r.view(end - r.pos);
         m.customs.push({ name, bytes: content });
-        if (name === 'name') {
+        if (name === 'name' && options?.names !== false) {
           const names = decodeNameSection(content, options?.interpreted === true);
           if (names) m.names = names;
         }
