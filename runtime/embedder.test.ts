@@ -109,6 +109,43 @@ describe('Module types', () => {
     // The runner's shape stays as it was.
     expect(LIB.imports()).toEqual([{ module: 'host', name: 'log', kind: 'func' }]);
   });
+
+  test('exported imports and definitions of every kind, numbered imports first', () => {
+    const m = Module.fromBinary(
+      new Engine(),
+      parseWat(`(module
+        (import "a" "f" (func $f (param i32)))
+        (import "a" "t" (table $t 1 externref))
+        (import "a" "m" (memory $m 1))
+        (import "a" "g0" (global f64))
+        (import "a" "g" (global $g f32))
+        (import "a" "x" (tag $x (param f64)))
+        (func (result f32) (f32.const 0))
+        (func $h (result i64) (i64.const 0))
+        (table $u 2 funcref)
+        (memory $n 3 4)
+        (global (mut i32) (i32.const 0))
+        (global $k (mut i64) (i64.const 1))
+        (tag $y (param i32 i32))
+        (export "f" (func $f)) (export "h" (func $h))
+        (export "t" (table $t)) (export "u" (table $u))
+        (export "m" (memory $m)) (export "n" (memory $n))
+        (export "g" (global $g)) (export "k" (global $k))
+        (export "x" (tag $x)) (export "y" (tag $y)))`),
+    );
+    const ex = Object.fromEntries(m.exportTypes().map((e) => [e.name, e.type]));
+    expect(ex.f).toMatchObject({ params: ['i32'], results: [] });
+    expect(ex.h).toMatchObject({ params: [], results: ['i64'] });
+    expect(ex.t).toMatchObject({ limits: { min: 1 }, elem: { heap: 'extern' } });
+    expect(ex.u).toMatchObject({ limits: { min: 2 }, elem: { heap: 'func' } });
+    expect(ex.m).toMatchObject({ limits: { min: 1 } });
+    expect(ex.n).toMatchObject({ limits: { min: 3, max: 4 } });
+    expect(ex.g).toEqual({ type: 'f32', mutable: false });
+    expect(ex.k).toEqual({ type: 'i64', mutable: true });
+    expect(ex.x).toMatchObject({ params: ['f64'] });
+    expect(ex.y).toMatchObject({ params: ['i32', 'i32'] });
+    expect(m.importTypes().map((i) => i.type)).toEqual([ex.f, ex.t, ex.m, { type: 'f64', mutable: false }, ex.g, ex.x]);
+  });
 });
 
 function setup(): { store: Store<{ logged: bigint[] }>; lib: Instance; user: Instance; linker: Linker } {

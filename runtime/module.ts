@@ -235,7 +235,7 @@ function canonTable(t: TableType, canon: readonly number[]): TableType {
   return { ...t, elem: canonicalRefType(t.elem, canon) };
 }
 
-/** Types of every index space entry of a module, imports first. */
+/** Types of the imported entries of each index space, in order. */
 interface IndexSpaceTypes {
   funcs: FuncType[];
   tables: TableType[];
@@ -244,7 +244,7 @@ interface IndexSpaceTypes {
   tags: FuncType[];
 }
 
-function indexSpaceTypes(ir: ModuleIR, canon: readonly number[]): IndexSpaceTypes {
+function importedTypes(ir: ModuleIR, canon: readonly number[]): IndexSpaceTypes {
   const sp: IndexSpaceTypes = { funcs: [], tables: [], memories: [], globals: [], tags: [] };
   for (const imp of ir.imports) {
     const d = imp.desc;
@@ -266,26 +266,42 @@ function indexSpaceTypes(ir: ModuleIR, canon: readonly number[]): IndexSpaceType
         break;
     }
   }
-  for (const f of ir.funcs) sp.funcs.push(funcTypeAt(canon, f));
-  for (const t of ir.tables) sp.tables.push(canonTable(t.type, canon));
-  for (const m of ir.memories) sp.memories.push(m);
-  for (const g of ir.globals) sp.globals.push(canonGlobal(g.type, canon));
-  for (const t of ir.tags) sp.tags.push(funcTypeAt(canon, t.typeIdx));
   return sp;
 }
 
-function externTypeAt(sp: IndexSpaceTypes, kind: ExternKind, index: number): ExternType {
+/**
+ * The type of index space entry `index`: an import's from `sp`, a definition's computed
+ * here (only exported ones are asked for, so a module of many functions does not pay for
+ * the type of each).
+ */
+function externTypeAt(
+  ir: ModuleIR,
+  canon: readonly number[],
+  sp: IndexSpaceTypes,
+  kind: ExternKind,
+  index: number,
+): ExternType {
   switch (kind) {
-    case 'func':
-      return { kind, type: sp.funcs[index] };
-    case 'table':
-      return { kind, type: sp.tables[index] };
-    case 'memory':
-      return { kind, type: sp.memories[index] };
-    case 'global':
-      return { kind, type: sp.globals[index] };
-    case 'tag':
-      return { kind, type: sp.tags[index] };
+    case 'func': {
+      const n = sp.funcs.length;
+      return { kind, type: index < n ? sp.funcs[index] : funcTypeAt(canon, ir.funcs[index - n]) };
+    }
+    case 'table': {
+      const n = sp.tables.length;
+      return { kind, type: index < n ? sp.tables[index] : canonTable(ir.tables[index - n].type, canon) };
+    }
+    case 'memory': {
+      const n = sp.memories.length;
+      return { kind, type: index < n ? sp.memories[index] : ir.memories[index - n] };
+    }
+    case 'global': {
+      const n = sp.globals.length;
+      return { kind, type: index < n ? sp.globals[index] : canonGlobal(ir.globals[index - n].type, canon) };
+    }
+    case 'tag': {
+      const n = sp.tags.length;
+      return { kind, type: index < n ? sp.tags[index] : funcTypeAt(canon, ir.tags[index - n].typeIdx) };
+    }
   }
 }
 
@@ -295,14 +311,17 @@ interface ModuleTypes {
 }
 
 function moduleTypes(ir: ModuleIR, canon: readonly number[]): ModuleTypes {
-  const sp = indexSpaceTypes(ir, canon);
+  const sp = importedTypes(ir, canon);
   const counters: Record<ExternKind, number> = { func: 0, table: 0, memory: 0, global: 0, tag: 0 };
   const imports = ir.imports.map((imp): ImportType => ({
     module: imp.module,
     name: imp.name,
-    ...externTypeAt(sp, imp.desc.kind, counters[imp.desc.kind]++),
+    ...externTypeAt(ir, canon, sp, imp.desc.kind, counters[imp.desc.kind]++),
   }));
-  const exports = ir.exports.map((ex): ExportType => ({ name: ex.name, ...externTypeAt(sp, ex.kind, ex.index) }));
+  const exports = ir.exports.map((ex): ExportType => ({
+    name: ex.name,
+    ...externTypeAt(ir, canon, sp, ex.kind, ex.index),
+  }));
   return { imports, exports };
 }
 
@@ -310,11 +329,10 @@ function moduleTypes(ir: ModuleIR, canon: readonly number[]): ModuleTypes {
  * Has a JIT host's optimizing compiler start on the validator before the first real module:
  * validates a small module (every instruction the fast path handles, decoded once), its
  * bodies `rounds` times and the rest once, which marks the fast path hot with feedback from
- * the objects real modules give it,
- * and the host compiles it in the background while the program goes on (reading its module,
- * say). Without this the first large module runs the fast path unoptimized until a compile
- * started in its middle finishes. Costs milliseconds on the calling thread; pointless without
- * a JIT. The Node entry calls it at load.
+ * the objects real modules give it, and the host compiles it in the background while the
+ * program goes on (reading its module, say). Without this the first large module runs the
+ * fast path unoptimized until a compile started in its middle finishes. Costs milliseconds
+ * on the calling thread; pointless without a JIT. The Node entry calls it at load.
  */
 export function primeValidation(rounds = 24): void {
   const bytes = primerModule(2);
