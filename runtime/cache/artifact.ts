@@ -6,6 +6,7 @@
 import type { ModuleIR } from '../../compiler/ir';
 import { translateModule, type TranslatedModule } from '../../compiler/translate';
 import type { VMOffsets } from '../../vmctx';
+import { raiseForCode } from '../optlimit';
 import { checkOptionsFrom, type CodeSettings } from './settings';
 
 /** How a persistent-cache entry relates to this artifact (node.ts). */
@@ -37,7 +38,7 @@ export class Artifact {
   code(): TranslatedModule {
     if (!this.translated) {
       const s = this.settings;
-      this.translated = translateModule(this.ir, this.offsets, this.canon, {
+      const t = translateModule(this.ir, this.offsets, this.canon, {
         lazy: s.compilation === 'lazy',
         controlDepths: this.controlDepths ?? undefined,
         checks: checkOptionsFrom(s),
@@ -45,6 +46,7 @@ export class Artifact {
         profile: s.codegen,
         i64: s.i64 ?? 'pairs',
       });
+      this.translated = raiseForCode(t, s);
     }
     return this.translated;
   }

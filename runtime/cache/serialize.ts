@@ -29,6 +29,7 @@ import { bytesEqual, hash64 } from './hash';
 import { cacheHost } from './host';
 import { checkOptionsFrom, settingsKey, type CodeSettings } from './settings';
 import { JETWASM_VERSION } from './version';
+import { raiseForCodeCache } from '../optlimit';
 
 /** A serialized module that cannot be loaded here: damaged, or made by another jetwasm, V8 or engine configuration. */
 export class SerializationError extends Error {
@@ -139,6 +140,7 @@ export function serializeArtifact(a: Artifact, header: Header = currentHeader(a.
   const host = cacheHost();
   const { script, meta } = buildScript(code);
   const filename = scriptFilename(a.bytes, script, meta.factory[1]);
+  if (host) raiseForCodeCache(a.settings);
   const cache = host?.produceCodeCache(script, filename) ?? new Uint8Array(0);
   const sections = [
     utf8.encode(JSON.stringify(header)),
@@ -256,6 +258,7 @@ export function deserializeArtifact(
   let value: unknown;
   let codeCacheOk = false;
   if (host) {
+    raiseForCodeCache(settings);
     const r = host.runScript(script, filename, sections[4]);
     value = r.value;
     codeCacheOk = !r.rejected;

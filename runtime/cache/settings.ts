@@ -23,8 +23,8 @@ export interface CodeSettings {
 }
 
 /** The settings of an engine, as they are now (environment variables included). Under Node,
- *  computing the outline threshold raises V8's optimization limit (optlimit.ts) unless the
- *  engine opts out, as translation would. */
+ *  the outline threshold assumes V8's raised optimization limit unless the engine opts out;
+ *  the limit itself is raised when code that needs it is about to run (optlimit.ts). */
 export function codeSettings(engine: { readonly config: EngineConfig }): CodeSettings {
   const c = engine.config;
   const checks = checkOptionsOf(engine);
