@@ -80,6 +80,15 @@ describe('a cache that does not belong to the bundle is never used', () => {
     const file = path.join(dir, 'bundle.codecache');
     const data = fs.readFileSync(file);
     // V8 may crash on damaged data rather than refuse it: the loader's checksum must stop it.
+    // One bit in the middle of V8's data, then one in its last byte, each alone.
+    for (const at of [data.length >> 1, data.length - 1]) {
+      data[at] ^= 0x10;
+      fs.writeFileSync(file, data);
+      expect(run(probe(dir))).toEqual({ state: 'absent', sum: 42, sameFacade: true, engine: 'function' });
+      data[at] ^= 0x10;
+    }
+    fs.writeFileSync(file, data);
+    expect(run(probe(dir))).toMatchObject({ state: 'accepted', sum: 42 });
     data.fill(0x5a, 200);
     fs.writeFileSync(file, data);
     expect(run(probe(dir))).toEqual({ state: 'absent', sum: 42, sameFacade: true, engine: 'function' });
