@@ -53,6 +53,27 @@ test('the entry runs from the bundle with its code cache, under the default flag
   });
 }, 60_000);
 
+test('the bundle hands generated code its helpers as data properties', () => {
+  // A bundler turns `import * as` into an object of getters; generated code reads the
+  // SIMD helpers at every operation, so they must be plain values there.
+  const script = `
+    const j = require(${JSON.stringify(path.join(NODE_DIST, 'index.js'))});
+    const engine = new j.Engine({});
+    const m = j.Module.fromBinary(engine, j.parseWat('(module (func (export "f") (result i32) (i32x4.extract_lane 1 (i32x4.add (v128.const i32x4 1 2 3 4) (i32x4.splat (i32.const 40))))))'));
+    const code = m.code;
+    const factory = code.factory;
+    let helpers = null;
+    code.factory = (vm, h, ...rest) => { helpers = h; return factory(vm, h, ...rest); };
+    const f = j.Instance.instantiate(new j.Store(engine), m, []).getExport('f');
+    const getters = (o) => Object.entries(Object.getOwnPropertyDescriptors(o)).filter(([, d]) => !('value' in d)).map(([k]) => k);
+    console.log(JSON.stringify({ result: f.call(), simd: getters(helpers.SIMD).length, top: getters(helpers).length, ops: Object.keys(helpers.SIMD).length }));`;
+  const r = run(script) as { result: number[]; simd: number; top: number; ops: number };
+  expect(r.result).toEqual([42]);
+  expect(r.ops).toBeGreaterThan(200);
+  expect(r.simd).toBe(0);
+  expect(r.top).toBe(0);
+}, 60_000);
+
 describe('a cache that does not belong to the bundle is never used', () => {
   let dir: string;
   beforeEach(() => {

@@ -670,7 +670,9 @@ export const helpers: VMHelpers = {
   V128,
   v128Load: SIMD.load,
   v128Store: SIMD.store,
-  SIMD,
+  // A copy with data properties: a bundler's namespace object reads each export through a
+  // getter, which generated code would call at every SIMD operation in the unoptimised tiers.
+  SIMD: { ...SIMD },
   TA,
   tail,
   runTail,
