@@ -20,10 +20,10 @@
 // environment, leaves V8's flags alone; hosts without the API (browsers) keep the default.
 
 import type { TranslatedModule } from '../compiler/translate';
-import type { I64Lowering } from '../compiler/translate/env';
+import type { I64Lowering, MemoryAccessForm } from '../compiler/translate/env';
 import { outlineLimits } from '../compiler/translate/outline';
 import { hostEnv } from './host-env';
-import { hostHasJit, hostPrefersBigInt } from './jit-probe';
+import { hostHasJit, hostPrefersArraysFirst, hostPrefersBigInt } from './jit-probe';
 
 /** V8's default `--max-optimized-bytecode-size` (Node 20), which outlineLimits.threshold fits. */
 const DEFAULT_LIMIT = 60 * 1024;
@@ -147,6 +147,18 @@ export function i64LoweringFor(config: { readonly codegen?: unknown; readonly i6
   // A host with a JIT gets 'interpreter' code only when asked for it, and its optimizing
   // compiler would decide the probe: word pairs, as there.
   return !hostHasJit() && hostPrefersBigInt() ? 'bigint' : 'pairs';
+}
+
+/**
+ * How 'interpreter' code reaches memories (compiler/translate/env.ts MemoryAccessForm):
+ * JETWASM_MEMORY_ACCESS in the environment, else what the host's interpreter runs faster
+ * (runtime/jit-probe.ts), 'dataview' for 'jit' code and on hosts with a JIT.
+ */
+export function memoryAccessFor(config: { readonly codegen?: unknown }): MemoryAccessForm {
+  if (codegenProfileFor(config) !== 'interpreter') return 'dataview';
+  const env = hostEnv('JETWASM_MEMORY_ACCESS');
+  if (env === 'dataview' || env === 'arrays-first') return env;
+  return !hostHasJit() && hostPrefersArraysFirst() ? 'arrays-first' : 'dataview';
 }
 
 export function codegenProfileFor(config: { readonly codegen?: unknown }): 'jit' | 'interpreter' {

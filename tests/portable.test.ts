@@ -6,20 +6,10 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { findSuiteScripts, testsuiteRoot } from '../spec-tests/files';
 import { ensureBuilt, ROOT } from './cli-helpers';
+import { withEnv } from './support/env';
 
 const VENDORED = path.join(ROOT, 'spec-tests', 'testsuite');
-
-function withEnv<T>(value: string | undefined, f: () => T): T {
-  const saved = process.env.WASM_TESTSUITE;
-  if (value === undefined) delete process.env.WASM_TESTSUITE;
-  else process.env.WASM_TESTSUITE = value;
-  try {
-    return f();
-  } finally {
-    if (saved === undefined) delete process.env.WASM_TESTSUITE;
-    else process.env.WASM_TESTSUITE = saved;
-  }
-}
+const SUITE_VAR = 'WASM_TESTSUITE';
 
 test('the vendored testsuite is the pinned upstream commit, with its licence', () => {
   const [, commit] = readFileSync(path.join(VENDORED, 'UPSTREAM_COMMIT'), 'utf8').trim().split('\n');
@@ -31,12 +21,12 @@ test('the vendored testsuite is the pinned upstream commit, with its licence', (
 });
 
 test('testsuiteRoot(): WASM_TESTSUITE when set, else the vendored copy, from sources and from dist', () => {
-  expect(withEnv(undefined, testsuiteRoot)).toBe(VENDORED);
-  expect(withEnv('', testsuiteRoot)).toBe(VENDORED);
-  expect(withEnv('relative/suite', testsuiteRoot)).toBe(path.resolve('relative/suite'));
+  expect(withEnv(SUITE_VAR, undefined, testsuiteRoot)).toBe(VENDORED);
+  expect(withEnv(SUITE_VAR, '', testsuiteRoot)).toBe(VENDORED);
+  expect(withEnv(SUITE_VAR, 'relative/suite', testsuiteRoot)).toBe(path.resolve('relative/suite'));
   ensureBuilt();
   const built = require(path.join(ROOT, 'dist', 'spec-tests', 'files.js')) as { testsuiteRoot: () => string };
-  expect(withEnv(undefined, built.testsuiteRoot)).toBe(VENDORED);
+  expect(withEnv(SUITE_VAR, undefined, built.testsuiteRoot)).toBe(VENDORED);
 });
 
 test('no tracked source, test or script names a folder outside the repository', () => {

@@ -20,6 +20,17 @@ export type CodegenProfile = 'jit' | 'interpreter';
 /** How lazily translated 'interpreter' code carries i64 values (TranslateOptions.i64). */
 export type I64Lowering = 'pairs' | 'bigint' | 'bigint-always';
 
+/**
+ * How 'interpreter' code reaches a memory for plain loads and stores
+ * (TranslateOptions.memoryAccess). 'dataview': its DataView's methods (`D0.getInt32(a, 1)`).
+ * 'arrays-first': a load reads the Uint8Array or Int32Array view first and the DataView only
+ * where that read is undefined (`W0[a / 4] ?? D0.getInt32(a, 1)`), and a store calls a
+ * DataView method bound to the memory's DataView (`SW0(a, v, 1)`): no property lookup per
+ * access, which V8's interpreter runs faster and JavaScriptCore's slower (the runtime
+ * chooses by measuring, runtime/jit-probe.ts).
+ */
+export type MemoryAccessForm = 'dataview' | 'arrays-first';
+
 /** The DataView methods of plain loads and stores (MemoryNames.call). */
 export const DATA_VIEW_ACCESSORS = [
   'getInt32',
@@ -75,6 +86,11 @@ export interface MemoryNames {
   /** A shared memory: other agents may grow it and access it concurrently, so its atomic
    *  accesses use Atomics and a failed explicit bounds check first looks for growth. */
   readonly shared: boolean;
+  /**
+   * 'arrays-first' access (MemoryAccessForm) of an unshared 32-bit memory: the variables
+   * holding its DataView's setInt32 and setInt8 bound to that DataView; else null.
+   */
+  readonly boundSetters: { readonly word: string; readonly byte: string } | null;
 }
 export interface TableNames {
   /** The VMTable object and its (identity-stable) elements array. */
@@ -153,6 +169,11 @@ export class ModuleEnvironment implements FuncEnvironment {
   private readonly numImportedFuncs: number;
   /** See FuncEnvironment; set by the lazy translator (index.ts) when its options ask for it. */
   i64BigInt = false;
+  /**
+   * See MemoryAccessForm ('interpreter' profile only); set by index.ts before the prelude or
+   * any function is translated, the same for the prelude and every function of a module.
+   */
+  memoryAccess: MemoryAccessForm = 'dataview';
   /** BigInt mode for every function it covers, whatever its balance (for testing it). */
   i64BigIntAlways = false;
   /**
@@ -331,6 +352,7 @@ export class ModuleEnvironment implements FuncEnvironment {
         minBytes,
         below2GiB,
         shared,
+        boundSetters: this.arraysFirst && !is64 && !shared ? { word: `SW${m}`, byte: `SB${m}` } : null,
       };
     this.viewHolders[m] = `V${m}`;
     return {
@@ -345,6 +367,7 @@ export class ModuleEnvironment implements FuncEnvironment {
       minBytes,
       below2GiB,
       shared,
+      boundSetters: null,
     };
   }
   table(t: number): TableNames {
@@ -411,8 +434,9 @@ export class ModuleEnvironment implements FuncEnvironment {
     for (let m = 0; m < this.memTypes.length; m++) {
       lines.push(`var M${m} = R[${o.memory(m)}];`);
       if (this.viewsAsVariables) {
-        lines.push(`var D${m}, U${m}, L${m}, W${m};`);
+        lines.push(`var ${this.viewVariablesOf(m).join(', ')};`);
         refresh.push(`D${m} = M${m}.dv; U${m} = M${m}.u8; L${m} = M${m}.byteLength; W${m} = ${words(m)};`);
+        if (this.arraysFirst) refresh.push(`SW${m} = D${m}.setInt32.bind(D${m}); SB${m} = D${m}.setInt8.bind(D${m});`);
         continue;
       }
       // The holder's accessors: its DataView's methods for plain loads and stores, bound to it.
@@ -462,8 +486,19 @@ export class ModuleEnvironment implements FuncEnvironment {
   /** The view variables of every memory, in the order `viewsTo` setters receive them. */
   private viewVariables(): string[] {
     const names: string[] = [];
-    for (let m = 0; m < this.memTypes.length; m++) names.push(`D${m}`, `U${m}`, `L${m}`, `W${m}`);
+    for (let m = 0; m < this.memTypes.length; m++) names.push(...this.viewVariablesOf(m));
     return names;
+  }
+
+  /** Memory m's view variables: its views, and its bound setters in 'arrays-first' access. */
+  private viewVariablesOf(m: number): string[] {
+    const views = [`D${m}`, `U${m}`, `L${m}`, `W${m}`];
+    return this.arraysFirst ? [...views, `SW${m}`, `SB${m}`] : views;
+  }
+
+  /** 'arrays-first' access (MemoryAccessForm): only where views are variables. */
+  private get arraysFirst(): boolean {
+    return this.memoryAccess === 'arrays-first' && this.viewsAsVariables;
   }
 
   /**

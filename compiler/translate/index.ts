@@ -13,7 +13,7 @@ import { CompileError } from '../errors';
 import type { VMContext } from '../../vmctx';
 import { VMOffsets, LAZY_STUB_NAME } from '../../vmctx';
 import { FACTORY_PARAMS } from '../../vmctx/codegen';
-import { ModuleEnvironment, type CodegenProfile, type I64Lowering } from './env';
+import { ModuleEnvironment, type CodegenProfile, type I64Lowering, type MemoryAccessForm } from './env';
 import { FuncTranslator } from './func';
 import { ConstPool } from './exprs';
 import { BIGINT_BAILOUT, CHAIN_MIN } from './stack';
@@ -104,6 +104,12 @@ export interface TranslateOptions {
    * host's interpreter runs faster.
    */
   readonly i64?: I64Lowering;
+  /**
+   * How 'interpreter' code reaches memories for plain loads and stores (env.ts
+   * MemoryAccessForm); default 'dataview'. The runtime picks the one its host's interpreter
+   * runs faster. Ignored by the 'jit' profile.
+   */
+  readonly memoryAccess?: MemoryAccessForm;
   /**
    * Lazy mode: the deepest control nesting of each defined function (validation's
    * `maxControlDepths`). Functions nested more deeply than LAZY_MAX_CONTROL_DEPTH are
@@ -214,6 +220,7 @@ export function translateModuleSource(
     opts.outlineThreshold,
     opts.profile,
   );
+  env.memoryAccess = opts.memoryAccess ?? 'dataview';
   const pool = new ConstPool();
   const t = new FuncTranslator(env, pool);
   if (opts.lazy) return lazyModuleSource(m, env, pool, t, opts.controlDepths);
@@ -430,6 +437,7 @@ export function lazyTranslator(
     if (lz === undefined) {
       if (env === null) {
         env = new ModuleEnvironment(m, offsets, canon, true, opts.checks, opts.outlineThreshold, opts.profile);
+        env.memoryAccess = opts.memoryAccess ?? 'dataview';
         env.i64BigInt =
           (opts.i64 === 'bigint' || opts.i64 === 'bigint-always') &&
           opts.profile === 'interpreter' &&

@@ -21,6 +21,14 @@ import { NAN_CARRIERS, f64LoadCarrier, f64StoreCarrier } from './nan';
 import { ATOMIC_OPS } from '../../vmctx/helpers';
 import { use } from './bindings';
 
+/** The callee of a plain store through memory m's DataView method `method`: its bound setter
+ *  where the memory has one (env.ts MemoryAccessForm 'arrays-first'). */
+function storeCallee(m: MemoryNames): MemoryNames['call'] {
+  const b = m.boundSetters;
+  if (b === null) return m.call;
+  return (method) => (method === 'setInt32' ? b.word : method === 'setInt8' ? b.byte : m.call(method));
+}
+
 export abstract class MemoryAccess extends OperandStack {
   // ------------------------------------------------------------------ memory
 
@@ -92,6 +100,30 @@ export abstract class MemoryAccess extends OperandStack {
     return offset === 0 ? index : `(${index}) + ${offset / 4}`;
   }
 
+  /**
+   * 'arrays-first' loads (env.ts MemoryAccessForm) from memory m: the read of the word at
+   * `ea` plus `plus` words, or of the byte at `ea`; null where the memory's loads use its
+   * DataView. A typed array reads undefined at an index beyond its view and at a fractional
+   * one, so `W0[ea / 4]` is undefined for an address out of bounds or not a multiple of 4 (a
+   * negative one included), where the DataView then reads the unaligned word or throws the
+   * RangeError that becomes the trap. `ea` appears twice: it is pure (effectiveAddress).
+   * Words only for accesses hinted naturally aligned, whose DataView path is the rare one.
+   */
+  protected arraysFirst(
+    m: MemoryNames,
+  ): { word: (ea: string, plus?: number) => string; byte: (ea: string) => string } | null {
+    if (m.boundSetters === null || m.i32 === null || !LITTLE_ENDIAN_HOST) return null;
+    const w = m.i32,
+      u = m.u8;
+    return {
+      word: (ea, plus = 0) =>
+        plus === 0
+          ? `(${w}[(${ea}) / 4] ?? ${m.call('getInt32')}(${ea}, 1))`
+          : `(${w}[(${ea}) / 4 + ${plus}] ?? ${m.call('getInt32')}(${ea} + ${4 * plus}, 1))`,
+      byte: (ea) => `(${u}[${ea}] ?? ${m.call('getUint8')}(${ea}))`,
+    };
+  }
+
   /** The address of a two-word (i64) access, in the temporary `a`. */
   protected pairAddress(m: MemoryNames, offset: number, size: number): string {
     const ea = this.effectiveAddress(m, offset, size, true, true);
@@ -111,7 +143,14 @@ export abstract class MemoryAccess extends OperandStack {
     if (ty === 'i64') {
       const pa =
         kind === 'load' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
-      this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.call, pa, lo, hi));
+      const first = ma.align >= 2 ? this.arraysFirst(m) : null;
+      if (first !== null && kind === 'load')
+        this.pushPairStmt((lo, hi) => `${lo} = ${first.word(pa)}; ${hi} = ${first.word(pa, 1)};`);
+      else if (first !== null && (kind === 'load32_s' || kind === 'load32_u'))
+        this.pushPairStmt(
+          (lo, hi) => `${lo} = ${first.word(pa)}; ${hi} = ${kind === 'load32_s' ? `${lo} >> 31` : '0'};`,
+        );
+      else this.pushPairStmt((lo, hi) => i64.i64LoadWords(kind, m.call, pa, lo, hi));
       return;
     }
     const w = kind === 'load' && (ty === 'i32' || ty === 'f32') ? this.wordIndex(m, ma.offset) : null;
@@ -125,15 +164,16 @@ export abstract class MemoryAccess extends OperandStack {
     else if (ty === 'f32') e = this.f32Load(m, ea);
     else if (ty === 'f64') e = NAN_CARRIERS ? f64LoadCarrier(m.dv, ea) : `${m.call('getFloat64')}(${ea}, 1)`;
     else {
+      const first = this.arraysFirst(m);
       switch (kind) {
         case 'load':
-          e = `${m.call('getInt32')}(${ea}, 1)`;
+          e = first !== null && ma.align >= 2 ? first.word(ea) : `${m.call('getInt32')}(${ea}, 1)`;
           break;
         case 'load8_s':
           e = `${m.call('getInt8')}(${ea})`;
           break;
         case 'load8_u':
-          e = `${m.call('getUint8')}(${ea})`;
+          e = first !== null ? first.byte(ea) : `${m.call('getUint8')}(${ea})`;
           break;
         case 'load16_s':
           e = `${m.call('getInt16')}(${ea}, 1)`;
@@ -159,7 +199,7 @@ export abstract class MemoryAccess extends OperandStack {
       const size = desc.size;
       const ea64 =
         kind === 'store' ? this.pairAddress(m, ma.offset, size) : this.effectiveAddress(m, ma.offset, size, true);
-      this.emit(i64.i64Store(kind, m.call, ea64, p));
+      this.emit(i64.i64Store(kind, storeCallee(m), ea64, p));
       return;
     }
     const f32Direct = ty === 'f32' && this.env.profile === 'interpreter';
@@ -178,8 +218,8 @@ export abstract class MemoryAccess extends OperandStack {
     else if (ty === 'f32') this.emit(`${m.call('setInt32')}(${ea}, ${use('f32ToBits')}(${v}), 1);`);
     else if (ty === 'f64')
       this.emit(NAN_CARRIERS ? f64StoreCarrier(m.dv, ea, v) : `${m.call('setFloat64')}(${ea}, ${v}, 1);`);
-    else if (kind === 'store') this.emit(`${m.call('setInt32')}(${ea}, ${v}, 1);`);
-    else if (kind === 'store8') this.emit(`${m.call('setInt8')}(${ea}, ${v});`);
+    else if (kind === 'store') this.emit(`${storeCallee(m)('setInt32')}(${ea}, ${v}, 1);`);
+    else if (kind === 'store8') this.emit(`${storeCallee(m)('setInt8')}(${ea}, ${v});`);
     else if (kind === 'store16') this.emit(`${m.call('setInt16')}(${ea}, ${v}, 1);`);
     else throw new Error(`unknown store ${name}`);
   }

@@ -45,6 +45,7 @@ export class Artifact {
         outlineThreshold: s.outlineThreshold,
         profile: s.codegen,
         i64: s.i64 ?? 'pairs',
+        memoryAccess: s.memoryAccess ?? 'dataview',
       });
       this.translated = raiseForCode(t, s);
     }

@@ -287,6 +287,7 @@ export function deserializeArtifact(
         outlineThreshold: settings.outlineThreshold,
         profile: settings.codegen,
         i64: settings.i64 ?? 'pairs',
+        memoryAccess: settings.memoryAccess ?? 'dataview',
       },
       seed,
     );

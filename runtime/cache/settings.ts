@@ -4,7 +4,7 @@
 import type { CheckOptions } from '../../compiler/translate';
 import { compilationMode, type EngineConfig } from '../engine';
 import { checkOptionsOf } from '../limits';
-import { codegenProfileFor, i64LoweringFor, outlineThresholdFor } from '../optlimit';
+import { codegenProfileFor, i64LoweringFor, memoryAccessFor, outlineThresholdFor } from '../optlimit';
 import { NAN_CARRIERS } from '../../vmctx/nan';
 import type { I64Lowering } from '../../compiler/translate/env';
 
@@ -20,6 +20,8 @@ export interface CodeSettings {
   readonly nanCarriers?: true;
   /** Present where 'interpreter' code carries i64 values as BigInts (optlimit.ts). */
   readonly i64?: 'bigint' | 'bigint-always';
+  /** Present where 'interpreter' code reads memories through typed arrays first (optlimit.ts). */
+  readonly memoryAccess?: 'arrays-first';
 }
 
 /** The settings of an engine, as they are now (environment variables included). Under Node,
@@ -42,6 +44,7 @@ export function codeSettings(engine: { readonly config: EngineConfig }): CodeSet
     features,
     ...(NAN_CARRIERS ? { nanCarriers: true as const } : {}),
     ...i64Setting(i64LoweringFor(c)),
+    ...(memoryAccessFor(c) === 'arrays-first' ? { memoryAccess: 'arrays-first' as const } : {}),
   };
 }
 
@@ -54,6 +57,7 @@ export function settingsKey(s: CodeSettings): string {
   const key: unknown[] = [s.compilation, s.codegen, s.outlineThreshold, s.fuel, s.interrupt, s.features];
   if (s.nanCarriers === true) key.push('nan-carriers');
   if (s.i64 !== undefined) key.push(`i64-${s.i64}`);
+  if (s.memoryAccess !== undefined) key.push(`memory-${s.memoryAccess}`);
   return JSON.stringify(key);
 }
 
