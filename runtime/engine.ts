@@ -39,6 +39,10 @@ export type EngineOptions = {
    *  where that pays ('bigint'; 'bigint-always' wherever the mode applies, to test it);
    *  default: the one the host's interpreter runs faster (runtime/optlimit.ts). */
   readonly i64?: 'pairs' | 'bigint' | 'bigint-always';
+  /** How 'interpreter' code reaches memories: through their DataViews ('dataview') or typed
+   *  arrays first and bound setters ('arrays-first'; compiler/translate/env.ts
+   *  MemoryAccessForm); default: the one the host's interpreter runs faster. */
+  readonly memoryAccess?: 'dataview' | 'arrays-first';
   /** Under Node, keep compiled modules in a persistent cache (runtime/cache): `true` for the
    *  default directory ($XDG_CACHE_HOME/jetwasm or ~/.cache/jetwasm), or a directory and a
    *  size limit (default 512 MiB). Other hosts ignore it. */

@@ -63,6 +63,13 @@ test('the form is chosen for interpreter code only, and the environment can choo
     expect(memoryAccessFor({ codegen: 'interpreter' })).toBe('arrays-first');
   });
   withMemoryAccess('dataview', () => expect(memoryAccessFor({ codegen: 'interpreter' })).toBe('dataview'));
+  // The engine's option wins over the environment.
+  withMemoryAccess('dataview', () =>
+    expect(memoryAccessFor({ codegen: 'interpreter', memoryAccess: 'arrays-first' })).toBe('arrays-first'),
+  );
+  withMemoryAccess('arrays-first', () =>
+    expect(memoryAccessFor({ codegen: 'interpreter', memoryAccess: 'dataview' })).toBe('dataview'),
+  );
   // A host with a JIT (this one) gets interpreter code only when asked, with the DataView.
   withMemoryAccess(undefined, () => expect(memoryAccessFor({ codegen: 'interpreter' })).toBe('dataview'));
   expect(typeof probePrefersArraysFirst(200)).toBe('boolean');

@@ -150,14 +150,20 @@ export function i64LoweringFor(config: { readonly codegen?: unknown; readonly i6
 }
 
 /**
- * How 'interpreter' code reaches memories (compiler/translate/env.ts MemoryAccessForm):
- * JETWASM_MEMORY_ACCESS in the environment, else what the host's interpreter runs faster
- * (runtime/jit-probe.ts), 'dataview' for 'jit' code and on hosts with a JIT.
+ * How 'interpreter' code reaches memories (compiler/translate/env.ts MemoryAccessForm): the
+ * engine's `memoryAccess` option, else JETWASM_MEMORY_ACCESS in the environment, else what
+ * the host's interpreter runs faster (runtime/jit-probe.ts); 'dataview' for 'jit' code and
+ * on hosts with a JIT.
  */
-export function memoryAccessFor(config: { readonly codegen?: unknown }): MemoryAccessForm {
+export function memoryAccessFor(config: {
+  readonly codegen?: unknown;
+  readonly memoryAccess?: unknown;
+}): MemoryAccessForm {
   if (codegenProfileFor(config) !== 'interpreter') return 'dataview';
+  const isForm = (v: unknown): v is MemoryAccessForm => v === 'dataview' || v === 'arrays-first';
+  if (isForm(config.memoryAccess)) return config.memoryAccess;
   const env = hostEnv('JETWASM_MEMORY_ACCESS');
-  if (env === 'dataview' || env === 'arrays-first') return env;
+  if (isForm(env)) return env;
   return !hostHasJit() && hostPrefersArraysFirst() ? 'arrays-first' : 'dataview';
 }
 
